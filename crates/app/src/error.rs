@@ -1,0 +1,48 @@
+use giamngheo_sheets::SheetErrors;
+use giamngheo_store::StoreError;
+use thiserror::Error;
+
+/// What a use case can answer instead of a result. The web layer renders each variant as
+/// a page or a JSON body with the matching HTTP status.
+#[derive(Debug, Error)]
+pub enum AppError {
+    /// The thing does not exist, or the user may not know that it exists.
+    #[error("không tìm thấy {0}")]
+    NotFound(String),
+    /// One input field is wrong.
+    #[error("{field}: {message}")]
+    Invalid { field: String, message: String },
+    /// A file was refused; nothing was written.
+    #[error("{0}")]
+    File(SheetErrors),
+    /// The change collides with existing data.
+    #[error("{0}")]
+    Conflict(String),
+    #[error(transparent)]
+    Store(StoreError),
+}
+
+impl AppError {
+    pub fn invalid(field: &str, message: impl Into<String>) -> AppError {
+        AppError::Invalid {
+            field: field.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> AppError {
+        match e {
+            StoreError::Conflict(m) => AppError::Conflict(m),
+            StoreError::NotFound(m) => AppError::NotFound(m),
+            other => AppError::Store(other),
+        }
+    }
+}
+
+impl From<SheetErrors> for AppError {
+    fn from(e: SheetErrors) -> AppError {
+        AppError::File(e)
+    }
+}

@@ -1,0 +1,56 @@
+//! The use cases of giamngheo, shared by the web pages, the JSON API, the command line and
+//! background jobs. Handlers and commands call these functions; none of them talks to the
+//! store directly, so every rule (validation, and from the registry on, access) is
+//! applied in one place.
+
+pub mod clock;
+pub mod error;
+pub mod units;
+
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use error::AppError;
+
+use giamngheo_domain::Hierarchy;
+use giamngheo_store::Store;
+use std::sync::Arc;
+
+/// Configuration the use cases need.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// The administrative hierarchy in use (four or three levels).
+    pub hierarchy: Hierarchy,
+}
+
+/// The application: the store, the configuration and the clock.
+#[derive(Clone)]
+pub struct App {
+    store: Store,
+    config: Arc<Config>,
+    clock: Arc<dyn Clock>,
+}
+
+impl App {
+    pub fn new(store: Store, config: Config, clock: Arc<dyn Clock>) -> App {
+        App {
+            store,
+            config: Arc::new(config),
+            clock,
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub fn hierarchy(&self) -> &Hierarchy {
+        &self.config.hierarchy
+    }
+
+    pub fn clock(&self) -> &dyn Clock {
+        self.clock.as_ref()
+    }
+}

@@ -1,0 +1,446 @@
+//! Administrative units: the official list, browsing, search, villages.
+
+use crate::{App, AppError};
+use chrono::NaiveDate;
+use giamngheo_domain::{Area, Tier, UnitCode, UnitKind, text};
+use giamngheo_sheets::SheetErrors;
+use giamngheo_sheets::units::{read_units, read_villages};
+use giamngheo_store::{NewVillage, UnitRecord, UnitSearchHit, UnitUpdate, UnitUpsert};
+use std::collections::{BTreeSet, HashMap};
+use std::io::Read;
+
+/// The statistics office's list of provinces, districts and communes as of 01/03/2025,
+/// shipped with the binary so that a new installation works without a download.
+pub const OFFICIAL_UNITS_CSV: &str = include_str!("../../../data/admin-units-vn-2025-03.csv");
+
+/// The date the shipped list took effect.
+pub fn official_list_date() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2025, 3, 1).expect("valid date")
+}
+
+/// How a units file is applied.
+#[derive(Debug, Clone)]
+pub struct UnitImportOptions {
+    /// The date the list takes effect; new units are valid from it and retired ones end
+    /// on it.
+    pub valid_from: NaiveDate,
+    /// Retire the official units of the file's provinces that the file no longer lists
+    /// (after a merge). Off by default so that a partial file never retires anything.
+    pub retire_missing: bool,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ImportSummary {
+    pub rows: usize,
+    pub retired: u64,
+}
+
+/// Shortest search text: one letter would match most of the country.
+pub const MIN_SEARCH_LEN: usize = 2;
+/// Most results a search returns.
+pub const SEARCH_LIMIT: i64 = 50;
+
+impl App {
+    /// Loads the shipped official list when the database has no units yet; returns the
+    /// number of units loaded (0 when there were units already).
+    pub async fn load_official_units_if_empty(&self) -> Result<usize, AppError> {
+        if self.store().unit_count().await? > 0 {
+            return Ok(0);
+        }
+        let summary = self
+            .import_units(
+                OFFICIAL_UNITS_CSV.as_bytes(),
+                &UnitImportOptions {
+                    valid_from: official_list_date(),
+                    retire_missing: false,
+                },
+            )
+            .await?;
+        tracing::info!(units = summary.rows, "official administrative units loaded");
+        Ok(summary.rows)
+    }
+
+    /// Loads or updates an official units list. The whole file is checked first; a file
+    /// with any bad row is refused with every problem named, and nothing is written.
+    pub async fn import_units<R: Read>(
+        &self,
+        input: R,
+        options: &UnitImportOptions,
+    ) -> Result<ImportSummary, AppError> {
+        let mut rows = read_units(input)?;
+        let hierarchy = self.hierarchy();
+        let mut errors = SheetErrors::new();
+
+        // Levels and provinces of the units in the file, to resolve parents declared in it.
+        let in_file: HashMap<String, (i32, usize)> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.code.as_str().to_string(), (r.level, i)))
+            .collect();
+        let mut db_parents: HashMap<String, Option<UnitRecord>> = HashMap::new();
+        for r in &rows {
+            if let Some(p) = &r.parent_code
+                && !in_file.contains_key(p.as_str())
+                && !db_parents.contains_key(p.as_str())
+            {
+                let found = self.store().unit(p.as_str()).await?;
+                db_parents.insert(p.as_str().to_string(), found);
+            }
+        }
+
+        let mut tiers = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let tier = hierarchy.tier(r.level);
+            match tier {
+                None | Some(Tier::Village) => {
+                    errors.push(
+                        r.line,
+                        "level",
+                        format!(
+                            "cấp {} không phải cấp hành chính chính thức trong phân cấp {}",
+                            r.level, hierarchy
+                        ),
+                    );
+                }
+                Some(_) => {}
+            }
+            tiers.push(tier);
+            if let Some(p) = &r.parent_code {
+                let parent_level = match in_file.get(p.as_str()) {
+                    Some((level, _)) => Some(*level),
+                    None => db_parents
+                        .get(p.as_str())
+                        .and_then(|u| u.as_ref())
+                        .map(|u| u.level),
+                };
+                match parent_level {
+                    None => {
+                        errors.push(
+                            r.line,
+                            "parent_code",
+                            format!("không có đơn vị cấp trên mã {p} (trong tệp hay trong cơ sở dữ liệu)"),
+                        );
+                    }
+                    Some(l) if l != r.level - 1 => {
+                        errors.push(
+                            r.line,
+                            "parent_code",
+                            format!("đơn vị cấp trên {p} ở cấp {l}, phải ở cấp {}", r.level - 1),
+                        );
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors.into());
+        }
+
+        // Parents first, so that every foreign key points at a unit already written.
+        let mut order: Vec<usize> = (0..rows.len()).collect();
+        order.sort_by_key(|&i| (rows[i].level, rows[i].line));
+        let mut province_of: HashMap<String, String> = HashMap::new();
+        let mut upserts = Vec::with_capacity(rows.len());
+        let keep_flags = rows.iter().all(|r| r.flags.is_none());
+        for &i in &order {
+            let r = &rows[i];
+            let code = r.code.as_str().to_string();
+            let province_code = match &r.parent_code {
+                None => code.clone(),
+                Some(p) => match province_of.get(p.as_str()) {
+                    Some(pc) => pc.clone(),
+                    None => db_parents
+                        .get(p.as_str())
+                        .and_then(|u| u.as_ref())
+                        .map(|u| u.province_code.clone())
+                        .expect("parent checked above"),
+                },
+            };
+            province_of.insert(code.clone(), province_code.clone());
+            let area = r.area.or_else(|| r.kind.default_area());
+            let flags = r.flags.unwrap_or_default();
+            upserts.push(UnitUpsert {
+                code,
+                name: r.name.clone(),
+                name_folded: text::fold(&r.name),
+                kind: r.kind.as_str().to_string(),
+                level: r.level,
+                tier: tiers[i].expect("checked above").as_str().to_string(),
+                parent_code: r.parent_code.as_ref().map(|p| p.as_str().to_string()),
+                province_code,
+                area: area.map(|a| a.as_str().to_string()),
+                area_given: r.area.is_some(),
+                extremely_difficult: flags.extremely_difficult,
+                border: flags.border,
+                programme_30a: flags.programme_30a,
+                programme_135: flags.programme_135,
+                valid_from: r.valid_from.unwrap_or(options.valid_from),
+            });
+        }
+        let now = self.clock().now();
+        self.store().upsert_units(&upserts, keep_flags, now).await?;
+
+        let mut retired = 0;
+        if options.retire_missing {
+            let listed: BTreeSet<&str> = upserts.iter().map(|u| u.code.as_str()).collect();
+            let provinces: BTreeSet<&str> =
+                upserts.iter().map(|u| u.province_code.as_str()).collect();
+            for province in provinces {
+                let gone: Vec<String> = self
+                    .store()
+                    .official_codes_in(province)
+                    .await?
+                    .into_iter()
+                    .filter(|c| !listed.contains(c.as_str()))
+                    .collect();
+                retired += self
+                    .store()
+                    .retire_units(&gone, options.valid_from, now)
+                    .await?;
+            }
+        }
+        rows.clear();
+        Ok(ImportSummary {
+            rows: upserts.len(),
+            retired,
+        })
+    }
+
+    /// One unit by code.
+    pub async fn unit(&self, code: &str) -> Result<UnitRecord, AppError> {
+        let code =
+            UnitCode::parse(code).map_err(|_| AppError::NotFound(format!("đơn vị mã «{code}»")))?;
+        self.store()
+            .unit(code.as_str())
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("đơn vị mã {code}")))
+    }
+
+    /// The units under `parent` (provinces when `None`), in official code order.
+    pub async fn children(&self, parent: Option<&str>) -> Result<Vec<UnitRecord>, AppError> {
+        if let Some(p) = parent {
+            // Asking for the children of a unit that does not exist is an error, not an
+            // empty list, so that a mistyped code is noticed.
+            self.unit(p).await?;
+        }
+        Ok(self.store().children(parent, false).await?)
+    }
+
+    /// The chain from the province down to the unit, top first.
+    pub async fn ancestry(&self, code: &str) -> Result<Vec<UnitRecord>, AppError> {
+        Ok(self.store().ancestry(code).await?)
+    }
+
+    /// Units whose name contains the query, with or without diacritics.
+    pub async fn search_units(&self, query: &str) -> Result<Vec<UnitSearchHit>, AppError> {
+        let folded = text::fold(query);
+        if folded.chars().count() < MIN_SEARCH_LEN {
+            return Err(AppError::invalid(
+                "q",
+                format!("hãy gõ ít nhất {MIN_SEARCH_LEN} ký tự"),
+            ));
+        }
+        Ok(self.store().search_units(&folded, SEARCH_LIMIT).await?)
+    }
+
+    /// Creates a village (thôn, bản, tổ dân phố) under a commune and returns it.
+    pub async fn create_village(&self, input: VillageInput) -> Result<UnitRecord, AppError> {
+        let code = self.create_villages(vec![input]).await?.remove(0);
+        self.unit(&code).await
+    }
+
+    /// Creates villages from a CSV file (`commune_code,name,kind` and optionally `code`,
+    /// `area`): all rows or none. With `only_commune`, the file is for that commune alone
+    /// and may leave out `commune_code`.
+    pub async fn import_villages<R: Read>(
+        &self,
+        input: R,
+        only_commune: Option<&str>,
+    ) -> Result<Vec<String>, AppError> {
+        let only = match only_commune {
+            Some(c) => Some(
+                UnitCode::parse(c).map_err(|_| AppError::NotFound(format!("đơn vị mã «{c}»")))?,
+            ),
+            None => None,
+        };
+        let rows = read_villages(input, only.as_ref())?;
+        let inputs = rows
+            .into_iter()
+            .map(|r| VillageInput {
+                line: Some(r.line),
+                commune_code: r.commune_code.as_str().to_string(),
+                code: r.code.map(|c| c.as_str().to_string()),
+                name: r.name,
+                kind: r.kind.as_str().to_string(),
+                area: r.area,
+            })
+            .collect();
+        self.create_villages(inputs).await
+    }
+
+    async fn create_villages(&self, inputs: Vec<VillageInput>) -> Result<Vec<String>, AppError> {
+        let single = inputs.len() == 1 && inputs[0].line.is_none();
+        let mut errors = SheetErrors::new();
+        let mut fail = |line: Option<u64>, field: &str, message: String| -> Option<AppError> {
+            match line {
+                Some(l) => {
+                    errors.push(l, field, message);
+                    None
+                }
+                None => Some(AppError::invalid(field, message)),
+            }
+        };
+        let village_level = self
+            .hierarchy()
+            .level_of(Tier::Village)
+            .expect("every hierarchy ends with villages");
+        let mut next_number: HashMap<String, u32> = HashMap::new();
+        let mut communes: HashMap<String, Option<UnitRecord>> = HashMap::new();
+        let mut villages = Vec::new();
+        for input in inputs {
+            let line = input.line;
+            let name = text::normalize(&input.name);
+            if name.is_empty() {
+                if let Some(e) = fail(line, "name", "tên thôn trống".into()) {
+                    return Err(e);
+                }
+                continue;
+            }
+            if name.chars().count() > 120 {
+                if let Some(e) = fail(line, "name", "tên dài quá 120 ký tự".into()) {
+                    return Err(e);
+                }
+                continue;
+            }
+            let kind = match UnitKind::parse(&input.kind) {
+                Ok(k) => k,
+                Err(e) => {
+                    if let Some(e) = fail(line, "kind", e.to_string()) {
+                        return Err(e);
+                    }
+                    continue;
+                }
+            };
+            if !communes.contains_key(&input.commune_code) {
+                let found = self.store().unit(&input.commune_code).await?;
+                communes.insert(input.commune_code.clone(), found);
+            }
+            let commune = match communes.get(&input.commune_code).and_then(|c| c.as_ref()) {
+                Some(c) if c.tier == Tier::Commune.as_str() && c.valid_to.is_none() => c,
+                Some(_) => {
+                    let m = format!("{} không phải xã, phường, thị trấn", input.commune_code);
+                    if single {
+                        return Err(AppError::invalid("commune_code", m));
+                    }
+                    fail(line, "commune_code", m);
+                    continue;
+                }
+                None => {
+                    if single {
+                        return Err(AppError::NotFound(format!(
+                            "đơn vị mã {}",
+                            input.commune_code
+                        )));
+                    }
+                    fail(
+                        line,
+                        "commune_code",
+                        format!("không có xã mã {}", input.commune_code),
+                    );
+                    continue;
+                }
+            };
+            let folded = text::fold(&name);
+            if let Some(existing) = self.store().village_named(&commune.code, &folded).await? {
+                let m = format!("{} đã có thôn «{name}» (mã {existing})", commune.name);
+                if single {
+                    return Err(AppError::Conflict(m));
+                }
+                fail(line, "name", m);
+                continue;
+            }
+            let code = match input.code {
+                Some(c) => match UnitCode::parse(&c) {
+                    Ok(c) => c.as_str().to_string(),
+                    Err(e) => {
+                        if let Some(e) = fail(line, "code", e.to_string()) {
+                            return Err(e);
+                        }
+                        continue;
+                    }
+                },
+                None => {
+                    let n = match next_number.get(&commune.code) {
+                        Some(n) => *n,
+                        None => {
+                            let last = self.store().last_village_code(&commune.code).await?;
+                            last.and_then(|c| c.strip_prefix(commune.code.as_str())?.parse().ok())
+                                .unwrap_or(0)
+                                + 1
+                        }
+                    };
+                    if n > 999 {
+                        let m = format!("{} đã có 999 thôn, hãy nhập mã thôn", commune.name);
+                        if let Some(e) = fail(line, "code", m) {
+                            return Err(e);
+                        }
+                        continue;
+                    }
+                    next_number.insert(commune.code.clone(), n + 1);
+                    format!("{}{n:03}", commune.code)
+                }
+            };
+            let area = input
+                .area
+                .or_else(|| commune.area.as_deref().and_then(|a| a.parse::<Area>().ok()))
+                .or_else(|| kind.default_area());
+            villages.push(NewVillage {
+                code,
+                name,
+                name_folded: folded,
+                kind: kind.as_str().to_string(),
+                level: village_level,
+                parent_code: commune.code.clone(),
+                province_code: commune.province_code.clone(),
+                area: area.map(|a| a.as_str().to_string()),
+                valid_from: self.clock().today(),
+            });
+        }
+        if !errors.is_empty() {
+            return Err(errors.into());
+        }
+        let now = self.clock().now();
+        self.store().create_villages(&villages, now).await?;
+        Ok(villages.into_iter().map(|v| v.code).collect())
+    }
+
+    /// Changes a unit's area and programme flags.
+    pub async fn update_unit(
+        &self,
+        code: &str,
+        update: UnitUpdate,
+    ) -> Result<UnitRecord, AppError> {
+        let unit = self.unit(code).await?;
+        if let Some(a) = &update.area {
+            a.parse::<Area>()
+                .map_err(|e| AppError::invalid("area", e.to_string()))?;
+        }
+        self.store()
+            .update_unit(&unit.code, &update, self.clock().now())
+            .await?;
+        self.unit(&unit.code).await
+    }
+}
+
+/// A village to create, from a form, the API or a CSV line.
+#[derive(Debug, Clone)]
+pub struct VillageInput {
+    /// The CSV line, when the village comes from a file.
+    pub line: Option<u64>,
+    pub commune_code: String,
+    pub code: Option<String>,
+    pub name: String,
+    pub kind: String,
+    pub area: Option<Area>,
+}

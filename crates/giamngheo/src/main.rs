@@ -1,0 +1,245 @@
+//! The `giamngheo` binary: the web server and the batch commands. It only wires
+//! configuration, logging and the application together; the work is done in the
+//! libraries.
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand};
+use giamngheo_app::units::UnitImportOptions;
+use giamngheo_app::{App, Config, SystemClock};
+use giamngheo_domain::Hierarchy;
+use giamngheo_store::Store;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "giamngheo",
+    version,
+    about = "Phần mềm quản lý dữ liệu giảm nghèo bền vững"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Chạy máy chủ web và API (runs the web UI and the JSON API).
+    Serve(ServeArgs),
+    /// Cập nhật lược đồ cơ sở dữ liệu (applies database migrations).
+    Migrate(DbArgs),
+    /// Đơn vị hành chính (administrative units).
+    Units {
+        #[command(subcommand)]
+        command: UnitsCommand,
+    },
+    /// Thôn, bản, tổ dân phố (villages).
+    Villages {
+        #[command(subcommand)]
+        command: VillagesCommand,
+    },
+}
+
+#[derive(Args, Debug, Clone)]
+struct DbArgs {
+    /// Database: a SQLite file path (created if missing) or postgres://…
+    #[arg(long, env = "GIAMNGHEO_DATABASE_URL", default_value = "giamngheo.db")]
+    database_url: String,
+    /// Administrative levels, top first: `province,district,commune,village` (the seed's
+    /// district) or `province,commune,village` (since the 2025 reform).
+    #[arg(
+        long,
+        env = "GIAMNGHEO_HIERARCHY",
+        default_value = "province,district,commune,village"
+    )]
+    hierarchy: String,
+}
+
+#[derive(Args, Debug)]
+struct ServeArgs {
+    #[command(flatten)]
+    db: DbArgs,
+    /// Address to listen on.
+    #[arg(long, env = "GIAMNGHEO_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: String,
+}
+
+#[derive(Subcommand, Debug)]
+enum UnitsCommand {
+    /// Nhập hoặc cập nhật danh mục đơn vị hành chính từ tệp CSV
+    /// (code,name,kind,level,parent_code[,area,extremely_difficult,border,programme_30a,programme_135,valid_from]).
+    Import {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The CSV file.
+        file: PathBuf,
+        /// Date the list takes effect (dd/mm/yyyy); today by default.
+        #[arg(long)]
+        valid_from: Option<String>,
+        /// Retire the file's provinces' units that the file no longer lists (merges).
+        #[arg(long)]
+        retire_missing: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum VillagesCommand {
+    /// Nhập danh sách thôn từ tệp CSV (commune_code,name,kind[,code,area]).
+    Import {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The CSV file.
+        file: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    init_logging();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("lỗi: không khởi động được: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("lỗi: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("RUST_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+async fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Serve(args) => serve(args).await,
+        Command::Migrate(db) => {
+            let store = Store::connect(&db.database_url)
+                .await
+                .context("không mở được cơ sở dữ liệu")?;
+            let before = store.check_schema().await?;
+            let after = store.migrate().await?;
+            println!(
+                "lược đồ cơ sở dữ liệu ({}): phiên bản {before} → {after}",
+                store.backend().as_str()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Units {
+            command:
+                UnitsCommand::Import {
+                    db,
+                    file,
+                    valid_from,
+                    retire_missing,
+                },
+        } => {
+            let app = open_app(&db).await?;
+            let valid_from = match valid_from {
+                Some(d) => giamngheo_sheets_date(&d)?,
+                None => app.clock().today(),
+            };
+            let input = std::fs::File::open(&file)
+                .with_context(|| format!("không mở được tệp {}", file.display()))?;
+            let summary = app
+                .import_units(
+                    std::io::BufReader::new(input),
+                    &UnitImportOptions {
+                        valid_from,
+                        retire_missing,
+                    },
+                )
+                .await
+                .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+            println!(
+                "đã nhập {} đơn vị, {} đơn vị hết hiệu lực",
+                summary.rows, summary.retired
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Villages {
+            command: VillagesCommand::Import { db, file },
+        } => {
+            let app = open_app(&db).await?;
+            let input = std::fs::File::open(&file)
+                .with_context(|| format!("không mở được tệp {}", file.display()))?;
+            let created = app
+                .import_villages(std::io::BufReader::new(input), None)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+            println!("đã thêm {} thôn", created.len());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn giamngheo_sheets_date(s: &str) -> Result<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(s, "%d/%m/%Y")
+        .or_else(|_| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d"))
+        .with_context(|| format!("ngày «{s}» không hợp lệ (dùng dd/mm/yyyy)"))
+}
+
+/// Opens the database, brings its schema up to date and loads the official units list
+/// into an empty database, so that every command works on a fresh installation.
+async fn open_app(db: &DbArgs) -> Result<App> {
+    let hierarchy = Hierarchy::parse(&db.hierarchy).context("GIAMNGHEO_HIERARCHY")?;
+    let store = Store::connect(&db.database_url)
+        .await
+        .context("không mở được cơ sở dữ liệu")?;
+    store.migrate().await?;
+    let app = App::new(store, Config { hierarchy }, Arc::new(SystemClock));
+    app.load_official_units_if_empty().await?;
+    Ok(app)
+}
+
+async fn serve(args: ServeArgs) -> Result<ExitCode> {
+    let app = open_app(&args.db).await?;
+    let listener = tokio::net::TcpListener::bind(&args.listen)
+        .await
+        .with_context(|| format!("không nghe được ở {}", args.listen))?;
+    tracing::info!(
+        address = %listener.local_addr()?,
+        backend = app.store().backend().as_str(),
+        "giamngheo is serving"
+    );
+    eprintln!(
+        "Giảm nghèo đang chạy tại http://{}/",
+        listener.local_addr()?
+    );
+    axum::serve(listener, giamngheo_web::router(app))
+        .with_graceful_shutdown(shutdown())
+        .await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn shutdown() {
+    let _ = tokio::signal::ctrl_c().await;
+    tracing::info!("shutting down");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,9 @@
+//! Reading and writing the files officials exchange: CSV now, .xlsx as reports arrive.
+//!
+//! Every problem found in a file is reported with its line (1 = the header line) and
+//! column name, so the person who made the file can fix it without guessing.
+
+pub mod error;
+pub mod units;
+
+pub use error::{CellError, SheetErrors};

@@ -1,0 +1,399 @@
+//! The administrative units list (danh mục đơn vị hành chính) and village lists.
+
+use crate::error::{Header, SheetErrors, csv_error};
+use chrono::NaiveDate;
+use giamngheo_domain::{Area, UnitCode, UnitFlags, UnitKind, text};
+use std::collections::HashSet;
+use std::io::Read;
+
+/// One row of an administrative units file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitRow {
+    pub line: u64,
+    pub code: UnitCode,
+    pub name: String,
+    pub kind: UnitKind,
+    pub level: i32,
+    pub parent_code: Option<UnitCode>,
+    /// Set only when the file gives an area; otherwise the kind decides.
+    pub area: Option<Area>,
+    /// Set only when the file has the flag columns; otherwise existing flags are kept.
+    pub flags: Option<UnitFlags>,
+    pub valid_from: Option<NaiveDate>,
+}
+
+/// One row of a village list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VillageRow {
+    pub line: u64,
+    pub commune_code: UnitCode,
+    pub code: Option<UnitCode>,
+    pub name: String,
+    pub kind: UnitKind,
+    pub area: Option<Area>,
+}
+
+const UNIT_REQUIRED: [&str; 5] = ["code", "name", "kind", "level", "parent_code"];
+const FLAG_COLUMNS: [&str; 4] = [
+    "extremely_difficult",
+    "border",
+    "programme_30a",
+    "programme_135",
+];
+
+/// Reads an administrative units file: `code,name,kind,level,parent_code` and optionally
+/// `area`, the four flag columns and `valid_from` (dd/mm/yyyy or yyyy-mm-dd).
+///
+/// The whole file is checked before anything is returned, so a caller either gets every
+/// row or a list of every problem.
+pub fn read_units<R: Read>(input: R) -> Result<Vec<UnitRow>, SheetErrors> {
+    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(input);
+    let header = match reader.headers() {
+        Ok(h) => Header::new(h),
+        Err(e) => {
+            let c = csv_error(&e);
+            return Err(SheetErrors::single(c.line.max(1), "", c.reason));
+        }
+    };
+    let mut errors = SheetErrors::new();
+    let required: Vec<usize> = UNIT_REQUIRED
+        .iter()
+        .filter_map(|name| {
+            let i = header.index(name);
+            if i.is_none() {
+                errors.push(1, name, "thiếu cột bắt buộc");
+            }
+            i
+        })
+        .collect();
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let [i_code, i_name, i_kind, i_level, i_parent] = required[..] else {
+        unreachable!("all five required columns were found");
+    };
+    let i_area = header.index("area");
+    let flag_idx: Vec<Option<usize>> = FLAG_COLUMNS.iter().map(|c| header.index(c)).collect();
+    let has_flags = flag_idx.iter().any(Option::is_some);
+    let i_valid_from = header.index("valid_from");
+
+    let mut rows = Vec::new();
+    let mut seen = HashSet::new();
+    for result in reader.records() {
+        let record = match result {
+            Ok(r) => r,
+            Err(e) => {
+                let c = csv_error(&e);
+                if !errors.push(c.line, "", c.reason) {
+                    break;
+                }
+                continue;
+            }
+        };
+        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        let cell = |i: usize| record.get(i).unwrap_or("").trim();
+        let before = errors.errors.len();
+
+        let code = UnitCode::parse(cell(i_code))
+            .map_err(|e| errors.push(line, "code", e.to_string()))
+            .ok();
+        if let Some(c) = &code
+            && !seen.insert(c.clone())
+        {
+            errors.push(
+                line,
+                "code",
+                format!("mã {c} xuất hiện lần thứ hai trong tệp"),
+            );
+        }
+        let name = text::normalize(cell(i_name));
+        if name.is_empty() {
+            errors.push(line, "name", "tên trống");
+        }
+        let kind = UnitKind::parse(cell(i_kind))
+            .map_err(|e| errors.push(line, "kind", e.to_string()))
+            .ok();
+        let level = match cell(i_level).parse::<i32>() {
+            Ok(l) if (1..=3).contains(&l) => Some(l),
+            _ => {
+                errors.push(line, "level", "cấp phải là 1, 2 hoặc 3");
+                None
+            }
+        };
+        let parent_code = match cell(i_parent) {
+            "" => None,
+            p => UnitCode::parse(p)
+                .map_err(|e| errors.push(line, "parent_code", e.to_string()))
+                .ok(),
+        };
+        if level == Some(1) && parent_code.is_some() {
+            errors.push(line, "parent_code", "đơn vị cấp 1 không có đơn vị cấp trên");
+        }
+        if matches!(level, Some(l) if l > 1) && cell(i_parent).is_empty() {
+            errors.push(line, "parent_code", "thiếu mã đơn vị cấp trên");
+        }
+        let area = match i_area.map(cell) {
+            None | Some("") => None,
+            Some(a) => a
+                .parse::<Area>()
+                .map_err(|e| errors.push(line, "area", e.to_string()))
+                .ok(),
+        };
+        let flags = if has_flags {
+            let mut values = [false; 4];
+            for (k, idx) in flag_idx.iter().enumerate() {
+                if let Some(i) = idx {
+                    match parse_flag(cell(*i)) {
+                        Some(v) => values[k] = v,
+                        None => {
+                            errors.push(line, FLAG_COLUMNS[k], "phải là 0 hoặc 1");
+                        }
+                    }
+                }
+            }
+            Some(UnitFlags {
+                extremely_difficult: values[0],
+                border: values[1],
+                programme_30a: values[2],
+                programme_135: values[3],
+            })
+        } else {
+            None
+        };
+        let valid_from = match i_valid_from.map(cell) {
+            None | Some("") => None,
+            Some(d) => parse_date(d)
+                .map_err(|e| errors.push(line, "valid_from", e))
+                .ok(),
+        };
+        if errors.truncated {
+            break;
+        }
+        if errors.errors.len() == before {
+            rows.push(UnitRow {
+                line,
+                code: code.expect("checked"),
+                name,
+                kind: kind.expect("checked"),
+                level: level.expect("checked"),
+                parent_code,
+                area,
+                flags,
+                valid_from,
+            });
+        }
+    }
+    if rows.is_empty() && errors.is_empty() {
+        errors.push(2, "", "tệp không có dòng dữ liệu nào");
+    }
+    errors.into_result(rows)
+}
+
+/// Reads a village list: `commune_code,name,kind` and optionally `code` and `area`.
+///
+/// With `only_commune` (a file uploaded on one commune's page), the `commune_code` column
+/// may be left out, and a row naming another commune is refused.
+pub fn read_villages<R: Read>(
+    input: R,
+    only_commune: Option<&UnitCode>,
+) -> Result<Vec<VillageRow>, SheetErrors> {
+    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(input);
+    let header = match reader.headers() {
+        Ok(h) => Header::new(h),
+        Err(e) => {
+            let c = csv_error(&e);
+            return Err(SheetErrors::single(c.line.max(1), "", c.reason));
+        }
+    };
+    let mut errors = SheetErrors::new();
+    let mut find = |name: &str| {
+        let i = header.index(name);
+        if i.is_none() {
+            errors.push(1, name, "thiếu cột bắt buộc");
+        }
+        i
+    };
+    let i_commune = match only_commune {
+        Some(_) => header.index("commune_code"),
+        None => find("commune_code"),
+    };
+    let (i_name, i_kind) = (find("name"), find("kind"));
+    let (Some(i_name), Some(i_kind)) = (i_name, i_kind) else {
+        return Err(errors);
+    };
+    if only_commune.is_none() && i_commune.is_none() {
+        return Err(errors);
+    }
+    let i_code = header.index("code");
+    let i_area = header.index("area");
+    let mut rows = Vec::new();
+    let mut seen_codes = HashSet::new();
+    let mut seen_names = HashSet::new();
+    for result in reader.records() {
+        let record = match result {
+            Ok(r) => r,
+            Err(e) => {
+                let c = csv_error(&e);
+                if !errors.push(c.line, "", c.reason) {
+                    break;
+                }
+                continue;
+            }
+        };
+        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        let cell = |i: usize| record.get(i).unwrap_or("").trim();
+        let before = errors.errors.len();
+        let commune_code = match (i_commune, only_commune) {
+            (Some(i), only) => UnitCode::parse(cell(i))
+                .map_err(|e| errors.push(line, "commune_code", e.to_string()))
+                .ok()
+                .filter(|c| match only {
+                    Some(o) if o != c => {
+                        errors.push(
+                            line,
+                            "commune_code",
+                            format!("thôn của xã {c}, không phải của xã {o} đang mở"),
+                        );
+                        false
+                    }
+                    _ => true,
+                }),
+            (None, only) => only.cloned(),
+        };
+        let name = text::normalize(cell(i_name));
+        if name.is_empty() {
+            errors.push(line, "name", "tên trống");
+        } else if name.chars().count() > 120 {
+            errors.push(line, "name", "tên dài quá 120 ký tự");
+        } else if let Some(c) = &commune_code
+            && !seen_names.insert((c.clone(), text::fold(&name)))
+        {
+            errors.push(
+                line,
+                "name",
+                "tên thôn trùng với một dòng trước trong cùng xã",
+            );
+        }
+        let kind = UnitKind::parse(cell(i_kind))
+            .map_err(|e| errors.push(line, "kind", e.to_string()))
+            .ok();
+        let code = match i_code.map(cell) {
+            None | Some("") => None,
+            Some(c) => UnitCode::parse(c)
+                .map_err(|e| errors.push(line, "code", e.to_string()))
+                .ok(),
+        };
+        if let Some(c) = &code
+            && !seen_codes.insert(c.clone())
+        {
+            errors.push(
+                line,
+                "code",
+                format!("mã {c} xuất hiện lần thứ hai trong tệp"),
+            );
+        }
+        let area = match i_area.map(cell) {
+            None | Some("") => None,
+            Some(a) => a
+                .parse::<Area>()
+                .map_err(|e| errors.push(line, "area", e.to_string()))
+                .ok(),
+        };
+        if errors.truncated {
+            break;
+        }
+        if errors.errors.len() == before {
+            rows.push(VillageRow {
+                line,
+                commune_code: commune_code.expect("checked"),
+                code,
+                name,
+                kind: kind.expect("checked"),
+                area,
+            });
+        }
+    }
+    if rows.is_empty() && errors.is_empty() {
+        errors.push(2, "", "tệp không có dòng dữ liệu nào");
+    }
+    errors.into_result(rows)
+}
+
+fn parse_flag(s: &str) -> Option<bool> {
+    match s {
+        "" | "0" => Some(false),
+        "1" => Some(true),
+        _ => None,
+    }
+}
+
+/// Accepts the Vietnamese `dd/mm/yyyy` and ISO `yyyy-mm-dd`.
+pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s, "%d/%m/%Y")
+        .or_else(|_| NaiveDate::parse_from_str(s, "%Y-%m-%d"))
+        .map_err(|_| format!("ngày «{s}» không hợp lệ (dùng dd/mm/yyyy)"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_official_list_layout() {
+        let csv = "\u{feff}code,name,kind,level,parent_code\n42,Tỉnh Hà Tĩnh,Tỉnh,1,\n444,Huyện Hương Khê,Huyện,2,42\n";
+        let rows = read_units(csv.as_bytes()).unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[1].parent_code.as_ref().unwrap().as_str(), "42");
+        assert_eq!(rows[1].line, 3);
+        assert_eq!(rows[0].flags, None);
+    }
+
+    #[test]
+    fn bad_rows_are_named_by_line_and_column() {
+        let csv = "code,name,kind,level,parent_code\n42,Tỉnh Hà Tĩnh,Tỉnh,1,\n44x,Huyện,Huyện,2,42\n445,,Huyện,7,42\n";
+        let err = read_units(csv.as_bytes()).unwrap_err();
+        let places: Vec<(u64, &str)> = err
+            .errors
+            .iter()
+            .map(|e| (e.line, e.column.as_str()))
+            .collect();
+        assert_eq!(places, vec![(3, "code"), (4, "name"), (4, "level")]);
+    }
+
+    #[test]
+    fn a_missing_column_refuses_the_file() {
+        let err = read_units("code,name,kind\n1,a,b\n".as_bytes()).unwrap_err();
+        assert_eq!(err.errors[0].line, 1);
+        assert_eq!(err.errors[0].column, "level");
+    }
+
+    #[test]
+    fn non_utf8_is_reported() {
+        let bytes = b"code,name,kind,level,parent_code\n42,T\xe1nh,T,1,\n";
+        let err = read_units(&bytes[..]).unwrap_err();
+        assert_eq!(err.errors[0].line, 2);
+        assert!(err.errors[0].reason.contains("UTF-8"));
+    }
+
+    #[test]
+    fn villages_need_a_commune_and_unique_names() {
+        let csv = "commune_code,name,kind\n18100,Thôn 1,Thôn\n18100,thôn  1,Thôn\n,Thôn 2,Thôn\n";
+        let err = read_villages(csv.as_bytes(), None).unwrap_err();
+        let places: Vec<(u64, &str)> = err
+            .errors
+            .iter()
+            .map(|e| (e.line, e.column.as_str()))
+            .collect();
+        assert_eq!(places, vec![(3, "name"), (4, "commune_code")]);
+    }
+
+    #[test]
+    fn a_commune_page_upload_may_omit_the_commune_and_not_name_another() {
+        let here = UnitCode::parse("18100").unwrap();
+        let rows = read_villages("name,kind\nThôn 1,Thôn\n".as_bytes(), Some(&here)).unwrap();
+        assert_eq!(rows[0].commune_code, here);
+        let csv = "commune_code,name,kind\n18101,Thôn 1,Thôn\n";
+        let err = read_villages(csv.as_bytes(), Some(&here)).unwrap_err();
+        assert_eq!(err.errors[0].column, "commune_code");
+    }
+}

@@ -1,0 +1,206 @@
+//! Storage for giamngheo on SQLite (the default, one file, no set-up) and PostgreSQL (for
+//! production), behind one interface.
+//!
+//! Every query is written once in SQL that both backends accept (numbered `$1`
+//! parameters, `ON CONFLICT`, no backend-only functions) and kept to what a distributed
+//! PostgreSQL (Citus) can run. The [`with_pool!`] macro runs the same body against
+//! whichever pool is open, so the two backends cannot drift apart; where the schema needs
+//! different column types, each backend has its own migrations folder.
+
+mod error;
+mod units;
+
+pub use error::StoreError;
+pub use units::{NewVillage, UnitRecord, UnitSearchHit, UnitUpdate, UnitUpsert};
+
+use sqlx::migrate::Migrator;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
+use sqlx::{PgPool, SqlitePool};
+use std::str::FromStr;
+use std::time::Duration;
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// Which database engine a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+#[derive(Clone)]
+enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Runs `$body` with `$pool` bound to the open pool, whichever backend it is.
+macro_rules! with_pool {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match &$store.pool {
+            $crate::Pool::Sqlite($pool) => $body,
+            $crate::Pool::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use with_pool;
+
+/// A connection pool to the product's database.
+#[derive(Clone)]
+pub struct Store {
+    pool: Pool,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("backend", &self.backend())
+            .finish()
+    }
+}
+
+impl Store {
+    /// Opens a database by URL: `postgres://…` or `postgresql://…` for PostgreSQL;
+    /// `sqlite://PATH`, `sqlite:PATH` or a plain file path for SQLite. A missing SQLite
+    /// file is created.
+    pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let options = PgConnectOptions::from_str(url)?;
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options)
+                .await?;
+            Ok(Store {
+                pool: Pool::Postgres(pool),
+            })
+        } else {
+            let path = url
+                .strip_prefix("sqlite://")
+                .or_else(|| url.strip_prefix("sqlite:"))
+                .unwrap_or(url);
+            let options = if path == ":memory:" {
+                SqliteConnectOptions::from_str("sqlite::memory:")?
+            } else {
+                SqliteConnectOptions::new().filename(path)
+            }
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+            // An in-memory database lives in one connection; a file shares WAL readers.
+            let max = if path == ":memory:" { 1 } else { 8 };
+            let pool = SqlitePoolOptions::new()
+                .max_connections(max)
+                .connect_with(options)
+                .await?;
+            Ok(Store {
+                pool: Pool::Sqlite(pool),
+            })
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self.pool {
+            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    fn migrator(&self) -> &'static Migrator {
+        match self.pool {
+            Pool::Sqlite(_) => &SQLITE_MIGRATIONS,
+            Pool::Postgres(_) => &POSTGRES_MIGRATIONS,
+        }
+    }
+
+    /// The newest schema version this binary knows.
+    pub fn known_schema_version(&self) -> i64 {
+        self.migrator().iter().map(|m| m.version).max().unwrap_or(0)
+    }
+
+    /// The schema version the database is at, 0 for an empty database.
+    pub async fn schema_version(&self) -> Result<i64, StoreError> {
+        let exists_sql = match self.pool {
+            Pool::Sqlite(_) => {
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'"
+            }
+            Pool::Postgres(_) => {
+                "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = '_sqlx_migrations'"
+            }
+        };
+        let exists: i64 =
+            with_pool!(self, pool => sqlx::query_scalar(exists_sql).fetch_one(pool).await?);
+        if exists == 0 {
+            return Ok(0);
+        }
+        let version: Option<i64> = with_pool!(self, pool => sqlx::query_scalar(
+            "SELECT MAX(version) FROM _sqlx_migrations WHERE success = TRUE"
+        )
+        .fetch_one(pool)
+        .await?);
+        Ok(version.unwrap_or(0))
+    }
+
+    /// Refuses a database written by a newer binary: running old code on a newer schema
+    /// could silently drop what the newer version keeps.
+    pub async fn check_schema(&self) -> Result<i64, StoreError> {
+        let found = self.schema_version().await?;
+        let known = self.known_schema_version();
+        if found > known {
+            return Err(StoreError::SchemaTooNew { found, known });
+        }
+        Ok(found)
+    }
+
+    /// Applies the migrations this binary knows; returns the schema version reached.
+    pub async fn migrate(&self) -> Result<i64, StoreError> {
+        self.check_schema().await?;
+        with_pool!(self, pool => self.migrator().run(pool).await.map(|_| ())?);
+        self.schema_version().await
+    }
+
+    /// True when the schema is at the version this binary expects.
+    pub async fn is_current(&self) -> Result<bool, StoreError> {
+        Ok(self.check_schema().await? == self.known_schema_version())
+    }
+
+    pub async fn close(&self) {
+        with_pool!(self, pool => pool.close().await);
+    }
+
+    /// Reads a setting.
+    pub async fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(
+            with_pool!(self, pool => sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+            .bind(key)
+            .fetch_optional(pool)
+            .await?),
+        )
+    }
+
+    /// Writes a setting.
+    pub async fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        with_pool!(self, pool => sqlx::query(
+            "INSERT INTO settings (key, value) VALUES ($1, $2) \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(key)
+        .bind(value)
+        .execute(pool)
+        .await
+        .map(|_| ())?);
+        Ok(())
+    }
+}

@@ -1,0 +1,377 @@
+//! Server-rendered pages. One askama struct per page; view rows carry text already
+//! formatted the Vietnamese way, so templates only place it.
+
+use crate::error::HtmlError;
+use crate::format;
+use crate::i18n::{Lang, T};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{Form, Multipart, Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use giamngheo_app::units::VillageInput;
+use giamngheo_app::{App, AppError};
+use giamngheo_store::{UnitRecord, UnitSearchHit};
+use serde::Deserialize;
+
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/", get(home))
+        .route("/units/{code}", get(unit_page))
+        .route("/units/{code}/villages", post(add_village))
+        .route("/units/{code}/villages/import", post(import_villages))
+        .route("/search", get(search))
+        .layer(axum::middleware::from_fn(remember_lang))
+}
+
+/// Keeps a language chosen with `?lang=` in a cookie for the next pages.
+async fn remember_lang(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let chosen = req.uri().query().and_then(|q| {
+        q.split('&')
+            .filter_map(|kv| kv.strip_prefix("lang="))
+            .find(|l| matches!(*l, "vi" | "en"))
+            .map(str::to_string)
+    });
+    let mut response = next.run(req).await;
+    if let Some(lang) = chosen {
+        let cookie = format!("lang={lang}; Path=/; Max-Age=31536000; SameSite=Lax");
+        if let Ok(v) = header::HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    response
+}
+
+/// A unit as a table row.
+pub struct UnitRow {
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+    pub area: &'static str,
+    pub children: String,
+    pub retired: bool,
+}
+
+impl UnitRow {
+    fn new(u: &UnitRecord, lang: Lang) -> UnitRow {
+        UnitRow {
+            code: u.code.clone(),
+            name: u.name.clone(),
+            kind: u.kind.clone(),
+            area: lang.area(u.area.as_deref()),
+            children: format::number(u.child_count),
+            retired: u.valid_to.is_some(),
+        }
+    }
+}
+
+pub struct Crumb {
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "home.html")]
+struct HomePage {
+    t: &'static T,
+    lang: Lang,
+    rows: Vec<UnitRow>,
+}
+
+async fn home(State(app): State<App>, lang: Lang) -> Result<HomePage, HtmlError> {
+    let units = app
+        .children(None)
+        .await
+        .map_err(|error| HtmlError { lang, error })?;
+    Ok(HomePage {
+        t: lang.t(),
+        lang,
+        rows: units.iter().map(|u| UnitRow::new(u, lang)).collect(),
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "unit.html")]
+struct UnitPage {
+    t: &'static T,
+    lang: Lang,
+    unit: UnitRow,
+    tier: &'static str,
+    level: i32,
+    flags: Vec<&'static str>,
+    valid_from: String,
+    valid_to: Option<String>,
+    crumbs: Vec<Crumb>,
+    rows: Vec<UnitRow>,
+    children_title: &'static str,
+    is_commune: bool,
+    notice: Option<String>,
+    form_error: Option<String>,
+    form_name: String,
+    form_kind: String,
+}
+
+#[derive(Deserialize, Default)]
+struct UnitQuery {
+    created: Option<String>,
+    imported: Option<usize>,
+}
+
+async fn unit_page(
+    State(app): State<App>,
+    lang: Lang,
+    Path(code): Path<String>,
+    Query(q): Query<UnitQuery>,
+) -> Result<UnitPage, HtmlError> {
+    let notice = match (q.created, q.imported) {
+        (Some(c), _) => Some(format!("{} ({c})", lang.t().village_created)),
+        (None, Some(n)) => Some(format!(
+            "{} {}",
+            lang.t().villages_imported,
+            format::number(n as i64)
+        )),
+        _ => None,
+    };
+    render_unit(
+        &app,
+        lang,
+        &code,
+        notice,
+        None,
+        String::new(),
+        String::new(),
+    )
+    .await
+    .map_err(|error| HtmlError { lang, error })
+}
+
+async fn render_unit(
+    app: &App,
+    lang: Lang,
+    code: &str,
+    notice: Option<String>,
+    form_error: Option<String>,
+    form_name: String,
+    form_kind: String,
+) -> Result<UnitPage, AppError> {
+    let unit = app.unit(code).await?;
+    let children = app.children(Some(&unit.code)).await?;
+    let ancestry = app.ancestry(&unit.code).await?;
+    let t = lang.t();
+    let mut flags = Vec::new();
+    if unit.extremely_difficult {
+        flags.push(t.extremely_difficult);
+    }
+    if unit.border {
+        flags.push(t.border);
+    }
+    if unit.programme_30a {
+        flags.push(t.programme_30a);
+    }
+    if unit.programme_135 {
+        flags.push(t.programme_135);
+    }
+    let child_tier = app
+        .hierarchy()
+        .tier(unit.level + 1)
+        .map(|t| t.as_str())
+        .unwrap_or("");
+    let children_title = match child_tier {
+        "village" => t.villages,
+        "commune" => t.commune,
+        "district" => t.district,
+        _ => t.units_under,
+    };
+    Ok(UnitPage {
+        t,
+        lang,
+        tier: lang.tier(&unit.tier),
+        level: unit.level,
+        flags,
+        valid_from: format::date(&unit.valid_from),
+        valid_to: unit.valid_to.as_ref().map(format::date),
+        crumbs: ancestry
+            .iter()
+            .filter(|a| a.code != unit.code)
+            .map(|a| Crumb {
+                code: a.code.clone(),
+                name: a.name.clone(),
+            })
+            .collect(),
+        rows: children.iter().map(|u| UnitRow::new(u, lang)).collect(),
+        children_title,
+        is_commune: unit.tier == "commune",
+        unit: UnitRow::new(&unit, lang),
+        notice,
+        form_error,
+        form_name,
+        form_kind,
+    })
+}
+
+#[derive(Deserialize)]
+struct VillageForm {
+    name: String,
+    kind: String,
+}
+
+async fn add_village(
+    State(app): State<App>,
+    lang: Lang,
+    Path(code): Path<String>,
+    Form(form): Form<VillageForm>,
+) -> Result<Response, HtmlError> {
+    let input = VillageInput {
+        line: None,
+        commune_code: code.clone(),
+        code: None,
+        name: form.name.clone(),
+        kind: form.kind.clone(),
+        area: None,
+    };
+    match app.create_village(input).await {
+        Ok(v) => Ok(Redirect::to(&format!("/units/{code}?created={}", v.code)).into_response()),
+        Err(AppError::NotFound(m)) => Err(HtmlError {
+            lang,
+            error: AppError::NotFound(m),
+        }),
+        Err(e @ (AppError::Invalid { .. } | AppError::Conflict(_))) => {
+            // The form comes back with what was typed and the reason, so nothing is lost.
+            let page = render_unit(
+                &app,
+                lang,
+                &code,
+                None,
+                Some(e.to_string()),
+                form.name,
+                form.kind,
+            )
+            .await
+            .map_err(|error| HtmlError { lang, error })?;
+            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(error) => Err(HtmlError { lang, error }),
+    }
+}
+
+/// Largest village file accepted: a commune has at most a few hundred villages.
+const MAX_UPLOAD: usize = 2 * 1024 * 1024;
+
+async fn import_villages(
+    State(app): State<App>,
+    lang: Lang,
+    Path(code): Path<String>,
+    mut multipart: Multipart,
+) -> Result<Response, HtmlError> {
+    let mut data = None;
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() == Some("file") {
+            match field.bytes().await {
+                Ok(b) if b.len() <= MAX_UPLOAD => data = Some(b),
+                _ => {
+                    return Err(HtmlError {
+                        lang,
+                        error: AppError::invalid("file", "tệp quá lớn (tối đa 2 MB)"),
+                    });
+                }
+            }
+        }
+    }
+    let Some(data) = data else {
+        return Err(HtmlError {
+            lang,
+            error: AppError::invalid("file", "chưa chọn tệp"),
+        });
+    };
+    let created = app
+        .import_villages(&data[..], Some(&code))
+        .await
+        .map_err(|error| HtmlError { lang, error })?;
+    Ok(Redirect::to(&format!("/units/{code}?imported={}", created.len())).into_response())
+}
+
+pub struct SearchRow {
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+    pub context: String,
+}
+
+impl SearchRow {
+    fn new(h: &UnitSearchHit) -> SearchRow {
+        let context = [h.parent_name.as_deref(), h.province_name.as_deref()]
+            .into_iter()
+            .flatten()
+            .fold(Vec::<&str>::new(), |mut v, n| {
+                if !v.contains(&n) {
+                    v.push(n);
+                }
+                v
+            })
+            .join(", ");
+        SearchRow {
+            code: h.code.clone(),
+            name: h.name.clone(),
+            kind: h.kind.clone(),
+            context,
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "search.html")]
+struct SearchPage {
+    t: &'static T,
+    lang: Lang,
+    q: String,
+    rows: Vec<SearchRow>,
+    error: Option<String>,
+}
+
+/// The results alone, for the live search box (htmx swaps them into the page).
+#[derive(Template, WebTemplate)]
+#[template(path = "search_results.html")]
+struct SearchResults {
+    t: &'static T,
+    q: String,
+    rows: Vec<SearchRow>,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct SearchQuery {
+    #[serde(default)]
+    q: String,
+}
+
+async fn search(
+    State(app): State<App>,
+    lang: Lang,
+    headers: axum::http::HeaderMap,
+    Query(SearchQuery { q }): Query<SearchQuery>,
+) -> Result<Response, HtmlError> {
+    let partial = headers.contains_key("hx-request");
+    let (rows, error) = match app.search_units(&q).await {
+        Ok(hits) => (hits.iter().map(SearchRow::new).collect(), None),
+        Err(AppError::Invalid { message, .. }) => (Vec::new(), Some(message)),
+        Err(error) => return Err(HtmlError { lang, error }),
+    };
+    let t = lang.t();
+    if partial {
+        if q.trim().is_empty() {
+            // An emptied search box clears the results instead of showing an error.
+            return Ok(String::new().into_response());
+        }
+        return Ok(SearchResults { t, q, rows, error }.into_response());
+    }
+    Ok(SearchPage {
+        t,
+        lang,
+        q,
+        rows,
+        error,
+    }
+    .into_response())
+}

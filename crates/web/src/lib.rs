@@ -1,0 +1,89 @@
+//! The web server: server-rendered pages in Vietnamese (English available) and the JSON
+//! API under `/api/v1`. Handlers are thin: they parse the request, call the app layer and
+//! render its answer.
+
+mod api;
+mod error;
+mod format;
+mod html;
+mod i18n;
+
+pub use api::ApiDoc;
+
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use giamngheo_app::App;
+use tower_http::trace::TraceLayer;
+
+/// Builds the whole router around an application.
+pub fn router(app: App) -> Router {
+    Router::new()
+        .merge(html::routes())
+        .nest("/api/v1", api::routes())
+        .route("/healthz", get(healthz))
+        .route("/assets/htmx.min.js", get(htmx))
+        .route("/assets/app.css", get(css))
+        .layer(TraceLayer::new_for_http())
+        .with_state(app)
+}
+
+/// Health check for load balancers and operators: the backend and schema version, 200
+/// when the database answers and its schema is the one this binary expects.
+async fn healthz(axum::extract::State(app): axum::extract::State<App>) -> impl IntoResponse {
+    let store = app.store();
+    match store.schema_version().await {
+        Ok(version) => {
+            let current = version == store.known_schema_version();
+            let status = if current {
+                axum::http::StatusCode::OK
+            } else {
+                axum::http::StatusCode::SERVICE_UNAVAILABLE
+            };
+            (
+                status,
+                axum::Json(serde_json::json!({
+                    "status": if current { "ok" } else { "schema_mismatch" },
+                    "backend": store.backend().as_str(),
+                    "schema_version": version,
+                    "version": env!("CARGO_PKG_VERSION"),
+                })),
+            )
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                axum::Json(serde_json::json!({
+                    "status": "unavailable",
+                    "backend": store.backend().as_str(),
+                })),
+            )
+        }
+    }
+}
+
+const HTMX: &str = include_str!("../assets/htmx.min.js");
+const CSS: &str = include_str!("../assets/app.css");
+
+fn asset(body: &'static str, content_type: &'static str) -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=86400"),
+            ),
+        ],
+        body,
+    )
+}
+
+async fn htmx() -> impl IntoResponse {
+    asset(HTMX, "text/javascript; charset=utf-8")
+}
+
+async fn css() -> impl IntoResponse {
+    asset(CSS, "text/css; charset=utf-8")
+}
