@@ -9,6 +9,10 @@ pub enum AppError {
     /// The thing does not exist, or the user may not know that it exists.
     #[error("không tìm thấy {0}")]
     NotFound(String),
+    /// The user's role does not allow the action (inside the user's own area; outside it
+    /// the answer is `NotFound`).
+    #[error("không có quyền: {0}")]
+    Forbidden(String),
     /// One input field is wrong.
     #[error("{field}: {message}")]
     Invalid { field: String, message: String },

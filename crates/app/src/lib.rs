@@ -3,6 +3,7 @@
 //! store directly, so every rule (validation, and from the registry on, access) is
 //! applied in one place.
 
+pub mod access;
 pub mod clock;
 pub mod error;
 pub mod units;

@@ -14,6 +14,7 @@ use serde::Serialize;
 fn status_of(e: &AppError) -> StatusCode {
     match e {
         AppError::NotFound(_) => StatusCode::NOT_FOUND,
+        AppError::Forbidden(_) => StatusCode::FORBIDDEN,
         AppError::Invalid { .. } | AppError::File(_) => StatusCode::UNPROCESSABLE_ENTITY,
         AppError::Conflict(_) => StatusCode::CONFLICT,
         AppError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -109,6 +110,7 @@ impl IntoResponse for ApiError {
         let status = status_of(&self.0);
         let code = match &self.0 {
             AppError::NotFound(_) => "not_found",
+            AppError::Forbidden(_) => "forbidden",
             AppError::Invalid { .. } => "invalid",
             AppError::File(_) => "file_refused",
             AppError::Conflict(_) => "conflict",

@@ -1,0 +1,227 @@
+//! Who may do what, where. Every use case that reads or writes asks this module first;
+//! the web layer never decides access on its own.
+//!
+//! A user has one role and one unit; the role applies to that unit and everything below
+//! it. A household outside the user's scope is reported as not found, so that its
+//! existence does not leak.
+
+use giamngheo_domain::Tier;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// The roles of the product's users (plan-2021.md, "Who does what").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Administers the system within its unit (the whole country for the root admin).
+    Admin,
+    /// District labour office (Phòng LĐ-TB&XH): reads and writes all of its district.
+    LabourOffice,
+    /// Another district department: reads its district.
+    AgencyOfficer,
+    /// Commune officer: reads and writes its commune.
+    CommuneOfficer,
+    /// Village head: reads its village and proposes changes.
+    VillageHead,
+    /// Fatherland Front, People's Council: reads, never writes.
+    Oversight,
+    /// Province viewer: aggregates only, no personal data.
+    ProvinceViewer,
+}
+
+impl Role {
+    pub const ALL: [Role; 7] = [
+        Role::Admin,
+        Role::LabourOffice,
+        Role::AgencyOfficer,
+        Role::CommuneOfficer,
+        Role::VillageHead,
+        Role::Oversight,
+        Role::ProvinceViewer,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::LabourOffice => "labour_office",
+            Role::AgencyOfficer => "agency_officer",
+            Role::CommuneOfficer => "commune_officer",
+            Role::VillageHead => "village_head",
+            Role::Oversight => "oversight",
+            Role::ProvinceViewer => "province_viewer",
+        }
+    }
+
+    pub fn label_vi(self) -> &'static str {
+        match self {
+            Role::Admin => "Quản trị hệ thống",
+            Role::LabourOffice => "Phòng Lao động – Thương binh và Xã hội",
+            Role::AgencyOfficer => "Cán bộ phòng, ban",
+            Role::CommuneOfficer => "Cán bộ xã",
+            Role::VillageHead => "Trưởng thôn",
+            Role::Oversight => "Giám sát (Mặt trận Tổ quốc, HĐND)",
+            Role::ProvinceViewer => "Xem số liệu tổng hợp cấp tỉnh",
+        }
+    }
+
+    /// The tiers a user of this role may be attached to.
+    pub fn allowed_tiers(self) -> &'static [Tier] {
+        match self {
+            Role::Admin => &[Tier::Province, Tier::District, Tier::Commune],
+            Role::LabourOffice | Role::AgencyOfficer => &[Tier::District, Tier::Province],
+            Role::CommuneOfficer => &[Tier::Commune],
+            Role::VillageHead => &[Tier::Village],
+            Role::Oversight => &[Tier::Province, Tier::District, Tier::Commune],
+            Role::ProvinceViewer => &[Tier::Province],
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "vai trò không rõ «{0}» (admin, labour_office, agency_officer, commune_officer, village_head, oversight, province_viewer)"
+)]
+pub struct ParseRoleError(pub String);
+
+impl FromStr for Role {
+    type Err = ParseRoleError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s.trim())
+            .ok_or_else(|| ParseRoleError(s.to_string()))
+    }
+}
+
+/// What a user wants to do. Each use case names one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Counts, rates and reports without names.
+    ReadAggregates,
+    /// Households, members and their personal data (names; citizen IDs masked).
+    ReadPersonal,
+    /// Citizen IDs in full.
+    ReadCitizenId,
+    /// Create and change households and members.
+    WriteHouseholds,
+    /// Propose a change for a commune officer to accept.
+    ProposeChange,
+    /// Create villages, change unit flags.
+    ManageUnits,
+    /// Create users and reset their passwords.
+    ManageUsers,
+    /// The audit log across the system.
+    ReadAuditLog,
+}
+
+/// The permission matrix: which role may take which action within its scope.
+pub fn permits(role: Role, action: Action) -> bool {
+    use Action::*;
+    use Role::*;
+    match action {
+        ReadAggregates => true,
+        ReadPersonal => !matches!(role, ProvinceViewer),
+        ReadCitizenId => matches!(role, Admin | LabourOffice | CommuneOfficer),
+        WriteHouseholds => matches!(role, Admin | LabourOffice | CommuneOfficer),
+        ProposeChange => matches!(role, Admin | LabourOffice | CommuneOfficer | VillageHead),
+        ManageUnits => matches!(role, Admin | LabourOffice | CommuneOfficer),
+        ManageUsers => matches!(role, Admin),
+        ReadAuditLog => matches!(role, Admin),
+    }
+}
+
+/// The signed-in user as the use cases see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: i64,
+    pub username: String,
+    pub role: Role,
+    /// The unit the role applies to (and everything below it).
+    pub unit_code: String,
+    /// The tier of that unit, which says which column of a household to filter on.
+    pub unit_tier: Tier,
+}
+
+impl Actor {
+    pub fn may(&self, action: Action) -> bool {
+        permits(self.role, action)
+    }
+
+    /// True when `chain` (the units from the province down to some unit, as
+    /// `Store::ancestry` returns them) passes through the actor's unit.
+    pub fn covers_chain<'a>(&self, chain: impl IntoIterator<Item = &'a str>) -> bool {
+        chain.into_iter().any(|code| code == self.unit_code)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_some_roles_write_households() {
+        let writers: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|r| permits(*r, Action::WriteHouseholds))
+            .collect();
+        assert_eq!(
+            writers,
+            vec![Role::Admin, Role::LabourOffice, Role::CommuneOfficer]
+        );
+    }
+
+    #[test]
+    fn a_province_viewer_sees_no_personal_data() {
+        assert!(!permits(Role::ProvinceViewer, Action::ReadPersonal));
+        assert!(!permits(Role::ProvinceViewer, Action::ReadCitizenId));
+        assert!(permits(Role::ProvinceViewer, Action::ReadAggregates));
+    }
+
+    #[test]
+    fn oversight_reads_but_never_writes() {
+        assert!(permits(Role::Oversight, Action::ReadPersonal));
+        assert!(!permits(Role::Oversight, Action::WriteHouseholds));
+        assert!(!permits(Role::Oversight, Action::ProposeChange));
+    }
+
+    #[test]
+    fn roles_round_trip_through_text() {
+        for r in Role::ALL {
+            assert_eq!(r.as_str().parse::<Role>().unwrap(), r);
+        }
+        assert!("mayor".parse::<Role>().is_err());
+    }
+}
+
+impl crate::App {
+    /// Checks that `actor` may take `action` on something in unit `unit_code`.
+    ///
+    /// Outside the actor's area the answer is `NotFound`, the same as for a unit that
+    /// does not exist, so a user cannot probe another commune's data; inside it, a role
+    /// without the permission gets `Forbidden`.
+    pub async fn authorize(
+        &self,
+        actor: &Actor,
+        action: Action,
+        unit_code: &str,
+    ) -> Result<(), crate::AppError> {
+        let chain = self.store().ancestry(unit_code).await?;
+        if chain.is_empty() || !actor.covers_chain(chain.iter().map(|u| u.code.as_str())) {
+            return Err(crate::AppError::NotFound(format!("đơn vị mã {unit_code}")));
+        }
+        if !actor.may(action) {
+            return Err(crate::AppError::Forbidden(format!(
+                "vai trò {} không được phép thao tác này",
+                actor.role.label_vi()
+            )));
+        }
+        Ok(())
+    }
+}
