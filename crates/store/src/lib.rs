@@ -8,6 +8,8 @@
 //! different column types, each backend has its own migrations folder.
 
 mod error;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod units;
 
 pub use error::StoreError;
@@ -174,6 +176,16 @@ impl Store {
     /// True when the schema is at the version this binary expects.
     pub async fn is_current(&self) -> Result<bool, StoreError> {
         Ok(self.check_schema().await? == self.known_schema_version())
+    }
+
+    /// Runs one administrative statement (used by tests to create and drop databases).
+    #[cfg(feature = "testing")]
+    pub async fn execute_admin(&self, sql: &str) -> Result<(), StoreError> {
+        with_pool!(self, pool => sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()))
+            .execute(pool)
+            .await
+            .map(|_| ())?);
+        Ok(())
     }
 
     pub async fn close(&self) {

@@ -1,0 +1,166 @@
+//! Administrative units through the app layer, on SQLite and PostgreSQL.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use giamngheo_app::units::{OFFICIAL_UNITS_CSV, UnitImportOptions, official_list_date};
+use giamngheo_app::{App, AppError, Config, FixedClock};
+use giamngheo_domain::Hierarchy;
+use giamngheo_store::Store;
+use std::sync::Arc;
+
+fn app(store: Store, hierarchy: Hierarchy) -> App {
+    let now: DateTime<Utc> = DateTime::parse_from_rfc3339("2026-11-28T08:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc);
+    App::new(store, Config { hierarchy }, Arc::new(FixedClock(now)))
+}
+
+/// Runs an app test on SQLite and on PostgreSQL.
+macro_rules! app_test {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test]
+            async fn sqlite() {
+                let db = giamngheo_store::testing::TestDb::sqlite().await;
+                super::$name(db.store.clone()).await;
+                db.finish().await;
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                if let Some(db) = giamngheo_store::testing::TestDb::postgres().await {
+                    super::$name(db.store.clone()).await;
+                    db.finish().await;
+                }
+            }
+        }
+    };
+}
+
+async fn the_official_list_loads_once_with_areas_from_kinds(store: Store) {
+    let app = app(store, Hierarchy::four_levels());
+    let loaded = app.load_official_units_if_empty().await.unwrap();
+    assert_eq!(loaded, OFFICIAL_UNITS_CSV.lines().count() - 1);
+    assert_eq!(app.load_official_units_if_empty().await.unwrap(), 0);
+
+    let ha_tinh = app.unit("42").await.unwrap();
+    assert_eq!(ha_tinh.name, "Tỉnh Hà Tĩnh");
+    assert_eq!(ha_tinh.tier, "province");
+    assert_eq!(ha_tinh.area, None);
+    let huong_khe = app.unit("444").await.unwrap();
+    assert_eq!(huong_khe.parent_code.as_deref(), Some("42"));
+    let communes = app.children(Some("444")).await.unwrap();
+    assert!(
+        communes.len() > 10,
+        "Hương Khê has {} communes",
+        communes.len()
+    );
+    assert!(communes.windows(2).all(|w| w[0].code < w[1].code));
+    let town = communes.iter().find(|c| c.kind == "Thị trấn").unwrap();
+    assert_eq!(town.area.as_deref(), Some("urban"));
+    assert!(
+        communes
+            .iter()
+            .filter(|c| c.kind == "Xã")
+            .all(|c| c.area.as_deref() == Some("rural"))
+    );
+    assert!(communes.iter().all(|c| c.province_code == "42"));
+    assert_eq!(ha_tinh.valid_from, official_list_date());
+}
+app_test!(the_official_list_loads_once_with_areas_from_kinds);
+
+async fn a_search_without_diacritics_finds_the_district(store: Store) {
+    let app = app(store, Hierarchy::four_levels());
+    app.load_official_units_if_empty().await.unwrap();
+    let hits = app.search_units("huong khe").await.unwrap();
+    assert_eq!(hits[0].name, "Huyện Hương Khê");
+    let hits = app.search_units("HƯƠNG KHÊ").await.unwrap();
+    assert_eq!(hits[0].code, "444");
+    assert!(matches!(
+        app.search_units("h").await,
+        Err(AppError::Invalid { .. })
+    ));
+}
+app_test!(a_search_without_diacritics_finds_the_district);
+
+async fn a_file_with_a_bad_row_is_refused_whole(store: Store) {
+    let app = app(store, Hierarchy::four_levels());
+    let csv = "code,name,kind,level,parent_code\n\
+               42,Tỉnh Hà Tĩnh,Tỉnh,1,\n\
+               444,Huyện Hương Khê,Huyện,2,42\n\
+               18499,Xã Điền Mỹ,Xã,3,999\n\
+               18502,Xã Hà Linh,Xã,2,444\n";
+    let options = UnitImportOptions {
+        valid_from: NaiveDate::from_ymd_opt(2025, 3, 1).unwrap(),
+        retire_missing: false,
+    };
+    let err = app
+        .import_units(csv.as_bytes(), &options)
+        .await
+        .unwrap_err();
+    let AppError::File(errors) = err else {
+        panic!("expected a refused file, got {err:?}");
+    };
+    let places: Vec<(u64, &str)> = errors
+        .errors
+        .iter()
+        .map(|e| (e.line, e.column.as_str()))
+        .collect();
+    assert_eq!(places, [(4, "parent_code"), (5, "parent_code")]);
+    assert_eq!(
+        app.store().unit_count().await.unwrap(),
+        0,
+        "nothing written"
+    );
+}
+app_test!(a_file_with_a_bad_row_is_refused_whole);
+
+async fn a_merge_retires_the_units_a_new_list_leaves_out(store: Store) {
+    let app = app(store, Hierarchy::three_levels());
+    let options = |retire| UnitImportOptions {
+        valid_from: NaiveDate::from_ymd_opt(2025, 7, 1).unwrap(),
+        retire_missing: retire,
+    };
+    let before = "code,name,kind,level,parent_code\n\
+                  42,Tỉnh Hà Tĩnh,Tỉnh,1,\n\
+                  18499,Xã Điền Mỹ,Xã,2,42\n\
+                  18502,Xã Hà Linh,Xã,2,42\n";
+    app.import_units(before.as_bytes(), &options(false))
+        .await
+        .unwrap();
+    let after = "code,name,kind,level,parent_code\n\
+                 42,Tỉnh Hà Tĩnh,Tỉnh,1,\n\
+                 18499,Xã Hương Đô,Xã,2,42\n";
+    let summary = app
+        .import_units(after.as_bytes(), &options(true))
+        .await
+        .unwrap();
+    assert_eq!(summary.retired, 1);
+    let kept = app.children(Some("42")).await.unwrap();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0].name, "Xã Hương Đô");
+    let gone = app.unit("18502").await.unwrap();
+    assert_eq!(gone.valid_to, NaiveDate::from_ymd_opt(2025, 7, 1));
+}
+app_test!(a_merge_retires_the_units_a_new_list_leaves_out);
+
+async fn a_three_level_hierarchy_refuses_level_three_official_units(store: Store) {
+    let app = app(store, Hierarchy::three_levels());
+    let csv = "code,name,kind,level,parent_code\n\
+               42,Tỉnh Hà Tĩnh,Tỉnh,1,\n\
+               444,Huyện Hương Khê,Huyện,2,42\n\
+               18499,Xã Điền Mỹ,Xã,3,444\n";
+    let options = UnitImportOptions {
+        valid_from: official_list_date(),
+        retire_missing: false,
+    };
+    let AppError::File(errors) = app
+        .import_units(csv.as_bytes(), &options)
+        .await
+        .unwrap_err()
+    else {
+        panic!("expected a refused file");
+    };
+    assert_eq!(errors.errors[0].line, 4);
+    assert_eq!(errors.errors[0].column, "level");
+}
+app_test!(a_three_level_hierarchy_refuses_level_three_official_units);

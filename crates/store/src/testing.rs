@@ -1,0 +1,153 @@
+//! Throw-away databases for tests, on both backends.
+//!
+//! PostgreSQL tests make their own database on the server named by
+//! `GIAMNGHEO_TEST_POSTGRES` (default `postgres://postgres@127.0.0.1:5432/postgres`) and
+//! drop it afterwards. They fail when the server cannot be reached, because CI must run
+//! the suite on both backends; a developer without PostgreSQL sets
+//! `GIAMNGHEO_TEST_POSTGRES=skip` and the PostgreSQL half reports itself skipped.
+
+use crate::Store;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+const DEFAULT_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+
+/// A migrated, empty database that is removed when dropped.
+pub struct TestDb {
+    pub store: Store,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    Sqlite(#[allow(dead_code)] tempfile::TempDir),
+    Postgres { admin_url: String, name: String },
+}
+
+impl TestDb {
+    /// A fresh SQLite file in a temporary folder.
+    pub async fn sqlite() -> TestDb {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let path = dir.path().join("test.db");
+        let store = Store::connect(path.to_str().expect("utf-8 path"))
+            .await
+            .expect("open SQLite");
+        store.migrate().await.expect("migrate SQLite");
+        TestDb {
+            store,
+            cleanup: Cleanup::Sqlite(dir),
+        }
+    }
+
+    /// A fresh PostgreSQL database, or `None` when PostgreSQL tests are switched off.
+    pub async fn postgres() -> Option<TestDb> {
+        let admin_url =
+            std::env::var("GIAMNGHEO_TEST_POSTGRES").unwrap_or_else(|_| DEFAULT_ADMIN_URL.into());
+        if admin_url == "skip" {
+            eprintln!("PostgreSQL tests skipped (GIAMNGHEO_TEST_POSTGRES=skip)");
+            return None;
+        }
+        let name = format!(
+            "giamngheo_test_{}_{}_{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.subsec_nanos())
+                .unwrap_or(0)
+        );
+        let admin = Store::connect(&admin_url).await.unwrap_or_else(|e| {
+            panic!(
+                "PostgreSQL at {admin_url} is needed for the store tests ({e}); \
+                 set GIAMNGHEO_TEST_POSTGRES=skip to run without it"
+            )
+        });
+        admin
+            .execute_admin(&format!("CREATE DATABASE {name}"))
+            .await
+            .expect("create test database");
+        admin.close().await;
+        let url = replace_database(&admin_url, &name);
+        let store = Store::connect(&url).await.expect("open test database");
+        store.migrate().await.expect("migrate PostgreSQL");
+        Some(TestDb {
+            store,
+            cleanup: Cleanup::Postgres { admin_url, name },
+        })
+    }
+
+    /// Closes the pool and removes the database.
+    pub async fn finish(self) {
+        self.store.close().await;
+        if let Cleanup::Postgres { admin_url, name } = &self.cleanup
+            && let Ok(admin) = Store::connect(admin_url).await
+        {
+            let _ = admin
+                .execute_admin(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .await;
+            admin.close().await;
+        }
+    }
+}
+
+/// Swaps the database name at the end of a PostgreSQL URL, keeping any query string.
+fn replace_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
+    let path_start = base[scheme_end..]
+        .find('/')
+        .map(|i| i + scheme_end)
+        .unwrap_or(base.len());
+    let mut out = format!("{}/{}", &base[..path_start], name);
+    if let Some(q) = query {
+        out.push('?');
+        out.push_str(q);
+    }
+    out
+}
+
+/// Runs a test function once on SQLite and once on PostgreSQL:
+/// `store_test!(name_of_test);` where `async fn name_of_test(store: Store)` is in scope.
+#[macro_export]
+macro_rules! store_test {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test]
+            async fn sqlite() {
+                let db = $crate::testing::TestDb::sqlite().await;
+                super::$name(db.store.clone()).await;
+                db.finish().await;
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                if let Some(db) = $crate::testing::TestDb::postgres().await {
+                    super::$name(db.store.clone()).await;
+                    db.finish().await;
+                }
+            }
+        }
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn database_name_is_replaced() {
+        assert_eq!(
+            super::replace_database("postgres://postgres@127.0.0.1:5432/postgres", "x"),
+            "postgres://postgres@127.0.0.1:5432/x"
+        );
+        assert_eq!(
+            super::replace_database("postgres://u@h/db?sslmode=disable", "x"),
+            "postgres://u@h/x?sslmode=disable"
+        );
+        assert_eq!(
+            super::replace_database("postgres://u@h", "x"),
+            "postgres://u@h/x"
+        );
+    }
+}
