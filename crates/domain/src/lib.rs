@@ -4,6 +4,7 @@
 //! ("parse, don't validate"), so code that holds one never checks it again.
 
 pub mod area;
+pub mod household;
 pub mod text;
 pub mod unit;
 
