@@ -161,6 +161,32 @@ impl Actor {
     }
 }
 
+impl crate::App {
+    /// Checks that `actor` may take `action` on something in unit `unit_code`.
+    ///
+    /// Outside the actor's area the answer is `NotFound`, the same as for a unit that
+    /// does not exist, so a user cannot probe another commune's data; inside it, a role
+    /// without the permission gets `Forbidden`.
+    pub async fn authorize(
+        &self,
+        actor: &Actor,
+        action: Action,
+        unit_code: &str,
+    ) -> Result<(), crate::AppError> {
+        let chain = self.store().ancestry(unit_code).await?;
+        if chain.is_empty() || !actor.covers_chain(chain.iter().map(|u| u.code.as_str())) {
+            return Err(crate::AppError::NotFound(format!("đơn vị mã {unit_code}")));
+        }
+        if !actor.may(action) {
+            return Err(crate::AppError::Forbidden(format!(
+                "vai trò {} không được phép thao tác này",
+                actor.role.label_vi()
+            )));
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -197,31 +223,5 @@ mod tests {
             assert_eq!(r.as_str().parse::<Role>().unwrap(), r);
         }
         assert!("mayor".parse::<Role>().is_err());
-    }
-}
-
-impl crate::App {
-    /// Checks that `actor` may take `action` on something in unit `unit_code`.
-    ///
-    /// Outside the actor's area the answer is `NotFound`, the same as for a unit that
-    /// does not exist, so a user cannot probe another commune's data; inside it, a role
-    /// without the permission gets `Forbidden`.
-    pub async fn authorize(
-        &self,
-        actor: &Actor,
-        action: Action,
-        unit_code: &str,
-    ) -> Result<(), crate::AppError> {
-        let chain = self.store().ancestry(unit_code).await?;
-        if chain.is_empty() || !actor.covers_chain(chain.iter().map(|u| u.code.as_str())) {
-            return Err(crate::AppError::NotFound(format!("đơn vị mã {unit_code}")));
-        }
-        if !actor.may(action) {
-            return Err(crate::AppError::Forbidden(format!(
-                "vai trò {} không được phép thao tác này",
-                actor.role.label_vi()
-            )));
-        }
-        Ok(())
     }
 }
