@@ -22,6 +22,15 @@ pub enum AppError {
     /// The change collides with existing data.
     #[error("{0}")]
     Conflict(String),
+    /// No valid sign-in: a wrong username or password, or an expired session.
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// Too many failed sign-ins; the message says when to try again.
+    #[error("{message}")]
+    TooManyAttempts {
+        message: String,
+        retry_after_secs: u64,
+    },
     #[error(transparent)]
     Store(StoreError),
 }

@@ -4,6 +4,7 @@
 //! applied in one place.
 
 pub mod access;
+pub mod auth;
 pub mod clock;
 pub mod error;
 pub mod units;
@@ -13,7 +14,7 @@ pub use error::AppError;
 
 use giamngheo_domain::Hierarchy;
 use giamngheo_store::Store;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Configuration the use cases need.
 #[derive(Debug, Clone, Default)]
@@ -28,6 +29,8 @@ pub struct App {
     store: Store,
     config: Arc<Config>,
     clock: Arc<dyn Clock>,
+    /// Failed sign-ins, shared by every clone of the app.
+    limiter: Arc<Mutex<auth::LoginLimiter>>,
 }
 
 impl App {
@@ -36,6 +39,7 @@ impl App {
             store,
             config: Arc::new(config),
             clock,
+            limiter: Arc::default(),
         }
     }
 
@@ -53,5 +57,11 @@ impl App {
 
     pub fn clock(&self) -> &dyn Clock {
         self.clock.as_ref()
+    }
+
+    fn limiter(&self) -> MutexGuard<'_, auth::LoginLimiter> {
+        // The limiter holds no invariant a panic could break halfway, so a poisoned lock
+        // is still usable.
+        self.limiter.lock().unwrap_or_else(|e| e.into_inner())
     }
 }

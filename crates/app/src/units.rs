@@ -1,5 +1,6 @@
 //! Administrative units: the official list, browsing, search, villages.
 
+use crate::access::{Action, Actor};
 use crate::{App, AppError};
 use chrono::NaiveDate;
 use giamngheo_domain::{Area, Tier, UnitCode, UnitKind, text};
@@ -244,17 +245,54 @@ impl App {
         Ok(self.store().search_units(&folded, SEARCH_LIMIT).await?)
     }
 
-    /// Creates a village (thôn, bản, tổ dân phố) under a commune and returns it.
-    pub async fn create_village(&self, input: VillageInput) -> Result<UnitRecord, AppError> {
-        let code = self.create_villages(vec![input]).await?.remove(0);
+    /// Creates a village (thôn, bản, tổ dân phố) under a commune and returns it. The actor
+    /// must manage units over the commune.
+    pub async fn create_village(
+        &self,
+        actor: &Actor,
+        input: VillageInput,
+    ) -> Result<UnitRecord, AppError> {
+        // Access is checked before anything else, so that the answers for another
+        // commune's units say nothing about them.
+        self.authorize(actor, Action::ManageUnits, &input.commune_code)
+            .await?;
+        let code = self
+            .create_villages(vec![input], Some(actor))
+            .await?
+            .remove(0);
         self.unit(&code).await
     }
 
     /// Creates villages from a CSV file (`commune_code,name,kind` and optionally `code`,
     /// `area`): all rows or none. With `only_commune`, the file is for that commune alone
-    /// and may leave out `commune_code`.
+    /// and may leave out `commune_code`. The actor must manage units over every commune
+    /// the file names; a commune outside its area is reported like one that does not
+    /// exist.
     pub async fn import_villages<R: Read>(
         &self,
+        actor: &Actor,
+        input: R,
+        only_commune: Option<&str>,
+    ) -> Result<Vec<String>, AppError> {
+        if let Some(c) = only_commune {
+            self.authorize(actor, Action::ManageUnits, c).await?;
+        }
+        self.import_villages_for(Some(actor), input, only_commune)
+            .await
+    }
+
+    /// Creates villages from a CSV file for the whole system, without an actor: for the
+    /// command line, which whoever runs the server already controls.
+    pub async fn import_villages_as_system<R: Read>(
+        &self,
+        input: R,
+    ) -> Result<Vec<String>, AppError> {
+        self.import_villages_for(None, input, None).await
+    }
+
+    async fn import_villages_for<R: Read>(
+        &self,
+        actor: Option<&Actor>,
         input: R,
         only_commune: Option<&str>,
     ) -> Result<Vec<String>, AppError> {
@@ -276,10 +314,16 @@ impl App {
                 area: r.area,
             })
             .collect();
-        self.create_villages(inputs).await
+        self.create_villages(inputs, actor).await
     }
 
-    async fn create_villages(&self, inputs: Vec<VillageInput>) -> Result<Vec<String>, AppError> {
+    /// Creates villages; with an actor, each commune must be within its area (checked
+    /// again here for files that name several communes).
+    async fn create_villages(
+        &self,
+        inputs: Vec<VillageInput>,
+        actor: Option<&Actor>,
+    ) -> Result<Vec<String>, AppError> {
         let single = inputs.len() == 1 && inputs[0].line.is_none();
         let mut errors = SheetErrors::new();
         let mut fail = |line: Option<u64>, field: &str, message: String| -> Option<AppError> {
@@ -323,7 +367,23 @@ impl App {
                 }
             };
             if !communes.contains_key(&input.commune_code) {
-                let found = self.store().unit(&input.commune_code).await?;
+                let allowed = match actor {
+                    None => true,
+                    Some(a) => match self
+                        .authorize(a, Action::ManageUnits, &input.commune_code)
+                        .await
+                    {
+                        Ok(()) => true,
+                        // Outside the actor's area the commune is treated as missing.
+                        Err(AppError::NotFound(_)) => false,
+                        Err(e) => return Err(e),
+                    },
+                };
+                let found = if allowed {
+                    self.store().unit(&input.commune_code).await?
+                } else {
+                    None
+                };
                 communes.insert(input.commune_code.clone(), found);
             }
             let commune = match communes.get(&input.commune_code).and_then(|c| c.as_ref()) {
@@ -415,12 +475,14 @@ impl App {
         Ok(villages.into_iter().map(|v| v.code).collect())
     }
 
-    /// Changes a unit's area and programme flags.
+    /// Changes a unit's area and programme flags. The actor must manage units over it.
     pub async fn update_unit(
         &self,
+        actor: &Actor,
         code: &str,
         update: UnitUpdate,
     ) -> Result<UnitRecord, AppError> {
+        self.authorize(actor, Action::ManageUnits, code).await?;
         let unit = self.unit(code).await?;
         if let Some(a) = &update.area {
             a.parse::<Area>()

@@ -39,6 +39,11 @@ enum Command {
         #[command(subcommand)]
         command: VillagesCommand,
     },
+    /// Người dùng (users).
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
 }
 
 #[derive(Args, Debug, Clone)]
@@ -63,6 +68,10 @@ struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "GIAMNGHEO_LISTEN", default_value = "127.0.0.1:8080")]
     listen: String,
+    /// Mark cookies Secure: set it when users reach the server over HTTPS (through a
+    /// reverse proxy). Requests with `X-Forwarded-Proto: https` get Secure cookies anyway.
+    #[arg(long, env = "GIAMNGHEO_SECURE_COOKIES")]
+    secure_cookies: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -91,6 +100,28 @@ enum VillagesCommand {
         db: DbArgs,
         /// The CSV file.
         file: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum UserCommand {
+    /// Tạo người dùng; mật khẩu đọc từ đầu vào chuẩn (creates a user; the password is
+    /// read from standard input, so that it stays out of the shell history).
+    Add {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Tên đăng nhập (username): a–z, 0–9, `.`, `_`, `-`.
+        username: String,
+        /// admin, labour_office, agency_officer, commune_officer, village_head, oversight
+        /// or province_viewer.
+        #[arg(long)]
+        role: giamngheo_app::access::Role,
+        /// The code of the unit the role applies to (and everything below it).
+        #[arg(long)]
+        unit: String,
+        /// Read the password from the first line of standard input (required).
+        #[arg(long, required = true)]
+        password_stdin: bool,
     },
 }
 
@@ -180,10 +211,46 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let input = std::fs::File::open(&file)
                 .with_context(|| format!("không mở được tệp {}", file.display()))?;
             let created = app
-                .import_villages(std::io::BufReader::new(input), None)
+                .import_villages_as_system(std::io::BufReader::new(input))
                 .await
                 .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
             println!("đã thêm {} thôn", created.len());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User {
+            command:
+                UserCommand::Add {
+                    db,
+                    username,
+                    role,
+                    unit,
+                    password_stdin: _,
+                },
+        } => {
+            let mut password = String::new();
+            std::io::stdin()
+                .read_line(&mut password)
+                .context("không đọc được mật khẩu từ đầu vào chuẩn")?;
+            let password = password.trim_end_matches(['\r', '\n']).to_string();
+            if password.is_empty() {
+                anyhow::bail!("mật khẩu trống: hãy đưa mật khẩu vào đầu vào chuẩn");
+            }
+            let app = open_app(&db).await?;
+            let user = app
+                .add_user_as_system(giamngheo_app::auth::NewUserInput {
+                    username,
+                    password,
+                    role,
+                    unit_code: unit,
+                })
+                .await?;
+            println!(
+                "đã tạo người dùng {} ({}, {} – {})",
+                user.username,
+                user.role.label_vi(),
+                user.unit_code,
+                user.unit_name
+            );
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -222,7 +289,13 @@ async fn serve(args: ServeArgs) -> Result<ExitCode> {
         "Giảm nghèo đang chạy tại http://{}/",
         listener.local_addr()?
     );
-    axum::serve(listener, giamngheo_web::router(app))
+    let options = giamngheo_web::WebOptions {
+        secure_cookies: args.secure_cookies,
+    };
+    // The peer address feeds the sign-in rate limit.
+    let service = giamngheo_web::router_with(app, options)
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown())
         .await?;
     Ok(ExitCode::SUCCESS)

@@ -11,9 +11,11 @@ mod error;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod units;
+mod users;
 
 pub use error::StoreError;
 pub use units::{NewVillage, UnitRecord, UnitSearchHit, UnitUpdate, UnitUpsert};
+pub use users::{NewSession, NewUser, SessionRecord, UserRecord};
 
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};

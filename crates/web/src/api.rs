@@ -1,5 +1,6 @@
 //! The JSON API, version 1, described by the OpenAPI document at `/api/v1/openapi.json`.
 
+use crate::auth::ApiUser;
 use crate::error::{ApiError, ErrorBody};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -19,6 +20,28 @@ pub fn routes() -> Router<App> {
         .route("/units/{code}", get(get_unit))
         .route("/units/{code}/villages", post(create_village))
         .route("/openapi.json", get(openapi))
+        .merge(crate::auth::api_routes())
+}
+
+/// Declares the bearer token that every endpoint but sign-in needs.
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "Token từ POST /auth/login (a token from POST /auth/login)",
+                    ))
+                    .build(),
+            ),
+        );
+    }
 }
 
 #[derive(OpenApi)]
@@ -30,8 +53,12 @@ pub fn routes() -> Router<App> {
         version = "1"
     ),
     servers((url = "/api/v1")),
-    paths(list_units, get_unit, search_units, create_village),
-    components(schemas(Unit, UnitHit, NewVillageBody, ErrorBody, crate::error::ErrorDetail, crate::error::Problem))
+    paths(list_units, get_unit, search_units, create_village,
+          crate::auth::api_login, crate::auth::api_logout, crate::auth::api_me),
+    components(schemas(Unit, UnitHit, NewVillageBody, ErrorBody, crate::error::ErrorDetail, crate::error::Problem,
+                       crate::auth::LoginBody, crate::auth::TokenBody, crate::auth::Me)),
+    modifiers(&BearerAuth),
+    security(("bearer" = []))
 )]
 pub struct ApiDoc;
 
@@ -100,6 +127,7 @@ pub struct ListQuery {
     ))]
 async fn list_units(
     State(app): State<App>,
+    _user: ApiUser,
     Query(q): Query<ListQuery>,
 ) -> Result<Json<Vec<Unit>>, ApiError> {
     let units = app.children(q.parent.as_deref()).await?;
@@ -114,6 +142,7 @@ async fn list_units(
     ))]
 async fn get_unit(
     State(app): State<App>,
+    _user: ApiUser,
     Path(code): Path<String>,
 ) -> Result<Json<Unit>, ApiError> {
     Ok(Json(app.unit(&code).await?.into()))
@@ -161,6 +190,7 @@ pub struct SearchQuery {
     ))]
 async fn search_units(
     State(app): State<App>,
+    _user: ApiUser,
     Query(q): Query<SearchQuery>,
 ) -> Result<Json<Vec<UnitHit>>, ApiError> {
     let hits = app.search_units(&q.q).await?;
@@ -185,24 +215,30 @@ pub struct NewVillageBody {
     params(("code" = String, Path, description = "Commune code")),
     responses(
         (status = 201, body = Unit),
-        (status = 404, description = "Unknown commune", body = ErrorBody),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "The role may not create villages", body = ErrorBody),
+        (status = 404, description = "Unknown commune, or outside the user's area", body = ErrorBody),
         (status = 409, description = "A village with that name or code exists", body = ErrorBody),
         (status = 422, description = "Invalid input", body = ErrorBody)
     ))]
 async fn create_village(
     State(app): State<App>,
+    user: ApiUser,
     Path(code): Path<String>,
     Json(body): Json<NewVillageBody>,
 ) -> Result<(StatusCode, Json<Unit>), ApiError> {
     let unit = app
-        .create_village(VillageInput {
-            line: None,
-            commune_code: code,
-            code: body.code,
-            name: body.name,
-            kind: body.kind,
-            area: body.area,
-        })
+        .create_village(
+            &user.actor,
+            VillageInput {
+                line: None,
+                commune_code: code,
+                code: body.code,
+                name: body.name,
+                kind: body.kind,
+                area: body.area,
+            },
+        )
         .await?;
     Ok((StatusCode::CREATED, Json(unit.into())))
 }

@@ -17,6 +17,8 @@ fn status_of(e: &AppError) -> StatusCode {
         AppError::Forbidden(_) => StatusCode::FORBIDDEN,
         AppError::Invalid { .. } | AppError::File(_) => StatusCode::UNPROCESSABLE_ENTITY,
         AppError::Conflict(_) => StatusCode::CONFLICT,
+        AppError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+        AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
         AppError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -47,6 +49,9 @@ struct ErrorPage<'a> {
     lang: Lang,
     message: String,
     cells: &'a [CellError],
+    /// Error pages do not show who is signed in: the error may come before the session
+    /// is known.
+    viewer: Option<crate::auth::Viewer>,
 }
 
 impl IntoResponse for HtmlError {
@@ -67,6 +72,7 @@ impl IntoResponse for HtmlError {
             lang: self.lang,
             message,
             cells,
+            viewer: None,
         };
         (status, page).into_response()
     }
@@ -88,7 +94,8 @@ pub struct ErrorBody {
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
-    /// `not_found`, `invalid`, `file_refused`, `conflict` or `internal`.
+    /// `not_found`, `forbidden`, `invalid`, `file_refused`, `conflict`, `unauthenticated`,
+    /// `too_many_attempts` or `internal`.
     pub code: &'static str,
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -114,6 +121,8 @@ impl IntoResponse for ApiError {
             AppError::Invalid { .. } => "invalid",
             AppError::File(_) => "file_refused",
             AppError::Conflict(_) => "conflict",
+            AppError::Unauthenticated(_) => "unauthenticated",
+            AppError::TooManyAttempts { .. } => "too_many_attempts",
             AppError::Store(_) => "internal",
         };
         let field = match &self.0 {
@@ -139,6 +148,12 @@ impl IntoResponse for ApiError {
             ),
             e => public_message(e, Lang::Vi),
         };
+        let retry_after = match &self.0 {
+            AppError::TooManyAttempts {
+                retry_after_secs, ..
+            } => Some(*retry_after_secs),
+            _ => None,
+        };
         let body = ErrorBody {
             error: ErrorDetail {
                 code,
@@ -147,6 +162,13 @@ impl IntoResponse for ApiError {
                 problems,
             },
         };
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if let Some(secs) = retry_after {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(secs),
+            );
+        }
+        response
     }
 }

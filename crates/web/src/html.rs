@@ -1,6 +1,7 @@
 //! Server-rendered pages. One askama struct per page; view rows carry text already
 //! formatted the Vietnamese way, so templates only place it.
 
+use crate::auth::{CurrentUser, Viewer};
 use crate::error::HtmlError;
 use crate::format;
 use crate::i18n::{Lang, T};
@@ -11,6 +12,7 @@ use axum::extract::{Form, Multipart, Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use giamngheo_app::access::Action;
 use giamngheo_app::units::VillageInput;
 use giamngheo_app::{App, AppError};
 use giamngheo_store::{UnitRecord, UnitSearchHit};
@@ -77,10 +79,15 @@ pub struct Crumb {
 struct HomePage {
     t: &'static T,
     lang: Lang,
+    viewer: Option<Viewer>,
     rows: Vec<UnitRow>,
 }
 
-async fn home(State(app): State<App>, lang: Lang) -> Result<HomePage, HtmlError> {
+async fn home(
+    State(app): State<App>,
+    lang: Lang,
+    user: CurrentUser,
+) -> Result<HomePage, HtmlError> {
     let units = app
         .children(None)
         .await
@@ -88,6 +95,7 @@ async fn home(State(app): State<App>, lang: Lang) -> Result<HomePage, HtmlError>
     Ok(HomePage {
         t: lang.t(),
         lang,
+        viewer: Some(user.viewer(lang)),
         rows: units.iter().map(|u| UnitRow::new(u, lang)).collect(),
     })
 }
@@ -97,6 +105,7 @@ async fn home(State(app): State<App>, lang: Lang) -> Result<HomePage, HtmlError>
 struct UnitPage {
     t: &'static T,
     lang: Lang,
+    viewer: Option<Viewer>,
     unit: UnitRow,
     tier: &'static str,
     level: i32,
@@ -107,6 +116,8 @@ struct UnitPage {
     rows: Vec<UnitRow>,
     children_title: &'static str,
     is_commune: bool,
+    /// The user may add villages here (the forms are shown).
+    can_manage: bool,
     notice: Option<String>,
     form_error: Option<String>,
     form_name: String,
@@ -122,6 +133,7 @@ struct UnitQuery {
 async fn unit_page(
     State(app): State<App>,
     lang: Lang,
+    user: CurrentUser,
     Path(code): Path<String>,
     Query(q): Query<UnitQuery>,
 ) -> Result<UnitPage, HtmlError> {
@@ -137,6 +149,7 @@ async fn unit_page(
     render_unit(
         &app,
         lang,
+        &user,
         &code,
         notice,
         None,
@@ -147,9 +160,11 @@ async fn unit_page(
     .map_err(|error| HtmlError { lang, error })
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn render_unit(
     app: &App,
     lang: Lang,
+    user: &CurrentUser,
     code: &str,
     notice: Option<String>,
     form_error: Option<String>,
@@ -159,6 +174,12 @@ async fn render_unit(
     let unit = app.unit(code).await?;
     let children = app.children(Some(&unit.code)).await?;
     let ancestry = app.ancestry(&unit.code).await?;
+    // The forms are only offered to users who may use them; the app layer checks again
+    // when they are sent.
+    let can_manage = app
+        .authorize(&user.actor, Action::ManageUnits, &unit.code)
+        .await
+        .is_ok();
     let t = lang.t();
     let mut flags = Vec::new();
     if unit.extremely_difficult {
@@ -187,6 +208,7 @@ async fn render_unit(
     Ok(UnitPage {
         t,
         lang,
+        viewer: Some(user.viewer(lang)),
         tier: lang.tier(&unit.tier),
         level: unit.level,
         flags,
@@ -203,6 +225,7 @@ async fn render_unit(
         rows: children.iter().map(|u| UnitRow::new(u, lang)).collect(),
         children_title,
         is_commune: unit.tier == "commune",
+        can_manage,
         unit: UnitRow::new(&unit, lang),
         notice,
         form_error,
@@ -220,6 +243,7 @@ struct VillageForm {
 async fn add_village(
     State(app): State<App>,
     lang: Lang,
+    user: CurrentUser,
     Path(code): Path<String>,
     Form(form): Form<VillageForm>,
 ) -> Result<Response, HtmlError> {
@@ -231,7 +255,7 @@ async fn add_village(
         kind: form.kind.clone(),
         area: None,
     };
-    match app.create_village(input).await {
+    match app.create_village(&user.actor, input).await {
         Ok(v) => Ok(Redirect::to(&format!("/units/{code}?created={}", v.code)).into_response()),
         Err(AppError::NotFound(m)) => Err(HtmlError {
             lang,
@@ -242,6 +266,7 @@ async fn add_village(
             let page = render_unit(
                 &app,
                 lang,
+                &user,
                 &code,
                 None,
                 Some(e.to_string()),
@@ -262,6 +287,7 @@ const MAX_UPLOAD: usize = 2 * 1024 * 1024;
 async fn import_villages(
     State(app): State<App>,
     lang: Lang,
+    user: CurrentUser,
     Path(code): Path<String>,
     mut multipart: Multipart,
 ) -> Result<Response, HtmlError> {
@@ -286,7 +312,7 @@ async fn import_villages(
         });
     };
     let created = app
-        .import_villages(&data[..], Some(&code))
+        .import_villages(&user.actor, &data[..], Some(&code))
         .await
         .map_err(|error| HtmlError { lang, error })?;
     Ok(Redirect::to(&format!("/units/{code}?imported={}", created.len())).into_response())
@@ -325,6 +351,7 @@ impl SearchRow {
 struct SearchPage {
     t: &'static T,
     lang: Lang,
+    viewer: Option<Viewer>,
     q: String,
     rows: Vec<SearchRow>,
     error: Option<String>,
@@ -349,6 +376,7 @@ struct SearchQuery {
 async fn search(
     State(app): State<App>,
     lang: Lang,
+    user: CurrentUser,
     headers: axum::http::HeaderMap,
     Query(SearchQuery { q }): Query<SearchQuery>,
 ) -> Result<Response, HtmlError> {
@@ -369,6 +397,7 @@ async fn search(
     Ok(SearchPage {
         t,
         lang,
+        viewer: Some(user.viewer(lang)),
         q,
         rows,
         error,

@@ -3,12 +3,14 @@
 //! render its answer.
 
 mod api;
+mod auth;
 mod error;
 mod format;
 mod html;
 mod i18n;
 
 pub use api::ApiDoc;
+pub use auth::{ApiUser, CurrentUser, Viewer, WebOptions};
 
 use axum::Router;
 use axum::http::{HeaderValue, header};
@@ -17,14 +19,30 @@ use axum::routing::get;
 use giamngheo_app::App;
 use tower_http::trace::TraceLayer;
 
-/// Builds the whole router around an application.
+/// Builds the whole router around an application, with the default options (cookies
+/// marked `Secure` only behind a proxy that says the request came over HTTPS).
 pub fn router(app: App) -> Router {
+    router_with(app, WebOptions::default())
+}
+
+/// Builds the whole router around an application. Every route needs a sign-in except
+/// the login page, the health check, the assets, the OpenAPI document and API sign-in.
+pub fn router_with(app: App, options: WebOptions) -> Router {
+    let gate = auth::Gate {
+        app: app.clone(),
+        options,
+    };
     Router::new()
         .merge(html::routes())
+        .merge(auth::routes())
         .nest("/api/v1", api::routes())
         .route("/healthz", get(healthz))
         .route("/assets/htmx.min.js", get(htmx))
         .route("/assets/app.css", get(css))
+        .layer(axum::middleware::from_fn_with_state(
+            gate,
+            auth::authenticate,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(app)
 }

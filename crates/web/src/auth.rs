@@ -1,0 +1,842 @@
+//! Signing in on the web: the login page, sessions carried in a cookie or as a bearer
+//! token, the CSRF check on every form, logout and the password change page.
+//!
+//! One middleware, [`authenticate`], runs before every route: it looks the session up
+//! once, refuses requests that need a sign-in and have none, and refuses a
+//! cookie-authenticated request that changes something without the session's CSRF token
+//! (in the `csrf` form field, also inside multipart uploads, or the `X-CSRF-Token`
+//! header, which htmx sends). Handlers then take a [`CurrentUser`] (pages) or an
+//! [`ApiUser`] (JSON) and pass its `actor` to the app layer, which decides access.
+
+use crate::error::{ApiError, ErrorBody, HtmlError};
+use crate::i18n::{Lang, T};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::body::{Body, Bytes};
+use axum::extract::{
+    ConnectInfo, Form, FromRequest, FromRequestParts, Multipart, OptionalFromRequestParts, Query,
+    Request, State,
+};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Json, Router};
+use giamngheo_app::access::{Actor, Role};
+use giamngheo_app::auth::{ActiveSession, SessionKind, csrf_matches, random_token, web_max_age};
+use giamngheo_app::{App, AppError};
+use serde::{Deserialize, Serialize};
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use utoipa::ToSchema;
+
+/// The cookie that carries a browser's session token.
+pub const SESSION_COOKIE: &str = "gn_session";
+/// The cookie that carries the login form's CSRF token (before there is a session).
+const LOGIN_COOKIE: &str = "gn_login";
+/// The header a script or htmx sends the CSRF token in.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+/// Largest form body read to find its CSRF token; larger uploads are refused.
+const CSRF_BODY_LIMIT: usize = 16 * 1024 * 1024;
+
+/// How the web layer is deployed.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WebOptions {
+    /// Mark cookies `Secure` (the server is reached over HTTPS through a proxy). Cookies
+    /// are marked `Secure` anyway on requests that say `X-Forwarded-Proto: https`.
+    pub secure_cookies: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Via {
+    Cookie,
+    Bearer,
+}
+
+/// The request's valid session, put into its extensions by [`authenticate`].
+#[derive(Clone)]
+struct SignedIn {
+    session: ActiveSession,
+    token: String,
+}
+
+/// What the middleware needs: the app and the deployment options.
+#[derive(Clone)]
+pub(crate) struct Gate {
+    pub app: App,
+    pub options: WebOptions,
+}
+
+/// Paths that answer without a sign-in.
+fn is_public(path: &str) -> bool {
+    matches!(
+        path,
+        "/login" | "/healthz" | "/api/v1/openapi.json" | "/api/v1/auth/login"
+    ) || path.starts_with("/assets/")
+}
+
+fn is_safe(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// A cookie's value from the request headers.
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+fn bearer(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_string())
+}
+
+/// Checks the sign-in and the CSRF token of every request; see the module comment.
+pub(crate) async fn authenticate(State(gate): State<Gate>, req: Request, next: Next) -> Response {
+    let (mut parts, body) = req.into_parts();
+    let lang = match Lang::from_request_parts(&mut parts, &()).await {
+        Ok(l) => l,
+        Err(never) => match never {},
+    };
+    let path = parts.uri.path().to_string();
+    let api = path.starts_with("/api/");
+    let credentials = bearer(&parts.headers)
+        .map(|t| (t, Via::Bearer))
+        .or_else(|| cookie(&parts.headers, SESSION_COOKIE).map(|t| (t, Via::Cookie)));
+    let mut signed_in = None;
+    if let Some((token, via)) = credentials {
+        match gate.app.session_for_token(&token).await {
+            Ok(Some(session)) => signed_in = Some((SignedIn { session, token }, via)),
+            Ok(None) => {}
+            Err(error) => return refuse(api, lang, error),
+        }
+    }
+    let mut req = Request::from_parts(parts, body);
+    if !is_public(&path) {
+        let Some((s, via)) = &signed_in else {
+            return unauthenticated(&req, api);
+        };
+        // A bearer token is never sent by a browser on its own, so only cookie sessions
+        // can be abused by another site and need the CSRF token.
+        if *via == Via::Cookie && !is_safe(req.method()) {
+            let (back, presented) = match presented_csrf(req).await {
+                Ok(found) => found,
+                Err(response) => return response,
+            };
+            req = back;
+            if !presented.is_some_and(|p| csrf_matches(&s.session.csrf_token, &p)) {
+                tracing::warn!(
+                    user_id = s.session.actor.user_id,
+                    "request refused: missing or wrong CSRF token"
+                );
+                return refuse(
+                    api,
+                    lang,
+                    AppError::Forbidden(lang.t().form_expired.to_string()),
+                );
+            }
+        }
+    }
+    req.extensions_mut().insert(gate.options);
+    if let Some((s, _)) = signed_in {
+        req.extensions_mut().insert(s);
+    }
+    next.run(req).await
+}
+
+fn refuse(api: bool, lang: Lang, error: AppError) -> Response {
+    if api {
+        ApiError(error).into_response()
+    } else {
+        HtmlError { lang, error }.into_response()
+    }
+}
+
+/// The answer to a request that needs a sign-in: 401 for the API, the login page (with
+/// the way back) for pages.
+fn unauthenticated(req: &Request, api: bool) -> Response {
+    if api {
+        let mut response = ApiError(AppError::Unauthenticated(
+            "cần đăng nhập: gửi Authorization: Bearer TOKEN (lấy ở POST /api/v1/auth/login)".into(),
+        ))
+        .into_response();
+        response
+            .headers_mut()
+            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        return response;
+    }
+    let next = if req.method() == Method::GET {
+        req.uri()
+            .path_and_query()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_else(|| "/".into())
+    } else {
+        "/".into()
+    };
+    let target = if next == "/" {
+        "/login".to_string()
+    } else {
+        format!("/login?next={}", encode_component(&next))
+    };
+    if req.headers().contains_key("hx-request") {
+        // htmx would swap the login page into a corner of the page; it reloads instead.
+        let mut response = StatusCode::UNAUTHORIZED.into_response();
+        if let Ok(v) = HeaderValue::from_str(&target) {
+            response.headers_mut().insert("hx-redirect", v);
+        }
+        return response;
+    }
+    Redirect::to(&target).into_response()
+}
+
+#[derive(Deserialize)]
+struct CsrfOnly {
+    csrf: Option<String>,
+}
+
+/// Finds the CSRF token a request presents: the header, or the `csrf` field of an
+/// urlencoded or multipart form body. The body is read and handed back intact.
+async fn presented_csrf(req: Request) -> Result<(Request, Option<String>), Response> {
+    if let Some(v) = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
+        let v = v.to_string();
+        return Ok((req, Some(v)));
+    }
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let lower = content_type.to_ascii_lowercase();
+    let form = lower.starts_with("application/x-www-form-urlencoded");
+    let multipart = lower.starts_with("multipart/form-data");
+    if !form && !multipart {
+        return Ok((req, None));
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = match axum::body::to_bytes(body, CSRF_BODY_LIMIT).await {
+        Ok(b) => b,
+        Err(_) => return Err(StatusCode::PAYLOAD_TOO_LARGE.into_response()),
+    };
+    let presented = if form {
+        form_csrf(&content_type, bytes.clone()).await
+    } else {
+        multipart_csrf(&content_type, bytes.clone()).await
+    };
+    Ok((Request::from_parts(parts, Body::from(bytes)), presented))
+}
+
+fn copy_of(content_type: &str, bytes: Bytes) -> Option<Request> {
+    Request::post("/")
+        .header(header::CONTENT_TYPE, content_type)
+        .body(Body::from(bytes))
+        .ok()
+}
+
+async fn form_csrf(content_type: &str, bytes: Bytes) -> Option<String> {
+    let copy = copy_of(content_type, bytes)?;
+    Form::<CsrfOnly>::from_request(copy, &())
+        .await
+        .ok()
+        .and_then(|Form(f)| f.csrf)
+}
+
+async fn multipart_csrf(content_type: &str, bytes: Bytes) -> Option<String> {
+    let copy = copy_of(content_type, bytes)?;
+    let mut multipart = Multipart::from_request(copy, &()).await.ok()?;
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() == Some("csrf") {
+            return field.text().await.ok();
+        }
+    }
+    None
+}
+
+/// Percent-encodes text for a query string.
+fn encode_component(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Where to go after signing in: only a path on this site, so that a crafted link cannot
+/// send the user elsewhere.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.starts_with("/\\")
+                && !n.chars().any(|c| c.is_control()) =>
+        {
+            n.to_string()
+        }
+        _ => "/".to_string(),
+    }
+}
+
+/// The role's name in the user's language.
+pub fn role_label(role: Role, lang: Lang) -> &'static str {
+    match lang {
+        Lang::Vi => role.label_vi(),
+        Lang::En => match role {
+            Role::Admin => "System administrator",
+            Role::LabourOffice => "District labour office",
+            Role::AgencyOfficer => "District agency officer",
+            Role::CommuneOfficer => "Commune officer",
+            Role::VillageHead => "Village head",
+            Role::Oversight => "Oversight (Fatherland Front, People's Council)",
+            Role::ProvinceViewer => "Province viewer (aggregates)",
+        },
+    }
+}
+
+/// The signed-in user as the page header shows it, with the CSRF token every form on
+/// the page carries.
+pub struct Viewer {
+    pub username: String,
+    pub role: &'static str,
+    pub unit_name: String,
+    pub csrf: String,
+}
+
+/// The signed-in user of a page request. Without a sign-in, the request is sent to the
+/// login page (the middleware does so before any handler runs).
+pub struct CurrentUser {
+    pub actor: Actor,
+    pub unit_name: String,
+    /// The session's CSRF token, for forms.
+    pub csrf: String,
+    token: String,
+}
+
+impl CurrentUser {
+    fn from_signed_in(s: &SignedIn) -> CurrentUser {
+        CurrentUser {
+            actor: s.session.actor.clone(),
+            unit_name: s.session.unit_name.clone(),
+            csrf: s.session.csrf_token.clone(),
+            token: s.token.clone(),
+        }
+    }
+
+    /// What the page header shows.
+    pub fn viewer(&self, lang: Lang) -> Viewer {
+        Viewer {
+            username: self.actor.username.clone(),
+            role: role_label(self.actor.role, lang),
+            unit_name: self.unit_name.clone(),
+            csrf: self.csrf.clone(),
+        }
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        match parts.extensions.get::<SignedIn>() {
+            Some(s) => Ok(CurrentUser::from_signed_in(s)),
+            None => Err(Redirect::to("/login").into_response()),
+        }
+    }
+}
+
+impl<S: Send + Sync> OptionalFromRequestParts<S> for CurrentUser {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        _state: &S,
+    ) -> Result<Option<Self>, Self::Rejection> {
+        Ok(parts
+            .extensions
+            .get::<SignedIn>()
+            .map(CurrentUser::from_signed_in))
+    }
+}
+
+/// The signed-in user of an API request; without one, a JSON 401.
+pub struct ApiUser {
+    pub actor: Actor,
+    pub unit_name: String,
+    token: String,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ApiUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        match parts.extensions.get::<SignedIn>() {
+            Some(s) => Ok(ApiUser {
+                actor: s.session.actor.clone(),
+                unit_name: s.session.unit_name.clone(),
+                token: s.token.clone(),
+            }),
+            None => Err(ApiError(AppError::Unauthenticated("cần đăng nhập".into()))),
+        }
+    }
+}
+
+/// Where a sign-in attempt comes from, for the rate limit: the peer address, or the
+/// address a reverse proxy on the same machine forwarded. `X-Forwarded-For` from
+/// anywhere else is ignored, since a client could otherwise pick a new one per try.
+pub struct ClientKey(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientKey {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip());
+        let forwarded = || {
+            parts
+                .headers
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.rsplit(',').next())
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        let key = match peer {
+            Some(ip) if ip.is_loopback() => forwarded().unwrap_or_else(|| ip.to_string()),
+            Some(ip) => ip.to_string(),
+            None => "local".to_string(),
+        };
+        Ok(ClientKey(key))
+    }
+}
+
+fn secure(options: &WebOptions, headers: &HeaderMap) -> bool {
+    options.secure_cookies
+        || headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.eq_ignore_ascii_case("https"))
+}
+
+fn set_cookie(name: &str, value: &str, path: &str, max_age: i64, secure: bool) -> HeaderValue {
+    let mut c = format!("{name}={value}; Path={path}; HttpOnly; SameSite=Lax; Max-Age={max_age}");
+    if secure {
+        c.push_str("; Secure");
+    }
+    HeaderValue::from_str(&c).expect("cookie text is ASCII")
+}
+
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/login", get(login_page).post(login_submit))
+        .route("/logout", post(logout))
+        .route(
+            "/account/password",
+            get(password_page).post(password_submit),
+        )
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "login.html")]
+struct LoginPage {
+    t: &'static T,
+    lang: Lang,
+    viewer: Option<Viewer>,
+    login_csrf: String,
+    next: String,
+    username: String,
+    error: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct NextQuery {
+    next: Option<String>,
+}
+
+/// The login page with a fresh form token, which is also set as a cookie: a form posted
+/// from another site cannot know it (double-submit).
+fn login_form(
+    lang: Lang,
+    options: &WebOptions,
+    headers: &HeaderMap,
+    status: StatusCode,
+    next: String,
+    username: String,
+    error: Option<String>,
+) -> Response {
+    let login_csrf = random_token();
+    let cookie = set_cookie(
+        LOGIN_COOKIE,
+        &login_csrf,
+        "/login",
+        3600,
+        secure(options, headers),
+    );
+    let page = LoginPage {
+        t: lang.t(),
+        lang,
+        viewer: None,
+        login_csrf,
+        next,
+        username,
+        error,
+    };
+    (status, [(header::SET_COOKIE, cookie)], page).into_response()
+}
+
+async fn login_page(
+    lang: Lang,
+    user: Option<CurrentUser>,
+    Extension(options): Extension<WebOptions>,
+    headers: HeaderMap,
+    Query(q): Query<NextQuery>,
+) -> Response {
+    let next = safe_next(q.next.as_deref());
+    if user.is_some() {
+        return Redirect::to(&next).into_response();
+    }
+    login_form(
+        lang,
+        &options,
+        &headers,
+        StatusCode::OK,
+        next,
+        String::new(),
+        None,
+    )
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    username: String,
+    password: String,
+    #[serde(default)]
+    csrf: String,
+    next: Option<String>,
+}
+
+async fn login_submit(
+    State(app): State<App>,
+    lang: Lang,
+    Extension(options): Extension<WebOptions>,
+    ClientKey(client): ClientKey,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let next = safe_next(form.next.as_deref());
+    let t = lang.t();
+    let expected = cookie(&headers, LOGIN_COOKIE).unwrap_or_default();
+    if !csrf_matches(&expected, &form.csrf) {
+        return login_form(
+            lang,
+            &options,
+            &headers,
+            StatusCode::FORBIDDEN,
+            next,
+            form.username,
+            Some(t.form_expired.to_string()),
+        );
+    }
+    match app
+        .login(&form.username, &form.password, &client, SessionKind::Web)
+        .await
+    {
+        Ok(session) => {
+            let secure = secure(&options, &headers);
+            let mut response = Redirect::to(&next).into_response();
+            let h = response.headers_mut();
+            h.append(
+                header::SET_COOKIE,
+                set_cookie(
+                    SESSION_COOKIE,
+                    &session.token,
+                    "/",
+                    web_max_age().num_seconds(),
+                    secure,
+                ),
+            );
+            h.append(
+                header::SET_COOKIE,
+                set_cookie(LOGIN_COOKIE, "", "/login", 0, secure),
+            );
+            response
+        }
+        Err(AppError::Unauthenticated(_)) => login_form(
+            lang,
+            &options,
+            &headers,
+            StatusCode::UNAUTHORIZED,
+            next,
+            form.username,
+            Some(t.wrong_credentials.to_string()),
+        ),
+        Err(e @ AppError::TooManyAttempts { .. }) => {
+            let retry = match &e {
+                AppError::TooManyAttempts {
+                    retry_after_secs, ..
+                } => *retry_after_secs,
+                _ => 0,
+            };
+            let mut response = login_form(
+                lang,
+                &options,
+                &headers,
+                StatusCode::TOO_MANY_REQUESTS,
+                next,
+                form.username,
+                Some(e.to_string()),
+            );
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry));
+            response
+        }
+        Err(error) => HtmlError { lang, error }.into_response(),
+    }
+}
+
+async fn logout(
+    State(app): State<App>,
+    lang: Lang,
+    user: CurrentUser,
+    Extension(options): Extension<WebOptions>,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(error) = app.logout(&user.token).await {
+        return HtmlError { lang, error }.into_response();
+    }
+    let mut response = Redirect::to("/login").into_response();
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(SESSION_COOKIE, "", "/", 0, secure(&options, &headers)),
+    );
+    response
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "password.html")]
+struct PasswordPage {
+    t: &'static T,
+    lang: Lang,
+    viewer: Option<Viewer>,
+    min_chars: usize,
+    error: Option<String>,
+    notice: Option<String>,
+}
+
+fn password_form(
+    lang: Lang,
+    user: &CurrentUser,
+    status: StatusCode,
+    error: Option<String>,
+    notice: Option<String>,
+) -> Response {
+    let page = PasswordPage {
+        t: lang.t(),
+        lang,
+        viewer: Some(user.viewer(lang)),
+        min_chars: giamngheo_app::auth::MIN_PASSWORD_CHARS,
+        error,
+        notice,
+    };
+    (status, page).into_response()
+}
+
+async fn password_page(lang: Lang, user: CurrentUser) -> Response {
+    password_form(lang, &user, StatusCode::OK, None, None)
+}
+
+#[derive(Deserialize)]
+struct PasswordForm {
+    old_password: String,
+    new_password: String,
+    confirm_password: String,
+}
+
+async fn password_submit(
+    State(app): State<App>,
+    lang: Lang,
+    user: CurrentUser,
+    Form(form): Form<PasswordForm>,
+) -> Response {
+    let t = lang.t();
+    if form.new_password != form.confirm_password {
+        return password_form(
+            lang,
+            &user,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(t.passwords_differ.to_string()),
+            None,
+        );
+    }
+    match app
+        .change_password(
+            &user.actor,
+            Some(&user.token),
+            &form.old_password,
+            &form.new_password,
+        )
+        .await
+    {
+        Ok(()) => password_form(
+            lang,
+            &user,
+            StatusCode::OK,
+            None,
+            Some(t.password_changed.to_string()),
+        ),
+        Err(AppError::Invalid { message, .. }) => password_form(
+            lang,
+            &user,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(message),
+            None,
+        ),
+        Err(e @ AppError::TooManyAttempts { .. }) => password_form(
+            lang,
+            &user,
+            StatusCode::TOO_MANY_REQUESTS,
+            Some(e.to_string()),
+            None,
+        ),
+        Err(error) => HtmlError { lang, error }.into_response(),
+    }
+}
+
+// The JSON API's sign-in.
+
+pub fn api_routes() -> Router<App> {
+    Router::new()
+        .route("/auth/login", post(api_login))
+        .route("/auth/logout", post(api_logout))
+        .route("/auth/me", get(api_me))
+}
+
+/// Credentials for an API token.
+#[derive(Deserialize, ToSchema)]
+pub struct LoginBody {
+    pub username: String,
+    pub password: String,
+}
+
+/// An API token: send it as `Authorization: Bearer TOKEN`.
+#[derive(Serialize, ToSchema)]
+pub struct TokenBody {
+    pub token: String,
+    /// When the token stops working (RFC 3339, UTC).
+    pub expires_at: String,
+}
+
+/// Signs in and returns an API token (valid 30 days). After 5 wrong passwords for a
+/// username from one address within 15 minutes, further tries get 429 until then.
+#[utoipa::path(post, path = "/auth/login", request_body = LoginBody, security(()),
+    responses(
+        (status = 200, body = TokenBody),
+        (status = 401, description = "Wrong username or password", body = ErrorBody),
+        (status = 429, description = "Too many failed attempts; see Retry-After", body = ErrorBody)
+    ))]
+pub(crate) async fn api_login(
+    State(app): State<App>,
+    ClientKey(client): ClientKey,
+    Json(body): Json<LoginBody>,
+) -> Result<Json<TokenBody>, ApiError> {
+    let session = app
+        .login(&body.username, &body.password, &client, SessionKind::Api)
+        .await?;
+    Ok(Json(TokenBody {
+        token: session.token,
+        expires_at: session
+            .expires_at
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    }))
+}
+
+/// Ends the session of the token sent.
+#[utoipa::path(post, path = "/auth/logout",
+    responses(
+        (status = 204, description = "Signed out"),
+        (status = 401, description = "No valid token", body = ErrorBody)
+    ))]
+pub(crate) async fn api_logout(
+    State(app): State<App>,
+    user: ApiUser,
+) -> Result<StatusCode, ApiError> {
+    app.logout(&user.token).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The signed-in user.
+#[derive(Serialize, ToSchema)]
+pub struct Me {
+    pub username: String,
+    /// `admin`, `labour_office`, `agency_officer`, `commune_officer`, `village_head`,
+    /// `oversight` or `province_viewer`.
+    pub role: String,
+    /// The unit the role applies to (and everything below it).
+    pub unit_code: String,
+    pub unit_name: String,
+}
+
+/// Who the token signs in as.
+#[utoipa::path(get, path = "/auth/me",
+    responses(
+        (status = 200, body = Me),
+        (status = 401, description = "No valid token", body = ErrorBody)
+    ))]
+pub(crate) async fn api_me(user: ApiUser) -> Json<Me> {
+    Json(Me {
+        username: user.actor.username,
+        role: user.actor.role.as_str().to_string(),
+        unit_code: user.actor.unit_code,
+        unit_name: user.unit_name,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_followed_after_signing_in() {
+        assert_eq!(safe_next(Some("/units/42?x=1")), "/units/42?x=1");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+
+    #[test]
+    fn the_way_back_is_percent_encoded() {
+        assert_eq!(encode_component("/search?q=a b"), "/search%3Fq%3Da%20b");
+    }
+
+    #[test]
+    fn cookies_and_bearer_tokens_are_read() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("lang=en; gn_session=abc"),
+        );
+        h.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("bearer xyz"),
+        );
+        assert_eq!(cookie(&h, "gn_session").as_deref(), Some("abc"));
+        assert_eq!(cookie(&h, "gn_login"), None);
+        assert_eq!(bearer(&h).as_deref(), Some("xyz"));
+    }
+}
