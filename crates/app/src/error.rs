@@ -49,6 +49,7 @@ impl From<StoreError> for AppError {
         match e {
             StoreError::Conflict(m) => AppError::Conflict(m),
             StoreError::NotFound(m) => AppError::NotFound(m),
+            e @ StoreError::Stale(_) => AppError::Conflict(e.to_string()),
             other => AppError::Store(other),
         }
     }

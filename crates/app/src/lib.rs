@@ -7,6 +7,7 @@ pub mod access;
 pub mod auth;
 pub mod clock;
 pub mod error;
+pub mod households;
 pub mod units;
 
 pub use clock::{Clock, FixedClock, SystemClock};

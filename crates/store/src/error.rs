@@ -11,6 +11,12 @@ pub enum StoreError {
     SchemaTooNew { found: i64, known: i64 },
     #[error("{0}")]
     Conflict(String),
+    /// A save named a version that is no longer the current one: someone else saved in
+    /// between. Nothing was written.
+    #[error(
+        "{0} đã được người khác sửa sau khi bạn mở; hãy tải lại trang để xem bản mới rồi sửa lại (không có gì bị ghi đè)"
+    )]
+    Stale(String),
     #[error("không tìm thấy {0}")]
     NotFound(String),
     #[error("lỗi cơ sở dữ liệu: {0}")]

@@ -8,12 +8,18 @@
 //! different column types, each backend has its own migrations folder.
 
 mod error;
+mod households;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod units;
 mod users;
 
 pub use error::StoreError;
+pub use households::{
+    AuditEntry, AuditRecord, DuplicateRow, HouseholdFields, HouseholdFilter, HouseholdListRow,
+    HouseholdRecord, MemberFields, MemberRecord, MemberSave, NewHousehold, Transfer, TransferSide,
+    TransferSource, TransferTarget,
+};
 pub use units::{NewVillage, UnitRecord, UnitSearchHit, UnitUpdate, UnitUpsert};
 pub use users::{NewSession, NewUser, SessionRecord, UserRecord};
 

@@ -1,0 +1,948 @@
+//! Households, members and the audit log in the store.
+//!
+//! The app layer decides what changes (and checks access); the store writes each change
+//! in one transaction together with its audit entries, so the log never misses a change
+//! and a failed save leaves nothing half-written.
+
+use crate::{Store, StoreError, with_pool};
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::{AssertSqlSafe, QueryBuilder};
+
+/// The household columns a user can change.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize)]
+pub struct HouseholdFields {
+    pub code: String,
+    pub village_code: String,
+    pub commune_code: String,
+    pub district_code: Option<String>,
+    pub province_code: String,
+    pub head_name: String,
+    pub head_sort_key: String,
+    pub address: String,
+    pub phone: Option<String>,
+    pub area: String,
+    pub area_overridden: bool,
+    pub ethnic_minority: bool,
+    pub female_headed: bool,
+    pub merit: bool,
+    pub social_allowance: bool,
+    pub floor_area_m2: Option<i32>,
+    pub wall_material: Option<String>,
+    pub column_material: Option<String>,
+    pub roof_material: Option<String>,
+    pub water_source: Option<String>,
+    pub latrine: Option<String>,
+    pub has_tv: bool,
+    pub has_radio: bool,
+    pub has_computer: bool,
+    pub has_smartphone: bool,
+    pub loudspeaker: bool,
+    pub production_land_m2: Option<i32>,
+    pub notes: String,
+    pub member_count: i32,
+}
+
+const HOUSEHOLD_FIELDS: [&str; 29] = [
+    "code",
+    "village_code",
+    "commune_code",
+    "district_code",
+    "province_code",
+    "head_name",
+    "head_sort_key",
+    "address",
+    "phone",
+    "area",
+    "area_overridden",
+    "ethnic_minority",
+    "female_headed",
+    "merit",
+    "social_allowance",
+    "floor_area_m2",
+    "wall_material",
+    "column_material",
+    "roof_material",
+    "water_source",
+    "latrine",
+    "has_tv",
+    "has_radio",
+    "has_computer",
+    "has_smartphone",
+    "loudspeaker",
+    "production_land_m2",
+    "notes",
+    "member_count",
+];
+
+/// Binds every `HouseholdFields` value, in `HOUSEHOLD_FIELDS` order, to a query or a
+/// query builder's row (`$method` is `bind` or `push_bind`).
+macro_rules! bind_household {
+    ($q:expr, $method:ident, $f:expr) => {{
+        let f = $f;
+        $q.$method(&f.code)
+            .$method(&f.village_code)
+            .$method(&f.commune_code)
+            .$method(&f.district_code)
+            .$method(&f.province_code)
+            .$method(&f.head_name)
+            .$method(&f.head_sort_key)
+            .$method(&f.address)
+            .$method(&f.phone)
+            .$method(&f.area)
+            .$method(f.area_overridden)
+            .$method(f.ethnic_minority)
+            .$method(f.female_headed)
+            .$method(f.merit)
+            .$method(f.social_allowance)
+            .$method(f.floor_area_m2)
+            .$method(&f.wall_material)
+            .$method(&f.column_material)
+            .$method(&f.roof_material)
+            .$method(&f.water_source)
+            .$method(&f.latrine)
+            .$method(f.has_tv)
+            .$method(f.has_radio)
+            .$method(f.has_computer)
+            .$method(f.has_smartphone)
+            .$method(f.loudspeaker)
+            .$method(f.production_land_m2)
+            .$method(&f.notes)
+            .$method(f.member_count)
+    }};
+}
+
+/// A stored household.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct HouseholdRecord {
+    pub id: i64,
+    #[sqlx(flatten)]
+    pub fields: HouseholdFields,
+    pub active: bool,
+    pub merged_into: Option<i64>,
+    pub split_from: Option<i64>,
+    pub version: i64,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// The member columns a user can change.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize)]
+pub struct MemberFields {
+    pub position: i32,
+    pub full_name: String,
+    pub name_folded: String,
+    pub sort_key: String,
+    pub sex: String,
+    pub birth_date: Option<NaiveDate>,
+    pub birth_year: i32,
+    pub ethnicity: String,
+    pub relation: String,
+    pub citizen_id: Option<String>,
+    pub health_insurance_number: Option<String>,
+    pub health_insurance_expiry: Option<NaiveDate>,
+    pub school_level: Option<String>,
+    pub school_grade: Option<i32>,
+    pub qualification: Option<String>,
+    pub work_status: Option<String>,
+    pub labour_contract: bool,
+    pub disability: Option<String>,
+    pub social_allowance_vnd: i64,
+    pub nutrition: Option<String>,
+    pub uses_internet: bool,
+}
+
+const MEMBER_FIELDS: [&str; 21] = [
+    "position",
+    "full_name",
+    "name_folded",
+    "sort_key",
+    "sex",
+    "birth_date",
+    "birth_year",
+    "ethnicity",
+    "relation",
+    "citizen_id",
+    "health_insurance_number",
+    "health_insurance_expiry",
+    "school_level",
+    "school_grade",
+    "qualification",
+    "work_status",
+    "labour_contract",
+    "disability",
+    "social_allowance_vnd",
+    "nutrition",
+    "uses_internet",
+];
+
+macro_rules! bind_member {
+    ($q:expr, $method:ident, $f:expr) => {{
+        let f = $f;
+        $q.$method(f.position)
+            .$method(&f.full_name)
+            .$method(&f.name_folded)
+            .$method(&f.sort_key)
+            .$method(&f.sex)
+            .$method(f.birth_date)
+            .$method(f.birth_year)
+            .$method(&f.ethnicity)
+            .$method(&f.relation)
+            .$method(&f.citizen_id)
+            .$method(&f.health_insurance_number)
+            .$method(f.health_insurance_expiry)
+            .$method(&f.school_level)
+            .$method(f.school_grade)
+            .$method(&f.qualification)
+            .$method(&f.work_status)
+            .$method(f.labour_contract)
+            .$method(&f.disability)
+            .$method(f.social_allowance_vnd)
+            .$method(&f.nutrition)
+            .$method(f.uses_internet)
+    }};
+}
+
+/// A stored member.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct MemberRecord {
+    pub id: i64,
+    pub household_id: i64,
+    #[sqlx(flatten)]
+    pub fields: MemberFields,
+    pub active: bool,
+}
+
+/// A household to create with its members.
+#[derive(Debug, Clone)]
+pub struct NewHousehold {
+    pub fields: HouseholdFields,
+    pub members: Vec<MemberFields>,
+    /// The audit entry that records the creation (its ids are filled in by the store).
+    pub audit: AuditEntry,
+}
+
+/// One audit log entry.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize)]
+pub struct AuditEntry {
+    pub at: String,
+    pub user_id: Option<i64>,
+    pub username: String,
+    /// `household.create`, `household.update`, `member.move`, …
+    pub action: String,
+    /// `household`, `member`, `unit`.
+    pub entity: String,
+    pub entity_id: String,
+    pub household_id: Option<i64>,
+    pub unit_code: Option<String>,
+    pub province_code: Option<String>,
+    /// JSON list of `{"field", "old", "new"}`.
+    pub changes: String,
+    pub reason: Option<String>,
+}
+
+/// A stored audit entry.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct AuditRecord {
+    pub id: i64,
+    #[sqlx(flatten)]
+    pub entry: AuditEntry,
+}
+
+/// A line of a household list.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct HouseholdListRow {
+    pub id: i64,
+    pub code: String,
+    pub head_name: String,
+    pub village_code: String,
+    pub village_name: String,
+    pub commune_code: String,
+    pub address: String,
+    pub member_count: i32,
+    pub ethnic_minority: bool,
+    pub version: i64,
+}
+
+/// Which households a list shows.
+#[derive(Debug, Clone)]
+pub struct HouseholdFilter {
+    /// `village_code`, `commune_code`, `district_code` or `province_code`.
+    pub scope_column: &'static str,
+    pub scope_code: String,
+    /// Folded text to find in any member's name, or a household code.
+    pub text: Option<String>,
+    /// A full citizen ID.
+    pub citizen_id: Option<String>,
+    pub include_inactive: bool,
+}
+
+/// A possible duplicate: people of one village with the same folded name and birth year.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct DuplicateRow {
+    pub village_code: String,
+    pub name_folded: String,
+    pub birth_year: i32,
+    pub member_id: i64,
+    pub full_name: String,
+    pub household_id: i64,
+    pub household_code: String,
+}
+
+/// A member's changes in a household save.
+#[derive(Debug, Clone)]
+pub enum MemberSave {
+    /// An existing member, changed.
+    Update { id: i64, fields: MemberFields },
+    /// A new member.
+    Insert(MemberFields),
+    /// A member who left: kept, marked inactive.
+    Deactivate { id: i64 },
+}
+
+/// A household in a transfer, with the fields it will have afterwards.
+#[derive(Debug, Clone)]
+pub struct TransferSide<'a> {
+    pub id: i64,
+    /// The version the user read; the save is refused if it changed since.
+    pub version: i64,
+    pub fields: &'a HouseholdFields,
+}
+
+/// The source household of a transfer.
+#[derive(Debug, Clone)]
+pub struct TransferSource<'a> {
+    pub id: i64,
+    pub version: i64,
+    pub fields: &'a HouseholdFields,
+    /// False when the household is merged away.
+    pub active: bool,
+}
+
+#[derive(Debug, Clone)]
+pub enum TransferTarget<'a> {
+    Existing(TransferSide<'a>),
+    /// A household split off, created by the transfer.
+    New(&'a HouseholdFields),
+}
+
+/// Members moving from one household to another.
+#[derive(Debug, Clone)]
+pub struct Transfer<'a> {
+    pub from: TransferSource<'a>,
+    pub to: TransferTarget<'a>,
+    pub target_province: String,
+    /// (member id, new position, new relation to the head).
+    pub moves: Vec<(i64, i32, String)>,
+    /// Entries without a household id are filed under the target once it has one.
+    pub audit: Vec<AuditEntry>,
+}
+
+const SCOPE_COLUMNS: [&str; 4] = [
+    "village_code",
+    "commune_code",
+    "district_code",
+    "province_code",
+];
+
+/// Rows per multi-row insert: members have 24 parameters a row, which stays under
+/// SQLite's 32,766 parameters a statement at 1,000 rows.
+const CHUNK: usize = 1000;
+
+fn timestamp(now: DateTime<Utc>) -> String {
+    now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+fn like_contains(folded: &str) -> String {
+    let mut p = String::from("%");
+    for c in folded.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
+}
+
+fn household_columns() -> String {
+    HOUSEHOLD_FIELDS.join(", ")
+}
+
+fn member_columns() -> String {
+    MEMBER_FIELDS.join(", ")
+}
+
+fn select_household() -> String {
+    format!(
+        "SELECT id, {}, active, merged_into, split_from, version, created_at, updated_at FROM households",
+        household_columns()
+    )
+}
+
+fn select_member() -> String {
+    format!(
+        "SELECT id, household_id, {}, active FROM members",
+        member_columns()
+    )
+}
+
+const AUDIT_COLUMNS: &str = "at, user_id, username, action, entity, entity_id, household_id, unit_code, province_code, changes, reason";
+
+macro_rules! bind_audit {
+    ($q:expr, $method:ident, $a:expr) => {{
+        let a = $a;
+        $q.$method(&a.at)
+            .$method(a.user_id)
+            .$method(&a.username)
+            .$method(&a.action)
+            .$method(&a.entity)
+            .$method(&a.entity_id)
+            .$method(a.household_id)
+            .$method(&a.unit_code)
+            .$method(&a.province_code)
+            .$method(&a.changes)
+            .$method(&a.reason)
+    }};
+}
+
+/// Inserts audit entries inside an open transaction.
+macro_rules! insert_audit {
+    ($tx:expr, $entries:expr) => {{
+        for chunk in $entries.chunks(CHUNK) {
+            let mut qb = QueryBuilder::new(format!("INSERT INTO audit_log ({AUDIT_COLUMNS}) "));
+            qb.push_values(chunk, |mut b, a| {
+                bind_audit!(b, push_bind, a);
+            });
+            qb.build().execute(&mut *$tx).await?;
+        }
+    }};
+}
+
+/// Inserts members of one household inside an open transaction.
+macro_rules! insert_members {
+    ($tx:expr, $rows:expr, $now:expr) => {{
+        for chunk in $rows.chunks(CHUNK) {
+            let mut qb = QueryBuilder::new(format!(
+                "INSERT INTO members (household_id, province_code, {}, created_at, updated_at) ",
+                member_columns()
+            ));
+            qb.push_values(
+                chunk,
+                |mut b, (hid, province, m): &(i64, String, &MemberFields)| {
+                    b.push_bind(*hid).push_bind(province);
+                    bind_member!(b, push_bind, *m);
+                    b.push_bind($now).push_bind($now);
+                },
+            );
+            qb.build().execute(&mut *$tx).await?;
+        }
+    }};
+}
+
+impl Store {
+    /// Creates households with their members and audit entries in one transaction: all
+    /// or none. Returns the new ids in input order.
+    pub async fn insert_households(
+        &self,
+        households: &[NewHousehold],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<i64>, StoreError> {
+        let now = timestamp(now);
+        let mut ids = Vec::with_capacity(households.len());
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            for chunk in households.chunks(CHUNK) {
+                let mut qb = QueryBuilder::new(format!(
+                    "INSERT INTO households ({}, created_at, updated_at) ",
+                    household_columns()
+                ));
+                qb.push_values(chunk, |mut b, h| {
+                    bind_household!(b, push_bind, &h.fields);
+                    b.push_bind(&now).push_bind(&now);
+                });
+                qb.push(" RETURNING id, commune_code, code");
+                let returned: Vec<(i64, String, String)> = qb
+                    .build_query_as()
+                    .fetch_all(&mut *tx)
+                    .await
+                    .map_err(|e| StoreError::unique_as_conflict(e, "mã hộ đã có trong xã"))?;
+                // RETURNING gives no order guarantee, so ids are matched by the unique
+                // (commune, code) key.
+                let by_key: std::collections::HashMap<(String, String), i64> = returned
+                    .into_iter()
+                    .map(|(id, commune, code)| ((commune, code), id))
+                    .collect();
+                let chunk_ids: Vec<i64> = chunk
+                    .iter()
+                    .map(|h| by_key[&(h.fields.commune_code.clone(), h.fields.code.clone())])
+                    .collect();
+                let members: Vec<(i64, String, &MemberFields)> = chunk
+                    .iter()
+                    .zip(&chunk_ids)
+                    .flat_map(|(h, id)| {
+                        h.members
+                            .iter()
+                            .map(move |m| (*id, h.fields.province_code.clone(), m))
+                    })
+                    .collect();
+                insert_members!(tx, members, &now);
+                let audits: Vec<AuditEntry> = chunk
+                    .iter()
+                    .zip(&chunk_ids)
+                    .map(|(h, id)| AuditEntry {
+                        entity_id: id.to_string(),
+                        household_id: Some(*id),
+                        ..h.audit.clone()
+                    })
+                    .collect();
+                insert_audit!(tx, audits);
+                ids.extend(chunk_ids);
+            }
+            tx.commit().await.map_err(|e| StoreError::unique_as_conflict(e, "số CCCD đã có"))?;
+        });
+        Ok(ids)
+    }
+
+    pub async fn household(&self, id: i64) -> Result<Option<HouseholdRecord>, StoreError> {
+        let sql = format!("{} WHERE id = $1", select_household());
+        Ok(
+            with_pool!(self, pool => sqlx::query_as::<_, HouseholdRecord>(AssertSqlSafe(sql.as_str()))
+            .bind(id)
+            .fetch_optional(pool)
+            .await?),
+        )
+    }
+
+    pub async fn household_by_code(
+        &self,
+        commune_code: &str,
+        code: &str,
+    ) -> Result<Option<HouseholdRecord>, StoreError> {
+        let sql = format!(
+            "{} WHERE commune_code = $1 AND code = $2",
+            select_household()
+        );
+        Ok(
+            with_pool!(self, pool => sqlx::query_as::<_, HouseholdRecord>(AssertSqlSafe(sql.as_str()))
+            .bind(commune_code)
+            .bind(code)
+            .fetch_optional(pool)
+            .await?),
+        )
+    }
+
+    /// The members of a household, in their order; inactive ones only when asked.
+    pub async fn members_of(
+        &self,
+        household_id: i64,
+        include_inactive: bool,
+    ) -> Result<Vec<MemberRecord>, StoreError> {
+        let active = if include_inactive { "" } else { " AND active" };
+        let sql = format!(
+            "{} WHERE household_id = $1{active} ORDER BY position, id",
+            select_member()
+        );
+        Ok(
+            with_pool!(self, pool => sqlx::query_as::<_, MemberRecord>(AssertSqlSafe(sql.as_str()))
+            .bind(household_id)
+            .fetch_all(pool)
+            .await?),
+        )
+    }
+
+    pub async fn member(&self, id: i64) -> Result<Option<MemberRecord>, StoreError> {
+        let sql = format!("{} WHERE id = $1", select_member());
+        Ok(
+            with_pool!(self, pool => sqlx::query_as::<_, MemberRecord>(AssertSqlSafe(sql.as_str()))
+            .bind(id)
+            .fetch_optional(pool)
+            .await?),
+        )
+    }
+
+    /// The active members holding any of these citizen IDs, with their household, for
+    /// naming the other household when a duplicate is refused.
+    pub async fn members_with_citizen_ids(
+        &self,
+        citizen_ids: &[String],
+    ) -> Result<Vec<(String, i64, String, String)>, StoreError> {
+        let mut found = Vec::new();
+        for chunk in citizen_ids.chunks(CHUNK) {
+            let rows: Vec<(String, i64, String, String)> = with_pool!(self, pool => {
+                let mut qb = QueryBuilder::new(
+                    "SELECT m.citizen_id, h.id, h.code, h.commune_code FROM members m \
+                     JOIN households h ON h.id = m.household_id \
+                     WHERE m.active AND m.citizen_id IN (",
+                );
+                let mut sep = qb.separated(", ");
+                for id in chunk {
+                    sep.push_bind(id);
+                }
+                qb.push(")");
+                qb.build_query_as().fetch_all(pool).await?
+            });
+            found.extend(rows);
+        }
+        Ok(found)
+    }
+
+    /// Which of these household codes a commune already uses.
+    pub async fn existing_household_codes(
+        &self,
+        commune_code: &str,
+        codes: &[String],
+    ) -> Result<Vec<String>, StoreError> {
+        let mut found = Vec::new();
+        for chunk in codes.chunks(CHUNK) {
+            let rows: Vec<String> = with_pool!(self, pool => {
+                let mut qb = QueryBuilder::new("SELECT code FROM households WHERE commune_code = ");
+                qb.push_bind(commune_code);
+                qb.push(" AND code IN (");
+                let mut sep = qb.separated(", ");
+                for c in chunk {
+                    sep.push_bind(c);
+                }
+                qb.push(")");
+                qb.build_query_scalar().fetch_all(pool).await?
+            });
+            found.extend(rows);
+        }
+        Ok(found)
+    }
+
+    /// One page of households, sorted the Vietnamese way by the head's name, and the
+    /// total count for the filter.
+    pub async fn list_households(
+        &self,
+        filter: &HouseholdFilter,
+        limit: i64,
+        offset: i64,
+    ) -> Result<(Vec<HouseholdListRow>, i64), StoreError> {
+        assert!(
+            SCOPE_COLUMNS.contains(&filter.scope_column),
+            "scope column comes from a fixed list"
+        );
+        let mut conditions = format!("h.{} = $1", filter.scope_column);
+        if !filter.include_inactive {
+            conditions.push_str(" AND h.active");
+        }
+        let mut binds: Vec<String> = vec![filter.scope_code.clone()];
+        if let Some(text) = &filter.text {
+            binds.push(like_contains(text));
+            binds.push(text.to_uppercase());
+            let n = binds.len();
+            conditions.push_str(&format!(
+                " AND (EXISTS (SELECT 1 FROM members m WHERE m.household_id = h.id AND m.active \
+                 AND m.name_folded LIKE ${} ESCAPE '\\') OR UPPER(h.code) = ${n})",
+                n - 1
+            ));
+        }
+        if let Some(id) = &filter.citizen_id {
+            binds.push(id.clone());
+            conditions.push_str(&format!(
+                " AND EXISTS (SELECT 1 FROM members m WHERE m.household_id = h.id AND m.citizen_id = ${})",
+                binds.len()
+            ));
+        }
+        let count_sql = format!("SELECT COUNT(*) FROM households h WHERE {conditions}");
+        let page_sql = format!(
+            "SELECT h.id, h.code, h.head_name, h.village_code, v.name AS village_name, h.commune_code, \
+             h.address, h.member_count, h.ethnic_minority, h.version \
+             FROM households h JOIN admin_units v ON v.code = h.village_code \
+             WHERE {conditions} ORDER BY h.head_sort_key, h.id LIMIT {limit} OFFSET {offset}"
+        );
+        Ok(with_pool!(self, pool => {
+            let mut count = sqlx::query_scalar::<_, i64>(AssertSqlSafe(count_sql.as_str()));
+            let mut page = sqlx::query_as::<_, HouseholdListRow>(AssertSqlSafe(page_sql.as_str()));
+            for b in &binds {
+                count = count.bind(b);
+                page = page.bind(b);
+            }
+            let total = count.fetch_one(pool).await?;
+            let rows = page.fetch_all(pool).await?;
+            (rows, total)
+        }))
+    }
+
+    /// Saves a household's changed fields and members if its version is still
+    /// `expected_version`; otherwise nothing is written and the answer is a conflict.
+    pub async fn save_household(
+        &self,
+        id: i64,
+        expected_version: i64,
+        fields: &HouseholdFields,
+        members: &[MemberSave],
+        audit: &[AuditEntry],
+        now: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        let now = timestamp(now);
+        let set: Vec<String> = HOUSEHOLD_FIELDS
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{c} = ${}", i + 1))
+            .collect();
+        let n = HOUSEHOLD_FIELDS.len();
+        let update_sql = format!(
+            "UPDATE households SET {}, version = version + 1, updated_at = ${} WHERE id = ${} AND version = ${}",
+            set.join(", "),
+            n + 1,
+            n + 2,
+            n + 3
+        );
+        let member_set: Vec<String> = MEMBER_FIELDS
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{c} = ${}", i + 1))
+            .collect();
+        let m = MEMBER_FIELDS.len();
+        let member_update_sql = format!(
+            "UPDATE members SET {}, updated_at = ${} WHERE id = ${} AND household_id = ${}",
+            member_set.join(", "),
+            m + 1,
+            m + 2,
+            m + 3
+        );
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let q = sqlx::query(AssertSqlSafe(update_sql.as_str()));
+            let q = bind_household!(q, bind, fields);
+            let updated = q
+                .bind(&now)
+                .bind(id)
+                .bind(expected_version)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| StoreError::unique_as_conflict(e, "mã hộ đã có trong xã"))?
+                .rows_affected();
+            if updated == 0 {
+                return Err(StoreError::Stale(format!("hộ {}", fields.code)));
+            }
+            let mut inserts = Vec::new();
+            for save in members {
+                match save {
+                    MemberSave::Update { id: member_id, fields: mf } => {
+                        let q = sqlx::query(AssertSqlSafe(member_update_sql.as_str()));
+                        let q = bind_member!(q, bind, mf);
+                        q.bind(&now)
+                            .bind(member_id)
+                            .bind(id)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(|e| StoreError::unique_as_conflict(e, "số CCCD đã có ở hộ khác"))?;
+                    }
+                    MemberSave::Insert(mf) => inserts.push((id, fields.province_code.clone(), mf)),
+                    MemberSave::Deactivate { id: member_id } => {
+                        sqlx::query("UPDATE members SET active = FALSE, updated_at = $1 WHERE id = $2 AND household_id = $3")
+                            .bind(&now)
+                            .bind(member_id)
+                            .bind(id)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                }
+            }
+            insert_members!(tx, inserts, &now);
+            insert_audit!(tx, audit);
+            tx.commit().await?;
+        });
+        Ok(expected_version + 1)
+    }
+
+    /// Moves members to another household and saves both households' new fields, with
+    /// version checks, in one transaction. Used to move a member, to split a household
+    /// (the target is created in the same transaction) and to merge two households (the
+    /// source is then left inactive, pointing at the target). Returns the target's id.
+    pub async fn transfer_members(
+        &self,
+        transfer: &Transfer<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        let now = timestamp(now);
+        let set: Vec<String> = HOUSEHOLD_FIELDS
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{c} = ${}", i + 1))
+            .collect();
+        let n = HOUSEHOLD_FIELDS.len();
+        let update_sql = format!(
+            "UPDATE households SET {}, version = version + 1, updated_at = ${}, active = ${}, merged_into = ${} \
+             WHERE id = ${} AND version = ${}",
+            set.join(", "),
+            n + 1,
+            n + 2,
+            n + 3,
+            n + 4,
+            n + 5
+        );
+        let insert_sql = format!(
+            "INSERT INTO households ({}, split_from, created_at, updated_at) VALUES ({}) RETURNING id",
+            household_columns(),
+            (1..=n + 3)
+                .map(|i| format!("${i}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let from = &transfer.from;
+        let target_id = with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let target_id = match &transfer.to {
+                TransferTarget::Existing(to) => {
+                    let q = sqlx::query(AssertSqlSafe(update_sql.as_str()));
+                    let q = bind_household!(q, bind, to.fields);
+                    let updated = q
+                        .bind(&now)
+                        .bind(true)
+                        .bind(None::<i64>)
+                        .bind(to.id)
+                        .bind(to.version)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+                    if updated == 0 {
+                        return Err(StoreError::Stale(format!("hộ {}", to.fields.code)));
+                    }
+                    to.id
+                }
+                TransferTarget::New(fields) => {
+                    let q = sqlx::query_scalar::<_, i64>(AssertSqlSafe(insert_sql.as_str()));
+                    let q = bind_household!(q, bind, *fields);
+                    q.bind(from.id)
+                        .bind(&now)
+                        .bind(&now)
+                        .fetch_one(&mut *tx)
+                        .await
+                        .map_err(|e| StoreError::unique_as_conflict(e, format!("mã hộ {} đã có trong xã", fields.code)))?
+                }
+            };
+            let merged_into = if from.active { None } else { Some(target_id) };
+            let q = sqlx::query(AssertSqlSafe(update_sql.as_str()));
+            let q = bind_household!(q, bind, from.fields);
+            let updated = q
+                .bind(&now)
+                .bind(from.active)
+                .bind(merged_into)
+                .bind(from.id)
+                .bind(from.version)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if updated == 0 {
+                return Err(StoreError::Stale(format!("hộ {}", from.fields.code)));
+            }
+            for (member_id, position, relation) in &transfer.moves {
+                sqlx::query(
+                    "UPDATE members SET household_id = $1, province_code = $2, position = $3, relation = $4, updated_at = $5 \
+                     WHERE id = $6 AND household_id = $7",
+                )
+                .bind(target_id)
+                .bind(&transfer.target_province)
+                .bind(position)
+                .bind(relation)
+                .bind(&now)
+                .bind(member_id)
+                .bind(from.id)
+                .execute(&mut *tx)
+                .await?;
+            }
+            let audit: Vec<AuditEntry> = transfer
+                .audit
+                .iter()
+                .map(|a| {
+                    let mut a = a.clone();
+                    if a.household_id.is_none() {
+                        a.household_id = Some(target_id);
+                        a.entity_id = target_id.to_string();
+                    }
+                    a
+                })
+                .collect();
+            insert_audit!(tx, audit);
+            tx.commit().await?;
+            target_id
+        });
+        Ok(target_id)
+    }
+
+    /// People of the scope who share a folded name and birth year with someone else in
+    /// the same village: possible duplicates for a person to look at.
+    pub async fn possible_duplicates(
+        &self,
+        scope_column: &'static str,
+        scope_code: &str,
+        limit: i64,
+    ) -> Result<Vec<DuplicateRow>, StoreError> {
+        assert!(SCOPE_COLUMNS.contains(&scope_column));
+        let sql = format!(
+            "SELECT h.village_code, m.name_folded, m.birth_year, m.id AS member_id, m.full_name, \
+             h.id AS household_id, h.code AS household_code \
+             FROM members m JOIN households h ON h.id = m.household_id \
+             JOIN (SELECT h2.village_code, m2.name_folded, m2.birth_year FROM members m2 \
+                   JOIN households h2 ON h2.id = m2.household_id \
+                   WHERE h2.{scope_column} = $1 AND m2.active AND h2.active \
+                   GROUP BY h2.village_code, m2.name_folded, m2.birth_year HAVING COUNT(*) > 1) d \
+               ON d.village_code = h.village_code AND d.name_folded = m.name_folded AND d.birth_year = m.birth_year \
+             WHERE m.active AND h.active \
+             ORDER BY h.village_code, m.name_folded, m.birth_year, m.id LIMIT {limit}"
+        );
+        Ok(
+            with_pool!(self, pool => sqlx::query_as::<_, DuplicateRow>(AssertSqlSafe(sql.as_str()))
+            .bind(scope_code)
+            .fetch_all(pool)
+            .await?),
+        )
+    }
+
+    /// The audit entries of one household, newest first.
+    pub async fn audit_for_household(
+        &self,
+        household_id: i64,
+        limit: i64,
+    ) -> Result<Vec<AuditRecord>, StoreError> {
+        let sql = format!(
+            "SELECT id, {AUDIT_COLUMNS} FROM audit_log WHERE household_id = $1 ORDER BY id DESC LIMIT {limit}"
+        );
+        Ok(
+            with_pool!(self, pool => sqlx::query_as::<_, AuditRecord>(AssertSqlSafe(sql.as_str()))
+            .bind(household_id)
+            .fetch_all(pool)
+            .await?),
+        )
+    }
+
+    /// The whole audit log, newest first, one page.
+    pub async fn audit_log(
+        &self,
+        limit: i64,
+        offset: i64,
+    ) -> Result<(Vec<AuditRecord>, i64), StoreError> {
+        let sql = format!(
+            "SELECT id, {AUDIT_COLUMNS} FROM audit_log ORDER BY id DESC LIMIT {limit} OFFSET {offset}"
+        );
+        Ok(with_pool!(self, pool => {
+            let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log").fetch_one(pool).await?;
+            let rows = sqlx::query_as::<_, AuditRecord>(AssertSqlSafe(sql.as_str()))
+                .fetch_all(pool)
+                .await?;
+            (rows, total)
+        }))
+    }
+
+    /// Appends audit entries on their own (changes to units, users).
+    pub async fn append_audit(&self, entries: &[AuditEntry]) -> Result<(), StoreError> {
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            insert_audit!(tx, entries);
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Number of households, active or not.
+    pub async fn household_count(&self) -> Result<i64, StoreError> {
+        Ok(
+            with_pool!(self, pool => sqlx::query_scalar("SELECT COUNT(*) FROM households")
+            .fetch_one(pool)
+            .await?),
+        )
+    }
+}
