@@ -3,8 +3,8 @@
 
 use giamngheo_domain::household::{HouseholdDraft, Sex};
 use giamngheo_sheets::households::{
-    FileKind, ImportedHousehold, MAX_FILE_BYTES, draft_problems_to_cells, read_households,
-    read_households_csv, read_households_xlsx,
+    FileKind, ImportedHousehold, MAX_FILE_BYTES, draft_problems_to_cells, households_template_csv,
+    households_template_xlsx, read_households, read_households_csv, read_households_xlsx,
 };
 use giamngheo_sheets::{CellError, SheetErrors};
 
@@ -321,4 +321,242 @@ fn file_kind_is_decided_by_content_first() {
     let err = read_households_xlsx(b"household_code,village_code\n").unwrap_err();
     assert_eq!(places(&err), [(1, "")]);
     assert!(err.errors[0].reason.contains(".xlsx"));
+}
+
+/// Writes a workbook the way an official's spreadsheet would hold the data: numbers as
+/// numbers, dates as dates, some text cells.
+fn workbook(sheet_name: &str, rows: &[Vec<Cell>]) -> Vec<u8> {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let mut wb = Workbook::new();
+    // A sheet of notes: first when the data sheet is «Hộ gia đình», which the reader
+    // then prefers; after it otherwise, since the reader falls back to the first sheet.
+    let notes = |wb: &mut Workbook| {
+        let notes = wb.add_worksheet().set_name("Hướng dẫn").unwrap();
+        notes.write_string(0, 0, "Đọc kỹ").unwrap();
+    };
+    if sheet_name == "Hộ gia đình" {
+        notes(&mut wb);
+    }
+    let sheet = wb.add_worksheet();
+    sheet.set_name(sheet_name).unwrap();
+    let date = Format::new().set_num_format("dd/mm/yyyy");
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            let (r, c) = (r as u32, c as u16);
+            match cell {
+                Cell::Empty => {}
+                Cell::Text(s) => {
+                    sheet.write_string(r, c, *s).unwrap();
+                }
+                Cell::Number(n) => {
+                    sheet.write_number(r, c, *n).unwrap();
+                }
+                Cell::Date(y, m, d) => {
+                    let dt = ExcelDateTime::from_ymd(*y, *m, *d).unwrap();
+                    sheet.write_datetime_with_format(r, c, &dt, &date).unwrap();
+                }
+                Cell::Bool(b) => {
+                    sheet.write_boolean(r, c, *b).unwrap();
+                }
+            }
+        }
+    }
+    if sheet_name != "Hộ gia đình" {
+        notes(&mut wb);
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+enum Cell {
+    Empty,
+    Text(&'static str),
+    Number(f64),
+    Date(u16, u8, u8),
+    Bool(bool),
+}
+
+fn xlsx_header() -> Vec<Cell> {
+    [
+        "Mã hộ (household_code)",
+        "Mã thôn (village_code)",
+        "Số điện thoại",
+        "Diện tích nhà ở, m² (floor_area_m2)",
+        "has_tv",
+        "Họ và tên",
+        "Giới tính",
+        "Ngày sinh",
+        "Dân tộc",
+        "Quan hệ với chủ hộ",
+        "Số CCCD",
+    ]
+    .into_iter()
+    .map(Cell::Text)
+    .collect()
+}
+
+#[test]
+fn a_workbook_with_numbers_and_dates_reads_like_the_csv() {
+    use Cell::*;
+    let bytes = workbook(
+        "Hộ gia đình",
+        &[
+            xlsx_header(),
+            vec![
+                Text("HK-1"),
+                Number(18499001.0),
+                // A phone and a citizen ID typed into number cells lose their leading 0.
+                Number(912345678.0),
+                Number(45.0),
+                Bool(true),
+                Text("Hồ Thị Lan"),
+                Text("Nữ"),
+                Date(1985, 3, 12),
+                Text("Chứt"),
+                Text("Chủ hộ"),
+                Number(44185000123.0),
+            ],
+            vec![Empty],
+            vec![
+                Text("HK-1"),
+                Text("18499001"),
+                Empty,
+                Empty,
+                Empty,
+                Text("Hồ Văn Nam"),
+                Text("Nam"),
+                Number(2015.0),
+                Number(44.0),
+                Text("con"),
+                Empty,
+            ],
+        ],
+    );
+    assert_eq!(FileKind::detect("ho.xlsx", &bytes), FileKind::Xlsx);
+    let households = read_households(&bytes, FileKind::Xlsx).unwrap();
+    assert_eq!(households.len(), 1);
+    let h = &households[0];
+    // Lines are the spreadsheet's row numbers; the blank row 3 is skipped.
+    assert_eq!((h.line, h.member_lines.clone()), (2, vec![2, 4]));
+    let d = &h.draft;
+    assert_eq!(d.village_code, "18499001");
+    assert_eq!(d.phone.as_deref(), Some("0912345678"));
+    assert_eq!(d.floor_area_m2, Some(45));
+    assert!(d.has_tv);
+    let lan = &d.members[0];
+    assert_eq!(lan.birth_date, chrono::NaiveDate::from_ymd_opt(1985, 3, 12));
+    assert_eq!(lan.citizen_id.as_ref().unwrap().as_str(), "044185000123");
+    let nam = &d.members[1];
+    assert_eq!((nam.birth_date, nam.birth_year), (None, Some(2015)));
+    assert_eq!(
+        (nam.ethnicity.as_str(), nam.relation.as_str()),
+        ("44", "child")
+    );
+}
+
+#[test]
+fn workbook_problems_name_the_spreadsheet_row() {
+    use Cell::*;
+    let bytes = workbook(
+        "Sheet1",
+        &[
+            vec![Empty],
+            xlsx_header(),
+            vec![
+                Text("HK-1"),
+                Text("18499001"),
+                Empty,
+                Number(45.5),
+                Text("?"),
+                Text("Lan"),
+                Text("Nữ"),
+                Text("31/02/2020"),
+                Text("Kinh"),
+                Text("head"),
+                Empty,
+            ],
+        ],
+    );
+    let err = read_households_xlsx(&bytes).unwrap_err();
+    assert_eq!(
+        places(&err),
+        [(3, "floor_area_m2"), (3, "has_tv"), (3, "birth_date")]
+    );
+    // The header was on row 2 there; a missing column is named on the header's row.
+    let bytes = workbook(
+        "Hộ gia đình",
+        &[vec![Text("household_code"), Text("full_name")]],
+    );
+    let err = read_households_xlsx(&bytes).unwrap_err();
+    assert_eq!(
+        places(&err),
+        [
+            (1, "village_code"),
+            (1, "sex"),
+            (1, "birth_date"),
+            (1, "ethnicity"),
+            (1, "relation")
+        ]
+    );
+    let err = read_households_xlsx(&workbook("Hộ gia đình", &[])).unwrap_err();
+    assert!(err.errors[0].reason.contains("trống"), "{}", reasons(&err));
+}
+
+#[test]
+fn the_templates_read_back_as_the_example_household() {
+    for (kind, households) in [
+        ("xlsx", read_households_xlsx(&households_template_xlsx())),
+        (
+            "csv",
+            read_households_csv(households_template_csv().as_bytes()),
+        ),
+    ] {
+        let households = households.unwrap_or_else(|e| panic!("{kind}: {e}"));
+        assert_eq!(households.len(), 1, "{kind}");
+        let h = &households[0];
+        assert_eq!(h.member_lines, [2, 3], "{kind}");
+        let mut draft = h.draft.clone();
+        assert_eq!(draft.check(today()), vec![], "{kind}");
+        assert!(draft.notes.contains("Ví dụ"), "{kind}");
+        assert_eq!(draft.production_land_m2, Some(2500), "{kind}");
+        assert_eq!(draft.latrine.as_deref(), Some("simple_pit"), "{kind}");
+        let [lan, nam] = &draft.members[..] else {
+            panic!("{kind}: two members")
+        };
+        assert_eq!(lan.citizen_id.as_ref().unwrap().as_str(), "044185000123");
+        assert_eq!(
+            lan.health_insurance_expiry,
+            chrono::NaiveDate::from_ymd_opt(2026, 12, 31)
+        );
+        assert_eq!(lan.birth_date, chrono::NaiveDate::from_ymd_opt(1985, 3, 12));
+        assert_eq!(
+            (nam.birth_year, nam.school_grade),
+            (Some(2015), Some(5)),
+            "{kind}"
+        );
+        assert_eq!(nam.nutrition.as_deref(), Some("normal"));
+    }
+}
+
+#[test]
+fn the_template_lists_every_code() {
+    use calamine::{Reader, Xlsx};
+    let bytes = households_template_xlsx();
+    let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    assert_eq!(wb.sheet_names(), ["Hộ gia đình", "Danh mục"]);
+    let header = wb.worksheet_range("Hộ gia đình").unwrap();
+    assert_eq!(
+        header.get_value((0, 0)).unwrap().to_string(),
+        "Mã hộ (household_code)"
+    );
+    let lists = wb.worksheet_range("Danh mục").unwrap();
+    let codes: Vec<(String, String)> = lists
+        .rows()
+        .map(|r| (r[1].to_string(), r[2].to_string()))
+        .collect();
+    assert!(codes.contains(&("44".into(), "Chứt".into())));
+    assert!(codes.contains(&("head".into(), "Chủ hộ".into())));
+    assert!(codes.contains(&("flush".into(), "Tự hoại, bán tự hoại".into())));
+    assert!(codes.contains(&("stunted".into(), "Thấp còi".into())));
+    // 54 ethnic groups and every other list.
+    assert!(codes.len() > 54 + 10 + 8 + 10 + 7 + 8 + 8 + 4 + 3);
 }
