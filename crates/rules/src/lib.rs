@@ -44,7 +44,9 @@ pub use derive::{
 };
 pub use figure::Figure;
 pub use money::{Lang, grouped, write_grouped};
-pub use points::{Answer, Band, PointError, PointItem, PointTable, Scoring};
+pub use points::{
+    Answer, Band, PointError, PointItem, PointTable, ResolvedScoreA, Scoring, resolve_score_a,
+};
 pub use standard::{
     AreaLines, IncomeRule, Indicator, MAX_INDICATORS, Origin, Period, Standard, StandardError,
     StandardSet, UnknownIndicator,

@@ -164,6 +164,42 @@ impl PointTable {
     }
 }
 
+/// Score A as the classification should use it, and where it came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ResolvedScoreA {
+    pub score: Option<u32>,
+    /// Computed from the item answers with a loaded point table.
+    pub computed: bool,
+    /// The total entered from the paper form, when it differs from the computed one: a
+    /// point for the reviewer to check.
+    pub entered_differs: Option<u32>,
+}
+
+/// Score A for one household: computed from the B1 answers when an administrator has
+/// loaded a point table and the answers were recorded; otherwise the total as entered
+/// from the paper form (standards.md: the official tables are still to confirm).
+pub fn resolve_score_a<'a>(
+    table: Option<&PointTable>,
+    entered: Option<u32>,
+    answers: &[(&'a str, Answer<'a>)],
+) -> Result<ResolvedScoreA, PointError> {
+    match table {
+        Some(table) if !answers.is_empty() => {
+            let computed = table.score(answers.iter().copied())?;
+            Ok(ResolvedScoreA {
+                score: Some(computed),
+                computed: true,
+                entered_differs: entered.filter(|entered| *entered != computed),
+            })
+        }
+        _ => Ok(ResolvedScoreA {
+            score: entered,
+            computed: false,
+            entered_differs: None,
+        }),
+    }
+}
+
 impl PointItem {
     fn points(&self, answer: Answer<'_>) -> Result<u32, PointError> {
         let invalid = || PointError::InvalidAnswer {

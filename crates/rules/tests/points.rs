@@ -1,7 +1,7 @@
 //! Form B1 point tables loaded as data, and score A computed from item answers.
 
 use giamngheo_domain::Area;
-use giamngheo_rules::{Answer, PointError, PointTable};
+use giamngheo_rules::{Answer, PointError, PointTable, ResolvedScoreA, resolve_score_a};
 
 const TABLE: &str = r#"
 id = "b1-example"
@@ -85,4 +85,41 @@ fn a_malformed_table_names_the_line() {
     let text = TABLE.replace("choices = { yes = 10, no = 0 }", "points = 10");
     let error = PointTable::parse("bad.toml", &text).unwrap_err();
     assert!(error.to_string().contains("points"), "{error}");
+}
+
+#[test]
+fn without_a_table_score_a_is_taken_as_entered() {
+    let table = PointTable::parse("example.toml", TABLE).unwrap();
+    let answers = [
+        ("household_size", Answer::Count(2)),
+        ("tv", Answer::Choice("no")),
+    ];
+    assert_eq!(
+        resolve_score_a(None, Some(120), &answers),
+        Ok(ResolvedScoreA {
+            score: Some(120),
+            computed: false,
+            entered_differs: None
+        })
+    );
+    // With a table and answers, the computed total wins and a different entry is flagged.
+    assert_eq!(
+        resolve_score_a(Some(&table), Some(120), &answers),
+        Ok(ResolvedScoreA {
+            score: Some(75),
+            computed: true,
+            entered_differs: Some(120)
+        })
+    );
+    assert_eq!(
+        resolve_score_a(Some(&table), Some(75), &answers)
+            .unwrap()
+            .entered_differs,
+        None
+    );
+    // A form with only the total filled in keeps the total.
+    assert_eq!(
+        resolve_score_a(Some(&table), Some(90), &[]).unwrap().score,
+        Some(90)
+    );
 }

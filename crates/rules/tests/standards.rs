@@ -395,3 +395,17 @@ fn a_standards_directory_is_read_in_name_order() {
     let missing = StandardSet::with_dir(&dir).unwrap_err();
     assert!(matches!(missing, StandardError::Read { .. }), "{missing}");
 }
+
+#[test]
+fn a_derivation_rule_with_an_unknown_parameter_is_refused() {
+    let text = vn2022_with(
+        "derive = { rule = \"health_insurance\", age_from = 6 }",
+        "derive = { rule = \"health_insurance\", age_from = 6, age_to = 80 }",
+    );
+    expect_invalid(&text, line_of(&text, "age_to = 80"), "age_to");
+    let text = vn2022_with(
+        "derive = { rule = \"water\" }",
+        "derive = { rule = \"rain\" }",
+    );
+    expect_invalid(&text, line_of(&text, "\"rain\""), "rain");
+}
