@@ -2,7 +2,7 @@
 
 use crate::derive::DeriveRule;
 use crate::figure::Figure;
-use giamngheo_domain::Area;
+use giamngheo_domain::{Area, text};
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
 use std::sync::Arc;
@@ -464,9 +464,9 @@ impl RawStandard {
         };
         Ok(Standard {
             id: self.id.into_inner(),
-            name_vi: self.name_vi,
-            name_en: self.name_en,
-            instrument: self.instrument,
+            name_vi: text::normalize(&self.name_vi),
+            name_en: text::normalize(&self.name_en),
+            instrument: self.instrument.as_deref().map(text::normalize),
             income_rule: self.income_rule,
             min_deprivations: self.min_deprivations.into_inner(),
             points_per_indicator: self.points_per_indicator.into_inner(),
@@ -509,9 +509,22 @@ impl RawStandard {
             })?;
             seen.push(code);
         }
+        // The names are shown to officials and compared in reports: store them in NFC,
+        // whatever form the editor of a local standard file saved them in.
         Ok(list
             .iter()
-            .map(|spanned| spanned.get_ref().clone())
+            .map(|spanned| {
+                let indicator = spanned.get_ref();
+                Indicator {
+                    dimension_vi: text::normalize(&indicator.dimension_vi),
+                    dimension_en: text::normalize(&indicator.dimension_en),
+                    name_vi: text::normalize(&indicator.name_vi),
+                    name_en: text::normalize(&indicator.name_en),
+                    deprived_when_vi: indicator.deprived_when_vi.as_deref().map(text::normalize),
+                    deprived_when_en: indicator.deprived_when_en.as_deref().map(text::normalize),
+                    ..indicator.clone()
+                }
+            })
             .collect())
     }
 }

@@ -409,3 +409,15 @@ fn a_derivation_rule_with_an_unknown_parameter_is_refused() {
     );
     expect_invalid(&text, line_of(&text, "\"rain\""), "rain");
 }
+
+#[test]
+fn names_of_a_local_standard_are_stored_in_nfc() {
+    // "việc làm" typed in decomposed form (e + combining marks), as some editors save it.
+    let decomposed = "vie\u{0323}\u{0302}c la\u{0300}m";
+    let text = vn2022_with(
+        "name_vi = \"việc làm\"",
+        &format!("name_vi = \"{decomposed}\""),
+    );
+    let standard = Standard::parse("local.toml", &text).unwrap();
+    assert_eq!(standard.indicators()[0].name_vi, "việc làm");
+}
