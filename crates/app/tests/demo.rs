@@ -1,0 +1,446 @@
+//! The synthetic demo district: deterministic, valid, and shaped like a mountainous border
+//! district (Huyện Hương Khê, Hà Tĩnh) around 2021.
+
+use chrono::{Datelike, NaiveDate};
+use giamngheo_app::demo::{DemoPlan, plan, shipped_communes};
+use giamngheo_domain::household::{
+    HouseholdDraft, LATRINES, MATERIALS, MemberDraft, WATER_SOURCES, is_ethnic_minority,
+};
+use giamngheo_domain::text;
+use giamngheo_rules::{
+    Devices, Employment, HealthInsurance, HouseholdFacts, MemberFacts, Qualification, StandardSet,
+    derive_deprivations,
+};
+use std::collections::{BTreeMap, HashSet};
+use std::sync::OnceLock;
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2021, 10, 1).unwrap()
+}
+
+fn communes() -> Vec<(String, String, Option<String>)> {
+    let communes = shipped_communes("444");
+    assert_eq!(
+        communes.len(),
+        20,
+        "Hương Khê has 19 communes and a township"
+    );
+    communes
+}
+
+/// The full-size plan, made once for the tests that only read it.
+fn district() -> &'static DemoPlan {
+    static PLAN: OnceLock<DemoPlan> = OnceLock::new();
+    PLAN.get_or_init(|| plan(2021, 30_000, &communes(), today()))
+}
+
+#[test]
+fn the_same_seed_gives_the_same_plan_and_another_seed_another() {
+    let communes = communes();
+    let a = plan(7, 2_000, &communes, today());
+    let b = plan(7, 2_000, &communes, today());
+    assert_eq!(a, b);
+    assert_eq!(format!("{a:?}"), format!("{b:?}"), "byte-identical");
+    let c = plan(8, 2_000, &communes, today());
+    assert_ne!(a.households, c.households);
+    assert_eq!(a.households.len(), 2_000);
+    assert_eq!(c.households.len(), 2_000);
+}
+
+#[test]
+fn every_household_passes_the_checks_unchanged() {
+    let plan = district();
+    assert_eq!(plan.households.len(), 30_000);
+    for h in &plan.households {
+        let mut checked = h.clone();
+        let problems = checked.check(today());
+        assert!(problems.is_empty(), "{}: {problems:?}", h.code);
+        // The checks normalise text; a demo draft is already in its canonical form (NFC
+        // names, upper-case card numbers, birth years matching birth dates).
+        assert_eq!(&checked, h, "{} changed when checked", h.code);
+    }
+}
+
+#[test]
+fn a_plan_for_another_day_is_valid_too() {
+    let day = NaiveDate::from_ymd_opt(2024, 2, 29).unwrap();
+    let plan = plan(1, 3_000, &communes(), day);
+    for h in &plan.households {
+        let mut checked = h.clone();
+        assert_eq!(checked.check(day), vec![], "{}", h.code);
+    }
+}
+
+#[test]
+fn villages_cover_every_commune_with_unique_names_and_codes() {
+    let plan = district();
+    let communes = communes();
+    let mut villages_per_commune: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut names = HashSet::new();
+    let mut codes = HashSet::new();
+    for v in &plan.villages {
+        *villages_per_commune.entry(&v.commune_code).or_default() += 1;
+        assert!(
+            names.insert((v.commune_code.clone(), text::fold(&v.name))),
+            "{v:?}"
+        );
+        assert!(codes.insert(v.code.clone()), "{v:?}");
+        assert!(v.code.starts_with(&v.commune_code) && v.code.len() == v.commune_code.len() + 3);
+        assert_eq!(text::normalize(&v.name), v.name);
+        assert!(v.name.starts_with(&v.kind), "{v:?}");
+    }
+    for (code, name, area) in &communes {
+        let n = villages_per_commune[code.as_str()];
+        let ban = plan
+            .villages
+            .iter()
+            .filter(|v| &v.commune_code == code && v.kind == "Bản")
+            .count();
+        assert!((8..=20).contains(&(n - ban)), "{name}: {n} villages");
+        if area.as_deref() == Some("urban") {
+            assert!(
+                plan.villages
+                    .iter()
+                    .filter(|v| &v.commune_code == code)
+                    .all(|v| v.kind == "Tổ dân phố")
+            );
+        }
+    }
+    let rao_tre = plan
+        .villages
+        .iter()
+        .find(|v| v.name == "Bản Rào Tre")
+        .expect("Bản Rào Tre");
+    let lien = communes
+        .iter()
+        .find(|(_, name, _)| name == "Xã Hương Liên")
+        .unwrap();
+    assert_eq!(rao_tre.commune_code, lien.0);
+
+    // Household codes are unique within the commune; every household is in a village of
+    // the plan.
+    let village_codes: HashSet<&str> = plan.villages.iter().map(|v| v.code.as_str()).collect();
+    let mut household_codes = HashSet::new();
+    for h in &plan.households {
+        assert!(
+            village_codes.contains(h.village_code.as_str()),
+            "{}",
+            h.code
+        );
+        assert!(household_codes.insert(h.code.clone()), "{}", h.code);
+    }
+}
+
+#[test]
+fn households_spread_over_every_commune_and_the_township_is_largest() {
+    let plan = district();
+    let communes = communes();
+    let commune_of: BTreeMap<&str, &str> = plan
+        .villages
+        .iter()
+        .map(|v| (v.code.as_str(), v.commune_code.as_str()))
+        .collect();
+    let mut per_commune: BTreeMap<&str, usize> = BTreeMap::new();
+    for h in &plan.households {
+        *per_commune
+            .entry(commune_of[h.village_code.as_str()])
+            .or_default() += 1;
+    }
+    for (code, name, _) in &communes {
+        let n = per_commune.get(code.as_str()).copied().unwrap_or(0);
+        assert!((400..=4_500).contains(&n), "{name}: {n} households");
+    }
+    let township = &communes
+        .iter()
+        .find(|(_, _, a)| a.as_deref() == Some("urban"))
+        .unwrap()
+        .0;
+    let largest = per_commune.iter().max_by_key(|(_, n)| **n).unwrap().0;
+    assert_eq!(largest, township);
+
+    // Every commune has households even in a small demo.
+    let small = plan_small(100);
+    let villages: BTreeMap<&str, &str> = small
+        .villages
+        .iter()
+        .map(|v| (v.code.as_str(), v.commune_code.as_str()))
+        .collect();
+    let covered: HashSet<&str> = small
+        .households
+        .iter()
+        .map(|h| villages[h.village_code.as_str()])
+        .collect();
+    assert_eq!(covered.len(), communes.len());
+}
+
+fn plan_small(households: usize) -> DemoPlan {
+    plan(5, households, &communes(), today())
+}
+
+#[test]
+fn members_are_plausible_people() {
+    let plan = district();
+    let today = today();
+    let mut ids = HashSet::new();
+    let mut sizes = Vec::new();
+    let (mut members, mut year_only, mut with_id_14, mut aged_14) = (0, 0, 0, 0);
+    let (mut insured, mut lapsed, mut stunted, mut disabled) = (0, 0, 0, 0);
+    for h in &plan.households {
+        sizes.push(h.members.len());
+        assert!((1..=8).contains(&h.members.len()), "{}", h.code);
+        let head = h.head().expect("a head");
+        let head_age = age(head, today);
+        assert!(head_age >= 18, "{}: head aged {head_age}", h.code);
+        for m in &h.members {
+            members += 1;
+            assert_eq!(text::normalize(&m.full_name), m.full_name);
+            assert_eq!(m.full_name.split(' ').count(), 3, "{}", m.full_name);
+            let a = age(m, today);
+            assert!(a <= 100, "{}: {a}", m.full_name);
+            match m.relation.as_str() {
+                "child" => assert!(a + 18 <= head_age, "{}: child {a}, head {head_age}", h.code),
+                "grandchild" => assert!(a + 32 <= head_age, "{}", h.code),
+                "parent" | "parent_in_law" => assert!(a >= head_age + 18, "{}", h.code),
+                _ => {}
+            }
+            if m.birth_date.is_none() {
+                year_only += 1;
+                assert!(m.birth_year.unwrap() < 1955);
+            }
+            if let Some(id) = &m.citizen_id {
+                assert!(a >= 14, "{}: ID at {a}", m.full_name);
+                assert!(ids.insert(id.as_str().to_string()), "duplicate citizen ID");
+                let s = id.as_str();
+                // Province of birth, sex and century, year of birth.
+                assert!(["042", "040", "044", "001"].contains(&&s[..3]), "{s}");
+                let year = m.birth_year.unwrap();
+                let female = m.sex == Some(giamngheo_domain::household::Sex::Female);
+                let digit = if year < 2000 { 0 } else { 2 } + u32::from(female);
+                assert_eq!(s[3..4].parse::<u32>().unwrap(), digit, "{s}");
+                assert_eq!(s[4..6].parse::<i32>().unwrap(), year % 100, "{s}");
+            }
+            if a >= 14 {
+                aged_14 += 1;
+                with_id_14 += u32::from(m.citizen_id.is_some());
+            }
+            if let Some(expiry) = m.health_insurance_expiry {
+                let n = m.health_insurance_number.as_deref().unwrap();
+                assert_eq!(n.len(), 15, "{n}");
+                assert_eq!(&n[3..5], "42", "{n}");
+                if expiry >= today {
+                    insured += 1;
+                } else {
+                    lapsed += 1;
+                }
+            }
+            if matches!(m.nutrition.as_deref(), Some("stunted" | "underweight")) {
+                stunted += 1;
+                assert!(a < 16);
+            }
+            if m.disability.as_deref() != Some("none") {
+                disabled += 1;
+            }
+            if a < 16 {
+                assert!(m.nutrition.is_some());
+            }
+            if (6..15).contains(&a) && m.school_level.as_deref() != Some("none") {
+                let grade = m.school_grade.expect("a grade");
+                assert!((1..=10).contains(&grade));
+            }
+        }
+    }
+    let share = |n: u32| f64::from(n) / f64::from(members);
+    let mean = sizes.iter().sum::<usize>() as f64 / sizes.len() as f64;
+    eprintln!(
+        "members {members}, mean size {mean:.2}, year only {:.3}, with ID ≥14 {:.3}, insured {:.3}, lapsed {:.3}, stunted {:.3}, disabled {:.3}",
+        share(year_only),
+        f64::from(with_id_14) / f64::from(aged_14),
+        share(insured),
+        share(lapsed),
+        share(stunted),
+        share(disabled)
+    );
+    assert!((3.0..=4.5).contains(&mean), "mean household size {mean}");
+    assert!(share(year_only) > 0.002 && share(year_only) < 0.05);
+    assert!(f64::from(with_id_14) / f64::from(aged_14) > 0.9);
+    assert!(share(insured) > 0.9, "most hold a valid card");
+    assert!(lapsed > 0, "some cards have lapsed");
+    assert!(share(disabled) > 0.02 && share(disabled) < 0.1);
+    assert!(stunted > 0);
+}
+
+#[test]
+fn a_few_percent_are_minorities_and_rao_tre_is_chut() {
+    let plan = district();
+    let n = plan.households.len() as f64;
+    let minority = plan
+        .households
+        .iter()
+        .filter(|h| h.is_ethnic_minority())
+        .count() as f64;
+    let chut_headed = plan
+        .households
+        .iter()
+        .filter(|h| h.head().unwrap().ethnicity == "44")
+        .count() as f64;
+    let other_minorities: HashSet<&str> = plan
+        .households
+        .iter()
+        .flat_map(|h| &h.members)
+        .map(|m| m.ethnicity.as_str())
+        .filter(|e| is_ethnic_minority(e) && *e != "44")
+        .collect();
+    eprintln!(
+        "minority households {:.4}, Chứt-headed {:.4}, other groups {other_minorities:?}",
+        minority / n,
+        chut_headed / n
+    );
+    assert!((0.01..=0.06).contains(&(minority / n)));
+    assert!((0.002..=0.02).contains(&(chut_headed / n)));
+    assert!(
+        other_minorities.len() >= 3,
+        "Mường, Thái, Lào and others appear"
+    );
+
+    let rao_tre = rao_tre(plan);
+    let in_ban: Vec<&HouseholdDraft> = plan
+        .households
+        .iter()
+        .filter(|h| h.village_code == rao_tre)
+        .collect();
+    let chut = in_ban
+        .iter()
+        .filter(|h| h.head().unwrap().ethnicity == "44")
+        .count();
+    assert!(in_ban.len() >= 50, "{}", in_ban.len());
+    assert!(chut * 10 >= in_ban.len() * 7, "{chut} of {}", in_ban.len());
+}
+
+/// The code of Bản Rào Tre, the Chứt village.
+fn rao_tre(plan: &DemoPlan) -> &str {
+    &plan
+        .villages
+        .iter()
+        .find(|v| v.name == "Bản Rào Tre")
+        .expect("Bản Rào Tre")
+        .code
+}
+
+/// Ages in full years on `today`; a member with only a birth year counts as born on
+/// 1 July.
+fn age(m: &MemberDraft, today: NaiveDate) -> u32 {
+    let birth = birth(m);
+    let mut years = today.year() - birth.year();
+    if (today.month(), today.day()) < (birth.month(), birth.day()) {
+        years -= 1;
+    }
+    years as u32
+}
+
+fn birth(m: &MemberDraft) -> NaiveDate {
+    m.birth_date
+        .unwrap_or_else(|| NaiveDate::from_ymd_opt(m.birth_year.unwrap(), 7, 1).unwrap())
+}
+
+/// What the rules engine sees of a demo household. The registry's own mapping lives
+/// with the households; this one reads the draft the plainest way, which is enough to
+/// measure how deprived the demo households are.
+fn facts(h: &HouseholdDraft) -> HouseholdFacts {
+    let adequate = |list: &giamngheo_domain::household::ChoiceList, v: &Option<String>| {
+        v.as_deref().and_then(|c| list.get(c)).map(|c| c.adequate)
+    };
+    let non_durable = [&h.wall_material, &h.column_material, &h.roof_material]
+        .iter()
+        .filter(|m| adequate(&MATERIALS, m) == Some(false))
+        .count() as u8;
+    HouseholdFacts {
+        members: h
+            .members
+            .iter()
+            .map(|m| MemberFacts {
+                birth_date: m.birth_date,
+                health_insurance: match m.health_insurance_expiry {
+                    Some(until) => HealthInsurance::Card {
+                        valid_from: until - chrono::Days::new(364),
+                        valid_until: until,
+                    },
+                    None => HealthInsurance::NoCard,
+                },
+                in_school: m.school_level.as_deref().map(|level| level != "none"),
+                qualification: m.qualification.as_deref().map(|q| match q {
+                    "none" | "preschool" => Qualification::None,
+                    "primary" => Qualification::Primary,
+                    "lower_secondary" => Qualification::LowerSecondary,
+                    "upper_secondary" => Qualification::UpperSecondary,
+                    "vocational" => Qualification::Vocational,
+                    _ => Qualification::Tertiary,
+                }),
+                employment: m.work_status.as_deref().map(|w| match w {
+                    "unemployed" => Employment::Unemployed,
+                    "wage_worker" if m.labour_contract => Employment::WageWithContract,
+                    "wage_worker" => Employment::WageWithoutContract,
+                    "employed" => Employment::SelfEmployed,
+                    _ => Employment::NotInLabourForce,
+                }),
+                able_to_work: Some(m.work_status.as_deref() != Some("unable")),
+                uses_internet: Some(m.uses_internet),
+                uses_phone: None,
+                stunted_or_underweight: m.nutrition.as_deref().map(|n| n != "normal"),
+            })
+            .collect(),
+        floor_area_m2: h.floor_area_m2.map(f64::from),
+        non_durable_parts: Some(non_durable),
+        safe_water: adequate(&WATER_SOURCES, &h.water_source),
+        hygienic_latrine: adequate(&LATRINES, &h.latrine),
+        devices: Devices {
+            tv: Some(h.has_tv),
+            radio: Some(h.has_radio),
+            computer: Some(h.has_computer),
+            smartphone: Some(h.has_smartphone),
+            phone: None,
+        },
+        loudspeaker_reach: Some(h.loudspeaker),
+    }
+}
+
+#[test]
+fn deprivations_resemble_a_poor_mountainous_district() {
+    let plan = district();
+    let standards = StandardSet::embedded();
+    let standard = standards.get("vn-2022").expect("vn-2022");
+    let mut by_count = [0usize; 13];
+    let mut by_indicator: BTreeMap<String, usize> = BTreeMap::new();
+    let rao_tre = rao_tre(plan);
+    let (mut ban, mut ban_deprived) = (0, 0);
+    for h in &plan.households {
+        let ticks = derive_deprivations(standard, &facts(h), today());
+        let deprived = ticks.ticks.iter().filter(|t| t.deprived == Some(true));
+        let mut count = 0;
+        for t in deprived {
+            count += 1;
+            *by_indicator.entry(t.code.clone()).or_default() += 1;
+        }
+        by_count[count] += 1;
+        if h.village_code == rao_tre {
+            ban += 1;
+            ban_deprived += usize::from(count >= 3);
+        }
+    }
+    let n = plan.households.len() as f64;
+    let share = |k: usize| k as f64 / n;
+    let three_or_more = share(by_count[3..].iter().sum());
+    let one_or_two = share(by_count[1] + by_count[2]);
+    eprintln!("households by deprivation count: {by_count:?}");
+    eprintln!("≥ 3: {three_or_more:.3}, 1–2: {one_or_two:.3}, Rào Tre ≥ 3: {ban_deprived}/{ban}");
+    for (code, k) in &by_indicator {
+        eprintln!("  {code}: {:.3}", share(*k));
+    }
+    assert!(
+        (0.08..=0.20).contains(&three_or_more),
+        "share with ≥ 3 deprivations {three_or_more}"
+    );
+    assert!(one_or_two > three_or_more, "most households lack little");
+    assert!(ban_deprived * 2 >= ban, "most of Bản Rào Tre is deprived");
+    // Every indicator occurs somewhere.
+    assert_eq!(by_indicator.len(), 12, "{by_indicator:?}");
+}
