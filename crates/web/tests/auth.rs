@@ -1,0 +1,717 @@
+//! Signing in through the web: the login page and its cookie, CSRF on forms and uploads,
+//! bearer tokens for the API, and access answers as the browser and scripts see them.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use chrono::NaiveDate;
+use giamngheo_app::access::Role;
+use giamngheo_app::auth::NewUserInput;
+use giamngheo_app::units::UnitImportOptions;
+use giamngheo_app::{App, Config, SystemClock};
+use giamngheo_domain::Hierarchy;
+use giamngheo_store::testing::TestDb;
+use giamngheo_web::WebOptions;
+use http_body_util::BodyExt;
+use std::sync::Arc;
+use tower::ServiceExt;
+
+const UNITS: &str = "code,name,kind,level,parent_code\n\
+                     42,Tỉnh Hà Tĩnh,Tỉnh,1,\n\
+                     444,Huyện Hương Khê,Huyện,2,42\n\
+                     18499,Xã Điền Mỹ,Xã,3,444\n\
+                     18496,Thị trấn Hương Khê,Thị trấn,3,444\n";
+
+const PASSWORD: &str = "mật khẩu đủ dài";
+
+struct Site {
+    router: Router,
+    db: TestDb,
+}
+
+async fn site_with(options: WebOptions) -> Site {
+    let db = TestDb::sqlite().await;
+    let app = App::new(
+        db.store.clone(),
+        Config {
+            hierarchy: Hierarchy::four_levels(),
+        },
+        Arc::new(SystemClock),
+    );
+    app.import_units(
+        UNITS.as_bytes(),
+        &UnitImportOptions {
+            valid_from: NaiveDate::from_ymd_opt(2025, 3, 1).unwrap(),
+            retire_missing: false,
+        },
+    )
+    .await
+    .unwrap();
+    for (username, role, unit) in [
+        ("canbo.dienmy", Role::CommuneOfficer, "18499"),
+        ("giamsat", Role::Oversight, "444"),
+    ] {
+        app.add_user_as_system(NewUserInput {
+            username: username.into(),
+            password: PASSWORD.into(),
+            role,
+            unit_code: unit.into(),
+        })
+        .await
+        .unwrap();
+    }
+    Site {
+        router: giamngheo_web::router_with(app, options),
+        db,
+    }
+}
+
+async fn site() -> Site {
+    site_with(WebOptions::default()).await
+}
+
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: String,
+}
+
+impl Answer {
+    fn location(&self) -> &str {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
+    fn set_cookies(&self) -> Vec<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .map(|v| v.to_str().unwrap().to_string())
+            .collect()
+    }
+
+    /// The value a Set-Cookie header gives `name`.
+    fn cookie(&self, name: &str) -> Option<String> {
+        self.set_cookies().iter().find_map(|c| {
+            c.split(';')
+                .next()?
+                .strip_prefix(&format!("{name}="))
+                .map(str::to_string)
+        })
+    }
+
+    /// The value of the first hidden `csrf` field on the page.
+    fn csrf_field(&self) -> String {
+        let at = self
+            .body
+            .find("name=\"csrf\" value=\"")
+            .expect("a csrf field");
+        let rest = &self.body[at + "name=\"csrf\" value=\"".len()..];
+        rest[..rest.find('"').unwrap()].to_string()
+    }
+
+    fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap()
+    }
+}
+
+async fn send(site: &Site, request: Request<Body>) -> Answer {
+    let response = site.router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    Answer {
+        status,
+        headers,
+        body: String::from_utf8(body.to_vec()).unwrap(),
+    }
+}
+
+fn get(uri: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut r = Request::get(uri);
+    if let Some(c) = cookie {
+        r = r.header(header::COOKIE, format!("gn_session={c}"));
+    }
+    r.body(Body::empty()).unwrap()
+}
+
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+fn post_form(uri: &str, cookie: Option<&str>, fields: &[(&str, &str)]) -> Request<Body> {
+    let body = fields
+        .iter()
+        .map(|(k, v)| format!("{k}={}", encode(v)))
+        .collect::<Vec<_>>()
+        .join("&");
+    let mut r =
+        Request::post(uri).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if let Some(c) = cookie {
+        r = r.header(header::COOKIE, c);
+    }
+    r.body(Body::from(body)).unwrap()
+}
+
+fn post_multipart(uri: &str, session: &str, fields: &[(&str, &str)]) -> Request<Body> {
+    let boundary = "ranh-gioi-1234";
+    let mut body = String::new();
+    for (name, value) in fields {
+        if *name == "file" {
+            body.push_str(&format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"thon.csv\"\r\nContent-Type: text/csv\r\n\r\n{value}\r\n"
+            ));
+        } else {
+            body.push_str(&format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            ));
+        }
+    }
+    body.push_str(&format!("--{boundary}--\r\n"));
+    Request::post(uri)
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .header(header::COOKIE, format!("gn_session={session}"))
+        .body(Body::from(body))
+        .unwrap()
+}
+
+fn post_json(uri: &str, bearer: Option<&str>, body: serde_json::Value) -> Request<Body> {
+    let mut r = Request::post(uri).header(header::CONTENT_TYPE, "application/json");
+    if let Some(t) = bearer {
+        r = r.header(header::AUTHORIZATION, format!("Bearer {t}"));
+    }
+    r.body(Body::from(body.to_string())).unwrap()
+}
+
+/// Signs in through the login page as a browser does; returns the session cookie's value.
+async fn sign_in(site: &Site, username: &str) -> String {
+    let page = send(site, get("/login", None)).await;
+    let login = page.cookie("gn_login").unwrap();
+    let answer = send(
+        site,
+        post_form(
+            "/login",
+            Some(&format!("gn_login={login}")),
+            &[
+                ("username", username),
+                ("password", PASSWORD),
+                ("csrf", &page.csrf_field()),
+                ("next", "/"),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
+    answer.cookie("gn_session").expect("a session cookie")
+}
+
+/// The CSRF token of a signed-in page.
+async fn csrf_of(site: &Site, session: &str) -> String {
+    send(site, get("/units/18499", Some(session)))
+        .await
+        .csrf_field()
+}
+
+#[tokio::test]
+async fn a_page_asks_for_a_sign_in_and_opens_after_it() {
+    let site = site().await;
+    let answer = send(&site, get("/units/18499?lang=en", None)).await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER);
+    assert_eq!(answer.location(), "/login?next=/units/18499%3Flang%3Den");
+
+    let page = send(&site, get("/login?next=/units/18499", None)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Đăng nhập"));
+    let login_cookie = page
+        .set_cookies()
+        .into_iter()
+        .find(|c| c.starts_with("gn_login="))
+        .unwrap();
+    assert!(login_cookie.contains("HttpOnly"));
+    let answer = send(
+        &site,
+        post_form(
+            "/login",
+            Some(&format!("gn_login={}", page.cookie("gn_login").unwrap())),
+            &[
+                ("username", "canbo.dienmy"),
+                ("password", PASSWORD),
+                ("csrf", &page.csrf_field()),
+                ("next", "/units/18499"),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER);
+    assert_eq!(answer.location(), "/units/18499");
+    let cookie = answer
+        .set_cookies()
+        .into_iter()
+        .find(|c| c.starts_with("gn_session="))
+        .unwrap();
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(cookie.contains("Path=/"), "{cookie}");
+    assert!(
+        !cookie.contains("Secure"),
+        "plain HTTP keeps the cookie usable: {cookie}"
+    );
+
+    let session = answer.cookie("gn_session").unwrap();
+    let page = send(&site, get("/units/18499", Some(&session))).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("canbo.dienmy"));
+    assert!(page.body.contains("Cán bộ xã"));
+    assert!(page.body.contains("action=\"/logout\""));
+    // The officer may add villages here, so the forms are there, each with the token.
+    assert!(page.body.contains("/units/18499/villages/import"));
+    assert_eq!(page.body.matches("name=\"csrf\"").count(), 3);
+    site.db.finish().await;
+}
+
+#[tokio::test]
+async fn cookies_are_secure_behind_https() {
+    let site = site().await;
+    let page = send(&site, get("/login", None)).await;
+    let request = Request::post("/login")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(
+            header::COOKIE,
+            format!("gn_login={}", page.cookie("gn_login").unwrap()),
+        )
+        .header("x-forwarded-proto", "https")
+        .body(Body::from(format!(
+            "username=canbo.dienmy&password={}&csrf={}",
+            encode(PASSWORD),
+            page.csrf_field()
+        )))
+        .unwrap();
+    let answer = send(&site, request).await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER);
+    assert!(answer.set_cookies().iter().all(|c| c.contains("; Secure")));
+    site.db.finish().await;
+
+    let site = site_with(WebOptions {
+        secure_cookies: true,
+    })
+    .await;
+    let page = send(&site, get("/login", None)).await;
+    assert!(page.set_cookies()[0].contains("; Secure"));
+    site.db.finish().await;
+}
+
+#[tokio::test]
+async fn a_login_form_from_elsewhere_or_with_a_wrong_password_is_refused() {
+    let site = site().await;
+    // No form token (a form posted from another site).
+    let answer = send(
+        &site,
+        post_form(
+            "/login",
+            None,
+            &[("username", "canbo.dienmy"), ("password", PASSWORD)],
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::FORBIDDEN);
+    assert!(answer.cookie("gn_session").is_none());
+
+    let page = send(&site, get("/login", None)).await;
+    let answer = send(
+        &site,
+        post_form(
+            "/login",
+            Some(&format!("gn_login={}", page.cookie("gn_login").unwrap())),
+            &[
+                ("username", "canbo.dienmy"),
+                ("password", "sai mật khẩu rồi"),
+                ("csrf", &page.csrf_field()),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+    assert!(
+        answer
+            .body
+            .contains("Tên đăng nhập hoặc mật khẩu không đúng")
+    );
+    assert!(answer.body.contains("value=\"canbo.dienmy\""));
+    site.db.finish().await;
+}
+
+#[tokio::test]
+async fn a_form_without_the_sessions_csrf_token_is_refused() {
+    let site = site().await;
+    let session = sign_in(&site, "canbo.dienmy").await;
+    let cookie = format!("gn_session={session}");
+    let csrf = csrf_of(&site, &session).await;
+    fn fields(token: Option<&str>) -> Vec<(&'static str, &str)> {
+        let mut f = vec![("name", "Thôn Mới"), ("kind", "Thôn")];
+        if let Some(t) = token {
+            f.push(("csrf", t));
+        }
+        f
+    }
+    for token in [None, Some(""), Some("0123"), Some(session.as_str())] {
+        let answer = send(
+            &site,
+            post_form("/units/18499/villages", Some(&cookie), &fields(token)),
+        )
+        .await;
+        assert_eq!(answer.status, StatusCode::FORBIDDEN, "{token:?}");
+    }
+    let answer = send(
+        &site,
+        post_form("/units/18499/villages", Some(&cookie), &fields(Some(&csrf))),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER);
+    assert_eq!(answer.location(), "/units/18499?created=18499001");
+
+    // htmx sends the token as a header instead.
+    let request = Request::post("/units/18499/villages")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, &cookie)
+        .header("x-csrf-token", &csrf)
+        .body(Body::from("name=Th%C3%B4n+Hai&kind=Th%C3%B4n"))
+        .unwrap();
+    assert_eq!(send(&site, request).await.status, StatusCode::SEE_OTHER);
+    site.db.finish().await;
+}
+
+#[tokio::test]
+async fn an_upload_without_the_csrf_token_is_refused() {
+    let site = site().await;
+    let session = sign_in(&site, "canbo.dienmy").await;
+    let csrf = csrf_of(&site, &session).await;
+    let file = "name,kind\nThôn Hai,Thôn\n";
+    let answer = send(
+        &site,
+        post_multipart("/units/18499/villages/import", &session, &[("file", file)]),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::FORBIDDEN);
+    let answer = send(
+        &site,
+        post_multipart(
+            "/units/18499/villages/import",
+            &session,
+            &[("csrf", "sai"), ("file", file)],
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::FORBIDDEN);
+    let answer = send(
+        &site,
+        post_multipart(
+            "/units/18499/villages/import",
+            &session,
+            &[("csrf", &csrf), ("file", file)],
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
+    assert_eq!(answer.location(), "/units/18499?imported=1");
+    site.db.finish().await;
+}
+
+#[tokio::test]
+async fn another_communes_village_form_answers_not_found() {
+    let site = site().await;
+    let session = sign_in(&site, "canbo.dienmy").await;
+    let csrf = csrf_of(&site, &session).await;
+    // The neighbouring commune's page is readable (units are public) but has no forms.
+    let page = send(&site, get("/units/18496", Some(&session))).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains("/units/18496/villages"));
+    let answer = send(
+        &site,
+        post_form(
+            "/units/18496/villages",
+            Some(&format!("gn_session={session}")),
+            &[("name", "Tổ Mới"), ("kind", "Tổ dân phố"), ("csrf", &csrf)],
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::NOT_FOUND);
+    // Oversight reads but may not write: the forms are hidden and a sent form is 403.
+    let session = sign_in(&site, "giamsat").await;
+    let page = send(&site, get("/units/18499", Some(&session))).await;
+    assert!(!page.body.contains("/units/18499/villages"));
+    let csrf = page.csrf_field();
+    let answer = send(
+        &site,
+        post_form(
+            "/units/18499/villages",
+            Some(&format!("gn_session={session}")),
+            &[("name", "Thôn Mới"), ("kind", "Thôn"), ("csrf", &csrf)],
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::FORBIDDEN);
+    site.db.finish().await;
+}
+
+#[tokio::test]
+async fn a_script_signs_in_for_a_bearer_token_and_needs_no_csrf_token() {
+    let site = site().await;
+    let answer = send(&site, get("/api/v1/units", None)).await;
+    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(answer.json()["error"]["code"], "unauthenticated");
+    assert_eq!(answer.headers[header::WWW_AUTHENTICATE], "Bearer");
+
+    let answer = send(
+        &site,
+        post_json(
+            "/api/v1/auth/login",
+            None,
+            serde_json::json!({"username": "canbo.dienmy", "password": "sai mật khẩu rồi"}),
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(answer.json()["error"]["code"], "unauthenticated");
+
+    let answer = send(
+        &site,
+        post_json(
+            "/api/v1/auth/login",
+            None,
+            serde_json::json!({"username": "canbo.dienmy", "password": PASSWORD}),
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    let token = answer.json()["token"].as_str().unwrap().to_string();
+    assert_eq!(token.len(), 64);
+
+    let mut me = get("/api/v1/auth/me", None);
+    me.headers_mut().insert(
+        header::AUTHORIZATION,
+        format!("Bearer {token}").parse().unwrap(),
+    );
+    let answer = send(&site, me).await;
+    assert_eq!(answer.json()["role"], "commune_officer");
+    assert_eq!(answer.json()["unit_code"], "18499");
+
+    let village = serde_json::json!({"name": "Thôn Mới", "kind": "Thôn"});
+    let answer = send(
+        &site,
+        post_json(
+            "/api/v1/units/18499/villages",
+            Some(&token),
+            village.clone(),
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
+    assert_eq!(answer.json()["code"], "18499001");
+    // Another commune: not found, as if it did not exist.
+    let answer = send(
+        &site,
+        post_json(
+            "/api/v1/units/18496/villages",
+            Some(&token),
+            village.clone(),
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::NOT_FOUND);
+    assert_eq!(answer.json()["error"]["code"], "not_found");
+
+    let mut out = Request::post("/api/v1/auth/logout")
+        .body(Body::empty())
+        .unwrap();
+    out.headers_mut().insert(
+        header::AUTHORIZATION,
+        format!("Bearer {token}").parse().unwrap(),
+    );
+    assert_eq!(send(&site, out).await.status, StatusCode::NO_CONTENT);
+    let answer = send(
+        &site,
+        post_json("/api/v1/units/18499/villages", Some(&token), village),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+    site.db.finish().await;
+}
+
+#[tokio::test]
+async fn the_api_with_a_browser_cookie_still_needs_the_csrf_header() {
+    let site = site().await;
+    let session = sign_in(&site, "canbo.dienmy").await;
+    let csrf = csrf_of(&site, &session).await;
+    let request = |token: Option<&str>| {
+        let mut r = Request::post("/api/v1/units/18499/villages")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::COOKIE, format!("gn_session={session}"));
+        if let Some(t) = token {
+            r = r.header("x-csrf-token", t);
+        }
+        r.body(Body::from(r#"{"name":"Thôn Mới","kind":"Thôn"}"#))
+            .unwrap()
+    };
+    let answer = send(&site, request(None)).await;
+    assert_eq!(answer.status, StatusCode::FORBIDDEN);
+    assert_eq!(answer.json()["error"]["code"], "forbidden");
+    assert_eq!(
+        send(&site, request(Some(&csrf))).await.status,
+        StatusCode::CREATED
+    );
+    site.db.finish().await;
+}
+
+#[tokio::test]
+async fn six_wrong_passwords_in_a_row_are_answered_with_retry_after() {
+    let site = site().await;
+    let wrong = serde_json::json!({"username": "canbo.dienmy", "password": "đoán sai mật khẩu"});
+    for _ in 0..5 {
+        let answer = send(&site, post_json("/api/v1/auth/login", None, wrong.clone())).await;
+        assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+    }
+    let right = serde_json::json!({"username": "canbo.dienmy", "password": PASSWORD});
+    let answer = send(&site, post_json("/api/v1/auth/login", None, right)).await;
+    assert_eq!(answer.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(answer.json()["error"]["code"], "too_many_attempts");
+    let retry: u64 = answer.headers[header::RETRY_AFTER]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=900).contains(&retry), "{retry}");
+    assert!(
+        answer.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("thử lại sau")
+    );
+    site.db.finish().await;
+}
+
+#[tokio::test]
+async fn logging_out_ends_the_session() {
+    let site = site().await;
+    let session = sign_in(&site, "canbo.dienmy").await;
+    let cookie = format!("gn_session={session}");
+    let csrf = csrf_of(&site, &session).await;
+    // Logging out is a change too: without the token another site could sign users out.
+    let answer = send(&site, post_form("/logout", Some(&cookie), &[])).await;
+    assert_eq!(answer.status, StatusCode::FORBIDDEN);
+    let answer = send(
+        &site,
+        post_form("/logout", Some(&cookie), &[("csrf", &csrf)]),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER);
+    assert_eq!(answer.location(), "/login");
+    assert!(
+        answer
+            .set_cookies()
+            .iter()
+            .any(|c| c.starts_with("gn_session=;") && c.contains("Max-Age=0"))
+    );
+    let answer = send(&site, get("/", Some(&session))).await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER);
+    assert_eq!(answer.location(), "/login");
+    site.db.finish().await;
+}
+
+#[tokio::test]
+async fn a_password_is_changed_on_the_account_page() {
+    let site = site().await;
+    let session = sign_in(&site, "canbo.dienmy").await;
+    let cookie = format!("gn_session={session}");
+    let page = send(&site, get("/account/password?lang=en", Some(&session))).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Change password"));
+    let csrf = page.csrf_field();
+    let new = "mật khẩu mới còn dài hơn";
+    let answer = send(
+        &site,
+        post_form(
+            "/account/password",
+            Some(&cookie),
+            &[
+                ("csrf", &csrf),
+                ("old_password", PASSWORD),
+                ("new_password", new),
+                ("confirm_password", "khác hẳn mật khẩu mới"),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(answer.body.contains("không giống nhau"));
+    let answer = send(
+        &site,
+        post_form(
+            "/account/password",
+            Some(&cookie),
+            &[
+                ("csrf", &csrf),
+                ("old_password", PASSWORD),
+                ("new_password", new),
+                ("confirm_password", new),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert!(answer.body.contains("Đã đổi mật khẩu"));
+    // This browser stays signed in.
+    assert_eq!(
+        send(&site, get("/", Some(&session))).await.status,
+        StatusCode::OK
+    );
+    site.db.finish().await;
+}
+
+#[tokio::test]
+async fn htmx_is_told_to_reload_to_the_login_page() {
+    let site = site().await;
+    let request = Request::get("/search?q=huong")
+        .header("hx-request", "true")
+        .body(Body::empty())
+        .unwrap();
+    let answer = send(&site, request).await;
+    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        answer.headers["hx-redirect"],
+        "/login?next=/search%3Fq%3Dhuong"
+    );
+    site.db.finish().await;
+}
+
+#[tokio::test]
+async fn the_openapi_document_declares_the_bearer_scheme() {
+    let site = site().await;
+    let answer = send(&site, get("/api/v1/openapi.json", None)).await;
+    assert_eq!(answer.status, StatusCode::OK);
+    let doc = answer.json();
+    assert_eq!(
+        doc["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
+    assert_eq!(doc["security"][0]["bearer"], serde_json::json!([]));
+    // Signing in needs no token.
+    assert_eq!(
+        doc["paths"]["/auth/login"]["post"]["security"],
+        serde_json::json!([{}])
+    );
+    assert!(doc["paths"]["/auth/me"]["get"].is_object());
+    site.db.finish().await;
+}
