@@ -70,7 +70,12 @@ struct ServeArgs {
     listen: String,
     /// Mark cookies Secure: set it when users reach the server over HTTPS (through a
     /// reverse proxy). Requests with `X-Forwarded-Proto: https` get Secure cookies anyway.
-    #[arg(long, env = "GIAMNGHEO_SECURE_COOKIES")]
+    #[arg(
+        long,
+        env = "GIAMNGHEO_SECURE_COOKIES",
+        action = clap::ArgAction::SetTrue,
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
     secure_cookies: bool,
 }
 
