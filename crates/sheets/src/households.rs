@@ -22,8 +22,8 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
-/// The largest file accepted, in bytes. A district's register (30,000 households) is
-/// about 15 MB as CSV and less as .xlsx; anything much larger is a wrong file.
+/// The largest file accepted, in bytes. A district's register (30,000 households, 120,000
+/// members) is about 28 MB as CSV with every column filled and 11 MB as .xlsx.
 pub const MAX_FILE_BYTES: usize = 50 * 1024 * 1024;
 
 /// The most member rows accepted in one file: a province's worth, far above a district.
@@ -402,7 +402,7 @@ impl ChoiceIndex {
             let index: HashMap<String, &'static household::Choice> = list
                 .choices
                 .iter()
-                .map(|c| (text::fold(c.label_vi), c))
+                .flat_map(|c| [(text::fold(c.label_vi), c), (c.label_vi.to_string(), c)])
                 .collect();
             by_label.insert(list.name, index);
         }
@@ -416,11 +416,12 @@ impl ChoiceIndex {
         list: &household::ChoiceList,
         input: &str,
     ) -> Option<&'static household::Choice> {
-        list.get(input).or_else(|| {
-            self.by_label
-                .get(list.name)
-                .and_then(|index| index.get(&text::fold(input)).copied())
-        })
+        let index = self.by_label.get(list.name)?;
+        // The label as written in the template is found without folding, which is most
+        // of the time taken by a large file.
+        list.get(input)
+            .or_else(|| index.get(input).copied())
+            .or_else(|| index.get(&text::fold(input)).copied())
     }
 }
 
@@ -488,9 +489,13 @@ fn read_cell(kind: Kind, cell: In<'_>, choices: &ChoiceIndex) -> Result<Value, S
                     )
                 })
         }
-        Kind::Sex => Sex::parse(s)
-            .map(Value::Sex)
-            .ok_or_else(|| format!("giới tính «{s}» phải là Nam hoặc Nữ")),
+        Kind::Sex => match s {
+            "Nam" => Some(Sex::Male),
+            "Nữ" => Some(Sex::Female),
+            _ => Sex::parse(s),
+        }
+        .map(Value::Sex)
+        .ok_or_else(|| format!("giới tính «{s}» phải là Nam hoặc Nữ")),
         Kind::BirthDate => match cell {
             In::Date(d) => Ok(Value::Birth(Some(d), d.year())),
             _ if s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()) => {
@@ -530,6 +535,12 @@ fn unknown_choice(list: &household::ChoiceList, s: &str) -> String {
 
 /// Booleans as officials type them: 1/0, có/không, x or nothing, true/false.
 fn parse_bool(s: &str) -> Option<bool> {
+    // The common spellings first, without the cost of folding.
+    match s {
+        "1" | "x" | "X" | "Có" | "có" => return Some(true),
+        "0" | "" | "Không" | "không" => return Some(false),
+        _ => {}
+    }
     match text::fold(s).as_str() {
         "1" | "co" | "x" | "true" | "yes" | "c" => Some(true),
         "0" | "khong" | "false" | "no" | "k" | "" => Some(false),

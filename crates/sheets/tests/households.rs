@@ -560,3 +560,91 @@ fn the_template_lists_every_code() {
     // 54 ethnic groups and every other list.
     assert!(codes.len() > 54 + 10 + 8 + 10 + 7 + 8 + 8 + 4 + 3);
 }
+
+/// The in-CI fuzzing: whatever a file holds, the readers answer with households or with
+/// problems, never with a panic. `crates/sheets/fuzz` runs the same under libFuzzer.
+mod never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Cells that have broken readers before: empty, spaces, quotes, separators,
+    /// decomposed Vietnamese, long numbers, odd dates, a byte-order mark.
+    fn cell() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just(String::new()),
+            Just("HK-1".to_string()),
+            Just("18499001".to_string()),
+            Just("head".to_string()),
+            Just("Chu\u{0309} hộ".to_string()),
+            Just("\"a,b\"".to_string()),
+            Just("\u{feff}".to_string()),
+            Just("31/02/2020".to_string()),
+            Just("9999999999999999999999".to_string()),
+            Just("1.0.0.0.0.0.0.0.0.0.0".to_string()),
+            Just("2020-01-01T".to_string()),
+            "[0-9./, -]{0,12}",
+            "\\PC{0,12}",
+        ]
+    }
+
+    fn column() -> impl Strategy<Value = String> {
+        prop_oneof![
+            proptest::sample::select(
+                giamngheo_sheets::households::COLUMNS
+                    .iter()
+                    .map(|c| c.code.to_string())
+                    .collect::<Vec<_>>()
+            ),
+            "\\PC{0,8}",
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+
+        #[test]
+        fn arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
+            let _ = read_households_csv(&bytes);
+            let _ = read_households_xlsx(&bytes);
+            let _ = read_households(&bytes, FileKind::detect("x.xlsx", &bytes));
+        }
+
+        #[test]
+        fn csv_like_text(
+            header in prop_oneof![
+                // The full header, so that rows are read cell by cell.
+                Just(
+                    giamngheo_sheets::households::COLUMNS
+                        .iter()
+                        .map(|c| c.code.to_string())
+                        .collect::<Vec<_>>()
+                ),
+                proptest::collection::vec(column(), 0..45),
+            ],
+            rows in proptest::collection::vec(proptest::collection::vec(cell(), 0..45), 0..20),
+            separator in proptest::sample::select(vec![",", ";", "\t"]),
+        ) {
+            let mut text = header.join(separator);
+            for r in &rows {
+                text.push('\n');
+                text.push_str(&r.join(separator));
+            }
+            if let Ok(households) = read_households_csv(text.as_bytes()) {
+                for h in &households {
+                    prop_assert_eq!(h.member_lines.len(), h.draft.members.len());
+                    let problems = h.draft.clone().check(today());
+                    let _ = draft_problems_to_cells(h, &problems);
+                }
+            }
+        }
+
+        #[test]
+        fn a_damaged_template(at in 0usize..100_000, byte in any::<u8>(), cut in 0usize..100_000) {
+            let mut bytes = households_template_xlsx();
+            let n = bytes.len();
+            bytes[at % n] = byte;
+            bytes.truncate(n - cut % (n / 4));
+            let _ = read_households_xlsx(&bytes);
+        }
+    }
+}
