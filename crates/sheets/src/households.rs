@@ -1105,7 +1105,9 @@ pub fn read_households_xlsx(bytes: &[u8]) -> Result<Vec<ImportedHousehold>, Shee
         let line = u64::from(row_index) + 1;
         let cells: Vec<In<'_>> = row.iter().map(xlsx_cell).collect();
         let go_on = match assembler {
-            Some(a) => a.row(line, &cells),
+            // A cell right of the table in a spreadsheet is a remark beside it, not a
+            // shifted row as in CSV.
+            Some(a) => a.row(line, &cells[..cells.len().min(a.header_width)]),
             None if cells.iter().all(In::is_empty) => true,
             None => {
                 *assembler = Some(Assembler::new(line, cells.iter().map(|c| c.text()))?);

@@ -414,6 +414,9 @@ fn a_workbook_with_numbers_and_dates_reads_like_the_csv() {
                 Text("Chứt"),
                 Text("Chủ hộ"),
                 Number(44185000123.0),
+                Empty,
+                // A remark right of the table is not data.
+                Text("đã kiểm tra"),
             ],
             vec![Empty],
             vec![
