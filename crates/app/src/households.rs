@@ -534,6 +534,32 @@ impl App {
         Ok(ids)
     }
 
+    /// Reads a households file (.xlsx or .csv, told apart by name and content) and
+    /// creates its households: all or none. Returns how many were created.
+    pub async fn import_households_file(
+        &self,
+        by: By<'_>,
+        name: &str,
+        bytes: &[u8],
+    ) -> Result<usize, AppError> {
+        use giamngheo_sheets::households::{FileKind, read_households};
+        let households = read_households(bytes, FileKind::detect(name, bytes))?;
+        let inputs: Vec<DraftInput> = households
+            .into_iter()
+            .map(|h| DraftInput {
+                line: Some(h.line),
+                member_lines: h.member_lines,
+                draft: h.draft,
+            })
+            .collect();
+        let source = if name.is_empty() {
+            "import".to_string()
+        } else {
+            format!("import: {name}")
+        };
+        Ok(self.create_households(by, inputs, &source).await?.len())
+    }
+
     /// Creates one household from a form or the API.
     pub async fn create_household(
         &self,

@@ -12,6 +12,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+mod classify;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "giamngheo",
@@ -34,10 +36,17 @@ enum Command {
         #[command(subcommand)]
         command: UnitsCommand,
     },
+    /// Phân loại hộ theo chuẩn nghèo từ tệp CSV (classifies the households of a CSV file).
+    Classify(classify::ClassifyArgs),
     /// Thôn, bản, tổ dân phố (villages).
     Villages {
         #[command(subcommand)]
         command: VillagesCommand,
+    },
+    /// Hộ gia đình (households).
+    Households {
+        #[command(subcommand)]
+        command: HouseholdsCommand,
     },
     /// Người dùng (users).
     User {
@@ -94,6 +103,18 @@ enum UnitsCommand {
         /// Retire the file's provinces' units that the file no longer lists (merges).
         #[arg(long)]
         retire_missing: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum HouseholdsCommand {
+    /// Nhập hộ và thành viên từ tệp .xlsx hoặc .csv theo mẫu (imports households and
+    /// members; the file is refused whole if any row is wrong).
+    Import {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The .xlsx or .csv file.
+        file: PathBuf,
     },
 }
 
@@ -220,6 +241,24 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 .await
                 .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
             println!("đã thêm {} thôn", created.len());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Classify(args) => classify::run(args),
+        Command::Households {
+            command: HouseholdsCommand::Import { db, file },
+        } => {
+            let app = open_app(&db).await?;
+            let bytes = std::fs::read(&file)
+                .with_context(|| format!("không đọc được tệp {}", file.display()))?;
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
+            let n = app
+                .import_households_file(giamngheo_app::households::By::System, &name, &bytes)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+            println!("đã nhập {n} hộ");
             Ok(ExitCode::SUCCESS)
         }
         Command::User {

@@ -63,7 +63,14 @@ impl utoipa::Modify for BearerAuth {
 pub struct ApiDoc;
 
 async fn openapi() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+    Json(full_openapi())
+}
+
+/// The whole API's document: units and sign-in here, households from their module.
+pub fn full_openapi() -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    doc.merge(crate::api_households::HouseholdsDoc::openapi());
+    doc
 }
 
 /// An administrative unit.

@@ -72,7 +72,7 @@ pub(crate) struct Gate {
 fn is_public(path: &str) -> bool {
     matches!(
         path,
-        "/login" | "/healthz" | "/api/v1/openapi.json" | "/api/v1/auth/login"
+        "/login" | "/healthz" | "/favicon.ico" | "/api/v1/openapi.json" | "/api/v1/auth/login"
     ) || path.starts_with("/assets/")
 }
 
@@ -313,6 +313,8 @@ pub struct Viewer {
     pub role: &'static str,
     pub unit_name: String,
     pub csrf: String,
+    /// Shows the link to the audit log.
+    pub is_admin: bool,
 }
 
 /// The signed-in user of a page request. Without a sign-in, the request is sent to the
@@ -342,6 +344,7 @@ impl CurrentUser {
             role: role_label(self.actor.role, lang),
             unit_name: self.unit_name.clone(),
             csrf: self.csrf.clone(),
+            is_admin: self.actor.role == Role::Admin,
         }
     }
 }
@@ -478,7 +481,12 @@ fn login_form(
     username: String,
     error: Option<String>,
 ) -> Response {
-    let login_csrf = random_token();
+    // An existing form token is kept, so that a second tab, or the browser's own
+    // background requests that end on this page (a favicon redirected here), do not
+    // invalidate the form already on screen.
+    let login_csrf = cookie(headers, LOGIN_COOKIE)
+        .filter(|c| c.len() == 64 && c.bytes().all(|b| b.is_ascii_hexdigit()))
+        .unwrap_or_else(random_token);
     let cookie = set_cookie(
         LOGIN_COOKIE,
         &login_csrf,

@@ -3,9 +3,12 @@
 //! render its answer.
 
 mod api;
+mod api_households;
 mod auth;
 mod error;
 mod format;
+mod hh_text;
+mod households;
 mod html;
 mod i18n;
 
@@ -34,11 +37,13 @@ pub fn router_with(app: App, options: WebOptions) -> Router {
     };
     Router::new()
         .merge(html::routes())
+        .merge(households::routes())
         .merge(auth::routes())
-        .nest("/api/v1", api::routes())
+        .nest("/api/v1", api::routes().merge(api_households::routes()))
         .route("/healthz", get(healthz))
         .route("/assets/htmx.min.js", get(htmx))
         .route("/assets/app.css", get(css))
+        .route("/favicon.ico", get(favicon))
         .layer(axum::middleware::from_fn_with_state(
             gate,
             auth::authenticate,
@@ -101,6 +106,14 @@ fn asset(body: &'static str, content_type: &'static str) -> impl IntoResponse {
 async fn htmx() -> impl IntoResponse {
     asset(HTMX, "text/javascript; charset=utf-8")
 }
+
+/// Browsers ask for it on every site; answering keeps that request from being sent to
+/// the login page.
+async fn favicon() -> impl IntoResponse {
+    asset(FAVICON, "image/svg+xml")
+}
+
+const FAVICON: &str = "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'><rect width='16' height='16' rx='3' fill='#a4161a'/><path d='M4 11h8M5 8h6M6 5h4' stroke='#fff' stroke-width='1.6'/></svg>";
 
 async fn css() -> impl IntoResponse {
     asset(CSS, "text/css; charset=utf-8")
