@@ -5,6 +5,7 @@
 
 pub mod area;
 pub mod household;
+pub mod review;
 pub mod text;
 pub mod unit;
 
