@@ -14,9 +14,14 @@
 //! lapsed health-insurance cards. The score itself is never stored; the product must
 //! find the poor households from their facts, as a reviewer would.
 
+use crate::access::Role;
+use crate::auth::NewUserInput;
+use crate::households::{By, DraftInput};
+use crate::{App, AppError};
 use chrono::{Datelike, Days, Months, NaiveDate};
 use giamngheo_domain::household::{CitizenId, HouseholdDraft, MemberDraft, Sex};
 use giamngheo_domain::text;
+use giamngheo_store::HouseholdFilter;
 use std::collections::BTreeMap;
 
 /// A village (thôn, bản, tổ dân phố) the demo creates.
@@ -1373,6 +1378,272 @@ fn apportion(total: usize, weights: &[f64]) -> Vec<usize> {
         }
     }
     out
+}
+
+// ---------------------------------------------------------------------------------------
+// Loading the plan into the database.
+
+/// The demo's district: Huyện Hương Khê of the seed plan.
+pub const DEMO_DISTRICT: &str = "444";
+/// Its province, Hà Tĩnh.
+pub const DEMO_PROVINCE: &str = "42";
+
+/// A demo user, with the password the command line prints.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DemoUser {
+    pub username: String,
+    pub password: String,
+    pub role: Role,
+    pub unit_code: String,
+    pub unit_name: String,
+}
+
+// The password is for printing once, not for logs.
+impl std::fmt::Debug for DemoUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DemoUser")
+            .field("username", &self.username)
+            .field("role", &self.role)
+            .field("unit_code", &self.unit_code)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What [`App::load_demo`] wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoSummary {
+    pub villages_created: usize,
+    /// Villages of the plan that the database had already (same commune and name).
+    pub villages_reused: usize,
+    pub households: usize,
+    pub members: usize,
+    pub users: Vec<DemoUser>,
+}
+
+/// Most households the demo makes: far more than a district has, still quick to make.
+pub const MAX_DEMO_HOUSEHOLDS: usize = 1_000_000;
+
+/// The demo password of a role: easy to type, and the same for a seed every time.
+pub fn demo_password(seed: u64, role: Role) -> String {
+    let index = Role::ALL.iter().position(|r| *r == role).unwrap_or(0) as u64;
+    format!(
+        "demo-{}-{:04}",
+        role.as_str(),
+        mix(seed ^ (index << 56)) % 10_000
+    )
+}
+
+impl App {
+    /// Fills the database with the demo district: villages, `households` households with
+    /// their members, and one user per role (see [`DemoSummary::users`]).
+    ///
+    /// The official units are loaded first when the database has none. A district that
+    /// already has households is refused, so that demo data never mixes with real data.
+    /// Households are written commune by commune, each commune in one transaction; should
+    /// the load stop halfway, start again on a fresh database.
+    pub async fn load_demo(&self, seed: u64, households: usize) -> Result<DemoSummary, AppError> {
+        if households == 0 || households > MAX_DEMO_HOUSEHOLDS {
+            return Err(AppError::invalid(
+                "households",
+                format!("số hộ mẫu phải từ 1 đến {MAX_DEMO_HOUSEHOLDS}"),
+            ));
+        }
+        self.load_official_units_if_empty().await?;
+        let district = self.store().unit(DEMO_DISTRICT).await?.ok_or_else(|| {
+            AppError::NotFound(format!(
+                "huyện mã {DEMO_DISTRICT} (Hương Khê); dữ liệu mẫu cần phân cấp tỉnh, huyện, xã, thôn"
+            ))
+        })?;
+        let (_, existing) = self
+            .store()
+            .list_households(
+                &HouseholdFilter {
+                    scope_column: "district_code",
+                    scope_code: DEMO_DISTRICT.to_string(),
+                    text: None,
+                    citizen_id: None,
+                    include_inactive: true,
+                },
+                1,
+                0,
+            )
+            .await?;
+        if existing > 0 {
+            return Err(AppError::Conflict(format!(
+                "{} đã có {existing} hộ; dữ liệu mẫu chỉ nạp vào cơ sở dữ liệu chưa có hộ nào \
+                 ở huyện này, để không lẫn với dữ liệu thật (hãy dùng một cơ sở dữ liệu mới)",
+                district.name
+            )));
+        }
+        let communes: Vec<(String, String, Option<String>)> = self
+            .store()
+            .children(Some(DEMO_DISTRICT), false)
+            .await?
+            .into_iter()
+            .filter(|u| u.tier == "commune")
+            .map(|u| (u.code, u.name, u.area))
+            .collect();
+        if communes.is_empty() {
+            return Err(AppError::NotFound(format!("xã của {}", district.name)));
+        }
+
+        let started = std::time::Instant::now();
+        let plan = plan(seed, households, &communes, self.clock().today());
+        tracing::info!(
+            villages = plan.villages.len(),
+            households = plan.households.len(),
+            members = plan.member_count(),
+            ms = started.elapsed().as_millis() as u64,
+            "demo planned"
+        );
+
+        let (codes, villages_created, villages_reused) = self.demo_villages(&plan).await?;
+
+        // Households, commune by commune so that progress shows.
+        let members = plan.member_count();
+        let mut by_commune: BTreeMap<&str, Vec<DraftInput>> = BTreeMap::new();
+        let commune_of: BTreeMap<&str, &str> = plan
+            .villages
+            .iter()
+            .map(|v| (v.code.as_str(), v.commune_code.as_str()))
+            .collect();
+        let total = plan.households.len();
+        // The drafts move into the inputs rather than being copied: at national sizes the
+        // plan is most of the memory the command uses.
+        for mut draft in plan.households {
+            let commune = commune_of[draft.village_code.as_str()];
+            draft.village_code = codes[draft.village_code.as_str()].clone();
+            by_commune
+                .entry(commune)
+                .or_default()
+                .push(DraftInput::form(draft));
+        }
+        let mut written = 0;
+        for (done, (code, _, _)) in communes.iter().enumerate() {
+            let Some(inputs) = by_commune.remove(code.as_str()) else {
+                continue;
+            };
+            written += self
+                .create_households(By::System, inputs, "demo")
+                .await?
+                .len();
+            tracing::info!(
+                commune = %code,
+                communes = format!("{}/{}", done + 1, communes.len()),
+                households = format!("{written}/{total}"),
+                "demo households written"
+            );
+        }
+
+        let users = self
+            .demo_users(seed, &communes, &plan.villages, &codes)
+            .await?;
+        tracing::info!(
+            households = written,
+            members,
+            users = users.len(),
+            seconds = started.elapsed().as_secs_f64(),
+            "demo loaded"
+        );
+        Ok(DemoSummary {
+            villages_created,
+            villages_reused,
+            households: written,
+            members,
+            users,
+        })
+    }
+
+    /// Creates the plan's villages that the communes do not have yet; returns the
+    /// database code of each provisional code, and how many were created and reused.
+    async fn demo_villages(
+        &self,
+        plan: &DemoPlan,
+    ) -> Result<(BTreeMap<String, String>, usize, usize), AppError> {
+        let mut codes = BTreeMap::new();
+        let mut missing = Vec::new();
+        for v in &plan.villages {
+            match self
+                .store()
+                .village_named(&v.commune_code, &text::fold(&v.name))
+                .await?
+            {
+                Some(code) => {
+                    codes.insert(v.code.clone(), code);
+                }
+                None => missing.push(v),
+            }
+        }
+        let reused = codes.len();
+        if !missing.is_empty() {
+            // Through the same path as a village list uploaded by an administrator, so
+            // that codes are numbered and checked the usual way. Names hold no commas or
+            // quotes, so the CSV needs no quoting.
+            let mut csv = String::from("commune_code,name,kind\n");
+            for v in &missing {
+                csv.push_str(&format!("{},{},{}\n", v.commune_code, v.name, v.kind));
+            }
+            let created = self.import_villages_as_system(csv.as_bytes()).await?;
+            for (v, code) in missing.iter().zip(created) {
+                codes.insert(v.code.clone(), code);
+            }
+        }
+        tracing::info!(created = missing.len(), reused, "demo villages ready");
+        Ok((codes, missing.len(), reused))
+    }
+
+    /// One user per role, each at a unit where the role makes sense: the province for
+    /// the administrator and the province viewer, the district for its offices and
+    /// oversight, Hương Liên (or the first commune) and one of its villages.
+    async fn demo_users(
+        &self,
+        seed: u64,
+        communes: &[(String, String, Option<String>)],
+        villages: &[DemoVillage],
+        codes: &BTreeMap<String, String>,
+    ) -> Result<Vec<DemoUser>, AppError> {
+        let commune = communes
+            .iter()
+            .find(|(_, name, _)| text::fold(name).ends_with("huong lien"))
+            .unwrap_or(&communes[0])
+            .0
+            .clone();
+        // The village head of Bản Rào Tre shows the Chứt village; elsewhere the first.
+        let of_commune = || villages.iter().filter(|v| v.commune_code == commune);
+        let village = of_commune()
+            .find(|v| v.kind == "Bản")
+            .or_else(|| of_commune().next())
+            .map(|v| codes[&v.code].clone())
+            .expect("every commune has villages");
+        let mut users = Vec::new();
+        for role in Role::ALL {
+            let unit_code = match role {
+                Role::Admin | Role::ProvinceViewer => DEMO_PROVINCE.to_string(),
+                Role::LabourOffice | Role::AgencyOfficer | Role::Oversight => {
+                    DEMO_DISTRICT.to_string()
+                }
+                Role::CommuneOfficer => commune.clone(),
+                Role::VillageHead => village.clone(),
+            };
+            let password = demo_password(seed, role);
+            let user = self
+                .add_user_as_system(NewUserInput {
+                    username: format!("demo.{}", role.as_str()),
+                    password: password.clone(),
+                    role,
+                    unit_code,
+                })
+                .await?;
+            users.push(DemoUser {
+                username: user.username,
+                password,
+                role,
+                unit_code: user.unit_code,
+                unit_name: user.unit_name,
+            });
+        }
+        Ok(users)
+    }
 }
 
 #[cfg(test)]

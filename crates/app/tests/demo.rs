@@ -2,7 +2,9 @@
 //! district (Huyện Hương Khê, Hà Tĩnh) around 2021.
 
 use chrono::{Datelike, NaiveDate};
-use giamngheo_app::demo::{DemoPlan, plan, shipped_communes};
+use giamngheo_app::auth::SessionKind;
+use giamngheo_app::demo::{DemoPlan, demo_password, plan, shipped_communes};
+use giamngheo_app::{App, AppError, Config, FixedClock};
 use giamngheo_domain::household::{
     HouseholdDraft, LATRINES, MATERIALS, MemberDraft, WATER_SOURCES, is_ethnic_minority,
 };
@@ -11,8 +13,9 @@ use giamngheo_rules::{
     Devices, Employment, HealthInsurance, HouseholdFacts, MemberFacts, Qualification, StandardSet,
     derive_deprivations,
 };
+use giamngheo_store::testing::TestDb;
 use std::collections::{BTreeMap, HashSet};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2021, 10, 1).unwrap()
@@ -443,4 +446,85 @@ fn deprivations_resemble_a_poor_mountainous_district() {
     assert!(ban_deprived * 2 >= ban, "most of Bản Rào Tre is deprived");
     // Every indicator occurs somewhere.
     assert_eq!(by_indicator.len(), 12, "{by_indicator:?}");
+}
+
+/// Loads a small demo into a fresh database and signs in as each demo user.
+async fn load_small_demo(db: TestDb) {
+    let now = today().and_hms_opt(2, 0, 0).unwrap().and_utc();
+    let app = App::new(
+        db.store.clone(),
+        Config::default(),
+        Arc::new(FixedClock(now)),
+    );
+    let summary = app.load_demo(2021, 500).await.unwrap();
+    let expected = plan(2021, 500, &communes(), today());
+    assert_eq!(summary.households, 500);
+    assert_eq!(summary.members, expected.member_count());
+    assert_eq!(summary.villages_created, expected.villages.len());
+    assert_eq!(summary.villages_reused, 0);
+    assert_eq!(db.store.household_count().await.unwrap(), 500);
+
+    // One user per role, who can sign in with the printed password.
+    assert_eq!(summary.users.len(), 7);
+    for user in &summary.users {
+        assert_eq!(user.password, demo_password(2021, user.role));
+        let session = app
+            .login(&user.username, &user.password, "test", SessionKind::Web)
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", user.username));
+        assert_eq!(session.actor.role, user.role);
+    }
+    // The commune officer sees the households of Hương Liên, the village head those of
+    // one village.
+    let officer = summary
+        .users
+        .iter()
+        .find(|u| u.username == "demo.commune_officer")
+        .unwrap();
+    assert_eq!(officer.unit_name, "Xã Hương Liên");
+    let head = summary
+        .users
+        .iter()
+        .find(|u| u.username == "demo.village_head")
+        .unwrap();
+    assert_eq!(head.unit_name, "Bản Rào Tre");
+    let session = app
+        .login(
+            &officer.username,
+            &officer.password,
+            "test",
+            SessionKind::Web,
+        )
+        .await
+        .unwrap();
+    let page = app
+        .list_households(&session.actor, None, None, 1)
+        .await
+        .unwrap();
+    assert!(page.total > 0);
+    assert!(
+        page.items
+            .iter()
+            .all(|h| h.commune_code == officer.unit_code)
+    );
+
+    // A second load is refused: demo data never mixes with data already there.
+    match app.load_demo(1, 10).await {
+        Err(AppError::Conflict(message)) => assert!(message.contains("500 hộ"), "{message}"),
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    assert_eq!(db.store.household_count().await.unwrap(), 500);
+    db.finish().await;
+}
+
+#[tokio::test]
+async fn a_small_demo_loads_into_sqlite() {
+    load_small_demo(TestDb::sqlite().await).await;
+}
+
+#[tokio::test]
+async fn a_small_demo_loads_into_postgres() {
+    if let Some(db) = TestDb::postgres().await {
+        load_small_demo(db).await;
+    }
 }
