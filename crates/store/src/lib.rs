@@ -9,6 +9,7 @@
 
 mod error;
 mod households;
+mod reviews;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod units;
@@ -19,6 +20,11 @@ pub use households::{
     AuditEntry, AuditRecord, DuplicateRow, HouseholdFields, HouseholdFilter, HouseholdListRow,
     HouseholdRecord, MemberFields, MemberRecord, MemberSave, NewHousehold, Transfer, TransferSide,
     TransferSource, TransferTarget,
+};
+pub use reviews::{
+    ClassificationFields, ClassificationRecord, ComplaintRecord, MeetingRecord, NewMeeting,
+    NewReview, NewReviewHousehold, PostingRecord, ReviewHouseholdRecord, ReviewRecord,
+    ReviewSummary, SurveyRecord,
 };
 pub use units::{NewVillage, UnitRecord, UnitSearchHit, UnitUpdate, UnitUpsert};
 pub use users::{NewSession, NewUser, SessionRecord, UserRecord};

@@ -1,0 +1,979 @@
+//! Reviews, their households and steps, and the classifications they approve.
+
+use crate::{AuditEntry, Store, StoreError, with_pool};
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::{AssertSqlSafe, QueryBuilder};
+
+fn timestamp(now: DateTime<Utc>) -> String {
+    now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ReviewRecord {
+    pub id: i64,
+    pub province_code: String,
+    pub district_code: Option<String>,
+    pub commune_code: String,
+    pub kind: String,
+    pub period: i32,
+    pub standard: String,
+    pub step: String,
+    pub opened_on: NaiveDate,
+    pub due_on: NaiveDate,
+    pub posting_days: i32,
+    pub decision_number: Option<String>,
+    pub decision_date: Option<NaiveDate>,
+    pub closed_on: Option<NaiveDate>,
+    pub version: i64,
+    pub created_by: String,
+}
+
+const REVIEW_COLUMNS: &str = "id, province_code, district_code, commune_code, kind, period, standard, step, opened_on, due_on, \
+     posting_days, decision_number, decision_date, closed_on, version, created_by";
+
+#[derive(Debug, Clone)]
+pub struct NewReview {
+    pub province_code: String,
+    pub district_code: Option<String>,
+    pub commune_code: String,
+    pub kind: String,
+    pub period: i32,
+    pub standard: String,
+    pub opened_on: NaiveDate,
+    pub due_on: NaiveDate,
+    pub posting_days: i32,
+    pub created_by: String,
+}
+
+/// A review with its progress, for lists.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ReviewSummary {
+    pub id: i64,
+    pub commune_code: String,
+    pub commune_name: String,
+    pub kind: String,
+    pub period: i32,
+    pub standard: String,
+    pub step: String,
+    pub opened_on: NaiveDate,
+    pub due_on: NaiveDate,
+    pub closed_on: Option<NaiveDate>,
+    pub households: i64,
+    pub surveyed: i64,
+    pub agreed: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ReviewHouseholdRecord {
+    pub id: i64,
+    pub review_id: i64,
+    pub household_id: i64,
+    pub household_code: String,
+    pub head_name: String,
+    pub village_code: String,
+    pub village_name: String,
+    pub source: String,
+    pub request_date: Option<NaiveDate>,
+    pub request_channel: Option<String>,
+    pub requester: Option<String>,
+    pub request_kind: Option<String>,
+    pub screening_answers: Option<String>,
+    pub screening_passed: Option<bool>,
+    pub income_per_capita: Option<i64>,
+    pub score_a: Option<i32>,
+    pub b1_answers: Option<String>,
+    pub ticks: Option<String>,
+    pub derived_ticks: Option<String>,
+    pub disagreements: Option<String>,
+    pub surveyed_by: Option<String>,
+    pub surveyed_on: Option<NaiveDate>,
+    pub provisional_status: Option<String>,
+    pub provisional_reasons: Option<String>,
+    pub deprivation_count: Option<i32>,
+    pub score_b: Option<i32>,
+    pub meeting_outcome: String,
+    pub final_status: Option<String>,
+    pub refusal_reason: Option<String>,
+    pub classification_id: Option<i64>,
+    pub step: String,
+    pub version: i64,
+}
+
+const RH_SELECT: &str = "SELECT rh.id, rh.review_id, rh.household_id, h.code AS household_code, h.head_name, \
+     rh.village_code, v.name AS village_name, rh.source, rh.request_date, rh.request_channel, rh.requester, \
+     rh.request_kind, rh.screening_answers, rh.screening_passed, rh.income_per_capita, rh.score_a, rh.b1_answers, \
+     rh.ticks, rh.derived_ticks, rh.disagreements, rh.surveyed_by, rh.surveyed_on, rh.provisional_status, \
+     rh.provisional_reasons, rh.deprivation_count, rh.score_b, rh.meeting_outcome, rh.final_status, \
+     rh.refusal_reason, rh.classification_id, rh.step, rh.version \
+     FROM review_households rh JOIN households h ON h.id = rh.household_id \
+     JOIN admin_units v ON v.code = rh.village_code";
+
+#[derive(Debug, Clone)]
+pub struct NewReviewHousehold {
+    pub household_id: i64,
+    pub province_code: String,
+    pub village_code: String,
+    pub source: String,
+    pub request_date: Option<NaiveDate>,
+    pub request_channel: Option<String>,
+    pub requester: Option<String>,
+    pub request_kind: Option<String>,
+    /// `listed` for households from the lists, `screening` for requests.
+    pub step: String,
+}
+
+/// Phiếu B as entered and what the engine made of it.
+#[derive(Debug, Clone, Default)]
+pub struct SurveyRecord {
+    pub income_per_capita: Option<i64>,
+    pub score_a: Option<i32>,
+    pub b1_answers: Option<String>,
+    pub ticks: String,
+    pub derived_ticks: String,
+    pub disagreements: String,
+    pub surveyed_by: String,
+    pub surveyed_on: NaiveDate,
+    pub provisional_status: String,
+    pub provisional_reasons: String,
+    pub deprivation_count: i32,
+    pub score_b: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct MeetingRecord {
+    pub id: i64,
+    pub review_id: i64,
+    pub village_code: String,
+    pub held_on: NaiveDate,
+    pub attendees: i32,
+    pub agreeing: i32,
+    pub passed: bool,
+    pub chaired_by: Option<String>,
+    pub minutes_name: Option<String>,
+    pub minutes_type: Option<String>,
+    pub recorded_by: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewMeeting {
+    pub review_id: i64,
+    pub village_code: String,
+    pub held_on: NaiveDate,
+    pub attendees: i32,
+    pub agreeing: i32,
+    pub passed: bool,
+    pub chaired_by: Option<String>,
+    pub minutes_name: Option<String>,
+    pub minutes_type: Option<String>,
+    pub minutes: Option<Vec<u8>>,
+    pub recorded_by: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PostingRecord {
+    pub id: i64,
+    pub review_id: i64,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub place: String,
+    pub recorded_by: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ComplaintRecord {
+    pub id: i64,
+    pub review_id: i64,
+    pub household_id: Option<i64>,
+    pub complainant: String,
+    pub content: String,
+    pub received_on: NaiveDate,
+    pub recheck_result: Option<String>,
+    pub resolved_on: Option<NaiveDate>,
+    pub recorded_by: String,
+}
+
+/// A classification to store.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize)]
+pub struct ClassificationFields {
+    pub household_id: i64,
+    pub province_code: String,
+    pub district_code: Option<String>,
+    pub commune_code: String,
+    pub village_code: String,
+    pub period: i32,
+    pub standard: String,
+    pub kind: String,
+    pub review_id: Option<i64>,
+    pub status: String,
+    pub area: String,
+    pub income_per_capita: Option<i64>,
+    pub score_a: Option<i32>,
+    pub score_b: i32,
+    pub deprivation_count: i32,
+    pub deprived: String,
+    pub reasons: String,
+    pub transition: Option<String>,
+    pub member_count: i32,
+    pub causes: String,
+    pub decision_number: Option<String>,
+    pub decision_date: Option<NaiveDate>,
+    pub effective_date: NaiveDate,
+    pub approved_by: String,
+    pub approved_at: String,
+    pub supersedes: Option<i64>,
+    pub correction_reason: Option<String>,
+    pub certificate_number: Option<String>,
+}
+
+const CLASSIFICATION_FIELDS: &str = "household_id, province_code, district_code, commune_code, village_code, period, standard, \
+     kind, review_id, status, area, income_per_capita, score_a, score_b, deprivation_count, deprived, reasons, transition, \
+     member_count, causes, decision_number, decision_date, effective_date, approved_by, approved_at, supersedes, \
+     correction_reason, certificate_number";
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ClassificationRecord {
+    pub id: i64,
+    #[sqlx(flatten)]
+    pub fields: ClassificationFields,
+}
+
+macro_rules! bind_classification {
+    ($q:expr, $method:ident, $c:expr) => {{
+        let c = $c;
+        $q.$method(c.household_id)
+            .$method(&c.province_code)
+            .$method(&c.district_code)
+            .$method(&c.commune_code)
+            .$method(&c.village_code)
+            .$method(c.period)
+            .$method(&c.standard)
+            .$method(&c.kind)
+            .$method(c.review_id)
+            .$method(&c.status)
+            .$method(&c.area)
+            .$method(c.income_per_capita)
+            .$method(c.score_a)
+            .$method(c.score_b)
+            .$method(c.deprivation_count)
+            .$method(&c.deprived)
+            .$method(&c.reasons)
+            .$method(&c.transition)
+            .$method(c.member_count)
+            .$method(&c.causes)
+            .$method(&c.decision_number)
+            .$method(c.decision_date)
+            .$method(c.effective_date)
+            .$method(&c.approved_by)
+            .$method(&c.approved_at)
+            .$method(c.supersedes)
+            .$method(&c.correction_reason)
+            .$method(&c.certificate_number)
+    }};
+}
+
+/// Rows per multi-row insert: 29 parameters a row.
+const CHUNK: usize = 1000;
+
+const AUDIT_COLUMNS: &str = "at, user_id, username, action, entity, entity_id, household_id, unit_code, province_code, changes, reason";
+
+macro_rules! insert_audit {
+    ($tx:expr, $entries:expr) => {{
+        for chunk in $entries.chunks(CHUNK) {
+            let mut qb = QueryBuilder::new(format!("INSERT INTO audit_log ({AUDIT_COLUMNS}) "));
+            qb.push_values(chunk, |mut b, a: &AuditEntry| {
+                b.push_bind(&a.at)
+                    .push_bind(a.user_id)
+                    .push_bind(&a.username)
+                    .push_bind(&a.action)
+                    .push_bind(&a.entity)
+                    .push_bind(&a.entity_id)
+                    .push_bind(a.household_id)
+                    .push_bind(&a.unit_code)
+                    .push_bind(&a.province_code)
+                    .push_bind(&a.changes)
+                    .push_bind(&a.reason);
+            });
+            qb.build().execute(&mut *$tx).await?;
+        }
+    }};
+}
+
+macro_rules! insert_classifications {
+    ($tx:expr, $rows:expr, $now:expr) => {{
+        let mut ids = Vec::new();
+        for chunk in $rows.chunks(CHUNK) {
+            let mut qb = QueryBuilder::new(format!(
+                "INSERT INTO classifications ({CLASSIFICATION_FIELDS}, created_at) "
+            ));
+            qb.push_values(chunk, |mut b, c: &ClassificationFields| {
+                bind_classification!(b, push_bind, c);
+                b.push_bind($now);
+            });
+            qb.push(" RETURNING id, household_id");
+            let returned: Vec<(i64, i64)> = qb.build_query_as().fetch_all(&mut *$tx).await?;
+            ids.extend(returned);
+        }
+        ids
+    }};
+}
+
+impl Store {
+    pub async fn insert_review(
+        &self,
+        r: &NewReview,
+        households: &[NewReviewHousehold],
+        audit: &[AuditEntry],
+        now: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        let now = timestamp(now);
+        let id = with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO reviews (province_code, district_code, commune_code, kind, period, standard, step, \
+                 opened_on, due_on, posting_days, created_by, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, 'listing', $7, $8, $9, $10, $11, $11) RETURNING id",
+            )
+            .bind(&r.province_code)
+            .bind(&r.district_code)
+            .bind(&r.commune_code)
+            .bind(&r.kind)
+            .bind(r.period)
+            .bind(&r.standard)
+            .bind(r.opened_on)
+            .bind(r.due_on)
+            .bind(r.posting_days)
+            .bind(&r.created_by)
+            .bind(&now)
+            .fetch_one(&mut *tx)
+            .await?;
+            for chunk in households.chunks(CHUNK) {
+                let mut qb = QueryBuilder::new(
+                    "INSERT INTO review_households (review_id, household_id, province_code, village_code, source, \
+                     request_date, request_channel, requester, request_kind, step, updated_at) ",
+                );
+                qb.push_values(chunk, |mut b, h| {
+                    b.push_bind(id)
+                        .push_bind(h.household_id)
+                        .push_bind(&h.province_code)
+                        .push_bind(&h.village_code)
+                        .push_bind(&h.source)
+                        .push_bind(h.request_date)
+                        .push_bind(&h.request_channel)
+                        .push_bind(&h.requester)
+                        .push_bind(&h.request_kind)
+                        .push_bind(&h.step)
+                        .push_bind(&now);
+                });
+                qb.build().execute(&mut *tx).await?;
+            }
+            let audit: Vec<AuditEntry> = audit
+                .iter()
+                .map(|a| AuditEntry { entity_id: id.to_string(), ..a.clone() })
+                .collect();
+            insert_audit!(tx, audit);
+            tx.commit().await?;
+            id
+        });
+        Ok(id)
+    }
+
+    pub async fn review(&self, id: i64) -> Result<Option<ReviewRecord>, StoreError> {
+        let sql = format!("SELECT {REVIEW_COLUMNS} FROM reviews WHERE id = $1");
+        Ok(
+            with_pool!(self, pool => sqlx::query_as::<_, ReviewRecord>(AssertSqlSafe(sql.as_str()))
+            .bind(id)
+            .fetch_optional(pool)
+            .await?),
+        )
+    }
+
+    /// Reviews of a commune for a period and kind (to refuse a second periodic review).
+    pub async fn reviews_of_commune(
+        &self,
+        commune: &str,
+        period: i32,
+        kind: &str,
+    ) -> Result<Vec<ReviewRecord>, StoreError> {
+        let sql = format!(
+            "SELECT {REVIEW_COLUMNS} FROM reviews WHERE commune_code = $1 AND period = $2 AND kind = $3 ORDER BY id"
+        );
+        Ok(
+            with_pool!(self, pool => sqlx::query_as::<_, ReviewRecord>(AssertSqlSafe(sql.as_str()))
+            .bind(commune)
+            .bind(period)
+            .bind(kind)
+            .fetch_all(pool)
+            .await?),
+        )
+    }
+
+    /// Reviews in a unit (by the review's province, district or commune column), newest
+    /// first, with their progress.
+    pub async fn review_summaries(
+        &self,
+        scope_column: &'static str,
+        scope_code: &str,
+        limit: i64,
+    ) -> Result<Vec<ReviewSummary>, StoreError> {
+        assert!(["province_code", "district_code", "commune_code"].contains(&scope_column));
+        let sql = format!(
+            "SELECT r.id, r.commune_code, c.name AS commune_name, r.kind, r.period, r.standard, r.step, r.opened_on, \
+             r.due_on, r.closed_on, \
+             (SELECT COUNT(*) FROM review_households rh WHERE rh.review_id = r.id AND rh.step <> 'excluded') AS households, \
+             (SELECT COUNT(*) FROM review_households rh WHERE rh.review_id = r.id AND rh.provisional_status IS NOT NULL AND rh.step <> 'excluded') AS surveyed, \
+             (SELECT COUNT(*) FROM review_households rh WHERE rh.review_id = r.id AND rh.meeting_outcome = 'agreed' AND rh.step <> 'excluded') AS agreed \
+             FROM reviews r JOIN admin_units c ON c.code = r.commune_code \
+             WHERE r.{scope_column} = $1 ORDER BY r.period DESC, r.commune_code, r.id DESC LIMIT {limit}"
+        );
+        Ok(
+            with_pool!(self, pool => sqlx::query_as::<_, ReviewSummary>(AssertSqlSafe(sql.as_str()))
+            .bind(scope_code)
+            .fetch_all(pool)
+            .await?),
+        )
+    }
+
+    /// Moves a review to another step (and records its decision when given) if its
+    /// version is still the one read.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn set_review_step(
+        &self,
+        id: i64,
+        expected_version: i64,
+        step: &str,
+        decision: Option<(&str, NaiveDate)>,
+        closed_on: Option<NaiveDate>,
+        audit: &[AuditEntry],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let now = timestamp(now);
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let n = sqlx::query(
+                "UPDATE reviews SET step = $1, decision_number = COALESCE($2, decision_number), \
+                 decision_date = COALESCE($3, decision_date), closed_on = COALESCE($4, closed_on), \
+                 version = version + 1, updated_at = $5 WHERE id = $6 AND version = $7",
+            )
+            .bind(step)
+            .bind(decision.map(|d| d.0))
+            .bind(decision.map(|d| d.1))
+            .bind(closed_on)
+            .bind(&now)
+            .bind(id)
+            .bind(expected_version)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n == 0 {
+                return Err(StoreError::Stale("đợt rà soát".into()));
+            }
+            insert_audit!(tx, audit);
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    pub async fn add_review_household(
+        &self,
+        review_id: i64,
+        h: &NewReviewHousehold,
+        audit: &[AuditEntry],
+        now: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        let now = timestamp(now);
+        Ok(with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO review_households (review_id, household_id, province_code, village_code, source, \
+                 request_date, request_channel, requester, request_kind, step, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+            )
+            .bind(review_id)
+            .bind(h.household_id)
+            .bind(&h.province_code)
+            .bind(&h.village_code)
+            .bind(&h.source)
+            .bind(h.request_date)
+            .bind(&h.request_channel)
+            .bind(&h.requester)
+            .bind(&h.request_kind)
+            .bind(&h.step)
+            .bind(&now)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| StoreError::unique_as_conflict(e, "hộ đã có trong đợt rà soát này"))?;
+            insert_audit!(tx, audit);
+            tx.commit().await?;
+            id
+        }))
+    }
+
+    pub async fn review_households(
+        &self,
+        review_id: i64,
+    ) -> Result<Vec<ReviewHouseholdRecord>, StoreError> {
+        let sql = format!(
+            "{RH_SELECT} WHERE rh.review_id = $1 ORDER BY rh.village_code, h.head_sort_key, rh.id"
+        );
+        Ok(
+            with_pool!(self, pool => sqlx::query_as::<_, ReviewHouseholdRecord>(AssertSqlSafe(sql.as_str()))
+            .bind(review_id)
+            .fetch_all(pool)
+            .await?),
+        )
+    }
+
+    pub async fn review_household(
+        &self,
+        id: i64,
+    ) -> Result<Option<ReviewHouseholdRecord>, StoreError> {
+        let sql = format!("{RH_SELECT} WHERE rh.id = $1");
+        Ok(
+            with_pool!(self, pool => sqlx::query_as::<_, ReviewHouseholdRecord>(AssertSqlSafe(sql.as_str()))
+            .bind(id)
+            .fetch_optional(pool)
+            .await?),
+        )
+    }
+
+    /// The reviews a household has been part of, newest first.
+    pub async fn reviews_of_household(
+        &self,
+        household_id: i64,
+    ) -> Result<Vec<ReviewHouseholdRecord>, StoreError> {
+        let sql = format!("{RH_SELECT} WHERE rh.household_id = $1 ORDER BY rh.review_id DESC");
+        Ok(
+            with_pool!(self, pool => sqlx::query_as::<_, ReviewHouseholdRecord>(AssertSqlSafe(sql.as_str()))
+            .bind(household_id)
+            .fetch_all(pool)
+            .await?),
+        )
+    }
+
+    /// Records the screening (phiếu A) of a requesting household.
+    pub async fn save_screening(
+        &self,
+        id: i64,
+        expected_version: i64,
+        answers: &str,
+        passed: bool,
+        audit: &[AuditEntry],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let now = timestamp(now);
+        let step = if passed { "listed" } else { "excluded" };
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let n = sqlx::query(
+                "UPDATE review_households SET screening_answers = $1, screening_passed = $2, step = $3, \
+                 version = version + 1, updated_at = $4 WHERE id = $5 AND version = $6",
+            )
+            .bind(answers)
+            .bind(passed)
+            .bind(step)
+            .bind(&now)
+            .bind(id)
+            .bind(expected_version)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n == 0 {
+                return Err(StoreError::Stale("hộ trong đợt rà soát".into()));
+            }
+            insert_audit!(tx, audit);
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Records phiếu B and the provisional class; the household then waits for its
+    /// village meeting, unless `after_recheck`: a re-check during the posting decides
+    /// without a new meeting.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn save_survey(
+        &self,
+        id: i64,
+        expected_version: i64,
+        s: &SurveyRecord,
+        after_recheck: bool,
+        audit: &[AuditEntry],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let now = timestamp(now);
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let n = sqlx::query(
+                "UPDATE review_households SET income_per_capita = $1, score_a = $2, b1_answers = $3, ticks = $4, \
+                 derived_ticks = $5, disagreements = $6, surveyed_by = $7, surveyed_on = $8, provisional_status = $9, \
+                 provisional_reasons = $10, deprivation_count = $11, score_b = $12, \
+                 meeting_outcome = CASE WHEN $16 THEN meeting_outcome ELSE 'pending' END, \
+                 step = CASE WHEN $16 THEN 'agreed' ELSE 'surveyed' END, \
+                 version = version + 1, updated_at = $13 WHERE id = $14 AND version = $15",
+            )
+            .bind(s.income_per_capita)
+            .bind(s.score_a)
+            .bind(&s.b1_answers)
+            .bind(&s.ticks)
+            .bind(&s.derived_ticks)
+            .bind(&s.disagreements)
+            .bind(&s.surveyed_by)
+            .bind(s.surveyed_on)
+            .bind(&s.provisional_status)
+            .bind(&s.provisional_reasons)
+            .bind(s.deprivation_count)
+            .bind(s.score_b)
+            .bind(&now)
+            .bind(id)
+            .bind(expected_version)
+            .bind(after_recheck)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n == 0 {
+                return Err(StoreError::Stale("phiếu điều tra của hộ".into()));
+            }
+            insert_audit!(tx, audit);
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Records a village meeting and its outcome for the given review households.
+    pub async fn record_meeting(
+        &self,
+        m: &NewMeeting,
+        households: &[i64],
+        audit: &[AuditEntry],
+        now: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        let now = timestamp(now);
+        let outcome = if m.passed { "agreed" } else { "rejected" };
+        // A failed meeting sends its households back to the survey (review.md step 3).
+        let step = if m.passed { "agreed" } else { "resurvey" };
+        Ok(with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO review_meetings (review_id, village_code, held_on, attendees, agreeing, passed, chaired_by, \
+                 minutes_name, minutes_type, minutes, recorded_by, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+            )
+            .bind(m.review_id)
+            .bind(&m.village_code)
+            .bind(m.held_on)
+            .bind(m.attendees)
+            .bind(m.agreeing)
+            .bind(m.passed)
+            .bind(&m.chaired_by)
+            .bind(&m.minutes_name)
+            .bind(&m.minutes_type)
+            .bind(&m.minutes)
+            .bind(&m.recorded_by)
+            .bind(&now)
+            .fetch_one(&mut *tx)
+            .await?;
+            for hid in households {
+                sqlx::query(
+                    "UPDATE review_households SET meeting_outcome = $1, step = $2, version = version + 1, updated_at = $3 \
+                     WHERE id = $4",
+                )
+                .bind(outcome)
+                .bind(step)
+                .bind(&now)
+                .bind(hid)
+                .execute(&mut *tx)
+                .await?;
+            }
+            insert_audit!(tx, audit);
+            tx.commit().await?;
+            id
+        }))
+    }
+
+    pub async fn meetings(&self, review_id: i64) -> Result<Vec<MeetingRecord>, StoreError> {
+        Ok(with_pool!(self, pool => sqlx::query_as::<_, MeetingRecord>(
+            "SELECT id, review_id, village_code, held_on, attendees, agreeing, passed, chaired_by, minutes_name, \
+             minutes_type, recorded_by FROM review_meetings WHERE review_id = $1 ORDER BY id",
+        )
+        .bind(review_id)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    /// The minutes file of a meeting: name, type and bytes.
+    pub async fn meeting_minutes(
+        &self,
+        meeting_id: i64,
+    ) -> Result<Option<(i64, String, String, Vec<u8>)>, StoreError> {
+        let row: Option<(i64, Option<String>, Option<String>, Option<Vec<u8>>)> = with_pool!(self, pool => sqlx::query_as(
+            "SELECT review_id, minutes_name, minutes_type, minutes FROM review_meetings WHERE id = $1",
+        )
+        .bind(meeting_id)
+        .fetch_optional(pool)
+        .await?);
+        Ok(row.and_then(|(r, n, t, b)| Some((r, n?, t?, b?))))
+    }
+
+    pub async fn insert_posting(
+        &self,
+        review_id: i64,
+        starts_on: NaiveDate,
+        ends_on: NaiveDate,
+        place: &str,
+        recorded_by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let now = timestamp(now);
+        with_pool!(self, pool => sqlx::query(
+            "INSERT INTO review_postings (review_id, starts_on, ends_on, place, recorded_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(review_id)
+        .bind(starts_on)
+        .bind(ends_on)
+        .bind(place)
+        .bind(recorded_by)
+        .bind(&now)
+        .execute(pool)
+        .await
+        .map(|_| ())?);
+        Ok(())
+    }
+
+    pub async fn postings(&self, review_id: i64) -> Result<Vec<PostingRecord>, StoreError> {
+        Ok(with_pool!(self, pool => sqlx::query_as::<_, PostingRecord>(
+            "SELECT id, review_id, starts_on, ends_on, place, recorded_by FROM review_postings WHERE review_id = $1 ORDER BY id",
+        )
+        .bind(review_id)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub async fn insert_complaint(
+        &self,
+        review_id: i64,
+        household_id: Option<i64>,
+        complainant: &str,
+        content: &str,
+        received_on: NaiveDate,
+        recorded_by: &str,
+        audit: &[AuditEntry],
+        now: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        let now = timestamp(now);
+        Ok(with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO complaints (review_id, household_id, complainant, content, received_on, recorded_by, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            )
+            .bind(review_id)
+            .bind(household_id)
+            .bind(complainant)
+            .bind(content)
+            .bind(received_on)
+            .bind(recorded_by)
+            .bind(&now)
+            .fetch_one(&mut *tx)
+            .await?;
+            insert_audit!(tx, audit);
+            tx.commit().await?;
+            id
+        }))
+    }
+
+    /// Records a complaint's re-check result; with `resurvey`, the household it concerns
+    /// is surveyed again before the decision.
+    pub async fn resolve_complaint(
+        &self,
+        id: i64,
+        recheck_result: &str,
+        resolved_on: NaiveDate,
+        resurvey: Option<(i64, i64)>,
+        audit: &[AuditEntry],
+    ) -> Result<(), StoreError> {
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let n = sqlx::query(
+                "UPDATE complaints SET recheck_result = $1, resolved_on = $2 WHERE id = $3 AND resolved_on IS NULL",
+            )
+            .bind(recheck_result)
+            .bind(resolved_on)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n == 0 {
+                return Err(StoreError::Conflict("khiếu nại đã được giải quyết".into()));
+            }
+            if let Some((review_id, household_id)) = resurvey {
+                sqlx::query(
+                    "UPDATE review_households SET step = 'recheck', version = version + 1 WHERE review_id = $1 AND household_id = $2",
+                )
+                .bind(review_id)
+                .bind(household_id)
+                .execute(&mut *tx)
+                .await?;
+            }
+            insert_audit!(tx, audit);
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    pub async fn complaints(&self, review_id: i64) -> Result<Vec<ComplaintRecord>, StoreError> {
+        Ok(
+            with_pool!(self, pool => sqlx::query_as::<_, ComplaintRecord>(
+            "SELECT id, review_id, household_id, complainant, content, received_on, recheck_result, resolved_on, recorded_by \
+             FROM complaints WHERE review_id = $1 ORDER BY id",
+        )
+        .bind(review_id)
+        .fetch_all(pool)
+        .await?),
+        )
+    }
+
+    /// Approves a review: stores the classifications, links them to the review's
+    /// households, and closes the review, all at once.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn approve_review(
+        &self,
+        review_id: i64,
+        expected_version: i64,
+        decision_number: &str,
+        decision_date: NaiveDate,
+        classifications: &[ClassificationFields],
+        refusals: &[(i64, String)],
+        audit: &[AuditEntry],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<(i64, i64)>, StoreError> {
+        let now = timestamp(now);
+        Ok(with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let n = sqlx::query(
+                "UPDATE reviews SET step = 'closed', decision_number = $1, decision_date = $2, closed_on = $2, \
+                 version = version + 1, updated_at = $3 WHERE id = $4 AND version = $5 AND step = 'posting'",
+            )
+            .bind(decision_number)
+            .bind(decision_date)
+            .bind(&now)
+            .bind(review_id)
+            .bind(expected_version)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n == 0 {
+                return Err(StoreError::Stale("đợt rà soát".into()));
+            }
+            let ids = insert_classifications!(tx, classifications, &now);
+            for (classification_id, household_id) in &ids {
+                let status = classifications
+                    .iter()
+                    .find(|c| c.household_id == *household_id)
+                    .map(|c| c.status.clone());
+                sqlx::query(
+                    "UPDATE review_households SET classification_id = $1, final_status = $2, step = 'decided', \
+                     version = version + 1, updated_at = $3 WHERE review_id = $4 AND household_id = $5",
+                )
+                .bind(classification_id)
+                .bind(status)
+                .bind(&now)
+                .bind(review_id)
+                .bind(household_id)
+                .execute(&mut *tx)
+                .await?;
+            }
+            for (rh, reason) in refusals {
+                sqlx::query(
+                    "UPDATE review_households SET refusal_reason = $1, step = 'refused', version = version + 1, updated_at = $2 WHERE id = $3",
+                )
+                .bind(reason)
+                .bind(&now)
+                .bind(rh)
+                .execute(&mut *tx)
+                .await?;
+            }
+            insert_audit!(tx, audit);
+            tx.commit().await?;
+            ids
+        }))
+    }
+
+    /// Adds classifications on their own: baseline lists, audited corrections.
+    pub async fn insert_classifications(
+        &self,
+        rows: &[ClassificationFields],
+        audit: &[AuditEntry],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<i64>, StoreError> {
+        let now = timestamp(now);
+        Ok(with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let ids = insert_classifications!(tx, rows, &now);
+            insert_audit!(tx, audit);
+            tx.commit().await?;
+            ids.into_iter().map(|(id, _)| id).collect()
+        }))
+    }
+
+    /// A household's classifications, newest period first, newest decision first.
+    pub async fn classifications_of(
+        &self,
+        household_id: i64,
+    ) -> Result<Vec<ClassificationRecord>, StoreError> {
+        let sql = format!(
+            "SELECT id, {CLASSIFICATION_FIELDS} FROM classifications WHERE household_id = $1 \
+             ORDER BY period DESC, effective_date DESC, id DESC"
+        );
+        Ok(
+            with_pool!(self, pool => sqlx::query_as::<_, ClassificationRecord>(AssertSqlSafe(sql.as_str()))
+            .bind(household_id)
+            .fetch_all(pool)
+            .await?),
+        )
+    }
+
+    pub async fn classification(
+        &self,
+        id: i64,
+    ) -> Result<Option<ClassificationRecord>, StoreError> {
+        let sql = format!("SELECT id, {CLASSIFICATION_FIELDS} FROM classifications WHERE id = $1");
+        Ok(
+            with_pool!(self, pool => sqlx::query_as::<_, ClassificationRecord>(AssertSqlSafe(sql.as_str()))
+            .bind(id)
+            .fetch_optional(pool)
+            .await?),
+        )
+    }
+
+    /// Every classification of a commune's households up to a period (for the lists a
+    /// review starts from and the history transitions are computed from).
+    pub async fn classifications_in_commune(
+        &self,
+        commune: &str,
+        up_to_period: i32,
+    ) -> Result<Vec<ClassificationRecord>, StoreError> {
+        let sql = format!(
+            "SELECT id, {CLASSIFICATION_FIELDS} FROM classifications WHERE commune_code = $1 AND period <= $2 \
+             ORDER BY household_id, period, effective_date, id"
+        );
+        Ok(
+            with_pool!(self, pool => sqlx::query_as::<_, ClassificationRecord>(AssertSqlSafe(sql.as_str()))
+            .bind(commune)
+            .bind(up_to_period)
+            .fetch_all(pool)
+            .await?),
+        )
+    }
+
+    /// How many certificates a commune has numbered for a period, to continue the series.
+    pub async fn certificates_issued(&self, commune: &str, period: i32) -> Result<i64, StoreError> {
+        Ok(with_pool!(self, pool => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM classifications WHERE commune_code = $1 AND period = $2 AND certificate_number IS NOT NULL",
+        )
+        .bind(commune)
+        .bind(period)
+        .fetch_one(pool)
+        .await?))
+    }
+}
