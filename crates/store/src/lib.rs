@@ -22,8 +22,8 @@ pub use households::{
     TransferSource, TransferTarget,
 };
 pub use reviews::{
-    ClassificationFields, ClassificationRecord, ComplaintRecord, MeetingRecord, NewMeeting,
-    NewReview, NewReviewHousehold, PostingRecord, ReviewHouseholdRecord, ReviewRecord,
+    ClassificationFields, ClassificationRecord, ComplaintRecord, MeetingRecord, MinutesFile,
+    NewMeeting, NewReview, NewReviewHousehold, PostingRecord, ReviewHouseholdRecord, ReviewRecord,
     ReviewSummary, SurveyRecord,
 };
 pub use units::{NewVillage, UnitRecord, UnitSearchHit, UnitUpdate, UnitUpsert};

@@ -154,6 +154,23 @@ pub struct MeetingRecord {
     pub recorded_by: String,
 }
 
+/// A meeting's minutes scan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MinutesFile {
+    pub review_id: i64,
+    pub name: String,
+    pub media_type: String,
+    pub bytes: Vec<u8>,
+}
+
+#[derive(sqlx::FromRow)]
+struct MinutesRow {
+    review_id: i64,
+    minutes_name: Option<String>,
+    minutes_type: Option<String>,
+    minutes: Option<Vec<u8>>,
+}
+
 #[derive(Debug, Clone)]
 pub struct NewMeeting {
     pub review_id: i64,
@@ -699,18 +716,25 @@ impl Store {
         .await?))
     }
 
-    /// The minutes file of a meeting: name, type and bytes.
+    /// The minutes file of a meeting, with the review it belongs to.
     pub async fn meeting_minutes(
         &self,
         meeting_id: i64,
-    ) -> Result<Option<(i64, String, String, Vec<u8>)>, StoreError> {
-        let row: Option<(i64, Option<String>, Option<String>, Option<Vec<u8>>)> = with_pool!(self, pool => sqlx::query_as(
+    ) -> Result<Option<MinutesFile>, StoreError> {
+        let row: Option<MinutesRow> = with_pool!(self, pool => sqlx::query_as::<_, MinutesRow>(
             "SELECT review_id, minutes_name, minutes_type, minutes FROM review_meetings WHERE id = $1",
         )
         .bind(meeting_id)
         .fetch_optional(pool)
         .await?);
-        Ok(row.and_then(|(r, n, t, b)| Some((r, n?, t?, b?))))
+        Ok(row.and_then(|r| {
+            Some(MinutesFile {
+                review_id: r.review_id,
+                name: r.minutes_name?,
+                media_type: r.minutes_type?,
+                bytes: r.minutes?,
+            })
+        }))
     }
 
     pub async fn insert_posting(
