@@ -15,6 +15,8 @@
 //!   the form's ticks disagree.
 //! - **Transitions** between two periods ([`transition`]) and the `recently_escaped` flag.
 //! - **Form B1 point tables** ([`PointTable`]) that compute score A from item answers.
+//! - **Working days** ([`Calendar`]): weekends and the yearly public holidays (embedded
+//!   `calendar/vn-holidays.toml`), for posting, complaint and review deadlines.
 //!
 //! The crate is pure: no async, no database, no network. The one exception is
 //! [`StandardSet::with_dir`], which reads the `*.toml` files of a directory with
@@ -23,6 +25,7 @@
 //! database, an upload) never touch the file system through this crate.
 
 mod batch;
+mod calendar;
 mod classify;
 mod derive;
 mod figure;
@@ -33,6 +36,9 @@ mod status;
 mod transition;
 
 pub use batch::{BatchError, BatchOutcome, HouseholdColumns, StatusCounts, classify_columns};
+pub use calendar::{
+    Calendar, CalendarError, CalendarYear, DayKind, DeadlineStatus, SpecialDay, Term,
+};
 pub use classify::{
     Classification, ClassifyError, Decision, DeprivedIndicators, Evidence, HouseholdInput,
     IncomePosition, IndicatorSet, Reason, classify,
