@@ -9,6 +9,7 @@ pub mod clock;
 pub mod demo;
 pub mod error;
 pub mod households;
+pub mod reports;
 pub mod units;
 
 pub use clock::{Clock, FixedClock, SystemClock};

@@ -5,6 +5,7 @@
 
 pub mod error;
 pub mod households;
+pub mod reports;
 pub mod units;
 
 pub use error::{CellError, SheetErrors};

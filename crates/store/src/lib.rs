@@ -9,6 +9,7 @@
 
 mod error;
 mod households;
+mod reports;
 mod reviews;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -20,6 +21,10 @@ pub use households::{
     AuditEntry, AuditRecord, DuplicateRow, HouseholdFields, HouseholdFilter, HouseholdListRow,
     HouseholdRecord, MemberFields, MemberRecord, MemberSave, NewHousehold, Transfer, TransferSide,
     TransferSource, TransferTarget,
+};
+pub use reports::{
+    BoundaryRecord, Fact, HouseholdStatusRow, InsuranceCount, MovementGroup, ReportScope,
+    TargetInput, TargetRecord,
 };
 pub use reviews::{
     ClassificationFields, ClassificationRecord, ComplaintRecord, MeetingRecord, MinutesFile,

@@ -1,0 +1,585 @@
+//! Official reports through the app layer on SQLite and PostgreSQL: the figures of a small
+//! district built by hand, the movement check (and a dataset built to break it), "as of"
+//! reproducibility, drill-down within the user's access, and snapshots of every report.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use giamngheo_app::access::{Actor, Role};
+use giamngheo_app::households::{By, DraftInput};
+use giamngheo_app::reports::{ReportRequest, catalog};
+use giamngheo_app::{App, AppError, Config, FixedClock};
+use giamngheo_domain::household::{HouseholdDraft, MemberDraft, Sex};
+use giamngheo_domain::{Hierarchy, Tier};
+use giamngheo_store::{ClassificationFields, Store};
+use std::sync::Arc;
+
+macro_rules! app_test {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test]
+            async fn sqlite() {
+                let db = giamngheo_store::testing::TestDb::sqlite().await;
+                super::$name(db.store.clone()).await;
+                db.finish().await;
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                if let Some(db) = giamngheo_store::testing::TestDb::postgres().await {
+                    super::$name(db.store.clone()).await;
+                    db.finish().await;
+                }
+            }
+        }
+    };
+}
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+async fn setup(store: Store) -> App {
+    let now: DateTime<Utc> = DateTime::parse_from_rfc3339("2022-06-01T08:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc);
+    // The configuration gains fields as features land; the update keeps this test
+    // independent of them.
+    #[allow(clippy::needless_update)]
+    let config = Config {
+        hierarchy: Hierarchy::four_levels(),
+        ..Config::default()
+    };
+    let app = App::new(store, config, Arc::new(FixedClock(now)));
+    let units = "code,name,kind,level,parent_code\n\
+                 42,Tỉnh Hà Tĩnh,Tỉnh,1,\n\
+                 444,Huyện Hương Khê,Huyện,2,42\n\
+                 18499,Xã Điền Mỹ,Xã,3,444\n\
+                 18502,Xã Hà Linh,Xã,3,444\n";
+    app.import_units(
+        units.as_bytes(),
+        &giamngheo_app::units::UnitImportOptions {
+            valid_from: date(2020, 1, 1),
+            retire_missing: false,
+        },
+    )
+    .await
+    .unwrap();
+    let villages = "commune_code,name,kind\n\
+                    18499,Thôn Trung Hòa,Thôn\n\
+                    18499,Thôn Hạ Lâm,Thôn\n\
+                    18502,Thôn Bắc Hà,Thôn\n";
+    app.import_villages_as_system(villages.as_bytes())
+        .await
+        .unwrap();
+    app
+}
+
+fn member(name: &str, relation: &str, year: i32, ethnicity: &str) -> MemberDraft {
+    MemberDraft {
+        full_name: name.into(),
+        sex: Some(if name.contains(" Thị ") {
+            Sex::Female
+        } else {
+            Sex::Male
+        }),
+        birth_year: Some(year),
+        ethnicity: ethnicity.into(),
+        relation: relation.into(),
+        work_status: Some(if year > 2006 { "student" } else { "employed" }.into()),
+        ..Default::default()
+    }
+}
+
+/// One household of the fixture: code, village, ethnicity of the head, minority flag,
+/// merit flag, members (2 adults plus `children`), and its two classifications.
+struct Fixture {
+    code: &'static str,
+    village: &'static str,
+    ethnicity: &'static str,
+    children: usize,
+    merit: bool,
+    /// (status, deprived, causes) for 2021, or none.
+    y2021: Option<(&'static str, &'static str, &'static str)>,
+    /// (status, transition, deprived, causes) for 2022, or none.
+    y2022: Option<(
+        &'static str,
+        Option<&'static str>,
+        &'static str,
+        &'static str,
+    )>,
+}
+
+const FIXTURES: &[Fixture] = &[
+    // Điền Mỹ, Thôn Trung Hòa: poor both years.
+    Fixture {
+        code: "DM01",
+        village: "18499001",
+        ethnicity: "01",
+        children: 2,
+        merit: false,
+        y2021: Some(("poor", "water,sanitation", "no_land")),
+        y2022: Some((
+            "poor",
+            Some("unchanged"),
+            "water,sanitation,telecom",
+            "no_land,illness",
+        )),
+    },
+    // Escaped poverty.
+    Fixture {
+        code: "DM02",
+        village: "18499001",
+        ethnicity: "01",
+        children: 1,
+        merit: true,
+        y2021: Some(("poor", "housing_quality", "no_capital")),
+        y2022: Some(("not_poor", Some("escaped_poverty"), "", "")),
+    },
+    // Poor to near-poor.
+    Fixture {
+        code: "DM03",
+        village: "18499002",
+        ethnicity: "53",
+        children: 3,
+        merit: false,
+        y2021: Some(("poor", "water", "no_skills")),
+        y2022: Some(("near_poor", Some("poor_to_near_poor"), "water", "")),
+    },
+    // Newly poor.
+    Fixture {
+        code: "DM04",
+        village: "18499002",
+        ethnicity: "53",
+        children: 0,
+        merit: false,
+        y2021: Some(("not_poor", "", "")),
+        y2022: Some((
+            "poor",
+            Some("newly_poor"),
+            "water,nutrition,health_insurance",
+            "illness",
+        )),
+    },
+    // Near-poor to poor.
+    Fixture {
+        code: "DM05",
+        village: "18499001",
+        ethnicity: "01",
+        children: 1,
+        merit: false,
+        y2021: Some(("near_poor", "telecom", "")),
+        y2022: Some((
+            "poor",
+            Some("near_poor_to_poor"),
+            "telecom,water,sanitation",
+            "no_land",
+        )),
+    },
+    // Near-poor both years, no transition recorded (computed from the statuses).
+    Fixture {
+        code: "DM06",
+        village: "18499002",
+        ethnicity: "01",
+        children: 0,
+        merit: false,
+        y2021: Some(("near_poor", "", "")),
+        y2022: Some(("near_poor", None, "housing_area", "")),
+    },
+    // Not on the lists.
+    Fixture {
+        code: "DM07",
+        village: "18499001",
+        ethnicity: "01",
+        children: 2,
+        merit: false,
+        y2021: None,
+        y2022: None,
+    },
+    // Hà Linh: poor both years; a near-poor household that escaped.
+    Fixture {
+        code: "HL01",
+        village: "18502001",
+        ethnicity: "01",
+        children: 1,
+        merit: false,
+        y2021: Some(("poor", "water", "no_land")),
+        y2022: Some(("poor", Some("unchanged"), "water", "no_land")),
+    },
+    Fixture {
+        code: "HL02",
+        village: "18502001",
+        ethnicity: "01",
+        children: 0,
+        merit: true,
+        y2021: Some(("near_poor", "telecom", "")),
+        y2022: Some(("not_poor", Some("escaped_near_poverty"), "", "")),
+    },
+    Fixture {
+        code: "HL03",
+        village: "18502001",
+        ethnicity: "01",
+        children: 0,
+        merit: false,
+        y2021: None,
+        y2022: None,
+    },
+];
+
+/// The status as (status, transition, deprived, causes).
+type Outcome<'a> = (&'a str, Option<&'a str>, &'a str, &'a str);
+
+fn classification(
+    id: i64,
+    fx: &Fixture,
+    period: i32,
+    (status, transition, deprived, causes): Outcome<'_>,
+    effective: NaiveDate,
+) -> ClassificationFields {
+    ClassificationFields {
+        household_id: id,
+        province_code: "42".into(),
+        district_code: Some("444".into()),
+        commune_code: fx.village[..5].to_string(),
+        village_code: fx.village.to_string(),
+        period,
+        standard: if period <= 2021 { "vn-2016" } else { "vn-2022" }.into(),
+        kind: "baseline".into(),
+        review_id: None,
+        status: status.into(),
+        area: "rural".into(),
+        income_per_capita: None,
+        score_a: None,
+        score_b: 10 * deprived.split(',').filter(|s| !s.is_empty()).count() as i32,
+        deprivation_count: deprived.split(',').filter(|s| !s.is_empty()).count() as i32,
+        deprived: deprived.into(),
+        reasons: String::new(),
+        transition: transition.map(String::from),
+        member_count: 2 + fx.children as i32,
+        causes: causes.into(),
+        decision_number: None,
+        decision_date: None,
+        effective_date: effective,
+        approved_by: "test".into(),
+        approved_at: "2021-12-20T00:00:00Z".into(),
+        supersedes: None,
+        correction_reason: None,
+        certificate_number: None,
+    }
+}
+
+/// Builds the fixture district; returns the household ids by code.
+async fn build(app: &App) -> std::collections::HashMap<&'static str, i64> {
+    let drafts: Vec<DraftInput> = FIXTURES
+        .iter()
+        .map(|fx| {
+            let mut members = vec![
+                member(
+                    &format!("Nguyễn Văn {}", fx.code),
+                    "head",
+                    1970,
+                    fx.ethnicity,
+                ),
+                member(
+                    &format!("Trần Thị {}", fx.code),
+                    "spouse",
+                    1972,
+                    fx.ethnicity,
+                ),
+            ];
+            for i in 0..fx.children {
+                members.push(member(
+                    &format!("Nguyễn Văn Con{i} {}", fx.code),
+                    "child",
+                    2010 + i as i32,
+                    fx.ethnicity,
+                ));
+            }
+            DraftInput::form(HouseholdDraft {
+                code: fx.code.into(),
+                village_code: fx.village.into(),
+                address: "Xóm 1".into(),
+                merit: fx.merit,
+                members,
+                ..Default::default()
+            })
+        })
+        .collect();
+    let ids = app
+        .create_households(By::System, drafts, "test")
+        .await
+        .unwrap();
+    let mut rows = Vec::new();
+    for (fx, id) in FIXTURES.iter().zip(&ids) {
+        if let Some((s, d, c)) = fx.y2021 {
+            rows.push(classification(
+                *id,
+                fx,
+                2021,
+                (s, None, d, c),
+                date(2020, 12, 20),
+            ));
+        }
+        if let Some((s, t, d, c)) = fx.y2022 {
+            rows.push(classification(
+                *id,
+                fx,
+                2022,
+                (s, t, d, c),
+                date(2021, 12, 20),
+            ));
+        }
+    }
+    app.store()
+        .insert_classifications(&rows, &[], Utc::now())
+        .await
+        .unwrap();
+    FIXTURES.iter().map(|f| f.code).zip(ids).collect()
+}
+
+fn actor(role: Role, unit: &str, tier: Tier) -> Actor {
+    Actor {
+        user_id: 1,
+        username: format!("{}-{unit}", role.as_str()),
+        role,
+        unit_code: unit.to_string(),
+        unit_tier: tier,
+    }
+}
+
+fn request(name: &str, unit: &str, period: i32, as_of: NaiveDate) -> ReportRequest {
+    ReportRequest {
+        name: name.into(),
+        unit: unit.into(),
+        period,
+        as_of: Some(as_of),
+    }
+}
+
+fn value(report: &giamngheo_app::reports::Report, row: Option<&str>, col: &str) -> Option<f64> {
+    let i = report
+        .columns
+        .iter()
+        .position(|c| c.id == col)
+        .unwrap_or_else(|| panic!("column {col}"));
+    report
+        .rows
+        .iter()
+        .find(|r| r.unit_code.as_deref() == row)
+        .unwrap()
+        .values[i]
+}
+
+async fn the_review_results_count_poor_households_and_rates_by_commune(store: Store) {
+    let app = setup(store).await;
+    build(&app).await;
+    let office = actor(Role::LabourOffice, "444", Tier::District);
+    let r = app
+        .report(
+            &office,
+            &request("ket-qua-ra-soat", "444", 2022, date(2022, 6, 1)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.rows.len(), 3, "two communes and the total");
+    assert_eq!(r.rows[0].label, "Xã Điền Mỹ");
+    assert_eq!(value(&r, Some("18499"), "households"), Some(7.0));
+    assert_eq!(value(&r, Some("18499"), "poor"), Some(3.0));
+    assert_eq!(value(&r, Some("18499"), "near_poor"), Some(2.0));
+    // 3 of 7 households: 42,857… % rounded to two decimals.
+    assert_eq!(value(&r, Some("18499"), "col4"), Some(42.86));
+    assert_eq!(value(&r, None, "poor"), Some(4.0));
+    assert_eq!(value(&r, None, "households"), Some(10.0));
+    // Minority households: DM04 is poor and of the Chứt people (code 53).
+    assert_eq!(value(&r, Some("18499"), "col7"), Some(1.0));
+}
+app_test!(the_review_results_count_poor_households_and_rates_by_commune);
+
+async fn the_movement_tables_add_up_and_name_each_column(store: Store) {
+    let app = setup(store).await;
+    build(&app).await;
+    let poor = app
+        .report_as_system(&request(
+            "dien-bien-ho-ngheo",
+            "444",
+            2022,
+            date(2022, 6, 1),
+        ))
+        .await
+        .unwrap();
+    let dm = Some("18499");
+    let cols: Vec<f64> = (1..=9)
+        .map(|i| value(&poor, dm, &format!("c{i}")).unwrap())
+        .collect();
+    // Start 3 (DM01–03); escaped 1 (DM02); to near-poor 1 (DM03); newly poor 1 (DM04);
+    // from near-poor 1 (DM05); end 3 (DM01, DM04, DM05).
+    assert_eq!(cols, vec![3.0, 1.0, 0.0, 1.0, 1.0, 0.0, 1.0, 0.0, 3.0]);
+    assert!(poor.check.as_ref().unwrap().passed);
+    poor.ensure_exportable().unwrap();
+
+    let near = app
+        .report_as_system(&request(
+            "dien-bien-ho-can-ngheo",
+            "444",
+            2022,
+            date(2022, 6, 1),
+        ))
+        .await
+        .unwrap();
+    let cols: Vec<f64> = (1..=9)
+        .map(|i| value(&near, dm, &format!("c{i}")).unwrap())
+        .collect();
+    // Start 2 (DM05, DM06); DM05 became poor (4); DM03 came from the poor list (7).
+    assert_eq!(cols, vec![2.0, 0.0, 0.0, 1.0, 0.0, 0.0, 1.0, 0.0, 2.0]);
+    let hl: Vec<f64> = (1..=9)
+        .map(|i| value(&near, Some("18502"), &format!("c{i}")).unwrap())
+        .collect();
+    assert_eq!(hl, vec![1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]);
+    assert!(near.check.as_ref().unwrap().passed);
+}
+app_test!(the_movement_tables_add_up_and_name_each_column);
+
+/// A correction of a household's 2021 status, made after the 2022 review recorded its
+/// escape, leaves the recorded transition disagreeing with the statuses: the check fails,
+/// naming the commune and its figures, and the export is refused. The report as of a day
+/// before the correction is unchanged.
+async fn a_later_correction_breaks_the_movement_check_and_blocks_the_export(store: Store) {
+    let app = setup(store).await;
+    let ids = build(&app).await;
+    let fx = FIXTURES.iter().find(|f| f.code == "DM02").unwrap();
+    let correction = classification(
+        ids["DM02"],
+        fx,
+        2021,
+        ("near_poor", None, "", ""),
+        date(2022, 2, 1),
+    );
+    app.store()
+        .insert_classifications(&[correction], &[], Utc::now())
+        .await
+        .unwrap();
+
+    let before = app
+        .report_as_system(&request(
+            "dien-bien-ho-ngheo",
+            "444",
+            2022,
+            date(2022, 1, 15),
+        ))
+        .await
+        .unwrap();
+    assert!(!before.check_failed(), "as of a day before the correction");
+    assert_eq!(value(&before, Some("18499"), "c1"), Some(3.0));
+
+    let after = app
+        .report_as_system(&request(
+            "dien-bien-ho-ngheo",
+            "444",
+            2022,
+            date(2022, 6, 1),
+        ))
+        .await
+        .unwrap();
+    assert!(after.check_failed());
+    let failures = &after.check.as_ref().unwrap().failures;
+    assert_eq!(failures[0].unit_code.as_deref(), Some("18499"));
+    assert_eq!((failures[0].left_value, failures[0].right_value), (3, 2));
+    match after.ensure_exportable() {
+        Err(AppError::Conflict(m)) => {
+            assert!(m.contains("Xã Điền Mỹ"), "{m}");
+            assert!(m.contains("c1=2"), "{m}");
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+app_test!(a_later_correction_breaks_the_movement_check_and_blocks_the_export);
+
+async fn every_figure_drills_down_to_its_households_within_access(store: Store) {
+    let app = setup(store).await;
+    build(&app).await;
+    let office = actor(Role::LabourOffice, "444", Tier::District);
+    let codes = |rows: Vec<giamngheo_store::HouseholdStatusRow>| {
+        let mut c: Vec<String> = rows.into_iter().map(|r| r.code).collect();
+        c.sort();
+        c
+    };
+    let poor = app
+        .report_households(
+            &office,
+            "18499",
+            "poor.households",
+            2022,
+            Some(date(2022, 6, 1)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(codes(poor), vec!["DM01", "DM04", "DM05"]);
+    let water = app
+        .report_households(
+            &office,
+            "18499",
+            "poor.deprived.water",
+            2022,
+            Some(date(2022, 6, 1)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(codes(water), vec!["DM01", "DM04", "DM05"]);
+    let escaped = app
+        .report_households(&office, "444", "move.poor.2", 2022, Some(date(2022, 6, 1)))
+        .await
+        .unwrap();
+    assert_eq!(codes(escaped), vec!["DM02"]);
+    let all = app
+        .report_households(&office, "18502", "households", 2022, Some(date(2022, 6, 1)))
+        .await
+        .unwrap();
+    assert_eq!(codes(all), vec!["HL01", "HL02", "HL03"]);
+
+    // A province viewer sees the figures, never the households behind them.
+    let viewer = actor(Role::ProvinceViewer, "42", Tier::Province);
+    app.report(
+        &viewer,
+        &request("ket-qua-ra-soat", "444", 2022, date(2022, 6, 1)),
+    )
+    .await
+    .unwrap();
+    assert!(matches!(
+        app.report_households(&viewer, "18499", "poor.households", 2022, None)
+            .await,
+        Err(AppError::Forbidden(_))
+    ));
+    // A commune officer does not see the other commune at all.
+    let officer = actor(Role::CommuneOfficer, "18499", Tier::Commune);
+    assert!(matches!(
+        app.report(
+            &officer,
+            &request("ket-qua-ra-soat", "18502", 2022, date(2022, 6, 1))
+        )
+        .await,
+        Err(AppError::NotFound(_))
+    ));
+}
+app_test!(every_figure_drills_down_to_its_households_within_access);
+
+/// Every report on the fixture district, as JSON: a change of any figure, heading or
+/// rounding shows in review. Both backends must give the same snapshot.
+async fn every_report_matches_its_snapshot(store: Store) {
+    let app = setup(store).await;
+    build(&app).await;
+    for name in catalog().names() {
+        let period = 2022;
+        let r = app
+            .report_as_system(&request(name, "444", period, date(2022, 6, 1)))
+            .await
+            .unwrap();
+        insta::assert_json_snapshot!(format!("report_{name}"), r);
+        // The commune level too, for the review results.
+        if name == "ket-qua-ra-soat" {
+            let r = app
+                .report_as_system(&request(name, "18499", period, date(2022, 6, 1)))
+                .await
+                .unwrap();
+            insta::assert_json_snapshot!(format!("report_{name}_commune"), r);
+        }
+    }
+}
+app_test!(every_report_matches_its_snapshot);
