@@ -8,22 +8,50 @@ pub mod auth;
 pub mod clock;
 pub mod demo;
 pub mod error;
+pub mod facts;
 pub mod households;
 pub mod reports;
+pub mod reviews;
 pub mod units;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::AppError;
+/// The rules engine, for the layers above that show its statuses and deadlines.
+pub use giamngheo_rules as rules;
 
 use giamngheo_domain::Hierarchy;
 use giamngheo_store::Store;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Configuration the use cases need.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone)]
 pub struct Config {
     /// The administrative hierarchy in use (four or three levels).
     pub hierarchy: Hierarchy,
+    /// The poverty standards: the embedded national ones plus any from a standards
+    /// directory (a province's local standard, a corrected figure).
+    pub standards: Arc<giamngheo_rules::StandardSet>,
+    /// Working days and public holidays, for review deadlines.
+    pub calendar: Arc<giamngheo_rules::Calendar>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            hierarchy: Hierarchy::default(),
+            standards: Arc::new(giamngheo_rules::StandardSet::embedded()),
+            calendar: Arc::new(giamngheo_rules::Calendar::embedded()),
+        }
+    }
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("hierarchy", &self.hierarchy.to_string())
+            .field("standards", &self.standards.ids().collect::<Vec<_>>())
+            .finish()
+    }
 }
 
 /// The application: the store, the configuration and the clock.

@@ -50,6 +50,7 @@ async fn setup(store: Store) -> (App, TestClock) {
         store,
         Config {
             hierarchy: Hierarchy::four_levels(),
+            ..Config::default()
         },
         Arc::new(clock.clone()),
     );

@@ -43,6 +43,7 @@ async fn setup(store: Store) -> App {
         store,
         Config {
             hierarchy: Hierarchy::four_levels(),
+            ..Config::default()
         },
         Arc::new(FixedClock(now)),
     );

@@ -11,7 +11,14 @@ fn app(store: Store, hierarchy: Hierarchy) -> App {
     let now: DateTime<Utc> = DateTime::parse_from_rfc3339("2026-11-28T08:00:00Z")
         .unwrap()
         .with_timezone(&Utc);
-    App::new(store, Config { hierarchy }, Arc::new(FixedClock(now)))
+    App::new(
+        store,
+        Config {
+            hierarchy,
+            ..Config::default()
+        },
+        Arc::new(FixedClock(now)),
+    )
 }
 
 /// Runs an app test on SQLite and on PostgreSQL.

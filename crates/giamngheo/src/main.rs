@@ -71,6 +71,10 @@ struct DbArgs {
         default_value = "province,district,commune,village"
     )]
     hierarchy: String,
+    /// A directory of poverty standard files (*.toml) that add to or replace the
+    /// embedded national standards, e.g. a province's higher local standard.
+    #[arg(long, env = "GIAMNGHEO_STANDARDS_DIR")]
+    standards_dir: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -330,7 +334,19 @@ async fn open_app(db: &DbArgs) -> Result<App> {
         .await
         .context("không mở được cơ sở dữ liệu")?;
     store.migrate().await?;
-    let app = App::new(store, Config { hierarchy }, Arc::new(SystemClock));
+    let standards = match &db.standards_dir {
+        // A malformed standard file stops the start, naming the file, line and reason,
+        // rather than classifying under a half-read standard.
+        Some(dir) => giamngheo_rules::StandardSet::with_dir(dir)
+            .map_err(|e| anyhow::anyhow!("chuẩn nghèo: {e}"))?,
+        None => giamngheo_rules::StandardSet::embedded(),
+    };
+    let config = Config {
+        hierarchy,
+        standards: Arc::new(standards),
+        ..Config::default()
+    };
+    let app = App::new(store, config, Arc::new(SystemClock));
     app.load_official_units_if_empty().await?;
     Ok(app)
 }

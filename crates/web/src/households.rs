@@ -215,6 +215,22 @@ struct HouseholdPage {
     can_write: bool,
     notice: Option<String>,
     relations: &'static [Choice],
+    r: &'static crate::rv_text::RT,
+    statuses: Vec<StatusRow>,
+    today: String,
+}
+
+/// A household's classification for a period, as the status history shows it.
+pub struct StatusRow {
+    pub period: i32,
+    pub status: String,
+    pub standard: String,
+    pub kind: String,
+    pub transition: String,
+    pub decision: String,
+    pub certificate: String,
+    pub reasons: String,
+    pub superseded: bool,
 }
 
 fn yes_no(h: &HT, v: bool) -> String {
@@ -289,6 +305,30 @@ pub fn history_rows(lang: Lang, records: &[AuditRecord]) -> Vec<HistoryRow> {
                 .collect(),
         })
         .collect()
+}
+
+/// The words for a movement between periods (hộ thoát nghèo, hộ tái nghèo, …).
+fn transition_label(lang: Lang) -> impl Fn(&str) -> String {
+    use giamngheo_app::rules::TransitionKind::*;
+    move |code: &str| {
+        let kind = [
+            NewlyPoor,
+            FellBack,
+            EscapedPoverty,
+            EscapedNearPoverty,
+            PoorToNearPoor,
+            NearPoorToPoor,
+            NewNearPoor,
+            Unchanged,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == code);
+        match (kind, lang) {
+            (Some(k), Lang::Vi) => k.label_vi().to_string(),
+            (Some(k), Lang::En) => k.label_en().to_string(),
+            (None, _) => code.to_string(),
+        }
+    }
 }
 
 fn facts(lang: Lang, v: &HouseholdView) -> Vec<Fact> {
@@ -435,6 +475,36 @@ async fn show(
     let err = html_err(lang);
     let view = app.household(&user.actor, id).await.map_err(&err)?;
     let history = app.household_history(&user.actor, id).await.map_err(&err)?;
+    let classifications = app
+        .household_statuses(&user.actor, id)
+        .await
+        .map_err(&err)?;
+    let superseded: Vec<i64> = classifications
+        .iter()
+        .filter_map(|c| c.fields.supersedes)
+        .collect();
+    let statuses = classifications
+        .iter()
+        .map(|c| StatusRow {
+            period: c.fields.period,
+            status: lang.status(Some(&c.fields.status)),
+            standard: c.fields.standard.clone(),
+            kind: c.fields.kind.clone(),
+            transition: c
+                .fields
+                .transition
+                .as_deref()
+                .map(transition_label(lang))
+                .unwrap_or_default(),
+            decision: match (&c.fields.decision_number, c.fields.decision_date) {
+                (Some(n), Some(d)) => format!("{n}, {}", format::date(&d)),
+                _ => c.fields.correction_reason.clone().unwrap_or_default(),
+            },
+            certificate: c.fields.certificate_number.clone().unwrap_or_default(),
+            reasons: c.fields.reasons.clone(),
+            superseded: superseded.contains(&c.id),
+        })
+        .collect();
     let h = lang.h();
     let notice = if q.created.is_some() {
         Some(h.created.to_string())
@@ -463,6 +533,9 @@ async fn show(
         can_write: view.can_write && view.household.active,
         notice,
         relations: RELATIONS.choices,
+        r: lang.r(),
+        statuses,
+        today: format::date(&app.clock().today()),
     })
 }
 

@@ -11,6 +11,8 @@ mod hh_text;
 mod households;
 mod html;
 mod i18n;
+mod reviews;
+mod rv_text;
 
 pub use api::ApiDoc;
 pub use auth::{ApiUser, CurrentUser, Viewer, WebOptions};
@@ -38,6 +40,7 @@ pub fn router_with(app: App, options: WebOptions) -> Router {
     Router::new()
         .merge(html::routes())
         .merge(households::routes())
+        .merge(reviews::routes())
         .merge(auth::routes())
         .nest("/api/v1", api::routes().merge(api_households::routes()))
         .route("/healthz", get(healthz))

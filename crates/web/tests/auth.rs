@@ -35,6 +35,7 @@ async fn site_with(options: WebOptions) -> Site {
         db.store.clone(),
         Config {
             hierarchy: Hierarchy::four_levels(),
+            ..Config::default()
         },
         Arc::new(SystemClock),
     );

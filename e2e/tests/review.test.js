@@ -1,0 +1,86 @@
+// One household's regular review in the browser, from the request to the certificate:
+// a commune officer records the request, screens it, enters form B, records the village
+// meeting, posts the result, approves it and prints the certificate.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+
+const base = process.env.GIAMNGHEO_URL;
+const password = process.env.E2E_PASSWORD;
+let browser;
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+function ddmmyyyy(d) {
+  const p = (n) => String(n).padStart(2, '0');
+  return `${p(d.getDate())}/${p(d.getMonth() + 1)}/${d.getFullYear()}`;
+}
+
+async function submit(page, selector) {
+  await Promise.all([page.waitForNavigation(), page.click(selector)]);
+  assert.doesNotMatch(await page.locator('h1').first().innerText(), /Có lỗi/, await page.content());
+}
+
+test('a regular review takes one household from its request to a printed certificate', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${base}/login`);
+  await page.fill('input[name=username]', 'canbo.dienmy');
+  await page.fill('input[name=password]', password);
+  await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+
+  // The household asks to be recognised as poor.
+  await page.goto(`${base}/households?q=ho+thi+an`);
+  await Promise.all([page.waitForNavigation(), page.locator('table.households a').first().click()]);
+  await page.fill('#regular-review input[name=requester]', 'Hồ Thị An');
+  await submit(page, '#regular-review button[type=submit]');
+  assert.match(page.url(), /\/reviews\/\d+/);
+  const reviewUrl = page.url().split('?')[0];
+
+  // Step 1: quick screening passes; step 2: the survey.
+  await submit(page, 'tr.sub form button[type=submit]');
+  await submit(page, '#start-survey');
+  await Promise.all([page.waitForNavigation(), page.locator('a[href*="/survey?village="]').first().click()]);
+  const row = page.locator('table.survey-grid tbody tr', { hasText: 'DM-002' });
+  await row.locator('input[name^=a]').fill('120');
+  for (const code of ['employment', 'health_insurance', 'water', 'sanitation']) {
+    await row.locator(`input[type=checkbox][value=${code}]`).check();
+  }
+  await submit(page, 'button.primary');
+  await page.goto(reviewUrl);
+  assert.match(await page.locator('table.review-households').innerText(), /Hộ nghèo/);
+
+  // Step 3: the village meeting passes with 15 of 20.
+  await submit(page, '#start-meetings');
+  await page.fill('#meeting-form input[name=attendees]', '20');
+  await page.fill('#meeting-form input[name=agreeing]', '15');
+  await submit(page, '#meeting-form button[type=submit]');
+  assert.match(await page.locator('.notice').innerText(), /Thông qua/);
+
+  // Step 4: the result was posted three weeks ago, so the posting is over.
+  const posted = new Date(Date.now() - 21 * 24 * 3600 * 1000);
+  await page.fill('#posting-form input[name=starts_on]', ddmmyyyy(posted));
+  await submit(page, '#posting-form button[type=submit]');
+
+  // Step 5: the decision, then the certificate.
+  await page.fill('#approve-form input[name=decision_number]', '15/QĐ-UBND');
+  await submit(page, '#approve-form button[type=submit]');
+  assert.match(await page.locator('table.review-households').innerText(), /Hộ nghèo/);
+  await Promise.all([page.waitForNavigation(), page.click('#certificates')]);
+  const certificate = await page.locator('section.certificate').first().innerText();
+  assert.match(certificate, /GIẤY CHỨNG NHẬN HỘ NGHÈO/);
+  assert.match(certificate, /Hồ Thị An/);
+  assert.match(certificate, /001\/GCN-HN\.HCN/);
+  assert.match(certificate, /CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM/);
+  await page.screenshot({ path: 'test-results/certificate.png', fullPage: true }).catch(() => {});
+  await page.close();
+});
