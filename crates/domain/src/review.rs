@@ -275,6 +275,16 @@ pub fn check(facts: &ReviewFacts, mv: Move) -> Result<(), Refusal> {
         }
         Move::RecordComplaint => at(facts.step, Step::Posting),
         Move::Approve => {
+            // A review whose every household failed screening has nothing to survey,
+            // meet or post: it is decided at once, with the refusals in writing.
+            let all_screened_out = !facts.households.is_empty()
+                && facts
+                    .households
+                    .iter()
+                    .all(|h| !h.included && !h.awaiting_screening);
+            if all_screened_out && facts.step != Step::Closed {
+                return Ok(());
+            }
             at(facts.step, Step::Posting)?;
             let Some(ends) = facts.posting_ends else {
                 return Err(Refusal::NotPosted);
@@ -428,6 +438,21 @@ mod tests {
         assert_eq!(check(&f, Move::Approve), Err(Refusal::ComplaintsOpen(1)));
         f.open_complaints = 0;
         assert_eq!(check(&f, Move::Approve), Ok(()));
+    }
+
+    #[test]
+    fn a_review_whose_every_request_failed_screening_is_decided_at_once() {
+        let mut out = hh(false, MeetingOutcome::Pending);
+        out.included = false;
+        let f = facts(Step::Listing, vec![out]);
+        assert_eq!(check(&f, Move::Approve), Ok(()));
+        let mut waiting = out;
+        waiting.awaiting_screening = true;
+        let f = facts(Step::Listing, vec![out, waiting]);
+        assert!(matches!(
+            check(&f, Move::Approve),
+            Err(Refusal::WrongStep { .. })
+        ));
     }
 
     #[test]

@@ -876,7 +876,7 @@ impl Store {
             let mut tx = pool.begin().await?;
             let n = sqlx::query(
                 "UPDATE reviews SET step = 'closed', decision_number = $1, decision_date = $2, closed_on = $2, \
-                 version = version + 1, updated_at = $3 WHERE id = $4 AND version = $5 AND step = 'posting'",
+                 version = version + 1, updated_at = $3 WHERE id = $4 AND version = $5 AND step <> 'closed'",
             )
             .bind(decision_number)
             .bind(decision_date)
