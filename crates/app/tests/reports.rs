@@ -563,7 +563,7 @@ app_test!(every_figure_drills_down_to_its_households_within_access);
 /// Every report on the fixture district, as JSON: a change of any figure, heading or
 /// rounding shows in review. Both backends must give the same snapshot.
 async fn every_report_matches_its_snapshot(store: Store) {
-    let app = setup(store).await;
+    let app = setup(store.clone()).await;
     build(&app).await;
     for name in catalog().names() {
         let period = 2022;
@@ -572,6 +572,23 @@ async fn every_report_matches_its_snapshot(store: Store) {
             .await
             .unwrap();
         insta::assert_json_snapshot!(format!("report_{name}"), r);
+        // The workbook and the figures it must hold, for scripts/check_xlsx.py to read
+        // back with an independent reader (openpyxl).
+        if store.backend() == giamngheo_store::Backend::Sqlite {
+            let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("report-xlsx");
+            std::fs::create_dir_all(&dir).unwrap();
+            let sheet = r.to_sheet(date(2022, 6, 1));
+            std::fs::write(
+                dir.join(format!("{name}.xlsx")),
+                giamngheo_sheets::reports::xlsx(&[sheet]).unwrap(),
+            )
+            .unwrap();
+            std::fs::write(
+                dir.join(format!("{name}.json")),
+                serde_json::to_vec_pretty(&r).unwrap(),
+            )
+            .unwrap();
+        }
         // The commune level too, for the review results.
         if name == "ket-qua-ra-soat" {
             let r = app

@@ -13,6 +13,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 mod classify;
+mod report;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -51,6 +52,9 @@ enum Command {
         #[command(subcommand)]
         command: HouseholdsCommand,
     },
+    /// Báo cáo chính thức ra tệp json, csv hoặc xlsx (an official report to a file;
+    /// `--list` names them).
+    Report(report::ReportArgs),
     /// Người dùng (users).
     User {
         #[command(subcommand)]
@@ -205,6 +209,10 @@ fn init_logging() {
 async fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Serve(args) => serve(args).await,
+        Command::Report(args) => {
+            let app = open_app(&args.db).await?;
+            report::run(&app, args).await
+        }
         Command::Demo(args) => demo(args).await,
         Command::Migrate(db) => {
             let store = Store::connect(&db.database_url)

@@ -70,6 +70,7 @@ async fn openapi() -> Json<utoipa::openapi::OpenApi> {
 pub fn full_openapi() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     doc.merge(crate::api_households::HouseholdsDoc::openapi());
+    doc.merge(crate::reports::ReportsDoc::openapi());
     doc
 }
 

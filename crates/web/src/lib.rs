@@ -11,6 +11,7 @@ mod hh_text;
 mod households;
 mod html;
 mod i18n;
+mod reports;
 mod reviews;
 mod rv_text;
 
@@ -40,9 +41,15 @@ pub fn router_with(app: App, options: WebOptions) -> Router {
     Router::new()
         .merge(html::routes())
         .merge(households::routes())
+        .merge(reports::routes())
         .merge(reviews::routes())
         .merge(auth::routes())
-        .nest("/api/v1", api::routes().merge(api_households::routes()))
+        .nest(
+            "/api/v1",
+            api::routes()
+                .merge(api_households::routes())
+                .merge(reports::api_routes()),
+        )
         .route("/healthz", get(healthz))
         .route("/assets/htmx.min.js", get(htmx))
         .route("/assets/app.css", get(css))

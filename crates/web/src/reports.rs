@@ -1,0 +1,497 @@
+//! Official reports on the web: the list, each report as a page (printable, A4
+//! landscape), as JSON, CSV and .xlsx through the API, and the households behind every
+//! figure. The app layer computes and checks access; these handlers only render.
+
+use crate::auth::{ApiUser, CurrentUser, Viewer};
+use crate::error::{ApiError, ErrorBody, HtmlError};
+use crate::format;
+use crate::i18n::{Lang, T};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use chrono::NaiveDate;
+use giamngheo_app::reports::{Report, ReportRequest, ValueFormat, catalog};
+use giamngheo_app::{App, AppError};
+use giamngheo_sheets::reports::header_cells;
+use giamngheo_store::HouseholdStatusRow;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, OpenApi, ToSchema};
+
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/reports", get(list_page))
+        .route("/reports/{name}", get(report_page))
+        .route("/reports/{name}/households", get(households_page))
+}
+
+pub fn api_routes() -> Router<App> {
+    Router::new()
+        .route("/reports", get(api_list))
+        .route("/reports/{name}", get(api_report))
+        .route("/reports/{name}/households", get(api_households))
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    paths(api_list, api_report, api_households),
+    components(schemas(ReportInfo, DrillHousehold)),
+    security(("bearer" = []))
+)]
+pub struct ReportsDoc;
+
+fn parse_date(s: Option<&str>) -> Result<Option<NaiveDate>, AppError> {
+    match s.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => NaiveDate::parse_from_str(s, "%d/%m/%Y")
+            .or_else(|_| NaiveDate::parse_from_str(s, "%Y-%m-%d"))
+            .map(Some)
+            .map_err(|_| AppError::invalid("as_of", "ngày không hợp lệ (dd/mm/yyyy)")),
+    }
+}
+
+/// A report's name and what it shows.
+#[derive(Serialize, ToSchema)]
+pub struct ReportInfo {
+    pub name: String,
+    pub form: Option<String>,
+    pub title: String,
+    pub title_en: String,
+    pub description: String,
+    pub description_en: String,
+}
+
+fn infos() -> Vec<ReportInfo> {
+    catalog()
+        .reports
+        .iter()
+        .map(|d| ReportInfo {
+            name: d.name.clone(),
+            form: d.form.clone(),
+            title: d.title.replace("{period}", "…"),
+            title_en: d.title_en.replace("{period}", "…"),
+            description: d.description.clone(),
+            description_en: d.description_en.clone(),
+        })
+        .collect()
+}
+
+/// The reports this server knows.
+#[utoipa::path(get, path = "/reports", responses((status = 200, body = Vec<ReportInfo>)))]
+async fn api_list(_user: ApiUser) -> Json<Vec<ReportInfo>> {
+    Json(infos())
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct ReportQuery {
+    /// Unit code (province, district, commune or village); the user's own by default.
+    unit: Option<String>,
+    /// The classification period (year).
+    period: i32,
+    /// Figures as of this date (dd/mm/yyyy or yyyy-mm-dd); today by default.
+    as_of: Option<String>,
+    /// `json` (default), `csv` or `xlsx`.
+    format: Option<String>,
+}
+
+/// Answers a report in the asked format. CSV and .xlsx are refused (409) when the
+/// report's check fails; JSON carries `check_failed` and the failures.
+fn render(app: &App, report: Report, format: &str) -> Result<Response, AppError> {
+    let file = format!("{}-{}-{}", report.name, report.unit_code, report.period);
+    match format {
+        "json" | "" => {
+            let failed = report.check_failed();
+            let mut value = serde_json::to_value(&report)
+                .map_err(|e| AppError::invalid("format", format!("không tạo được JSON: {e}")))?;
+            if let Some(o) = value.as_object_mut() {
+                o.insert("check_failed".into(), failed.into());
+            }
+            Ok(Json(value).into_response())
+        }
+        "csv" => {
+            report.ensure_exportable()?;
+            let bytes = giamngheo_sheets::reports::csv(&report.to_sheet(app.clock().today()));
+            Ok(download(
+                bytes,
+                "text/csv; charset=utf-8",
+                &format!("{file}.csv"),
+            ))
+        }
+        "xlsx" => {
+            report.ensure_exportable()?;
+            let bytes = giamngheo_sheets::reports::xlsx(&[report.to_sheet(app.clock().today())])
+                .map_err(|e| AppError::invalid("format", format!("không tạo được .xlsx: {e}")))?;
+            Ok(download(
+                bytes,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                &format!("{file}.xlsx"),
+            ))
+        }
+        other => Err(AppError::invalid(
+            "format",
+            format!("định dạng «{other}» không có (json, csv, xlsx)"),
+        )),
+    }
+}
+
+fn download(bytes: Vec<u8>, content_type: &'static str, name: &str) -> Response {
+    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
+        .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// One report for a unit and period, as JSON, CSV or .xlsx.
+#[utoipa::path(get, path = "/reports/{name}",
+    params(("name" = String, Path, description = "Report name: ket-qua-ra-soat, dien-bien-ho-ngheo, dien-bien-ho-can-ngheo, thieu-hut-ho-ngheo, thieu-hut-ho-can-ngheo, dac-diem-ho, dan-toc, tre-em"), ReportQuery),
+    responses(
+        (status = 200, description = "The report (JSON with `check_failed`), or a CSV / .xlsx file"),
+        (status = 404, description = "Unknown report or unit, or outside the user's area", body = ErrorBody),
+        (status = 409, description = "The movement check fails: the export is refused, naming the units", body = ErrorBody),
+        (status = 422, description = "Invalid period, date or format", body = ErrorBody)
+    ))]
+async fn api_report(
+    State(app): State<App>,
+    user: ApiUser,
+    Path(name): Path<String>,
+    Query(q): Query<ReportQuery>,
+) -> Result<Response, ApiError> {
+    let req = ReportRequest {
+        name,
+        unit: q.unit.unwrap_or_else(|| user.actor.unit_code.clone()),
+        period: q.period,
+        as_of: parse_date(q.as_of.as_deref())?,
+    };
+    let report = app.report(&user.actor, &req).await?;
+    Ok(render(&app, report, q.format.as_deref().unwrap_or("json"))?)
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct DrillQuery {
+    /// The row's unit code.
+    unit: String,
+    period: i32,
+    /// The column's fact (`poor.households`, `move.poor.2`, …), as the report's
+    /// `columns[].drill` gives it.
+    key: String,
+    as_of: Option<String>,
+}
+
+/// A household behind a figure.
+#[derive(Serialize, ToSchema)]
+pub struct DrillHousehold {
+    pub id: i64,
+    pub code: String,
+    pub head_name: String,
+    pub village_code: String,
+    pub village_name: String,
+    pub member_count: i32,
+    pub status_start: Option<String>,
+    pub status_end: Option<String>,
+    pub transition: Option<String>,
+}
+
+impl From<HouseholdStatusRow> for DrillHousehold {
+    fn from(r: HouseholdStatusRow) -> DrillHousehold {
+        DrillHousehold {
+            id: r.id,
+            code: r.code,
+            head_name: r.head_name,
+            village_code: r.village_code,
+            village_name: r.village_name,
+            member_count: r.member_count,
+            status_start: r.prev_status,
+            status_end: r.cur_status,
+            transition: r.cur_transition,
+        }
+    }
+}
+
+/// The households behind one figure of a report (needs access to personal data: a
+/// province viewer gets 403).
+#[utoipa::path(get, path = "/reports/{name}/households",
+    params(("name" = String, Path, description = "Report name"), DrillQuery),
+    responses(
+        (status = 200, body = Vec<DrillHousehold>),
+        (status = 403, description = "The role sees aggregates only", body = ErrorBody),
+        (status = 404, body = ErrorBody)
+    ))]
+async fn api_households(
+    State(app): State<App>,
+    user: ApiUser,
+    Path(_name): Path<String>,
+    Query(q): Query<DrillQuery>,
+) -> Result<Json<Vec<DrillHousehold>>, ApiError> {
+    let as_of = parse_date(q.as_of.as_deref())?;
+    let rows = app
+        .report_households(&user.actor, &q.unit, &q.key, q.period, as_of)
+        .await?;
+    Ok(Json(rows.into_iter().map(DrillHousehold::from).collect()))
+}
+
+// ---------------------------------------------------------------- pages
+
+#[derive(Template, WebTemplate)]
+#[template(path = "reports.html")]
+struct ListPage {
+    t: &'static T,
+    lang: Lang,
+    viewer: Option<Viewer>,
+    reports: Vec<ReportInfo>,
+    unit: String,
+    period: i32,
+}
+
+#[derive(Deserialize)]
+struct PageQuery {
+    unit: Option<String>,
+    period: Option<i32>,
+    as_of: Option<String>,
+    print: Option<String>,
+}
+
+fn default_period(app: &App) -> i32 {
+    use chrono::Datelike;
+    app.clock().today().year()
+}
+
+async fn list_page(
+    State(app): State<App>,
+    lang: Lang,
+    user: CurrentUser,
+    Query(q): Query<PageQuery>,
+) -> ListPage {
+    ListPage {
+        t: lang.t(),
+        lang,
+        viewer: Some(user.viewer(lang)),
+        reports: infos(),
+        unit: q.unit.unwrap_or_else(|| user.actor.unit_code.clone()),
+        period: q.period.unwrap_or_else(|| default_period(&app)),
+    }
+}
+
+pub struct HeadCell {
+    pub text: String,
+    pub rows: usize,
+    pub cols: usize,
+}
+
+pub struct Cell {
+    pub text: String,
+    pub link: Option<String>,
+}
+
+pub struct Row {
+    pub label: String,
+    pub total: bool,
+    pub cells: Vec<Cell>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "report.html")]
+struct ReportPage {
+    t: &'static T,
+    lang: Lang,
+    viewer: Option<Viewer>,
+    report: Report,
+    print: bool,
+    head: Vec<Vec<HeadCell>>,
+    numbers: Vec<String>,
+    rows: Vec<Row>,
+    failures: Vec<String>,
+    as_of: String,
+    place_date: String,
+    query: String,
+}
+
+/// A figure as Vietnamese documents write it: `1.500.000`, `4,03`, `–` when undefined.
+pub fn figure(v: Option<f64>, f: ValueFormat) -> String {
+    match (v, f) {
+        (None, _) => "–".into(),
+        (Some(x), ValueFormat::Count) => format::number(x.round() as i64),
+        (Some(x), ValueFormat::Rate) => {
+            let s = format!("{x:.2}");
+            let (int, frac) = s.split_once('.').unwrap_or((&s, "00"));
+            let n: i64 = int.parse().unwrap_or(0);
+            format!("{},{frac}", format::number(n))
+        }
+    }
+}
+
+async fn report_page(
+    State(app): State<App>,
+    lang: Lang,
+    user: CurrentUser,
+    Path(name): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, HtmlError> {
+    let err = |error| HtmlError { lang, error };
+    let as_of = parse_date(q.as_of.as_deref()).map_err(err)?;
+    let req = ReportRequest {
+        name: name.clone(),
+        unit: q.unit.unwrap_or_else(|| user.actor.unit_code.clone()),
+        period: q.period.unwrap_or_else(|| default_period(&app)),
+        as_of,
+    };
+    let report = app.report(&user.actor, &req).await.map_err(err)?;
+    let sheet = report.to_sheet(app.clock().today());
+    let (cells, depth) = header_cells(&sheet.label_heading, &sheet.columns);
+    let mut head: Vec<Vec<HeadCell>> = (0..depth).map(|_| Vec::new()).collect();
+    let mut sorted = cells.clone();
+    sorted.sort_by_key(|c| (c.row, c.col));
+    for c in sorted {
+        head[c.row].push(HeadCell {
+            text: c.text,
+            rows: c.rows,
+            cols: c.cols,
+        });
+    }
+    let as_of_iso = report.as_of.format("%Y-%m-%d").to_string();
+    let rows = report
+        .rows
+        .iter()
+        .map(|r| {
+            let unit = r
+                .unit_code
+                .clone()
+                .unwrap_or_else(|| report.unit_code.clone());
+            Row {
+                label: r.label.clone(),
+                total: r.unit_code.is_none(),
+                cells: r
+                    .values
+                    .iter()
+                    .zip(&report.columns)
+                    .map(|(v, c)| Cell {
+                        text: figure(*v, c.format),
+                        link: c.drill.as_ref().filter(|_| v.is_some()).map(|k| {
+                            format!(
+                                "/reports/{}/households?unit={unit}&period={}&key={k}&as_of={as_of_iso}",
+                                report.name, report.period
+                            )
+                        }),
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let failures = report
+        .check
+        .as_ref()
+        .map(|c| c.failures.iter().map(|f| f.message()).collect())
+        .unwrap_or_default();
+    Ok(ReportPage {
+        t: lang.t(),
+        lang,
+        viewer: Some(user.viewer(lang)),
+        print: q.print.is_some(),
+        head,
+        numbers: (1..=report.columns.len()).map(|i| i.to_string()).collect(),
+        rows,
+        failures,
+        as_of: format::date(&report.as_of),
+        place_date: sheet.place_date.clone(),
+        query: format!(
+            "unit={}&period={}&as_of={as_of_iso}",
+            report.unit_code, report.period
+        ),
+        report,
+    }
+    .into_response())
+}
+
+pub struct DrillRow {
+    pub id: i64,
+    pub code: String,
+    pub head: String,
+    pub village: String,
+    pub members: String,
+    pub start: String,
+    pub end: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "report_households.html")]
+struct DrillPage {
+    t: &'static T,
+    lang: Lang,
+    viewer: Option<Viewer>,
+    name: String,
+    key: String,
+    unit_name: String,
+    period: i32,
+    rows: Vec<DrillRow>,
+    back: String,
+}
+
+fn status_vi(s: Option<&str>) -> String {
+    match s {
+        Some("poor") => "hộ nghèo",
+        Some("near_poor") => "hộ cận nghèo",
+        Some("medium") => "mức sống trung bình",
+        Some("not_poor") => "không nghèo",
+        _ => "–",
+    }
+    .to_string()
+}
+
+async fn households_page(
+    State(app): State<App>,
+    lang: Lang,
+    user: CurrentUser,
+    Path(name): Path<String>,
+    Query(q): Query<DrillQuery>,
+) -> Result<DrillPage, HtmlError> {
+    let err = |error| HtmlError { lang, error };
+    let as_of = parse_date(q.as_of.as_deref()).map_err(err)?;
+    let rows = app
+        .report_households(&user.actor, &q.unit, &q.key, q.period, as_of)
+        .await
+        .map_err(err)?;
+    let unit = app.unit(&q.unit).await.map_err(err)?;
+    Ok(DrillPage {
+        t: lang.t(),
+        lang,
+        viewer: Some(user.viewer(lang)),
+        back: format!("/reports/{name}?period={}", q.period),
+        name,
+        key: q.key,
+        unit_name: unit.name,
+        period: q.period,
+        rows: rows
+            .into_iter()
+            .map(|r| DrillRow {
+                id: r.id,
+                code: r.code,
+                head: r.head_name,
+                village: r.village_name,
+                members: format::number(r.member_count as i64),
+                start: status_vi(r.prev_status.as_deref()),
+                end: status_vi(r.cur_status.as_deref()),
+            })
+            .collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn figures_use_vietnamese_separators() {
+        assert_eq!(figure(Some(1_500_000.0), ValueFormat::Count), "1.500.000");
+        assert_eq!(figure(Some(4.03), ValueFormat::Rate), "4,03");
+        assert_eq!(figure(Some(1234.5), ValueFormat::Rate), "1.234,50");
+        assert_eq!(figure(None, ValueFormat::Rate), "–");
+    }
+}
