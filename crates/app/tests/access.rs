@@ -118,27 +118,8 @@ async fn user(app: &App, username: &str, role: Role, unit: &str) {
     .unwrap();
 }
 
-/// Runs an app test on SQLite and on PostgreSQL.
-macro_rules! app_test {
-    ($name:ident) => {
-        mod $name {
-            #[tokio::test]
-            async fn sqlite() {
-                let db = giamngheo_store::testing::TestDb::sqlite().await;
-                super::$name(db.store.clone()).await;
-                db.finish().await;
-            }
-
-            #[tokio::test]
-            async fn postgres() {
-                if let Some(db) = giamngheo_store::testing::TestDb::postgres().await {
-                    super::$name(db.store.clone()).await;
-                    db.finish().await;
-                }
-            }
-        }
-    };
-}
+/// Runs a test once on SQLite and once on PostgreSQL.
+use giamngheo_store::store_test as app_test;
 
 // Units: who may create villages and change flags, where.
 

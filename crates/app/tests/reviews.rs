@@ -15,26 +15,8 @@ use std::collections::BTreeSet;
 use std::fmt::Debug;
 use std::sync::{Arc, Mutex};
 
-macro_rules! app_test {
-    ($name:ident) => {
-        mod $name {
-            #[tokio::test]
-            async fn sqlite() {
-                let db = giamngheo_store::testing::TestDb::sqlite().await;
-                super::$name(db.store.clone()).await;
-                db.finish().await;
-            }
-
-            #[tokio::test]
-            async fn postgres() {
-                if let Some(db) = giamngheo_store::testing::TestDb::postgres().await {
-                    super::$name(db.store.clone()).await;
-                    db.finish().await;
-                }
-            }
-        }
-    };
-}
+/// Runs a test once on SQLite and once on PostgreSQL.
+use giamngheo_store::store_test as app_test;
 
 /// Xã Điền Mỹ (18499) and Xã Hà Linh (18502) of Huyện Hương Khê (444), Tỉnh Hà Tĩnh (42).
 const DIEN_MY: &str = "18499";

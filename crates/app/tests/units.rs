@@ -21,27 +21,8 @@ fn app(store: Store, hierarchy: Hierarchy) -> App {
     )
 }
 
-/// Runs an app test on SQLite and on PostgreSQL.
-macro_rules! app_test {
-    ($name:ident) => {
-        mod $name {
-            #[tokio::test]
-            async fn sqlite() {
-                let db = giamngheo_store::testing::TestDb::sqlite().await;
-                super::$name(db.store.clone()).await;
-                db.finish().await;
-            }
-
-            #[tokio::test]
-            async fn postgres() {
-                if let Some(db) = giamngheo_store::testing::TestDb::postgres().await {
-                    super::$name(db.store.clone()).await;
-                    db.finish().await;
-                }
-            }
-        }
-    };
-}
+/// Runs a test once on SQLite and once on PostgreSQL.
+use giamngheo_store::store_test as app_test;
 
 async fn the_official_list_loads_once_with_areas_from_kinds(store: Store) {
     let app = app(store, Hierarchy::four_levels());
