@@ -38,10 +38,15 @@ where
 
 #[tokio::main]
 async fn main() {
-    let url = std::env::args().nth(1).unwrap_or_else(|| "giamngheo.db".into());
+    let url = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "giamngheo.db".into());
     let store = Store::connect(&url).await.expect("open the database");
     let households = store.household_count().await.expect("count");
-    println!("{url}: {households} households ({})", store.backend().as_str());
+    println!(
+        "{url}: {households} households ({})",
+        store.backend().as_str()
+    );
     let app = App::new(store, Config::default(), Arc::new(SystemClock));
     let district = Actor {
         user_id: 0,
@@ -50,14 +55,31 @@ async fn main() {
         unit_code: "444".into(),
         unit_tier: Tier::District,
     };
-    let first = app.list_households(&district, None, None, 1).await.expect("list");
+    let first = app
+        .list_households(&district, None, None, 1)
+        .await
+        .expect("list");
     let pages = (first.total + first.page_size - 1) / first.page_size;
     println!("district 444: {} households, {pages} pages", first.total);
-    let commune = app.children(Some("444")).await.expect("communes")[1].code.clone();
-    time("district list, page 1", || app.list_households(&district, None, None, 1)).await;
-    time("district list, page 100", || app.list_households(&district, None, None, 100)).await;
-    time("district list, last page", || app.list_households(&district, None, None, pages)).await;
-    time("commune list, page 1", || app.list_households(&district, Some(&commune), None, 1)).await;
+    let commune = app.children(Some("444")).await.expect("communes")[1]
+        .code
+        .clone();
+    time("district list, page 1", || {
+        app.list_households(&district, None, None, 1)
+    })
+    .await;
+    time("district list, page 100", || {
+        app.list_households(&district, None, None, 100)
+    })
+    .await;
+    time("district list, last page", || {
+        app.list_households(&district, None, None, pages)
+    })
+    .await;
+    time("commune list, page 1", || {
+        app.list_households(&district, Some(&commune), None, 1)
+    })
+    .await;
     time("district search «nguyen van an» (no diacritics)", || {
         app.list_households(&district, None, Some("nguyen van an"), 1)
     })
@@ -71,5 +93,8 @@ async fn main() {
     })
     .await;
     let id = first.items[0].id;
-    time("one household with members", || app.household(&district, id)).await;
+    time("one household with members", || {
+        app.household(&district, id)
+    })
+    .await;
 }
