@@ -13,15 +13,26 @@
 //! households have more children, non-durable homes, unsafe water, stunted children,
 //! lapsed health-insurance cards. The score itself is never stored; the product must
 //! find the poor households from their facts, as a reviewer would.
+//!
+//! The same score, with yearly noise and growth, gives each household's survey figures
+//! for the demo's classification history: income per person under `vn-2016` (2021) and
+//! score A of form B1 under `vn-2022` (2022 on). They are stored only as what they are,
+//! the survey results of each classification; [`classify_plan`] classifies them through
+//! the rules engine, with the deprivations derived from the households' facts.
 
 use crate::access::Role;
 use crate::auth::NewUserInput;
 use crate::households::{By, DraftInput};
 use crate::{App, AppError};
 use chrono::{Datelike, Days, Months, NaiveDate};
+use giamngheo_domain::Area;
 use giamngheo_domain::household::{CitizenId, HouseholdDraft, MemberDraft, Sex};
 use giamngheo_domain::text;
-use giamngheo_store::HouseholdFilter;
+use giamngheo_rules::{
+    Evidence, HouseholdInput, IndicatorSet, Lang, PeriodStatus, StandardSet, Status,
+    TransitionKind, TransitionWindows, classify, derive_deprivations, transition,
+};
+use giamngheo_store::{AuditEntry, ClassificationFields, HouseholdFilter};
 use std::collections::BTreeMap;
 
 /// A village (thôn, bản, tổ dân phố) the demo creates.
@@ -44,7 +55,37 @@ pub struct DemoPlan {
     pub villages: Vec<DemoVillage>,
     /// Households whose `village_code` is the provisional code of one of `villages`.
     pub households: Vec<HouseholdDraft>,
+    /// The area of each household (its commune's), in the order of `households`.
+    pub areas: Vec<Area>,
+    /// The periods the demo classifies, oldest first, with each household's survey
+    /// figures.
+    pub periods: Vec<DemoPeriod>,
 }
+
+/// One period of the demo's classification history, before it is classified.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DemoPeriod {
+    /// The year the lists apply to.
+    pub period: i32,
+    /// The standard the period was classified under: `vn-2016` for 2021, `vn-2022` after.
+    pub standard: String,
+    /// What the survey found of each household, in the order of the plan's households:
+    /// income per person per month under `vn-2016`, score A of form B1 under `vn-2022`.
+    pub evidence: Vec<Evidence>,
+}
+
+impl DemoPeriod {
+    /// The 2021 lists were the baseline the seed plan started from; every later period
+    /// is the result of the periodic review held at the end of the year before.
+    pub fn is_baseline(&self) -> bool {
+        self.period == FIRST_PERIOD
+    }
+}
+
+/// The first period of the demo history: the seed plan's year.
+pub const FIRST_PERIOD: i32 = 2021;
+/// The last period the demo history may reach: the end of the 2022–2025 programme.
+pub const LAST_PERIOD: i32 = 2025;
 
 impl DemoPlan {
     /// The number of members over all households.
@@ -61,6 +102,9 @@ impl DemoPlan {
 /// and residential groups (tổ dân phố) instead of villages. The commune named Hương Liên,
 /// or failing that the last rural commune, gets «Bản Rào Tre», a village of mostly Chứt
 /// households: the Chứt of Hương Khê live there.
+///
+/// The classification history covers 2021 and 2022, and each later period up to 2025
+/// whose review (at the end of the year before) lies in a year already begun on `today`.
 pub fn plan(
     seed: u64,
     households: usize,
@@ -91,6 +135,107 @@ pub fn shipped_communes(district: &str) -> Vec<(String, String, Option<String>)>
             )
         })
         .collect()
+}
+
+/// One household's classification in one period, as the rules engine gave it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DemoStatus {
+    /// What the engine was given: the area, the survey figure and the derived ticks.
+    pub input: HouseholdInput,
+    pub status: Status,
+    pub deprivation_count: u8,
+    pub score_b: u16,
+    /// The move from the previous period; `None` in the first, which has none.
+    pub transition: Option<TransitionKind>,
+}
+
+/// Classifies every household of `plan` in every period of it through the rules engine,
+/// as a reviewer's survey would: the deprivations derived from the household's facts,
+/// the income or score A from the plan, the transitions from the household's history.
+/// The result follows `plan.periods`, each list following `plan.households`.
+///
+/// The facts are derived on `today`, the day the plan describes the households on: on
+/// any other day ages and cards would be read out of their time (children not yet born,
+/// cards not yet issued). The periods differ by their survey figures, which move faster
+/// than the deprivations do.
+pub fn classify_plan(
+    plan: &DemoPlan,
+    standards: &StandardSet,
+    today: NaiveDate,
+) -> Result<Vec<Vec<DemoStatus>>, AppError> {
+    let used = plan
+        .periods
+        .iter()
+        .map(|p| {
+            standards.get(&p.standard).ok_or_else(|| {
+                AppError::invalid("standard", format!("không có chuẩn nghèo «{}»", p.standard))
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let windows = TransitionWindows::default();
+    let mut out: Vec<Vec<DemoStatus>> = plan
+        .periods
+        .iter()
+        .map(|_| Vec::with_capacity(plan.households.len()))
+        .collect();
+    let mut history: Vec<PeriodStatus> = Vec::with_capacity(plan.periods.len());
+    let mut derived: Vec<(&str, IndicatorSet)> = Vec::with_capacity(2);
+    for (i, draft) in plan.households.iter().enumerate() {
+        let facts = crate::facts::household_facts(draft);
+        history.clear();
+        derived.clear();
+        for (k, (period, standard)) in plan.periods.iter().zip(&used).enumerate() {
+            // Periods under the same standard share the ticks, derived once.
+            let deprived = match derived.iter().find(|(id, _)| *id == standard.id()) {
+                Some((_, set)) => *set,
+                None => {
+                    let set = derive_deprivations(standard, &facts, today).deprived();
+                    derived.push((standard.id(), set));
+                    set
+                }
+            };
+            let input = HouseholdInput {
+                area: plan.areas[i],
+                evidence: period.evidence[i],
+                deprived,
+            };
+            let decision = standard
+                .decide(&input)
+                .map_err(|e| AppError::invalid("standard", e.to_string()))?;
+            let current = PeriodStatus {
+                year: period.period,
+                status: decision.status,
+            };
+            let moved = (k > 0)
+                .then(|| transition(history.last().copied(), current, &history, &windows).kind);
+            history.push(current);
+            out[k].push(DemoStatus {
+                input,
+                status: decision.status,
+                deprivation_count: decision.deprivation_count,
+                score_b: decision.score_b,
+                transition: moved,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The decision of a commune's periodic review that set the lists of `period`: its
+/// number and date, a working day between 15 and 30 December of the year before, after
+/// the review's deadline of 14 December.
+pub fn demo_decision(seed: u64, commune: &str, period: i32) -> (String, NaiveDate) {
+    let key = commune
+        .bytes()
+        .fold(seed ^ ((period as u64) << 40), |h, b| mix(h ^ u64::from(b)));
+    let number = 100 + mix(key) % 400;
+    let day = 15 + (mix(key ^ 1) % 16) as u32;
+    let mut date = NaiveDate::from_ymd_opt(period - 1, 12, day).expect("a December day");
+    // A weekend decision moves to the Friday before.
+    while date.weekday().number_from_monday() > 5 {
+        date = date.pred_opt().expect("within the calendar");
+    }
+    (format!("{number}/QĐ-UBND"), date)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -366,17 +511,89 @@ fn need_factor(w: f64) -> f64 {
         (2.0, 0.2),
         (3.0, 0.1),
     ];
-    if w <= POINTS[0].0 {
-        return POINTS[0].1;
+    interpolate(&POINTS, w)
+}
+
+/// The value at `x` of a table of points, interpolated linearly and held flat beyond its
+/// ends: no transcendental function is needed.
+fn interpolate(points: &[(f64, f64)], x: f64) -> f64 {
+    if x <= points[0].0 {
+        return points[0].1;
     }
-    for pair in POINTS.windows(2) {
+    for pair in points.windows(2) {
         let ((x0, y0), (x1, y1)) = (pair[0], pair[1]);
-        if w <= x1 {
-            return y0 + (y1 - y0) * (w - x0) / (x1 - x0);
+        if x <= x1 {
+            return y0 + (y1 - y0) * (x - x0) / (x1 - x0);
         }
     }
-    POINTS[POINTS.len() - 1].1
+    points[points.len() - 1].1
 }
+
+/// Income per person per month, in thousand đồng, of a rural household whose surveyed
+/// wealth is `z`. Chosen so that in 2021 about a tenth of the district is below the
+/// rural poor line of `vn-2016` (700,000) and another tenth between it and the
+/// near-poor line (1,000,000), as in a poor mountainous district.
+const INCOME_RURAL: [(f64, f64); 8] = [
+    (-4.5, 250.0),
+    (-3.0, 380.0),
+    (-1.45, 700.0),
+    (-0.9, 1_000.0),
+    (0.0, 1_600.0),
+    (1.0, 2_500.0),
+    (2.0, 3_800.0),
+    (3.5, 6_500.0),
+];
+
+/// Score A of form B1 of a rural household whose surveyed wealth is `z`: about a fifth
+/// of the district at or below the rural threshold of 140 points at the end of 2021.
+/// Urban households score 35 points more, as their threshold is 175.
+const SCORE_A_RURAL: [(f64, f64); 7] = [
+    (-4.5, 55.0),
+    (-2.0, 105.0),
+    (-1.3, 140.0),
+    (0.0, 170.0),
+    (1.0, 195.0),
+    (2.0, 225.0),
+    (3.5, 265.0),
+];
+
+/// The points of score A a household loses for each lack of home and assets.
+const B1_POINTS_PER_LACK: f64 = 18.0;
+
+/// How many of the things form B1 scores a household lacks: a durable home, room, a
+/// hygienic latrine, safe water, a means of information. Form B1 scores a household's
+/// home and assets, which is why its score A falls with these deprivations too.
+fn b1_lacks(d: &HouseholdDraft) -> u32 {
+    use giamngheo_domain::household::{LATRINES, MATERIALS, WATER_SOURCES};
+    let poor = |list: &giamngheo_domain::household::ChoiceList, v: &Option<String>| {
+        v.as_deref()
+            .and_then(|c| list.get(c))
+            .is_some_and(|c| !c.adequate)
+    };
+    let non_durable = [&d.wall_material, &d.column_material, &d.roof_material]
+        .iter()
+        .filter(|m| poor(&MATERIALS, m))
+        .count();
+    let cramped = d
+        .floor_area_m2
+        .is_some_and(|a| (a as usize) < 8 * d.members.len());
+    [
+        non_durable >= 2,
+        cramped,
+        poor(&LATRINES, &d.latrine),
+        poor(&WATER_SOURCES, &d.water_source),
+        !(d.has_tv || d.has_computer || d.has_smartphone),
+    ]
+    .iter()
+    .filter(|&&lack| lack)
+    .count() as u32
+}
+
+/// How much the surveyed wealth of every household grows from one period to the next,
+/// from 2021 to 2025: enough for the poverty rate to fall by 1 to 1.5 points a year, as
+/// the seed plan targets.
+const YEARLY_GROWTH: [f64; (LAST_PERIOD - FIRST_PERIOD + 1) as usize] =
+    [0.0, 0.1, 0.25, 0.25, 0.25];
 
 /// A person being made, before the member draft.
 struct Person {
@@ -397,6 +614,9 @@ struct Generator {
     insurance_serial: u64,
     /// Scrambles serials so that they look random while staying unique.
     serial_offset: u64,
+    /// Draws the survey figures. A stream of its own, so that the households a seed
+    /// gives do not depend on how many periods the history covers.
+    survey_rng: Rng,
 }
 
 impl Generator {
@@ -409,6 +629,7 @@ impl Generator {
             citizen_serials: BTreeMap::new(),
             insurance_serial: 0,
             serial_offset,
+            survey_rng: Rng::new(mix(seed ^ 0x5355_5256_4559_5321)),
         }
     }
 
@@ -420,6 +641,20 @@ impl Generator {
         let mut out = DemoPlan {
             villages: Vec::new(),
             households: Vec::with_capacity(households),
+            areas: Vec::with_capacity(households),
+            periods: (FIRST_PERIOD..=LAST_PERIOD)
+                .filter(|&p| p <= FIRST_PERIOD + 1 || p <= self.today.year())
+                .map(|period| DemoPeriod {
+                    period,
+                    standard: if period == FIRST_PERIOD {
+                        "vn-2016"
+                    } else {
+                        "vn-2022"
+                    }
+                    .to_string(),
+                    evidence: Vec::with_capacity(households),
+                })
+                .collect(),
         };
         if communes.is_empty() {
             return out;
@@ -505,8 +740,15 @@ impl Generator {
                 };
                 for _ in 0..n {
                     serial += 1;
-                    let draft = self.household(&place, serial);
+                    let (draft, wealth) = self.household(&place, serial);
+                    let lacks = b1_lacks(&draft);
                     out.households.push(draft);
+                    out.areas.push(if place.urban {
+                        Area::Urban
+                    } else {
+                        Area::Rural
+                    });
+                    self.survey(wealth, lacks, place.urban, &mut out.periods);
                 }
             }
         }
@@ -556,7 +798,8 @@ impl Generator {
             .collect()
     }
 
-    fn household(&mut self, place: &Place<'_>, serial: usize) -> HouseholdDraft {
+    /// A household of `place` and its hidden wealth.
+    fn household(&mut self, place: &Place<'_>, serial: usize) -> (HouseholdDraft, f64) {
         let w = self.rng.normal() + place.offset;
         let need = need_factor(w);
         let rng = &mut self.rng;
@@ -580,7 +823,38 @@ impl Generator {
         let ages: Vec<u32> = people.iter().map(|p| p.age).collect();
         self.deprive(&mut draft, &ages, need, w, place);
         self.home(&mut draft, &ages, need, w, place);
-        draft
+        (draft, w)
+    }
+
+    /// Each period's survey figure of a household of wealth `w`: what a survey sees is
+    /// the wealth blurred by measurement and by the year's luck, and every year brings
+    /// the district's growth plus a household's own ups and downs, so that households
+    /// leave the lists and a few fall back, as in the field. Score A also loses points
+    /// for each of the household's `lacks` of home and assets, which form B1 scores.
+    fn survey(&mut self, w: f64, lacks: u32, urban: bool, periods: &mut [DemoPeriod]) {
+        let rng = &mut self.survey_rng;
+        let mut z = w + 0.3 * rng.normal();
+        // The draws are the same whatever the number of periods, so that the early
+        // periods do not change with the day the plan is made.
+        for (k, growth) in YEARLY_GROWTH.iter().enumerate() {
+            if k > 0 {
+                z += growth + 0.25 * rng.normal();
+            }
+            let year = FIRST_PERIOD + k as i32;
+            let Some(period) = periods.iter_mut().find(|p| p.period == year) else {
+                continue;
+            };
+            let evidence = if period.standard == "vn-2016" {
+                // Town life costs more, as the urban lines say (900,000 against 700,000).
+                let thousands = interpolate(&INCOME_RURAL, z) * if urban { 1.3 } else { 1.0 };
+                Evidence::Income((thousands / 10.0).round() as u64 * 10_000)
+            } else {
+                let score = interpolate(&SCORE_A_RURAL, z) + if urban { 35.0 } else { 0.0 }
+                    - B1_POINTS_PER_LACK * f64::from(lacks);
+                Evidence::ScoreA(score.round().max(10.0) as u32)
+            };
+            period.evidence.push(evidence);
+        }
     }
 
     /// Who lives in the household: the head first, then spouse, children and others.
@@ -1417,7 +1691,21 @@ pub struct DemoSummary {
     pub villages_reused: usize,
     pub households: usize,
     pub members: usize,
+    /// Classifications written, one per household and period.
+    pub classifications: usize,
+    /// The periods classified, oldest first.
+    pub periods: Vec<i32>,
     pub users: Vec<DemoUser>,
+}
+
+/// What the classification history of the demo is written from, shared by the communes.
+struct DemoLists<'a> {
+    seed: u64,
+    periods: &'a [DemoPeriod],
+    history: &'a [Vec<DemoStatus>],
+    /// The database village code and member count of each household of the plan.
+    households: &'a [(String, i32)],
+    certificate_pattern: String,
 }
 
 /// Most households the demo makes: far more than a district has, still quick to make.
@@ -1435,7 +1723,9 @@ pub fn demo_password(seed: u64, role: Role) -> String {
 
 impl App {
     /// Fills the database with the demo district: villages, `households` households with
-    /// their members, and one user per role (see [`DemoSummary::users`]).
+    /// their members, their classification history (the 2021 baseline under `vn-2016`,
+    /// then each end-of-year review's lists under `vn-2022`, see [`plan`]), and one user
+    /// per role (see [`DemoSummary::users`]).
     ///
     /// The official units are loaded first when the database has none. A district that
     /// already has households is refused, so that demo data never mixes with real data.
@@ -1497,11 +1787,27 @@ impl App {
             "demo planned"
         );
 
+        let history = classify_plan(&plan, &self.config().standards, self.clock().today())?;
+        for (period, statuses) in plan.periods.iter().zip(&history) {
+            let count = |s: Status| statuses.iter().filter(|h| h.status == s).count();
+            tracing::info!(
+                period = period.period,
+                standard = %period.standard,
+                poor = count(Status::Poor),
+                near_poor = count(Status::NearPoor),
+                "demo classified"
+            );
+        }
+
         let (codes, villages_created, villages_reused) = self.demo_villages(&plan).await?;
 
         // Households, commune by commune so that progress shows.
         let members = plan.member_count();
         let mut by_commune: BTreeMap<&str, Vec<DraftInput>> = BTreeMap::new();
+        // The plan index of each household, in the order it is written, per commune; and
+        // what its classifications repeat of it (village, members).
+        let mut indexes: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        let mut households_of: Vec<(String, i32)> = Vec::with_capacity(plan.households.len());
         let commune_of: BTreeMap<&str, &str> = plan
             .villages
             .iter()
@@ -1510,27 +1816,40 @@ impl App {
         let total = plan.households.len();
         // The drafts move into the inputs rather than being copied: at national sizes the
         // plan is most of the memory the command uses.
-        for mut draft in plan.households {
+        for (i, mut draft) in plan.households.into_iter().enumerate() {
             let commune = commune_of[draft.village_code.as_str()];
             draft.village_code = codes[draft.village_code.as_str()].clone();
+            households_of.push((draft.village_code.clone(), draft.members.len() as i32));
+            indexes.entry(commune).or_default().push(i);
             by_commune
                 .entry(commune)
                 .or_default()
                 .push(DraftInput::form(draft));
         }
+        let lists = DemoLists {
+            seed,
+            periods: &plan.periods,
+            history: &history,
+            households: &households_of,
+            certificate_pattern: self.review_settings().await?.certificate_pattern,
+        };
         let mut written = 0;
+        let mut classifications = 0;
         for (done, (code, _, _)) in communes.iter().enumerate() {
             let Some(inputs) = by_commune.remove(code.as_str()) else {
                 continue;
             };
-            written += self
-                .create_households(By::System, inputs, "demo")
-                .await?
-                .len();
+            let ids = self.create_households(By::System, inputs, "demo").await?;
+            written += ids.len();
+            // `create_households` gives the ids in the order of its inputs.
+            let plan_indexes = indexes.remove(code.as_str()).unwrap_or_default();
+            let pairs: Vec<(usize, i64)> = plan_indexes.into_iter().zip(ids).collect();
+            classifications += self.demo_classifications(&lists, code, &pairs).await?;
             tracing::info!(
                 commune = %code,
                 communes = format!("{}/{}", done + 1, communes.len()),
                 households = format!("{written}/{total}"),
+                classifications,
                 "demo households written"
             );
         }
@@ -1550,8 +1869,145 @@ impl App {
             villages_reused,
             households: written,
             members,
+            classifications,
+            periods: plan.periods.iter().map(|p| p.period).collect(),
             users,
         })
+    }
+
+    /// Writes the classification history of one commune's households, `(plan index,
+    /// id)`: one insert and one audit entry per period, as a commune's decision covers
+    /// its households together. Returns how many were written.
+    async fn demo_classifications(
+        &self,
+        lists: &DemoLists<'_>,
+        commune: &str,
+        households: &[(usize, i64)],
+    ) -> Result<usize, AppError> {
+        let mut written = 0;
+        for (period, statuses) in lists.periods.iter().zip(lists.history) {
+            let standard = self
+                .config()
+                .standards
+                .get(&period.standard)
+                .ok_or_else(|| AppError::invalid("standard", period.standard.clone()))?;
+            let (kind, decision_number, decision_date, effective_date) = if period.is_baseline() {
+                (
+                    "baseline",
+                    format!(
+                        "Danh sách hộ nghèo, hộ cận nghèo năm {} (dữ liệu mẫu)",
+                        period.period
+                    ),
+                    None,
+                    NaiveDate::from_ymd_opt(period.period, 1, 1).expect("1 January"),
+                )
+            } else {
+                let (number, date) = demo_decision(lists.seed, commune, period.period);
+                ("periodic", number, Some(date), date)
+            };
+            // Approved at 08:00 in Hà Nội on the day it took effect.
+            let approved_at = format!("{effective_date}T01:00:00Z");
+            let mut certificates = 0;
+            let mut rows = Vec::with_capacity(households.len());
+            for &(i, id) in households {
+                let s = &statuses[i];
+                let (village_code, member_count) = &lists.households[i];
+                // Certificates are the periodic review's; the baseline lists came from
+                // before the product.
+                let certificate_number =
+                    (!period.is_baseline() && s.status.is_on_lists()).then(|| {
+                        certificates += 1;
+                        lists
+                            .certificate_pattern
+                            .replace("{n}", &format!("{certificates:03}"))
+                    });
+                let reasons = classify(standard, &s.input)
+                    .map_err(|e| AppError::invalid("standard", e.to_string()))?
+                    .reasons_text(Lang::Vi);
+                let deprived: Vec<&str> = s
+                    .input
+                    .deprived
+                    .indexes()
+                    .map(|k| standard.indicators()[k].code.as_str())
+                    .collect();
+                let (income_per_capita, score_a) = match s.input.evidence {
+                    Evidence::Income(i) => (Some(i as i64), None),
+                    Evidence::ScoreA(a) => (None, Some(a as i32)),
+                };
+                rows.push(ClassificationFields {
+                    household_id: id,
+                    province_code: DEMO_PROVINCE.to_string(),
+                    district_code: Some(DEMO_DISTRICT.to_string()),
+                    commune_code: commune.to_string(),
+                    village_code: village_code.clone(),
+                    period: period.period,
+                    standard: period.standard.clone(),
+                    kind: kind.to_string(),
+                    review_id: None,
+                    status: s.status.as_str().to_string(),
+                    area: s.input.area.as_str().to_string(),
+                    income_per_capita,
+                    score_a,
+                    score_b: i32::from(s.score_b),
+                    deprivation_count: i32::from(s.deprivation_count),
+                    deprived: deprived.join(","),
+                    reasons,
+                    transition: s.transition.map(|t| t.as_str().to_string()),
+                    member_count: *member_count,
+                    causes: String::new(),
+                    decision_number: Some(decision_number.clone()),
+                    decision_date,
+                    effective_date,
+                    approved_by: "hệ thống".to_string(),
+                    approved_at: approved_at.clone(),
+                    supersedes: None,
+                    correction_reason: None,
+                    certificate_number,
+                });
+            }
+            let on = |status: Status| {
+                households
+                    .iter()
+                    .filter(|(i, _)| statuses[*i].status == status)
+                    .count()
+            };
+            let change = |field: &str, new: serde_json::Value| serde_json::json!({ "field": field, "old": null, "new": new });
+            let changes = serde_json::Value::Array(vec![
+                change("period", period.period.into()),
+                change("standard", period.standard.clone().into()),
+                change("decision", decision_number.clone().into()),
+                change("households", rows.len().into()),
+                change("poor", on(Status::Poor).into()),
+                change("near_poor", on(Status::NearPoor).into()),
+            ]);
+            let audit = AuditEntry {
+                at: self
+                    .clock()
+                    .now()
+                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                user_id: None,
+                username: "hệ thống".to_string(),
+                action: if period.is_baseline() {
+                    "classification.baseline"
+                } else {
+                    "review.approve"
+                }
+                .to_string(),
+                entity: "classification".to_string(),
+                entity_id: String::new(),
+                household_id: None,
+                unit_code: Some(commune.to_string()),
+                province_code: Some(DEMO_PROVINCE.to_string()),
+                changes: changes.to_string(),
+                reason: Some("dữ liệu mẫu".to_string()),
+            };
+            written += self
+                .store()
+                .insert_classifications(&rows, &[audit], self.clock().now())
+                .await?
+                .len();
+        }
+        Ok(written)
     }
 
     /// Creates the plan's villages that the communes do not have yet; returns the

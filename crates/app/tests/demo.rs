@@ -3,15 +3,17 @@
 
 use chrono::{Datelike, NaiveDate};
 use giamngheo_app::auth::SessionKind;
-use giamngheo_app::demo::{DemoPlan, demo_password, plan, shipped_communes};
+use giamngheo_app::demo::{
+    DemoPlan, DemoStatus, classify_plan, demo_password, plan, shipped_communes,
+};
 use giamngheo_app::{App, AppError, Config, FixedClock};
 use giamngheo_domain::household::{
     HouseholdDraft, LATRINES, MATERIALS, MemberDraft, WATER_SOURCES, is_ethnic_minority,
 };
 use giamngheo_domain::text;
 use giamngheo_rules::{
-    Devices, Employment, HealthInsurance, HouseholdFacts, MemberFacts, Qualification, StandardSet,
-    derive_deprivations,
+    Devices, Employment, Evidence, HealthInsurance, HouseholdFacts, MemberFacts, Qualification,
+    StandardSet, Status, TransitionKind, derive_deprivations,
 };
 use giamngheo_store::testing::TestDb;
 use std::collections::{BTreeMap, HashSet};
@@ -448,6 +450,148 @@ fn deprivations_resemble_a_poor_mountainous_district() {
     assert_eq!(by_indicator.len(), 12, "{by_indicator:?}");
 }
 
+/// The classification history of a plan, through the embedded standards.
+fn history(plan: &DemoPlan, day: NaiveDate) -> Vec<Vec<DemoStatus>> {
+    classify_plan(plan, &StandardSet::embedded(), day).expect("the demo classifies")
+}
+
+/// The shares of poor and near-poor households of one period.
+fn shares(statuses: &[DemoStatus]) -> (f64, f64) {
+    let n = statuses.len() as f64;
+    let count = |s: Status| statuses.iter().filter(|h| h.status == s).count() as f64 / n;
+    (count(Status::Poor), count(Status::NearPoor))
+}
+
+/// Checks that each transition follows from the statuses of the two periods: the
+/// engine's word, checked against the plain meaning of each kind.
+fn check_transitions(plan: &DemoPlan, history: &[Vec<DemoStatus>]) {
+    for (k, statuses) in history.iter().enumerate() {
+        for (i, s) in statuses.iter().enumerate() {
+            let code = &plan.households[i].code;
+            if k == 0 {
+                assert_eq!(s.transition, None, "{code}: the baseline has no transition");
+                continue;
+            }
+            let before = history[k - 1][i].status;
+            let now = s.status;
+            let poor_before = history[..k].iter().any(|p| p[i].status == Status::Poor);
+            let kind = s.transition.expect("a transition after the baseline");
+            let ok = match kind {
+                TransitionKind::EscapedPoverty => before == Status::Poor && !now.is_on_lists(),
+                TransitionKind::EscapedNearPoverty => {
+                    before == Status::NearPoor && !now.is_on_lists()
+                }
+                TransitionKind::PoorToNearPoor => before == Status::Poor && now == Status::NearPoor,
+                TransitionKind::NearPoorToPoor => before == Status::NearPoor && now == Status::Poor,
+                TransitionKind::NewlyPoor => before != Status::Poor && now == Status::Poor,
+                TransitionKind::FellBack => {
+                    before != Status::Poor && now == Status::Poor && poor_before
+                }
+                TransitionKind::NewNearPoor => !before.is_on_lists() && now == Status::NearPoor,
+                TransitionKind::Unchanged => {
+                    before == now || (!before.is_on_lists() && !now.is_on_lists())
+                }
+            };
+            assert!(ok, "{code}: {before} → {now} given as {kind:?}");
+        }
+    }
+}
+
+#[test]
+fn the_2021_and_2022_lists_look_like_a_poor_border_district() {
+    let plan = district();
+    let periods: Vec<(i32, &str)> = plan
+        .periods
+        .iter()
+        .map(|p| (p.period, p.standard.as_str()))
+        .collect();
+    // The plan is made on 1 October 2021: the baseline and the end-2021 review only.
+    assert_eq!(periods, vec![(2021, "vn-2016"), (2022, "vn-2022")]);
+    for p in &plan.periods {
+        assert_eq!(p.evidence.len(), plan.households.len());
+        for e in &p.evidence {
+            match (p.standard.as_str(), e) {
+                ("vn-2016", Evidence::Income(i)) => assert!(*i > 0 && i % 10_000 == 0),
+                ("vn-2022", Evidence::ScoreA(a)) => assert!((10..=320).contains(a), "{a}"),
+                other => panic!("{other:?}"),
+            }
+        }
+    }
+    let history = history(plan, today());
+    let (poor_2021, near_2021) = shares(&history[0]);
+    let (poor_2022, near_2022) = shares(&history[1]);
+    eprintln!(
+        "2021: poor {poor_2021:.4}, near-poor {near_2021:.4}; 2022: poor {poor_2022:.4}, near-poor {near_2022:.4}"
+    );
+    assert!((0.10..=0.15).contains(&poor_2021), "{poor_2021}");
+    assert!((0.08..=0.12).contains(&near_2021), "{near_2021}");
+    assert!(poor_2022 < poor_2021 && poor_2022 > poor_2021 - 0.03);
+    // The new standard asks more of the poor (three deprivations besides a low score),
+    // so some of the 2021 poor are near-poor in 2022; the lists as a whole do not grow.
+    assert!((0.06..=0.13).contains(&near_2022), "{near_2022}");
+    assert!(poor_2022 + near_2022 <= poor_2021 + near_2021 + 0.01);
+    check_transitions(plan, &history);
+
+    // Households both escape and enter the lists, as in any real review.
+    let kinds: HashSet<TransitionKind> = history[1].iter().filter_map(|s| s.transition).collect();
+    for kind in [
+        TransitionKind::EscapedPoverty,
+        TransitionKind::EscapedNearPoverty,
+        TransitionKind::NewlyPoor,
+        TransitionKind::NewNearPoor,
+        TransitionKind::PoorToNearPoor,
+        TransitionKind::Unchanged,
+    ] {
+        assert!(kinds.contains(&kind), "no {kind:?}");
+    }
+
+    // Most Chứt households of Bản Rào Tre are poor.
+    let rao_tre = rao_tre(plan);
+    let ban: Vec<usize> = (0..plan.households.len())
+        .filter(|&i| plan.households[i].village_code == rao_tre)
+        .collect();
+    let poor = ban
+        .iter()
+        .filter(|&&i| history[0][i].status == Status::Poor)
+        .count();
+    assert!(poor * 10 >= ban.len() * 7, "{poor} of {} poor", ban.len());
+}
+
+#[test]
+fn later_periods_come_with_a_later_day_and_the_rate_falls_each_year() {
+    let day = NaiveDate::from_ymd_opt(2025, 6, 1).unwrap();
+    let plan = plan(2021, 20_000, &communes(), day);
+    let years: Vec<i32> = plan.periods.iter().map(|p| p.period).collect();
+    assert_eq!(years, vec![2021, 2022, 2023, 2024, 2025]);
+    let history = history(&plan, day);
+    check_transitions(&plan, &history);
+    let rates: Vec<(f64, f64)> = history.iter().map(|h| shares(h)).collect();
+    eprintln!("poor and near-poor shares, 2021–2025: {rates:.4?}");
+    for pair in rates[1..].windows(2) {
+        let fall = pair[0].0 - pair[1].0;
+        assert!(
+            (0.005..=0.02).contains(&fall),
+            "the poor share fell by {fall}"
+        );
+    }
+    let fell_back = history[2..]
+        .iter()
+        .flatten()
+        .filter(|s| s.transition == Some(TransitionKind::FellBack))
+        .count();
+    assert!(fell_back > 0, "a few households fall back into poverty");
+}
+
+#[test]
+fn the_same_seed_gives_the_same_history() {
+    let communes = communes();
+    let a = plan(7, 2_000, &communes, today());
+    let b = plan(7, 2_000, &communes, today());
+    assert_eq!(history(&a, today()), history(&b, today()));
+    let c = plan(8, 2_000, &communes, today());
+    assert_ne!(a.periods, c.periods);
+}
+
 /// Loads a small demo into a fresh database and signs in as each demo user.
 async fn load_small_demo(db: TestDb) {
     let now = today().and_hms_opt(2, 0, 0).unwrap().and_utc();
@@ -463,6 +607,79 @@ async fn load_small_demo(db: TestDb) {
     assert_eq!(summary.villages_created, expected.villages.len());
     assert_eq!(summary.villages_reused, 0);
     assert_eq!(db.store.household_count().await.unwrap(), 500);
+    assert_eq!(summary.periods, vec![2021, 2022]);
+    assert_eq!(summary.classifications, 1_000);
+
+    // Every household has one classification a period, certificates go to the poor and
+    // near-poor of the periodic review only, and the stored statuses are the plan's.
+    let expected_history = history(&expected, today());
+    let expected_lists = expected_history[1]
+        .iter()
+        .filter(|s| s.status.is_on_lists())
+        .count();
+    let (mut lists_2022, mut rows) = (0, 0);
+    let mut lists_by_commune: BTreeMap<String, usize> = BTreeMap::new();
+    for (code, _, _) in communes() {
+        let mut per_household: BTreeMap<i64, Vec<i32>> = BTreeMap::new();
+        let mut certificates = HashSet::new();
+        for c in db
+            .store
+            .classifications_in_commune(&code, 2030)
+            .await
+            .unwrap()
+        {
+            let f = &c.fields;
+            rows += 1;
+            per_household
+                .entry(f.household_id)
+                .or_default()
+                .push(f.period);
+            assert_eq!(f.approved_by, "hệ thống");
+            let on_lists = matches!(f.status.as_str(), "poor" | "near_poor");
+            match f.period {
+                2021 => {
+                    assert_eq!(
+                        (f.standard.as_str(), f.kind.as_str()),
+                        ("vn-2016", "baseline")
+                    );
+                    assert!(f.income_per_capita.is_some() && f.score_a.is_none());
+                    assert_eq!(f.transition, None);
+                    assert_eq!(f.certificate_number, None);
+                    assert_eq!(
+                        f.effective_date,
+                        NaiveDate::from_ymd_opt(2021, 1, 1).unwrap()
+                    );
+                }
+                2022 => {
+                    assert_eq!(
+                        (f.standard.as_str(), f.kind.as_str()),
+                        ("vn-2022", "periodic")
+                    );
+                    assert!(f.score_a.is_some() && f.income_per_capita.is_none());
+                    assert!(f.transition.is_some());
+                    assert!(f.decision_number.as_deref().unwrap().ends_with("/QĐ-UBND"));
+                    let date = f.decision_date.unwrap();
+                    assert_eq!((date.year(), date.month()), (2021, 12));
+                    assert_eq!(f.effective_date, date);
+                    assert_eq!(f.certificate_number.is_some(), on_lists, "{f:?}");
+                    if let Some(n) = &f.certificate_number {
+                        assert!(n.ends_with("/GCN-HN.HCN"), "{n}");
+                        assert!(certificates.insert(n.clone()), "{n} twice");
+                    }
+                    if on_lists {
+                        lists_2022 += 1;
+                        *lists_by_commune.entry(code.clone()).or_default() += 1;
+                    }
+                }
+                other => panic!("period {other}"),
+            }
+        }
+        for (id, periods) in per_household {
+            assert_eq!(periods, vec![2021, 2022], "household {id}");
+        }
+    }
+    assert_eq!(rows, 1_000);
+    assert_eq!(lists_2022, expected_lists);
 
     // One user per role, who can sign in with the printed password.
     assert_eq!(summary.users.len(), 7);
@@ -507,6 +724,19 @@ async fn load_small_demo(db: TestDb) {
             .iter()
             .all(|h| h.commune_code == officer.unit_code)
     );
+
+    // The end-2022 review of Hương Liên starts from its 2022 lists.
+    let review = app
+        .open_periodic_review(&session.actor, &officer.unit_code, 2023, "vn-2022")
+        .await
+        .unwrap();
+    let view = app.review(&session.actor, review).await.unwrap();
+    let listed = lists_by_commune
+        .get(&officer.unit_code)
+        .copied()
+        .unwrap_or(0);
+    assert!(listed > 0, "Hương Liên has poor households");
+    assert_eq!(view.households.len(), listed);
 
     // A second load is refused: demo data never mixes with data already there.
     match app.load_demo(1, 10).await {
