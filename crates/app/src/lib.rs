@@ -6,6 +6,7 @@
 pub mod access;
 pub mod auth;
 pub mod clock;
+pub mod dashboard;
 pub mod demo;
 pub mod error;
 pub mod facts;

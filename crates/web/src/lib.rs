@@ -5,6 +5,7 @@
 mod api;
 mod api_households;
 mod auth;
+mod dashboard;
 mod error;
 mod format;
 mod hh_text;
@@ -14,6 +15,7 @@ mod i18n;
 mod reports;
 mod reviews;
 mod rv_text;
+mod svg;
 
 pub use api::ApiDoc;
 pub use auth::{ApiUser, CurrentUser, Viewer, WebOptions};
@@ -43,6 +45,7 @@ pub fn router_with(app: App, options: WebOptions) -> Router {
         .merge(households::routes())
         .merge(reports::routes())
         .merge(reviews::routes())
+        .merge(dashboard::routes())
         .merge(auth::routes())
         .nest(
             "/api/v1",
