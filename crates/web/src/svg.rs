@@ -147,7 +147,14 @@ pub fn bar_chart(title: &str, series: &[Series<'_>], rows: &[BarRow], empty: &st
         return empty_chart(title, empty);
     }
     let max = nice_max(all.iter().copied().fold(0.0, f64::max));
-    let label_w = 190.0;
+    // The label column fits the longest label (about 6,6 units a character at this
+    // font size), so long indicator names are not cut off at the left edge.
+    let longest = rows
+        .iter()
+        .map(|r| r.label.chars().count())
+        .max()
+        .unwrap_or(0);
+    let label_w = (longest as f64 * 6.6 + 14.0).clamp(100.0, 320.0).round();
     let plot_w = 420.0;
     let width = label_w + plot_w + 90.0;
     let bar_h = 13.0;
@@ -574,8 +581,14 @@ mod tests {
         assert!(svg.contains("Xã &lt;Hà&gt; Linh"));
         assert!(!svg.contains("<Hà>"));
         // The axis ends at 5 %: the 5 % bar spans the whole plot (420 units), the
-        // 4,03 % bar 4,03 / 5 of it.
+        // 4,03 % bar 4,03 / 5 of it; the label column fits the longest label.
         assert!(svg.contains("width=\"420.0\""));
+        assert!(svg.contains("<rect x=\"100\" "), "{svg}");
+        let long = vec![BarRow {
+            label: "Phương tiện phục vụ tiếp cận thông tin".into(),
+            values: vec![Some(1.0)],
+        }];
+        assert!(bar_chart("T", &S[..1], &long, "").contains("<rect x=\"265\" "));
         assert!(svg.contains(&format!("width=\"{:.1}\"", 4.03 / 5.0 * 420.0)));
         // An undefined value draws no bar and says so.
         assert!(svg.contains(">–<"));
