@@ -81,6 +81,12 @@ test('a regular review takes one household from its request to a printed certifi
   assert.match(certificate, /Hồ Thị An/);
   assert.match(certificate, /001\/GCN-HN\.HCN/);
   assert.match(certificate, /CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM/);
+  // The same certificates as a PDF download, from the link next to the print button.
+  const pdf = await page.request.get(new URL(await page.locator('#pdf').getAttribute('href'), page.url()).href);
+  assert.equal(pdf.status(), 200);
+  assert.equal(pdf.headers()['content-type'], 'application/pdf');
+  assert.match(pdf.headers()['content-disposition'], /attachment; filename="giay-chung-nhan-\d+\.pdf"/);
+  assert.equal((await pdf.body()).subarray(0, 5).toString('latin1'), '%PDF-');
   await page.screenshot({ path: 'test-results/certificate.png', fullPage: true }).catch(() => {});
   await page.close();
 });

@@ -5,6 +5,7 @@
 
 pub mod error;
 pub mod households;
+pub mod pdf;
 pub mod reports;
 pub mod units;
 

@@ -21,6 +21,9 @@ use giamngheo_app::reviews::{MeetingInput, RequestInput, ReviewView, SurveyInput
 use giamngheo_app::rules::derive_deprivations;
 use giamngheo_app::{App, AppError};
 use giamngheo_domain::review::Move;
+use giamngheo_sheets::pdf::{
+    CertMemberDoc, CertificateDoc, LetterDoc, certificates_pdf, refusal_letter_pdf,
+};
 use serde::Deserialize;
 
 pub fn routes() -> Router<App> {
@@ -1061,6 +1064,61 @@ struct CertificatesPage {
     decision: String,
     date_line: String,
     certificates: Vec<Certificate>,
+    /// The same certificates as a PDF, for the "Tải PDF" link.
+    pdf_url: String,
+}
+
+impl CertificatesPage {
+    /// The PDF version of the page: the same certificates, filled from the same values.
+    fn pdf_docs(&self) -> Vec<CertificateDoc> {
+        self.certificates
+            .iter()
+            .map(|c| CertificateDoc {
+                district: self.district.clone(),
+                commune: self.commune.clone(),
+                number: c.number.clone(),
+                title: c.kind_title.clone(),
+                period: c.period,
+                decision: self.decision.clone(),
+                head: c.head.clone(),
+                ethnicity: c.ethnicity.clone(),
+                citizen_id: c.citizen_id.clone(),
+                residence: c.residence.clone(),
+                status: c.status.clone(),
+                members: c
+                    .members
+                    .iter()
+                    .map(|m| CertMemberDoc {
+                        name: m.name.clone(),
+                        ethnicity: m.ethnicity.clone(),
+                        relation: m.relation.clone(),
+                        male_year: m.male_year.clone(),
+                        female_year: m.female_year.clone(),
+                    })
+                    .collect(),
+                date_line: self.date_line.clone(),
+            })
+            .collect()
+    }
+}
+
+/// A PDF download. The filename is plain ASCII so that every browser keeps it as given.
+fn pdf_response(bytes: Vec<u8>, filename: &str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+fn wants_pdf(format: &Option<String>) -> bool {
+    format.as_deref() == Some("pdf")
 }
 
 fn date_line(place: &str, d: NaiveDate) -> String {
@@ -1092,6 +1150,13 @@ fn place_name(name: &str) -> String {
 #[derive(Deserialize, Default)]
 struct CertQuery {
     rh: Option<i64>,
+    /// `pdf` for the PDF instead of the print-ready page.
+    format: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct FormatQuery {
+    format: Option<String>,
 }
 
 async fn certificates(
@@ -1100,7 +1165,7 @@ async fn certificates(
     user: CurrentUser,
     Path(id): Path<i64>,
     Query(q): Query<CertQuery>,
-) -> Result<CertificatesPage, HtmlError> {
+) -> Result<Response, HtmlError> {
     use giamngheo_domain::household::{ETHNICITIES, RELATIONS};
     let e = err(lang);
     let view = app.review(&user.actor, id).await.map_err(&e)?;
@@ -1189,7 +1254,8 @@ async fn certificates(
         });
     }
     let decided = view.review.decision_date.unwrap_or(view.today);
-    Ok(CertificatesPage {
+    let one = q.rh.map(|rh| format!("&rh={rh}")).unwrap_or_default();
+    let page = CertificatesPage {
         lang,
         commune: view.commune.name.clone(),
         district: name_of("district"),
@@ -1200,7 +1266,16 @@ async fn certificates(
         ),
         date_line: date_line(&place_name(&view.commune.name), decided),
         certificates,
-    })
+        pdf_url: format!("/reviews/{id}/certificates?format=pdf{one}"),
+    };
+    if wants_pdf(&q.format) {
+        let name = match q.rh {
+            Some(rh) => format!("giay-chung-nhan-{id}-{rh}.pdf"),
+            None => format!("giay-chung-nhan-{id}.pdf"),
+        };
+        return Ok(pdf_response(certificates_pdf(&page.pdf_docs()), &name));
+    }
+    Ok(page.into_response())
 }
 
 #[derive(Template, WebTemplate)]
@@ -1213,6 +1288,8 @@ struct LetterPage {
     head: String,
     request_date: String,
     reason: String,
+    /// The same letter as a PDF, for the "Tải PDF" link.
+    pdf_url: String,
 }
 
 async fn letter(
@@ -1220,7 +1297,8 @@ async fn letter(
     lang: Lang,
     user: CurrentUser,
     Path((id, rh)): Path<(i64, i64)>,
-) -> Result<LetterPage, HtmlError> {
+    Query(q): Query<FormatQuery>,
+) -> Result<Response, HtmlError> {
     let e = err(lang);
     let view = app.review(&user.actor, id).await.map_err(&e)?;
     let h = view
@@ -1232,7 +1310,7 @@ async fn letter(
         .refusal_reason
         .clone()
         .ok_or_else(|| e(AppError::invalid("letter", "hộ này không bị từ chối")))?;
-    Ok(LetterPage {
+    let page = LetterPage {
         lang,
         commune: view.commune.name.clone(),
         date_line: date_line(
@@ -1243,7 +1321,21 @@ async fn letter(
         head: h.head_name.clone(),
         request_date: h.request_date.map(|d| format::date(&d)).unwrap_or_default(),
         reason,
-    })
+        pdf_url: format!("/reviews/{id}/letters/{rh}?format=pdf"),
+    };
+    if wants_pdf(&q.format) {
+        let doc = LetterDoc {
+            commune: page.commune.clone(),
+            date_line: page.date_line.clone(),
+            requester: page.requester.clone(),
+            head: page.head.clone(),
+            request_date: page.request_date.clone(),
+            reason: page.reason.clone(),
+        };
+        let name = format!("van-ban-tra-loi-{id}-{rh}.pdf");
+        return Ok(pdf_response(refusal_letter_pdf(&doc), &name));
+    }
+    Ok(page.into_response())
 }
 
 pub struct DueLine {
