@@ -451,6 +451,16 @@ impl App {
                 codes: unknown,
             }]));
         }
+        // The audit says which communes had a boundary before (replaced) and which are
+        // new, so the old → new record is honest about what the upload overwrote.
+        let codes: Vec<String> = boundaries.iter().map(|b| b.code.clone()).collect();
+        let replaced: Vec<String> = self
+            .store()
+            .boundaries(&codes)
+            .await?
+            .into_iter()
+            .map(|b| b.unit_code)
+            .collect();
         let now = self.clock().now();
         for b in &boundaries {
             let commune = known[b.code.as_str()];
@@ -464,10 +474,9 @@ impl App {
                 )
                 .await?;
         }
-        let codes: Vec<&str> = boundaries.iter().map(|b| b.code.as_str()).collect();
         let changes = serde_json::json!([{
             "field": "geo_boundaries",
-            "old": Value::Null,
+            "old": if replaced.is_empty() { Value::Null } else { Value::String(replaced.join(", ")) },
             "new": codes.join(", "),
         }]);
         self.store()

@@ -435,6 +435,17 @@ async fn boundaries_upload_and_draw_the_map(store: Store) {
         .find(|r| r.entry.action == "boundary.upload")
         .expect("an audit entry");
     assert_eq!(entry.entry.unit_code.as_deref(), Some("444"));
-    assert!(entry.entry.changes.contains("18499, 18502"));
+    assert!(entry.entry.changes.contains("\"new\":\"18499, 18502\""));
+    assert!(entry.entry.changes.contains("\"old\":null"));
+    // A second upload replaces the boundaries and says which it replaced.
+    app.upload_boundaries(&office, Some("444"), "ma_xa", GOOD.as_bytes())
+        .await
+        .unwrap();
+    let (log, _) = app.store().audit_log(1, 0).await.unwrap();
+    assert!(log[0].entry.changes.contains("\"old\":\"18499, 18502\""));
+    assert_eq!(
+        app.dashboard(&office, "444", None).await.unwrap().map.len(),
+        2
+    );
 }
 app_test!(boundaries_upload_and_draw_the_map);

@@ -339,7 +339,15 @@ fn build(
         unit_code: dash.unit.code.clone(),
         unit_name: dash.unit.name.clone(),
         period: period_label,
-        periods: dash.periods.clone(),
+        periods: {
+            // A year asked for without classifications stays selected in the list.
+            let mut p = dash.periods.clone();
+            if let Some(x) = dash.period.filter(|x| !p.contains(x)) {
+                p.push(x);
+                p.sort_unstable();
+            }
+            p
+        },
         has_data: dash.has_data,
         standard: dash.standard.clone().unwrap_or_default(),
         total: dash.total.as_ref().filter(|_| dash.has_data).map(rate_line),
