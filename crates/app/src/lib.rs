@@ -13,6 +13,7 @@ pub mod facts;
 pub mod households;
 pub mod reports;
 pub mod reviews;
+pub mod targets;
 pub mod units;
 
 pub use clock::{Clock, FixedClock, SystemClock};
@@ -34,6 +35,10 @@ pub struct Config {
     pub standards: Arc<giamngheo_rules::StandardSet>,
     /// Working days and public holidays, for review deadlines.
     pub calendar: Arc<giamngheo_rules::Calendar>,
+    /// The report definitions: the built-in ones, or those with an administrator's
+    /// folder laid over them (`--reports-dir`), so a heading is corrected without a
+    /// rebuild.
+    pub reports: Arc<reports::ReportCatalog>,
 }
 
 impl Default for Config {
@@ -42,6 +47,7 @@ impl Default for Config {
             hierarchy: Hierarchy::default(),
             standards: Arc::new(giamngheo_rules::StandardSet::embedded()),
             calendar: Arc::new(giamngheo_rules::Calendar::embedded()),
+            reports: Arc::new(reports::catalog().clone()),
         }
     }
 }
@@ -85,6 +91,11 @@ impl App {
 
     pub fn hierarchy(&self) -> &Hierarchy {
         &self.config.hierarchy
+    }
+
+    /// The report definitions this application computes.
+    pub fn catalog(&self) -> &reports::ReportCatalog {
+        &self.config.reports
     }
 
     pub fn clock(&self) -> &dyn Clock {

@@ -295,16 +295,13 @@ impl ReportCatalog {
     }
 }
 
-static CATALOG: OnceLock<ReportCatalog> = OnceLock::new();
+static BUILTIN_CATALOG_PARSED: OnceLock<ReportCatalog> = OnceLock::new();
 
-/// Installs the catalogue the process uses (the binary does so at start when given
-/// `--reports-dir`); without it, the built-in one. Only the first call counts.
-pub fn install_catalog(catalog: ReportCatalog) -> bool {
-    CATALOG.set(catalog).is_ok()
-}
-
+/// The built-in catalogue, parsed once. An application computes with its own
+/// (`App::catalog`, from `Config::reports`), which the binary loads with the
+/// `--reports-dir` overrides.
 pub fn catalog() -> &'static ReportCatalog {
-    CATALOG.get_or_init(ReportCatalog::builtin)
+    BUILTIN_CATALOG_PARSED.get_or_init(ReportCatalog::builtin)
 }
 
 // ---------------------------------------------------------------- formulas
@@ -852,7 +849,7 @@ impl App {
 
     /// Computes a report without an access check (the command line runs as the system).
     pub async fn report_as_system(&self, req: &ReportRequest) -> Result<Report, AppError> {
-        let catalog = catalog();
+        let catalog = self.catalog();
         let def = catalog
             .get(&req.name)
             .ok_or_else(|| AppError::NotFound(format!("báo cáo «{}»", req.name)))?;

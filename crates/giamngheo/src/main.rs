@@ -79,6 +79,11 @@ struct DbArgs {
     /// embedded national standards, e.g. a province's higher local standard.
     #[arg(long, env = "GIAMNGHEO_STANDARDS_DIR")]
     standards_dir: Option<PathBuf>,
+    /// A directory of report definitions (*.toml) laid over the built-in ones: a file
+    /// with a report's `name` replaces it, `catalog.toml` replaces the code lists. So an
+    /// administrator corrects a heading without a rebuild.
+    #[arg(long, env = "GIAMNGHEO_REPORTS_DIR")]
+    reports_dir: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -334,6 +339,17 @@ fn giamngheo_sheets_date(s: &str) -> Result<chrono::NaiveDate> {
         .with_context(|| format!("ngày «{s}» không hợp lệ (dùng dd/mm/yyyy)"))
 }
 
+/// The report definitions: the built-in ones, with the `--reports-dir` folder laid over
+/// them. A malformed file stops the start, naming the file, line and reason, rather than
+/// serving reports with a half-read definition.
+fn report_catalog(db: &DbArgs) -> Result<giamngheo_app::reports::ReportCatalog> {
+    match &db.reports_dir {
+        Some(dir) => giamngheo_app::reports::ReportCatalog::with_overrides(dir)
+            .map_err(|e| anyhow::anyhow!("{e}")),
+        None => Ok(giamngheo_app::reports::catalog().clone()),
+    }
+}
+
 /// Opens the database, brings its schema up to date and loads the official units list
 /// into an empty database, so that every command works on a fresh installation.
 async fn open_app(db: &DbArgs) -> Result<App> {
@@ -352,6 +368,7 @@ async fn open_app(db: &DbArgs) -> Result<App> {
     let config = Config {
         hierarchy,
         standards: Arc::new(standards),
+        reports: Arc::new(report_catalog(db)?),
         ..Config::default()
     };
     let app = App::new(store, config, Arc::new(SystemClock));

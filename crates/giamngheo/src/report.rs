@@ -6,7 +6,7 @@
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use giamngheo_app::App;
-use giamngheo_app::reports::{ReportRequest, catalog};
+use giamngheo_app::reports::ReportRequest;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -39,7 +39,7 @@ pub struct ReportArgs {
 
 pub async fn run(app: &App, args: ReportArgs) -> Result<ExitCode> {
     if args.list {
-        for d in &catalog().reports {
+        for d in &app.catalog().reports {
             println!("{:<26} {}", d.name, d.title.replace("{period}", "…"));
         }
         return Ok(ExitCode::SUCCESS);

@@ -71,6 +71,7 @@ pub fn full_openapi() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     doc.merge(crate::api_households::HouseholdsDoc::openapi());
     doc.merge(crate::reports::ReportsDoc::openapi());
+    doc.merge(crate::targets::TargetsDoc::openapi());
     doc
 }
 

@@ -16,6 +16,7 @@ mod reports;
 mod reviews;
 mod rv_text;
 mod svg;
+mod targets;
 
 pub use api::ApiDoc;
 pub use auth::{ApiUser, CurrentUser, Viewer, WebOptions};
@@ -44,6 +45,7 @@ pub fn router_with(app: App, options: WebOptions) -> Router {
         .merge(html::routes())
         .merge(households::routes())
         .merge(reports::routes())
+        .merge(targets::routes())
         .merge(reviews::routes())
         .merge(dashboard::routes())
         .merge(auth::routes())
@@ -51,7 +53,8 @@ pub fn router_with(app: App, options: WebOptions) -> Router {
             "/api/v1",
             api::routes()
                 .merge(api_households::routes())
-                .merge(reports::api_routes()),
+                .merge(reports::api_routes())
+                .merge(targets::api_routes()),
         )
         .route("/healthz", get(healthz))
         .route("/assets/htmx.min.js", get(htmx))

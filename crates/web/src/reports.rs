@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use chrono::NaiveDate;
-use giamngheo_app::reports::{Report, ReportRequest, ValueFormat, catalog};
+use giamngheo_app::reports::{Report, ReportRequest, ValueFormat};
 use giamngheo_app::{App, AppError};
 use giamngheo_sheets::reports::header_cells;
 use giamngheo_store::HouseholdStatusRow;
@@ -64,8 +64,9 @@ pub struct ReportInfo {
     pub description_en: String,
 }
 
-fn infos() -> Vec<ReportInfo> {
-    catalog()
+/// The reports of the application's catalogue, with any `--reports-dir` overrides.
+fn infos(app: &App) -> Vec<ReportInfo> {
+    app.catalog()
         .reports
         .iter()
         .map(|d| ReportInfo {
@@ -81,8 +82,8 @@ fn infos() -> Vec<ReportInfo> {
 
 /// The reports this server knows.
 #[utoipa::path(get, path = "/reports", responses((status = 200, body = Vec<ReportInfo>)))]
-async fn api_list(_user: ApiUser) -> Json<Vec<ReportInfo>> {
-    Json(infos())
+async fn api_list(State(app): State<App>, _user: ApiUser) -> Json<Vec<ReportInfo>> {
+    Json(infos(&app))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -274,7 +275,7 @@ async fn list_page(
         t: lang.t(),
         lang,
         viewer: Some(user.viewer(lang)),
-        reports: infos(),
+        reports: infos(&app),
         unit: q.unit.unwrap_or_else(|| user.actor.unit_code.clone()),
         period: q.period.unwrap_or_else(|| default_period(&app)),
     }
