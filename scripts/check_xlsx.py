@@ -4,7 +4,8 @@ reader, and checks it against the report's JSON beside it: the national motto an
 signature block, the title, every heading in a merged header, the figures, and the number
 formats (counts `1.500.000` in every locale, rates with two decimals).
 
-Usage: scripts/check_xlsx.py DIR   (DIR holds NAME.xlsx and NAME.json pairs)
+Usage: scripts/check_xlsx.py DIR   (DIR holds NAME.xlsx and NAME.json pairs; a JSON list
+describes a workbook with one sheet per report, in order, as `per_unit=1` writes it)
 Exits 1 naming each problem; 2 when DIR holds no workbook (the tests did not run).
 """
 import json
@@ -17,12 +18,19 @@ COUNT_FORMAT = r"[>=1000000]#\.###\.##0;[>=1000]#\.##0;0"
 RATE_FORMAT = "[$-42A]0.00"
 
 
-def check(xlsx: pathlib.Path, report: dict) -> list:
-    problems = []
+def check(xlsx: pathlib.Path, expected) -> list:
+    reports = expected if isinstance(expected, list) else [expected]
     wb = openpyxl.load_workbook(xlsx)
-    if len(wb.worksheets) != 1:
-        problems.append(f"{len(wb.worksheets)} sheets, expected 1")
-    ws = wb.worksheets[0]
+    if len(wb.worksheets) != len(reports):
+        return [f"{len(wb.worksheets)} sheets, expected {len(reports)}"]
+    problems = []
+    for ws, report in zip(wb.worksheets, reports):
+        problems += [f"sheet {ws.title!r}: {p}" for p in check_sheet(ws, report)]
+    return problems
+
+
+def check_sheet(ws, report: dict) -> list:
+    problems = []
     texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
     for needed in [
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",

@@ -1147,6 +1147,39 @@ impl App {
         })
     }
 
+    /// A report for a unit and, after it, the same report for each unit below it (each
+    /// commune of a district), for a workbook with one sheet per unit.
+    pub async fn report_per_unit(
+        &self,
+        actor: &Actor,
+        req: &ReportRequest,
+    ) -> Result<Vec<Report>, AppError> {
+        self.authorize(actor, Action::ReadAggregates, &req.unit)
+            .await?;
+        self.report_per_unit_as_system(req).await
+    }
+
+    pub async fn report_per_unit_as_system(
+        &self,
+        req: &ReportRequest,
+    ) -> Result<Vec<Report>, AppError> {
+        let total = self.report_as_system(req).await?;
+        let unit = self.unit(&req.unit).await?;
+        let (_, row_units) = self.report_scope(&unit).await?;
+        // All sheets take the same date, even when the clock turns midnight between them.
+        let as_of = Some(total.as_of);
+        let mut out = vec![total];
+        for child in row_units.iter().filter(|u| u.code != unit.code) {
+            let sub = ReportRequest {
+                unit: child.code.clone(),
+                as_of,
+                ..req.clone()
+            };
+            out.push(self.report_as_system(&sub).await?);
+        }
+        Ok(out)
+    }
+
     /// The households behind a figure: fact `key` of `unit` (a row of a report) for a
     /// period as of a date. Needs the right to read personal data there; a province
     /// viewer is refused.

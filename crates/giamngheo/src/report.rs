@@ -35,6 +35,10 @@ pub struct ReportArgs {
     /// Lists the report names and exits.
     #[arg(long)]
     list: bool,
+    /// With `--format xlsx`: the total sheet, then one sheet per unit below (each
+    /// commune of a district).
+    #[arg(long)]
+    per_unit: bool,
 }
 
 pub async fn run(app: &App, args: ReportArgs) -> Result<ExitCode> {
@@ -54,6 +58,28 @@ pub async fn run(app: &App, args: ReportArgs) -> Result<ExitCode> {
         period: args.period.unwrap_or_default(),
         as_of,
     };
+    if args.per_unit {
+        if args.format != "xlsx" {
+            bail!("--per-unit chỉ dùng với --format xlsx");
+        }
+        let path = args
+            .output
+            .as_ref()
+            .context("--output FILE cần cho định dạng xlsx")?;
+        let reports = app.report_per_unit_as_system(&req).await?;
+        for r in &reports {
+            if let Err(e) = r.ensure_exportable() {
+                eprintln!("{e}");
+                return Ok(ExitCode::from(2));
+            }
+        }
+        let today = app.clock().today();
+        let sheets: Vec<_> = reports.iter().map(|r| r.to_sheet(today)).collect();
+        let bytes = giamngheo_sheets::reports::xlsx(&sheets).context("không tạo được .xlsx")?;
+        std::fs::write(path, &bytes)
+            .with_context(|| format!("không ghi được {}", path.display()))?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let report = app.report_as_system(&req).await?;
     let bytes = match args.format.as_str() {
         "json" => {

@@ -163,9 +163,10 @@ pub fn xlsx(reports: &[SheetReport]) -> Result<Vec<u8>, XlsxError> {
     let rate = cell.clone().set_num_format(RATE_FORMAT);
     let rate_bold = cell_bold.clone().set_num_format(RATE_FORMAT);
 
+    let mut used = std::collections::HashSet::new();
     for report in reports {
         let sheet = workbook.add_worksheet();
-        sheet.set_name(sheet_name(&report.sheet_name))?;
+        sheet.set_name(unique_sheet_name(&report.sheet_name, &mut used))?;
         sheet.set_landscape();
         // 9 is A4 in the paper sizes Excel numbers.
         sheet.set_paper_size(9);
@@ -316,6 +317,21 @@ fn sheet_name(name: &str) -> String {
     cleaned.chars().take(31).collect()
 }
 
+/// A sheet name not yet used in the workbook (Excel compares them without case): two
+/// units whose names share their first 31 characters get " (2)", " (3)", ….
+fn unique_sheet_name(name: &str, used: &mut std::collections::HashSet<String>) -> String {
+    let base = sheet_name(name);
+    let mut candidate = base.clone();
+    let mut n = 2;
+    while !used.insert(candidate.to_lowercase()) {
+        let suffix = format!(" ({n})");
+        let keep = 31 - suffix.chars().count();
+        candidate = format!("{}{suffix}", base.chars().take(keep).collect::<String>());
+        n += 1;
+    }
+    candidate
+}
+
 /// The report as CSV: one header line with the heading paths joined by " - ", then the
 /// rows; numbers plainly (`1500000`, `4.03`) so that programs read them back.
 pub fn csv(report: &SheetReport) -> Vec<u8> {
@@ -341,6 +357,17 @@ pub fn csv(report: &SheetReport) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sheet_names_stay_unique_within_31_characters() {
+        let mut used = std::collections::HashSet::new();
+        let long = "Xã Hương Trạch thuộc huyện Hương Khê cũ";
+        let first = unique_sheet_name(long, &mut used);
+        let second = unique_sheet_name(long, &mut used);
+        assert_eq!(first.chars().count(), 31);
+        assert!(second.ends_with(" (2)") && second.chars().count() == 31);
+        assert_eq!(unique_sheet_name("A/B", &mut used), "A-B");
+    }
 
     fn col(h: &[&str]) -> SheetColumn {
         SheetColumn {

@@ -96,6 +96,9 @@ pub struct ReportQuery {
     as_of: Option<String>,
     /// `json` (default), `csv` or `xlsx`.
     format: Option<String>,
+    /// With `format=xlsx`, `1` writes the total sheet and then one sheet per unit below
+    /// (each commune of a district).
+    per_unit: Option<String>,
 }
 
 /// Answers a report in the asked format. CSV and .xlsx are refused (409) when the
@@ -172,8 +175,39 @@ async fn api_report(
         period: q.period,
         as_of: parse_date(q.as_of.as_deref())?,
     };
+    let format = q.format.as_deref().unwrap_or("json");
+    if matches!(q.per_unit.as_deref(), Some("1" | "true")) {
+        if format != "xlsx" {
+            return Err(AppError::invalid("per_unit", "chỉ dùng với format=xlsx").into());
+        }
+        let reports = app.report_per_unit(&user.actor, &req).await?;
+        return Ok(per_unit_workbook(&app, &reports)?);
+    }
     let report = app.report(&user.actor, &req).await?;
-    Ok(render(&app, report, q.format.as_deref().unwrap_or("json"))?)
+    Ok(render(&app, report, format)?)
+}
+
+/// One workbook: the report's own sheet, then one per unit below it. Refused (409) when
+/// any sheet's check fails, as a single report is.
+fn per_unit_workbook(app: &App, reports: &[Report]) -> Result<Response, AppError> {
+    for r in reports {
+        r.ensure_exportable()?;
+    }
+    let today = app.clock().today();
+    let sheets: Vec<_> = reports.iter().map(|r| r.to_sheet(today)).collect();
+    let bytes = giamngheo_sheets::reports::xlsx(&sheets)
+        .map_err(|e| AppError::invalid("format", format!("không tạo được .xlsx: {e}")))?;
+    let first = reports
+        .first()
+        .ok_or_else(|| AppError::NotFound("báo cáo".into()))?;
+    Ok(download(
+        bytes,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        &format!(
+            "{}-{}-{}-theo-don-vi.xlsx",
+            first.name, first.unit_code, first.period
+        ),
+    ))
 }
 
 #[derive(Deserialize, IntoParams)]
