@@ -624,7 +624,9 @@ impl Store {
         );
         let mut conditions = format!("h.{} = $1", filter.scope_column);
         if !filter.include_inactive {
-            conditions.push_str(" AND h.active");
+            // Written as an equality so that the (unit, active, sort key) index serves
+            // both the filter and the order; a bare boolean test would not use it.
+            conditions.push_str(" AND h.active = TRUE");
         }
         let mut binds: Vec<String> = vec![filter.scope_code.clone()];
         if let Some(text) = &filter.text {
@@ -645,11 +647,15 @@ impl Store {
             ));
         }
         let count_sql = format!("SELECT COUNT(*) FROM households h WHERE {conditions}");
+        // The page's ids are found first from the index alone; only the 50 rows of the
+        // page are then read in full. Skipping deep into a large unit stays cheap.
         let page_sql = format!(
             "SELECT h.id, h.code, h.head_name, h.village_code, v.name AS village_name, h.commune_code, \
              h.address, h.member_count, h.ethnic_minority, h.version \
              FROM households h JOIN admin_units v ON v.code = h.village_code \
-             WHERE {conditions} ORDER BY h.head_sort_key, h.id LIMIT {limit} OFFSET {offset}"
+             WHERE h.id IN (SELECT h.id FROM households h WHERE {conditions} \
+                            ORDER BY h.head_sort_key, h.id LIMIT {limit} OFFSET {offset}) \
+             ORDER BY h.head_sort_key, h.id"
         );
         Ok(with_pool!(self, pool => {
             let mut count = sqlx::query_scalar::<_, i64>(AssertSqlSafe(count_sql.as_str()));
