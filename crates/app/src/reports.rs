@@ -894,16 +894,38 @@ impl App {
             }
         }
         if needs_status {
-            let codes: Vec<&str> = indicators.iter().map(|i| i.code.as_str()).collect();
-            let causes: Vec<&str> = catalog
-                .lists
-                .causes
-                .iter()
-                .map(|c| c.code.as_str())
-                .collect();
+            // Only the figures the definition shows: each deprivation and cause is a
+            // column of the query, and the member figures cost a pass over the members.
+            // The definitions' raw text is searched, so that columns expanded over codes
+            // count too.
+            let mentions = |word: &str| {
+                def.columns.iter().any(|c| {
+                    c.value.iter().chain(&c.formula).any(|t| t.contains(word))
+                        || c.expand.as_deref() == Some("ethnicities") && word == ".ethnicity."
+                })
+            };
+            let codes: Vec<&str> = if mentions(".deprived.") {
+                indicators.iter().map(|i| i.code.as_str()).collect()
+            } else {
+                Vec::new()
+            };
+            let causes: Vec<&str> = if mentions(".cause.") {
+                catalog
+                    .lists
+                    .causes
+                    .iter()
+                    .map(|c| c.code.as_str())
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let needs = giamngheo_store::StatusNeeds {
+                no_labour: mentions(".no_labour"),
+                members: mentions(".children") || mentions(".ethnicity."),
+            };
             for f in self
                 .store()
-                .status_facts(&scope, req.period, as_of, &codes, &causes)
+                .status_facts_for(&scope, req.period, as_of, &codes, &causes, needs)
                 .await?
             {
                 facts.add(&f.unit, &f.key, f.value);

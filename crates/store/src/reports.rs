@@ -94,6 +94,32 @@ pub struct HouseholdStatusRow {
     pub prev_status: Option<String>,
 }
 
+/// A group of members: unit, status, the ethnicity of heads (none for other members),
+/// heads, children.
+type MemberGroup = (
+    Option<String>,
+    String,
+    Option<String>,
+    Option<i64>,
+    Option<i64>,
+);
+
+/// Which of the costly status figures a caller needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatusNeeds {
+    /// `.no_labour`: a look at the working-age members of every household.
+    pub no_labour: bool,
+    /// `.children` and `.ethnicity.{code}`: a pass over the members.
+    pub members: bool,
+}
+
+impl StatusNeeds {
+    pub const ALL: StatusNeeds = StatusNeeds {
+        no_labour: true,
+        members: true,
+    };
+}
+
 /// A plan target of one unit and year.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow, serde::Serialize)]
 pub struct TargetRecord {
@@ -229,6 +255,22 @@ impl Store {
         indicators: &[&str],
         causes: &[&str],
     ) -> Result<Vec<Fact>, StoreError> {
+        self.status_facts_for(scope, period, as_of, indicators, causes, StatusNeeds::ALL)
+            .await
+    }
+
+    /// [`Store::status_facts`] with only the costly figures a report uses: each member
+    /// figure reads the members of every household again, which would triple the time
+    /// of a report that shows none of them.
+    pub async fn status_facts_for(
+        &self,
+        scope: &ReportScope,
+        period: i32,
+        as_of: NaiveDate,
+        indicators: &[&str],
+        causes: &[&str],
+        needs: StatusNeeds,
+    ) -> Result<Vec<Fact>, StoreError> {
         scope.check()?;
         if let Some(bad) = indicators.iter().chain(causes).find(|c| !safe_code(c)) {
             return Err(StoreError::NotFound(format!("mã chỉ số «{bad}»")));
@@ -240,7 +282,12 @@ impl Store {
             "SUM(CASE WHEN h.merit THEN 1 ELSE 0 END)".to_string(),
             "SUM(CASE WHEN h.female_headed THEN 1 ELSE 0 END)".to_string(),
             "SUM(CASE WHEN cur.area = 'urban' THEN 1 ELSE 0 END)".to_string(),
-            format!("SUM({})", no_labour_sql("$4", "$5")),
+            if needs.no_labour {
+                format!("SUM({})", no_labour_sql("$4", "$5"))
+            } else {
+                // Typed, so that PostgreSQL answers a BIGINT as it does for the SUM.
+                "CAST(0 AS BIGINT)".to_string()
+            },
         ];
         let mut keys: Vec<String> = [
             "households",
@@ -269,18 +316,16 @@ impl Store {
             cols = columns.join(", "),
             latest = latest(scope, "$2"),
         );
-        let children_sql = format!(
-            "SELECT cur.unit, cur.status, COUNT(*) \
+        // Children and the heads' ethnicities in one pass over the members: each group
+        // is a unit, a status and the ethnicity of a head (none for other members).
+        let members_sql = format!(
+            "SELECT cur.unit, cur.status, \
+                    CASE WHEN m.relation = 'head' THEN m.ethnicity ELSE NULL END AS head_ethnicity, \
+                    SUM(CASE WHEN m.relation = 'head' THEN 1 ELSE 0 END), \
+                    SUM(CASE WHEN m.birth_year > $4 THEN 1 ELSE 0 END) \
              FROM ({latest}) cur JOIN members m ON m.household_id = cur.household_id \
-             WHERE m.active AND m.birth_year > $4 \
-             GROUP BY cur.unit, cur.status",
-            latest = latest(scope, "$2"),
-        );
-        let ethnicity_sql = format!(
-            "SELECT cur.unit, cur.status, m.ethnicity, COUNT(*) \
-             FROM ({latest}) cur JOIN members m ON m.household_id = cur.household_id \
-             WHERE m.active AND m.relation = 'head' \
-             GROUP BY cur.unit, cur.status, m.ethnicity",
+             WHERE m.active \
+             GROUP BY cur.unit, cur.status, CASE WHEN m.relation = 'head' THEN m.ethnicity ELSE NULL END",
             latest = latest(scope, "$2"),
         );
         let under_16_born_after = period - 16;
@@ -303,29 +348,32 @@ impl Store {
                     facts.push(Fact { unit: unit.clone(), key: format!("{status}.{key}"), value });
                 }
             }
-            let rows: Vec<(Option<String>, String, i64)> =
-                sqlx::query_as(AssertSqlSafe(children_sql.as_str()))
-                    .bind(&scope.scope_code)
-                    .bind(period)
-                    .bind(as_of)
-                    .bind(under_16_born_after)
-                    .fetch_all(pool)
-                    .await?;
-            for (unit, status, value) in rows {
-                if let Some(unit) = unit {
-                    facts.push(Fact { unit, key: format!("{status}.children"), value });
+            if needs.members {
+                let rows: Vec<MemberGroup> = sqlx::query_as(AssertSqlSafe(members_sql.as_str()))
+                        .bind(&scope.scope_code)
+                        .bind(period)
+                        .bind(as_of)
+                        .bind(under_16_born_after)
+                        .fetch_all(pool)
+                        .await?;
+                let mut children: std::collections::BTreeMap<(String, String), i64> =
+                    std::collections::BTreeMap::new();
+                for (unit, status, ethnicity, heads, kids) in rows {
+                    let Some(unit) = unit else { continue };
+                    let kids = kids.unwrap_or(0);
+                    if kids > 0 {
+                        *children.entry((unit.clone(), status.clone())).or_default() += kids;
+                    }
+                    if let Some(ethnicity) = ethnicity {
+                        facts.push(Fact {
+                            unit,
+                            key: format!("{status}.ethnicity.{ethnicity}"),
+                            value: heads.unwrap_or(0),
+                        });
+                    }
                 }
-            }
-            let rows: Vec<(Option<String>, String, String, i64)> =
-                sqlx::query_as(AssertSqlSafe(ethnicity_sql.as_str()))
-                    .bind(&scope.scope_code)
-                    .bind(period)
-                    .bind(as_of)
-                    .fetch_all(pool)
-                    .await?;
-            for (unit, status, ethnicity, value) in rows {
-                if let Some(unit) = unit {
-                    facts.push(Fact { unit, key: format!("{status}.ethnicity.{ethnicity}"), value });
+                for ((unit, status), value) in children {
+                    facts.push(Fact { unit, key: format!("{status}.children"), value });
                 }
             }
         });
