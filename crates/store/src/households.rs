@@ -386,7 +386,7 @@ fn select_member() -> String {
     )
 }
 
-const AUDIT_COLUMNS: &str = "at, user_id, username, action, entity, entity_id, household_id, unit_code, province_code, changes, reason";
+pub(crate) const AUDIT_COLUMNS: &str = "at, user_id, username, action, entity, entity_id, household_id, unit_code, province_code, changes, reason";
 
 macro_rules! bind_audit {
     ($q:expr, $method:ident, $a:expr) => {{
@@ -417,6 +417,7 @@ macro_rules! insert_audit {
         }
     }};
 }
+pub(crate) use {bind_audit, insert_audit};
 
 /// Inserts members of one household inside an open transaction.
 macro_rules! insert_members {

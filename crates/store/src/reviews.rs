@@ -1,5 +1,6 @@
 //! Reviews, their households and steps, and the classifications they approve.
 
+use crate::households::{AUDIT_COLUMNS, bind_audit, insert_audit};
 use crate::{AuditEntry, Store, StoreError, with_pool};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{AssertSqlSafe, QueryBuilder};
@@ -290,30 +291,6 @@ macro_rules! bind_classification {
 
 /// Rows per multi-row insert: 29 parameters a row.
 const CHUNK: usize = 1000;
-
-const AUDIT_COLUMNS: &str = "at, user_id, username, action, entity, entity_id, household_id, unit_code, province_code, changes, reason";
-
-macro_rules! insert_audit {
-    ($tx:expr, $entries:expr) => {{
-        for chunk in $entries.chunks(CHUNK) {
-            let mut qb = QueryBuilder::new(format!("INSERT INTO audit_log ({AUDIT_COLUMNS}) "));
-            qb.push_values(chunk, |mut b, a: &AuditEntry| {
-                b.push_bind(&a.at)
-                    .push_bind(a.user_id)
-                    .push_bind(&a.username)
-                    .push_bind(&a.action)
-                    .push_bind(&a.entity)
-                    .push_bind(&a.entity_id)
-                    .push_bind(a.household_id)
-                    .push_bind(&a.unit_code)
-                    .push_bind(&a.province_code)
-                    .push_bind(&a.changes)
-                    .push_bind(&a.reason);
-            });
-            qb.build().execute(&mut *$tx).await?;
-        }
-    }};
-}
 
 macro_rules! insert_classifications {
     ($tx:expr, $rows:expr, $now:expr) => {{
