@@ -1289,50 +1289,35 @@ async fn create(
             .map_err(|e| problem_text(&e).ok_or(e)),
         Err(message) => Err(Ok(message)),
     };
-    match result {
-        Ok(id) => Ok(Redirect::to(&format!("/households/{id}?created=1")).into_response()),
+    // The form comes back as typed with the reason. A village outside the user's area
+    // is not used to pick the villages offered, so no other commune's names are shown.
+    let (message, start) = match result {
+        Ok(id) => return Ok(Redirect::to(&format!("/households/{id}?created=1")).into_response()),
         Err(Err(AppError::NotFound(m))) => {
-            let message = format!("không tìm thấy {m} trong địa bàn của bạn");
-            let commune = commune_for(&app, &user, None).await.unwrap_or_default();
-            let villages = village_options(&app, &commune).await.unwrap_or_default();
-            let page = form_page(
-                lang,
-                &user,
-                lang.h().add_household.into(),
-                "/households".into(),
-                "/households".into(),
-                0,
-                f,
-                members,
-                villages,
-                Some(message),
-                true,
-            );
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+            (format!("không tìm thấy {m} trong địa bàn của bạn"), None)
         }
-        Err(Err(e)) => Err(err(e)),
-        Err(Ok(message)) => {
-            let commune = commune_for(&app, &user, opt(&f.village_code).as_deref())
-                .await
-                .or(commune_for(&app, &user, None).await)
-                .unwrap_or_default();
-            let villages = village_options(&app, &commune).await.unwrap_or_default();
-            let page = form_page(
-                lang,
-                &user,
-                lang.h().add_household.into(),
-                "/households".into(),
-                "/households".into(),
-                0,
-                f,
-                members,
-                villages,
-                Some(message),
-                true,
-            );
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
-        }
-    }
+        Err(Err(e)) => return Err(err(e)),
+        Err(Ok(message)) => (message, opt(&f.village_code)),
+    };
+    let commune = match commune_for(&app, &user, start.as_deref()).await {
+        Ok(c) => c,
+        Err(_) => commune_for(&app, &user, None).await.unwrap_or_default(),
+    };
+    let villages = village_options(&app, &commune).await.unwrap_or_default();
+    let page = form_page(
+        lang,
+        &user,
+        lang.h().add_household.into(),
+        "/households".into(),
+        "/households".into(),
+        0,
+        f,
+        members,
+        villages,
+        Some(message),
+        true,
+    );
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
 // ---------------------------------------------------------------- moves, splits, merges
