@@ -1,12 +1,14 @@
-//! `giamngheo report NAME --unit CODE --period YEAR [--as-of dd/mm/yyyy] --format json|csv|xlsx
-//! --output FILE`: an official report computed as the system, written to a file. A report
-//! whose check fails is refused (exit code 2) with the units and figures named; JSON is
-//! written anyway, with `check_failed`.
+//! `giamngheo report NAME --unit CODE --period YEAR [--as-of dd/mm/yyyy]
+//! --format json|csv|xlsx|pdf [--per-unit] --output FILE`: an official report computed as
+//! the system, written to a file (.xlsx and PDF need `--output`; JSON and CSV go to
+//! standard output without it). `--per-unit` (.xlsx or PDF) adds one report per unit
+//! below the one asked for. A report whose check fails is refused (exit code 2) with
+//! the units and figures named; JSON is written anyway, with `check_failed`.
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use giamngheo_app::App;
-use giamngheo_app::reports::ReportRequest;
+use giamngheo_app::reports::{Report, ReportRequest};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -26,17 +28,18 @@ pub struct ReportArgs {
     /// Figures as of this date (dd/mm/yyyy); today by default.
     #[arg(long)]
     as_of: Option<String>,
-    /// json, csv or xlsx.
+    /// json, csv, xlsx or pdf.
     #[arg(long, default_value = "json")]
     format: String,
-    /// Output file; standard output for json and csv when not given.
+    /// Output file, needed for xlsx and pdf; standard output for json and csv when not
+    /// given.
     #[arg(long)]
     output: Option<PathBuf>,
     /// Lists the report names and exits.
     #[arg(long)]
     list: bool,
-    /// With `--format xlsx`: the total sheet, then one sheet per unit below (each
-    /// commune of a district).
+    /// With `--format xlsx` or `--format pdf`: the unit's report, then one per unit
+    /// below it (each commune of a district), as sheets or as pages of their own.
     #[arg(long)]
     per_unit: bool,
 }
@@ -58,62 +61,34 @@ pub async fn run(app: &App, args: ReportArgs) -> Result<ExitCode> {
         period: args.period.unwrap_or_default(),
         as_of,
     };
+    if !matches!(args.format.as_str(), "json" | "csv" | "xlsx" | "pdf") {
+        bail!(
+            "định dạng «{}» không có (json, csv, xlsx, pdf)",
+            args.format
+        );
+    }
+    let binary = matches!(args.format.as_str(), "xlsx" | "pdf");
+    if binary && args.output.is_none() {
+        bail!("--output FILE cần cho định dạng {}", args.format);
+    }
     if args.per_unit {
-        if args.format != "xlsx" {
-            bail!("--per-unit chỉ dùng với --format xlsx");
+        if !binary {
+            bail!("--per-unit chỉ dùng với --format xlsx hoặc --format pdf");
         }
-        let path = args
-            .output
-            .as_ref()
-            .context("--output FILE cần cho định dạng xlsx")?;
         let reports = app.report_per_unit_as_system(&req).await?;
-        for r in &reports {
-            if let Err(e) = r.ensure_exportable() {
-                eprintln!("{e}");
-                return Ok(ExitCode::from(2));
-            }
-        }
-        let today = app.clock().today();
-        let sheets: Vec<_> = reports.iter().map(|r| r.to_sheet(today)).collect();
-        let bytes = giamngheo_sheets::reports::xlsx(&sheets).context("không tạo được .xlsx")?;
-        std::fs::write(path, &bytes)
-            .with_context(|| format!("không ghi được {}", path.display()))?;
-        return Ok(ExitCode::SUCCESS);
+        return write_files(app, &reports, &args);
     }
     let report = app.report_as_system(&req).await?;
-    let bytes = match args.format.as_str() {
-        "json" => {
-            let mut value = serde_json::to_value(&report)?;
-            if let Some(o) = value.as_object_mut() {
-                o.insert("check_failed".into(), report.check_failed().into());
-            }
-            let mut text = serde_json::to_string_pretty(&value)?;
-            text.push('\n');
-            text.into_bytes()
-        }
-        "csv" | "xlsx" => {
-            if let Err(e) = report.ensure_exportable() {
-                eprintln!("{e}");
-                return Ok(ExitCode::from(2));
-            }
-            let sheet = report.to_sheet(app.clock().today());
-            if args.format == "csv" {
-                giamngheo_sheets::reports::csv(&sheet)
-            } else {
-                giamngheo_sheets::reports::xlsx(&[sheet]).context("không tạo được .xlsx")?
-            }
-        }
-        other => bail!("định dạng «{other}» không có (json, csv, xlsx)"),
-    };
-    match &args.output {
-        Some(path) => std::fs::write(path, &bytes)
-            .with_context(|| format!("không ghi được {}", path.display()))?,
-        None if args.format == "xlsx" => bail!("--output FILE cần cho định dạng xlsx"),
-        None => {
-            use std::io::Write;
-            std::io::stdout().write_all(&bytes)?;
-        }
+    if args.format != "json" {
+        return write_files(app, std::slice::from_ref(&report), &args);
     }
+    let mut value = serde_json::to_value(&report)?;
+    if let Some(o) = value.as_object_mut() {
+        o.insert("check_failed".into(), report.check_failed().into());
+    }
+    let mut text = serde_json::to_string_pretty(&value)?;
+    text.push('\n');
+    write_out(args.output.as_ref(), text.as_bytes())?;
     if report.check_failed() {
         eprintln!(
             "kiểm tra không đạt: {}",
@@ -126,4 +101,39 @@ pub async fn run(app: &App, args: ReportArgs) -> Result<ExitCode> {
         return Ok(ExitCode::from(2));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes the reports as CSV (one report), .xlsx (a sheet each) or PDF (pages of their
+/// own each), or refuses with exit code 2 when any report's check fails: a file must
+/// never carry figures that do not add up.
+fn write_files(app: &App, reports: &[Report], args: &ReportArgs) -> Result<ExitCode> {
+    for r in reports {
+        if let Err(e) = r.ensure_exportable() {
+            eprintln!("{e}");
+            return Ok(ExitCode::from(2));
+        }
+    }
+    let today = app.clock().today();
+    let sheets: Vec<_> = reports.iter().map(|r| r.to_sheet(today)).collect();
+    let bytes = match (args.format.as_str(), sheets.as_slice()) {
+        ("csv", [one]) => giamngheo_sheets::reports::csv(one),
+        ("xlsx", _) => giamngheo_sheets::reports::xlsx(&sheets).context("không tạo được .xlsx")?,
+        ("pdf", _) => giamngheo_sheets::pdf::reports_pdf(&sheets),
+        (other, _) => bail!("định dạng «{other}» không ghi được nhiều báo cáo vào một tệp"),
+    };
+    write_out(args.output.as_ref(), &bytes)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes to the output file, or to standard output when none was given.
+fn write_out(path: Option<&PathBuf>, bytes: &[u8]) -> Result<()> {
+    match path {
+        Some(path) => std::fs::write(path, bytes)
+            .with_context(|| format!("không ghi được {}", path.display())),
+        None => {
+            use std::io::Write;
+            std::io::stdout().write_all(bytes)?;
+            Ok(())
+        }
+    }
 }

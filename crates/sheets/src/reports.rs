@@ -70,6 +70,39 @@ pub struct SheetReport {
     pub signers: Vec<(String, String)>,
 }
 
+/// Groups thousands with dots, as Vietnamese documents write numbers: `1.500.000`.
+pub fn number(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A figure as the report page, its print and the PDF write it: counts `1.500.000`,
+/// rates with two decimals after a comma `4,03`, and `–` where a figure is undefined
+/// (a rate of no households).
+pub fn figure(value: Option<f64>, kind: NumberKind) -> String {
+    match (value, kind) {
+        (None, _) => "–".into(),
+        (Some(x), NumberKind::Count) => number(x.round() as i64),
+        (Some(x), NumberKind::Rate) => {
+            // The sign is kept apart: "-0.50" would otherwise lose it in the integer part.
+            let s = format!("{:.2}", x.abs());
+            let (int, frac) = s.split_once('.').unwrap_or((&s, "00"));
+            let sign = if x < 0.0 && s != "0.00" { "-" } else { "" };
+            format!("{sign}{},{frac}", number(int.parse().unwrap_or(0)))
+        }
+    }
+}
+
 pub const MOTTO: &str = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM";
 pub const MOTTO_2: &str = "Độc lập - Tự do - Hạnh phúc";
 
@@ -357,6 +390,19 @@ pub fn csv(report: &SheetReport) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn figures_are_written_the_vietnamese_way() {
+        assert_eq!(number(0), "0");
+        assert_eq!(number(999), "999");
+        assert_eq!(number(1_500_000), "1.500.000");
+        assert_eq!(number(-27_000), "-27.000");
+        assert_eq!(figure(Some(1_500_000.0), NumberKind::Count), "1.500.000");
+        assert_eq!(figure(Some(4.03), NumberKind::Rate), "4,03");
+        assert_eq!(figure(Some(1234.5), NumberKind::Rate), "1.234,50");
+        assert_eq!(figure(Some(-0.5), NumberKind::Rate), "-0,50");
+        assert_eq!(figure(None, NumberKind::Rate), "–");
+    }
 
     #[test]
     fn sheet_names_stay_unique_within_31_characters() {

@@ -1,10 +1,11 @@
-//! The PDF certificates and letters: real pages, real (searchable) Vietnamese text,
-//! embedded subset fonts. Text is read back with lopdf, a parser independent of the
-//! writer, through the fonts' ToUnicode maps.
+//! The PDF certificates, letters and reports: real pages, real (searchable) Vietnamese
+//! text, embedded subset fonts. Text is read back with lopdf, a parser independent of
+//! the writer, through the fonts' ToUnicode maps.
 
 use giamngheo_sheets::pdf::{
-    CertMemberDoc, CertificateDoc, LetterDoc, certificates_pdf, refusal_letter_pdf,
+    CertMemberDoc, CertificateDoc, LetterDoc, certificates_pdf, refusal_letter_pdf, reports_pdf,
 };
+use giamngheo_sheets::reports::{NumberKind, SheetColumn, SheetReport, SheetRow};
 
 fn member(name: &str, relation: &str, male: bool, year: i32) -> CertMemberDoc {
     CertMemberDoc {
@@ -67,10 +68,37 @@ fn look_at(name: &str, pdf: &[u8]) {
 }
 
 fn text_of(pdf: &[u8]) -> (usize, String) {
+    let pages = pages_of(pdf);
+    (pages.len(), pages.concat())
+}
+
+/// The text of each page, in order.
+fn pages_of(pdf: &[u8]) -> Vec<String> {
     let doc = lopdf::Document::load_mem(pdf).expect("the PDF parses");
-    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
-    let text = doc.extract_text(&pages).expect("text extracts");
-    (pages.len(), text)
+    doc.get_pages()
+        .keys()
+        .map(|n| doc.extract_text(&[*n]).expect("text extracts"))
+        .collect()
+}
+
+/// The width and height of each page's media box, in points.
+fn page_sizes(pdf: &[u8]) -> Vec<(f32, f32)> {
+    let doc = lopdf::Document::load_mem(pdf).expect("the PDF parses");
+    doc.get_pages()
+        .values()
+        .map(|id| {
+            let page = doc.get_dictionary(*id).expect("a page dictionary");
+            let media = page
+                .get(b"MediaBox")
+                .and_then(|m| m.as_array())
+                .expect("a media box");
+            let n: Vec<f32> = media
+                .iter()
+                .map(|v| v.as_float().expect("a number"))
+                .collect();
+            (n[2] - n[0], n[3] - n[1])
+        })
+        .collect()
 }
 
 #[test]
@@ -191,4 +219,238 @@ fn refusal_letter() {
     ] {
         assert!(text.contains(needle), "{needle:?} missing from:\n{text}");
     }
+}
+
+fn column(heading: &[&str], kind: NumberKind) -> SheetColumn {
+    SheetColumn {
+        heading: heading.iter().map(|h| h.to_string()).collect(),
+        kind,
+    }
+}
+
+/// The movement of poor households in a district, as form 02a lays it out: nine
+/// columns under three levels of merged headings, one row per commune and the total.
+fn movement(unit: &str, communes: usize) -> SheetReport {
+    use NumberKind::Count;
+    let columns = vec![
+        column(&["Số hộ đầu kỳ"], Count),
+        column(&["Số hộ giảm", "Thoát nghèo"], Count),
+        column(
+            &["Số hộ giảm", "Giảm khác (chuyển đi, chết, nhập hộ)"],
+            Count,
+        ),
+        column(&["Số hộ giảm", "Chuyển thành hộ cận nghèo"], Count),
+        column(&["Số hộ tăng", "Phát sinh mới"], Count),
+        column(&["Số hộ tăng", "Tái nghèo"], Count),
+        column(&["Số hộ tăng", "Từ hộ cận nghèo chuyển sang"], Count),
+        column(&["Số hộ tăng", "Tăng khác (chuyển đến, tách hộ)"], Count),
+        column(&["Số hộ cuối kỳ"], Count),
+    ];
+    let mut rows: Vec<SheetRow> = (0..communes)
+        .map(|i| SheetRow {
+            label: format!("Xã Hương Trạch {}", i + 1),
+            values: (0..9).map(|c| Some((i * 10 + c) as f64)).collect(),
+            bold: false,
+        })
+        .collect();
+    rows.push(SheetRow {
+        label: "Tổng cộng".into(),
+        values: vec![
+            Some(1_500_000.0),
+            Some(27_000.0),
+            Some(0.0),
+            None,
+            Some(3.0),
+            Some(4.0),
+            Some(5.0),
+            Some(6.0),
+            Some(1_473_018.0),
+        ],
+        bold: true,
+    });
+    SheetReport {
+        sheet_name: unit.into(),
+        agency: vec!["UBND HUYỆN HƯƠNG KHÊ".into(), "PHÒNG LAO ĐỘNG - TB&XH".into()],
+        form: Some("Biểu số 02a".into()),
+        title: "DIỄN BIẾN HỘ NGHÈO NĂM 2022".into(),
+        subtitle: vec![
+            format!("Đơn vị: {unit}"),
+            "Số liệu tính đến ngày 31/12/2022 (kỳ 2022)".into(),
+        ],
+        label_heading: "Đơn vị".into(),
+        columns,
+        numbered: true,
+        rows,
+        notes: vec![
+            "Cột (9) = (1) − (2) − (3) − (4) + (5) + (6) + (7) + (8). Đầu kỳ: kết quả năm 2021; cuối kỳ: kết quả năm 2022.".into(),
+        ],
+        place_date: "Hương Khê, ngày 05 tháng 01 năm 2023".into(),
+        signers: vec![
+            ("NGƯỜI LẬP BIỂU".into(), "(Ký, ghi rõ họ tên)".into()),
+            ("THỦ TRƯỞNG ĐƠN VỊ".into(), "(Ký tên, đóng dấu)".into()),
+        ],
+    }
+}
+
+/// A narrow report: poor households by ethnicity, two columns.
+fn by_ethnicity(unit: &str) -> SheetReport {
+    SheetReport {
+        title: "HỘ NGHÈO, HỘ CẬN NGHÈO THEO DÂN TỘC NĂM 2022".into(),
+        form: None,
+        columns: vec![
+            column(&["Hộ nghèo"], NumberKind::Count),
+            column(&["Tỷ lệ hộ nghèo (%)"], NumberKind::Rate),
+        ],
+        numbered: false,
+        rows: vec![
+            SheetRow {
+                label: "Chứt".into(),
+                values: vec![Some(42.0), Some(4.03)],
+                bold: false,
+            },
+            SheetRow {
+                label: "Tổng cộng".into(),
+                values: vec![Some(2_345.0), Some(12.5)],
+                bold: true,
+            },
+        ],
+        notes: vec![],
+        ..movement(unit, 0)
+    }
+}
+
+#[test]
+fn a_report_prints_as_the_official_form_with_real_text() {
+    let pdf = reports_pdf(&[movement("Huyện Hương Khê", 22)]);
+    look_at("report.pdf", &pdf);
+    assert!(pdf.starts_with(b"%PDF-"));
+    let pages = pages_of(&pdf);
+    let text = pages.concat();
+    for needle in [
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "Biểu số 02a",
+        "UBND HUYỆN HƯƠNG KHÊ",
+        "PHÒNG LAO ĐỘNG - TB&XH",
+        "DIỄN BIẾN HỘ NGHÈO NĂM 2022",
+        "Đơn vị: Huyện Hương Khê",
+        "Số hộ giảm",
+        "Tái nghèo",
+        "Xã Hương Trạch 22",
+        "Tổng cộng",
+        "1.500.000",
+        "27.000",
+        "1.473.018",
+        "Cột (9) = (1)",
+        "Hương Khê, ngày 05 tháng 01 năm 2023",
+        "NGƯỜI LẬP BIỂU",
+        "THỦ TRƯỞNG ĐƠN VỊ",
+        "(Ký tên, đóng dấu)",
+    ] {
+        assert!(text.contains(needle), "{needle:?} missing from:\n{text}");
+    }
+    // An undefined figure is a dash, as on the screen, not an empty cell or a zero.
+    assert!(text.contains('–'), "{text}");
+    // Nine columns are too wide for portrait: the form is printed landscape.
+    let (w, h) = page_sizes(&pdf)[0];
+    assert!(w > h, "{w} × {h}");
+    let n = pages.len();
+    for (i, page) in pages.iter().enumerate() {
+        assert!(page.contains(&format!("Trang {}/{n}", i + 1)), "{page}");
+    }
+}
+
+#[test]
+fn a_long_report_repeats_its_header_on_every_page() {
+    let pdf = reports_pdf(&[movement("Tỉnh Hà Tĩnh", 120)]);
+    look_at("report-long.pdf", &pdf);
+    let pages = pages_of(&pdf);
+    assert!(pages.len() >= 3, "{} pages", pages.len());
+    for (i, page) in pages.iter().enumerate() {
+        for heading in [
+            "Đơn vị",
+            "Số hộ giảm",
+            "Số hộ tăng",
+            "Tái nghèo",
+            "Phát sinh",
+        ] {
+            assert!(
+                page.contains(heading),
+                "{heading:?} missing from page {}",
+                i + 1
+            );
+        }
+        assert!(page.contains(&format!("Trang {}/{}", i + 1, pages.len())));
+    }
+    // The title is printed once; the pages after the first carry only the table.
+    assert_eq!(
+        pages
+            .concat()
+            .matches("DIỄN BIẾN HỘ NGHÈO NĂM 2022")
+            .count(),
+        1
+    );
+    // Every row is printed once, and the date and signatures close the last page
+    // together, below at least the total: a signed page never stands on its own.
+    let text = pages.concat();
+    assert_eq!(text.matches("Xã Hương Trạch 120\n").count(), 1);
+    assert_eq!(text.matches("Tổng cộng").count(), 1);
+    let last = pages.last().unwrap();
+    assert!(last.contains("Tổng cộng"), "{last}");
+    assert!(last.contains("NGƯỜI LẬP BIỂU") && last.contains("THỦ TRƯỞNG ĐƠN VỊ"));
+    assert!(last.contains("Hương Khê, ngày 05 tháng 01 năm 2023"));
+}
+
+#[test]
+fn the_signatures_never_stand_on_a_page_without_the_table() {
+    // Whatever the number of rows, including those that end the table at the foot of
+    // a page, the total goes over with the date and the signatures.
+    for communes in 8..32 {
+        let pages = pages_of(&reports_pdf(&[movement("Huyện Hương Khê", communes)]));
+        let last = pages.last().unwrap();
+        assert!(last.contains("Tổng cộng"), "{communes} rows: {last}");
+        assert!(
+            last.contains("THỦ TRƯỞNG ĐƠN VỊ"),
+            "{communes} rows: {last}"
+        );
+    }
+}
+
+#[test]
+fn several_reports_each_start_on_their_own_page() {
+    let pdf = reports_pdf(&[
+        by_ethnicity("Huyện Hương Khê"),
+        by_ethnicity("Xã Hương Liên"),
+        by_ethnicity("Xã Hà Linh"),
+    ]);
+    look_at("reports-per-unit.pdf", &pdf);
+    let pages = pages_of(&pdf);
+    assert_eq!(pages.len(), 3);
+    for (page, unit) in pages
+        .iter()
+        .zip(["Huyện Hương Khê", "Xã Hương Liên", "Xã Hà Linh"])
+    {
+        assert!(page.contains(&format!("Đơn vị: {unit}")), "{page}");
+        assert_eq!(page.matches("Đơn vị: ").count(), 1, "{page}");
+        // Each report is numbered on its own.
+        assert!(page.contains("Trang 1/1"), "{page}");
+        assert!(page.contains("4,03") && page.contains("2.345"), "{page}");
+    }
+    // Two columns fit a portrait page.
+    for (w, h) in page_sizes(&pdf) {
+        assert!(w < h, "{w} × {h}");
+    }
+    // No report at all is still a valid file.
+    assert_eq!(pages_of(&reports_pdf(&[])).len(), 1);
+}
+
+#[test]
+fn report_text_is_precomposed_and_the_fonts_subset() {
+    let mut report = by_ethnicity("Xã Hương Liên");
+    // "Chứt" typed with combining marks, as some keyboards and old files do.
+    report.rows[0].label = "Chu\u{31b}\u{301}t".into();
+    let pdf = reports_pdf(&[report]);
+    let (_, text) = text_of(&pdf);
+    assert!(text.contains("Chứt"), "{text}");
+    assert!(pdf.len() < 150_000, "{} bytes", pdf.len());
 }

@@ -1,6 +1,6 @@
 //! Official reports on the web: the list, each report as a page (printable, A4
-//! landscape), as JSON, CSV and .xlsx through the API, and the households behind every
-//! figure. The app layer computes and checks access; these handlers only render.
+//! landscape), as JSON, CSV, .xlsx and PDF through the API, and the households behind
+//! every figure. The app layer computes and checks access; these handlers only render.
 
 use crate::auth::{ApiUser, CurrentUser, Viewer};
 use crate::error::{ApiError, ErrorBody, HtmlError};
@@ -16,7 +16,7 @@ use axum::{Json, Router};
 use chrono::NaiveDate;
 use giamngheo_app::reports::{Report, ReportRequest, ValueFormat};
 use giamngheo_app::{App, AppError};
-use giamngheo_sheets::reports::header_cells;
+use giamngheo_sheets::reports::{NumberKind, SheetReport, header_cells};
 use giamngheo_store::HouseholdStatusRow;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
@@ -38,7 +38,7 @@ pub fn api_routes() -> Router<App> {
 #[derive(OpenApi)]
 #[openapi(
     paths(api_list, api_report, api_households),
-    components(schemas(ReportInfo, DrillHousehold)),
+    components(schemas(ReportInfo, DrillHousehold, ReportFormat)),
     security(("bearer" = []))
 )]
 pub struct ReportsDoc;
@@ -86,6 +86,33 @@ async fn api_list(State(app): State<App>, _user: ApiUser) -> Json<Vec<ReportInfo
     Json(infos(&app))
 }
 
+/// The formats a report is answered in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ReportFormat {
+    Json,
+    Csv,
+    Xlsx,
+    Pdf,
+}
+
+impl ReportFormat {
+    /// Parsed here rather than by the query extractor, so that an unknown format is a
+    /// 422 naming the choices, in the API's error envelope.
+    fn parse(s: &str) -> Result<ReportFormat, AppError> {
+        match s {
+            "json" | "" => Ok(ReportFormat::Json),
+            "csv" => Ok(ReportFormat::Csv),
+            "xlsx" => Ok(ReportFormat::Xlsx),
+            "pdf" => Ok(ReportFormat::Pdf),
+            other => Err(AppError::invalid(
+                "format",
+                format!("định dạng «{other}» không có (json, csv, xlsx, pdf)"),
+            )),
+        }
+    }
+}
+
 #[derive(Deserialize, IntoParams)]
 pub struct ReportQuery {
     /// Unit code (province, district, commune or village); the user's own by default.
@@ -94,51 +121,74 @@ pub struct ReportQuery {
     period: i32,
     /// Figures as of this date (dd/mm/yyyy or yyyy-mm-dd); today by default.
     as_of: Option<String>,
-    /// `json` (default), `csv` or `xlsx`.
+    /// `json` (default), `csv`, `xlsx` or `pdf`.
+    #[param(value_type = Option<ReportFormat>)]
     format: Option<String>,
-    /// With `format=xlsx`, `1` writes the total sheet and then one sheet per unit below
-    /// (each commune of a district).
+    /// With `format=xlsx` or `format=pdf`, `1` writes the unit's report and then one per
+    /// unit below it (each commune of a district): a sheet each in the workbook, pages
+    /// of their own in the PDF.
     per_unit: Option<String>,
 }
 
-/// Answers a report in the asked format. CSV and .xlsx are refused (409) when the
+/// Answers a report in the asked format. The files are refused (409) when the
 /// report's check fails; JSON carries `check_failed` and the failures.
-fn render(app: &App, report: Report, format: &str) -> Result<Response, AppError> {
-    let file = format!("{}-{}-{}", report.name, report.unit_code, report.period);
-    match format {
-        "json" | "" => {
-            let failed = report.check_failed();
-            let mut value = serde_json::to_value(&report)
-                .map_err(|e| AppError::invalid("format", format!("không tạo được JSON: {e}")))?;
-            if let Some(o) = value.as_object_mut() {
-                o.insert("check_failed".into(), failed.into());
-            }
-            Ok(Json(value).into_response())
-        }
-        "csv" => {
-            report.ensure_exportable()?;
-            let bytes = giamngheo_sheets::reports::csv(&report.to_sheet(app.clock().today()));
-            Ok(download(
-                bytes,
-                "text/csv; charset=utf-8",
-                &format!("{file}.csv"),
-            ))
-        }
-        "xlsx" => {
-            report.ensure_exportable()?;
-            let bytes = giamngheo_sheets::reports::xlsx(&[report.to_sheet(app.clock().today())])
-                .map_err(|e| AppError::invalid("format", format!("không tạo được .xlsx: {e}")))?;
-            Ok(download(
-                bytes,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                &format!("{file}.xlsx"),
-            ))
-        }
-        other => Err(AppError::invalid(
-            "format",
-            format!("định dạng «{other}» không có (json, csv, xlsx)"),
-        )),
+fn render(app: &App, report: Report, format: ReportFormat) -> Result<Response, AppError> {
+    if format != ReportFormat::Json {
+        let stem = format!("{}-{}-{}", report.name, report.unit_code, report.period);
+        return export(app, std::slice::from_ref(&report), format, &stem);
     }
+    let failed = report.check_failed();
+    let mut value = serde_json::to_value(&report)
+        .map_err(|e| AppError::invalid("format", format!("không tạo được JSON: {e}")))?;
+    if let Some(o) = value.as_object_mut() {
+        o.insert("check_failed".into(), failed.into());
+    }
+    Ok(Json(value).into_response())
+}
+
+/// One report, or a unit's report followed by one per unit below it, as a file named
+/// `stem` with the format's extension. Refused (409) when any report's check fails:
+/// a file must never carry figures that do not add up.
+fn export(
+    app: &App,
+    reports: &[Report],
+    format: ReportFormat,
+    stem: &str,
+) -> Result<Response, AppError> {
+    for r in reports {
+        r.ensure_exportable()?;
+    }
+    let today = app.clock().today();
+    let sheets: Vec<SheetReport> = reports.iter().map(|r| r.to_sheet(today)).collect();
+    let (bytes, content_type, extension) = match (format, sheets.as_slice()) {
+        (ReportFormat::Csv, [one]) => (
+            giamngheo_sheets::reports::csv(one),
+            "text/csv; charset=utf-8",
+            "csv",
+        ),
+        (ReportFormat::Xlsx, _) => (
+            giamngheo_sheets::reports::xlsx(&sheets)
+                .map_err(|e| AppError::invalid("format", format!("không tạo được .xlsx: {e}")))?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        ),
+        (ReportFormat::Pdf, _) => (
+            giamngheo_sheets::pdf::reports_pdf(&sheets),
+            "application/pdf",
+            "pdf",
+        ),
+        _ => {
+            return Err(AppError::invalid(
+                "per_unit",
+                "chỉ dùng với format=xlsx hoặc format=pdf",
+            ));
+        }
+    };
+    Ok(download(
+        bytes,
+        content_type,
+        &format!("{stem}.{extension}"),
+    ))
 }
 
 fn download(bytes: Vec<u8>, content_type: &'static str, name: &str) -> Response {
@@ -154,11 +204,11 @@ fn download(bytes: Vec<u8>, content_type: &'static str, name: &str) -> Response 
         .into_response()
 }
 
-/// One report for a unit and period, as JSON, CSV or .xlsx.
+/// One report for a unit and period, as JSON, CSV, .xlsx or PDF.
 #[utoipa::path(get, path = "/reports/{name}",
     params(("name" = String, Path, description = "Report name: ket-qua-ra-soat, dien-bien-ho-ngheo, dien-bien-ho-can-ngheo, thieu-hut-ho-ngheo, thieu-hut-ho-can-ngheo, dac-diem-ho, dan-toc, tre-em"), ReportQuery),
     responses(
-        (status = 200, description = "The report (JSON with `check_failed`), or a CSV / .xlsx file"),
+        (status = 200, description = "The report (JSON with `check_failed`), or a CSV, .xlsx or PDF file"),
         (status = 404, description = "Unknown report or unit, or outside the user's area", body = ErrorBody),
         (status = 409, description = "The movement check fails: the export is refused, naming the units", body = ErrorBody),
         (status = 422, description = "Invalid period, date or format", body = ErrorBody)
@@ -175,39 +225,25 @@ async fn api_report(
         period: q.period,
         as_of: parse_date(q.as_of.as_deref())?,
     };
-    let format = q.format.as_deref().unwrap_or("json");
+    let format = ReportFormat::parse(q.format.as_deref().unwrap_or("json"))?;
     if matches!(q.per_unit.as_deref(), Some("1" | "true")) {
-        if format != "xlsx" {
-            return Err(AppError::invalid("per_unit", "chỉ dùng với format=xlsx").into());
+        if !matches!(format, ReportFormat::Xlsx | ReportFormat::Pdf) {
+            return Err(
+                AppError::invalid("per_unit", "chỉ dùng với format=xlsx hoặc format=pdf").into(),
+            );
         }
         let reports = app.report_per_unit(&user.actor, &req).await?;
-        return Ok(per_unit_workbook(&app, &reports)?);
+        let first = reports
+            .first()
+            .ok_or_else(|| AppError::NotFound("báo cáo".into()))?;
+        let stem = format!(
+            "{}-{}-{}-theo-don-vi",
+            first.name, first.unit_code, first.period
+        );
+        return Ok(export(&app, &reports, format, &stem)?);
     }
     let report = app.report(&user.actor, &req).await?;
     Ok(render(&app, report, format)?)
-}
-
-/// One workbook: the report's own sheet, then one per unit below it. Refused (409) when
-/// any sheet's check fails, as a single report is.
-fn per_unit_workbook(app: &App, reports: &[Report]) -> Result<Response, AppError> {
-    for r in reports {
-        r.ensure_exportable()?;
-    }
-    let today = app.clock().today();
-    let sheets: Vec<_> = reports.iter().map(|r| r.to_sheet(today)).collect();
-    let bytes = giamngheo_sheets::reports::xlsx(&sheets)
-        .map_err(|e| AppError::invalid("format", format!("không tạo được .xlsx: {e}")))?;
-    let first = reports
-        .first()
-        .ok_or_else(|| AppError::NotFound("báo cáo".into()))?;
-    Ok(download(
-        bytes,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        &format!(
-            "{}-{}-{}-theo-don-vi.xlsx",
-            first.name, first.unit_code, first.period
-        ),
-    ))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -349,18 +385,14 @@ struct ReportPage {
     query: String,
 }
 
-/// A figure as Vietnamese documents write it: `1.500.000`, `4,03`, `–` when undefined.
+/// A figure as Vietnamese documents write it: `1.500.000`, `4,03`, `–` when undefined;
+/// the same writer as the PDF's, so the page and the file cannot differ.
 pub fn figure(v: Option<f64>, f: ValueFormat) -> String {
-    match (v, f) {
-        (None, _) => "–".into(),
-        (Some(x), ValueFormat::Count) => format::number(x.round() as i64),
-        (Some(x), ValueFormat::Rate) => {
-            let s = format!("{x:.2}");
-            let (int, frac) = s.split_once('.').unwrap_or((&s, "00"));
-            let n: i64 = int.parse().unwrap_or(0);
-            format!("{},{frac}", format::number(n))
-        }
-    }
+    let kind = match f {
+        ValueFormat::Count => NumberKind::Count,
+        ValueFormat::Rate => NumberKind::Rate,
+    };
+    giamngheo_sheets::reports::figure(v, kind)
 }
 
 async fn report_page(

@@ -1,8 +1,8 @@
-//! Reports and plan targets through the web and the API: the report page, the JSON, CSV
-//! and .xlsx answers (one sheet per commune on request), the refusal of an export whose
-//! movement check fails, drill-down refused to a province viewer, a unit outside the
-//! user's area answered as not found, a `--reports-dir` override of a heading, and the
-//! targets page with its edit form.
+//! Reports and plan targets through the web and the API: the report page, the JSON, CSV,
+//! .xlsx and PDF answers (one sheet or set of pages per commune on request), the refusal
+//! of an export whose movement check fails, drill-down refused to a province viewer, a
+//! unit outside the user's area answered as not found, a `--reports-dir` override of a
+//! heading, and the targets page with its edit form.
 
 use axum::Router;
 use axum::body::Body;
@@ -347,8 +347,59 @@ async fn the_api_answers_json_csv_and_xlsx() {
             .contains("ket-qua-ra-soat-444-2022.xlsx")
     );
 
-    let bad = send(&site, api(&format!("{uri}&format=pdf"), &token)).await;
+    let bad = send(&site, api(&format!("{uri}&format=ods"), &token)).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.text().contains("pdf"),
+        "the choices are named: {}",
+        bad.text()
+    );
+    site.db.finish().await;
+}
+
+#[tokio::test]
+async fn the_report_downloads_as_a_pdf_from_the_page_and_the_api() {
+    let site = site().await;
+    let session = sign_in(&site, "phong.ldtbxh").await;
+    let shown = send(&site, page(REPORT, &session)).await;
+    // The page's links escape the query's ampersands.
+    let link = "as_of=2022-06-01&amp;format=pdf\">PDF</a>";
+    assert!(shown.text().contains(link), "{}", shown.text());
+
+    let token = token(&site, "phong.ldtbxh").await;
+    let pdf = send(&site, api(&format!("{REPORT}&format=pdf"), &token)).await;
+    assert_eq!(pdf.status, StatusCode::OK, "{}", pdf.text());
+    assert!(pdf.body.starts_with(b"%PDF-"));
+    assert_eq!(pdf.header(header::CONTENT_TYPE), "application/pdf");
+    assert!(
+        pdf.header(header::CONTENT_DISPOSITION)
+            .contains("dien-bien-ho-ngheo-444-2022.pdf")
+    );
+
+    // The district's pages, then each commune's, in one file.
+    let per_unit = send(
+        &site,
+        api(&format!("{REPORT}&format=pdf&per_unit=1"), &token),
+    )
+    .await;
+    assert_eq!(per_unit.status, StatusCode::OK, "{}", per_unit.text());
+    assert!(per_unit.body.starts_with(b"%PDF-"));
+    assert!(
+        per_unit
+            .header(header::CONTENT_DISPOSITION)
+            .contains("dien-bien-ho-ngheo-444-2022-theo-don-vi.pdf")
+    );
+    assert!(per_unit.body.len() > pdf.body.len());
+
+    // The OpenAPI document offers the format.
+    let doc = send(&site, api("/openapi.json", &token)).await.json();
+    let formats = &doc["components"]["schemas"]["ReportFormat"]["enum"];
+    assert_eq!(*formats, serde_json::json!(["json", "csv", "xlsx", "pdf"]));
+    let params = doc["paths"]["/reports/{name}"]["get"]["parameters"]
+        .as_array()
+        .unwrap();
+    let format = params.iter().find(|p| p["name"] == "format").unwrap();
+    assert!(format.to_string().contains("ReportFormat"), "{format}");
     site.db.finish().await;
 }
 
@@ -401,7 +452,7 @@ async fn an_export_whose_movement_check_fails_is_refused_with_409() {
     let json = send(&site, api(REPORT, &token)).await;
     assert_eq!(json.status, StatusCode::OK);
     assert_eq!(json.json()["check_failed"], true);
-    for format in ["csv", "xlsx", "xlsx&per_unit=1"] {
+    for format in ["csv", "xlsx", "xlsx&per_unit=1", "pdf", "pdf&per_unit=1"] {
         let answer = send(&site, api(&format!("{REPORT}&format={format}"), &token)).await;
         assert_eq!(answer.status, StatusCode::CONFLICT, "{format}");
         let body = answer.json();
