@@ -251,6 +251,8 @@ async fn fill(app: &App, households: usize) {
             eprintln!("  {done} hộ ({:.0} s)", started.elapsed().as_secs_f64());
         }
     }
+    // As the demo and the imports do after a bulk load.
+    app.store().refresh_statistics().await.expect("statistics");
     println!(
         "{} households ({}), {in_district} in {DISTRICT}, filled in {:.0} s",
         households,

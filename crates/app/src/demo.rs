@@ -1857,6 +1857,8 @@ impl App {
         let users = self
             .demo_users(seed, &communes, &plan.villages, &codes)
             .await?;
+        // The reports' plans need statistics of the tables just filled.
+        self.store().refresh_statistics().await?;
         tracing::info!(
             households = written,
             members,

@@ -557,7 +557,10 @@ impl App {
         } else {
             format!("import: {name}")
         };
-        Ok(self.create_households(by, inputs, &source).await?.len())
+        let written = self.create_households(by, inputs, &source).await?.len();
+        // An import can multiply a table's size; the reports' plans need to know.
+        self.store().refresh_statistics().await?;
+        Ok(written)
     }
 
     /// Creates one household from a form or the API.

@@ -321,14 +321,9 @@ impl App {
                     scope_code: unit.code.clone(),
                     group_column: column,
                 };
-                // Only households and one deprivation: none of the member figures.
-                let none = giamngheo_store::StatusNeeds {
-                    no_labour: false,
-                    members: false,
-                };
                 let facts = self
                     .store()
-                    .status_facts_for(&scope, year, as_of, &[ind.code.as_str()], &[], none)
+                    .status_facts(&scope, year, as_of, &[ind.code.as_str()], &[])
                     .await?;
                 let get = |key: &str| {
                     facts

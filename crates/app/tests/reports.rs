@@ -582,3 +582,153 @@ async fn every_report_matches_its_snapshot(store: Store) {
     }
 }
 app_test!(every_report_matches_its_snapshot);
+
+/// A small deterministic generator (xorshift), so that the model test below explores
+/// many orders of insertion without a dependency and fails the same way every run.
+struct Xorshift(u64);
+
+impl Xorshift {
+    fn next(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+}
+
+/// The model's answer: per household the status of its last row of `period` on or
+/// before `as_of` (the order of insertion breaks ties on a date).
+fn model_latest<'a>(
+    model: &[(i64, i32, NaiveDate, &'a str)],
+    period: i32,
+    as_of: NaiveDate,
+) -> std::collections::BTreeMap<i64, (NaiveDate, usize, &'a str)> {
+    let mut latest: std::collections::BTreeMap<i64, (NaiveDate, usize, &str)> = Default::default();
+    for (i, (id, p, eff, status)) in model.iter().enumerate() {
+        if *p == period && *eff <= as_of {
+            let e = latest.entry(*id).or_insert((*eff, i, status));
+            if (*eff, i) >= (e.0, e.1) {
+                *e = (*eff, i, status);
+            }
+        }
+    }
+    latest
+}
+
+/// Classifications of the same households and periods added in random batches with
+/// random effective dates (corrections dated back between earlier rows, ties on a date)
+/// give, as of every date, exactly the household's latest row on or before that date:
+/// the figures, the drill-down and the trend agree with a model computed here from the
+/// rows as they were added.
+async fn the_status_as_of_any_date_is_the_latest_row_on_or_before_it(store: Store) {
+    let app = setup(store).await;
+    let ids = build(&app).await;
+    let mut rng = Xorshift(0x9e37_79b9_7f4a_7c15);
+    let statuses = ["poor", "near_poor", "not_poor", "medium"];
+    // The model: every row added, in insertion order (ids grow with it), after the
+    // fixture's own rows (which are part of the model too).
+    let mut model: Vec<(i64, i32, NaiveDate, &str)> = Vec::new();
+    for fx in FIXTURES {
+        let id = ids[fx.code];
+        if let Some((s, _, _)) = fx.y2021 {
+            model.push((id, 2021, date(2020, 12, 20), s));
+        }
+        if let Some((s, _, _, _)) = fx.y2022 {
+            model.push((id, 2022, date(2021, 12, 20), s));
+        }
+    }
+    let households: Vec<(&Fixture, i64)> = FIXTURES.iter().map(|f| (f, ids[f.code])).collect();
+    for _batch in 0..12 {
+        let mut rows = Vec::new();
+        for _ in 0..1 + rng.next(4) {
+            let (fx, id) = households[rng.next(households.len() as u64) as usize];
+            let period = 2021 + rng.next(2) as i32;
+            // Dates from late 2020 to early 2023, a few days apart, so that ties happen.
+            let effective = date(2020, 12, 1) + chrono::Days::new(rng.next(20) * 40);
+            let status = statuses[rng.next(4) as usize];
+            rows.push(classification(
+                id,
+                fx,
+                period,
+                (status, None, "", ""),
+                effective,
+            ));
+            model.push((id, period, effective, status));
+        }
+        app.store()
+            .insert_classifications(&rows, &[], Utc::now())
+            .await
+            .unwrap();
+    }
+    let scope = giamngheo_store::ReportScope {
+        scope_column: "district_code",
+        scope_code: "444".into(),
+        group_column: "commune_code",
+    };
+    let commune_of: std::collections::HashMap<i64, String> = households
+        .iter()
+        .map(|(fx, id)| (*id, fx.village[..5].to_string()))
+        .collect();
+    for step in 0..30 {
+        let as_of = date(2020, 11, 15) + chrono::Days::new(step * 30 + rng.next(3) * 10);
+        for period in [2021, 2022] {
+            let latest = model_latest(&model, period, as_of);
+            let mut expected: std::collections::BTreeMap<String, i64> = Default::default();
+            for (id, (_, _, status)) in &latest {
+                *expected
+                    .entry(format!("{}.{status}", commune_of[id]))
+                    .or_default() += 1;
+            }
+            let facts = app
+                .store()
+                .status_facts(&scope, period, as_of, &[], &[])
+                .await
+                .unwrap();
+            let got: std::collections::BTreeMap<String, i64> = facts
+                .iter()
+                .filter_map(|f| {
+                    let status = f.key.strip_suffix(".households")?;
+                    (f.value > 0).then(|| (format!("{}.{status}", f.unit), f.value))
+                })
+                .collect();
+            assert_eq!(got, expected, "period {period} as of {as_of}");
+
+            // The drill-down sees the same rows.
+            let rows = app
+                .store()
+                .household_statuses(&scope, period, as_of)
+                .await
+                .unwrap();
+            for row in rows {
+                assert_eq!(
+                    row.cur_status.as_deref(),
+                    latest.get(&row.id).map(|l| l.2),
+                    "household {} period {period} as of {as_of}",
+                    row.code
+                );
+            }
+        }
+        // The trend counts every period at once.
+        let trend = app
+            .store()
+            .status_trend("district_code", "444", as_of)
+            .await
+            .unwrap();
+        let mut expected: Vec<(i32, String, i64)> = Vec::new();
+        for period in [2021, 2022] {
+            let mut per_status: std::collections::BTreeMap<&str, i64> = Default::default();
+            let latest = model_latest(&model, period, as_of);
+            for (_, _, s) in latest.values() {
+                *per_status.entry(s).or_default() += 1;
+            }
+            for (s, n) in per_status {
+                expected.push((period, s.to_string(), n));
+            }
+        }
+        let mut trend = trend;
+        trend.sort();
+        expected.sort();
+        assert_eq!(trend, expected, "trend as of {as_of}");
+    }
+}
+app_test!(the_status_as_of_any_date_is_the_latest_row_on_or_before_it);

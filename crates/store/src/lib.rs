@@ -24,7 +24,7 @@ pub use households::{
 };
 pub use reports::{
     BoundaryRecord, Fact, HouseholdStatusRow, InsuranceCount, MovementGroup, ReportScope,
-    StatusNeeds, TargetInput, TargetRecord,
+    TargetInput, TargetRecord,
 };
 pub use reviews::{
     ClassificationFields, ClassificationRecord, ComplaintRecord, MeetingRecord, MinutesFile,

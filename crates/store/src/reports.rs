@@ -2,14 +2,17 @@
 //!
 //! A household's status for a period "as of" a date is its classification for that period
 //! with the latest `(effective_date, id)` on or before the date; later reviews and
-//! corrections therefore never change a report for a past date. The queries find that
-//! row with a correlated `NOT EXISTS` on the `(household_id, period, effective_date, id)`
-//! index and aggregate with plain `GROUP BY` and `CASE`, which SQLite, PostgreSQL and
-//! Citus (tables distributed by `province_code`) all run; no window functions.
+//! corrections therefore never change a report for a past date. Each classification
+//! keeps the date its successor takes effect (`valid_until`) and what the review found of
+//! the household (minority, merit, working capacity, children, the head's ethnicity), so
+//! that a report is one pass over a `(scope, period)` index range with plain `GROUP BY`
+//! and `CASE`, which SQLite, PostgreSQL and Citus (tables distributed by
+//! `province_code`) all run; no window functions.
 
 use crate::{Store, StoreError, with_pool};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{AssertSqlSafe, Row};
+use std::collections::BTreeMap;
 
 /// The household and classification columns that name a unit.
 const UNIT_COLUMNS: [&str; 4] = [
@@ -77,12 +80,16 @@ pub struct HouseholdStatusRow {
     pub member_count: i32,
     pub active: bool,
     pub split: bool,
+    /// The registry's mark, for the registry figures.
     pub ethnic_minority: bool,
-    pub merit: bool,
-    pub female_headed: bool,
-    pub no_labour: bool,
-    pub head_ethnicity: Option<String>,
-    pub children: i64,
+    /// What the classification of the period kept of the household (none when it has
+    /// no classification for the period), for the status figures.
+    pub cur_ethnic_minority: Option<bool>,
+    pub cur_merit: Option<bool>,
+    pub cur_female_headed: Option<bool>,
+    pub cur_no_labour: Option<bool>,
+    pub cur_children: Option<i32>,
+    pub cur_head_ethnicity: Option<String>,
     pub cur_unit: Option<String>,
     pub cur_status: Option<String>,
     pub cur_transition: Option<String>,
@@ -92,32 +99,6 @@ pub struct HouseholdStatusRow {
     pub cur_area: Option<String>,
     pub prev_unit: Option<String>,
     pub prev_status: Option<String>,
-}
-
-/// A group of members: unit, status, the ethnicity of heads (none for other members),
-/// heads, children.
-type MemberGroup = (
-    Option<String>,
-    String,
-    Option<String>,
-    Option<i64>,
-    Option<i64>,
-);
-
-/// Which of the costly status figures a caller needs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct StatusNeeds {
-    /// `.no_labour`: a look at the working-age members of every household.
-    pub no_labour: bool,
-    /// `.children` and `.ethnicity.{code}`: a pass over the members.
-    pub members: bool,
-}
-
-impl StatusNeeds {
-    pub const ALL: StatusNeeds = StatusNeeds {
-        no_labour: true,
-        members: true,
-    };
 }
 
 /// A plan target of one unit and year.
@@ -164,28 +145,29 @@ pub struct InsuranceCount {
     pub insured: i64,
 }
 
-/// The latest classification per household for period `$period` on or before `$3`,
+/// True for the classification `alias` that holds its household's status as of the date
+/// in `as_of` (a parameter name): the latest of its period on or before that date
+/// (migration 0012 keeps `valid_until`).
+fn holds_as_of(alias: &str, as_of: &str) -> String {
+    format!(
+        "{alias}.effective_date <= {as_of} \
+         AND ({alias}.valid_until IS NULL OR {alias}.valid_until > {as_of})"
+    )
+}
+
+/// Each household's classification for period `period` (a parameter name) as of `$3`,
 /// within the scope `$1`. `unit` is the grouping column.
 fn latest(scope: &ReportScope, period: &str) -> String {
     format!(
         "SELECT c.household_id, c.{g} AS unit, c.status, c.transition, c.member_count, \
-                c.deprived, c.causes, c.area, c.province_code \
+                c.deprived, c.causes, c.area, c.province_code, c.ethnic_minority, c.merit, \
+                c.female_headed, c.no_labour, c.children, c.head_ethnicity \
          FROM classifications c \
-         WHERE c.{s} = $1 AND c.period = {period} AND c.effective_date <= $3 \
-           AND NOT EXISTS (SELECT 1 FROM classifications n \
-               WHERE n.household_id = c.household_id AND n.province_code = c.province_code \
-                 AND n.period = c.period AND n.effective_date <= $3 \
-                 AND (n.effective_date > c.effective_date \
-                      OR (n.effective_date = c.effective_date AND n.id > c.id)))",
+         WHERE c.{s} = $1 AND c.period = {period} AND {holds}",
         g = scope.group_column,
         s = scope.scope_column,
+        holds = holds_as_of("c", "$3"),
     )
-}
-
-/// True when a comma list column holds `code`; `code` is one of the fixed codes the
-/// caller passes, never user text.
-fn contains_code(column: &str, code: &str) -> String {
-    format!("CASE WHEN (',' || {column} || ',') LIKE '%,{code},%' THEN 1 ELSE 0 END")
 }
 
 fn safe_code(code: &str) -> bool {
@@ -195,19 +177,17 @@ fn safe_code(code: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
 
-/// A household has no working capacity when none of its active members of working age
-/// (15–60 in the report year) is able to work.
-/// `from` and `to` name the parameters that hold the birth years of the age band.
-fn no_labour_sql(from: &str, to: &str) -> String {
-    format!(
-        "CASE WHEN NOT EXISTS (SELECT 1 FROM members m \
-            WHERE m.household_id = h.id AND m.province_code = h.province_code AND m.active \
-              AND m.birth_year BETWEEN {from} AND {to} AND COALESCE(m.work_status, '') <> 'unable') \
-         THEN 1 ELSE 0 END"
-    )
-}
-
 impl Store {
+    /// Brings the planner's statistics up to date after a bulk load (the demo, an
+    /// import): without them PostgreSQL plans the report joins as if the tables were
+    /// empty until autovacuum catches up, and a report takes seconds.
+    pub async fn refresh_statistics(&self) -> Result<(), StoreError> {
+        with_pool!(self, pool => {
+            sqlx::query("ANALYZE").execute(pool).await?;
+        });
+        Ok(())
+    }
+
     /// Registry figures per row unit: active households, their people and ethnic-minority
     /// households (`households`, `people`, `ethnic_minority`).
     pub async fn registry_facts(&self, scope: &ReportScope) -> Result<Vec<Fact>, StoreError> {
@@ -246,7 +226,8 @@ impl Store {
     /// Figures per row unit and status for a period as of a date:
     /// `{status}.households`, `.people`, `.ethnic_minority`, `.merit`, `.female_headed`,
     /// `.urban`, `.no_labour`, `.deprived.{indicator}`, `.cause.{cause}`, `.children`,
-    /// `.ethnicity.{name}`. `indicators` and `causes` are codes (`[a-z0-9_]`).
+    /// `.ethnicity.{name}`. `indicators` and `causes` are codes (`[a-z0-9_]`). The
+    /// household figures are those kept on the classification (what the review found).
     pub async fn status_facts(
         &self,
         scope: &ReportScope,
@@ -255,41 +236,22 @@ impl Store {
         indicators: &[&str],
         causes: &[&str],
     ) -> Result<Vec<Fact>, StoreError> {
-        self.status_facts_for(scope, period, as_of, indicators, causes, StatusNeeds::ALL)
-            .await
-    }
-
-    /// [`Store::status_facts`] with only the costly figures a report uses: each member
-    /// figure reads the members of every household again, which would triple the time
-    /// of a report that shows none of them.
-    pub async fn status_facts_for(
-        &self,
-        scope: &ReportScope,
-        period: i32,
-        as_of: NaiveDate,
-        indicators: &[&str],
-        causes: &[&str],
-        needs: StatusNeeds,
-    ) -> Result<Vec<Fact>, StoreError> {
         scope.check()?;
         if let Some(bad) = indicators.iter().chain(causes).find(|c| !safe_code(c)) {
             return Err(StoreError::NotFound(format!("mã chỉ số «{bad}»")));
         }
-        let mut columns = vec![
+        let flag = |column: &str| format!("SUM(CASE WHEN c.{column} THEN 1 ELSE 0 END)");
+        let columns = [
             "COUNT(*)".to_string(),
-            "COALESCE(SUM(cur.member_count), 0)".to_string(),
-            "SUM(CASE WHEN h.ethnic_minority THEN 1 ELSE 0 END)".to_string(),
-            "SUM(CASE WHEN h.merit THEN 1 ELSE 0 END)".to_string(),
-            "SUM(CASE WHEN h.female_headed THEN 1 ELSE 0 END)".to_string(),
-            "SUM(CASE WHEN cur.area = 'urban' THEN 1 ELSE 0 END)".to_string(),
-            if needs.no_labour {
-                format!("SUM({})", no_labour_sql("$4", "$5"))
-            } else {
-                // Typed, so that PostgreSQL answers a BIGINT as it does for the SUM.
-                "CAST(0 AS BIGINT)".to_string()
-            },
+            "COALESCE(SUM(c.member_count), 0)".to_string(),
+            flag("ethnic_minority"),
+            flag("merit"),
+            flag("female_headed"),
+            "SUM(CASE WHEN c.area = 'urban' THEN 1 ELSE 0 END)".to_string(),
+            flag("no_labour"),
+            "COALESCE(SUM(c.children), 0)".to_string(),
         ];
-        let mut keys: Vec<String> = [
+        const KEYS: [&str; 8] = [
             "households",
             "people",
             "ethnic_minority",
@@ -297,92 +259,112 @@ impl Store {
             "female_headed",
             "urban",
             "no_labour",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-        for code in indicators {
-            columns.push(format!("SUM({})", contains_code("cur.deprived", code)));
-            keys.push(format!("deprived.{code}"));
-        }
-        for code in causes {
-            columns.push(format!("SUM({})", contains_code("cur.causes", code)));
-            keys.push(format!("cause.{code}"));
-        }
+            "children",
+        ];
+        // Deprivations and causes are counted here from the distinct lists, which are
+        // far fewer than the households: testing every code against every row in SQL
+        // would cost more than the rest of the report.
+        let lists = !indicators.is_empty() || !causes.is_empty();
+        let group = if lists {
+            format!(
+                "c.status, c.{g}, c.head_ethnicity, c.deprived, c.causes",
+                g = scope.group_column
+            )
+        } else {
+            format!(
+                "c.status, c.{g}, c.head_ethnicity, '', ''",
+                g = scope.group_column
+            )
+        };
+        // The grouping follows the report indexes' order (status, unit, ethnicity, lists)
+        // so that the groups come straight off the index.
         let sql = format!(
-            "SELECT cur.unit, cur.status, {cols} \
-             FROM ({latest}) cur JOIN households h ON h.id = cur.household_id \
-             GROUP BY cur.unit, cur.status",
+            "SELECT {group}, {cols} \
+             FROM classifications c \
+             WHERE c.{s} = $1 AND c.period = $2 AND {holds} \
+             GROUP BY {group_by}",
+            s = scope.scope_column,
             cols = columns.join(", "),
-            latest = latest(scope, "$2"),
+            holds = holds_as_of("c", "$3"),
+            group_by = if lists {
+                group.clone()
+            } else {
+                format!("c.status, c.{g}, c.head_ethnicity", g = scope.group_column)
+            },
         );
-        // Children and the heads' ethnicities in one pass over the members: each group
-        // is a unit, a status and the ethnicity of a head (none for other members).
-        let members_sql = format!(
-            "SELECT cur.unit, cur.status, \
-                    CASE WHEN m.relation = 'head' THEN m.ethnicity ELSE NULL END AS head_ethnicity, \
-                    SUM(CASE WHEN m.relation = 'head' THEN 1 ELSE 0 END), \
-                    SUM(CASE WHEN m.birth_year > $4 THEN 1 ELSE 0 END) \
-             FROM ({latest}) cur JOIN members m ON m.household_id = cur.household_id \
-             WHERE m.active \
-             GROUP BY cur.unit, cur.status, CASE WHEN m.relation = 'head' THEN m.ethnicity ELSE NULL END",
-            latest = latest(scope, "$2"),
-        );
-        let under_16_born_after = period - 16;
+        let mut sums: BTreeMap<(String, String), Vec<i64>> = BTreeMap::new();
         let mut facts = Vec::new();
         with_pool!(self, pool => {
             let rows = sqlx::query(AssertSqlSafe(sql.as_str()))
                 .bind(&scope.scope_code)
                 .bind(period)
                 .bind(as_of)
-                .bind(period - 60)
-                .bind(period - 15)
                 .fetch_all(pool)
                 .await?;
             for row in rows {
-                let unit: Option<String> = row.try_get(0)?;
-                let status: String = row.try_get(1)?;
+                let status: String = row.try_get(0)?;
+                let unit: Option<String> = row.try_get(1)?;
+                let ethnicity: Option<String> = row.try_get(2)?;
+                let deprived: String = row.try_get(3)?;
+                let cause_list: String = row.try_get(4)?;
                 let Some(unit) = unit else { continue };
-                for (i, key) in keys.iter().enumerate() {
-                    let value: i64 = row.try_get(i + 2)?;
-                    facts.push(Fact { unit: unit.clone(), key: format!("{status}.{key}"), value });
+                let values = (0..KEYS.len())
+                    .map(|i| row.try_get::<i64, _>(i + 5))
+                    .collect::<Result<Vec<i64>, _>>()?;
+                let households = values[0];
+                if let Some(ethnicity) = ethnicity {
+                    facts.push(Fact {
+                        unit: unit.clone(),
+                        key: format!("{status}.ethnicity.{ethnicity}"),
+                        value: households,
+                    });
                 }
-            }
-            if needs.members {
-                let rows: Vec<MemberGroup> = sqlx::query_as(AssertSqlSafe(members_sql.as_str()))
-                        .bind(&scope.scope_code)
-                        .bind(period)
-                        .bind(as_of)
-                        .bind(under_16_born_after)
-                        .fetch_all(pool)
-                        .await?;
-                let mut children: std::collections::BTreeMap<(String, String), i64> =
-                    std::collections::BTreeMap::new();
-                for (unit, status, ethnicity, heads, kids) in rows {
-                    let Some(unit) = unit else { continue };
-                    let kids = kids.unwrap_or(0);
-                    if kids > 0 {
-                        *children.entry((unit.clone(), status.clone())).or_default() += kids;
-                    }
-                    if let Some(ethnicity) = ethnicity {
-                        facts.push(Fact {
-                            unit,
-                            key: format!("{status}.ethnicity.{ethnicity}"),
-                            value: heads.unwrap_or(0),
-                        });
+                let total = sums
+                    .entry((unit, status))
+                    .or_insert_with(|| vec![0; KEYS.len() + indicators.len() + causes.len()]);
+                for (t, v) in total.iter_mut().zip(&values) {
+                    *t += v;
+                }
+                let listed = |list: &str, code: &str| list.split(',').any(|c| c.trim() == code);
+                for (i, code) in indicators.iter().enumerate() {
+                    if listed(&deprived, code) {
+                        total[KEYS.len() + i] += households;
                     }
                 }
-                for ((unit, status), value) in children {
-                    facts.push(Fact { unit, key: format!("{status}.children"), value });
+                for (i, code) in causes.iter().enumerate() {
+                    if listed(&cause_list, code) {
+                        total[KEYS.len() + indicators.len() + i] += households;
+                    }
                 }
             }
         });
+        let keys: Vec<String> = KEYS
+            .iter()
+            .map(|k| k.to_string())
+            .chain(indicators.iter().map(|c| format!("deprived.{c}")))
+            .chain(causes.iter().map(|c| format!("cause.{c}")))
+            .collect();
+        for ((unit, status), values) in sums {
+            for (key, value) in keys.iter().zip(values) {
+                facts.push(Fact {
+                    unit: unit.clone(),
+                    key: format!("{status}.{key}"),
+                    value,
+                });
+            }
+        }
         Ok(facts)
     }
 
     /// Households grouped by how their status moved from the end of `period - 1` to the
-    /// end of `period`, both as of `as_of`: every household with a classification for
-    /// either period in the scope.
+    /// end of `period`, both as of `as_of`: every household of the scope that counts in a
+    /// movement table (poor or near-poor at either end, or with a recorded movement).
+    ///
+    /// Two halves, each household in exactly one: those whose end row is on a list or
+    /// records a movement (read from the report index), with their start row looked up
+    /// by household; and those on a list at the start whose end row is neither (or
+    /// missing). A household on no list with no recorded movement counts in no column,
+    /// so the other nine in ten of a district are never joined.
     pub async fn movement_groups(
         &self,
         scope: &ReportScope,
@@ -390,23 +372,43 @@ impl Store {
         as_of: NaiveDate,
     ) -> Result<Vec<MovementGroup>, StoreError> {
         scope.check()?;
+        let counts = |alias: &str| {
+            format!(
+                "({a}.status IN ('poor', 'near_poor') \
+                  OR ({a}.transition IS NOT NULL AND {a}.transition <> 'unchanged'))",
+                a = alias
+            )
+        };
+        // The plan wanted: the listed rows from the report index, the other period's
+        // row by household. PostgreSQL picks it only with fresh statistics; bulk loads
+        // therefore end with `Store::refresh_statistics`.
         let sql = format!(
-            "SELECT prev.unit AS prev_unit, prev.status AS prev_status, \
-                    cur.unit AS cur_unit, cur.status AS cur_status, cur.transition AS transition, \
+            "SELECT x.prev_unit, x.prev_status, x.cur_unit, x.cur_status, x.transition, \
                     h.active AS active, \
                     CASE WHEN h.split_from IS NULL THEN FALSE ELSE TRUE END AS split, \
                     COUNT(*) AS households \
-             FROM households h \
-             LEFT JOIN ({cur}) cur ON cur.household_id = h.id \
-             LEFT JOIN ({prev}) prev ON prev.household_id = h.id \
-             WHERE h.id IN (SELECT k.household_id FROM classifications k \
-                            WHERE k.{s} = $1 AND k.period IN ($2, $4) AND k.effective_date <= $3) \
-               AND (cur.household_id IS NOT NULL OR prev.household_id IS NOT NULL) \
-             GROUP BY prev.unit, prev.status, cur.unit, cur.status, cur.transition, h.active, \
+             FROM (SELECT c.household_id, p.{g} AS prev_unit, p.status AS prev_status, \
+                          c.{g} AS cur_unit, c.status AS cur_status, c.transition AS transition \
+                   FROM classifications c \
+                   LEFT JOIN classifications p ON p.household_id = c.household_id \
+                        AND p.period = $4 AND p.{s} = $1 AND {holds_p} \
+                   WHERE c.{s} = $1 AND c.period = $2 AND {holds_c} AND {counts_c} \
+                   UNION ALL \
+                   SELECT p.household_id, p.{g}, p.status, c.{g}, c.status, c.transition \
+                   FROM classifications p \
+                   LEFT JOIN classifications c ON c.household_id = p.household_id \
+                        AND c.period = $2 AND c.{s} = $1 AND {holds_c} \
+                   WHERE p.{s} = $1 AND p.period = $4 AND {holds_p} \
+                     AND p.status IN ('poor', 'near_poor') \
+                     AND (c.household_id IS NULL OR NOT {counts_c})) x \
+             JOIN households h ON h.id = x.household_id \
+             GROUP BY x.prev_unit, x.prev_status, x.cur_unit, x.cur_status, x.transition, h.active, \
                       CASE WHEN h.split_from IS NULL THEN FALSE ELSE TRUE END",
-            cur = latest(scope, "$2"),
-            prev = latest(scope, "$4"),
+            g = scope.group_column,
             s = scope.scope_column,
+            holds_c = holds_as_of("c", "$3"),
+            holds_p = holds_as_of("p", "$3"),
+            counts_c = counts("c"),
         );
         Ok(with_pool!(self, pool =>
             sqlx::query_as::<_, MovementGroup>(AssertSqlSafe(sql.as_str()))
@@ -433,12 +435,10 @@ impl Store {
             "SELECT h.id, h.code, h.head_name, h.head_sort_key, h.village_code, \
                     COALESCE(v.name, h.village_code) AS village_name, h.address, h.member_count, \
                     h.active, CASE WHEN h.split_from IS NULL THEN FALSE ELSE TRUE END AS split, \
-                    h.ethnic_minority, h.merit, h.female_headed, \
-                    CASE WHEN ({no_labour}) = 1 THEN TRUE ELSE FALSE END AS no_labour, \
-                    (SELECT MIN(hm.ethnicity) FROM members hm WHERE hm.household_id = h.id \
-                        AND hm.active AND hm.relation = 'head') AS head_ethnicity, \
-                    (SELECT COUNT(*) FROM members cm WHERE cm.household_id = h.id AND cm.active \
-                        AND cm.birth_year > $7) AS children, \
+                    h.ethnic_minority, \
+                    cur.ethnic_minority AS cur_ethnic_minority, cur.merit AS cur_merit, \
+                    cur.female_headed AS cur_female_headed, cur.no_labour AS cur_no_labour, \
+                    cur.children AS cur_children, cur.head_ethnicity AS cur_head_ethnicity, \
                     cur.unit AS cur_unit, cur.status AS cur_status, cur.transition AS cur_transition, \
                     cur.deprived AS cur_deprived, cur.causes AS cur_causes, \
                     cur.member_count AS cur_people, cur.area AS cur_area, \
@@ -450,7 +450,6 @@ impl Store {
              WHERE h.{s} = $1 OR h.id IN (SELECT k.household_id FROM classifications k \
                             WHERE k.{s} = $1 AND k.period IN ($2, $4) AND k.effective_date <= $3) \
              ORDER BY h.head_sort_key, h.id",
-            no_labour = no_labour_sql("$5", "$6"),
             cur = latest(scope, "$2"),
             prev = latest(scope, "$4"),
             s = scope.scope_column,
@@ -461,9 +460,6 @@ impl Store {
                 .bind(period)
                 .bind(as_of)
                 .bind(period - 1)
-                .bind(period - 60)
-                .bind(period - 15)
-                .bind(period - 16)
                 .fetch_all(pool)
                 .await?))
     }
@@ -483,13 +479,9 @@ impl Store {
         scope.check()?;
         let sql = format!(
             "SELECT c.period, c.status, COUNT(*) FROM classifications c \
-             WHERE c.{s} = $1 AND c.effective_date <= $2 \
-               AND NOT EXISTS (SELECT 1 FROM classifications n \
-                   WHERE n.household_id = c.household_id AND n.province_code = c.province_code \
-                     AND n.period = c.period AND n.effective_date <= $2 \
-                     AND (n.effective_date > c.effective_date \
-                          OR (n.effective_date = c.effective_date AND n.id > c.id))) \
+             WHERE c.{s} = $1 AND {holds} \
              GROUP BY c.period, c.status ORDER BY c.period",
+            holds = holds_as_of("c", "$2"),
             s = scope_column
         );
         Ok(with_pool!(self, pool =>

@@ -293,9 +293,23 @@ macro_rules! bind_classification {
 const CHUNK: usize = 1000;
 
 macro_rules! insert_classifications {
-    ($tx:expr, $rows:expr, $now:expr) => {{
+    ($tx:expr, $rows:expr, $now:expr, $postgres:expr) => {{
         let mut ids = Vec::new();
         for chunk in $rows.chunks(CHUNK) {
+            if $postgres {
+                // Two transactions classifying the same household at once (a correction
+                // and a regular review) would each compute the spans without the other's
+                // row; locking the households first makes the second wait and then see
+                // the first's rows. SQLite runs one writer at a time anyway.
+                let mut qb = QueryBuilder::new("SELECT id FROM households WHERE id IN (");
+                let mut list = qb.separated(", ");
+                for c in chunk {
+                    let c: &ClassificationFields = c;
+                    list.push_bind(c.household_id);
+                }
+                qb.push(") ORDER BY id FOR UPDATE");
+                qb.build().fetch_all(&mut *$tx).await?;
+            }
             let mut qb = QueryBuilder::new(format!(
                 "INSERT INTO classifications ({CLASSIFICATION_FIELDS}, created_at) "
             ));
@@ -305,11 +319,70 @@ macro_rules! insert_classifications {
             });
             qb.push(" RETURNING id, household_id");
             let returned: Vec<(i64, i64)> = qb.build_query_as().fetch_all(&mut *$tx).await?;
+            // What the reports need of the household, as the registry holds it now.
+            let mut qb = QueryBuilder::new(format!("UPDATE classifications SET {SNAPSHOT_SET} WHERE id IN ("));
+            let mut list = qb.separated(", ");
+            for (id, _) in &returned {
+                list.push_bind(*id);
+            }
+            qb.push(")");
+            qb.build().execute(&mut *$tx).await?;
+            // Each household's rows of the periods just classified, in effective order,
+            // so that an insert between two earlier rows (a correction dated back) ends
+            // the span of the row before it.
+            let mut households: Vec<i64> = chunk.iter().map(|c: &ClassificationFields| c.household_id).collect();
+            households.sort_unstable();
+            households.dedup();
+            let mut periods: Vec<i32> = chunk.iter().map(|c: &ClassificationFields| c.period).collect();
+            periods.sort_unstable();
+            periods.dedup();
+            let mut qb = QueryBuilder::new(format!("UPDATE classifications SET valid_until = ({NEXT_EFFECTIVE}) WHERE household_id IN ("));
+            let mut list = qb.separated(", ");
+            for h in &households {
+                list.push_bind(*h);
+            }
+            qb.push(") AND period IN (");
+            let mut list = qb.separated(", ");
+            for p in &periods {
+                list.push_bind(*p);
+            }
+            qb.push(")");
+            qb.build().execute(&mut *$tx).await?;
             ids.extend(returned);
         }
         ids
     }};
 }
+
+/// The effective date of the classification that follows a row (same household and
+/// period, next in `(effective_date, id)` order): the end of the row's span.
+const NEXT_EFFECTIVE: &str = "SELECT MIN(n.effective_date) FROM classifications n \
+     WHERE n.household_id = classifications.household_id \
+       AND n.province_code = classifications.province_code \
+       AND n.period = classifications.period \
+       AND (n.effective_date > classifications.effective_date \
+            OR (n.effective_date = classifications.effective_date AND n.id > classifications.id))";
+
+/// The household's characteristics kept on a classification when it is stored (the
+/// same expressions as migration 0012): working ages and children are counted for the
+/// classification's period.
+const SNAPSHOT_SET: &str = "\
+    ethnic_minority = COALESCE((SELECT h.ethnic_minority FROM households h \
+        WHERE h.id = classifications.household_id AND h.province_code = classifications.province_code), FALSE), \
+    merit = COALESCE((SELECT h.merit FROM households h \
+        WHERE h.id = classifications.household_id AND h.province_code = classifications.province_code), FALSE), \
+    female_headed = COALESCE((SELECT h.female_headed FROM households h \
+        WHERE h.id = classifications.household_id AND h.province_code = classifications.province_code), FALSE), \
+    no_labour = CASE WHEN EXISTS (SELECT 1 FROM members m \
+        WHERE m.household_id = classifications.household_id AND m.province_code = classifications.province_code \
+          AND m.active AND m.birth_year BETWEEN classifications.period - 60 AND classifications.period - 15 \
+          AND COALESCE(m.work_status, '') <> 'unable') THEN FALSE ELSE TRUE END, \
+    children = (SELECT COUNT(*) FROM members m \
+        WHERE m.household_id = classifications.household_id AND m.province_code = classifications.province_code \
+          AND m.active AND m.birth_year > classifications.period - 16), \
+    head_ethnicity = (SELECT MIN(m.ethnicity) FROM members m \
+        WHERE m.household_id = classifications.household_id AND m.province_code = classifications.province_code \
+          AND m.active AND m.relation = 'head')";
 
 impl Store {
     pub async fn insert_review(
@@ -849,6 +922,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Vec<(i64, i64)>, StoreError> {
         let now = timestamp(now);
+        let postgres = self.backend() == crate::Backend::Postgres;
         Ok(with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             let n = sqlx::query(
@@ -866,7 +940,7 @@ impl Store {
             if n == 0 {
                 return Err(StoreError::Stale("đợt rà soát".into()));
             }
-            let ids = insert_classifications!(tx, classifications, &now);
+            let ids = insert_classifications!(tx, classifications, &now, postgres);
             for (classification_id, household_id) in &ids {
                 let status = classifications
                     .iter()
@@ -908,9 +982,10 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Vec<i64>, StoreError> {
         let now = timestamp(now);
+        let postgres = self.backend() == crate::Backend::Postgres;
         Ok(with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            let ids = insert_classifications!(tx, rows, &now);
+            let ids = insert_classifications!(tx, rows, &now, postgres);
             insert_audit!(tx, audit);
             tx.commit().await?;
             ids.into_iter().map(|(id, _)| id).collect()
