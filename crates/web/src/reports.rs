@@ -411,6 +411,11 @@ async fn report_page(
         as_of,
     };
     let report = app.report(&user.actor, &req).await.map_err(err)?;
+    // The printed form is an export like the files: a failing check refuses it, naming
+    // the units (the page itself still shows the figures and the failures).
+    if q.print.is_some() {
+        report.ensure_exportable().map_err(err)?;
+    }
     let sheet = report.to_sheet(app.clock().today());
     let (cells, depth) = header_cells(&sheet.label_heading, &sheet.columns);
     let mut head: Vec<Vec<HeadCell>> = (0..depth).map(|_| Vec::new()).collect();

@@ -470,6 +470,13 @@ async fn an_export_whose_movement_check_fails_is_refused_with_409() {
     let shown = send(&site, page(REPORT, &session)).await;
     assert_eq!(shown.status, StatusCode::OK);
     assert!(shown.text().contains("Xã Hà Linh"));
+    // ... without links to exports that would be refused, and the printed form is
+    // refused like the files.
+    assert!(!shown.text().contains("format=xlsx"), "{}", shown.text());
+    assert!(!shown.text().contains("print=1"));
+    let printed = send(&site, page(&format!("{REPORT}&print=1"), &session)).await;
+    assert_eq!(printed.status, StatusCode::CONFLICT);
+    assert!(printed.text().contains("Xã Hà Linh"));
     site.db.finish().await;
 }
 
