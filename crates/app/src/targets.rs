@@ -556,28 +556,12 @@ fn check_year(year: i32) -> Result<(), AppError> {
     }
 }
 
-/// `1.500.000`: the Vietnamese grouping of thousands, for the notes beside a figure.
-pub fn number_vi(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    if n < 0 {
-        out.push('-');
-    }
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    out
-}
+/// `1.500.000`: the one Vietnamese number format of the reports and the pages.
+pub use giamngheo_sheets::reports::number as number_vi;
 
 /// `4,03`: two decimals with the Vietnamese decimal comma.
 pub fn decimal_vi(x: f64) -> String {
-    let s = format!("{:.2}", x.abs());
-    let (int, frac) = s.split_once('.').unwrap_or((&s, "00"));
-    let sign = if x < -0.005 { "-" } else { "" };
-    format!("{sign}{},{frac}", number_vi(int.parse().unwrap_or(0)))
+    giamngheo_sheets::reports::figure(Some(x), giamngheo_sheets::reports::NumberKind::Rate)
 }
 
 #[cfg(test)]
