@@ -370,7 +370,7 @@ async fn the_review_results_count_poor_households_and_rates_by_commune(store: St
     assert_eq!(value(&r, Some("18499"), "col4"), Some(42.86));
     assert_eq!(value(&r, None, "poor"), Some(4.0));
     assert_eq!(value(&r, None, "households"), Some(10.0));
-    // Minority households: DM04 is poor and of the Chứt people (code 53).
+    // Minority households: DM04 is poor and of the Ơ Đu people (code 53).
     assert_eq!(value(&r, Some("18499"), "col7"), Some(1.0));
 }
 app_test!(the_review_results_count_poor_households_and_rates_by_commune);
