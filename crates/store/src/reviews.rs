@@ -296,17 +296,17 @@ macro_rules! insert_classifications {
     ($tx:expr, $rows:expr, $now:expr, $postgres:expr) => {{
         let mut ids = Vec::new();
         for chunk in $rows.chunks(CHUNK) {
+            let chunk: &[ClassificationFields] = chunk;
+            let mut households: Vec<i64> = chunk.iter().map(|c| c.household_id).collect();
+            households.sort_unstable();
+            households.dedup();
             if $postgres {
                 // Two transactions classifying the same household at once (a correction
                 // and a regular review) would each compute the spans without the other's
                 // row; locking the households first makes the second wait and then see
                 // the first's rows. SQLite runs one writer at a time anyway.
                 let mut qb = QueryBuilder::new("SELECT id FROM households WHERE id IN (");
-                let mut list = qb.separated(", ");
-                for c in chunk {
-                    let c: &ClassificationFields = c;
-                    list.push_bind(c.household_id);
-                }
+                push_list(&mut qb, &households);
                 qb.push(") ORDER BY id FOR UPDATE");
                 qb.build().fetch_all(&mut *$tx).await?;
             }
@@ -320,38 +320,39 @@ macro_rules! insert_classifications {
             qb.push(" RETURNING id, household_id");
             let returned: Vec<(i64, i64)> = qb.build_query_as().fetch_all(&mut *$tx).await?;
             // What the reports need of the household, as the registry holds it now.
+            let new_ids: Vec<i64> = returned.iter().map(|(id, _)| *id).collect();
             let mut qb = QueryBuilder::new(format!("UPDATE classifications SET {SNAPSHOT_SET} WHERE id IN ("));
-            let mut list = qb.separated(", ");
-            for (id, _) in &returned {
-                list.push_bind(*id);
-            }
+            push_list(&mut qb, &new_ids);
             qb.push(")");
             qb.build().execute(&mut *$tx).await?;
             // Each household's rows of the periods just classified, in effective order,
             // so that an insert between two earlier rows (a correction dated back) ends
             // the span of the row before it.
-            let mut households: Vec<i64> = chunk.iter().map(|c: &ClassificationFields| c.household_id).collect();
-            households.sort_unstable();
-            households.dedup();
-            let mut periods: Vec<i32> = chunk.iter().map(|c: &ClassificationFields| c.period).collect();
+            let mut periods: Vec<i32> = chunk.iter().map(|c| c.period).collect();
             periods.sort_unstable();
             periods.dedup();
             let mut qb = QueryBuilder::new(format!("UPDATE classifications SET valid_until = ({NEXT_EFFECTIVE}) WHERE household_id IN ("));
-            let mut list = qb.separated(", ");
-            for h in &households {
-                list.push_bind(*h);
-            }
+            push_list(&mut qb, &households);
             qb.push(") AND period IN (");
-            let mut list = qb.separated(", ");
-            for p in &periods {
-                list.push_bind(*p);
-            }
+            push_list(&mut qb, &periods);
             qb.push(")");
             qb.build().execute(&mut *$tx).await?;
             ids.extend(returned);
         }
         ids
     }};
+}
+
+/// Binds `values` as a comma-separated list (the inside of an `IN (…)`).
+fn push_list<DB, T>(qb: &mut QueryBuilder<DB>, values: &[T])
+where
+    DB: sqlx::Database,
+    T: for<'t> sqlx::Encode<'t, DB> + sqlx::Type<DB> + Copy,
+{
+    let mut list = qb.separated(", ");
+    for v in values {
+        list.push_bind(*v);
+    }
 }
 
 /// The effective date of the classification that follows a row (same household and
