@@ -732,3 +732,195 @@ async fn the_status_as_of_any_date_is_the_latest_row_on_or_before_it(store: Stor
     }
 }
 app_test!(the_status_as_of_any_date_is_the_latest_row_on_or_before_it);
+
+/// The movement groups the store keeps paired (migration 0013) against the households'
+/// own rows: classifications of three periods added in random batches (back-dated
+/// corrections, ties on a date, households moving between villages and communes, rows
+/// with and without a recorded movement), a household split off and classified, and
+/// one merged away. For every scope and many dates, the groups are exactly those of
+/// the drill-down, which finds each household's rows by itself.
+async fn the_movement_groups_are_the_households_own_pairs(store: Store) {
+    use giamngheo_store::{HouseholdStatusRow, MovementGroup, ReportScope};
+    let app = setup(store).await;
+    let ids = build(&app).await;
+    let admin = actor(Role::Admin, "42", Tier::Province);
+    let mut rng = Xorshift(0x2545_f491_4f6c_dd1d);
+    let statuses = ["poor", "near_poor", "not_poor", "medium"];
+    let transitions = [
+        None,
+        Some("unchanged"),
+        Some("escaped_poverty"),
+        Some("newly_poor"),
+        Some("poor_to_near_poor"),
+        Some("near_poor_to_poor"),
+        Some("fell_back"),
+    ];
+    let villages = ["18499001", "18499002", "18502001"];
+    let mut households: Vec<(&Fixture, i64)> = FIXTURES.iter().map(|f| (f, ids[f.code])).collect();
+
+    let add_batch = async |households: &[(&Fixture, i64)], rng: &mut Xorshift| {
+        let mut rows = Vec::new();
+        for _ in 0..1 + rng.next(5) {
+            let (fx, id) = households[rng.next(households.len() as u64) as usize];
+            let period = 2021 + rng.next(3) as i32;
+            let effective = date(2020, 12, 1) + chrono::Days::new(rng.next(30) * 40);
+            let mut row = classification(
+                id,
+                fx,
+                period,
+                (
+                    statuses[rng.next(4) as usize],
+                    transitions[rng.next(transitions.len() as u64) as usize],
+                    "",
+                    "",
+                ),
+                effective,
+            );
+            if rng.next(4) == 0 {
+                let village = villages[rng.next(3) as usize];
+                row.village_code = village.into();
+                row.commune_code = village[..5].into();
+            }
+            rows.push(row);
+        }
+        app.store()
+            .insert_classifications(&rows, &[], Utc::now())
+            .await
+            .unwrap();
+    };
+    for _ in 0..15 {
+        add_batch(&households, &mut rng).await;
+    }
+    // DM01's two children split off into a household of their own, which the later
+    // batches classify too; HL02 merges into HL01.
+    let dm01 = app.household(&admin, ids["DM01"]).await.unwrap();
+    let children: Vec<i64> = dm01.members[2..].iter().map(|m| m.id).collect();
+    let split = app
+        .split_household(
+            &admin,
+            ids["DM01"],
+            dm01.household.version,
+            &children,
+            children[0],
+            "DM01-T",
+        )
+        .await
+        .unwrap();
+    households.push((&FIXTURES[0], split));
+    for _ in 0..15 {
+        add_batch(&households, &mut rng).await;
+    }
+    let hl01 = app.household(&admin, ids["HL01"]).await.unwrap();
+    let hl02 = app.household(&admin, ids["HL02"]).await.unwrap();
+    app.merge_households(
+        &admin,
+        (ids["HL01"], hl01.household.version),
+        (ids["HL02"], hl02.household.version),
+    )
+    .await
+    .unwrap();
+
+    let listed = |s: &Option<String>| matches!(s.as_deref(), Some("poor" | "near_poor"));
+    let expected = |rows: Vec<HouseholdStatusRow>| {
+        let mut groups: std::collections::BTreeMap<_, i64> = Default::default();
+        for r in rows {
+            let moved = r
+                .cur_transition
+                .as_deref()
+                .is_some_and(|t| t != "unchanged");
+            if listed(&r.prev_status) || listed(&r.cur_status) || moved {
+                *groups
+                    .entry((
+                        r.prev_unit,
+                        r.prev_status,
+                        r.cur_unit,
+                        r.cur_status,
+                        r.cur_transition,
+                        r.active,
+                        r.split,
+                    ))
+                    .or_default() += 1;
+            }
+        }
+        groups
+    };
+    let got = |groups: Vec<MovementGroup>| {
+        groups
+            .into_iter()
+            .map(|g| {
+                (
+                    (
+                        g.prev_unit,
+                        g.prev_status,
+                        g.cur_unit,
+                        g.cur_status,
+                        g.transition,
+                        g.active,
+                        g.split,
+                    ),
+                    g.households,
+                )
+            })
+            .collect::<std::collections::BTreeMap<_, i64>>()
+    };
+    let scopes = [
+        ("province_code", "42", "district_code"),
+        ("province_code", "42", "commune_code"),
+        ("district_code", "444", "commune_code"),
+        ("district_code", "444", "village_code"),
+        ("commune_code", "18499", "village_code"),
+        ("commune_code", "18502", "village_code"),
+        ("village_code", "18499001", "village_code"),
+        ("village_code", "18499002", "village_code"),
+    ];
+    let dates: Vec<NaiveDate> = (0..40)
+        .map(|step| date(2020, 11, 15) + chrono::Days::new(step * 35 + rng.next(3) * 10))
+        .collect();
+    let compare = async || {
+        let mut compared = 0;
+        for &as_of in &dates {
+            for period in [2021, 2022, 2023] {
+                for (scope_column, code, group_column) in scopes {
+                    let scope = ReportScope {
+                        scope_column,
+                        scope_code: code.into(),
+                        group_column,
+                    };
+                    let want = expected(
+                        app.store()
+                            .household_statuses(&scope, period, as_of)
+                            .await
+                            .unwrap(),
+                    );
+                    let have = got(app
+                        .store()
+                        .movement_groups(&scope, period, as_of)
+                        .await
+                        .unwrap());
+                    assert_eq!(
+                        have, want,
+                        "{scope_column} {code} by {group_column}, period {period} as of {as_of}"
+                    );
+                    compared += want.values().sum::<i64>();
+                }
+            }
+        }
+        compared
+    };
+    // The comparison saw households (the random rows do not leave every table empty).
+    let compared = compare().await;
+    assert!(compared > 1000, "{compared} households compared");
+
+    // The migration's backfill, run on the same rows, pairs them the same way as the
+    // store did row by row.
+    let migration = include_str!("../../store/migrations/sqlite/0013_movements.sql");
+    let start = migration.find("INSERT INTO movements").unwrap();
+    let backfill = &migration[start..start + migration[start..].find(';').unwrap()];
+    app.store()
+        .execute_admin("DELETE FROM movements")
+        .await
+        .unwrap();
+    app.store().execute_admin(backfill).await.unwrap();
+    assert_eq!(compare().await, compared);
+}
+app_test!(the_movement_groups_are_the_households_own_pairs);

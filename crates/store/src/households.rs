@@ -838,6 +838,15 @@ impl Store {
             if updated == 0 {
                 return Err(StoreError::Stale(format!("hộ {}", from.fields.code)));
             }
+            // The movement tables read the registry's marks from their pairs
+            // (migration 0013): a merge leaves the source inactive and the target active.
+            for (household, active) in [(from.id, from.active), (target_id, true)] {
+                sqlx::query("UPDATE movements SET active = $1 WHERE household_id = $2")
+                    .bind(active)
+                    .bind(household)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             for (member_id, position, relation) in &transfer.moves {
                 sqlx::query(
                     "UPDATE members SET household_id = $1, province_code = $2, position = $3, relation = $4, updated_at = $5 \

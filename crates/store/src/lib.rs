@@ -97,7 +97,14 @@ impl Store {
     /// file is created.
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let options = PgConnectOptions::from_str(url)?;
+            // JIT compilation pays off only for queries that run for seconds; ours are
+            // index range scans and small writes, for which it adds 0,1–0,4 s whenever a
+            // plan's estimated cost is high (as it is for a province report, or any
+            // statement before the first ANALYZE). A URL can still turn it back on.
+            let mut options = PgConnectOptions::from_str(url)?;
+            if !url.contains("jit") {
+                options = options.options([("jit", "off")]);
+            }
             let pool = PgPoolOptions::new()
                 .max_connections(16)
                 .acquire_timeout(Duration::from_secs(10))

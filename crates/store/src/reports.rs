@@ -360,11 +360,11 @@ impl Store {
     /// end of `period`, both as of `as_of`: every household of the scope that counts in a
     /// movement table (poor or near-poor at either end, or with a recorded movement).
     ///
-    /// Two halves, each household in exactly one: those whose end row is on a list or
-    /// records a movement (read from the report index), with their start row looked up
-    /// by household; and those on a list at the start whose end row is neither (or
-    /// missing). A household on no list with no recorded movement counts in no column,
-    /// so the other nine in ten of a district are never joined.
+    /// Read from the pairs kept in `movements` (migration 0013) in two halves, each
+    /// household in exactly one: those whose end row is in the scope and on a list or
+    /// recording a movement, and those whose start row is in the scope and on a list
+    /// while their end row is not such a row of the scope. An end outside the scope is
+    /// shown as missing, as the scope's own table sees it.
     pub async fn movement_groups(
         &self,
         scope: &ReportScope,
@@ -372,50 +372,63 @@ impl Store {
         as_of: NaiveDate,
     ) -> Result<Vec<MovementGroup>, StoreError> {
         scope.check()?;
-        let counts = |alias: &str| {
+        // Pairs are kept within a province, so the province of either end is the row's.
+        let in_scope = |end: &str| match scope.scope_column {
+            "province_code" => format!("(m.{end}_status IS NOT NULL AND m.province_code = $1)"),
+            s => format!("m.{end}_{s} = $1"),
+        };
+        let unit = |end: &str| match scope.group_column {
+            "province_code" => {
+                format!("CASE WHEN m.{end}_status IS NULL THEN NULL ELSE m.province_code END")
+            }
+            g => format!("m.{end}_{g}"),
+        };
+        let end_counts = "(m.cur_status IN ('poor', 'near_poor') \
+                           OR (m.transition IS NOT NULL AND m.transition <> 'unchanged'))";
+        let holds = "m.period = $2 AND m.valid_from <= $3 \
+                     AND (m.valid_until IS NULL OR m.valid_until > $3)";
+        // One half's groups; `gate` hides the end whose scope the half does not ask for.
+        let half = |gate_prev: bool, filter: String| {
+            let shown = |end: &str, expr: String| {
+                if gate_prev == (end == "prev") {
+                    format!("CASE WHEN {} THEN {expr} END", in_scope(end))
+                } else {
+                    expr
+                }
+            };
             format!(
-                "({a}.status IN ('poor', 'near_poor') \
-                  OR ({a}.transition IS NOT NULL AND {a}.transition <> 'unchanged'))",
-                a = alias
+                "SELECT {} AS prev_unit, {} AS prev_status, {} AS cur_unit, {} AS cur_status, \
+                        {} AS transition, m.active AS active, m.split AS split \
+                 FROM movements m WHERE {filter} AND {holds}",
+                shown("prev", unit("prev")),
+                shown("prev", "m.prev_status".into()),
+                shown("cur", unit("cur")),
+                shown("cur", "m.cur_status".into()),
+                shown("cur", "m.transition".into()),
             )
         };
-        // The plan wanted: the listed rows from the report index, the other period's
-        // row by household. PostgreSQL picks it only with fresh statistics; bulk loads
-        // therefore end with `Store::refresh_statistics`.
         let sql = format!(
             "SELECT x.prev_unit, x.prev_status, x.cur_unit, x.cur_status, x.transition, \
-                    h.active AS active, \
-                    CASE WHEN h.split_from IS NULL THEN FALSE ELSE TRUE END AS split, \
-                    COUNT(*) AS households \
-             FROM (SELECT c.household_id, p.{g} AS prev_unit, p.status AS prev_status, \
-                          c.{g} AS cur_unit, c.status AS cur_status, c.transition AS transition \
-                   FROM classifications c \
-                   LEFT JOIN classifications p ON p.household_id = c.household_id \
-                        AND p.period = $4 AND p.{s} = $1 AND {holds_p} \
-                   WHERE c.{s} = $1 AND c.period = $2 AND {holds_c} AND {counts_c} \
-                   UNION ALL \
-                   SELECT p.household_id, p.{g}, p.status, c.{g}, c.status, c.transition \
-                   FROM classifications p \
-                   LEFT JOIN classifications c ON c.household_id = p.household_id \
-                        AND c.period = $2 AND c.{s} = $1 AND {holds_c} \
-                   WHERE p.{s} = $1 AND p.period = $4 AND {holds_p} \
-                     AND p.status IN ('poor', 'near_poor') \
-                     AND (c.household_id IS NULL OR NOT {counts_c})) x \
-             JOIN households h ON h.id = x.household_id \
-             GROUP BY x.prev_unit, x.prev_status, x.cur_unit, x.cur_status, x.transition, h.active, \
-                      CASE WHEN h.split_from IS NULL THEN FALSE ELSE TRUE END",
-            g = scope.group_column,
-            s = scope.scope_column,
-            holds_c = holds_as_of("c", "$3"),
-            holds_p = holds_as_of("p", "$3"),
-            counts_c = counts("c"),
+                    x.active, x.split, COUNT(*) AS households \
+             FROM ({first} UNION ALL {second}) x \
+             GROUP BY x.prev_unit, x.prev_status, x.cur_unit, x.cur_status, x.transition, \
+                      x.active, x.split",
+            first = half(true, format!("{} AND {end_counts}", in_scope("cur"))),
+            second = half(
+                false,
+                format!(
+                    "{} AND m.prev_status IN ('poor', 'near_poor') \
+                     AND CASE WHEN {} AND {end_counts} THEN 0 ELSE 1 END = 1",
+                    in_scope("prev"),
+                    in_scope("cur")
+                )
+            ),
         );
         Ok(with_pool!(self, pool =>
             sqlx::query_as::<_, MovementGroup>(AssertSqlSafe(sql.as_str()))
                 .bind(&scope.scope_code)
                 .bind(period)
                 .bind(as_of)
-                .bind(period - 1)
                 .fetch_all(pool)
                 .await?))
     }
