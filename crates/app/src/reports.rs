@@ -851,6 +851,20 @@ impl App {
         self.report_as_system(req).await
     }
 
+    /// The period a report of a unit opens on when none is asked for: the latest with
+    /// classifications in the unit that have taken effect, or the current year when
+    /// there are none (a new year is empty until its review is decided).
+    pub async fn default_report_period(&self, actor: &Actor, unit: &str) -> Result<i32, AppError> {
+        self.authorize(actor, Action::ReadAggregates, unit).await?;
+        let today = self.clock().today();
+        let unit = self.unit(unit).await?;
+        let latest = self
+            .store()
+            .latest_period(column_of(tier_of(&unit)), &unit.code, today)
+            .await?;
+        Ok(latest.unwrap_or(today.year()))
+    }
+
     /// Computes a report without an access check (the command line runs as the system).
     pub async fn report_as_system(&self, req: &ReportRequest) -> Result<Report, AppError> {
         let catalog = self.catalog();

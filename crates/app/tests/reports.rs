@@ -924,3 +924,48 @@ async fn the_movement_groups_are_the_households_own_pairs(store: Store) {
     assert_eq!(compare().await, compared);
 }
 app_test!(the_movement_groups_are_the_households_own_pairs);
+
+/// A report page opens on the latest period the unit has classifications for (that
+/// have taken effect), not on a year whose review is not decided yet.
+async fn reports_open_on_the_latest_period_with_classifications(store: Store) {
+    let app = setup(store).await;
+    let office = actor(Role::LabourOffice, "444", Tier::District);
+    let ids = build(&app).await;
+    let latest = |as_of| {
+        let store = app.store().clone();
+        async move {
+            store
+                .latest_period("district_code", "444", as_of)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(latest(date(2020, 1, 1)).await, None);
+    assert_eq!(latest(date(2021, 6, 1)).await, Some(2021));
+    assert_eq!(latest(date(2022, 6, 1)).await, Some(2022));
+    // The clock says 01/06/2022; a list for 2023 decided for the end of the year is not
+    // the one to open on yet.
+    let row = classification(
+        ids["DM01"],
+        &FIXTURES[0],
+        2023,
+        ("poor", Some("unchanged"), "", ""),
+        date(2022, 12, 20),
+    );
+    app.store()
+        .insert_classifications(&[row], &[], Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(latest(date(2023, 1, 1)).await, Some(2023));
+    assert_eq!(
+        app.default_report_period(&office, "444").await.unwrap(),
+        2022
+    );
+    assert_eq!(
+        app.default_report_period(&office, "18502").await.unwrap(),
+        2022
+    );
+    let officer = actor(Role::CommuneOfficer, "18499", Tier::Commune);
+    assert!(app.default_report_period(&officer, "18502").await.is_err());
+}
+app_test!(reports_open_on_the_latest_period_with_classifications);

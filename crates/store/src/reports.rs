@@ -505,6 +505,29 @@ impl Store {
                 .await?))
     }
 
+    /// The latest period with a classification in a unit that took effect on or before a
+    /// date (none when the unit has none).
+    pub async fn latest_period(
+        &self,
+        scope_column: &'static str,
+        scope_code: &str,
+        as_of: NaiveDate,
+    ) -> Result<Option<i32>, StoreError> {
+        if !UNIT_COLUMNS.contains(&scope_column) {
+            return Err(StoreError::NotFound(format!("cột đơn vị {scope_column}")));
+        }
+        let sql = format!(
+            "SELECT MAX(c.period) FROM classifications c \
+             WHERE c.{scope_column} = $1 AND c.effective_date <= $2"
+        );
+        Ok(with_pool!(self, pool =>
+            sqlx::query_scalar::<_, Option<i32>>(AssertSqlSafe(sql.as_str()))
+                .bind(scope_code)
+                .bind(as_of)
+                .fetch_one(pool)
+                .await?))
+    }
+
     /// The people of the households that are poor (or near-poor) for a period as of a
     /// date, and how many of them hold a health-insurance card valid on that date.
     pub async fn insurance_count(

@@ -330,9 +330,14 @@ struct PageQuery {
     print: Option<String>,
 }
 
-fn default_period(app: &App) -> i32 {
+/// The period a page opens on: the latest the unit has, or this year when the user may
+/// not read the unit (the report page then says why).
+async fn default_period(app: &App, actor: &giamngheo_app::access::Actor, unit: &str) -> i32 {
     use chrono::Datelike;
-    app.clock().today().year()
+    match app.default_report_period(actor, unit).await {
+        Ok(period) => period,
+        Err(_) => app.clock().today().year(),
+    }
 }
 
 async fn list_page(
@@ -341,13 +346,18 @@ async fn list_page(
     user: CurrentUser,
     Query(q): Query<PageQuery>,
 ) -> ListPage {
+    let unit = q.unit.unwrap_or_else(|| user.actor.unit_code.clone());
+    let period = match q.period {
+        Some(p) => p,
+        None => default_period(&app, &user.actor, &unit).await,
+    };
     ListPage {
         t: lang.t(),
         lang,
         viewer: Some(user.viewer(lang)),
         reports: infos(&app),
-        unit: q.unit.unwrap_or_else(|| user.actor.unit_code.clone()),
-        period: q.period.unwrap_or_else(|| default_period(&app)),
+        unit,
+        period,
     }
 }
 
@@ -404,10 +414,15 @@ async fn report_page(
 ) -> Result<Response, HtmlError> {
     let err = |error| HtmlError { lang, error };
     let as_of = parse_date(q.as_of.as_deref()).map_err(err)?;
+    let unit = q.unit.unwrap_or_else(|| user.actor.unit_code.clone());
+    let period = match q.period {
+        Some(p) => p,
+        None => default_period(&app, &user.actor, &unit).await,
+    };
     let req = ReportRequest {
         name: name.clone(),
-        unit: q.unit.unwrap_or_else(|| user.actor.unit_code.clone()),
-        period: q.period.unwrap_or_else(|| default_period(&app)),
+        unit,
+        period,
         as_of,
     };
     let report = app.report(&user.actor, &req).await.map_err(err)?;

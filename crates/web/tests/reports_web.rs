@@ -323,6 +323,25 @@ async fn the_report_page_shows_the_table_with_drill_down_links() {
 }
 
 #[tokio::test]
+async fn the_report_pages_open_on_the_latest_classified_period() {
+    // The site's clock is today's; its classifications are of 2021 and 2022.
+    let site = site().await;
+    let session = sign_in(&site, "phong.ldtbxh").await;
+    let list = send(&site, page("/reports?unit=444", &session)).await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.text());
+    assert!(list.text().contains("name=\"period\" value=\"2022\""));
+    assert!(list.text().contains("unit=444&amp;period=2022"));
+    let report = send(
+        &site,
+        page("/reports/dien-bien-ho-ngheo?unit=444", &session),
+    )
+    .await;
+    assert_eq!(report.status, StatusCode::OK, "{}", report.text());
+    assert!(report.text().contains("period=2022"));
+    site.db.finish().await;
+}
+
+#[tokio::test]
 async fn the_api_answers_json_csv_and_xlsx() {
     let site = site().await;
     let token = token(&site, "phong.ldtbxh").await;
