@@ -188,6 +188,33 @@ impl Store {
         Ok(())
     }
 
+    /// Refreshes PostgreSQL's statistics of the registry and the classifications once
+    /// the classifications have changed by half since they were last gathered, as
+    /// autovacuum would. A bulk load (a province's baseline lists, an import) on a server
+    /// without autovacuum, or faster than it, would otherwise plan every chunk as if the
+    /// tables were empty: a list of a thousand households then looks no more selective
+    /// than the whole table, and each chunk scans all the rows before it. One ANALYZE
+    /// samples a fixed number of rows, so a load of any size runs a handful of them.
+    pub(crate) async fn refresh_statistics_if_grown(&self) -> Result<(), StoreError> {
+        let crate::Pool::Postgres(pool) = &self.pool else {
+            return Ok(());
+        };
+        let stale: bool = sqlx::query_scalar(
+            "SELECT COALESCE(MAX(CASE WHEN s.n_mod_since_analyze > 1000 + 0.5 * GREATEST(c.reltuples, 0) \
+                                 THEN 1 ELSE 0 END), 0) = 1 \
+             FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid \
+             WHERE s.relname = 'classifications' AND s.schemaname = current_schema()",
+        )
+        .fetch_one(pool)
+        .await?;
+        if stale {
+            sqlx::query("ANALYZE households, members, classifications, movements")
+                .execute(pool)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// Registry figures per row unit: active households, their people and ethnic-minority
     /// households (`households`, `people`, `ethnic_minority`).
     pub async fn registry_facts(&self, scope: &ReportScope) -> Result<Vec<Fact>, StoreError> {

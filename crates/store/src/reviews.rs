@@ -1030,7 +1030,7 @@ impl Store {
     ) -> Result<Vec<(i64, i64)>, StoreError> {
         let now = timestamp(now);
         let postgres = self.backend() == crate::Backend::Postgres;
-        Ok(with_pool!(self, pool => {
+        let ids = with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             let n = sqlx::query(
                 "UPDATE reviews SET step = 'closed', decision_number = $1, decision_date = $2, closed_on = $2, \
@@ -1078,7 +1078,9 @@ impl Store {
             insert_audit!(tx, audit);
             tx.commit().await?;
             ids
-        }))
+        });
+        self.refresh_statistics_if_grown().await?;
+        Ok(ids)
     }
 
     /// Adds classifications on their own: baseline lists, audited corrections.
@@ -1090,13 +1092,15 @@ impl Store {
     ) -> Result<Vec<i64>, StoreError> {
         let now = timestamp(now);
         let postgres = self.backend() == crate::Backend::Postgres;
-        Ok(with_pool!(self, pool => {
+        let ids = with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             let ids = insert_classifications!(tx, rows, &now, postgres);
             insert_audit!(tx, audit);
             tx.commit().await?;
-            ids.into_iter().map(|(id, _)| id).collect()
-        }))
+            ids
+        });
+        self.refresh_statistics_if_grown().await?;
+        Ok(ids.into_iter().map(|(id, _)| id).collect())
     }
 
     /// A household's classifications, newest period first, newest decision first.
