@@ -235,9 +235,16 @@ impl App {
         let as_of = today.min(year_end);
         let elapsed = elapsed_share(year, as_of);
         let records = self.store().targets(&unit.code, year).await?;
+        // Each measure is a query or two of its own; run together, they take the time of
+        // the slowest rather than of all of them one after another.
+        let measures = futures_util::future::try_join_all(
+            records
+                .iter()
+                .map(|t| self.measure(&unit, &t.indicator, year, as_of)),
+        )
+        .await?;
         let mut targets = Vec::with_capacity(records.len());
-        for t in records {
-            let m = self.measure(&unit, &t.indicator, year, as_of).await?;
+        for (t, m) in records.into_iter().zip(measures) {
             let (label_vi, label_en) = indicator(&t.indicator)
                 .map(|i| (i.label_vi.to_string(), i.label_en.to_string()))
                 .unwrap_or_else(|| (t.indicator.clone(), t.indicator.clone()));
