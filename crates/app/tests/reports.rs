@@ -692,6 +692,51 @@ async fn the_status_as_of_any_date_is_the_latest_row_on_or_before_it(store: Stor
                 })
                 .collect();
             assert_eq!(got, expected, "period {period} as of {as_of}");
+            // A province groups by district and commune in one pass (migration 0014):
+            // by commune it finds the same, by district their sums.
+            for group_column in ["commune_code", "district_code"] {
+                let province = giamngheo_store::ReportScope {
+                    scope_column: "province_code",
+                    scope_code: "42".into(),
+                    group_column,
+                };
+                let facts = app
+                    .store()
+                    .status_facts(&province, period, as_of, &[], &[])
+                    .await
+                    .unwrap();
+                let mut got: std::collections::BTreeMap<String, i64> = Default::default();
+                for f in &facts {
+                    if let Some(status) = f.key.strip_suffix(".households")
+                        && f.value > 0
+                    {
+                        *got.entry(format!("{}.{status}", f.unit)).or_default() += f.value;
+                    }
+                }
+                let mut want: std::collections::BTreeMap<String, i64> = Default::default();
+                for (key, n) in &expected {
+                    let (commune, status) = key.split_once('.').unwrap();
+                    let unit = if group_column == "commune_code" {
+                        commune
+                    } else {
+                        "444"
+                    };
+                    *want.entry(format!("{unit}.{status}")).or_default() += n;
+                }
+                assert_eq!(
+                    got, want,
+                    "province by {group_column}, {period} as of {as_of}"
+                );
+                // One fact per unit and key: the groups are summed in the store.
+                let mut keys: Vec<(&str, &str)> = facts
+                    .iter()
+                    .map(|f| (f.unit.as_str(), f.key.as_str()))
+                    .collect();
+                let n = keys.len();
+                keys.sort();
+                keys.dedup();
+                assert_eq!(keys.len(), n, "a fact repeated");
+            }
 
             // The drill-down sees the same rows.
             let rows = app

@@ -170,6 +170,22 @@ fn latest(scope: &ReportScope, period: &str) -> String {
     )
 }
 
+impl ReportScope {
+    /// The columns a figure query groups the rows by: the row unit's, except that a
+    /// province's rows are grouped by district and commune together, the order of its
+    /// report indexes (migration 0014), so that the groups come straight off the index
+    /// whether the rows are districts or (without districts) communes. The caller sums
+    /// the groups of a row unit.
+    fn unit_grouping(&self, alias: &str) -> String {
+        match (self.scope_column, self.group_column) {
+            ("province_code", "district_code" | "commune_code") => {
+                format!("{alias}.district_code, {alias}.commune_code")
+            }
+            (_, g) => format!("{alias}.{g}"),
+        }
+    }
+}
+
 fn safe_code(code: &str) -> bool {
     !code.is_empty()
         && code
@@ -236,17 +252,25 @@ impl Store {
                     COALESCE(SUM(h.member_count), 0) AS people, \
                     SUM(CASE WHEN h.ethnic_minority THEN 1 ELSE 0 END) AS ethnic_minority \
              FROM households h WHERE h.{s} = $1 AND h.active AND h.{g} IS NOT NULL \
-             GROUP BY h.{g}",
+             GROUP BY {units}",
             g = scope.group_column,
-            s = scope.scope_column
+            s = scope.scope_column,
+            units = scope.unit_grouping("h"),
         );
         let rows: Vec<(String, i64, i64, i64)> = with_pool!(self, pool =>
             sqlx::query_as(AssertSqlSafe(sql.as_str()))
                 .bind(&scope.scope_code)
                 .fetch_all(pool)
                 .await?);
-        let mut facts = Vec::with_capacity(rows.len() * 3);
+        let mut sums: BTreeMap<String, [i64; 3]> = BTreeMap::new();
         for (unit, households, people, minority) in rows {
+            let sum = sums.entry(unit).or_default();
+            sum[0] += households;
+            sum[1] += people;
+            sum[2] += minority;
+        }
+        let mut facts = Vec::with_capacity(sums.len() * 3);
+        for (unit, [households, people, minority]) in sums {
             for (key, value) in [
                 ("households", households),
                 ("people", people),
@@ -304,34 +328,26 @@ impl Store {
         // far fewer than the households: testing every code against every row in SQL
         // would cost more than the rest of the report.
         let lists = !indicators.is_empty() || !causes.is_empty();
-        let group = if lists {
-            format!(
-                "c.status, c.{g}, c.head_ethnicity, c.deprived, c.causes",
-                g = scope.group_column
-            )
+        let (listed, list_columns) = if lists {
+            ("c.deprived, c.causes", ", c.deprived, c.causes")
         } else {
-            format!(
-                "c.status, c.{g}, c.head_ethnicity, '', ''",
-                g = scope.group_column
-            )
+            ("'', ''", "")
         };
         // The grouping follows the report indexes' order (status, unit, ethnicity, lists)
         // so that the groups come straight off the index.
         let sql = format!(
-            "SELECT {group}, {cols} \
+            "SELECT c.status, c.{g}, c.head_ethnicity, {listed}, {cols} \
              FROM classifications c \
              WHERE c.{s} = $1 AND c.period = $2 AND {holds} \
-             GROUP BY {group_by}",
+             GROUP BY c.status, {units}, c.head_ethnicity{list_columns}",
+            g = scope.group_column,
             s = scope.scope_column,
             cols = columns.join(", "),
             holds = holds_as_of("c", "$3"),
-            group_by = if lists {
-                group.clone()
-            } else {
-                format!("c.status, c.{g}, c.head_ethnicity", g = scope.group_column)
-            },
+            units = scope.unit_grouping("c"),
         );
         let mut sums: BTreeMap<(String, String), Vec<i64>> = BTreeMap::new();
+        let mut ethnicities: BTreeMap<(String, String), i64> = BTreeMap::new();
         let mut facts = Vec::new();
         with_pool!(self, pool => {
             let rows = sqlx::query(AssertSqlSafe(sql.as_str()))
@@ -352,11 +368,9 @@ impl Store {
                     .collect::<Result<Vec<i64>, _>>()?;
                 let households = values[0];
                 if let Some(ethnicity) = ethnicity {
-                    facts.push(Fact {
-                        unit: unit.clone(),
-                        key: format!("{status}.ethnicity.{ethnicity}"),
-                        value: households,
-                    });
+                    *ethnicities
+                        .entry((unit.clone(), format!("{status}.ethnicity.{ethnicity}")))
+                        .or_default() += households;
                 }
                 let total = sums
                     .entry((unit, status))
@@ -377,6 +391,9 @@ impl Store {
                 }
             }
         });
+        for ((unit, key), value) in ethnicities {
+            facts.push(Fact { unit, key, value });
+        }
         let keys: Vec<String> = KEYS
             .iter()
             .map(|k| k.to_string())
