@@ -261,7 +261,8 @@ async fn fill(app: &App, households: usize) {
     );
 }
 
-/// Times every report of the catalogue and the targets for the district and, above
+/// Times every report of the catalogue, the targets and the dashboard for the district
+/// and, above
 /// 30.000 households, for the province.
 async fn report_times(app: &App, households: usize) {
     let as_of = NaiveDate::from_ymd_opt(2022, 6, 1);
@@ -289,6 +290,9 @@ async fn report_times(app: &App, households: usize) {
         }
         let label = format!("{unit} targets 2021");
         slowest = slowest.max(time(&label, runs, || app.targets_as_system(unit, 2021)).await);
+        let label = format!("{unit} dashboard 2022");
+        slowest =
+            slowest.max(time(&label, runs, || app.dashboard_as_system(unit, Some(2022))).await);
         println!("{unit}: slowest run {:.1} ms", slowest.as_secs_f64() * 1e3);
     }
 }

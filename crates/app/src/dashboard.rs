@@ -234,7 +234,38 @@ impl App {
             };
         d.standard = Some(standard_id.to_string());
 
-        let facts = self.unit_facts(&scope, period, &indicators).await?;
+        // A province's map needs its communes' figures as well as its districts'; the
+        // store groups a province's figures by district and commune in one pass either
+        // way, so the communes' are read once and summed into their districts. A commune
+        // found under no listed district (retired since) sends the districts back to
+        // a query of their own, so that no household is lost from the sums.
+        let commune_scope =
+            (scope.group_column != "commune_code" && unit.tier != "commune").then(|| ReportScope {
+                scope_column: column,
+                scope_code: unit.code.clone(),
+                group_column: "commune_code",
+            });
+        let commune_facts = match &commune_scope {
+            Some(cs) if scope.scope_column == "province_code" => {
+                Some(self.unit_facts(cs, period, &indicators).await?)
+            }
+            Some(cs) => Some(self.unit_facts(cs, period, &[]).await?),
+            None => None,
+        };
+        let district_of: HashMap<&str, &str> = communes
+            .iter()
+            .filter_map(|c| Some((c.code.as_str(), c.parent_code.as_deref()?)))
+            .collect();
+        let rolled_up = match &commune_facts {
+            Some(cf) if scope.scope_column == "province_code" => {
+                roll_up(cf, &district_of, &row_units)
+            }
+            _ => None,
+        };
+        let facts = match rolled_up {
+            Some(f) => f,
+            None => self.unit_facts(&scope, period, &indicators).await?,
+        };
         d.rates = row_units
             .iter()
             .map(|u| unit_rate(u, facts.get(&u.code)))
@@ -275,12 +306,7 @@ impl App {
                     .chain(d.total.iter().map(|t| (t.code.clone(), t.poor_rate)))
                     .collect()
             } else {
-                let commune_scope = ReportScope {
-                    scope_column: column,
-                    scope_code: unit.code.clone(),
-                    group_column: "commune_code",
-                };
-                let facts = self.unit_facts(&commune_scope, period, &[]).await?;
+                let facts = commune_facts.unwrap_or_default();
                 communes
                     .iter()
                     .map(|c| (c.code.clone(), unit_rate(c, facts.get(&c.code)).poor_rate))
@@ -515,6 +541,26 @@ fn unit_rate(u: &UnitRecord, facts: Option<&HashMap<String, i64>>) -> UnitRate {
         poor_rate: rate(poor, households),
         near_poor_rate: rate(near_poor, households),
     }
+}
+
+/// The facts of communes summed into the row units above them, or none when a commune
+/// with figures has no row unit among `rows`.
+fn roll_up(
+    communes: &HashMap<String, HashMap<String, i64>>,
+    parent: &HashMap<&str, &str>,
+    rows: &[UnitRecord],
+) -> Option<HashMap<String, HashMap<String, i64>>> {
+    let mut out: HashMap<String, HashMap<String, i64>> = HashMap::new();
+    for (commune, facts) in communes {
+        let row = parent
+            .get(commune.as_str())
+            .filter(|p| rows.iter().any(|r| r.code == **p))?;
+        let sums = out.entry(row.to_string()).or_default();
+        for (k, v) in facts {
+            *sums.entry(k.clone()).or_default() += v;
+        }
+    }
+    Some(out)
 }
 
 /// A label starts with a capital, as a heading does; the standards write indicator

@@ -271,6 +271,23 @@ async fn rates_trend_profile_and_progress(store: Store) {
         vec!["444", "445"]
     );
     assert_eq!(province.progress.len(), 3);
+    // The province's figures for a district, summed from its communes, are the
+    // district's own, and so is the deprivation profile (only 444 has classifications).
+    let district = app.dashboard(&viewer, "444", Some(2022)).await.unwrap();
+    let province = app.dashboard(&viewer, "42", Some(2022)).await.unwrap();
+    let in_province = province.rates.iter().find(|r| r.code == "444").unwrap();
+    let own = district.total.clone().unwrap();
+    assert_eq!(
+        (
+            in_province.households,
+            in_province.poor,
+            in_province.near_poor
+        ),
+        (own.households, own.poor, own.near_poor)
+    );
+    assert!(own.poor > 0);
+    assert_eq!(province.deprivation, district.deprivation);
+    assert_eq!(province.poor_households, district.poor_households);
 }
 app_test!(rates_trend_profile_and_progress);
 
