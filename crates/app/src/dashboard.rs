@@ -239,29 +239,26 @@ impl App {
         // way, so the communes' are read once and summed into their districts. A commune
         // found under no listed district (retired since) sends the districts back to
         // a query of their own, so that no household is lost from the sums.
-        let commune_scope =
-            (scope.group_column != "commune_code" && unit.tier != "commune").then(|| ReportScope {
-                scope_column: column,
-                scope_code: unit.code.clone(),
-                group_column: "commune_code",
-            });
-        let commune_facts = match &commune_scope {
-            Some(cs) if scope.scope_column == "province_code" => {
-                Some(self.unit_facts(cs, period, &indicators).await?)
-            }
-            Some(cs) => Some(self.unit_facts(cs, period, &[]).await?),
-            None => None,
-        };
-        let district_of: HashMap<&str, &str> = communes
-            .iter()
-            .filter_map(|c| Some((c.code.as_str(), c.parent_code.as_deref()?)))
-            .collect();
-        let rolled_up = match &commune_facts {
-            Some(cf) if scope.scope_column == "province_code" => {
-                roll_up(cf, &district_of, &row_units)
-            }
-            _ => None,
-        };
+        let commune_facts =
+            if scope.scope_column == "province_code" && scope.group_column != "commune_code" {
+                let communes_scope = ReportScope {
+                    group_column: "commune_code",
+                    ..scope.clone()
+                };
+                Some(
+                    self.unit_facts(&communes_scope, period, &indicators)
+                        .await?,
+                )
+            } else {
+                None
+            };
+        let rolled_up = commune_facts.as_ref().and_then(|cf| {
+            let district_of: HashMap<&str, &str> = communes
+                .iter()
+                .filter_map(|c| Some((c.code.as_str(), c.parent_code.as_deref()?)))
+                .collect();
+            roll_up(cf, &district_of, &row_units)
+        });
         let facts = match rolled_up {
             Some(f) => f,
             None => self.unit_facts(&scope, period, &indicators).await?,
@@ -297,7 +294,7 @@ impl App {
             .collect();
 
         // Commune rates for the map: the rows already are communes for a district; a
-        // province needs them computed one level further down.
+        // province's were read above (a village has no communes to draw).
         let commune_rates: HashMap<String, Option<f64>> =
             if scope.group_column == "commune_code" || unit.tier == "commune" {
                 d.rates

@@ -330,14 +330,23 @@ struct PageQuery {
     print: Option<String>,
 }
 
-/// The period a page opens on: the latest the unit has, or this year when the user may
-/// not read the unit (the report page then says why).
-async fn default_period(app: &App, actor: &giamngheo_app::access::Actor, unit: &str) -> i32 {
+/// The unit and period a page shows: those asked for, else the user's unit and the
+/// latest period it has, or this year when the user may not read the unit (the report
+/// page then says why).
+async fn unit_and_period(app: &App, user: &CurrentUser, q: &PageQuery) -> (String, i32) {
     use chrono::Datelike;
-    match app.default_report_period(actor, unit).await {
-        Ok(period) => period,
-        Err(_) => app.clock().today().year(),
-    }
+    let unit = q
+        .unit
+        .clone()
+        .unwrap_or_else(|| user.actor.unit_code.clone());
+    let period = match q.period {
+        Some(p) => p,
+        None => match app.default_report_period(&user.actor, &unit).await {
+            Ok(period) => period,
+            Err(_) => app.clock().today().year(),
+        },
+    };
+    (unit, period)
 }
 
 async fn list_page(
@@ -346,11 +355,7 @@ async fn list_page(
     user: CurrentUser,
     Query(q): Query<PageQuery>,
 ) -> ListPage {
-    let unit = q.unit.unwrap_or_else(|| user.actor.unit_code.clone());
-    let period = match q.period {
-        Some(p) => p,
-        None => default_period(&app, &user.actor, &unit).await,
-    };
+    let (unit, period) = unit_and_period(&app, &user, &q).await;
     ListPage {
         t: lang.t(),
         lang,
@@ -414,11 +419,7 @@ async fn report_page(
 ) -> Result<Response, HtmlError> {
     let err = |error| HtmlError { lang, error };
     let as_of = parse_date(q.as_of.as_deref()).map_err(err)?;
-    let unit = q.unit.unwrap_or_else(|| user.actor.unit_code.clone());
-    let period = match q.period {
-        Some(p) => p,
-        None => default_period(&app, &user.actor, &unit).await,
-    };
+    let (unit, period) = unit_and_period(&app, &user, &q).await;
     let req = ReportRequest {
         name: name.clone(),
         unit,
