@@ -262,8 +262,7 @@ async fn fill(app: &App, households: usize) {
 }
 
 /// Times every report of the catalogue, the targets and the dashboard for the district
-/// and, above
-/// 30.000 households, for the province.
+/// and, above 30.000 households, for the province.
 async fn report_times(app: &App, households: usize) {
     let as_of = NaiveDate::from_ymd_opt(2022, 6, 1);
     let names: Vec<String> = app
