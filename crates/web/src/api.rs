@@ -2,10 +2,11 @@
 
 use crate::auth::ApiUser;
 use crate::error::{ApiError, ErrorBody};
+use crate::routes::Routes;
+use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
-use axum::{Json, Router};
 use giamngheo_app::App;
 use giamngheo_app::units::VillageInput;
 use giamngheo_domain::Area;
@@ -13,8 +14,8 @@ use giamngheo_store::{UnitRecord, UnitSearchHit};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
-pub fn routes() -> Router<App> {
-    Router::new()
+pub(crate) fn routes() -> Routes {
+    Routes::new()
         .route("/units", get(list_units))
         .route("/units/search", get(search_units))
         .route("/units/{code}", get(get_unit))

@@ -2,10 +2,11 @@
 
 use crate::auth::ApiUser;
 use crate::error::{ApiError, ErrorBody};
+use crate::routes::Routes;
+use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::get;
-use axum::{Json, Router};
 use giamngheo_app::App;
 use giamngheo_app::households::decode_changes;
 use giamngheo_domain::household::HouseholdDraft;
@@ -13,8 +14,8 @@ use giamngheo_store::{HouseholdFields, MemberFields};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
-pub fn routes() -> Router<App> {
-    Router::new()
+pub(crate) fn routes() -> Routes {
+    Routes::new()
         .route("/households", get(list).post(create))
         .route("/households/{id}", get(show).put(update))
         .route("/households/{id}/history", get(history))

@@ -10,6 +10,7 @@
 
 use crate::error::{ApiError, ErrorBody, HtmlError};
 use crate::i18n::{Lang, T};
+use crate::routes::Routes;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::body::{Body, Bytes};
@@ -22,7 +23,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Extension, Json, Router};
+use axum::{Extension, Json};
 use giamngheo_app::access::{Actor, Role};
 use giamngheo_app::auth::{ActiveSession, SessionKind, csrf_matches, random_token, web_max_age};
 use giamngheo_app::{App, AppError};
@@ -443,8 +444,8 @@ fn set_cookie(name: &str, value: &str, path: &str, max_age: i64, secure: bool) -
     HeaderValue::from_str(&c).expect("cookie text is ASCII")
 }
 
-pub fn routes() -> Router<App> {
-    Router::new()
+pub(crate) fn routes() -> Routes {
+    Routes::new()
         .route("/login", get(login_page).post(login_submit))
         .route("/logout", post(logout))
         .route(
@@ -727,8 +728,8 @@ async fn password_submit(
 
 // The JSON API's sign-in.
 
-pub fn api_routes() -> Router<App> {
-    Router::new()
+pub(crate) fn api_routes() -> Routes {
+    Routes::new()
         .route("/auth/login", post(api_login))
         .route("/auth/logout", post(api_logout))
         .route("/auth/me", get(api_me))

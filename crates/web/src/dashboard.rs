@@ -7,21 +7,22 @@ use crate::auth::{CurrentUser, Viewer};
 use crate::error::HtmlError;
 use crate::format;
 use crate::i18n::{Lang, T};
+use crate::routes::Routes;
 use crate::svg::{self, BarRow, MapArea, Series};
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Multipart, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Router, body::Bytes};
 use giamngheo_app::dashboard::{Dashboard, MAX_BOUNDARY_BYTES, UnitRate};
 use giamngheo_app::{App, AppError};
 use giamngheo_domain::review::Step;
 use serde::Deserialize;
 
-pub fn routes() -> Router<App> {
-    Router::new().route("/dashboard", get(page)).route(
+pub(crate) fn routes() -> Routes {
+    Routes::new().route("/dashboard", get(page)).route(
         "/dashboard/boundaries",
         // Room for the file and the small form fields around it; the app refuses a file
         // over the limit with a message, larger bodies are cut off here.

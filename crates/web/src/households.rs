@@ -7,9 +7,9 @@ use crate::error::HtmlError;
 use crate::format;
 use crate::hh_text::HT;
 use crate::i18n::{Lang, T};
+use crate::routes::Routes;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Router;
 use axum::extract::{Form, Multipart, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -25,8 +25,8 @@ use giamngheo_domain::household::{
 use giamngheo_store::AuditRecord;
 use serde::Deserialize;
 
-pub fn routes() -> Router<App> {
-    Router::new()
+pub(crate) fn routes() -> Routes {
+    Routes::new()
         .route("/households", get(list).post(create))
         .route("/households/new", get(new_form))
         .route("/households/import", get(import_page).post(import_upload))

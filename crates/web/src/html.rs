@@ -5,9 +5,9 @@ use crate::auth::{CurrentUser, Viewer};
 use crate::error::HtmlError;
 use crate::format;
 use crate::i18n::{Lang, T};
+use crate::routes::Routes;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Router;
 use axum::extract::{Form, Multipart, Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -18,8 +18,8 @@ use giamngheo_app::{App, AppError};
 use giamngheo_store::{UnitRecord, UnitSearchHit};
 use serde::Deserialize;
 
-pub fn routes() -> Router<App> {
-    Router::new()
+pub(crate) fn routes() -> Routes {
+    Routes::new()
         .route("/", get(home))
         .route("/units/{code}", get(unit_page))
         .route("/units/{code}/villages", post(add_village))

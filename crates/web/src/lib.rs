@@ -14,6 +14,7 @@ mod html;
 mod i18n;
 mod reports;
 mod reviews;
+mod routes;
 mod rv_text;
 mod svg;
 mod targets;
@@ -26,6 +27,7 @@ use axum::http::{HeaderValue, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use giamngheo_app::App;
+use routes::Routes;
 use tower_http::trace::TraceLayer;
 
 /// Builds the whole router around an application, with the default options (cookies
@@ -41,7 +43,24 @@ pub fn router_with(app: App, options: WebOptions) -> Router {
         app: app.clone(),
         options,
     };
-    Router::new()
+    let (routes, _) = all_routes().into_parts();
+    routes
+        .layer(axum::middleware::from_fn_with_state(
+            gate,
+            auth::authenticate,
+        ))
+        .layer(TraceLayer::new_for_http())
+        .with_state(app)
+}
+
+/// Every path the server answers, as registered (`/households/{id}`), for tests that
+/// must try each route.
+pub fn route_paths() -> Vec<String> {
+    all_routes().into_parts().1
+}
+
+fn all_routes() -> Routes {
+    Routes::new()
         .merge(html::routes())
         .merge(households::routes())
         .merge(reports::routes())
@@ -60,12 +79,6 @@ pub fn router_with(app: App, options: WebOptions) -> Router {
         .route("/assets/htmx.min.js", get(htmx))
         .route("/assets/app.css", get(css))
         .route("/favicon.ico", get(favicon))
-        .layer(axum::middleware::from_fn_with_state(
-            gate,
-            auth::authenticate,
-        ))
-        .layer(TraceLayer::new_for_http())
-        .with_state(app)
 }
 
 /// Health check for load balancers and operators: the backend and schema version, 200

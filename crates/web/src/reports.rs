@@ -6,13 +6,14 @@ use crate::auth::{ApiUser, CurrentUser, Viewer};
 use crate::error::{ApiError, ErrorBody, HtmlError};
 use crate::format;
 use crate::i18n::{Lang, T};
+use crate::routes::Routes;
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Json, Router};
 use chrono::NaiveDate;
 use giamngheo_app::reports::{Report, ReportRequest, ValueFormat};
 use giamngheo_app::{App, AppError};
@@ -21,15 +22,15 @@ use giamngheo_store::HouseholdStatusRow;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
-pub fn routes() -> Router<App> {
-    Router::new()
+pub(crate) fn routes() -> Routes {
+    Routes::new()
         .route("/reports", get(list_page))
         .route("/reports/{name}", get(report_page))
         .route("/reports/{name}/households", get(households_page))
 }
 
-pub fn api_routes() -> Router<App> {
-    Router::new()
+pub(crate) fn api_routes() -> Routes {
+    Routes::new()
         .route("/reports", get(api_list))
         .route("/reports/{name}", get(api_report))
         .route("/reports/{name}/households", get(api_households))

@@ -7,10 +7,10 @@ use crate::auth::{CurrentUser, Viewer};
 use crate::error::HtmlError;
 use crate::format;
 use crate::i18n::{Lang, T};
+use crate::routes::Routes;
 use crate::rv_text::RT;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Router;
 use axum::extract::{Form, Multipart, Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -26,8 +26,8 @@ use giamngheo_sheets::pdf::{
 };
 use serde::Deserialize;
 
-pub fn routes() -> Router<App> {
-    Router::new()
+pub(crate) fn routes() -> Routes {
+    Routes::new()
         .route("/reviews", get(list).post(open_periodic))
         .route("/reviews/calendar", get(calendar))
         .route("/reviews/{id}", get(show))

@@ -5,12 +5,13 @@
 use crate::auth::{ApiUser, CurrentUser, Viewer};
 use crate::error::{ApiError, ErrorBody, HtmlError};
 use crate::i18n::{Lang, T};
+use crate::routes::Routes;
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Json;
 use axum::extract::{Form, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::{Json, Router};
 use chrono::Datelike;
 use giamngheo_app::access::Role;
 use giamngheo_app::targets::{INDICATORS, TargetEdit, TargetStatus, TargetsView, decimal_vi};
@@ -18,12 +19,12 @@ use giamngheo_app::{App, AppError};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
-pub fn routes() -> Router<App> {
-    Router::new().route("/targets", get(page).post(save))
+pub(crate) fn routes() -> Routes {
+    Routes::new().route("/targets", get(page).post(save))
 }
 
-pub fn api_routes() -> Router<App> {
-    Router::new().route("/targets", get(api_targets))
+pub(crate) fn api_routes() -> Routes {
+    Routes::new().route("/targets", get(api_targets))
 }
 
 #[derive(OpenApi)]
