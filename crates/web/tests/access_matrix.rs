@@ -414,6 +414,15 @@ async fn every_route_refuses_every_role_of_another_province(store: Store) {
                 t2.role, t2.method, t2.uri, t2.status
             ));
         }
+        // A write aimed at another province is refused outright, not accepted as a
+        // change of nothing; signing out ends only the caller's own session.
+        let own_session = signs_out(t2.uri.split('?').next().unwrap_or(""));
+        if t2.method != Method::GET && !own_session && !t2.status.is_client_error() {
+            failures.push(format!(
+                "{} {} {} → {}: a write into another province is not refused",
+                t2.role, t2.method, t2.uri, t2.status
+            ));
+        }
         if t.secrets.iter().any(|s| t2.body.contains(s.as_str())) {
             failures.push(format!(
                 "{} {} {} → {} shows another province's personal data",
