@@ -10,23 +10,21 @@ use crate::i18n::{Lang, T};
 use crate::svg::{self, BarRow, MapArea, Series};
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{DefaultBodyLimit, Multipart, Query, State};
+use axum::extract::{Multipart, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Router, body::Bytes};
-use giamngheo_app::dashboard::{Dashboard, MAX_BOUNDARY_BYTES, UnitRate};
+use giamngheo_app::dashboard::{Dashboard, UnitRate};
 use giamngheo_app::{App, AppError};
 use giamngheo_domain::review::Step;
 use serde::Deserialize;
 
 pub fn routes() -> Router<App> {
-    Router::new().route("/dashboard", get(page)).route(
-        "/dashboard/boundaries",
-        // Room for the file and the small form fields around it; the app refuses a file
-        // over the limit with a message, larger bodies are cut off here.
-        post(upload).layer(DefaultBodyLimit::max(MAX_BOUNDARY_BYTES + 64 * 1024)),
-    )
+    // The boundary file's size limit is applied with every upload's, in `upload.rs`.
+    Router::new()
+        .route("/dashboard", get(page))
+        .route("/dashboard/boundaries", post(upload))
 }
 
 /// The dashboard's text, once per language.

@@ -282,7 +282,7 @@ async fn add_village(
 }
 
 /// Largest village file accepted: a commune has at most a few hundred villages.
-const MAX_UPLOAD: usize = 2 * 1024 * 1024;
+pub(crate) const MAX_UPLOAD: usize = 2 * 1024 * 1024;
 
 async fn import_villages(
     State(app): State<App>,

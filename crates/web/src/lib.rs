@@ -17,6 +17,7 @@ mod reviews;
 mod rv_text;
 mod svg;
 mod targets;
+mod upload;
 
 pub use api::ApiDoc;
 pub use auth::{ApiUser, CurrentUser, Viewer, WebOptions};

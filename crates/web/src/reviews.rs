@@ -17,7 +17,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::{Datelike, NaiveDate};
 use giamngheo_app::access::Action;
-use giamngheo_app::reviews::{MeetingInput, RequestInput, ReviewView, SurveyInput};
+use giamngheo_app::reviews::{
+    MAX_MINUTES_BYTES, MeetingInput, RequestInput, ReviewView, SurveyInput,
+};
 use giamngheo_app::rules::derive_deprivations;
 use giamngheo_app::{App, AppError};
 use giamngheo_domain::review::Move;
@@ -808,6 +810,9 @@ async fn meeting(
                 .bytes()
                 .await
                 .map_err(|_| e(AppError::invalid("minutes", "không đọc được tệp biên bản")))?;
+            if bytes.len() > MAX_MINUTES_BYTES {
+                return Ok(crate::upload::too_large(false, lang, MAX_MINUTES_BYTES));
+            }
             if !bytes.is_empty() {
                 minutes = Some((file_name, kind, bytes.to_vec()));
             }
@@ -854,32 +859,12 @@ async fn minutes(
     user: CurrentUser,
     Path(mid): Path<i64>,
 ) -> Result<Response, HtmlError> {
-    let (name, kind, bytes) = app
+    // The stored media type is not trusted: `serve` decides from the bytes.
+    let (name, _, bytes) = app
         .meeting_minutes(&user.actor, mid)
         .await
         .map_err(err(lang))?;
-    let safe: String = name
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
-        .collect();
-    Ok((
-        [
-            (header::CONTENT_TYPE, kind),
-            (
-                header::CONTENT_DISPOSITION,
-                format!(
-                    "inline; filename=\"{}\"",
-                    if safe.is_empty() {
-                        "bien-ban".into()
-                    } else {
-                        safe
-                    }
-                ),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(crate::upload::serve(&name, bytes))
 }
 
 #[derive(Deserialize)]
