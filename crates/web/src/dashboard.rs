@@ -6,13 +6,14 @@
 use crate::auth::{CurrentUser, Viewer};
 use crate::error::HtmlError;
 use crate::format;
+use crate::headers::{component, see_other};
 use crate::i18n::{Lang, T};
 use crate::svg::{self, BarRow, MapArea, Series};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Multipart, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Router, body::Bytes};
 use giamngheo_app::dashboard::{Dashboard, UnitRate};
@@ -439,9 +440,10 @@ async fn upload(
         .upload_boundaries(&user.actor, Some(&unit_code), &property, &file)
         .await
     {
-        Ok(n) => {
-            Ok(Redirect::to(&format!("/dashboard?unit={unit_code}&uploaded={n}")).into_response())
-        }
+        Ok(n) => Ok(see_other(&format!(
+            "/dashboard?unit={}&uploaded={n}",
+            component(&unit_code)
+        ))),
         // The problems of the file are shown on the dashboard, next to the form, so the
         // user can fix the file and try again.
         Err(AppError::Invalid { field, message }) if field == "file" || field == "property" => {

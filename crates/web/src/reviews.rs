@@ -6,6 +6,7 @@
 use crate::auth::{CurrentUser, Viewer};
 use crate::error::HtmlError;
 use crate::format;
+use crate::headers::{component, see_other};
 use crate::i18n::{Lang, T};
 use crate::rv_text::RT;
 use askama::Template;
@@ -774,10 +775,10 @@ async fn survey_save(
         }
     }
     if errors.is_empty() {
-        return Ok(Redirect::to(&format!(
-            "/reviews/{id}/survey?village={village}&saved={saved}"
-        ))
-        .into_response());
+        return Ok(see_other(&format!(
+            "/reviews/{id}/survey?village={}&saved={saved}",
+            component(&village)
+        )));
     }
     // Rows that failed come back with the message; the rows saved stay saved.
     let page = survey_page(&app, lang, &user, id, Some(village), errors)
