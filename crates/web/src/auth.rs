@@ -10,7 +10,7 @@
 
 use crate::error::{ApiError, ErrorBody, HtmlError};
 use crate::i18n::{Lang, T};
-use crate::upload;
+use crate::{request_text, upload};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::body::{Body, Bytes};
@@ -142,6 +142,7 @@ pub(crate) async fn authenticate(State(gate): State<Gate>, req: Request, next: N
             let (back, presented) = match presented_csrf(req, limit.body).await {
                 Ok(found) => found,
                 Err(BodyUnread::TooLarge) => return upload::too_large(api, lang, limit.shown),
+                Err(BodyUnread::Nul(field)) => return request_text::refusal(api, lang, &field),
                 Err(BodyUnread::Broken) => {
                     return refuse(
                         api,
@@ -227,6 +228,8 @@ enum BodyUnread {
     TooLarge,
     /// The client broke off or sent something that is no body.
     Broken,
+    /// A form field holds a NUL, which no text field may (PostgreSQL refuses it).
+    Nul(String),
 }
 
 /// Finds the CSRF token a request presents: the header, or the `csrf` field of an
@@ -264,6 +267,9 @@ async fn presented_csrf(
         }
         Err(_) => return Err(BodyUnread::Broken),
     };
+    if form && let Some(field) = request_text::refused_parameter(&bytes, |b| b == 0) {
+        return Err(BodyUnread::Nul(field));
+    }
     let presented = if form {
         form_csrf(&content_type, bytes.clone()).await
     } else {

@@ -14,6 +14,7 @@ mod households;
 mod html;
 mod i18n;
 mod reports;
+mod request_text;
 mod reviews;
 mod rv_text;
 mod svg;
@@ -70,6 +71,7 @@ pub fn router_with(app: App, options: WebOptions) -> Router {
             gate,
             auth::authenticate,
         ))
+        .layer(axum::middleware::from_fn(request_text::refuse_controls))
         // Outside the sign-in check, so that its refusals carry the headers as well.
         .layer(axum::middleware::from_fn_with_state(
             options,
