@@ -387,6 +387,36 @@ async fn a_body_over_the_routes_limit_is_told_too_large_and_changes_nothing() {
     assert!(answer.text().contains("File too large (at most 10 MB)"));
     let list = send(&site, get("/households", Some(&session))).await;
     assert!(!list.text().contains("DM-0"));
+
+    // A script's body over the 2 MB of other routes gets the JSON error.
+    let login = serde_json::json!({"username": OFFICER, "password": PASSWORD}).to_string();
+    let token = send(
+        &site,
+        Request::post("/api/v1/auth/login")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(login))
+            .unwrap(),
+    )
+    .await;
+    let token: serde_json::Value = serde_json::from_slice(&token.body).unwrap();
+    let big = vec![b' '; 3 * 1024 * 1024];
+    let answer = send(
+        &site,
+        Request::post("/api/v1/households")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(
+                header::AUTHORIZATION,
+                format!("Bearer {}", token["token"].as_str().unwrap()),
+            )
+            .header(header::CONTENT_LENGTH, big.len())
+            .body(Body::from(big))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::PAYLOAD_TOO_LARGE);
+    let error: serde_json::Value = serde_json::from_slice(&answer.body).unwrap();
+    assert_eq!(error["error"]["code"], "too_large");
+    assert_eq!(error["error"]["message"], "Tệp quá lớn (tối đa 2 MB)");
     site.db.finish().await;
 }
 
