@@ -257,16 +257,10 @@ async fn presented_csrf(
         return Ok((req, None));
     }
     let (parts, body) = req.into_parts();
-    let bytes = match axum::body::to_bytes(body, limit).await {
-        Ok(b) => b,
-        Err(e)
-            if std::error::Error::source(&e)
-                .is_some_and(|s| s.is::<http_body_util::LengthLimitError>()) =>
-        {
-            return Err(BodyUnread::TooLarge);
-        }
-        Err(_) => return Err(BodyUnread::Broken),
-    };
+    let bytes = upload::read(body, limit).await.map_err(|e| match e {
+        upload::Unread::TooLarge => BodyUnread::TooLarge,
+        upload::Unread::Broken => BodyUnread::Broken,
+    })?;
     if form && let Some(field) = request_text::refused_parameter(&bytes, |b| b == 0) {
         return Err(BodyUnread::Nul(field));
     }

@@ -67,6 +67,7 @@ pub fn router_with(app: App, options: WebOptions) -> Router {
         .route("/assets/print.css", get(print_css))
         .route("/assets/print.js", get(print_js))
         .route("/favicon.ico", get(favicon))
+        .layer(axum::middleware::from_fn(request_text::refuse_nul_in_json))
         .layer(axum::middleware::from_fn_with_state(
             gate,
             auth::authenticate,

@@ -6,10 +6,12 @@
 
 use crate::error;
 use crate::i18n::Lang;
-use axum::extract::{FromRequestParts, Request};
-use axum::http::StatusCode;
+use crate::upload;
+use axum::body::Body;
+use axum::extract::{FromRequestParts, MatchedPath, Request};
+use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 
 /// ASCII control characters (C0 and DEL); UTF-8 never uses these bytes inside another
 /// character, so the decoded bytes can be checked one by one.
@@ -89,13 +91,17 @@ pub fn refusal(api: bool, lang: Lang, parameter: &str) -> Response {
     }
 }
 
+async fn lang_of(parts: &mut axum::http::request::Parts) -> Lang {
+    match Lang::from_request_parts(parts, &()).await {
+        Ok(l) => l,
+        Err(never) => match never {},
+    }
+}
+
 /// Refuses a request whose path or query holds a control character.
 pub(crate) async fn refuse_controls(req: Request, next: Next) -> Response {
     let (mut parts, body) = req.into_parts();
-    let lang = match Lang::from_request_parts(&mut parts, &()).await {
-        Ok(l) => l,
-        Err(never) => match never {},
-    };
+    let lang = lang_of(&mut parts).await;
     let refused = if decode(parts.uri.path().as_bytes())
         .into_iter()
         .any(is_control)
@@ -116,6 +122,84 @@ pub(crate) async fn refuse_controls(req: Request, next: Next) -> Response {
     }
 }
 
+/// Refuses a JSON body with a NUL in its text (`\u0000`), naming the field, before the
+/// handler reads it. The body is read once here, under the route's limit, and handed on.
+pub(crate) async fn refuse_nul_in_json(req: Request, next: Next) -> Response {
+    let json = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().starts_with("application/json"));
+    if !json || matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    let (mut parts, body) = req.into_parts();
+    let lang = lang_of(&mut parts).await;
+    let api = parts.uri.path().starts_with("/api/");
+    let limit = upload::limit_for(parts.extensions.get::<MatchedPath>().map(|m| m.as_str()));
+    let bytes = match upload::read(body, limit.body).await {
+        Ok(b) => b,
+        Err(upload::Unread::TooLarge) => return upload::too_large(api, lang, limit.shown),
+        Err(upload::Unread::Broken) => return StatusCode::BAD_REQUEST.into_response(),
+    };
+    if let Some(field) = json_nul_field(&bytes) {
+        return refusal(api, lang, &field);
+    }
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
+}
+
+/// Where a JSON document holds a NUL: `members[0].full_name`, or `body` for a key or
+/// the whole document. The document is parsed only when its text has the escape; one
+/// that does not parse is left to the handler, which refuses it as bad JSON.
+fn json_nul_field(bytes: &[u8]) -> Option<String> {
+    if !has_nul_escape(bytes) {
+        return None;
+    }
+    let value: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+    nul_path(&value, "").map(|p| if p.is_empty() { "body".into() } else { p })
+}
+
+/// Whether the text has `\u0000` as an escape (not after an escaped backslash).
+fn has_nul_escape(bytes: &[u8]) -> bool {
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'\\' {
+            if bytes[i + 1..].starts_with(b"u0000") {
+                return true;
+            }
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    false
+}
+
+fn nul_path(v: &serde_json::Value, at: &str) -> Option<String> {
+    use serde_json::Value;
+    match v {
+        Value::String(s) if s.contains('\0') => Some(at.to_string()),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, x)| nul_path(x, &format!("{at}[{i}]"))),
+        Value::Object(map) => map.iter().find_map(|(k, x)| {
+            let here = if at.is_empty() {
+                k.clone()
+            } else {
+                format!("{at}.{k}")
+            };
+            if k.contains('\0') {
+                Some(shown(at.as_bytes()))
+            } else {
+                nul_path(x, &here).map(|p| shown(p.as_bytes()))
+            }
+        }),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,6 +217,12 @@ mod tests {
             Some("a?b")
         );
         assert_eq!(decode(b"%4"), b"%4");
+        assert_eq!(
+            json_nul_field(br#"{"a": [1, {"b": "x\u0000"}]}"#).as_deref(),
+            Some("a[1].b")
+        );
+        assert_eq!(json_nul_field(br#"{"a": "\\u0000"}"#), None);
+        assert_eq!(json_nul_field(br#""\u0000""#).as_deref(), Some("body"));
         assert_eq!(decode(b"%%41%zz"), b"%A%zz");
         // A form's text area may hold line breaks, never a NUL.
         let form = b"csrf=abc&notes=d%C3%B2ng+1%0D%0Ad%C3%B2ng+2";

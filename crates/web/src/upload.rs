@@ -5,6 +5,7 @@
 
 use crate::error;
 use crate::i18n::Lang;
+use axum::body::{Body, Bytes};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use giamngheo_app::files::{self, FileKind};
@@ -61,6 +62,26 @@ pub fn limit_for(pattern: Option<&str>) -> Limit {
             body: FORM_LIMIT,
             shown: FORM_LIMIT,
         })
+}
+
+/// Why a body could not be read.
+pub enum Unread {
+    /// Over the route's limit.
+    TooLarge,
+    /// The client broke off or sent something that is no body.
+    Broken,
+}
+
+/// Reads a whole body, up to `limit` bytes.
+pub async fn read(body: Body, limit: usize) -> Result<Bytes, Unread> {
+    axum::body::to_bytes(body, limit).await.map_err(|e| {
+        if std::error::Error::source(&e).is_some_and(|s| s.is::<http_body_util::LengthLimitError>())
+        {
+            Unread::TooLarge
+        } else {
+            Unread::Broken
+        }
+    })
 }
 
 /// "File too large (at most … MB)".

@@ -921,3 +921,60 @@ async fn control_characters_in(site: &Site, bad: &str) {
     let error: serde_json::Value = serde_json::from_slice(&a.body).unwrap();
     assert_eq!(error["error"]["field"], "unit");
 }
+
+#[tokio::test]
+async fn a_nul_in_a_json_body_is_refused_naming_the_field() {
+    for site in both_sites().await {
+        let backend = site.app.store().backend().as_str();
+        let json = |uri: &str, token: Option<&str>, body: &str| {
+            let mut r = Request::post(uri).header(header::CONTENT_TYPE, "application/json");
+            if let Some(t) = token {
+                r = r.header(header::AUTHORIZATION, format!("Bearer {t}"));
+            }
+            r.body(Body::from(body.to_string())).unwrap()
+        };
+        let a = send(
+            &site,
+            json(
+                "/api/v1/auth/login",
+                None,
+                r#"{"username": "canbo\u0000", "password": "x"}"#,
+            ),
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::BAD_REQUEST, "{backend}: {}", a.text());
+        let error: serde_json::Value = serde_json::from_slice(&a.body).unwrap();
+        assert_eq!(error["error"]["field"], "username", "{backend}");
+
+        let login = format!(r#"{{"username": "{OFFICER}", "password": "{PASSWORD}"}}"#);
+        let token = send(&site, json("/api/v1/auth/login", None, &login)).await;
+        let token: serde_json::Value = serde_json::from_slice(&token.body).unwrap();
+        let token = token["token"].as_str().unwrap();
+        let draft = HouseholdDraft {
+            code: "DM-9".into(),
+            village_code: TRUNG_HOA.into(),
+            address: "Xóm 1".into(),
+            members: vec![MemberDraft {
+                full_name: "Hồ Thị An".into(),
+                sex: Some(Sex::Female),
+                birth_year: Some(1980),
+                ethnicity: "01".into(),
+                relation: "head".into(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let household = serde_json::to_string(&draft)
+            .unwrap()
+            .replace("Hồ Thị An", r"Hồ Thị\u0000 An");
+        let a = send(&site, json("/api/v1/households", Some(token), &household)).await;
+        assert_eq!(a.status, StatusCode::BAD_REQUEST, "{backend}: {}", a.text());
+        let error: serde_json::Value = serde_json::from_slice(&a.body).unwrap();
+        assert_eq!(error["error"]["field"], "members[0].full_name", "{backend}");
+        // An escaped backslash before "u0000" is text, not a NUL.
+        let household = household.replace(r"\u0000", r"\\u0000");
+        let a = send(&site, json("/api/v1/households", Some(token), &household)).await;
+        assert_eq!(a.status, StatusCode::CREATED, "{backend}: {}", a.text());
+        site.db.finish().await;
+    }
+}
