@@ -301,10 +301,11 @@ async fn import_villages(
         if field.name() == Some("file") {
             match field.bytes().await {
                 Ok(b) if b.len() <= MAX_UPLOAD => data = Some(b),
-                _ => {
+                Ok(_) => return Ok(crate::upload::too_large(false, lang, MAX_UPLOAD)),
+                Err(_) => {
                     return Err(HtmlError {
                         lang,
-                        error: AppError::invalid("file", "tệp quá lớn (tối đa 2 MB)"),
+                        error: AppError::invalid("file", "không đọc được tệp tải lên"),
                     });
                 }
             }

@@ -372,6 +372,20 @@ async fn a_body_over_the_routes_limit_is_told_too_large_and_changes_nothing() {
         );
         assert!(!answer.text().contains("hết hạn"));
     }
+    // A file just over its limit fits the body's room for the form around it; the
+    // handler refuses it the same way.
+    let villages = vec![b'a'; 2 * 1024 * 1024 + 10];
+    let body = multipart(&[
+        Part::Text("csrf", &csrf),
+        Part::File("file", "thon.csv", "text/csv", &villages),
+    ]);
+    let answer = send(
+        &site,
+        post_multipart("/units/18499/villages/import", &session, body, true),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(answer.text().contains("Tệp quá lớn (tối đa 2 MB)"));
     // In English, and for the minutes' own, smaller limit.
     let minutes = vec![b'%'; 11 * 1024 * 1024];
     let body = multipart(&[
