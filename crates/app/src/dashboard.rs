@@ -8,7 +8,7 @@
 
 use crate::access::{Action, Actor, Role};
 use crate::reports::{catalog, column_of, tier_of};
-use crate::{App, AppError};
+use crate::{App, AppError, files};
 use giamngheo_domain::review::Step;
 use giamngheo_store::{AuditEntry, ReportScope, UnitRecord};
 use serde_json::Value;
@@ -458,6 +458,11 @@ impl App {
                 "property",
                 "cần tên thuộc tính chứa mã xã (ví dụ ma_xa)",
             ));
+        }
+        // Boundaries are read from JSON text only, like every upload checked by its bytes
+        // (see `files`); a file over the limit is told so by the parser instead.
+        if bytes.len() <= MAX_BOUNDARY_BYTES {
+            files::accept("file", bytes, &[files::FileKind::Json])?;
         }
         let boundaries = parse_boundaries(bytes, property).map_err(problems_error)?;
         let communes = self.communes_under(&unit).await?;

@@ -10,6 +10,7 @@ pub mod dashboard;
 pub mod demo;
 pub mod error;
 pub mod facts;
+pub mod files;
 pub mod households;
 pub mod reports;
 pub mod reviews;

@@ -6,7 +6,7 @@
 
 use crate::access::{Action, Actor};
 use crate::households::FieldChange;
-use crate::{App, AppError};
+use crate::{App, AppError, files};
 use chrono::{Datelike, NaiveDate};
 use giamngheo_domain::Area;
 use giamngheo_domain::review::{
@@ -132,7 +132,8 @@ pub struct MeetingInput {
     pub attendees: u32,
     pub agreeing: u32,
     pub chaired_by: Option<String>,
-    /// The minutes scan: file name, media type, bytes (PDF or image).
+    /// The minutes scan: file name, the media type the client claimed (not trusted: the
+    /// kind kept is decided by the bytes, see [`crate::files`]), bytes (PDF, JPEG or PNG).
     pub minutes: Option<(String, String, Vec<u8>)>,
 }
 
@@ -834,20 +835,16 @@ impl App {
         if input.held_on > view.today {
             return Err(AppError::invalid("held_on", "ngày họp ở tương lai"));
         }
-        if let Some((_, kind, bytes)) = &input.minutes {
-            if bytes.len() > MAX_MINUTES_BYTES {
-                return Err(AppError::invalid(
-                    "minutes",
-                    "tệp biên bản quá lớn (tối đa 10 MB)",
-                ));
+        // The kind kept is the one the bytes show, not the one the browser claimed.
+        let minutes_kind = match &input.minutes {
+            Some((_, _, bytes)) => {
+                if bytes.len() > MAX_MINUTES_BYTES {
+                    return Err(files::too_large("minutes", MAX_MINUTES_BYTES));
+                }
+                Some(files::accept("minutes", bytes, files::DOCUMENTS)?)
             }
-            if !(kind == "application/pdf" || kind.starts_with("image/")) {
-                return Err(AppError::invalid(
-                    "minutes",
-                    "biên bản phải là tệp PDF hoặc ảnh",
-                ));
-            }
-        }
+            None => None,
+        };
         let pending: Vec<&ReviewHouseholdRecord> = view
             .households
             .iter()
@@ -868,9 +865,11 @@ impl App {
                 ])
             })
             .collect();
-        let (minutes_name, minutes_type, minutes) = match input.minutes {
-            Some((n, t, b)) => (Some(n), Some(t), Some(b)),
-            None => (None, None, None),
+        let (minutes_name, minutes_type, minutes) = match (input.minutes, minutes_kind) {
+            (Some((n, _, b)), Some(kind)) => {
+                (Some(n), Some(kind.media_type().to_string()), Some(b))
+            }
+            _ => (None, None, None),
         };
         self.store()
             .record_meeting(

@@ -415,6 +415,19 @@ async fn boundaries_upload_and_draw_the_map(store: Store) {
             .map
             .is_empty()
     );
+    // A file that is no JSON text (an SVG named .geojson) is refused by its bytes,
+    // naming what is accepted.
+    let svg = "<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>";
+    match app
+        .upload_boundaries(&office, None, "ma_xa", svg.as_bytes())
+        .await
+    {
+        Err(AppError::Invalid { field, message }) => {
+            assert_eq!(field, "file");
+            assert!(message.contains("chỉ nhận tệp JSON (GeoJSON)"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
 
     // Only an administrator or the labour office uploads.
     let officer = actor(Role::CommuneOfficer, "18499", Tier::Commune);

@@ -838,6 +838,21 @@ async fn each_step_refuses_what_belongs_to_another(store: Store) {
         .await
         .unwrap();
 
+    // Minutes are kept only when their bytes are a PDF, JPEG or PNG, whatever name and
+    // type the browser gives: an SVG can carry script. The refused meeting records
+    // nothing (the three households still wait below).
+    let mut svg = meeting(TRUNG_HOA, on, 10, 10);
+    svg.minutes = Some((
+        "bien-ban.png".into(),
+        "image/png".into(),
+        b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>".to_vec(),
+    ));
+    assert!(matches!(
+        app.record_meeting(&me, id, svg).await,
+        Err(AppError::Invalid { field, message })
+            if field == "minutes" && message.contains("PDF, JPEG hoặc PNG")
+    ));
+
     // No posting before every village's meeting agreed.
     refused_at_step(
         app.start_posting(&me, id, version(&app, &me, id).await, day(on), "UBND xã")

@@ -11,12 +11,13 @@
 use crate::error::{ApiError, ErrorBody, HtmlError};
 use crate::i18n::{Lang, T};
 use crate::routes::Routes;
+use crate::{request_text, upload};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::body::{Body, Bytes};
 use axum::extract::{
-    ConnectInfo, Form, FromRequest, FromRequestParts, Multipart, OptionalFromRequestParts, Query,
-    Request, State,
+    ConnectInfo, DefaultBodyLimit, Form, FromRequest, FromRequestParts, MatchedPath, Multipart,
+    OptionalFromRequestParts, Query, Request, State,
 };
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
@@ -38,8 +39,6 @@ pub const SESSION_COOKIE: &str = "gn_session";
 const LOGIN_COOKIE: &str = "gn_login";
 /// The header a script or htmx sends the CSRF token in.
 pub const CSRF_HEADER: &str = "x-csrf-token";
-/// Largest form body read to find its CSRF token; larger uploads are refused.
-const CSRF_BODY_LIMIT: usize = 16 * 1024 * 1024;
 
 /// How the web layer is deployed.
 #[derive(Debug, Clone, Copy, Default)]
@@ -110,6 +109,17 @@ pub(crate) async fn authenticate(State(gate): State<Gate>, req: Request, next: N
     };
     let path = parts.uri.path().to_string();
     let api = path.starts_with("/api/");
+    // One limit per route (see `upload.rs`), for the CSRF read below and for the
+    // handler's extractors alike; a body announced larger is refused before it is read.
+    let limit = upload::limit_for(parts.extensions.get::<MatchedPath>().map(|m| m.as_str()));
+    let announced = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if announced.is_some_and(|n| n > limit.body as u64) {
+        return upload::too_large(api, lang, limit.shown);
+    }
     let credentials = bearer(&parts.headers)
         .map(|t| (t, Via::Bearer))
         .or_else(|| cookie(&parts.headers, SESSION_COOKIE).map(|t| (t, Via::Cookie)));
@@ -122,6 +132,7 @@ pub(crate) async fn authenticate(State(gate): State<Gate>, req: Request, next: N
         }
     }
     let mut req = Request::from_parts(parts, body);
+    DefaultBodyLimit::max(limit.body).apply(&mut req);
     if !is_public(&path) {
         let Some((s, via)) = &signed_in else {
             return unauthenticated(&req, api);
@@ -129,9 +140,17 @@ pub(crate) async fn authenticate(State(gate): State<Gate>, req: Request, next: N
         // A bearer token is never sent by a browser on its own, so only cookie sessions
         // can be abused by another site and need the CSRF token.
         if *via == Via::Cookie && !is_safe(req.method()) {
-            let (back, presented) = match presented_csrf(req).await {
+            let (back, presented) = match presented_csrf(req, limit.body).await {
                 Ok(found) => found,
-                Err(response) => return response,
+                Err(BodyUnread::TooLarge) => return upload::too_large(api, lang, limit.shown),
+                Err(BodyUnread::Nul(field)) => return request_text::refusal(api, lang, &field),
+                Err(BodyUnread::Broken) => {
+                    return refuse(
+                        api,
+                        lang,
+                        AppError::invalid("body", "không đọc được dữ liệu gửi lên"),
+                    );
+                }
             };
             req = back;
             if !presented.is_some_and(|p| csrf_matches(&s.session.csrf_token, &p)) {
@@ -204,9 +223,24 @@ struct CsrfOnly {
     csrf: Option<String>,
 }
 
+/// Why a body could not be read for its CSRF token.
+enum BodyUnread {
+    /// Over the route's limit.
+    TooLarge,
+    /// The client broke off or sent something that is no body.
+    Broken,
+    /// A form field holds a NUL, which no text field may (PostgreSQL refuses it).
+    Nul(String),
+}
+
 /// Finds the CSRF token a request presents: the header, or the `csrf` field of an
-/// urlencoded or multipart form body. The body is read and handed back intact.
-async fn presented_csrf(req: Request) -> Result<(Request, Option<String>), Response> {
+/// urlencoded or multipart form body. The body is read once, up to `limit` bytes, and
+/// handed back intact for the handler, which parses it from memory (a form's `csrf`
+/// field comes first, so finding it here does not parse the file).
+async fn presented_csrf(
+    req: Request,
+    limit: usize,
+) -> Result<(Request, Option<String>), BodyUnread> {
     if let Some(v) = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
         let v = v.to_string();
         return Ok((req, Some(v)));
@@ -224,10 +258,13 @@ async fn presented_csrf(req: Request) -> Result<(Request, Option<String>), Respo
         return Ok((req, None));
     }
     let (parts, body) = req.into_parts();
-    let bytes = match axum::body::to_bytes(body, CSRF_BODY_LIMIT).await {
-        Ok(b) => b,
-        Err(_) => return Err(StatusCode::PAYLOAD_TOO_LARGE.into_response()),
-    };
+    let bytes = upload::read(body, limit).await.map_err(|e| match e {
+        upload::Unread::TooLarge => BodyUnread::TooLarge,
+        upload::Unread::Broken => BodyUnread::Broken,
+    })?;
+    if form && let Some(field) = request_text::refused_parameter(&bytes, |b| b == 0) {
+        return Err(BodyUnread::Nul(field));
+    }
     let presented = if form {
         form_csrf(&content_type, bytes.clone()).await
     } else {
@@ -237,10 +274,13 @@ async fn presented_csrf(req: Request) -> Result<(Request, Option<String>), Respo
 }
 
 fn copy_of(content_type: &str, bytes: Bytes) -> Option<Request> {
-    Request::post("/")
+    let mut copy = Request::post("/")
         .header(header::CONTENT_TYPE, content_type)
         .body(Body::from(bytes))
-        .ok()
+        .ok()?;
+    // The bytes are already in memory within the route's limit.
+    DefaultBodyLimit::disable().apply(&mut copy);
+    Some(copy)
 }
 
 async fn form_csrf(content_type: &str, bytes: Bytes) -> Option<String> {

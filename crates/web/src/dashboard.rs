@@ -6,28 +6,27 @@
 use crate::auth::{CurrentUser, Viewer};
 use crate::error::HtmlError;
 use crate::format;
+use crate::headers::{component, see_other};
 use crate::i18n::{Lang, T};
 use crate::routes::Routes;
 use crate::svg::{self, BarRow, MapArea, Series};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Multipart, Query, State};
+use axum::extract::{Multipart, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use giamngheo_app::dashboard::{Dashboard, MAX_BOUNDARY_BYTES, UnitRate};
+use giamngheo_app::dashboard::{Dashboard, UnitRate};
 use giamngheo_app::{App, AppError};
 use giamngheo_domain::review::Step;
 use serde::Deserialize;
 
 pub(crate) fn routes() -> Routes {
-    Routes::new().route("/dashboard", get(page)).route(
-        "/dashboard/boundaries",
-        // Room for the file and the small form fields around it; the app refuses a file
-        // over the limit with a message, larger bodies are cut off here.
-        post(upload).layer(DefaultBodyLimit::max(MAX_BOUNDARY_BYTES + 64 * 1024)),
-    )
+    // The boundary file's size limit is applied with every upload's, in `upload.rs`.
+    Routes::new()
+        .route("/dashboard", get(page))
+        .route("/dashboard/boundaries", post(upload))
 }
 
 /// The dashboard's text, once per language.
@@ -442,9 +441,10 @@ async fn upload(
         .upload_boundaries(&user.actor, Some(&unit_code), &property, &file)
         .await
     {
-        Ok(n) => {
-            Ok(Redirect::to(&format!("/dashboard?unit={unit_code}&uploaded={n}")).into_response())
-        }
+        Ok(n) => Ok(see_other(&format!(
+            "/dashboard?unit={}&uploaded={n}",
+            component(&unit_code)
+        ))),
         // The problems of the file are shown on the dashboard, next to the form, so the
         // user can fix the file and try again.
         Err(AppError::Invalid { field, message }) if field == "file" || field == "property" => {

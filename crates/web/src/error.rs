@@ -78,6 +78,37 @@ impl IntoResponse for HtmlError {
     }
 }
 
+/// An error page with its own status and message, for answers that are no [`AppError`]
+/// (a body over its route's limit).
+pub fn page(status: StatusCode, lang: Lang, message: String) -> Response {
+    let page = ErrorPage {
+        t: lang.t(),
+        lang,
+        message,
+        cells: &[],
+        viewer: None,
+    };
+    (status, page).into_response()
+}
+
+/// The JSON envelope with its own status, code and message, the counterpart of [`page`].
+pub fn api_response(
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+    field: Option<&str>,
+) -> Response {
+    let body = ErrorBody {
+        error: ErrorDetail {
+            code,
+            message,
+            field: field.map(str::to_string),
+            problems: Vec::new(),
+        },
+    };
+    (status, Json(body)).into_response()
+}
+
 /// An error as a JSON envelope: `{"error": {"code", "message", "field"?, "problems"?}}`.
 pub struct ApiError(pub AppError);
 
@@ -94,8 +125,8 @@ pub struct ErrorBody {
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
-    /// `not_found`, `forbidden`, `invalid`, `file_refused`, `conflict`, `unauthenticated`,
-    /// `too_many_attempts` or `internal`.
+    /// `not_found`, `forbidden`, `invalid`, `file_refused`, `too_large`, `conflict`,
+    /// `unauthenticated`, `too_many_attempts` or `internal`.
     pub code: &'static str,
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -1484,7 +1484,7 @@ async fn import_upload(
                 .await
                 .map_err(|_| err(AppError::invalid("file", "không đọc được tệp tải lên")))?;
             if bytes.len() > MAX_IMPORT {
-                return Err(err(AppError::invalid("file", "tệp quá lớn")));
+                return Ok(crate::upload::too_large(false, lang, MAX_IMPORT));
             }
             file = Some((name, bytes));
         }

@@ -4,13 +4,14 @@
 use crate::auth::{CurrentUser, Viewer};
 use crate::error::HtmlError;
 use crate::format;
+use crate::headers::{component, see_other};
 use crate::i18n::{Lang, T};
 use crate::routes::Routes;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Form, Multipart, Path, Query, State};
 use axum::http::header;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use giamngheo_app::access::Action;
 use giamngheo_app::units::VillageInput;
@@ -256,7 +257,11 @@ async fn add_village(
         area: None,
     };
     match app.create_village(&user.actor, input).await {
-        Ok(v) => Ok(Redirect::to(&format!("/units/{code}?created={}", v.code)).into_response()),
+        Ok(v) => Ok(see_other(&format!(
+            "/units/{}?created={}",
+            component(&code),
+            component(&v.code)
+        ))),
         Err(AppError::NotFound(m)) => Err(HtmlError {
             lang,
             error: AppError::NotFound(m),
@@ -282,7 +287,7 @@ async fn add_village(
 }
 
 /// Largest village file accepted: a commune has at most a few hundred villages.
-const MAX_UPLOAD: usize = 2 * 1024 * 1024;
+pub(crate) const MAX_UPLOAD: usize = 2 * 1024 * 1024;
 
 async fn import_villages(
     State(app): State<App>,
@@ -296,10 +301,11 @@ async fn import_villages(
         if field.name() == Some("file") {
             match field.bytes().await {
                 Ok(b) if b.len() <= MAX_UPLOAD => data = Some(b),
-                _ => {
+                Ok(_) => return Ok(crate::upload::too_large(false, lang, MAX_UPLOAD)),
+                Err(_) => {
                     return Err(HtmlError {
                         lang,
-                        error: AppError::invalid("file", "tệp quá lớn (tối đa 2 MB)"),
+                        error: AppError::invalid("file", "không đọc được tệp tải lên"),
                     });
                 }
             }
@@ -315,7 +321,11 @@ async fn import_villages(
         .import_villages(&user.actor, &data[..], Some(&code))
         .await
         .map_err(|error| HtmlError { lang, error })?;
-    Ok(Redirect::to(&format!("/units/{code}?imported={}", created.len())).into_response())
+    Ok(see_other(&format!(
+        "/units/{}?imported={}",
+        component(&code),
+        created.len()
+    )))
 }
 
 pub struct SearchRow {

@@ -8,16 +8,19 @@ mod auth;
 mod dashboard;
 mod error;
 mod format;
+mod headers;
 mod hh_text;
 mod households;
 mod html;
 mod i18n;
 mod reports;
+mod request_text;
 mod reviews;
 mod routes;
 mod rv_text;
 mod svg;
 mod targets;
+mod upload;
 
 pub use api::ApiDoc;
 pub use auth::{ApiUser, CurrentUser, Viewer, WebOptions};
@@ -45,9 +48,16 @@ pub fn router_with(app: App, options: WebOptions) -> Router {
     };
     let (routes, _) = all_routes().into_parts();
     routes
+        .layer(axum::middleware::from_fn(request_text::refuse_nul_in_json))
         .layer(axum::middleware::from_fn_with_state(
             gate,
             auth::authenticate,
+        ))
+        .layer(axum::middleware::from_fn(request_text::refuse_controls))
+        // Outside the sign-in check, so that its refusals carry the headers as well.
+        .layer(axum::middleware::from_fn_with_state(
+            options,
+            headers::secure,
         ))
         .layer(TraceLayer::new_for_http())
         .with_state(app)
@@ -78,6 +88,10 @@ fn all_routes() -> Routes {
         .route("/healthz", get(healthz))
         .route("/assets/htmx.min.js", get(htmx))
         .route("/assets/app.css", get(css))
+        .route("/assets/dashboard.css", get(dashboard_css))
+        .route("/assets/report.css", get(report_css))
+        .route("/assets/print.css", get(print_css))
+        .route("/assets/print.js", get(print_js))
         .route("/favicon.ico", get(favicon))
 }
 
@@ -118,6 +132,12 @@ async fn healthz(axum::extract::State(app): axum::extract::State<App>) -> impl I
 
 const HTMX: &str = include_str!("../assets/htmx.min.js");
 const CSS: &str = include_str!("../assets/app.css");
+// The styles and the one script of particular pages: the site's policy allows no
+// inline style or script, so they are served from here.
+const DASHBOARD_CSS: &str = include_str!("../assets/dashboard.css");
+const REPORT_CSS: &str = include_str!("../assets/report.css");
+const PRINT_CSS: &str = include_str!("../assets/print.css");
+const PRINT_JS: &str = include_str!("../assets/print.js");
 
 fn asset(body: &'static str, content_type: &'static str) -> impl IntoResponse {
     (
@@ -146,4 +166,20 @@ const FAVICON: &str = "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 1
 
 async fn css() -> impl IntoResponse {
     asset(CSS, "text/css; charset=utf-8")
+}
+
+async fn dashboard_css() -> impl IntoResponse {
+    asset(DASHBOARD_CSS, "text/css; charset=utf-8")
+}
+
+async fn report_css() -> impl IntoResponse {
+    asset(REPORT_CSS, "text/css; charset=utf-8")
+}
+
+async fn print_css() -> impl IntoResponse {
+    asset(PRINT_CSS, "text/css; charset=utf-8")
+}
+
+async fn print_js() -> impl IntoResponse {
+    asset(PRINT_JS, "text/javascript; charset=utf-8")
 }

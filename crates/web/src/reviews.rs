@@ -6,6 +6,7 @@
 use crate::auth::{CurrentUser, Viewer};
 use crate::error::HtmlError;
 use crate::format;
+use crate::headers::{component, see_other};
 use crate::i18n::{Lang, T};
 use crate::routes::Routes;
 use crate::rv_text::RT;
@@ -17,7 +18,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::{Datelike, NaiveDate};
 use giamngheo_app::access::Action;
-use giamngheo_app::reviews::{MeetingInput, RequestInput, ReviewView, SurveyInput};
+use giamngheo_app::reviews::{
+    MAX_MINUTES_BYTES, MeetingInput, RequestInput, ReviewView, SurveyInput,
+};
 use giamngheo_app::rules::derive_deprivations;
 use giamngheo_app::{App, AppError};
 use giamngheo_domain::review::Move;
@@ -772,10 +775,10 @@ async fn survey_save(
         }
     }
     if errors.is_empty() {
-        return Ok(Redirect::to(&format!(
-            "/reviews/{id}/survey?village={village}&saved={saved}"
-        ))
-        .into_response());
+        return Ok(see_other(&format!(
+            "/reviews/{id}/survey?village={}&saved={saved}",
+            component(&village)
+        )));
     }
     // Rows that failed come back with the message; the rows saved stay saved.
     let page = survey_page(&app, lang, &user, id, Some(village), errors)
@@ -808,6 +811,9 @@ async fn meeting(
                 .bytes()
                 .await
                 .map_err(|_| e(AppError::invalid("minutes", "không đọc được tệp biên bản")))?;
+            if bytes.len() > MAX_MINUTES_BYTES {
+                return Ok(crate::upload::too_large(false, lang, MAX_MINUTES_BYTES));
+            }
             if !bytes.is_empty() {
                 minutes = Some((file_name, kind, bytes.to_vec()));
             }
@@ -854,32 +860,12 @@ async fn minutes(
     user: CurrentUser,
     Path(mid): Path<i64>,
 ) -> Result<Response, HtmlError> {
-    let (name, kind, bytes) = app
+    // The stored media type is not trusted: `serve` decides from the bytes.
+    let (name, _, bytes) = app
         .meeting_minutes(&user.actor, mid)
         .await
         .map_err(err(lang))?;
-    let safe: String = name
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
-        .collect();
-    Ok((
-        [
-            (header::CONTENT_TYPE, kind),
-            (
-                header::CONTENT_DISPOSITION,
-                format!(
-                    "inline; filename=\"{}\"",
-                    if safe.is_empty() {
-                        "bien-ban".into()
-                    } else {
-                        safe
-                    }
-                ),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(crate::upload::serve(&name, bytes))
 }
 
 #[derive(Deserialize)]

@@ -4,13 +4,14 @@
 
 use crate::auth::{ApiUser, CurrentUser, Viewer};
 use crate::error::{ApiError, ErrorBody, HtmlError};
+use crate::headers::{component, see_other};
 use crate::i18n::{Lang, T};
 use crate::routes::Routes;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Json;
 use axum::extract::{Form, Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::get;
 use chrono::Datelike;
 use giamngheo_app::access::Role;
@@ -340,7 +341,11 @@ async fn save(
     )
     .await
     .map_err(err)?;
-    Ok(Redirect::to(&format!("/targets?unit={}&year={}&saved=1", f.unit, f.year)).into_response())
+    Ok(see_other(&format!(
+        "/targets?unit={}&year={}&saved=1",
+        component(&f.unit),
+        f.year
+    )))
 }
 
 #[cfg(test)]
