@@ -11,9 +11,11 @@ pub mod demo;
 pub mod error;
 pub mod facts;
 pub mod households;
+pub mod passwords;
 pub mod reports;
 pub mod reviews;
 pub mod targets;
+pub mod throttle;
 pub mod units;
 
 pub use clock::{Clock, FixedClock, SystemClock};
@@ -68,7 +70,7 @@ pub struct App {
     config: Arc<Config>,
     clock: Arc<dyn Clock>,
     /// Failed sign-ins, shared by every clone of the app.
-    limiter: Arc<Mutex<auth::LoginLimiter>>,
+    limiter: Arc<Mutex<throttle::LoginLimiter>>,
 }
 
 impl App {
@@ -102,7 +104,7 @@ impl App {
         self.clock.as_ref()
     }
 
-    fn limiter(&self) -> MutexGuard<'_, auth::LoginLimiter> {
+    fn limiter(&self) -> MutexGuard<'_, throttle::LoginLimiter> {
         // The limiter holds no invariant a panic could break halfway, so a poisoned lock
         // is still usable.
         self.limiter.lock().unwrap_or_else(|e| e.into_inner())

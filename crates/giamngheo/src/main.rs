@@ -114,6 +114,18 @@ struct ServeArgs {
         value_parser = clap::builder::BoolishValueParser::new()
     )]
     secure_cookies: bool,
+    /// A reverse proxy whose `X-Forwarded-For` header names the client, for the sign-in
+    /// limits (repeat the option, or comma-separate addresses in the variable). From any
+    /// other peer the header is ignored, so that a client cannot pick a new address for
+    /// every guess. None by default: set it when a proxy, even on this machine, sits in
+    /// front, or every client counts as the proxy's address.
+    #[arg(
+        long = "trusted-proxy",
+        value_name = "ADDR",
+        env = "GIAMNGHEO_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -392,6 +404,7 @@ async fn serve(args: ServeArgs) -> Result<ExitCode> {
     );
     let options = giamngheo_web::WebOptions {
         secure_cookies: args.secure_cookies,
+        trusted_proxies: args.trusted_proxies,
     };
     // The peer address feeds the sign-in rate limit.
     let service = giamngheo_web::router_with(app, options)
