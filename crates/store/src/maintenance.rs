@@ -148,6 +148,19 @@ impl Store {
         Ok(())
     }
 
+    /// How many other sessions are connected to this PostgreSQL database (a running
+    /// server, a psql): a restore must not replace tables under them. 0 on SQLite.
+    pub async fn other_connections(&self) -> Result<i64, StoreError> {
+        let Pool::Postgres(pool) = &self.pool else {
+            return Ok(0);
+        };
+        Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()",
+        )
+        .fetch_one(pool)
+        .await?)
+    }
+
     /// The number of rows of every table of the product, by table name, for operators
     /// comparing a restored database with what they expected.
     pub async fn row_counts(&self) -> Result<Vec<(String, i64)>, StoreError> {
