@@ -1,4 +1,5 @@
-//! Signing in: users, password hashes, sessions, CSRF tokens and the sign-in rate limit.
+//! Signing in: users, password hashes, sessions and CSRF tokens. The password policy is
+//! in [`crate::passwords`], the sign-in throttle in [`crate::throttle`].
 //!
 //! Passwords are kept as argon2 hashes. A session is a random token handed to the client
 //! (in a cookie for the browser, as a bearer token for API clients); the database keeps
@@ -6,6 +7,7 @@
 //! logs a username, a password or a token: log lines name the user by id.
 
 use crate::access::{Action, Actor, Role};
+use crate::throttle::{ACCOUNT_FREE_ATTEMPTS, Refusal};
 use crate::{App, AppError};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -13,20 +15,17 @@ use chrono::{DateTime, Duration, Utc};
 use giamngheo_domain::Tier;
 use giamngheo_store::{NewSession, NewUser, UserRecord};
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
-/// Shortest password accepted.
-pub const MIN_PASSWORD_CHARS: usize = 10;
-/// Longest password accepted: hashing cost grows with length, so an unbounded password
-/// would let anyone keep the server busy.
-pub const MAX_PASSWORD_BYTES: usize = 1024;
-/// Failed sign-ins per username and client allowed within [`failure_window`].
-pub const MAX_FAILURES: usize = 5;
+pub use crate::passwords::{MAX_PASSWORD_BYTES, MIN_PASSWORD_CHARS};
 
-/// How long failed sign-ins are remembered.
+/// Failed sign-ins of an account before each further try has to wait (see
+/// [`crate::throttle`]).
+pub const MAX_FAILURES: usize = ACCOUNT_FREE_ATTEMPTS as usize;
+
+/// How long an address's failed sign-ins count.
 pub fn failure_window() -> Duration {
-    Duration::minutes(15)
+    crate::throttle::address_window()
 }
 
 /// A browser session ends after this long without use…
@@ -107,6 +106,9 @@ pub struct ActiveSession {
     /// The token every form of this session must carry back.
     pub csrf_token: String,
     pub expires_at: DateTime<Utc>,
+    /// This use moved a browser session's expiry forward, so the cookie's lifetime
+    /// should follow.
+    pub expiry_moved: bool,
 }
 
 impl std::fmt::Debug for ActiveSession {
@@ -146,47 +148,6 @@ pub struct UserSummary {
     pub unit_code: String,
     pub unit_name: String,
     pub active: bool,
-}
-
-/// Failed sign-ins by (username, client), kept in memory: they only need to outlive a
-/// few minutes, and one server process answers for one installation.
-#[derive(Debug, Default)]
-pub(crate) struct LoginLimiter {
-    failures: HashMap<(String, String), Vec<DateTime<Utc>>>,
-}
-
-/// Above this many remembered keys, stale ones are dropped, so that guessing many
-/// usernames cannot grow the map without bound.
-const LIMITER_PRUNE_AT: usize = 10_000;
-
-impl LoginLimiter {
-    /// `Err(retry_at)` when the key has used up its tries.
-    fn check(&mut self, key: &(String, String), now: DateTime<Utc>) -> Result<(), DateTime<Utc>> {
-        let since = now - failure_window();
-        if let Some(times) = self.failures.get_mut(key) {
-            times.retain(|t| *t > since);
-            if times.len() >= MAX_FAILURES {
-                let oldest = times.iter().min().copied().unwrap_or(now);
-                return Err(oldest + failure_window());
-            }
-        }
-        Ok(())
-    }
-
-    fn fail(&mut self, key: (String, String), now: DateTime<Utc>) {
-        if self.failures.len() >= LIMITER_PRUNE_AT {
-            let since = now - failure_window();
-            self.failures.retain(|_, times| {
-                times.retain(|t| *t > since);
-                !times.is_empty()
-            });
-        }
-        self.failures.entry(key).or_default().push(now);
-    }
-
-    fn clear(&mut self, key: &(String, String)) {
-        self.failures.remove(key);
-    }
 }
 
 /// The hex SHA-256 of a session token: what the database keeps.
@@ -238,24 +199,11 @@ pub fn normalize_username(raw: &str) -> Result<String, AppError> {
     Ok(u)
 }
 
-/// Checks a new password against the rules every password follows.
+/// Checks a new password against the policy every password follows, wherever it is set
+/// (see [`crate::passwords`]).
 pub fn validate_password(username: &str, password: &str) -> Result<(), AppError> {
-    if password.chars().count() < MIN_PASSWORD_CHARS {
-        return Err(AppError::invalid(
-            "password",
-            format!("mật khẩu phải có ít nhất {MIN_PASSWORD_CHARS} ký tự"),
-        ));
-    }
-    if password.len() > MAX_PASSWORD_BYTES {
-        return Err(AppError::invalid("password", "mật khẩu dài quá"));
-    }
-    if password.trim().to_lowercase() == username.trim().to_lowercase() {
-        return Err(AppError::invalid(
-            "password",
-            "mật khẩu không được trùng tên đăng nhập",
-        ));
-    }
-    Ok(())
+    crate::passwords::check(username, password)
+        .map_err(|weakness| AppError::invalid("password", weakness.message_vi()))
 }
 
 fn hash_blocking(password: &str) -> Result<String, AppError> {
@@ -312,15 +260,23 @@ fn wrong_credentials() -> AppError {
     AppError::Unauthenticated("tên đăng nhập hoặc mật khẩu không đúng".into())
 }
 
-fn too_many_attempts(now: DateTime<Utc>, retry_at: DateTime<Utc>) -> AppError {
+fn too_many_attempts(now: DateTime<Utc>, refusal: Refusal) -> AppError {
+    let retry_at = refusal.retry_at();
     let secs = (retry_at - now).num_seconds().max(1) as u64;
-    let minutes = secs.div_ceil(60);
-    // Officials read Vietnamese time (UTC+7).
-    let local = (retry_at + Duration::hours(7)).format("%H:%M");
+    // Short waits in seconds, longer ones in minutes with the clock time, which
+    // officials read in Vietnamese time (UTC+7).
+    let wait = if secs < 120 {
+        format!("{secs} giây")
+    } else {
+        let local = (retry_at + Duration::hours(7)).format("%H:%M");
+        format!("{} phút (lúc {local}, giờ Việt Nam)", secs.div_ceil(60))
+    };
+    let why = match refusal {
+        Refusal::Account { .. } => "tài khoản này đã bị nhập sai mật khẩu nhiều lần",
+        Refusal::Address { .. } => "có quá nhiều lần đăng nhập sai từ địa chỉ này",
+    };
     AppError::TooManyAttempts {
-        message: format!(
-            "đã nhập sai mật khẩu {MAX_FAILURES} lần; hãy thử lại sau {minutes} phút (lúc {local}, giờ Việt Nam)"
-        ),
+        message: format!("{why}; hãy thử lại sau {wait}"),
         retry_after_secs: secs,
     }
 }
@@ -446,9 +402,9 @@ impl App {
     }
 
     /// Signs a user in. `client_key` names where the attempt comes from (the client's
-    /// address); after [`MAX_FAILURES`] failures for the same username and client within
-    /// [`failure_window`], further tries are refused until the window has passed, without
-    /// even checking the password.
+    /// address). The attempt is counted before the password is checked; an account with
+    /// [`MAX_FAILURES`] failures is slowed down and an address with too many failures is
+    /// refused for a while (see [`crate::throttle`]), without even checking the password.
     pub async fn login(
         &self,
         username: &str,
@@ -457,12 +413,13 @@ impl App {
         kind: SessionKind,
     ) -> Result<LoginSession, AppError> {
         let name = username.trim().to_lowercase();
-        let key = (name.clone(), client_key.to_string());
         let now = self.clock().now();
-        self.limiter().check(&key, now).map_err(|retry_at| {
-            tracing::warn!("sign-in refused: too many failed attempts");
-            too_many_attempts(now, retry_at)
-        })?;
+        self.limiter()
+            .begin(&name, Some(client_key), now)
+            .map_err(|refusal| {
+                tracing::warn!("sign-in refused: too many failed attempts");
+                too_many_attempts(now, refusal)
+            })?;
 
         let user = if password.len() > MAX_PASSWORD_BYTES {
             None
@@ -483,11 +440,10 @@ impl App {
             _ => None,
         };
         let Some(actor) = actor else {
-            self.limiter().fail(key, now);
             tracing::info!("sign-in refused: wrong username or password");
             return Err(wrong_credentials());
         };
-        self.limiter().clear(&key);
+        self.limiter().succeeded(&name, Some(client_key));
 
         // Sign-ins are rare enough to sweep out old sessions on the way.
         let swept = self.store().delete_expired_sessions(now).await?;
@@ -553,12 +509,14 @@ impl App {
             }
             self.store().touch_session(&hash, now, expires_at).await?;
         }
+        let expiry_moved = expires_at != s.expires_at;
         Ok(Some(ActiveSession {
             actor,
             unit_name: s.user.unit_name,
             kind,
             csrf_token: s.csrf_token,
             expires_at,
+            expiry_moved,
         }))
     }
 
@@ -611,11 +569,10 @@ impl App {
     ) -> Result<(), AppError> {
         // Wrong current passwords count against the same limit as sign-ins, so a stolen
         // session cannot be used to guess the password.
-        let key = (actor.username.clone(), "account".to_string());
         let now = self.clock().now();
         self.limiter()
-            .check(&key, now)
-            .map_err(|retry_at| too_many_attempts(now, retry_at))?;
+            .begin(&actor.username, None, now)
+            .map_err(|refusal| too_many_attempts(now, refusal))?;
         let user = self
             .store()
             .user_by_id(actor.user_id)
@@ -624,13 +581,12 @@ impl App {
         if old_password.len() > MAX_PASSWORD_BYTES
             || !verify_password(old_password, &user.password_hash).await
         {
-            self.limiter().fail(key, now);
             return Err(AppError::invalid(
                 "old_password",
                 "mật khẩu hiện tại không đúng",
             ));
         }
-        self.limiter().clear(&key);
+        self.limiter().succeeded(&actor.username, None);
         validate_password(&user.username, new_password)?;
         if new_password == old_password {
             return Err(AppError::invalid(
@@ -678,26 +634,5 @@ mod tests {
         assert!(validate_password("canbo", "ngắn").is_err());
         assert!(validate_password("canbo12345", "CANBO12345").is_err());
         assert!(validate_password("canbo", "mật khẩu đủ dài").is_ok());
-    }
-
-    #[test]
-    fn the_limiter_counts_failures_within_the_window() {
-        let mut l = LoginLimiter::default();
-        let key = ("canbo".to_string(), "10.0.0.1".to_string());
-        let t0 = DateTime::parse_from_rfc3339("2026-11-28T08:00:00Z")
-            .unwrap()
-            .with_timezone(&Utc);
-        for i in 0..MAX_FAILURES {
-            assert!(l.check(&key, t0 + Duration::seconds(i as i64)).is_ok());
-            l.fail(key.clone(), t0 + Duration::seconds(i as i64));
-        }
-        assert_eq!(
-            l.check(&key, t0 + Duration::minutes(1)),
-            Err(t0 + failure_window())
-        );
-        assert!(
-            l.check(&key, t0 + failure_window() + Duration::minutes(1))
-                .is_ok()
-        );
     }
 }

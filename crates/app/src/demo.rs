@@ -1711,11 +1711,12 @@ struct DemoLists<'a> {
 /// Most households the demo makes: far more than a district has, still quick to make.
 pub const MAX_DEMO_HOUSEHOLDS: usize = 1_000_000;
 
-/// The demo password of a role: easy to type, and the same for a seed every time.
+/// The demo password of a role: easy to type, and the same for a seed every time. It
+/// does not start with the username (`demo.admin`), which the password policy refuses.
 pub fn demo_password(seed: u64, role: Role) -> String {
     let index = Role::ALL.iter().position(|r| *r == role).unwrap_or(0) as u64;
     format!(
-        "demo-{}-{:04}",
+        "dung-thu-{}-{:04}",
         role.as_str(),
         mix(seed ^ (index << 56)) % 10_000
     )

@@ -12,9 +12,11 @@ pub mod error;
 pub mod facts;
 pub mod files;
 pub mod households;
+pub mod passwords;
 pub mod reports;
 pub mod reviews;
 pub mod targets;
+pub mod throttle;
 pub mod units;
 
 pub use clock::{Clock, FixedClock, SystemClock};
@@ -69,7 +71,7 @@ pub struct App {
     config: Arc<Config>,
     clock: Arc<dyn Clock>,
     /// Failed sign-ins, shared by every clone of the app.
-    limiter: Arc<Mutex<auth::LoginLimiter>>,
+    limiter: Arc<Mutex<throttle::LoginLimiter>>,
 }
 
 impl App {
@@ -103,7 +105,7 @@ impl App {
         self.clock.as_ref()
     }
 
-    fn limiter(&self) -> MutexGuard<'_, auth::LoginLimiter> {
+    fn limiter(&self) -> MutexGuard<'_, throttle::LoginLimiter> {
         // The limiter holds no invariant a panic could break halfway, so a poisoned lock
         // is still usable.
         self.limiter.lock().unwrap_or_else(|e| e.into_inner())

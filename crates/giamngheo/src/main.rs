@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+mod backup;
 mod classify;
 mod report;
 
@@ -60,6 +61,12 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Sao lưu cơ sở dữ liệu khi máy chủ vẫn chạy (an online backup: SQLite VACUUM INTO,
+    /// PostgreSQL pg_dump -Fc).
+    Backup(backup::BackupArgs),
+    /// Khôi phục cơ sở dữ liệu từ bản sao lưu, khi máy chủ đã dừng (replaces the
+    /// database with a backup; refuses while a server uses it).
+    Restore(backup::RestoreArgs),
 }
 
 #[derive(Args, Debug, Clone)]
@@ -114,6 +121,18 @@ struct ServeArgs {
         value_parser = clap::builder::BoolishValueParser::new()
     )]
     secure_cookies: bool,
+    /// A reverse proxy whose `X-Forwarded-For` header names the client, for the sign-in
+    /// limits (repeat the option, or comma-separate addresses in the variable). From any
+    /// other peer the header is ignored, so that a client cannot pick a new address for
+    /// every guess. None by default: set it when a proxy, even on this machine, sits in
+    /// front, or every client counts as the proxy's address.
+    #[arg(
+        long = "trusted-proxy",
+        value_name = "ADDR",
+        env = "GIAMNGHEO_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -219,7 +238,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             report::run(&app, args).await
         }
         Command::Demo(args) => demo(args).await,
+        Command::Backup(args) => backup::backup(args).await,
+        Command::Restore(args) => backup::restore(args).await,
         Command::Migrate(db) => {
+            backup::hold_database(&db.database_url)?;
             let store = Store::connect(&db.database_url)
                 .await
                 .context("không mở được cơ sở dữ liệu")?;
@@ -354,6 +376,7 @@ fn report_catalog(db: &DbArgs) -> Result<giamngheo_app::reports::ReportCatalog> 
 /// into an empty database, so that every command works on a fresh installation.
 async fn open_app(db: &DbArgs) -> Result<App> {
     let hierarchy = Hierarchy::parse(&db.hierarchy).context("GIAMNGHEO_HIERARCHY")?;
+    backup::hold_database(&db.database_url)?;
     let store = Store::connect(&db.database_url)
         .await
         .context("không mở được cơ sở dữ liệu")?;
@@ -378,6 +401,17 @@ async fn open_app(db: &DbArgs) -> Result<App> {
 
 async fn serve(args: ServeArgs) -> Result<ExitCode> {
     let app = open_app(&args.db).await?;
+    // Checked once at start, so that /healthz can tell a damaged file without reading
+    // the whole database on every probe.
+    match app.store().check_integrity_at_start().await? {
+        giamngheo_store::Integrity::Failed(problems) => {
+            tracing::error!(problems = ?problems, "the database failed PRAGMA quick_check");
+            eprintln!(
+                "CẢNH BÁO: cơ sở dữ liệu không qua được kiểm tra toàn vẹn (PRAGMA quick_check); /healthz báo lỗi. Xem docs/OPERATIONS.md, mục Khôi phục."
+            );
+        }
+        giamngheo_store::Integrity::Ok | giamngheo_store::Integrity::NotApplicable => {}
+    }
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
         .with_context(|| format!("không nghe được ở {}", args.listen))?;
@@ -392,6 +426,7 @@ async fn serve(args: ServeArgs) -> Result<ExitCode> {
     );
     let options = giamngheo_web::WebOptions {
         secure_cookies: args.secure_cookies,
+        trusted_proxies: args.trusted_proxies,
     };
     // The peer address feeds the sign-in rate limit.
     let service = giamngheo_web::router_with(app, options)

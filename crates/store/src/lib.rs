@@ -9,6 +9,7 @@
 
 mod error;
 mod households;
+mod maintenance;
 mod reports;
 mod reviews;
 #[cfg(feature = "testing")]
@@ -22,6 +23,7 @@ pub use households::{
     HouseholdRecord, MemberFields, MemberRecord, MemberSave, NewHousehold, Transfer, TransferSide,
     TransferSource, TransferTarget,
 };
+pub use maintenance::{Integrity, sqlite_file};
 pub use reports::{
     BoundaryRecord, Fact, HouseholdStatusRow, InsuranceCount, MovementGroup, ReportScope,
     TargetInput, TargetRecord,
@@ -36,9 +38,10 @@ pub use users::{NewSession, NewUser, SessionRecord, UserRecord};
 
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
+use sqlx::sqlite::SqlitePoolOptions;
 use sqlx::{PgPool, SqlitePool};
 use std::str::FromStr;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -81,6 +84,8 @@ pub(crate) use with_pool;
 #[derive(Clone)]
 pub struct Store {
     pool: Pool,
+    /// The integrity check run at server start, for the health check.
+    integrity: Arc<OnceLock<Integrity>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -93,10 +98,11 @@ impl std::fmt::Debug for Store {
 
 impl Store {
     /// Opens a database by URL: `postgres://…` or `postgresql://…` for PostgreSQL;
-    /// `sqlite://PATH`, `sqlite:PATH` or a plain file path for SQLite. A missing SQLite
-    /// file is created.
+    /// `sqlite://PATH`, `sqlite:PATH` or a plain file path for SQLite, with sqlx's query
+    /// parameters (`?mode=ro`, `?mode=rw`, `?mode=rwc`). A missing SQLite file is created
+    /// unless the URL gives a `mode`.
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
-        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        if maintenance::is_postgres_url(url) {
             // JIT compilation pays off only for queries that run for seconds; ours are
             // index range scans and small writes, for which it adds 0,1–0,4 s whenever a
             // plan's estimated cost is high (as it is for a province report, or any
@@ -112,29 +118,19 @@ impl Store {
                 .await?;
             Ok(Store {
                 pool: Pool::Postgres(pool),
+                integrity: Arc::default(),
             })
         } else {
-            let path = url
-                .strip_prefix("sqlite://")
-                .or_else(|| url.strip_prefix("sqlite:"))
-                .unwrap_or(url);
-            let options = if path == ":memory:" {
-                SqliteConnectOptions::from_str("sqlite::memory:")?
-            } else {
-                SqliteConnectOptions::new().filename(path)
-            }
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
+            let target = maintenance::sqlite_target(url)?;
             // An in-memory database lives in one connection; a file shares WAL readers.
-            let max = if path == ":memory:" { 1 } else { 8 };
+            let max = if target.in_memory { 1 } else { 8 };
             let pool = SqlitePoolOptions::new()
                 .max_connections(max)
-                .connect_with(options)
+                .connect_with(target.options)
                 .await?;
             Ok(Store {
                 pool: Pool::Sqlite(pool),
+                integrity: Arc::default(),
             })
         }
     }

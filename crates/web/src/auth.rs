@@ -25,12 +25,13 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Json};
+use chrono::{DateTime, Utc};
 use giamngheo_app::access::{Actor, Role};
-use giamngheo_app::auth::{ActiveSession, SessionKind, csrf_matches, random_token, web_max_age};
+use giamngheo_app::auth::{ActiveSession, SessionKind, csrf_matches, random_token};
 use giamngheo_app::{App, AppError};
 use serde::{Deserialize, Serialize};
 use std::convert::Infallible;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use utoipa::ToSchema;
 
 /// The cookie that carries a browser's session token.
@@ -41,11 +42,14 @@ const LOGIN_COOKIE: &str = "gn_login";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
 /// How the web layer is deployed.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct WebOptions {
     /// Mark cookies `Secure` (the server is reached over HTTPS through a proxy). Cookies
     /// are marked `Secure` anyway on requests that say `X-Forwarded-Proto: https`.
     pub secure_cookies: bool,
+    /// The reverse proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`).
+    /// From any other peer the header is ignored; none by default.
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -166,11 +170,37 @@ pub(crate) async fn authenticate(State(gate): State<Gate>, req: Request, next: N
             }
         }
     }
-    req.extensions_mut().insert(gate.options);
+    req.extensions_mut().insert(gate.options.clone());
+    // A cookie session whose expiry this request moved forward gets its cookie again
+    // with the new lifetime, so that the browser keeps it exactly as long as the server.
+    let refresh = match &signed_in {
+        Some((s, Via::Cookie)) if s.session.expiry_moved => Some((
+            s.token.clone(),
+            s.session.expires_at,
+            secure(&gate.options, req.headers()),
+        )),
+        _ => None,
+    };
     if let Some((s, _)) = signed_in {
         req.extensions_mut().insert(s);
     }
-    next.run(req).await
+    let mut response = next.run(req).await;
+    if let Some((token, expires_at, secure)) = refresh {
+        let prefix = format!("{SESSION_COOKIE}=");
+        // A response that sets the cookie itself (logout clears it) has the last word.
+        let sets_it = response
+            .headers()
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .any(|v| v.as_bytes().starts_with(prefix.as_bytes()));
+        if !sets_it {
+            response.headers_mut().append(
+                header::SET_COOKIE,
+                session_cookie(&token, expires_at, gate.app.clock().now(), secure),
+            );
+        }
+    }
+    response
 }
 
 fn refuse(api: bool, lang: Lang, error: AppError) -> Response {
@@ -437,9 +467,10 @@ impl<S: Send + Sync> FromRequestParts<S> for ApiUser {
     }
 }
 
-/// Where a sign-in attempt comes from, for the rate limit: the peer address, or the
-/// address a reverse proxy on the same machine forwarded. `X-Forwarded-For` from
-/// anywhere else is ignored, since a client could otherwise pick a new one per try.
+/// Where a sign-in attempt comes from, for the rate limit: the peer address, or, when
+/// the peer is one of the configured trusted proxies, the client address it forwarded.
+/// `X-Forwarded-For` from anyone else is ignored, since a client could otherwise pick a
+/// new address for every try.
 pub struct ClientKey(pub String);
 
 impl<S: Send + Sync> FromRequestParts<S> for ClientKey {
@@ -450,22 +481,50 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientKey {
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map(|c| c.0.ip());
-        let forwarded = || {
-            parts
-                .headers
-                .get("x-forwarded-for")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.rsplit(',').next())
-                .map(|v| v.trim().to_string())
-                .filter(|v| !v.is_empty())
-        };
+        let trusted = parts
+            .extensions
+            .get::<WebOptions>()
+            .map(|o| o.trusted_proxies.as_slice())
+            .unwrap_or(&[]);
+        let forwarded = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect::<Vec<_>>()
+            .join(",");
         let key = match peer {
-            Some(ip) if ip.is_loopback() => forwarded().unwrap_or_else(|| ip.to_string()),
-            Some(ip) => ip.to_string(),
+            Some(ip) => client_address(ip, &forwarded, trusted).to_string(),
             None => "local".to_string(),
         };
         Ok(ClientKey(key))
     }
+}
+
+/// The client behind `peer`: `X-Forwarded-For` is read from the right, each hop a
+/// trusted proxy vouching for the one before it, and the first address not a trusted
+/// proxy is the client. A hop that is not an address stops the walk at the proxy that
+/// sent it.
+fn client_address(peer: IpAddr, forwarded: &str, trusted: &[IpAddr]) -> IpAddr {
+    let is_trusted = |ip: IpAddr| trusted.contains(&ip.to_canonical());
+    let mut client = peer.to_canonical();
+    if !is_trusted(client) {
+        return client;
+    }
+    for hop in forwarded
+        .rsplit(',')
+        .map(str::trim)
+        .filter(|h| !h.is_empty())
+    {
+        let Ok(ip) = hop.parse::<IpAddr>() else {
+            break;
+        };
+        client = ip.to_canonical();
+        if !is_trusted(client) {
+            break;
+        }
+    }
+    client
 }
 
 fn secure(options: &WebOptions, headers: &HeaderMap) -> bool {
@@ -474,6 +533,17 @@ fn secure(options: &WebOptions, headers: &HeaderMap) -> bool {
             .get("x-forwarded-proto")
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.eq_ignore_ascii_case("https"))
+}
+
+/// The session cookie, living exactly as long as the session does on the server.
+fn session_cookie(
+    token: &str,
+    expires_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+    secure: bool,
+) -> HeaderValue {
+    let max_age = (expires_at - now).num_seconds().max(0);
+    set_cookie(SESSION_COOKIE, token, "/", max_age, secure)
 }
 
 fn set_cookie(name: &str, value: &str, path: &str, max_age: i64, secure: bool) -> HeaderValue {
@@ -610,11 +680,10 @@ async fn login_submit(
             let h = response.headers_mut();
             h.append(
                 header::SET_COOKIE,
-                set_cookie(
-                    SESSION_COOKIE,
+                session_cookie(
                     &session.token,
-                    "/",
-                    web_max_age().num_seconds(),
+                    session.expires_at,
+                    app.clock().now(),
                     secure,
                 ),
             );
@@ -791,7 +860,9 @@ pub struct TokenBody {
 }
 
 /// Signs in and returns an API token (valid 30 days). After 5 wrong passwords for a
-/// username from one address within 15 minutes, further tries get 429 until then.
+/// username, each further try must wait (30 seconds, doubling up to 15 minutes); after
+/// 30 failures from one address within 15 minutes, that address waits. Tries too soon
+/// get 429 with Retry-After.
 #[utoipa::path(post, path = "/auth/login", request_body = LoginBody, security(()),
     responses(
         (status = 200, body = TokenBody),
@@ -866,6 +937,36 @@ mod tests {
         assert_eq!(safe_next(Some("/\\evil.example")), "/");
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(None), "/");
+    }
+
+    #[test]
+    fn forwarded_addresses_count_only_from_trusted_proxies() {
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        let proxy = [ip("10.0.0.5")];
+        // No trusted proxy: the header is ignored, even from the same machine.
+        assert_eq!(
+            client_address(ip("127.0.0.1"), "203.0.113.9", &[]),
+            ip("127.0.0.1")
+        );
+        // An untrusted peer cannot choose its address.
+        assert_eq!(
+            client_address(ip("198.51.100.7"), "203.0.113.9", &proxy),
+            ip("198.51.100.7")
+        );
+        // The proxy's word is taken; what the client itself wrote before it is not.
+        assert_eq!(
+            client_address(ip("10.0.0.5"), "1.2.3.4, 203.0.113.9", &proxy),
+            ip("203.0.113.9")
+        );
+        assert_eq!(
+            client_address(ip("::ffff:10.0.0.5"), "203.0.113.9", &proxy),
+            ip("203.0.113.9")
+        );
+        assert_eq!(
+            client_address(ip("10.0.0.5"), "nonsense", &proxy),
+            ip("10.0.0.5")
+        );
+        assert_eq!(client_address(ip("10.0.0.5"), "", &proxy), ip("10.0.0.5"));
     }
 
     #[test]

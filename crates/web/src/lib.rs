@@ -44,7 +44,7 @@ pub fn router(app: App) -> Router {
 pub fn router_with(app: App, options: WebOptions) -> Router {
     let gate = auth::Gate {
         app: app.clone(),
-        options,
+        options: options.clone(),
     };
     let (routes, _) = all_routes().into_parts();
     routes
@@ -95,24 +95,37 @@ fn all_routes() -> Routes {
         .route("/favicon.ico", get(favicon))
 }
 
-/// Health check for load balancers and operators: the backend and schema version, 200
-/// when the database answers and its schema is the one this binary expects.
+/// Health check for load balancers and operators: the backend and schema version, and
+/// on SQLite the result of the integrity check run at server start; 200 when the
+/// database answers, its schema is the one this binary expects and the check did not
+/// fail.
 async fn healthz(axum::extract::State(app): axum::extract::State<App>) -> impl IntoResponse {
     let store = app.store();
+    let integrity = store
+        .integrity()
+        .map(|i| i.as_str())
+        .unwrap_or("not_checked");
     match store.schema_version().await {
         Ok(version) => {
             let current = version == store.known_schema_version();
-            let status = if current {
+            let intact = integrity != "failed";
+            let status = if current && intact {
                 axum::http::StatusCode::OK
             } else {
                 axum::http::StatusCode::SERVICE_UNAVAILABLE
             };
+            let summary = match (current, intact) {
+                (_, false) => "integrity_failed",
+                (false, true) => "schema_mismatch",
+                (true, true) => "ok",
+            };
             (
                 status,
                 axum::Json(serde_json::json!({
-                    "status": if current { "ok" } else { "schema_mismatch" },
+                    "status": summary,
                     "backend": store.backend().as_str(),
                     "schema_version": version,
+                    "integrity": integrity,
                     "version": env!("CARGO_PKG_VERSION"),
                 })),
             )
@@ -124,6 +137,7 @@ async fn healthz(axum::extract::State(app): axum::extract::State<App>) -> impl I
                 axum::Json(serde_json::json!({
                     "status": "unavailable",
                     "backend": store.backend().as_str(),
+                    "integrity": integrity,
                 })),
             )
         }

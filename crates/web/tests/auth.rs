@@ -3,17 +3,19 @@
 
 use axum::Router;
 use axum::body::Body;
+use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, Request, StatusCode, header};
-use chrono::NaiveDate;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use giamngheo_app::access::Role;
 use giamngheo_app::auth::NewUserInput;
 use giamngheo_app::units::UnitImportOptions;
-use giamngheo_app::{App, Config, SystemClock};
+use giamngheo_app::{App, Clock, Config};
 use giamngheo_domain::Hierarchy;
 use giamngheo_store::testing::TestDb;
 use giamngheo_web::WebOptions;
 use http_body_util::BodyExt;
-use std::sync::Arc;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
 use tower::ServiceExt;
 
 const UNITS: &str = "code,name,kind,level,parent_code\n\
@@ -24,20 +26,38 @@ const UNITS: &str = "code,name,kind,level,parent_code\n\
 
 const PASSWORD: &str = "mật khẩu đủ dài";
 
+/// A clock the tests move forward, to see waits and expiries pass.
+#[derive(Clone)]
+struct TestClock(Arc<Mutex<DateTime<Utc>>>);
+
+impl TestClock {
+    fn advance(&self, by: Duration) {
+        *self.0.lock().unwrap() += by;
+    }
+}
+
+impl Clock for TestClock {
+    fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().unwrap()
+    }
+}
+
 struct Site {
     router: Router,
     db: TestDb,
+    clock: TestClock,
 }
 
 async fn site_with(options: WebOptions) -> Site {
     let db = TestDb::sqlite().await;
+    let clock = TestClock(Arc::new(Mutex::new(Utc::now())));
     let app = App::new(
         db.store.clone(),
         Config {
             hierarchy: Hierarchy::four_levels(),
             ..Config::default()
         },
-        Arc::new(SystemClock),
+        Arc::new(clock.clone()),
     );
     app.import_units(
         UNITS.as_bytes(),
@@ -64,6 +84,7 @@ async fn site_with(options: WebOptions) -> Site {
     Site {
         router: giamngheo_web::router_with(app, options),
         db,
+        clock,
     }
 }
 
@@ -199,6 +220,12 @@ fn post_json(uri: &str, bearer: Option<&str>, body: serde_json::Value) -> Reques
 
 /// Signs in through the login page as a browser does; returns the session cookie's value.
 async fn sign_in(site: &Site, username: &str) -> String {
+    let answer = sign_in_answer(site, username).await;
+    answer.cookie("gn_session").expect("a session cookie")
+}
+
+/// Signs in through the login page as a browser does; returns the answer.
+async fn sign_in_answer(site: &Site, username: &str) -> Answer {
     let page = send(site, get("/login", None)).await;
     let login = page.cookie("gn_login").unwrap();
     let answer = send(
@@ -216,7 +243,7 @@ async fn sign_in(site: &Site, username: &str) -> String {
     )
     .await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
-    answer.cookie("gn_session").expect("a session cookie")
+    answer
 }
 
 /// The CSRF token of a signed-in page.
@@ -307,6 +334,7 @@ async fn cookies_are_secure_behind_https() {
 
     let site = site_with(WebOptions {
         secure_cookies: true,
+        ..WebOptions::default()
     })
     .await;
     let page = send(&site, get("/login", None)).await;
@@ -600,6 +628,162 @@ async fn six_wrong_passwords_in_a_row_are_answered_with_retry_after() {
             .unwrap()
             .contains("thử lại sau")
     );
+    site.db.finish().await;
+}
+
+/// An API sign-in as if it came over the network from `peer`, with the
+/// `X-Forwarded-For` header `forwarded`.
+fn login_from(
+    peer: &str,
+    forwarded: Option<&str>,
+    username: &str,
+    password: &str,
+) -> Request<Body> {
+    let mut r = post_json(
+        "/api/v1/auth/login",
+        None,
+        serde_json::json!({"username": username, "password": password}),
+    );
+    let peer: SocketAddr = format!("{peer}:40000").parse().unwrap();
+    r.extensions_mut().insert(ConnectInfo(peer));
+    if let Some(f) = forwarded {
+        r.headers_mut()
+            .insert("x-forwarded-for", f.parse().unwrap());
+    }
+    r
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn thirty_concurrent_wrong_passwords_are_not_all_checked() {
+    let site = site().await;
+    let tries: Vec<_> = (0..30)
+        .map(|i| {
+            let router = site.router.clone();
+            // From thirty addresses, as a guesser with many machines would.
+            let request = login_from(
+                &format!("198.51.100.{i}"),
+                None,
+                "canbo.dienmy",
+                "đoán sai mật khẩu",
+            );
+            tokio::spawn(async move { router.oneshot(request).await.unwrap().status() })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for t in tries {
+        statuses.push(t.await.unwrap());
+    }
+    let checked = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNAUTHORIZED)
+        .count();
+    let slowed = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    // Only the free tries reach the password check; the others wait.
+    assert_eq!(checked, giamngheo_app::auth::MAX_FAILURES, "{statuses:?}");
+    assert_eq!(checked + slowed, 30, "{statuses:?}");
+    // The right password, even from a fresh address, waits too…
+    let right = login_from("203.0.113.1", None, "canbo.dienmy", PASSWORD);
+    let answer = send(&site, right).await;
+    assert_eq!(answer.status, StatusCode::TOO_MANY_REQUESTS);
+    let retry: i64 = answer.headers[header::RETRY_AFTER]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(retry, 30);
+    assert!(
+        answer.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("thử lại sau 30 giây"),
+        "{}",
+        answer.body
+    );
+    // …and gets through once the wait is over: a slow-down, not a lockout.
+    site.clock.advance(Duration::seconds(retry));
+    let right = login_from("203.0.113.1", None, "canbo.dienmy", PASSWORD);
+    assert_eq!(send(&site, right).await.status, StatusCode::OK);
+    site.db.finish().await;
+}
+
+/// Guesses a password for as many usernames as an address may fail on, each try from
+/// `peer` with a new `X-Forwarded-For`; then signs in rightly the same way and returns
+/// the answer's status.
+async fn guess_from_behind(site: &Site, peer: &str) -> StatusCode {
+    for i in 0..giamngheo_app::throttle::ADDRESS_MAX_FAILURES {
+        let forwarded = format!("192.0.2.{i}");
+        let request = login_from(peer, Some(&forwarded), &format!("khach{i}"), "đoán sai");
+        let answer = send(site, request).await;
+        assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "try {i}");
+    }
+    let right = login_from(peer, Some("192.0.2.250"), "canbo.dienmy", PASSWORD);
+    send(site, right).await.status
+}
+
+#[tokio::test]
+async fn x_forwarded_for_counts_only_from_a_trusted_proxy() {
+    // A client that writes a new X-Forwarded-For on every try is still one address, and
+    // runs out of tries over all the usernames it guesses, even from this machine.
+    let site = site().await;
+    assert_eq!(
+        guess_from_behind(&site, "127.0.0.1").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    site.db.finish().await;
+
+    // Behind a configured proxy, the address it forwards is the client's.
+    let site = site_with(WebOptions {
+        trusted_proxies: vec!["10.0.0.5".parse().unwrap()],
+        ..WebOptions::default()
+    })
+    .await;
+    assert_eq!(guess_from_behind(&site, "10.0.0.5").await, StatusCode::OK);
+    site.db.finish().await;
+}
+
+/// The Max-Age of the session cookie among the Set-Cookie headers.
+fn session_max_age(answer: &Answer) -> Option<i64> {
+    answer.set_cookies().iter().find_map(|c| {
+        c.starts_with("gn_session=")
+            .then(|| c.split("Max-Age=").nth(1)?.split(';').next()?.parse().ok())?
+    })
+}
+
+#[tokio::test]
+async fn the_session_cookie_lives_as_long_as_the_session() {
+    let site = site().await;
+    let answer = sign_in_answer(&site, "canbo.dienmy").await;
+    let session = answer.cookie("gn_session").unwrap();
+    // The server ends an unused browser session after 12 hours; so does the cookie.
+    let idle = giamngheo_app::auth::web_idle_timeout().num_seconds();
+    assert_eq!(session_max_age(&answer), Some(idle));
+    // Using the session after a while moves its end, and the cookie's, forward.
+    site.clock.advance(Duration::hours(1));
+    let answer = send(&site, get("/", Some(&session))).await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(session_max_age(&answer), Some(idle));
+    // A request soon after does not move it and sets no cookie.
+    site.clock.advance(Duration::minutes(1));
+    let answer = send(&site, get("/", Some(&session))).await;
+    assert_eq!(session_max_age(&answer), None);
+    // Logging out after a while clears the cookie and does not set it again.
+    site.clock.advance(Duration::hours(1));
+    let csrf = csrf_of(&site, &session).await;
+    site.clock.advance(Duration::hours(1));
+    let answer = send(
+        &site,
+        post_form(
+            "/logout",
+            Some(&format!("gn_session={session}")),
+            &[("csrf", &csrf)],
+        ),
+    )
+    .await;
+    assert_eq!(session_max_age(&answer), Some(0));
+    assert_eq!(answer.set_cookies().len(), 1, "{:?}", answer.set_cookies());
     site.db.finish().await;
 }
 

@@ -106,6 +106,7 @@ async fn every_answer_carries_the_security_headers_and_assets_stay_cacheable() {
 async fn https_deployments_get_strict_transport_security() {
     let site = site_with(WebOptions {
         secure_cookies: true,
+        ..WebOptions::default()
     })
     .await;
     let a = send(&site, get("/login", None)).await;
