@@ -334,15 +334,7 @@ async fn multipart_csrf(content_type: &str, bytes: Bytes) -> Option<String> {
 
 /// Percent-encodes text for a query string.
 fn encode_component(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~/".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    crate::headers::percent_encode(s, b"-_.~/")
 }
 
 /// Where to go after signing in: only a path on this site, so that a crafted link cannot

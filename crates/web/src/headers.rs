@@ -73,9 +73,15 @@ pub fn see_other(target: &str) -> Response {
 /// Percent-encodes request text for one path segment or query value: everything but
 /// letters, digits and `-._~`.
 pub fn component(s: &str) -> String {
+    percent_encode(s, b"-._~")
+}
+
+/// Percent-encodes every byte but ASCII letters, digits and those in `keep`: the one
+/// encoder behind query components here and the sign-in page's way back (which keeps `/`).
+pub(crate) fn percent_encode(s: &str, keep: &[u8]) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+        if b.is_ascii_alphanumeric() || keep.contains(&b) {
             out.push(b as char);
         } else {
             out.push_str(&format!("%{b:02X}"));
