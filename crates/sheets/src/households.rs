@@ -1058,7 +1058,8 @@ fn decode_utf8(bytes: &[u8]) -> Result<&str, SheetErrors> {
 /// otherwise the first worksheet. Lines are the spreadsheet's row numbers.
 ///
 /// Cells are streamed rather than loaded as one rectangle: a small file whose used range
-/// claims a million rows by sixteen thousand columns must not allocate them.
+/// claims a million rows by sixteen thousand columns must not allocate them. What the
+/// archive unpacks to is checked first ([`crate::limits`]).
 pub fn read_households_xlsx(bytes: &[u8]) -> Result<Vec<ImportedHousehold>, SheetErrors> {
     use calamine::{DataRef, Reader, SheetType, Xlsx};
     too_large(bytes)?;
@@ -1069,6 +1070,9 @@ pub fn read_households_xlsx(bytes: &[u8]) -> Result<Vec<ImportedHousehold>, Shee
             "đây là tệp Excel cũ (.xls); hãy lưu lại dạng .xlsx",
         ));
     }
+    // Before calamine, which holds strings in memory whole: a small file may unpack to
+    // gigabytes.
+    crate::limits::check_xlsx(bytes, &crate::limits::XLSX_LIMITS)?;
     let not_xlsx = |e: calamine::XlsxError| {
         SheetErrors::single(
             1,

@@ -5,8 +5,10 @@
 
 pub mod error;
 pub mod households;
+pub mod limits;
 pub mod pdf;
 pub mod reports;
+pub mod testing;
 pub mod units;
 
 pub use error::{CellError, SheetErrors};
