@@ -984,6 +984,7 @@ pub fn read_households_csv(bytes: &[u8]) -> Result<Vec<ImportedHousehold>, Sheet
         .into_iter()
         .max_by_key(|&d| (first_line.bytes().filter(|&b| b == d).count(), d == b','))
         .expect("three candidates");
+    let lines = crate::error::Lines::new(text.as_bytes());
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -996,11 +997,11 @@ pub fn read_households_csv(bytes: &[u8]) -> Result<Vec<ImportedHousehold>, Sheet
             Ok(false) => return Err(SheetErrors::single(1, "", "tệp trống")),
             Ok(true) if record.iter().all(|c| c.trim().is_empty()) => continue,
             Ok(true) => {
-                let line = record.position().map_or(1, |p| p.line());
+                let line = lines.of(record.position()).max(1);
                 break Assembler::new(line, record.iter().map(Cow::Borrowed))?;
             }
             Err(e) => {
-                let c = crate::error::csv_error(&e);
+                let c = crate::error::csv_error(&e, &lines);
                 return Err(SheetErrors::single(c.line.max(1), "", c.reason));
             }
         }
@@ -1009,14 +1010,14 @@ pub fn read_households_csv(bytes: &[u8]) -> Result<Vec<ImportedHousehold>, Sheet
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
-                let line = record.position().map_or(0, |p| p.line());
+                let line = lines.of(record.position());
                 let cells: Vec<In<'_>> = record.iter().map(In::Text).collect();
                 if !assembler.row(line, &cells) {
                     break;
                 }
             }
             Err(e) => {
-                let c = crate::error::csv_error(&e);
+                let c = crate::error::csv_error(&e, &lines);
                 if !assembler.errors.push(c.line, "", c.reason) {
                     break;
                 }

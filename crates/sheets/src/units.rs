@@ -1,6 +1,6 @@
 //! The administrative units list (danh mục đơn vị hành chính) and village lists.
 
-use crate::error::{Header, SheetErrors, csv_error};
+use crate::error::{Header, Lines, SheetErrors, csv_error};
 use chrono::NaiveDate;
 use giamngheo_domain::{Area, UnitCode, UnitFlags, UnitKind, text};
 use std::collections::HashSet;
@@ -47,11 +47,15 @@ const FLAG_COLUMNS: [&str; 4] = [
 /// The whole file is checked before anything is returned, so a caller either gets every
 /// row or a list of every problem.
 pub fn read_units<R: Read>(input: R) -> Result<Vec<UnitRow>, SheetErrors> {
-    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(input);
+    let bytes = read_all(input)?;
+    let lines = Lines::new(&bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_reader(&bytes[..]);
     let header = match reader.headers() {
         Ok(h) => Header::new(h),
         Err(e) => {
-            let c = csv_error(&e);
+            let c = csv_error(&e, &lines);
             return Err(SheetErrors::single(c.line.max(1), "", c.reason));
         }
     };
@@ -83,14 +87,14 @@ pub fn read_units<R: Read>(input: R) -> Result<Vec<UnitRow>, SheetErrors> {
         let record = match result {
             Ok(r) => r,
             Err(e) => {
-                let c = csv_error(&e);
+                let c = csv_error(&e, &lines);
                 if !errors.push(c.line, "", c.reason) {
                     break;
                 }
                 continue;
             }
         };
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        let line = lines.of(record.position());
         let cell = |i: usize| record.get(i).unwrap_or("").trim();
         let before = errors.errors.len();
 
@@ -189,6 +193,16 @@ pub fn read_units<R: Read>(input: R) -> Result<Vec<UnitRow>, SheetErrors> {
     errors.into_result(rows)
 }
 
+/// Reads a whole (small) list into memory, so that problems can be named by the file's
+/// physical line ([`Lines`]).
+fn read_all<R: Read>(mut input: R) -> Result<Vec<u8>, SheetErrors> {
+    let mut bytes = Vec::new();
+    input
+        .read_to_end(&mut bytes)
+        .map_err(|e| SheetErrors::single(1, "", format!("không đọc được tệp: {e}")))?;
+    Ok(bytes)
+}
+
 /// Reads a village list: `commune_code,name,kind` and optionally `code` and `area`.
 ///
 /// With `only_commune` (a file uploaded on one commune's page), the `commune_code` column
@@ -197,11 +211,15 @@ pub fn read_villages<R: Read>(
     input: R,
     only_commune: Option<&UnitCode>,
 ) -> Result<Vec<VillageRow>, SheetErrors> {
-    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(input);
+    let bytes = read_all(input)?;
+    let lines = Lines::new(&bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_reader(&bytes[..]);
     let header = match reader.headers() {
         Ok(h) => Header::new(h),
         Err(e) => {
-            let c = csv_error(&e);
+            let c = csv_error(&e, &lines);
             return Err(SheetErrors::single(c.line.max(1), "", c.reason));
         }
     };
@@ -233,14 +251,14 @@ pub fn read_villages<R: Read>(
         let record = match result {
             Ok(r) => r,
             Err(e) => {
-                let c = csv_error(&e);
+                let c = csv_error(&e, &lines);
                 if !errors.push(c.line, "", c.reason) {
                     break;
                 }
                 continue;
             }
         };
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        let line = lines.of(record.position());
         let cell = |i: usize| record.get(i).unwrap_or("").trim();
         let before = errors.errors.len();
         let commune_code = match (i_commune, only_commune) {
