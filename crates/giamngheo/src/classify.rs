@@ -387,7 +387,8 @@ fn classify_rows<W: Write>(
             .write_reasons(standard, &mut reasons, lang)
             .expect("writing into a String cannot fail");
         out.clear();
-        out.push_field(id);
+        // The identifier comes from the input file and could be a formula.
+        out.push_field(&giamngheo_sheets::csv_out::safe_field(id));
         out.push_field(decision.status.as_str().as_bytes());
         number.clear();
         let _ = write!(number, "{}", decision.deprivation_count);
@@ -395,7 +396,7 @@ fn classify_rows<W: Write>(
         number.clear();
         let _ = write!(number, "{}", decision.score_b);
         out.push_field(number.as_bytes());
-        out.push_field(reasons.as_bytes());
+        out.push_field(&giamngheo_sheets::csv_out::safe_field(reasons.as_bytes()));
         writer.write_byte_record(&out).context(write_error)?;
         summary.classified += 1;
     }

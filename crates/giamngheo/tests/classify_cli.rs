@@ -223,6 +223,22 @@ fn bad_rows_are_named_by_the_line_an_editor_shows() {
 }
 
 #[test]
+fn an_identifier_that_is_a_formula_is_written_as_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = vn2022_row(
+        dir.path(),
+        "\"=HYPERLINK(\"\"http://x\"\")\",rural,1000000",
+        0,
+    );
+    let output = classify(&["--standard", "vn-2022", "--input", input.to_str().unwrap()]);
+    let stdout = text(&output.stdout);
+    assert!(
+        stdout.contains("\n\"'=HYPERLINK(\"\"http://x\"\")\",near_poor,"),
+        "{stdout}"
+    );
+}
+
+#[test]
 fn a_score_under_a_standard_without_threshold_is_a_bad_row() {
     let dir = tempfile::tempdir().unwrap();
     let input = write(

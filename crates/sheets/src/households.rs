@@ -1249,8 +1249,7 @@ fn example_rows() -> [Vec<(&'static str, &'static str)>; 2] {
 pub fn households_template_csv() -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     let write = |w: &mut csv::Writer<Vec<u8>>, cells: Vec<&str>| {
-        w.write_record(cells)
-            .expect("writing to memory cannot fail");
+        crate::csv_out::write_row(w, cells).expect("writing to memory cannot fail");
     };
     write(&mut w, COLUMNS.iter().map(|c| c.code).collect());
     for row in example_rows() {
