@@ -5,5 +5,6 @@
 
 mod headers;
 mod imports;
+mod logs;
 mod support;
 mod uploads;
