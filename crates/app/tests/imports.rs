@@ -124,3 +124,146 @@ async fn a_third_import_at_once_is_told_to_retry(store: Store) {
         .collect();
 }
 app_test!(a_third_import_at_once_is_told_to_retry);
+
+/// The ways one row can spoil a file: found by the reader, by the app's checks of the
+/// drafts, or by the database's and the access rules.
+#[derive(Debug, Clone, Copy)]
+enum BadRow {
+    /// Refused by the reader.
+    Sex,
+    /// A date that does not exist, refused by the reader.
+    Date,
+    /// A village that does not exist, refused by the app.
+    UnknownVillage,
+    /// A village of another commune, outside the officer's area.
+    OtherCommune,
+    /// Born next century: refused by the app's checks with today's date.
+    Future,
+    /// The citizen ID of an earlier row.
+    SameCitizenId,
+}
+
+const BAD_ROWS: [BadRow; 6] = [
+    BadRow::Sex,
+    BadRow::Date,
+    BadRow::UnknownVillage,
+    BadRow::OtherCommune,
+    BadRow::Future,
+    BadRow::SameCitizenId,
+];
+
+/// `valid` good households with the bad one at `at`, with Unix or Windows line ends.
+fn spoiled_csv(valid: usize, at: usize, bad: BadRow, crlf: bool) -> String {
+    let mut rows = vec![
+        "household_code,village_code,full_name,sex,birth_date,ethnicity,relation,citizen_id"
+            .to_string(),
+    ];
+    let row = |i: usize, village: &str, sex: &str, birth: &str, id: String| {
+        format!("DM-{i:03},{village},Nguyễn Văn An {i},{sex},{birth},Kinh,Chủ hộ,{id}")
+    };
+    let id = |i: usize| format!("042070{i:06}");
+    for i in 0..valid {
+        rows.push(row(i, "18499001", "Nam", "1970", id(i)));
+    }
+    let i = valid;
+    let bad_row = match bad {
+        BadRow::Sex => row(i, "18499001", "X", "1970", id(i)),
+        BadRow::Date => row(i, "18499001", "Nam", "31/02/1970", id(i)),
+        BadRow::UnknownVillage => row(i, "18499099", "Nam", "1970", id(i)),
+        BadRow::OtherCommune => row(i, "18502001", "Nam", "1970", id(i)),
+        BadRow::Future => row(i, "18499001", "Nam", "2100", String::new()),
+        BadRow::SameCitizenId => row(i, "18499002", "Nam", "1970", id(0)),
+    };
+    rows.insert(1 + at, bad_row);
+    let end = if crlf { "\r\n" } else { "\n" };
+    rows.join(end) + end
+}
+
+/// Runs the property on one backend: whatever the bad row and wherever it is, the file
+/// is refused naming its line, and no table has a row more.
+fn a_refused_import_writes_nothing(postgres: bool) {
+    use giamngheo_store::testing::TestDb;
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config as Cases, TestRunner};
+    // Not a tokio test: proptest's runner is synchronous, so each case blocks on the
+    // runtime that made the database's connections.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let db = match postgres {
+        false => runtime.block_on(TestDb::sqlite()),
+        true => match runtime.block_on(TestDb::postgres()) {
+            Some(db) => db,
+            None => return,
+        },
+    };
+    // Another commune, so that a row there is outside the officer's area but exists.
+    let app = runtime.block_on(async {
+        let app = one_commune(db.store.clone()).await;
+        let options = UnitImportOptions {
+            valid_from: NaiveDate::from_ymd_opt(2025, 3, 1).unwrap(),
+            retire_missing: false,
+        };
+        let units = "code,name,kind,level,parent_code\n18502,Xã Hà Linh,Xã,3,444\n";
+        app.import_units(units.as_bytes(), &options).await.unwrap();
+        app.import_villages_as_system(
+            "commune_code,name,kind\n18502,Thôn Bắc Hà,Thôn\n".as_bytes(),
+        )
+        .await
+        .unwrap();
+        app
+    });
+    let before = runtime.block_on(counts(&app));
+    let strategy = (
+        1usize..40,
+        any::<prop::sample::Index>(),
+        0..BAD_ROWS.len(),
+        any::<bool>(),
+    );
+    let cases = Cases {
+        failure_persistence: None,
+        ..Cases::with_cases(24)
+    };
+    TestRunner::new(cases)
+        .run(&strategy, |(valid, at, bad, crlf)| {
+            let at = at.index(valid + 1);
+            let bad = BAD_ROWS[bad];
+            let file = spoiled_csv(valid, at, bad, crlf);
+            let err = runtime
+                .block_on(app.import_households_file(
+                    By::User(&officer()),
+                    "ho.csv",
+                    file.into_bytes(),
+                ))
+                .unwrap_err();
+            let AppError::File(errors) = err else {
+                panic!("expected a refused file for {bad:?}, got {err:?}");
+            };
+            // The header is line 1 and the bad row the file's (2 + at)th line. A citizen
+            // ID given twice is named on the later line, pointing back to the earlier.
+            let line = 2 + at as u64;
+            let earlier = format!("dòng {line}");
+            prop_assert!(
+                errors
+                    .errors
+                    .iter()
+                    .any(|e| e.line == line || e.reason.ends_with(&earlier)),
+                "{bad:?} at line {line}: {errors}"
+            );
+            prop_assert_eq!(&runtime.block_on(counts(&app)), &before);
+            Ok(())
+        })
+        .unwrap();
+    runtime.block_on(db.finish());
+}
+
+#[test]
+fn a_refused_import_writes_nothing_on_sqlite() {
+    a_refused_import_writes_nothing(false);
+}
+
+#[test]
+fn a_refused_import_writes_nothing_on_postgres() {
+    a_refused_import_writes_nothing(true);
+}
