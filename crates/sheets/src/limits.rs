@@ -132,13 +132,31 @@ pub fn check_xlsx(bytes: &[u8], limits: &XlsxLimits) -> Result<(), SheetErrors> 
     Ok(())
 }
 
-/// Measures text runs and tags of an XML part as it streams past, in constant memory.
+/// Measures text runs, cells and tags of an XML part as it streams past, in constant
+/// memory.
+///
+/// A cell's or shared string's text may come in several runs (rich text: `<r><t>…</t></r>`
+/// once per formatting change), which the reader joins into one string, so the
+/// characters are also counted from the opening of a cell (`<c>`) or shared string
+/// (`<si>`) to its end, whatever the tags between.
 struct XmlScanner {
     max_cell_chars: u64,
     max_tag_bytes: u64,
     in_tag: bool,
     in_entity: bool,
+    /// Characters since the last tag, or bytes since the start of the current tag.
     run: u64,
+    /// Characters since the current cell or shared string opened; `None` outside one.
+    cell: Option<u64>,
+    /// The current tag's name (local part, without a namespace prefix) as far as it
+    /// matters: the first bytes, and whether it was longer.
+    name: [u8; 2],
+    name_len: usize,
+    /// The tag started `</`, or its name has ended (at a space or `/`).
+    closing: bool,
+    name_done: bool,
+    /// The last byte of the tag, `/` for an empty element.
+    last: u8,
 }
 
 impl XmlScanner {
@@ -149,6 +167,52 @@ impl XmlScanner {
             in_tag: false,
             in_entity: false,
             run: 0,
+            cell: None,
+            name: [0; 2],
+            name_len: 0,
+            closing: false,
+            name_done: false,
+            last: 0,
+        }
+    }
+
+    fn too_long(&self) -> String {
+        format!(
+            "tệp .xlsx có một ô hoặc chuỗi dài quá {} ký tự (giới hạn của Excel); hãy rút ngắn ô đó",
+            number(self.max_cell_chars as i64)
+        )
+    }
+
+    /// A byte of a tag, after its `<` and before its `>`.
+    fn tag_byte(&mut self, b: u8) {
+        if self.run == 1 && b == b'/' {
+            self.closing = true;
+        } else if !self.name_done {
+            match b {
+                b' ' | b'\t' | b'\r' | b'\n' | b'/' => self.name_done = true,
+                // A namespace prefix: the local name starts again after it.
+                b':' => self.name_len = 0,
+                _ => {
+                    if self.name_len < self.name.len() {
+                        self.name[self.name_len] = b;
+                    }
+                    self.name_len += 1;
+                }
+            }
+        }
+        self.last = b;
+    }
+
+    /// The tag just ended: a cell or shared string opens or closes.
+    fn tag_end(&mut self) {
+        let name = &self.name[..self.name_len.min(self.name.len())];
+        let is_cell = self.name_len <= self.name.len() && (name == b"c" || name == b"si");
+        if is_cell {
+            if self.closing {
+                self.cell = None;
+            } else if self.last != b'/' {
+                self.cell = Some(0);
+            }
         }
     }
 
@@ -156,6 +220,7 @@ impl XmlScanner {
         for &b in chunk {
             if self.in_tag {
                 if b == b'>' {
+                    self.tag_end();
                     self.in_tag = false;
                     self.run = 0;
                     continue;
@@ -167,10 +232,15 @@ impl XmlScanner {
                         number((self.max_tag_bytes / 1024) as i64)
                     ));
                 }
+                self.tag_byte(b);
             } else if b == b'<' {
                 self.in_tag = true;
                 self.in_entity = false;
                 self.run = 0;
+                self.name_len = 0;
+                self.closing = false;
+                self.name_done = false;
+                self.last = 0;
             } else {
                 // Characters, not bytes: a UTF-8 continuation byte and the rest of an
                 // entity after its `&` add nothing.
@@ -183,11 +253,13 @@ impl XmlScanner {
                 };
                 if starts_char {
                     self.run += 1;
-                    if self.run > self.max_cell_chars {
-                        return Err(format!(
-                            "tệp .xlsx có một ô hoặc chuỗi dài quá {} ký tự (giới hạn của Excel); hãy rút ngắn ô đó",
-                            number(self.max_cell_chars as i64)
-                        ));
+                    if let Some(cell) = &mut self.cell {
+                        *cell += 1;
+                    }
+                    if self.run > self.max_cell_chars
+                        || self.cell.is_some_and(|c| c > self.max_cell_chars)
+                    {
+                        return Err(self.too_long());
                     }
                 }
             }
@@ -217,5 +289,25 @@ mod tests {
         assert!(scan(r#"<c r="A1" s="1" t="s"/>"#, &limits).is_ok());
         let long_tag = format!("<c r=\"{}\"/>", "A".repeat(40));
         assert!(scan(&long_tag, &limits).is_err());
+    }
+
+    #[test]
+    fn the_runs_of_a_cell_or_shared_string_count_together() {
+        let limits = XlsxLimits {
+            max_cell_chars: 5,
+            ..XLSX_LIMITS
+        };
+        let runs = "<si><r><t>abc</t></r><r><t>def</t></r></si>";
+        assert!(scan(runs, &limits).is_err());
+        let prefixed = r#"<x:c r="A1" t="inlineStr"><x:is><x:r><x:t>abc</x:t></x:r><x:r><x:t>def</x:t></x:r></x:is></x:c>"#;
+        assert!(scan(prefixed, &limits).is_err());
+        // Each cell counts from its own start; text between cells counts for none.
+        let cells =
+            r#"<row><c r="A1"><v>12345</v></c> <c r="B1"/><c r="C1"><v>12345</v></c></row>"#;
+        assert!(scan(cells, &limits).is_ok());
+        let strings = "<sst><si><t>abcde</t></si><si><t>abcde</t></si></sst>";
+        assert!(scan(strings, &limits).is_ok());
+        // Other elements named like a cell's start do not open one.
+        assert!(scan("<col>abc</col><cols>def</cols>", &limits).is_ok());
     }
 }
