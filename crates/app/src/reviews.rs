@@ -151,6 +151,19 @@ pub struct ReportingDue {
     pub open_reviews: usize,
 }
 
+/// The period and standard a periodic review opened today defaults to, and the window of
+/// the year it runs in.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PeriodicDefaults {
+    pub period: i32,
+    /// None when no standard applies to the period (after 2030 until one is added).
+    pub standard: Option<String>,
+    pub opens: NaiveDate,
+    pub closes: NaiveDate,
+    /// Whether today is inside the window; outside it the review is opened late or early.
+    pub in_window: bool,
+}
+
 fn parse_status(s: &str) -> Option<Status> {
     s.parse().ok()
 }
@@ -187,6 +200,27 @@ impl App {
 
     pub fn calendar(&self) -> &Calendar {
         &self.config().calendar
+    }
+
+    /// What a periodic review opened today is for unless the user says otherwise: from
+    /// the first day of the review window (1 September), the next year's lists, under
+    /// the standard that starts that year when one does (vn-2027 for 2027) — both read
+    /// from data, the window from the calendar file and the periods from the standards.
+    pub fn periodic_review_defaults(&self) -> PeriodicDefaults {
+        let today = self.clock().today();
+        let window = self.calendar().periodic_review();
+        let period = window.period_for(today);
+        PeriodicDefaults {
+            period,
+            standard: self
+                .config()
+                .standards
+                .default_for(period)
+                .map(|standard| standard.id().to_string()),
+            opens: window.opens_in(period - 1),
+            closes: window.closes_in(period - 1),
+            in_window: window.contains(today),
+        }
     }
 
     // Every field of an audit entry is a separate fact of the step being recorded; a
@@ -268,9 +302,9 @@ impl App {
         }
         let settings = self.review_settings().await?;
         let today = self.clock().today();
-        // The periodic review runs from 1 September to 14 December of the year before
-        // the period it classifies for.
-        let due_on = NaiveDate::from_ymd_opt(period - 1, 12, 14).unwrap_or(today);
+        // The periodic review runs in the window of the year before the period it
+        // classifies for (1 September to 14 December, from the calendar file).
+        let due_on = self.calendar().periodic_review().closes_in(period - 1);
         let latest = self.latest_statuses(&commune.code, period - 1).await?;
         let mut listed = Vec::new();
         for (household_id, c) in latest {

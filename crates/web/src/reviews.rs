@@ -10,6 +10,7 @@ use crate::headers::{component, see_other};
 use crate::i18n::{Lang, T};
 use crate::routes::Routes;
 use crate::rv_text::RT;
+use crate::standard_view::StandardView;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Form, Multipart, Path, Query, State};
@@ -87,6 +88,7 @@ struct ListPage {
     communes: Vec<(String, String)>,
     standards: Vec<String>,
     next_period: i32,
+    default_standard: String,
     can_open: bool,
 }
 
@@ -112,13 +114,9 @@ async fn list(
             .collect(),
         _ => Vec::new(),
     };
-    let today = app.clock().today();
-    // Reviews run from September: after it, the review being prepared is for next year.
-    let next_period = if today.month() >= 9 {
-        today.year() + 1
-    } else {
-        today.year()
-    };
+    // The period and standard come from the calendar's review window and the
+    // standards' periods (1 September 2026 on: 2027 under vn-2027), not from this page.
+    let defaults = app.periodic_review_defaults();
     Ok(ListPage {
         t: lang.t(),
         r,
@@ -151,7 +149,8 @@ async fn list(
             .collect(),
         communes,
         standards: app.config().standards.ids().map(str::to_string).collect(),
-        next_period,
+        next_period: defaults.period,
+        default_standard: defaults.standard.unwrap_or_default(),
     })
 }
 
@@ -567,9 +566,10 @@ struct SurveyPage {
     village: String,
     village_name: String,
     villages: Vec<(String, String)>,
-    indicators: Vec<(String, String)>,
     rows: Vec<SurveyRow>,
     uses_score_a: bool,
+    /// The review's standard with its sources and marks, and which evidence it takes.
+    standard: StandardView,
     surveyor: String,
     today: String,
     errors: Vec<String>,
@@ -622,19 +622,8 @@ async fn survey_page(
         .find(|(c, _)| *c == village)
         .map(|(_, n)| n.clone())
         .unwrap_or_default();
-    let indicators: Vec<(String, String)> = standard
-        .indicators()
-        .iter()
-        .map(|i| {
-            (
-                i.code.clone(),
-                match lang {
-                    Lang::Vi => i.name_vi.clone(),
-                    Lang::En => i.name_en.clone(),
-                },
-            )
-        })
-        .collect();
+    let shown = StandardView::of(standard, lang);
+    let indicators: Vec<&str> = shown.indicators.iter().map(|i| i.code.as_str()).collect();
     let mut rows = Vec::new();
     for h in view.households.iter().filter(|h| {
         h.village_code == village && !matches!(h.step.as_str(), "excluded" | "screening")
@@ -667,15 +656,15 @@ async fn survey_page(
                 .unwrap_or_default(),
             ticks: indicators
                 .iter()
-                .map(|(code, _)| {
+                .map(|&code| {
                     let suggested = derived
                         .ticks
                         .iter()
-                        .any(|t| t.code == *code && t.deprived == Some(true));
+                        .any(|t| t.code == code && t.deprived == Some(true));
                     TickCell {
-                        code: code.clone(),
+                        code: code.to_string(),
                         checked: if surveyed {
-                            entered.contains(&code.as_str())
+                            entered.contains(&code)
                         } else {
                             suggested
                         },
@@ -696,9 +685,9 @@ async fn survey_page(
         village,
         village_name,
         villages,
-        indicators,
         rows,
-        uses_score_a: standard.has_score_a(),
+        uses_score_a: shown.uses_score_a,
+        standard: shown,
         surveyor: user.actor.username.clone(),
         today: format::date(&view.today),
         errors,

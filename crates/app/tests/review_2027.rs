@@ -1,0 +1,224 @@
+//! The review of autumn 2026 under vn-2027, on SQLite and PostgreSQL, in a province
+//! without districts: a periodic review opened between 1 September and 14 December 2026
+//! defaults to the 2027 period under the standard that starts in 2027; the form takes the
+//! income as assessed, since vn-2027 has no score-A threshold yet, and the result says
+//! which evidence decided; and a review opened before September stays in its own year.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use giamngheo_app::access::{Actor, Role};
+use giamngheo_app::reviews::SurveyInput;
+use giamngheo_app::{App, AppError, Clock, Config};
+use giamngheo_domain::household::{HouseholdDraft, MemberDraft, Sex};
+use giamngheo_domain::{Hierarchy, Tier};
+use giamngheo_store::Store;
+use std::sync::{Arc, Mutex};
+
+use giamngheo_store::store_test as app_test;
+
+/// Xã Hương Khê (18496) of Tỉnh Hà Tĩnh (42), without a district since July 2025.
+const HUONG_KHE: &str = "18496";
+const VILLAGE: &str = "18496001";
+
+struct MovableClock(Mutex<DateTime<Utc>>);
+
+impl MovableClock {
+    fn set(&self, date: &str) {
+        *self.0.lock().unwrap() = morning(date);
+    }
+}
+
+impl Clock for MovableClock {
+    fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().unwrap()
+    }
+}
+
+fn day(date: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap()
+}
+
+/// Nine in the morning of `date` in Vietnam.
+fn morning(date: &str) -> DateTime<Utc> {
+    day(date).and_hms_opt(2, 0, 0).unwrap().and_utc()
+}
+
+async fn setup(store: Store, today: &str) -> (App, Arc<MovableClock>) {
+    let clock = Arc::new(MovableClock(Mutex::new(morning(today))));
+    let app = App::new(
+        store,
+        Config {
+            hierarchy: Hierarchy::three_levels(),
+            ..Config::default()
+        },
+        clock.clone(),
+    );
+    app.import_units(
+        "code,name,kind,level,parent_code\n42,Tỉnh Hà Tĩnh,Tỉnh,1,\n18496,Xã Hương Khê,Xã,2,42\n"
+            .as_bytes(),
+        &giamngheo_app::units::UnitImportOptions {
+            valid_from: day("2025-07-01"),
+            retire_missing: false,
+        },
+    )
+    .await
+    .unwrap();
+    app.import_villages_as_system("commune_code,name,kind\n18496,Thôn Hà Trai,Thôn\n".as_bytes())
+        .await
+        .unwrap();
+    (app, clock)
+}
+
+fn officer() -> Actor {
+    Actor {
+        user_id: 1,
+        username: "canbo.huongkhe".into(),
+        role: Role::CommuneOfficer,
+        unit_code: HUONG_KHE.into(),
+        unit_tier: Tier::Commune,
+    }
+}
+
+fn survey(score_a: Option<i32>, income: Option<i64>, ticks: &[&str]) -> SurveyInput {
+    SurveyInput {
+        income_per_capita: income,
+        score_a,
+        ticks: ticks.iter().map(|t| t.to_string()).collect(),
+        surveyed_by: "Rà soát viên Lê Thị Hoa".into(),
+        surveyed_on: day("2026-11-20"),
+    }
+}
+
+async fn a_review_opened_in_november_2026_is_for_2027_under_vn_2027(store: Store) {
+    let (app, clock) = setup(store, "2026-11-20").await;
+    let defaults = app.periodic_review_defaults();
+    assert_eq!(defaults.period, 2027);
+    assert_eq!(defaults.standard.as_deref(), Some("vn-2027"));
+    assert!(defaults.in_window);
+    assert_eq!(defaults.closes, day("2026-12-14"));
+
+    // On the first and last day of the window too; before it, the year's own period.
+    for (date, period, standard) in [
+        ("2026-09-01", 2027, "vn-2027"),
+        ("2026-12-14", 2027, "vn-2027"),
+        ("2026-08-31", 2026, "vn-2022"),
+        ("2025-10-01", 2026, "vn-2022"),
+    ] {
+        clock.set(date);
+        let d = app.periodic_review_defaults();
+        assert_eq!(
+            (d.period, d.standard.as_deref()),
+            (period, Some(standard)),
+            "{date}"
+        );
+    }
+    clock.set("2026-12-20");
+    assert!(!app.periodic_review_defaults().in_window);
+    clock.set("2026-11-20");
+
+    let me = officer();
+    let household = app
+        .create_household(
+            &me,
+            HouseholdDraft {
+                code: "HK-001".into(),
+                village_code: VILLAGE.into(),
+                address: "Xóm Trai".into(),
+                members: vec![MemberDraft {
+                    full_name: "Phan Văn Lộc".into(),
+                    sex: Some(Sex::Male),
+                    birth_year: Some(1970),
+                    ethnicity: "01".into(),
+                    relation: "head".into(),
+                    ..Default::default()
+                }],
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let id = app
+        .open_periodic_review(
+            &me,
+            HUONG_KHE,
+            defaults.period,
+            defaults.standard.as_deref().unwrap(),
+        )
+        .await
+        .unwrap();
+    let view = app.review(&me, id).await.unwrap();
+    assert_eq!(view.review.standard, "vn-2027");
+    assert_eq!(view.review.period, 2027);
+    assert_eq!(view.review.due_on, day("2026-12-14"));
+    // No district above the commune: the review names none.
+    assert_eq!(view.review.district_code, None);
+
+    app.add_review_request(
+        &me,
+        id,
+        household,
+        giamngheo_app::reviews::RequestInput {
+            date: day("2026-11-18"),
+            channel: "in_person".into(),
+            requester: "Phan Văn Lộc".into(),
+            kind: "enter".into(),
+        },
+    )
+    .await
+    .unwrap();
+    let view = app.review(&me, id).await.unwrap();
+    let rh = &view.households[0];
+    app.record_screening(
+        &me,
+        id,
+        rh.id,
+        rh.version,
+        &[("Nhà ở tạm, dột nát".to_string(), true)],
+        true,
+    )
+    .await
+    .unwrap();
+    app.start_survey(&me, id, app.review(&me, id).await.unwrap().review.version)
+        .await
+        .unwrap();
+
+    // vn-2027 has no score-A threshold: a score A is refused with a message naming it.
+    let view = app.review(&me, id).await.unwrap();
+    let rh = &view.households[0];
+    assert!(matches!(
+        app.record_survey(&me, id, rh.id, rh.version, survey(Some(120), None, &[])).await,
+        Err(AppError::Invalid { field, message }) if field == "score_a" && message.contains("vn-2027")
+    ));
+    // "Means of information" is not an indicator of vn-2027; waste treatment is.
+    assert!(matches!(
+        app.record_survey(
+            &me,
+            id,
+            rh.id,
+            rh.version,
+            survey(None, Some(2_000_000), &["info_means"])
+        )
+        .await,
+        Err(AppError::Invalid { .. })
+    ));
+    // The income as assessed (phiếu C style): 2.100.000 ≤ 2.200.000 with three
+    // deprivations, one of them waste treatment, is poor, and the reasons say the
+    // income decided against the vn-2027 line.
+    let outcome = app
+        .record_survey(
+            &me,
+            id,
+            rh.id,
+            rh.version,
+            survey(None, Some(2_100_000), &["waste", "sanitation", "water"]),
+        )
+        .await
+        .unwrap();
+    assert_eq!(outcome.status.as_str(), "poor");
+    assert!(
+        outcome.reasons.contains("Thu nhập bình quân 2.100.000"),
+        "{}",
+        outcome.reasons
+    );
+    assert!(outcome.reasons.contains("2.200.000"), "{}", outcome.reasons);
+}
+app_test!(a_review_opened_in_november_2026_is_for_2027_under_vn_2027);

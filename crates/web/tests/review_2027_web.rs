@@ -1,0 +1,255 @@
+//! The review of autumn 2026 as a commune officer sees it, on SQLite and PostgreSQL:
+//! signed in on 20/11/2026 in a commune of a province without districts, the officer
+//! finds the review form set to 2027 under vn-2027, opens it, and the survey form shows
+//! vn-2027's twelve indicators (waste treatment, no "means of information"), each with
+//! its source and "cần xác nhận" mark, and says the income decides since vn-2027 has no
+//! score-A threshold. The standards page shows the same marks.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use chrono::NaiveDate;
+use giamngheo_app::access::Role;
+use giamngheo_app::auth::NewUserInput;
+use giamngheo_app::units::UnitImportOptions;
+use giamngheo_app::{App, Config, FixedClock};
+use giamngheo_domain::Hierarchy;
+use giamngheo_store::testing::TestDb;
+use http_body_util::BodyExt;
+use std::sync::Arc;
+use tower::ServiceExt;
+
+const PASSWORD: &str = "mật khẩu đủ dài";
+
+async fn site(db: &TestDb) -> Router {
+    // Nine in the morning of 20/11/2026 in Vietnam.
+    let now = NaiveDate::from_ymd_opt(2026, 11, 20)
+        .unwrap()
+        .and_hms_opt(2, 0, 0)
+        .unwrap()
+        .and_utc();
+    let app = App::new(
+        db.store.clone(),
+        Config {
+            hierarchy: Hierarchy::three_levels(),
+            ..Config::default()
+        },
+        Arc::new(FixedClock(now)),
+    );
+    app.import_units(
+        "code,name,kind,level,parent_code\n42,Tỉnh Hà Tĩnh,Tỉnh,1,\n18496,Xã Hương Khê,Xã,2,42\n"
+            .as_bytes(),
+        &UnitImportOptions {
+            valid_from: NaiveDate::from_ymd_opt(2025, 7, 1).unwrap(),
+            retire_missing: false,
+        },
+    )
+    .await
+    .unwrap();
+    app.import_villages_as_system("commune_code,name,kind\n18496,Thôn Hà Trai,Thôn\n".as_bytes())
+        .await
+        .unwrap();
+    app.add_user_as_system(NewUserInput {
+        username: "canbo.huongkhe".into(),
+        password: PASSWORD.into(),
+        role: Role::CommuneOfficer,
+        unit_code: "18496".into(),
+    })
+    .await
+    .unwrap();
+    giamngheo_web::router(app)
+}
+
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: String,
+}
+
+impl Answer {
+    fn cookie(&self, name: &str) -> Option<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .find_map(|c| {
+                c.to_str()
+                    .ok()?
+                    .split(';')
+                    .next()?
+                    .strip_prefix(&format!("{name}="))
+                    .map(str::to_string)
+            })
+    }
+
+    fn csrf_field(&self) -> String {
+        let marker = "name=\"csrf\" value=\"";
+        let rest = &self.body[self.body.find(marker).expect("a csrf field") + marker.len()..];
+        rest[..rest.find('"').unwrap()].to_string()
+    }
+}
+
+async fn send(router: &Router, request: Request<Body>) -> Answer {
+    let response = router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    Answer {
+        status,
+        headers,
+        body: String::from_utf8(body.to_vec()).unwrap(),
+    }
+}
+
+fn get(uri: &str, session: &str) -> Request<Body> {
+    Request::get(uri)
+        .header(header::COOKIE, format!("gn_session={session}"))
+        .body(Body::empty())
+        .unwrap()
+}
+
+fn form(uri: &str, cookie: &str, pairs: &[(&str, &str)]) -> Request<Body> {
+    let body = pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={}", encode(v)))
+        .collect::<Vec<_>>()
+        .join("&");
+    Request::post(uri)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, cookie)
+        .body(Body::from(body))
+        .unwrap()
+}
+
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+async fn sign_in(router: &Router) -> String {
+    let page = send(router, Request::get("/login").body(Body::empty()).unwrap()).await;
+    let login = page.cookie("gn_login").unwrap();
+    let request = form(
+        "/login",
+        &format!("gn_login={login}"),
+        &[
+            ("username", "canbo.huongkhe"),
+            ("password", PASSWORD),
+            ("csrf", &page.csrf_field()),
+            ("next", "/"),
+        ],
+    );
+    let answer = send(router, request).await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
+    answer.cookie("gn_session").expect("a session cookie")
+}
+
+async fn a_commune_officer_in_november_2026_opens_the_review_under_vn_2027(db: &TestDb) {
+    let router = site(db).await;
+    let session = sign_in(&router).await;
+
+    let list = send(&router, get("/reviews", &session)).await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+    assert!(
+        list.body.contains("name=\"period\" value=\"2027\""),
+        "{}",
+        list.body
+    );
+    assert!(
+        list.body.contains("<option selected>vn-2027</option>"),
+        "{}",
+        list.body
+    );
+    assert!(!list.body.contains("<option selected>vn-2022</option>"));
+
+    let opened = send(
+        &router,
+        form(
+            "/reviews",
+            &format!("gn_session={session}"),
+            &[
+                ("csrf", &list.csrf_field()),
+                ("commune", "18496"),
+                ("period", "2027"),
+                ("standard", "vn-2027"),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.body);
+    let review = opened
+        .headers
+        .get(header::LOCATION)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+
+    let survey = send(&router, get(&format!("{review}/survey"), &session)).await;
+    assert_eq!(survey.status, StatusCode::OK, "{}", survey.body);
+    let page = &survey.body;
+    assert!(
+        page.contains("Chuẩn nghèo đa chiều giai đoạn 2027–2030"),
+        "{page}"
+    );
+    for name in [
+        "việc làm",
+        "người phụ thuộc",
+        "dinh dưỡng",
+        "bảo hiểm y tế",
+        "trình độ giáo dục người lớn",
+        "tình trạng đi học của trẻ em",
+        "chất lượng nhà ở",
+        "diện tích nhà ở bình quân",
+        "nguồn nước sinh hoạt",
+        "nhà tiêu hợp vệ sinh",
+        "xử lý rác thải sinh hoạt",
+        "sử dụng dịch vụ viễn thông",
+    ] {
+        assert!(page.contains(name), "the form lacks «{name}»");
+    }
+    assert_eq!(page.matches("<tr data-code=").count(), 12);
+    assert!(!page.contains("phương tiện tiếp cận thông tin"), "{page}");
+    assert!(!page.contains("data-code=\"info_means\""));
+    // Every value is marked with its source, and what is not confirmed says so.
+    assert!(
+        page.contains("Nghị định 351/2025/NĐ-CP: khu vực nông thôn 2.200.000"),
+        "{page}"
+    );
+    assert!(page.contains("2.800.000 đ"), "{page}");
+    assert!(page.contains("cần xác nhận"));
+    // No score-A column: the income as assessed decides, and the form says so.
+    assert!(page.contains("chưa có ngưỡng điểm A"), "{page}");
+    assert!(!page.contains("Điểm A (B1)</th>"), "{page}");
+
+    let standards = send(&router, get("/standards", &session)).await;
+    assert_eq!(standards.status, StatusCode::OK);
+    assert!(standards.body.contains("id=\"vn-2027\""));
+    assert!(standards.body.contains("xử lý rác thải sinh hoạt"));
+    assert!(
+        standards
+            .body
+            .contains("Thông tư 07/2021/TT-BLĐTBXH, phiếu B phần B1: khu vực nông thôn 140 điểm")
+    );
+}
+
+#[tokio::test]
+async fn on_sqlite() {
+    let db = TestDb::sqlite().await;
+    a_commune_officer_in_november_2026_opens_the_review_under_vn_2027(&db).await;
+    db.finish().await;
+}
+
+#[tokio::test]
+async fn on_postgres() {
+    if let Some(db) = TestDb::postgres().await {
+        a_commune_officer_in_november_2026_opens_the_review_under_vn_2027(&db).await;
+        db.finish().await;
+    }
+}
