@@ -3,14 +3,18 @@
 //! defaults to the 2027 period under the standard that starts in 2027; the form takes the
 //! income as assessed, since vn-2027 has no score-A threshold yet, and the result says
 //! which evidence decided; and a review opened before September stays in its own year.
+//! Then the 2026 → 2027 movement table: the 2026 lists (vn-2022) against the 2027 lists
+//! decided under vn-2027, a household poor in both "still poor", each end of the table
+//! naming its standard, and the province's report counting the commune directly.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use giamngheo_app::access::{Actor, Role};
-use giamngheo_app::reviews::SurveyInput;
+use giamngheo_app::reports::ReportRequest;
+use giamngheo_app::reviews::{MeetingInput, RequestInput, SurveyInput};
 use giamngheo_app::{App, AppError, Clock, Config};
 use giamngheo_domain::household::{HouseholdDraft, MemberDraft, Sex};
 use giamngheo_domain::{Hierarchy, Tier};
-use giamngheo_store::Store;
+use giamngheo_store::{ClassificationFields, Store};
 use std::sync::{Arc, Mutex};
 
 use giamngheo_store::store_test as app_test;
@@ -76,6 +80,68 @@ fn officer() -> Actor {
         unit_code: HUONG_KHE.into(),
         unit_tier: Tier::Commune,
     }
+}
+
+/// A household of one, its head named `head`.
+async fn family(app: &App, code: &str, head: &str) -> i64 {
+    app.create_household(
+        &officer(),
+        HouseholdDraft {
+            code: code.into(),
+            village_code: VILLAGE.into(),
+            address: "Xóm Trai".into(),
+            members: vec![MemberDraft {
+                full_name: head.into(),
+                sex: Some(Sex::Male),
+                birth_year: Some(1970),
+                ethnicity: "01".into(),
+                relation: "head".into(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+}
+
+/// The household's 2026 status, decided at the end of 2025 under vn-2022.
+async fn status_2026(app: &App, household_id: i64, status: &str) {
+    let h = app.store().household(household_id).await.unwrap().unwrap();
+    let row = ClassificationFields {
+        household_id,
+        province_code: h.fields.province_code.clone(),
+        district_code: h.fields.district_code.clone(),
+        commune_code: h.fields.commune_code.clone(),
+        village_code: h.fields.village_code.clone(),
+        period: 2026,
+        standard: "vn-2022".into(),
+        kind: "baseline".into(),
+        review_id: None,
+        status: status.into(),
+        area: h.fields.area.clone(),
+        income_per_capita: None,
+        score_a: None,
+        score_b: 0,
+        deprivation_count: 0,
+        deprived: String::new(),
+        reasons: String::new(),
+        transition: None,
+        member_count: h.fields.member_count,
+        causes: String::new(),
+        decision_number: Some("250/QĐ-UBND".into()),
+        decision_date: Some(day("2025-12-22")),
+        effective_date: day("2026-01-01"),
+        approved_by: "paper".into(),
+        approved_at: "2025-12-22T00:00:00Z".into(),
+        supersedes: None,
+        correction_reason: None,
+        certificate_number: None,
+    };
+    app.store()
+        .insert_classifications(&[row], &[], Utc::now())
+        .await
+        .unwrap();
 }
 
 fn survey(score_a: Option<i32>, income: Option<i64>, ticks: &[&str]) -> SurveyInput {
@@ -156,7 +222,7 @@ async fn a_review_opened_in_november_2026_is_for_2027_under_vn_2027(store: Store
         &me,
         id,
         household,
-        giamngheo_app::reviews::RequestInput {
+        RequestInput {
             date: day("2026-11-18"),
             channel: "in_person".into(),
             requester: "Phan Văn Lộc".into(),
@@ -222,3 +288,127 @@ async fn a_review_opened_in_november_2026_is_for_2027_under_vn_2027(store: Store
     assert!(outcome.reasons.contains("2.200.000"), "{}", outcome.reasons);
 }
 app_test!(a_review_opened_in_november_2026_is_for_2027_under_vn_2027);
+
+async fn the_2027_movement_table_compares_vn_2022_lists_with_vn_2027_ones(store: Store) {
+    let (app, clock) = setup(store, "2026-11-20").await;
+    let me = officer();
+    // Lộc is poor in 2026 and stays poor under vn-2027; Bình escapes; Cường was
+    // near-poor and becomes poor under the new standard.
+    let loc = family(&app, "HK-001", "Phan Văn Lộc").await;
+    let binh = family(&app, "HK-002", "Trần Văn Bình").await;
+    let cuong = family(&app, "HK-003", "Lê Văn Cường").await;
+    status_2026(&app, loc, "poor").await;
+    status_2026(&app, binh, "poor").await;
+    status_2026(&app, cuong, "near_poor").await;
+
+    let id = app
+        .open_periodic_review(&me, HUONG_KHE, 2027, "vn-2027")
+        .await
+        .unwrap();
+    let version = |app: &App| {
+        let app = app.clone();
+        let me = me.clone();
+        async move { app.review(&me, id).await.unwrap().review.version }
+    };
+    app.start_survey(&me, id, version(&app).await)
+        .await
+        .unwrap();
+    for (household, income, ticks) in [
+        (loc, 2_100_000, &["waste", "water", "sanitation"][..]),
+        (binh, 3_000_000, &["waste"][..]),
+        (cuong, 2_000_000, &["waste", "water", "housing_area"][..]),
+    ] {
+        let view = app.review(&me, id).await.unwrap();
+        let rh = view
+            .households
+            .iter()
+            .find(|h| h.household_id == household)
+            .unwrap();
+        app.record_survey(
+            &me,
+            id,
+            rh.id,
+            rh.version,
+            survey(None, Some(income), ticks),
+        )
+        .await
+        .unwrap();
+    }
+    app.start_meetings(&me, id, version(&app).await)
+        .await
+        .unwrap();
+    assert!(
+        app.record_meeting(
+            &me,
+            id,
+            MeetingInput {
+                village_code: VILLAGE.into(),
+                held_on: day("2026-11-20"),
+                attendees: 20,
+                agreeing: 18,
+                chaired_by: Some("Trưởng thôn".into()),
+                minutes: Some((
+                    "bien-ban.pdf".into(),
+                    "application/pdf".into(),
+                    b"%PDF-1.4 bien ban hop dan".to_vec(),
+                )),
+            },
+        )
+        .await
+        .unwrap()
+    );
+    app.start_posting(
+        &me,
+        id,
+        version(&app).await,
+        day("2026-11-20"),
+        "Nhà văn hóa thôn",
+    )
+    .await
+    .unwrap();
+    clock.set("2026-12-10");
+    app.approve_review(
+        &me,
+        id,
+        version(&app).await,
+        "310/QĐ-UBND",
+        day("2026-12-10"),
+    )
+    .await
+    .unwrap();
+
+    // The province's report counts its commune directly: there is no district between.
+    let report = app
+        .report_as_system(&ReportRequest {
+            name: "dien-bien-ho-ngheo".into(),
+            unit: "42".into(),
+            period: 2027,
+            as_of: Some(day("2027-01-15")),
+        })
+        .await
+        .unwrap();
+    let row = report
+        .rows
+        .iter()
+        .find(|r| r.unit_code.as_deref() == Some(HUONG_KHE))
+        .expect("the commune's row in the province's report");
+    let columns: Vec<f64> = row.values.iter().take(9).map(|v| v.unwrap()).collect();
+    // Start 2 (Lộc, Bình); escaped 1 (Bình); from near-poor 1 (Cường); end 2 (Lộc,
+    // Cường). Lộc is poor at both ends and moves in no column: still poor.
+    assert_eq!(columns, vec![2.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 2.0]);
+    assert!(report.check.as_ref().unwrap().passed);
+    assert_eq!(report.standard, "vn-2027");
+    assert!(
+        report
+            .notes
+            .iter()
+            .any(|n| n.contains("năm 2026 theo chuẩn vn-2022")
+                && n.contains("năm 2027 theo chuẩn vn-2027")),
+        "{:?}",
+        report.notes
+    );
+    let statuses = app.household_statuses(&me, loc).await.unwrap();
+    assert_eq!(statuses[0].fields.standard, "vn-2027");
+    assert_eq!(statuses[0].fields.transition.as_deref(), Some("unchanged"));
+}
+app_test!(the_2027_movement_table_compares_vn_2022_lists_with_vn_2027_ones);
