@@ -2078,9 +2078,7 @@ impl App {
         for role in Role::ALL {
             let unit_code = match role {
                 Role::Admin | Role::ProvinceViewer => DEMO_PROVINCE.to_string(),
-                Role::LabourOffice | Role::AgencyOfficer | Role::Oversight => {
-                    DEMO_DISTRICT.to_string()
-                }
+                Role::Office | Role::AgencyOfficer | Role::Oversight => DEMO_DISTRICT.to_string(),
                 Role::CommuneOfficer => commune.clone(),
                 Role::VillageHead => village.clone(),
             };

@@ -4,6 +4,7 @@
 //! applied in one place.
 
 pub mod access;
+pub mod agencies;
 pub mod auth;
 pub mod clock;
 pub mod dashboard;

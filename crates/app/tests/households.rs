@@ -202,7 +202,7 @@ async fn another_communes_household_does_not_exist_for_an_officer(store: Store) 
         0
     );
     // The district labour office sees both communes.
-    let district = actor(Role::LabourOffice, "444", Tier::District);
+    let district = actor(Role::Office, "444", Tier::District);
     assert_eq!(
         app.household(&district, theirs).await.unwrap().household.id,
         theirs
@@ -238,7 +238,7 @@ async fn each_role_reads_and_writes_only_what_it_may(store: Store) {
     // Readers: see the household, citizen ID masked or not by role; cannot write.
     for (role, unit, tier, sees_id, writes) in [
         (Role::Admin, "42", Tier::Province, true, true),
-        (Role::LabourOffice, "444", Tier::District, true, true),
+        (Role::Office, "444", Tier::District, true, true),
         (Role::AgencyOfficer, "444", Tier::District, false, false),
         (Role::CommuneOfficer, DIEN_MY, Tier::Commune, true, true),
         (Role::VillageHead, "18499001", Tier::Village, false, false),

@@ -359,8 +359,8 @@ pub fn role_label(role: Role, lang: Lang) -> &'static str {
         Lang::Vi => role.label_vi(),
         Lang::En => match role {
             Role::Admin => "System administrator",
-            Role::LabourOffice => "District labour office",
-            Role::AgencyOfficer => "District agency officer",
+            Role::Office => "Specialised office (department)",
+            Role::AgencyOfficer => "Department officer",
             Role::CommuneOfficer => "Commune officer",
             Role::VillageHead => "Village head",
             Role::Oversight => "Oversight (Fatherland Front, People's Council)",
@@ -373,7 +373,7 @@ pub fn role_label(role: Role, lang: Lang) -> &'static str {
 /// the page carries.
 pub struct Viewer {
     pub username: String,
-    pub role: &'static str,
+    pub role: String,
     pub unit_name: String,
     pub csrf: String,
     /// Shows the link to the audit log.
@@ -385,6 +385,8 @@ pub struct Viewer {
 pub struct CurrentUser {
     pub actor: Actor,
     pub unit_name: String,
+    /// An office's agency name, shown instead of the role's generic name.
+    pub agency_name: Option<String>,
     /// The session's CSRF token, for forms.
     pub csrf: String,
     token: String,
@@ -395,6 +397,7 @@ impl CurrentUser {
         CurrentUser {
             actor: s.session.actor.clone(),
             unit_name: s.session.unit_name.clone(),
+            agency_name: s.session.agency_name.clone(),
             csrf: s.session.csrf_token.clone(),
             token: s.token.clone(),
         }
@@ -404,7 +407,10 @@ impl CurrentUser {
     pub fn viewer(&self, lang: Lang) -> Viewer {
         Viewer {
             username: self.actor.username.clone(),
-            role: role_label(self.actor.role, lang),
+            role: match (&self.agency_name, lang) {
+                (Some(agency), Lang::Vi) => agency.clone(),
+                _ => role_label(self.actor.role, lang).to_string(),
+            },
             unit_name: self.unit_name.clone(),
             csrf: self.csrf.clone(),
             is_admin: self.actor.role == Role::Admin,
@@ -895,8 +901,9 @@ pub(crate) async fn api_logout(
 #[derive(Serialize, ToSchema)]
 pub struct Me {
     pub username: String,
-    /// `admin`, `labour_office`, `agency_officer`, `commune_officer`, `village_head`,
-    /// `oversight` or `province_viewer`.
+    /// `admin`, `office`, `agency_officer`, `commune_officer`, `village_head`,
+    /// `oversight` or `province_viewer` (`labour_office`, the old name of `office`, is
+    /// accepted wherever a role is given but never answered).
     pub role: String,
     /// The unit the role applies to (and everything below it).
     pub unit_code: String,

@@ -100,20 +100,17 @@ async fn list(
     let e = err(lang);
     let rows = app.reviews(&user.actor, None).await.map_err(&e)?;
     let r = lang.r();
-    // The communes a user can open a review for: its own, or those of its district.
+    // The communes a user can open a review for: its own, or every commune below its
+    // unit, whether a province holds them directly (since July 2025) or through
+    // districts (a four-level list).
     let own = app.unit(&user.actor.unit_code).await.map_err(&e)?;
-    let communes: Vec<(String, String)> = match own.tier.as_str() {
-        "commune" => vec![(own.code.clone(), own.name.clone())],
-        "district" | "province" => app
-            .children(Some(&own.code))
-            .await
-            .map_err(&e)?
-            .into_iter()
-            .filter(|u| u.tier == "commune")
-            .map(|u| (u.code, u.name))
-            .collect(),
-        _ => Vec::new(),
-    };
+    let communes: Vec<(String, String)> = app
+        .communes_under(&own)
+        .await
+        .map_err(&e)?
+        .into_iter()
+        .map(|u| (u.code, u.name))
+        .collect();
     // The period and standard come from the calendar's review window and the
     // standards' periods (1 September 2026 on: 2027 under vn-2027), not from this page.
     let defaults = app.periodic_review_defaults();

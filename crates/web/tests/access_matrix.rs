@@ -202,7 +202,7 @@ async fn users(app: &App) -> Vec<(Role, String)> {
     for role in Role::ALL {
         let unit = match role {
             Role::Admin | Role::Oversight | Role::ProvinceViewer => "40".to_string(),
-            Role::LabourOffice | Role::AgencyOfficer => district.clone(),
+            Role::Office | Role::AgencyOfficer => district.clone(),
             Role::CommuneOfficer => commune.clone(),
             Role::VillageHead => village.clone(),
         };

@@ -91,7 +91,7 @@ async fn site() -> Site {
     .unwrap();
     for (username, role, unit) in [
         ("canbo.halinh", Role::CommuneOfficer, "18502"),
-        ("phong.ldtbxh", Role::LabourOffice, "444"),
+        ("phong.ldtbxh", Role::Office, "444"),
         ("xem.tinh", Role::ProvinceViewer, "42"),
     ] {
         app.add_user_as_system(NewUserInput {

@@ -77,7 +77,7 @@ async fn site_with(config: Config, broken: bool) -> Site {
     .await
     .unwrap();
     for (username, role, unit) in [
-        ("phong.ldtbxh", Role::LabourOffice, "444"),
+        ("phong.ldtbxh", Role::Office, "444"),
         ("tinh.xem", Role::ProvinceViewer, "42"),
         ("canbo.dienmy", Role::CommuneOfficer, "18499"),
     ] {

@@ -3,7 +3,8 @@
 //! finds the review form set to 2027 under vn-2027, opens it, and the survey form shows
 //! vn-2027's twelve indicators (waste treatment, no "means of information"), each with
 //! its source and "cần xác nhận" mark, and says the income decides since vn-2027 has no
-//! score-A threshold. The standards page shows the same marks.
+//! score-A threshold. The standards page shows the same marks. The commune's and the
+//! province's offices see their agencies' names.
 
 use axum::Router;
 use axum::body::Body;
@@ -49,14 +50,20 @@ async fn site(db: &TestDb) -> Router {
     app.import_villages_as_system("commune_code,name,kind\n18496,Thôn Hà Trai,Thôn\n".as_bytes())
         .await
         .unwrap();
-    app.add_user_as_system(NewUserInput {
-        username: "canbo.huongkhe".into(),
-        password: PASSWORD.into(),
-        role: Role::CommuneOfficer,
-        unit_code: "18496".into(),
-    })
-    .await
-    .unwrap();
+    for (username, role, unit) in [
+        ("canbo.huongkhe", Role::CommuneOfficer, "18496"),
+        ("phongkt.huongkhe", Role::Office, "18496"),
+        ("so.nnmt", Role::Office, "42"),
+    ] {
+        app.add_user_as_system(NewUserInput {
+            username: username.into(),
+            password: PASSWORD.into(),
+            role,
+            unit_code: unit.into(),
+        })
+        .await
+        .unwrap();
+    }
     giamngheo_web::router(app)
 }
 
@@ -132,14 +139,14 @@ fn encode(s: &str) -> String {
         .collect()
 }
 
-async fn sign_in(router: &Router) -> String {
+async fn sign_in(router: &Router, username: &str) -> String {
     let page = send(router, Request::get("/login").body(Body::empty()).unwrap()).await;
     let login = page.cookie("gn_login").unwrap();
     let request = form(
         "/login",
         &format!("gn_login={login}"),
         &[
-            ("username", "canbo.huongkhe"),
+            ("username", username),
             ("password", PASSWORD),
             ("csrf", &page.csrf_field()),
             ("next", "/"),
@@ -152,7 +159,7 @@ async fn sign_in(router: &Router) -> String {
 
 async fn a_commune_officer_in_november_2026_opens_the_review_under_vn_2027(db: &TestDb) {
     let router = site(db).await;
-    let session = sign_in(&router).await;
+    let session = sign_in(&router, "canbo.huongkhe").await;
 
     let list = send(&router, get("/reviews", &session)).await;
     assert_eq!(list.status, StatusCode::OK, "{}", list.body);

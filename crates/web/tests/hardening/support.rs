@@ -81,7 +81,7 @@ pub async fn site_on(db: TestDb, options: WebOptions) -> Site {
         .unwrap();
     for (username, role, unit) in [
         (OFFICER, Role::CommuneOfficer, "18499"),
-        (LABOUR_OFFICE, Role::LabourOffice, "444"),
+        (LABOUR_OFFICE, Role::Office, "444"),
     ] {
         app.add_user_as_system(NewUserInput {
             username: username.into(),
