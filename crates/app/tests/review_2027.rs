@@ -11,6 +11,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use giamngheo_app::access::{Actor, Role};
 use giamngheo_app::reports::ReportRequest;
 use giamngheo_app::reviews::{MeetingInput, RequestInput, SurveyInput};
+use giamngheo_app::rules::StandardSet;
 use giamngheo_app::{App, AppError, Clock, Config};
 use giamngheo_domain::household::{HouseholdDraft, MemberDraft, Sex};
 use giamngheo_domain::{Hierarchy, Tier};
@@ -47,11 +48,20 @@ fn morning(date: &str) -> DateTime<Utc> {
 }
 
 async fn setup(store: Store, today: &str) -> (App, Arc<MovableClock>) {
+    setup_with(store, today, Config::default().standards).await
+}
+
+async fn setup_with(
+    store: Store,
+    today: &str,
+    standards: Arc<StandardSet>,
+) -> (App, Arc<MovableClock>) {
     let clock = Arc::new(MovableClock(Mutex::new(morning(today))));
     let app = App::new(
         store,
         Config {
             hierarchy: Hierarchy::three_levels(),
+            standards,
             ..Config::default()
         },
         clock.clone(),
@@ -412,3 +422,55 @@ async fn the_2027_movement_table_compares_vn_2022_lists_with_vn_2027_ones(store:
     assert_eq!(statuses[0].fields.transition.as_deref(), Some("unchanged"));
 }
 app_test!(the_2027_movement_table_compares_vn_2022_lists_with_vn_2027_ones);
+
+/// An administrator who receives the 2027 form B adds its score-A thresholds with a
+/// standards file of the same id: the form then takes the B1 total, and the reasons say
+/// the score decided, against the threshold from the file.
+async fn a_score_a_threshold_from_a_standards_file_is_used_for_2027(store: Store) {
+    let text = include_str!("../../rules/standards/vn-2027.toml")
+        .replace(
+            "[areas.urban]",
+            "score_a_threshold = { value = 150, source = \"Quyết định của tỉnh (thử)\", to_confirm = true }\n\n[areas.urban]",
+        )
+        .replace(
+            "# Indicators:",
+            "score_a_threshold = { value = 185, source = \"Quyết định của tỉnh (thử)\", to_confirm = true }\n\n# Indicators:",
+        );
+    // The same parsing as `--standards-dir` (the directory itself is read in the rules'
+    // tests).
+    let mut standards = StandardSet::embedded();
+    standards
+        .add_files([("standards/vn-2027.toml", text.as_str())])
+        .unwrap();
+    let standards = Arc::new(standards);
+    let (app, _clock) = setup_with(store, "2026-11-20", standards).await;
+    let me = officer();
+    let loc = family(&app, "HK-001", "Phan Văn Lộc").await;
+    status_2026(&app, loc, "poor").await;
+    let id = app
+        .open_periodic_review(&me, HUONG_KHE, 2027, "vn-2027")
+        .await
+        .unwrap();
+    let v = app.review(&me, id).await.unwrap().review.version;
+    app.start_survey(&me, id, v).await.unwrap();
+    let view = app.review(&me, id).await.unwrap();
+    let rh = &view.households[0];
+    let outcome = app
+        .record_survey(
+            &me,
+            id,
+            rh.id,
+            rh.version,
+            survey(Some(140), None, &["waste", "water", "sanitation"]),
+        )
+        .await
+        .unwrap();
+    assert_eq!(outcome.status.as_str(), "poor");
+    assert!(
+        outcome.reasons.contains("Điểm A (B1) = 140"),
+        "{}",
+        outcome.reasons
+    );
+    assert!(outcome.reasons.contains("150"), "{}", outcome.reasons);
+}
+app_test!(a_score_a_threshold_from_a_standards_file_is_used_for_2027);

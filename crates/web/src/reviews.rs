@@ -549,6 +549,8 @@ pub struct SurveyRow {
     pub income: String,
     pub ticks: Vec<TickCell>,
     pub provisional: String,
+    /// Which evidence decided the provisional class, empty before the survey.
+    pub evidence: &'static str,
     pub disagreements: String,
 }
 
@@ -670,6 +672,12 @@ async fn survey_page(
                 })
                 .collect(),
             provisional: lang.status(h.provisional_status.as_deref()),
+            evidence: match (surveyed, h.score_a, h.income_per_capita) {
+                (false, _, _) => "",
+                (true, Some(_), _) => lang.r().by_score_a,
+                (true, None, Some(_)) => lang.r().by_income,
+                (true, None, None) => "",
+            },
             disagreements: h.disagreements.clone().unwrap_or_default(),
         });
     }

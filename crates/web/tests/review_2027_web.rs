@@ -12,9 +12,12 @@ use axum::http::{HeaderMap, Request, StatusCode, header};
 use chrono::NaiveDate;
 use giamngheo_app::access::Role;
 use giamngheo_app::auth::NewUserInput;
+use giamngheo_app::households::{By, DraftInput};
 use giamngheo_app::units::UnitImportOptions;
 use giamngheo_app::{App, Config, FixedClock};
 use giamngheo_domain::Hierarchy;
+use giamngheo_domain::household::{HouseholdDraft, MemberDraft, Sex};
+use giamngheo_store::ClassificationFields;
 use giamngheo_store::testing::TestDb;
 use http_body_util::BodyExt;
 use std::sync::Arc;
@@ -22,7 +25,7 @@ use tower::ServiceExt;
 
 const PASSWORD: &str = "mật khẩu đủ dài";
 
-async fn site(db: &TestDb) -> Router {
+async fn site(db: &TestDb) -> (Router, App) {
     // Nine in the morning of 20/11/2026 in Vietnam.
     let now = NaiveDate::from_ymd_opt(2026, 11, 20)
         .unwrap()
@@ -64,7 +67,77 @@ async fn site(db: &TestDb) -> Router {
         .await
         .unwrap();
     }
-    giamngheo_web::router(app)
+    // One household of Thôn Hà Trai, poor in 2026 under vn-2022: the 2027 review lists it.
+    let ids = app
+        .create_households(
+            By::System,
+            vec![DraftInput::form(HouseholdDraft {
+                code: "HK-001".into(),
+                village_code: "18496001".into(),
+                address: "Xóm Trai".into(),
+                members: vec![MemberDraft {
+                    full_name: "Phan Văn Lộc".into(),
+                    sex: Some(Sex::Male),
+                    birth_year: Some(1970),
+                    ethnicity: "01".into(),
+                    relation: "head".into(),
+                    ..Default::default()
+                }],
+                ..Default::default()
+            })],
+            "test",
+        )
+        .await
+        .unwrap();
+    let decided = NaiveDate::from_ymd_opt(2025, 12, 22).unwrap();
+    app.store()
+        .insert_classifications(
+            &[ClassificationFields {
+                household_id: ids[0],
+                province_code: "42".into(),
+                district_code: None,
+                commune_code: "18496".into(),
+                village_code: "18496001".into(),
+                period: 2026,
+                standard: "vn-2022".into(),
+                kind: "baseline".into(),
+                review_id: None,
+                status: "poor".into(),
+                area: "rural".into(),
+                income_per_capita: None,
+                score_a: None,
+                score_b: 0,
+                deprivation_count: 0,
+                deprived: String::new(),
+                reasons: String::new(),
+                transition: None,
+                member_count: 1,
+                causes: String::new(),
+                decision_number: Some("250/QĐ-UBND".into()),
+                decision_date: Some(decided),
+                effective_date: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+                approved_by: "paper".into(),
+                approved_at: "2025-12-22T00:00:00Z".into(),
+                supersedes: None,
+                correction_reason: None,
+                certificate_number: None,
+            }],
+            &[],
+            now,
+        )
+        .await
+        .unwrap();
+    (giamngheo_web::router(app.clone()), app)
+}
+
+/// The value of the first `name="NAME" value="…"` field of a page.
+fn field(page: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let rest = &page[page
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no field {name}"))
+        + marker.len()..];
+    rest[..rest.find('"').unwrap()].to_string()
 }
 
 struct Answer {
@@ -158,7 +231,7 @@ async fn sign_in(router: &Router, username: &str) -> String {
 }
 
 async fn a_commune_officer_in_november_2026_opens_the_review_under_vn_2027(db: &TestDb) {
-    let router = site(db).await;
+    let (router, app) = site(db).await;
     let session = sign_in(&router, "canbo.huongkhe").await;
 
     let list = send(&router, get("/reviews", &session)).await;
@@ -198,6 +271,28 @@ async fn a_commune_officer_in_november_2026_opens_the_review_under_vn_2027(db: &
         .unwrap()
         .to_string();
 
+    let review_id: i64 = review.rsplit('/').next().unwrap().parse().unwrap();
+    let version = app
+        .store()
+        .review(review_id)
+        .await
+        .unwrap()
+        .unwrap()
+        .version;
+    let started = send(
+        &router,
+        form(
+            &format!("{review}/start-survey"),
+            &format!("gn_session={session}"),
+            &[
+                ("csrf", &list.csrf_field()),
+                ("version", &version.to_string()),
+            ],
+        ),
+    )
+    .await;
+    assert!(started.status.is_redirection(), "{}", started.body);
+
     let survey = send(&router, get(&format!("{review}/survey"), &session)).await;
     assert_eq!(survey.status, StatusCode::OK, "{}", survey.body);
     let page = &survey.body;
@@ -234,6 +329,45 @@ async fn a_commune_officer_in_november_2026_opens_the_review_under_vn_2027(db: &
     // No score-A column: the income as assessed decides, and the form says so.
     assert!(page.contains("chưa có ngưỡng điểm A"), "{page}");
     assert!(!page.contains("Điểm A (B1)</th>"), "{page}");
+
+    // The income as assessed decides, and the row says so.
+    let rh = field(page, "rh");
+    let saved = send(
+        &router,
+        form(
+            &format!("{review}/survey"),
+            &format!("gn_session={session}"),
+            &[
+                ("csrf", &survey.csrf_field()),
+                ("village", "18496001"),
+                ("surveyed_by", "Rà soát viên Lê Thị Hoa"),
+                ("surveyed_on", "20/11/2026"),
+                ("rh", &rh),
+                (&format!("v{rh}"), &field(page, &format!("v{rh}"))),
+                (&format!("c{rh}"), "HK-001"),
+                (&format!("i{rh}"), "2.100.000"),
+                (&format!("t{rh}"), "waste"),
+                (&format!("t{rh}"), "water"),
+                (&format!("t{rh}"), "sanitation"),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let again = send(&router, get(&format!("{review}/survey"), &session)).await;
+    assert!(again.body.contains("Hộ nghèo"), "{}", again.body);
+    assert!(again.body.contains("(theo thu nhập)"), "{}", again.body);
+
+    // The household's page links its 2026 standard to its sources, marked to confirm.
+    let household = send(&router, get("/households/1", &session)).await;
+    assert_eq!(household.status, StatusCode::OK, "{}", household.body);
+    assert!(
+        household
+            .body
+            .contains("<a href=\"/standards#vn-2022\">vn-2022</a> <span class=\"warn\""),
+        "{}",
+        household.body
+    );
 
     let standards = send(&router, get("/standards", &session)).await;
     assert_eq!(standards.status, StatusCode::OK);
