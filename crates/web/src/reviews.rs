@@ -89,6 +89,8 @@ struct ListPage {
     standards: Vec<String>,
     next_period: i32,
     default_standard: String,
+    /// The window, period and standard of the review being opened, from the data.
+    period_note: String,
     can_open: bool,
 }
 
@@ -114,6 +116,22 @@ async fn list(
     // The period and standard come from the calendar's review window and the
     // standards' periods (1 September 2026 on: 2027 under vn-2027), not from this page.
     let defaults = app.periodic_review_defaults();
+    let window = app.calendar().periodic_review();
+    let standard = defaults.standard.clone().unwrap_or_default();
+    let (opens, closes) = (
+        format::date(&defaults.opens),
+        format::date(&defaults.closes),
+    );
+    let period_note = match lang {
+        Lang::Vi => format!(
+            "Rà soát định kỳ từ {opens} đến {closes} xác định hộ nghèo, hộ cận nghèo cho năm {} theo chuẩn {standard} ({}).",
+            defaults.period, window.source
+        ),
+        Lang::En => format!(
+            "The periodic review from {opens} to {closes} classifies households for {} under {standard} ({}).",
+            defaults.period, window.source
+        ),
+    };
     Ok(ListPage {
         t: lang.t(),
         r,
@@ -147,7 +165,8 @@ async fn list(
         communes,
         standards: app.config().standards.ids().map(str::to_string).collect(),
         next_period: defaults.period,
-        default_standard: defaults.standard.unwrap_or_default(),
+        default_standard: standard,
+        period_note,
     })
 }
 

@@ -247,6 +247,11 @@ async fn a_commune_officer_in_november_2026_opens_the_review_under_vn_2027(db: &
         list.body
     );
     assert!(!list.body.contains("<option selected>vn-2022</option>"));
+    assert!(
+        list.body.contains("Rà soát định kỳ từ 01/09/2026 đến 14/12/2026 xác định hộ nghèo, hộ cận nghèo cho năm 2027 theo chuẩn vn-2027"),
+        "{}",
+        list.body
+    );
 
     let opened = send(
         &router,
