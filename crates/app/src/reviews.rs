@@ -1086,11 +1086,14 @@ impl App {
             .status_history(&view.review.commune_code, view.review.period)
             .await?;
         let windows = TransitionWindows::default();
-        let mut next_certificate = self
-            .store()
-            .certificates_issued(&view.review.commune_code, view.review.period)
-            .await?
-            + 1;
+        // A pattern without the running number would give every household the same
+        // certificate, which the database refuses; say so before touching anything.
+        if !settings.certificate_pattern.contains("{n}") {
+            return Err(AppError::invalid(
+                "certificate_pattern",
+                "mẫu số giấy chứng nhận trong cài đặt phải có {n} ở chỗ số thứ tự",
+            ));
+        }
         let approved_at = self
             .clock()
             .now()
@@ -1141,13 +1144,9 @@ impl App {
             {
                 refusals.push((rh.id, format!("Kết quả rà soát: {}; không đủ điều kiện công nhận hộ nghèo, hộ cận nghèo theo chuẩn {}", status.label_vi(), view.review.standard)));
             }
-            let certificate_number = on_lists.then(|| {
-                let n = settings
-                    .certificate_pattern
-                    .replace("{n}", &format!("{next_certificate:03}"));
-                next_certificate += 1;
-                n
-            });
+            // The store numbers the certificate from the pattern in the approving
+            // transaction, so that concurrent approvals cannot take the same number.
+            let certificate_number = on_lists.then(|| settings.certificate_pattern.clone());
             audit.push(self.audit(
                 actor,
                 "review.approve",

@@ -31,7 +31,7 @@ pub use reports::{
 pub use reviews::{
     ClassificationFields, ClassificationRecord, ComplaintRecord, MeetingRecord, MinutesFile,
     NewMeeting, NewReview, NewReviewHousehold, PostingRecord, ReviewHouseholdRecord, ReviewRecord,
-    ReviewSummary, SurveyRecord,
+    ReviewSummary, SurveyRecord, certificate_number,
 };
 pub use units::{NewVillage, UnitRecord, UnitSearchHit, UnitUpdate, UnitUpsert};
 pub use users::{NewSession, NewUser, SessionRecord, UserRecord};
