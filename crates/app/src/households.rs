@@ -301,6 +301,11 @@ impl Problems {
     }
 }
 
+/// What a writer outside the area of the household holding a citizen ID is told: that
+/// the ID is taken, and whom to ask, never where.
+pub const CITIZEN_ID_REGISTERED_ELSEWHERE: &str = "đã được đăng ký ở địa bàn khác; \
+     liên hệ cơ quan quản lý cấp tỉnh hoặc xã nơi đã đăng ký để xác minh";
+
 impl App {
     /// Finds a valid village and the units above it.
     async fn place_of(&self, village_code: &str) -> Result<Option<Place>, AppError> {
@@ -323,6 +328,40 @@ impl App {
             commune,
             district_code,
         }))
+    }
+
+    /// The refusal of a citizen ID that another household already holds.
+    ///
+    /// Within the writer's area it names that household and its commune, so the officer
+    /// can fix the right record. Outside it, it says only that the ID is registered
+    /// elsewhere and whom to ask: naming the household or the commune would let any
+    /// writer find where a person lives anywhere in the country by trying their ID.
+    pub(crate) async fn citizen_id_taken(
+        &self,
+        by: By<'_>,
+        citizen_id: &str,
+        household_code: &str,
+        commune: &str,
+    ) -> Result<String, AppError> {
+        let masked = mask_citizen_id(citizen_id);
+        if self
+            .authorize_by(by, Action::ReadPersonal, commune)
+            .await
+            .is_err()
+        {
+            return Ok(format!(
+                "số CCCD {masked} {CITIZEN_ID_REGISTERED_ELSEWHERE}"
+            ));
+        }
+        let commune_name = self
+            .store()
+            .unit(commune)
+            .await?
+            .map(|u| u.name)
+            .unwrap_or_else(|| commune.to_string());
+        Ok(format!(
+            "số CCCD {masked} đã có ở hộ {household_code} ({commune_name})"
+        ))
     }
 
     /// Checks that `by` may write households in `unit`; the system always may.
@@ -470,21 +509,10 @@ impl App {
             self.store().members_with_citizen_ids(&all_ids).await?
         {
             let (i, j) = ids[&citizen_id];
-            let commune_name = self
-                .store()
-                .unit(&commune)
-                .await?
-                .map(|u| u.name)
-                .unwrap_or(commune);
-            problems.conflict(
-                &inputs[i],
-                Some(j),
-                "citizen_id",
-                format!(
-                    "số CCCD {} đã có ở hộ {code} ({commune_name})",
-                    mask_citizen_id(&citizen_id)
-                ),
-            );
+            let message = self
+                .citizen_id_taken(by, &citizen_id, &code, &commune)
+                .await?;
+            problems.conflict(&inputs[i], Some(j), "citizen_id", message);
         }
         problems.into_result()?;
 
@@ -736,16 +764,10 @@ impl App {
             .collect();
         for (citizen_id, hid, code, commune) in self.store().members_with_citizen_ids(&ids).await? {
             if hid != id {
-                let commune_name = self
-                    .store()
-                    .unit(&commune)
-                    .await?
-                    .map(|u| u.name)
-                    .unwrap_or(commune);
-                return Err(AppError::Conflict(format!(
-                    "số CCCD {} đã có ở hộ {code} ({commune_name})",
-                    mask_citizen_id(&citizen_id)
-                )));
+                return Err(AppError::Conflict(
+                    self.citizen_id_taken(By::User(actor), &citizen_id, &code, &commune)
+                        .await?,
+                ));
             }
         }
         if place.commune.code != current.household.fields.commune_code

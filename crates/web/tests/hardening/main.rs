@@ -4,5 +4,6 @@
 //! never reaches a response header or the database.
 
 mod headers;
+mod integrity;
 mod support;
 mod uploads;

@@ -1,0 +1,198 @@
+//! What a writer learns from a refusal: a citizen ID already registered is named with its
+//! household only inside the writer's area, and two creates racing with the same ID end
+//! in the same conflict as one after the other.
+
+use super::support::*;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use chrono::NaiveDate;
+use giamngheo_app::households::{By, DraftInput};
+use giamngheo_app::units::UnitImportOptions;
+use giamngheo_domain::household::{CitizenId, HouseholdDraft, MemberDraft, Sex};
+
+/// Tỉnh Quảng Bình, far from the officer's commune, with one village.
+const OTHER_PROVINCE: &str = "code,name,kind,level,parent_code\n\
+                              44,Tỉnh Quảng Bình,Tỉnh,1,\n\
+                              450,Huyện Minh Hóa,Huyện,2,44\n\
+                              19000,Xã Hóa Sơn,Xã,3,450\n";
+const HOA_SON_VILLAGE: &str = "19000001";
+
+/// A household of one, its head holding `citizen_id`.
+fn draft(code: &str, village: &str, citizen_id: &str) -> HouseholdDraft {
+    HouseholdDraft {
+        code: code.into(),
+        village_code: village.into(),
+        address: "Xóm 1".into(),
+        members: vec![MemberDraft {
+            full_name: "Đinh Thị Mến".into(),
+            sex: Some(Sex::Female),
+            birth_year: Some(1980),
+            ethnicity: "01".into(),
+            relation: "head".into(),
+            citizen_id: Some(CitizenId::parse(citizen_id).unwrap()),
+            ..Default::default()
+        }],
+        ..Default::default()
+    }
+}
+
+/// Adds Tỉnh Quảng Bình and a household there holding `citizen_id`.
+async fn household_in_another_province(site: &Site, citizen_id: &str) {
+    site.app
+        .import_units(
+            OTHER_PROVINCE.as_bytes(),
+            &UnitImportOptions {
+                valid_from: NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
+                retire_missing: false,
+            },
+        )
+        .await
+        .unwrap();
+    site.app
+        .import_villages_as_system("commune_code,name,kind\n19000,Bản Yên Hợp,Bản\n".as_bytes())
+        .await
+        .unwrap();
+    site.app
+        .create_households(
+            By::System,
+            vec![DraftInput::form(draft("HS-7", HOA_SON_VILLAGE, citizen_id))],
+            "test",
+        )
+        .await
+        .unwrap();
+}
+
+/// A session of the API for `username`.
+pub async fn api_token(site: &Site, username: &str) -> String {
+    let login = format!(r#"{{"username": "{username}", "password": "{PASSWORD}"}}"#);
+    let a = send(site, api_post("/api/v1/auth/login", None, login)).await;
+    let v: serde_json::Value = serde_json::from_slice(&a.body).unwrap();
+    v["token"].as_str().unwrap().to_string()
+}
+
+pub fn api_post(uri: &str, token: Option<&str>, body: String) -> Request<Body> {
+    let mut r = Request::post(uri).header(header::CONTENT_TYPE, "application/json");
+    if let Some(t) = token {
+        r = r.header(header::AUTHORIZATION, format!("Bearer {t}"));
+    }
+    r.body(Body::from(body)).unwrap()
+}
+
+/// The household form as the browser posts it, with one member.
+fn household_form(csrf: &str, code: &str, citizen_id: &str) -> String {
+    format!(
+        "csrf={csrf}&code={code}&village_code={TRUNG_HOA}&address=X%C3%B3m%201&area=rural\
+         &m0.full_name=%C4%90inh%20V%C4%83n%20Tu%E1%BA%A5n&m0.sex=male&m0.birth=1982\
+         &m0.ethnicity=01&m0.relation=head&m0.citizen_id={citizen_id}"
+    )
+}
+
+fn post_form(uri: &str, session: &str, body: String) -> Request<Body> {
+    Request::post(uri)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, format!("gn_session={session}"))
+        .body(Body::from(body))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_citizen_id_registered_elsewhere_is_refused_without_saying_where() {
+    for site in both_sites().await {
+        let backend = site.app.store().backend().as_str();
+        household_in_another_province(&site, "044180000123").await;
+        let (session, csrf) = sign_in(&site, OFFICER).await;
+
+        // The form: refused, saying whom to ask, and nothing of the other household.
+        let a = send(
+            &site,
+            post_form(
+                "/households",
+                &session,
+                household_form(&csrf, "DM-50", "044180000123"),
+            ),
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{backend}");
+        let page = a.text();
+        assert!(
+            page.contains("đã được đăng ký ở địa bàn khác"),
+            "{backend}: {page}"
+        );
+        assert!(page.contains("liên hệ cơ quan quản lý"), "{backend}");
+        for secret in [
+            "HS-7",
+            "Hóa Sơn",
+            "Quảng Bình",
+            "Minh Hóa",
+            "19000",
+            "Đinh Thị Mến",
+        ] {
+            assert!(
+                !page.contains(secret),
+                "{backend}: the form names «{secret}»"
+            );
+        }
+
+        // The API: the same conflict, the same silence.
+        let token = api_token(&site, OFFICER).await;
+        let body = serde_json::to_string(&draft("DM-51", TRUNG_HOA, "044180000123")).unwrap();
+        let a = send(&site, api_post("/api/v1/households", Some(&token), body)).await;
+        assert_eq!(a.status, StatusCode::CONFLICT, "{backend}: {}", a.text());
+        let text = a.text();
+        assert!(
+            text.contains("đã được đăng ký ở địa bàn khác"),
+            "{backend}: {text}"
+        );
+        for secret in [
+            "HS-7",
+            "Hóa Sơn",
+            "Quảng Bình",
+            "Minh Hóa",
+            "19000",
+            "Đinh Thị Mến",
+        ] {
+            assert!(
+                !text.contains(secret),
+                "{backend}: the API names «{secret}»"
+            );
+        }
+        site.db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn a_citizen_id_registered_in_the_writers_area_names_the_household() {
+    for site in both_sites().await {
+        let backend = site.app.store().backend().as_str();
+        site.app
+            .create_household(&officer(), draft("DM-1", TRUNG_HOA, "042180000456"))
+            .await
+            .unwrap();
+        let (session, csrf) = sign_in(&site, OFFICER).await;
+        let a = send(
+            &site,
+            post_form(
+                "/households",
+                &session,
+                household_form(&csrf, "DM-2", "042180000456"),
+            ),
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{backend}");
+        assert!(
+            a.text().contains("đã có ở hộ DM-1 (Xã Điền Mỹ)"),
+            "{backend}: {}",
+            a.text()
+        );
+
+        let token = api_token(&site, OFFICER).await;
+        let body = serde_json::to_string(&draft("DM-3", TRUNG_HOA, "042180000456")).unwrap();
+        let a = send(&site, api_post("/api/v1/households", Some(&token), body)).await;
+        assert_eq!(a.status, StatusCode::CONFLICT, "{backend}: {}", a.text());
+        assert!(
+            a.text().contains("đã có ở hộ DM-1 (Xã Điền Mỹ)"),
+            "{backend}"
+        );
+        site.db.finish().await;
+    }
+}
