@@ -8,9 +8,9 @@ use giamngheo_domain::household::{HouseholdDraft, MemberDraft, RELATIONS, mask_c
 use giamngheo_domain::{Tier, text};
 use giamngheo_sheets::SheetErrors;
 use giamngheo_store::{
-    AuditEntry, AuditRecord, DuplicateRow, HouseholdFields, HouseholdFilter, HouseholdListRow,
-    HouseholdRecord, MemberFields, MemberRecord, MemberSave, NewHousehold, Transfer, TransferSide,
-    TransferSource, TransferTarget, UnitRecord,
+    AuditEntry, AuditRecord, AuditScope, DuplicateRow, HouseholdFields, HouseholdFilter,
+    HouseholdListRow, HouseholdRecord, MemberFields, MemberRecord, MemberSave, NewHousehold,
+    Transfer, TransferSide, TransferSource, TransferTarget, UnitRecord,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -1281,7 +1281,8 @@ impl App {
         Ok(self.store().audit_for_household(id, 500).await?)
     }
 
-    /// The whole audit log, for administrators.
+    /// The audit log of the administrator's area, with their own actions: like every
+    /// other read, it stops at the user's unit, since entries name members.
     pub async fn audit_log(
         &self,
         actor: &Actor,
@@ -1291,9 +1292,13 @@ impl App {
             return Err(AppError::Forbidden("nhật ký hệ thống".into()));
         }
         let page = page.max(1);
+        let scope = match actor.unit_tier {
+            Tier::Province => AuditScope::Province(&actor.unit_code),
+            _ => AuditScope::Below(&actor.unit_code),
+        };
         Ok(self
             .store()
-            .audit_log(PAGE_SIZE, (page - 1) * PAGE_SIZE)
+            .audit_log_in(scope, actor.user_id, PAGE_SIZE, (page - 1) * PAGE_SIZE)
             .await?)
     }
 }

@@ -240,6 +240,14 @@ pub struct AuditEntry {
     pub reason: Option<String>,
 }
 
+/// Whose audit entries a user may read: a province's, or those of the units under a
+/// district, commune or village.
+#[derive(Debug, Clone, Copy)]
+pub enum AuditScope<'a> {
+    Province(&'a str),
+    Below(&'a str),
+}
+
 /// A stored audit entry.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct AuditRecord {
@@ -939,6 +947,52 @@ impl Store {
         Ok(with_pool!(self, pool => {
             let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log").fetch_one(pool).await?;
             let rows = sqlx::query_as::<_, AuditRecord>(AssertSqlSafe(sql.as_str()))
+                .fetch_all(pool)
+                .await?;
+            (rows, total)
+        }))
+    }
+
+    /// The audit log one user may read, newest first, with its total: the entries about
+    /// units of their area and their own actions.
+    ///
+    /// A province's entries are found by their province; below it, by the units under
+    /// the user's unit (at most four levels, so the recursion is short). Entries of no
+    /// unit, or of another province, are shown only to whoever made them.
+    pub async fn audit_log_in(
+        &self,
+        scope: AuditScope<'_>,
+        user_id: i64,
+        limit: i64,
+        offset: i64,
+    ) -> Result<(Vec<AuditRecord>, i64), StoreError> {
+        let (with, filter, unit) = match scope {
+            AuditScope::Province(code) => (
+                "",
+                "(province_code = $1 OR unit_code = $1 OR user_id = $2)",
+                code,
+            ),
+            AuditScope::Below(code) => (
+                "WITH RECURSIVE area(code) AS (SELECT code FROM admin_units WHERE code = $1 \
+                 UNION ALL SELECT u.code FROM admin_units u JOIN area a ON u.parent_code = a.code) ",
+                "(unit_code IN (SELECT code FROM area) OR user_id = $2)",
+                code,
+            ),
+        };
+        let rows_sql = format!(
+            "{with}SELECT id, {AUDIT_COLUMNS} FROM audit_log WHERE {filter} \
+             ORDER BY id DESC LIMIT {limit} OFFSET {offset}"
+        );
+        let count_sql = format!("{with}SELECT COUNT(*) FROM audit_log WHERE {filter}");
+        Ok(with_pool!(self, pool => {
+            let total: i64 = sqlx::query_scalar(AssertSqlSafe(count_sql.as_str()))
+                .bind(unit)
+                .bind(user_id)
+                .fetch_one(pool)
+                .await?;
+            let rows = sqlx::query_as::<_, AuditRecord>(AssertSqlSafe(rows_sql.as_str()))
+                .bind(unit)
+                .bind(user_id)
                 .fetch_all(pool)
                 .await?;
             (rows, total)

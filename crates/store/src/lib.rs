@@ -19,9 +19,9 @@ mod users;
 
 pub use error::StoreError;
 pub use households::{
-    AuditEntry, AuditRecord, DuplicateRow, HouseholdFields, HouseholdFilter, HouseholdListRow,
-    HouseholdRecord, MemberFields, MemberRecord, MemberSave, NewHousehold, Transfer, TransferSide,
-    TransferSource, TransferTarget,
+    AuditEntry, AuditRecord, AuditScope, DuplicateRow, HouseholdFields, HouseholdFilter,
+    HouseholdListRow, HouseholdRecord, MemberFields, MemberRecord, MemberSave, NewHousehold,
+    Transfer, TransferSide, TransferSource, TransferTarget,
 };
 pub use maintenance::{Integrity, sqlite_file};
 pub use reports::{
