@@ -10,7 +10,7 @@ use giamngheo_sheets::SheetErrors;
 use giamngheo_store::{
     AuditEntry, AuditRecord, AuditScope, DuplicateRow, HouseholdFields, HouseholdFilter,
     HouseholdListRow, HouseholdRecord, MemberFields, MemberRecord, MemberSave, NewHousehold,
-    Transfer, TransferSide, TransferSource, TransferTarget, UnitRecord,
+    StoreError, Transfer, TransferSide, TransferSource, TransferTarget, UnitRecord,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -381,6 +381,29 @@ impl App {
         inputs: Vec<DraftInput>,
         source: &str,
     ) -> Result<Vec<i64>, AppError> {
+        match self.check_and_create(by, inputs, source).await? {
+            Ok(ids) => Ok(ids),
+            // Another writer saved the same citizen ID or household code between the
+            // check and the insert, and the unique index refused ours. Checking once more
+            // sees their row, and refuses with the check's own message: the household
+            // named only within the writer's area, the file's line and column.
+            Err(inputs) => match self.check_and_create(by, inputs, source).await? {
+                Ok(ids) => Ok(ids),
+                Err(_) => Err(AppError::Conflict(
+                    "dữ liệu vừa được người khác lưu; hãy thử lại".into(),
+                )),
+            },
+        }
+    }
+
+    /// Checks and creates households; gives the inputs back when a unique index refused
+    /// a row the check had not seen, so that the caller can check them again.
+    async fn check_and_create(
+        &self,
+        by: By<'_>,
+        inputs: Vec<DraftInput>,
+        source: &str,
+    ) -> Result<Result<Vec<i64>, Vec<DraftInput>>, AppError> {
         let today = self.clock().today();
         let mut problems = Problems::new();
         let mut inputs = inputs;
@@ -557,9 +580,13 @@ impl App {
                 }
             })
             .collect();
-        let ids = self.store().insert_households(&new, now).await?;
+        let ids = match self.store().insert_households(&new, now).await {
+            Ok(ids) => ids,
+            Err(StoreError::Duplicate(_)) => return Ok(Err(inputs)),
+            Err(e) => return Err(e.into()),
+        };
         tracing::info!(households = ids.len(), source, "households created");
-        Ok(ids)
+        Ok(Ok(ids))
     }
 
     /// Reads a households file (.xlsx or .csv, told apart by name and content) and

@@ -450,7 +450,8 @@ macro_rules! insert_members {
 
 impl Store {
     /// Creates households with their members and audit entries in one transaction: all
-    /// or none. Returns the new ids in input order.
+    /// or none. Returns the new ids in input order, or `StoreError::Duplicate` when a
+    /// citizen ID or household code was saved by another writer since it was checked.
     pub async fn insert_households(
         &self,
         households: &[NewHousehold],
@@ -473,8 +474,7 @@ impl Store {
                 let returned: Vec<(i64, String, String)> = qb
                     .build_query_as()
                     .fetch_all(&mut *tx)
-                    .await
-                    .map_err(|e| StoreError::unique_as_conflict(e, "mã hộ đã có trong xã"))?;
+                    .await?;
                 // RETURNING gives no order guarantee, so ids are matched by the unique
                 // (commune, code) key.
                 let by_key: std::collections::HashMap<(String, String), i64> = returned
@@ -507,7 +507,7 @@ impl Store {
                 insert_audit!(tx, audits);
                 ids.extend(chunk_ids);
             }
-            tx.commit().await.map_err(|e| StoreError::unique_as_conflict(e, "số CCCD đã có"))?;
+            tx.commit().await?;
         });
         Ok(ids)
     }

@@ -17,7 +17,7 @@ pub mod testing;
 mod units;
 mod users;
 
-pub use error::StoreError;
+pub use error::{StoreError, UniqueKey};
 pub use households::{
     AuditEntry, AuditRecord, AuditScope, DuplicateRow, HouseholdFields, HouseholdFilter,
     HouseholdListRow, HouseholdRecord, MemberFields, MemberRecord, MemberSave, NewHousehold,

@@ -196,3 +196,41 @@ async fn a_citizen_id_registered_in_the_writers_area_names_the_household() {
         site.db.finish().await;
     }
 }
+
+#[tokio::test]
+async fn concurrent_creates_with_one_citizen_id_give_one_household_and_conflicts() {
+    for site in both_sites().await {
+        let backend = site.app.store().backend().as_str();
+        let token = api_token(&site, OFFICER).await;
+        let mut tasks = Vec::new();
+        for i in 0..8 {
+            let router = site.router.clone();
+            let body =
+                serde_json::to_string(&draft(&format!("DM-6{i}"), TRUNG_HOA, "042180000789"))
+                    .unwrap();
+            let request = api_post("/api/v1/households", Some(&token), body);
+            tasks.push(tokio::spawn(async move {
+                use http_body_util::BodyExt;
+                use tower::ServiceExt;
+                let response = router.oneshot(request).await.unwrap();
+                let status = response.status();
+                let body = response.into_body().collect().await.unwrap().to_bytes();
+                (status, String::from_utf8_lossy(&body).into_owned())
+            }));
+        }
+        let mut created = 0;
+        for t in tasks {
+            let (status, text) = t.await.unwrap();
+            match status {
+                StatusCode::CREATED => created += 1,
+                StatusCode::CONFLICT => assert!(
+                    text.contains("số CCCD *********789 đã có ở hộ DM-6"),
+                    "{backend}: the conflict should be the check's own: {text}"
+                ),
+                other => panic!("{backend}: {other} {text}"),
+            }
+        }
+        assert_eq!(created, 1, "{backend}");
+        site.db.finish().await;
+    }
+}
