@@ -479,6 +479,19 @@ impl App {
 
     /// Loads a review for a change: the user may write in its commune, the version read
     /// is current, and the state machine allows the move.
+    /// Checks that `actor` may act on a review, before a handler reads what was posted:
+    /// a review outside the actor's area is not found, a role that only reads is refused.
+    pub async fn authorize_review_write(&self, actor: &Actor, id: i64) -> Result<(), AppError> {
+        let not_found = || AppError::NotFound(format!("đợt rà soát số {id}"));
+        let review = self.store().review(id).await?.ok_or_else(not_found)?;
+        self.authorize(actor, Action::WriteHouseholds, &review.commune_code)
+            .await
+            .map_err(|e| match e {
+                AppError::NotFound(_) => not_found(),
+                other => other,
+            })
+    }
+
     async fn review_for(&self, actor: &Actor, id: i64, mv: Move) -> Result<ReviewView, AppError> {
         let view = self.review(actor, id).await?;
         self.authorize(actor, Action::WriteHouseholds, &view.review.commune_code)

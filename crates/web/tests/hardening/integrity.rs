@@ -1,6 +1,7 @@
 //! What a writer learns from a refusal: a citizen ID already registered is named with its
-//! household only inside the writer's area, and two creates racing with the same ID end
-//! in the same conflict as one after the other.
+//! household only inside the writer's area, two creates racing with the same ID end in
+//! the same conflict as one after the other, and a survey form with no rows filled is
+//! refused outside the writer's area like any other.
 
 use super::support::*;
 use axum::body::Body;
@@ -231,6 +232,55 @@ async fn concurrent_creates_with_one_citizen_id_give_one_household_and_conflicts
             }
         }
         assert_eq!(created, 1, "{backend}");
+        site.db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn an_empty_survey_form_is_refused_outside_the_writers_area() {
+    for site in both_sites().await {
+        let backend = site.app.store().backend().as_str();
+        let id = review_at_meetings(&site.app).await;
+        site.app
+            .import_units(
+                "code,name,kind,level,parent_code\n18502,Xã Hà Linh,Xã,3,444\n".as_bytes(),
+                &UnitImportOptions {
+                    valid_from: NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
+                    retire_missing: false,
+                },
+            )
+            .await
+            .unwrap();
+        site.app
+            .add_user_as_system(giamngheo_app::auth::NewUserInput {
+                username: "canbo.halinh".into(),
+                password: PASSWORD.into(),
+                role: giamngheo_app::access::Role::CommuneOfficer,
+                unit_code: "18502".into(),
+            })
+            .await
+            .unwrap();
+        let empty = |csrf: &str| {
+            format!("csrf={csrf}&village={TRUNG_HOA}&surveyed_by=A&surveyed_on=06/09/2021")
+        };
+
+        let (session, csrf) = sign_in(&site, "canbo.halinh").await;
+        let a = send(
+            &site,
+            post_form(&format!("/reviews/{id}/survey"), &session, empty(&csrf)),
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::NOT_FOUND, "{backend}: {}", a.text());
+        assert!(a.header(header::LOCATION).is_empty(), "{backend}");
+
+        // The commune's own officer still comes back to the form.
+        let (session, csrf) = sign_in(&site, OFFICER).await;
+        let a = send(
+            &site,
+            post_form(&format!("/reviews/{id}/survey"), &session, empty(&csrf)),
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::SEE_OTHER, "{backend}: {}", a.text());
         site.db.finish().await;
     }
 }
