@@ -37,11 +37,11 @@ fn draft(code: &str, village: &str, citizen_id: &str) -> HouseholdDraft {
     }
 }
 
-/// Adds Tỉnh Quảng Bình and a household there holding `citizen_id`.
-async fn household_in_another_province(site: &Site, citizen_id: &str) {
+/// Adds the units of a units file, valid since 2020.
+async fn add_units(site: &Site, csv: &str) {
     site.app
         .import_units(
-            OTHER_PROVINCE.as_bytes(),
+            csv.as_bytes(),
             &UnitImportOptions {
                 valid_from: NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
                 retire_missing: false,
@@ -49,6 +49,11 @@ async fn household_in_another_province(site: &Site, citizen_id: &str) {
         )
         .await
         .unwrap();
+}
+
+/// Adds Tỉnh Quảng Bình and a household there holding `citizen_id`.
+async fn household_in_another_province(site: &Site, citizen_id: &str) {
+    add_units(site, OTHER_PROVINCE).await;
     site.app
         .import_villages_as_system("commune_code,name,kind\n19000,Bản Yên Hợp,Bản\n".as_bytes())
         .await
@@ -241,16 +246,11 @@ async fn an_empty_survey_form_is_refused_outside_the_writers_area() {
     for site in both_sites().await {
         let backend = site.app.store().backend().as_str();
         let id = review_at_meetings(&site.app).await;
-        site.app
-            .import_units(
-                "code,name,kind,level,parent_code\n18502,Xã Hà Linh,Xã,3,444\n".as_bytes(),
-                &UnitImportOptions {
-                    valid_from: NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
-                    retire_missing: false,
-                },
-            )
-            .await
-            .unwrap();
+        add_units(
+            &site,
+            "code,name,kind,level,parent_code\n18502,Xã Hà Linh,Xã,3,444\n",
+        )
+        .await;
         site.app
             .add_user_as_system(giamngheo_app::auth::NewUserInput {
                 username: "canbo.halinh".into(),
