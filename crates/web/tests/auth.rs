@@ -310,11 +310,10 @@ async fn a_page_asks_for_a_sign_in_and_opens_after_it() {
     site.db.finish().await;
 }
 
-#[tokio::test]
-async fn cookies_are_secure_behind_https() {
-    let site = site().await;
-    let page = send(&site, get("/login", None)).await;
-    let request = Request::post("/login")
+/// A sign-in through the login form from `peer`, saying `X-Forwarded-Proto: https`.
+async fn sign_in_saying_https(site: &Site, peer: &str) -> Answer {
+    let page = send(site, get("/login", None)).await;
+    let mut request = Request::post("/login")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(
             header::COOKIE,
@@ -327,9 +326,36 @@ async fn cookies_are_secure_behind_https() {
             page.csrf_field()
         )))
         .unwrap();
-    let answer = send(&site, request).await;
+    let peer: SocketAddr = format!("{peer}:40000").parse().unwrap();
+    request.extensions_mut().insert(ConnectInfo(peer));
+    let answer = send(site, request).await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER);
+    answer
+}
+
+#[tokio::test]
+async fn cookies_are_secure_behind_https() {
+    // A configured proxy says the client came over HTTPS: the cookies are Secure.
+    let site = site_with(WebOptions {
+        trusted_proxies: vec!["10.0.0.5".parse().unwrap()],
+        ..WebOptions::default()
+    })
+    .await;
+    let answer = sign_in_saying_https(&site, "10.0.0.5").await;
     assert!(answer.set_cookies().iter().all(|c| c.contains("; Secure")));
+    // Anyone else saying so is not believed, and HSTS is not sent on their word either.
+    let answer = sign_in_saying_https(&site, "203.0.113.7").await;
+    assert!(
+        answer.set_cookies().iter().all(|c| !c.contains("; Secure")),
+        "{:?}",
+        answer.set_cookies()
+    );
+    assert!(
+        answer
+            .headers
+            .get(header::STRICT_TRANSPORT_SECURITY)
+            .is_none()
+    );
     site.db.finish().await;
 
     let site = site_with(WebOptions {
