@@ -72,7 +72,7 @@ async fn household_in_another_province(site: &Site, citizen_id: &str) {
 pub async fn api_token(site: &Site, username: &str) -> String {
     let login = format!(r#"{{"username": "{username}", "password": "{PASSWORD}"}}"#);
     let a = send(site, api_post("/api/v1/auth/login", None, login)).await;
-    let v: serde_json::Value = serde_json::from_slice(&a.body).unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&a.bytes).unwrap();
     v["token"].as_str().unwrap().to_string()
 }
 

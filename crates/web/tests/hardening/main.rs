@@ -3,6 +3,8 @@
 //! security headers of every answer, and request text with control characters that
 //! never reaches a response header or the database.
 
+#[path = "../support/mod.rs"]
+mod common;
 mod headers;
 mod integrity;
 mod support;
