@@ -17,6 +17,12 @@ pub trait Served {
     fn router(&self) -> &Router;
 }
 
+impl Served for Router {
+    fn router(&self) -> &Router {
+        self
+    }
+}
+
 /// An answer as a test reads it.
 pub struct Answer {
     pub status: StatusCode,
