@@ -195,6 +195,14 @@ impl Store {
         self.schema_version().await
     }
 
+    /// Applies the migrations up to `version` only, to test a later one on the data of
+    /// an older schema.
+    #[cfg(feature = "testing")]
+    pub async fn migrate_to(&self, version: i64) -> Result<(), StoreError> {
+        with_pool!(self, pool => self.migrator().run_to(version, pool).await?);
+        Ok(())
+    }
+
     /// True when the schema is at the version this binary expects.
     pub async fn is_current(&self) -> Result<bool, StoreError> {
         Ok(self.check_schema().await? == self.known_schema_version())
