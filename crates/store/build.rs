@@ -1,5 +1,6 @@
-// `sqlx::migrate!` embeds the migration files when the crate compiles; without this line
-// a new migration file does not rebuild the crate, and tests run the old list.
+// `sqlx::migrate!` embeds the migration files at compile time but cannot tell cargo to
+// watch them on stable Rust, so a new migration would otherwise be missed until another
+// change rebuilt this crate.
 fn main() {
     println!("cargo:rerun-if-changed=migrations");
 }

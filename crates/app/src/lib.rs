@@ -18,6 +18,7 @@ pub mod reports;
 pub mod reviews;
 pub mod targets;
 pub mod throttle;
+pub mod unit_retire;
 pub mod units;
 
 pub use clock::{Clock, FixedClock, SystemClock};

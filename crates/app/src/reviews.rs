@@ -516,6 +516,19 @@ impl App {
 
     /// Loads a review for a change: the user may write in its commune, the version read
     /// is current, and the state machine allows the move.
+    /// Checks that `actor` may act on a review, before a handler reads what was posted:
+    /// a review outside the actor's area is not found, a role that only reads is refused.
+    pub async fn authorize_review_write(&self, actor: &Actor, id: i64) -> Result<(), AppError> {
+        let not_found = || AppError::NotFound(format!("đợt rà soát số {id}"));
+        let review = self.store().review(id).await?.ok_or_else(not_found)?;
+        self.authorize(actor, Action::WriteHouseholds, &review.commune_code)
+            .await
+            .map_err(|e| match e {
+                AppError::NotFound(_) => not_found(),
+                other => other,
+            })
+    }
+
     async fn review_for(&self, actor: &Actor, id: i64, mv: Move) -> Result<ReviewView, AppError> {
         let view = self.review(actor, id).await?;
         self.authorize(actor, Action::WriteHouseholds, &view.review.commune_code)
@@ -1123,11 +1136,14 @@ impl App {
             .status_history(&view.review.commune_code, view.review.period)
             .await?;
         let windows = TransitionWindows::default();
-        let mut next_certificate = self
-            .store()
-            .certificates_issued(&view.review.commune_code, view.review.period)
-            .await?
-            + 1;
+        // A pattern without the running number would give every household the same
+        // certificate, which the database refuses; say so before touching anything.
+        if !settings.certificate_pattern.contains("{n}") {
+            return Err(AppError::invalid(
+                "certificate_pattern",
+                "mẫu số giấy chứng nhận trong cài đặt phải có {n} ở chỗ số thứ tự",
+            ));
+        }
         let approved_at = self
             .clock()
             .now()
@@ -1178,13 +1194,9 @@ impl App {
             {
                 refusals.push((rh.id, format!("Kết quả rà soát: {}; không đủ điều kiện công nhận hộ nghèo, hộ cận nghèo theo chuẩn {}", status.label_vi(), view.review.standard)));
             }
-            let certificate_number = on_lists.then(|| {
-                let n = settings
-                    .certificate_pattern
-                    .replace("{n}", &format!("{next_certificate:03}"));
-                next_certificate += 1;
-                n
-            });
+            // The store numbers the certificate from the pattern in the approving
+            // transaction, so that concurrent approvals cannot take the same number.
+            let certificate_number = on_lists.then(|| settings.certificate_pattern.clone());
             audit.push(self.audit(
                 actor,
                 "review.approve",

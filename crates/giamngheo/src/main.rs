@@ -15,6 +15,7 @@ use std::sync::Arc;
 mod backup;
 mod classify;
 mod report;
+mod units_cli;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -154,8 +155,17 @@ enum UnitsCommand {
         #[arg(long)]
         valid_from: Option<String>,
         /// Retire the file's provinces' units that the file no longer lists (merges).
+        /// Without --yes, only prints what would be retired and changes nothing.
         #[arg(long)]
         retire_missing: bool,
+        /// The successors of retired units: a CSV with old_code,new_code (the reform's
+        /// mapping file works as it is). A unit that still holds households, villages,
+        /// users or units is retired only with a successor.
+        #[arg(long, requires = "retire_missing")]
+        successors: Option<PathBuf>,
+        /// Apply --retire-missing after reading its summary.
+        #[arg(long)]
+        yes: bool,
     },
 }
 
@@ -291,6 +301,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     file,
                     valid_from,
                     retire_missing,
+                    successors,
+                    yes,
                 },
         } => {
             let app = open_app(&db).await?;
@@ -298,22 +310,34 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 Some(d) => giamngheo_sheets_date(&d)?,
                 None => app.clock().today(),
             };
+            let successors = match successors {
+                Some(path) => units_cli::read_successors(&path)?,
+                None => Vec::new(),
+            };
             let input = std::fs::File::open(&file)
                 .with_context(|| format!("không mở được tệp {}", file.display()))?;
-            let summary = app
-                .import_units(
+            // Retiring units is checked on a dry run first: the summary says what would
+            // end, and only --yes writes it.
+            let apply = !retire_missing || yes;
+            let (plan, summary) = app
+                .plan_units(
                     std::io::BufReader::new(input),
                     &UnitImportOptions {
                         valid_from,
                         retire_missing,
                     },
+                    &successors,
+                    apply,
                 )
                 .await
                 .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
-            println!(
-                "đã nhập {} đơn vị, {} đơn vị hết hiệu lực",
-                summary.rows, summary.retired
-            );
+            match summary {
+                Some(summary) => println!(
+                    "đã nhập {} đơn vị, {} đơn vị hết hiệu lực",
+                    summary.rows, summary.retired
+                ),
+                None => print!("{}", units_cli::dry_run_summary(&plan)),
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Villages {

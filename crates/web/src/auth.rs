@@ -45,7 +45,8 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 #[derive(Debug, Clone, Default)]
 pub struct WebOptions {
     /// Mark cookies `Secure` (the server is reached over HTTPS through a proxy). Cookies
-    /// are marked `Secure` anyway on requests that say `X-Forwarded-Proto: https`.
+    /// are marked `Secure` anyway on requests a trusted proxy says came as
+    /// `X-Forwarded-Proto: https`; from any other peer that header is dropped.
     pub secure_cookies: bool,
     /// The reverse proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`).
     /// From any other peer the header is ignored; none by default.
@@ -528,7 +529,7 @@ fn client_address(peer: IpAddr, forwarded: &str, trusted: &[IpAddr]) -> IpAddr {
 fn secure(options: &WebOptions, headers: &HeaderMap) -> bool {
     options.secure_cookies
         || headers
-            .get("x-forwarded-proto")
+            .get(crate::headers::X_FORWARDED_PROTO)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.eq_ignore_ascii_case("https"))
 }

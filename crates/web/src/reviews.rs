@@ -726,6 +726,11 @@ async fn survey_save(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, HtmlError> {
     let e = err(lang);
+    // Each row's save checks access too, but a form with no rows filled would otherwise
+    // answer with a redirect for any review, in any commune.
+    app.authorize_review_write(&user.actor, id)
+        .await
+        .map_err(&e)?;
     let get = |k: &str| {
         pairs
             .iter()

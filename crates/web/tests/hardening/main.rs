@@ -3,6 +3,9 @@
 //! security headers of every answer, and request text with control characters that
 //! never reaches a response header or the database.
 
+#[path = "../support/mod.rs"]
+mod common;
 mod headers;
+mod integrity;
 mod support;
 mod uploads;
