@@ -51,7 +51,7 @@ async fn main() {
     let district = Actor {
         user_id: 0,
         username: "bench".into(),
-        role: Role::LabourOffice,
+        role: Role::Office,
         unit_code: "444".into(),
         unit_tier: Tier::District,
     };

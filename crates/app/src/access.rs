@@ -16,9 +16,15 @@ use std::str::FromStr;
 pub enum Role {
     /// Administers the system within its unit (the whole country for the root admin).
     Admin,
-    /// District labour office (Phòng LĐ-TB&XH): reads and writes all of its district.
-    LabourOffice,
-    /// Another district department: reads its district.
+    /// A specialised office (phòng, sở chuyên môn) of whatever unit it is given: the
+    /// province's Department of Agriculture and Environment, a commune's Economic or
+    /// Culture–Social Department, or, for history, a district's labour office. Reads and
+    /// writes everything of its unit. Its old name `labour_office` (when districts ran
+    /// the review) is still accepted from stored rows, the command line and the API.
+    #[serde(alias = "labour_office")]
+    Office,
+    /// Another department of a unit (province, commune, or a district for history):
+    /// reads its unit.
     AgencyOfficer,
     /// Commune officer: reads and writes its commune.
     CommuneOfficer,
@@ -33,7 +39,7 @@ pub enum Role {
 impl Role {
     pub const ALL: [Role; 7] = [
         Role::Admin,
-        Role::LabourOffice,
+        Role::Office,
         Role::AgencyOfficer,
         Role::CommuneOfficer,
         Role::VillageHead,
@@ -44,7 +50,7 @@ impl Role {
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Admin => "admin",
-            Role::LabourOffice => "labour_office",
+            Role::Office => "office",
             Role::AgencyOfficer => "agency_officer",
             Role::CommuneOfficer => "commune_officer",
             Role::VillageHead => "village_head",
@@ -56,7 +62,9 @@ impl Role {
     pub fn label_vi(self) -> &'static str {
         match self {
             Role::Admin => "Quản trị hệ thống",
-            Role::LabourOffice => "Phòng Lao động – Thương binh và Xã hội",
+            // The agency's own name (Sở Nông nghiệp và Môi trường, Phòng Kinh tế…) is data
+            // of its unit (App::agency_name); this is only the role's generic name.
+            Role::Office => "Cơ quan chuyên môn (sở, phòng)",
             Role::AgencyOfficer => "Cán bộ phòng, ban",
             Role::CommuneOfficer => "Cán bộ xã",
             Role::VillageHead => "Trưởng thôn",
@@ -69,7 +77,9 @@ impl Role {
     pub fn allowed_tiers(self) -> &'static [Tier] {
         match self {
             Role::Admin => &[Tier::Province, Tier::District, Tier::Commune],
-            Role::LabourOffice | Role::AgencyOfficer => &[Tier::District, Tier::Province],
+            // Since July 2025 a province's and a commune's departments hold these roles;
+            // a district only in the history of a four-level list.
+            Role::Office | Role::AgencyOfficer => &[Tier::Province, Tier::District, Tier::Commune],
             Role::CommuneOfficer => &[Tier::Commune],
             Role::VillageHead => &[Tier::Village],
             Role::Oversight => &[Tier::Province, Tier::District, Tier::Commune],
@@ -86,16 +96,27 @@ impl fmt::Display for Role {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "vai trò không rõ «{0}» (admin, labour_office, agency_officer, commune_officer, village_head, oversight, province_viewer)"
+    "vai trò không rõ «{0}» (admin, office, agency_officer, commune_officer, village_head, oversight, province_viewer)"
 )]
 pub struct ParseRoleError(pub String);
+
+/// Old role names still accepted, with the role they now mean: users created, scripts
+/// written and rows stored before the 2025 reform keep working.
+pub const ROLE_ALIASES: [(&str, Role); 1] = [("labour_office", Role::Office)];
 
 impl FromStr for Role {
     type Err = ParseRoleError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
         Role::ALL
             .into_iter()
-            .find(|r| r.as_str() == s.trim())
+            .find(|r| r.as_str() == s)
+            .or_else(|| {
+                ROLE_ALIASES
+                    .iter()
+                    .find(|(alias, _)| *alias == s)
+                    .map(|(_, role)| *role)
+            })
             .ok_or_else(|| ParseRoleError(s.to_string()))
     }
 }
@@ -128,10 +149,10 @@ pub fn permits(role: Role, action: Action) -> bool {
     match action {
         ReadAggregates => true,
         ReadPersonal => !matches!(role, ProvinceViewer),
-        ReadCitizenId => matches!(role, Admin | LabourOffice | CommuneOfficer),
-        WriteHouseholds => matches!(role, Admin | LabourOffice | CommuneOfficer),
-        ProposeChange => matches!(role, Admin | LabourOffice | CommuneOfficer | VillageHead),
-        ManageUnits => matches!(role, Admin | LabourOffice | CommuneOfficer),
+        ReadCitizenId => matches!(role, Admin | Office | CommuneOfficer),
+        WriteHouseholds => matches!(role, Admin | Office | CommuneOfficer),
+        ProposeChange => matches!(role, Admin | Office | CommuneOfficer | VillageHead),
+        ManageUnits => matches!(role, Admin | Office | CommuneOfficer),
         ManageUsers => matches!(role, Admin),
         ReadAuditLog => matches!(role, Admin),
     }
@@ -199,7 +220,7 @@ mod tests {
             .collect();
         assert_eq!(
             writers,
-            vec![Role::Admin, Role::LabourOffice, Role::CommuneOfficer]
+            vec![Role::Admin, Role::Office, Role::CommuneOfficer]
         );
     }
 

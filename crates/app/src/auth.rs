@@ -102,6 +102,9 @@ pub struct ActiveSession {
     pub actor: Actor,
     /// The name of the actor's unit, for the page header.
     pub unit_name: String,
+    /// For an office, its agency's name from the settings (Sở Nông nghiệp và Môi
+    /// trường, Phòng Kinh tế…), which the header shows instead of the role's name.
+    pub agency_name: Option<String>,
     pub kind: SessionKind,
     /// The token every form of this session must carry back.
     pub csrf_token: String,
@@ -510,8 +513,15 @@ impl App {
             self.store().touch_session(&hash, now, expires_at).await?;
         }
         let expiry_moved = expires_at != s.expires_at;
+        // Only an office reads its agency's name: other roles' requests cost no query.
+        let agency_name = if actor.role == crate::access::Role::Office {
+            self.agency_name(&actor.unit_code).await?
+        } else {
+            None
+        };
         Ok(Some(ActiveSession {
             actor,
+            agency_name,
             unit_name: s.user.unit_name,
             kind,
             csrf_token: s.csrf_token,

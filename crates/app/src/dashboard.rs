@@ -117,7 +117,7 @@ fn rate(part: i64, whole: i64) -> Option<f64> {
 
 /// Who may upload boundaries: they change what every user of the area sees.
 pub fn may_upload(actor: &Actor) -> bool {
-    matches!(actor.role, Role::Admin | Role::LabourOffice)
+    matches!(actor.role, Role::Admin | Role::Office)
 }
 
 impl App {

@@ -32,7 +32,7 @@ use giamngheo_rules::{
     Evidence, HouseholdInput, IndicatorSet, Lang, PeriodStatus, StandardSet, Status,
     TransitionKind, TransitionWindows, classify, derive_deprivations, transition,
 };
-use giamngheo_store::{AuditEntry, ClassificationFields, HouseholdFilter};
+use giamngheo_store::{AuditEntry, ClassificationFields, HouseholdFilter, certificate_number};
 use std::collections::BTreeMap;
 
 /// A village (thôn, bản, tổ dân phố) the demo creates.
@@ -1910,7 +1910,7 @@ impl App {
             };
             // Approved at 08:00 in Hà Nội on the day it took effect.
             let approved_at = format!("{effective_date}T01:00:00Z");
-            let mut certificates = 0;
+            let mut certificates: i64 = 0;
             let mut rows = Vec::with_capacity(households.len());
             for &(i, id) in households {
                 let s = &statuses[i];
@@ -1920,9 +1920,7 @@ impl App {
                 let certificate_number =
                     (!period.is_baseline() && s.status.is_on_lists()).then(|| {
                         certificates += 1;
-                        lists
-                            .certificate_pattern
-                            .replace("{n}", &format!("{certificates:03}"))
+                        certificate_number(&lists.certificate_pattern, certificates)
                     });
                 let reasons = classify(standard, &s.input)
                     .map_err(|e| AppError::invalid("standard", e.to_string()))?
@@ -2078,9 +2076,7 @@ impl App {
         for role in Role::ALL {
             let unit_code = match role {
                 Role::Admin | Role::ProvinceViewer => DEMO_PROVINCE.to_string(),
-                Role::LabourOffice | Role::AgencyOfficer | Role::Oversight => {
-                    DEMO_DISTRICT.to_string()
-                }
+                Role::Office | Role::AgencyOfficer | Role::Oversight => DEMO_DISTRICT.to_string(),
                 Role::CommuneOfficer => commune.clone(),
                 Role::VillageHead => village.clone(),
             };

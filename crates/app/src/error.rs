@@ -55,6 +55,7 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> AppError {
         match e {
             StoreError::Conflict(m) => AppError::Conflict(m),
+            StoreError::Duplicate(key) => AppError::Conflict(key.message().to_string()),
             StoreError::NotFound(m) => AppError::NotFound(m),
             e @ StoreError::Stale(_) => AppError::Conflict(e.to_string()),
             other => AppError::Store(other),

@@ -8,9 +8,9 @@ use giamngheo_domain::household::{HouseholdDraft, MemberDraft, RELATIONS, mask_c
 use giamngheo_domain::{Tier, text};
 use giamngheo_sheets::SheetErrors;
 use giamngheo_store::{
-    AuditEntry, AuditRecord, DuplicateRow, HouseholdFields, HouseholdFilter, HouseholdListRow,
-    HouseholdRecord, MemberFields, MemberRecord, MemberSave, NewHousehold, Transfer, TransferSide,
-    TransferSource, TransferTarget, UnitRecord,
+    AuditEntry, AuditRecord, AuditScope, DuplicateRow, HouseholdFields, HouseholdFilter,
+    HouseholdListRow, HouseholdRecord, MemberFields, MemberRecord, MemberSave, NewHousehold,
+    StoreError, Transfer, TransferSide, TransferSource, TransferTarget, UnitRecord,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -301,6 +301,11 @@ impl Problems {
     }
 }
 
+/// What a writer outside the area of the household holding a citizen ID is told: that
+/// the ID is taken, and whom to ask, never where.
+pub const CITIZEN_ID_REGISTERED_ELSEWHERE: &str = "đã được đăng ký ở địa bàn khác; \
+     liên hệ cơ quan quản lý cấp tỉnh hoặc xã nơi đã đăng ký để xác minh";
+
 impl App {
     /// Finds a valid village and the units above it.
     async fn place_of(&self, village_code: &str) -> Result<Option<Place>, AppError> {
@@ -325,6 +330,40 @@ impl App {
         }))
     }
 
+    /// The refusal of a citizen ID that another household already holds.
+    ///
+    /// Within the writer's area it names that household and its commune, so the officer
+    /// can fix the right record. Outside it, it says only that the ID is registered
+    /// elsewhere and whom to ask: naming the household or the commune would let any
+    /// writer find where a person lives anywhere in the country by trying their ID.
+    pub(crate) async fn citizen_id_taken(
+        &self,
+        by: By<'_>,
+        citizen_id: &str,
+        household_code: &str,
+        commune: &str,
+    ) -> Result<String, AppError> {
+        let masked = mask_citizen_id(citizen_id);
+        if self
+            .authorize_by(by, Action::ReadPersonal, commune)
+            .await
+            .is_err()
+        {
+            return Ok(format!(
+                "số CCCD {masked} {CITIZEN_ID_REGISTERED_ELSEWHERE}"
+            ));
+        }
+        let commune_name = self
+            .store()
+            .unit(commune)
+            .await?
+            .map(|u| u.name)
+            .unwrap_or_else(|| commune.to_string());
+        Ok(format!(
+            "số CCCD {masked} đã có ở hộ {household_code} ({commune_name})"
+        ))
+    }
+
     /// Checks that `by` may write households in `unit`; the system always may.
     async fn authorize_by(&self, by: By<'_>, action: Action, unit: &str) -> Result<(), AppError> {
         match by {
@@ -342,6 +381,29 @@ impl App {
         inputs: Vec<DraftInput>,
         source: &str,
     ) -> Result<Vec<i64>, AppError> {
+        match self.check_and_create(by, inputs, source).await? {
+            Ok(ids) => Ok(ids),
+            // Another writer saved the same citizen ID or household code between the
+            // check and the insert, and the unique index refused ours. Checking once more
+            // sees their row, and refuses with the check's own message: the household
+            // named only within the writer's area, the file's line and column.
+            Err(inputs) => match self.check_and_create(by, inputs, source).await? {
+                Ok(ids) => Ok(ids),
+                Err(_) => Err(AppError::Conflict(
+                    "dữ liệu vừa được người khác lưu; hãy thử lại".into(),
+                )),
+            },
+        }
+    }
+
+    /// Checks and creates households; gives the inputs back when a unique index refused
+    /// a row the check had not seen, so that the caller can check them again.
+    async fn check_and_create(
+        &self,
+        by: By<'_>,
+        inputs: Vec<DraftInput>,
+        source: &str,
+    ) -> Result<Result<Vec<i64>, Vec<DraftInput>>, AppError> {
         let today = self.clock().today();
         let mut problems = Problems::new();
         let mut inputs = inputs;
@@ -470,21 +532,10 @@ impl App {
             self.store().members_with_citizen_ids(&all_ids).await?
         {
             let (i, j) = ids[&citizen_id];
-            let commune_name = self
-                .store()
-                .unit(&commune)
-                .await?
-                .map(|u| u.name)
-                .unwrap_or(commune);
-            problems.conflict(
-                &inputs[i],
-                Some(j),
-                "citizen_id",
-                format!(
-                    "số CCCD {} đã có ở hộ {code} ({commune_name})",
-                    mask_citizen_id(&citizen_id)
-                ),
-            );
+            let message = self
+                .citizen_id_taken(by, &citizen_id, &code, &commune)
+                .await?;
+            problems.conflict(&inputs[i], Some(j), "citizen_id", message);
         }
         problems.into_result()?;
 
@@ -529,9 +580,13 @@ impl App {
                 }
             })
             .collect();
-        let ids = self.store().insert_households(&new, now).await?;
+        let ids = match self.store().insert_households(&new, now).await {
+            Ok(ids) => ids,
+            Err(StoreError::Duplicate(_)) => return Ok(Err(inputs)),
+            Err(e) => return Err(e.into()),
+        };
         tracing::info!(households = ids.len(), source, "households created");
-        Ok(ids)
+        Ok(Ok(ids))
     }
 
     /// Reads a households file (.xlsx or .csv, told apart by name and content) and
@@ -742,16 +797,10 @@ impl App {
             .collect();
         for (citizen_id, hid, code, commune) in self.store().members_with_citizen_ids(&ids).await? {
             if hid != id {
-                let commune_name = self
-                    .store()
-                    .unit(&commune)
-                    .await?
-                    .map(|u| u.name)
-                    .unwrap_or(commune);
-                return Err(AppError::Conflict(format!(
-                    "số CCCD {} đã có ở hộ {code} ({commune_name})",
-                    mask_citizen_id(&citizen_id)
-                )));
+                return Err(AppError::Conflict(
+                    self.citizen_id_taken(By::User(actor), &citizen_id, &code, &commune)
+                        .await?,
+                ));
             }
         }
         if place.commune.code != current.household.fields.commune_code
@@ -1265,7 +1314,8 @@ impl App {
         Ok(self.store().audit_for_household(id, 500).await?)
     }
 
-    /// The whole audit log, for administrators.
+    /// The audit log of the administrator's area, with their own actions: like every
+    /// other read, it stops at the user's unit, since entries name members.
     pub async fn audit_log(
         &self,
         actor: &Actor,
@@ -1275,9 +1325,13 @@ impl App {
             return Err(AppError::Forbidden("nhật ký hệ thống".into()));
         }
         let page = page.max(1);
+        let scope = match actor.unit_tier {
+            Tier::Province => AuditScope::Province(&actor.unit_code),
+            _ => AuditScope::Below(&actor.unit_code),
+        };
         Ok(self
             .store()
-            .audit_log(PAGE_SIZE, (page - 1) * PAGE_SIZE)
+            .audit_log_in(scope, actor.user_id, PAGE_SIZE, (page - 1) * PAGE_SIZE)
             .await?)
     }
 }

@@ -4,6 +4,7 @@
 //! applied in one place.
 
 pub mod access;
+pub mod agencies;
 pub mod auth;
 pub mod clock;
 pub mod dashboard;
@@ -18,6 +19,7 @@ pub mod reports;
 pub mod reviews;
 pub mod targets;
 pub mod throttle;
+pub mod unit_retire;
 pub mod units;
 
 pub use clock::{Clock, FixedClock, SystemClock};

@@ -30,7 +30,8 @@ pub struct ReportDef {
     pub name: String,
     #[serde(default)]
     pub form: Option<String>,
-    /// `{period}` and `{previous}` are replaced.
+    /// `{period}` and `{previous}` are replaced (in the notes too, with `{standard}` and
+    /// `{previous_standard}`, the standards of the two periods).
     pub title: String,
     pub title_en: String,
     #[serde(default)]
@@ -1154,9 +1155,16 @@ impl App {
             failures,
         });
 
+        // A movement table compares two periods that may fall under two standards (the
+        // 2026 lists under vn-2022, the 2027 lists under vn-2027): the notes name the
+        // standard of each end, since a household poor in both stays "still poor" in
+        // columns 1 and 9 though the standard changed.
+        let (previous_standard, _) = catalog.indicators_for(req.period - 1);
         let fill = |s: &str| {
             s.replace("{period}", &req.period.to_string())
                 .replace("{previous}", &(req.period - 1).to_string())
+                .replace("{previous_standard}", previous_standard)
+                .replace("{standard}", standard)
         };
         let chain = self.store().ancestry(&unit.code).await?;
         let agency = {

@@ -151,6 +151,19 @@ pub struct ReportingDue {
     pub open_reviews: usize,
 }
 
+/// The period and standard a periodic review opened today defaults to, and the window of
+/// the year it runs in.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PeriodicDefaults {
+    pub period: i32,
+    /// None when no standard applies to the period (after 2030 until one is added).
+    pub standard: Option<String>,
+    pub opens: NaiveDate,
+    pub closes: NaiveDate,
+    /// Whether today is inside the window; outside it the review is opened late or early.
+    pub in_window: bool,
+}
+
 fn parse_status(s: &str) -> Option<Status> {
     s.parse().ok()
 }
@@ -187,6 +200,27 @@ impl App {
 
     pub fn calendar(&self) -> &Calendar {
         &self.config().calendar
+    }
+
+    /// What a periodic review opened today is for unless the user says otherwise: from
+    /// the first day of the review window (1 September), the next year's lists, under
+    /// the standard that starts that year when one does (vn-2027 for 2027) — both read
+    /// from data, the window from the calendar file and the periods from the standards.
+    pub fn periodic_review_defaults(&self) -> PeriodicDefaults {
+        let today = self.clock().today();
+        let window = self.calendar().periodic_review();
+        let period = window.period_for(today);
+        PeriodicDefaults {
+            period,
+            standard: self
+                .config()
+                .standards
+                .default_for(period)
+                .map(|standard| standard.id().to_string()),
+            opens: window.opens_in(period - 1),
+            closes: window.closes_in(period - 1),
+            in_window: window.contains(today),
+        }
     }
 
     // Every field of an audit entry is a separate fact of the step being recorded; a
@@ -266,11 +300,18 @@ impl App {
                 commune.name
             )));
         }
+        // The district the review reports to is the commune's actual parent when that is a
+        // district; a commune under its province directly (since July 2025) has none,
+        // whatever hierarchy the deployment was started with.
+        let district_code = match commune.parent_code.as_deref() {
+            Some(parent) if self.unit(parent).await?.tier == "district" => Some(parent.to_string()),
+            _ => None,
+        };
         let settings = self.review_settings().await?;
         let today = self.clock().today();
-        // The periodic review runs from 1 September to 14 December of the year before
-        // the period it classifies for.
-        let due_on = NaiveDate::from_ymd_opt(period - 1, 12, 14).unwrap_or(today);
+        // The periodic review runs in the window of the year before the period it
+        // classifies for (1 September to 14 December, from the calendar file).
+        let due_on = self.calendar().periodic_review().closes_in(period - 1);
         let latest = self.latest_statuses(&commune.code, period - 1).await?;
         let mut listed = Vec::new();
         for (household_id, c) in latest {
@@ -314,11 +355,7 @@ impl App {
             .insert_review(
                 &NewReview {
                     province_code: commune.province_code.clone(),
-                    district_code: commune.parent_code.clone().filter(|_| {
-                        self.hierarchy()
-                            .level_of(giamngheo_domain::Tier::District)
-                            .is_some()
-                    }),
+                    district_code,
                     commune_code: commune.code.clone(),
                     kind: "periodic".into(),
                     period,
@@ -479,6 +516,19 @@ impl App {
 
     /// Loads a review for a change: the user may write in its commune, the version read
     /// is current, and the state machine allows the move.
+    /// Checks that `actor` may act on a review, before a handler reads what was posted:
+    /// a review outside the actor's area is not found, a role that only reads is refused.
+    pub async fn authorize_review_write(&self, actor: &Actor, id: i64) -> Result<(), AppError> {
+        let not_found = || AppError::NotFound(format!("đợt rà soát số {id}"));
+        let review = self.store().review(id).await?.ok_or_else(not_found)?;
+        self.authorize(actor, Action::WriteHouseholds, &review.commune_code)
+            .await
+            .map_err(|e| match e {
+                AppError::NotFound(_) => not_found(),
+                other => other,
+            })
+    }
+
     async fn review_for(&self, actor: &Actor, id: i64, mv: Move) -> Result<ReviewView, AppError> {
         let view = self.review(actor, id).await?;
         self.authorize(actor, Action::WriteHouseholds, &view.review.commune_code)
@@ -1086,11 +1136,14 @@ impl App {
             .status_history(&view.review.commune_code, view.review.period)
             .await?;
         let windows = TransitionWindows::default();
-        let mut next_certificate = self
-            .store()
-            .certificates_issued(&view.review.commune_code, view.review.period)
-            .await?
-            + 1;
+        // A pattern without the running number would give every household the same
+        // certificate, which the database refuses; say so before touching anything.
+        if !settings.certificate_pattern.contains("{n}") {
+            return Err(AppError::invalid(
+                "certificate_pattern",
+                "mẫu số giấy chứng nhận trong cài đặt phải có {n} ở chỗ số thứ tự",
+            ));
+        }
         let approved_at = self
             .clock()
             .now()
@@ -1141,13 +1194,9 @@ impl App {
             {
                 refusals.push((rh.id, format!("Kết quả rà soát: {}; không đủ điều kiện công nhận hộ nghèo, hộ cận nghèo theo chuẩn {}", status.label_vi(), view.review.standard)));
             }
-            let certificate_number = on_lists.then(|| {
-                let n = settings
-                    .certificate_pattern
-                    .replace("{n}", &format!("{next_certificate:03}"));
-                next_certificate += 1;
-                n
-            });
+            // The store numbers the certificate from the pattern in the approving
+            // transaction, so that concurrent approvals cannot take the same number.
+            let certificate_number = on_lists.then(|| settings.certificate_pattern.clone());
             audit.push(self.audit(
                 actor,
                 "review.approve",

@@ -435,7 +435,7 @@ impl App {
             &edit.unit_code,
         )
         .await?;
-        if !matches!(actor.role, Role::Admin | Role::LabourOffice) {
+        if !matches!(actor.role, Role::Admin | Role::Office) {
             return Err(AppError::Forbidden(format!(
                 "vai trò {} không sửa được chỉ tiêu kế hoạch",
                 actor.role.label_vi()

@@ -1,6 +1,7 @@
 //! Administrative units: the official list, browsing, search, villages.
 
 use crate::access::{Action, Actor};
+use crate::unit_retire::UnitImportPlan;
 use crate::{App, AppError};
 use chrono::NaiveDate;
 use giamngheo_domain::{Area, Tier, UnitCode, UnitKind, text};
@@ -64,11 +65,31 @@ impl App {
 
     /// Loads or updates an official units list. The whole file is checked first; a file
     /// with any bad row is refused with every problem named, and nothing is written.
+    /// Units left out are retired only when they hold nothing (see [`Self::plan_units`]).
     pub async fn import_units<R: Read>(
         &self,
         input: R,
         options: &UnitImportOptions,
     ) -> Result<ImportSummary, AppError> {
+        let (_, summary) = self.plan_units(input, options, &[], true).await?;
+        Ok(summary.unwrap_or_default())
+    }
+
+    /// Checks a units file and what it would retire, and writes it when `apply` is set.
+    ///
+    /// A unit the file leaves out (with `retire_missing`) that still holds households,
+    /// villages, users or units of the file is retired only with its successors named
+    /// in `successors` (old code, new code; the reform's mapping), and a commune moved to
+    /// another province is refused while its households are recorded in the old one:
+    /// either would leave people attached to a unit that no longer exists or to the
+    /// wrong province's data. Any refusal writes nothing, applied or not.
+    pub async fn plan_units<R: Read>(
+        &self,
+        input: R,
+        options: &UnitImportOptions,
+        successors: &[(String, String)],
+        apply: bool,
+    ) -> Result<(UnitImportPlan, Option<ImportSummary>), AppError> {
         let mut rows = read_units(input)?;
         let hierarchy = self.hierarchy();
         let mut errors = SheetErrors::new();
@@ -179,33 +200,46 @@ impl App {
                 valid_from: r.valid_from.unwrap_or(options.valid_from),
             });
         }
-        let now = self.clock().now();
-        self.store().upsert_units(&upserts, keep_flags, now).await?;
-
-        let mut retired = 0;
+        self.refuse_province_moves(&rows, &upserts).await?;
+        let mut gone = Vec::new();
         if options.retire_missing {
             let listed: BTreeSet<&str> = upserts.iter().map(|u| u.code.as_str()).collect();
             let provinces: BTreeSet<&str> =
                 upserts.iter().map(|u| u.province_code.as_str()).collect();
             for province in provinces {
-                let gone: Vec<String> = self
-                    .store()
-                    .official_codes_in(province)
-                    .await?
-                    .into_iter()
-                    .filter(|c| !listed.contains(c.as_str()))
-                    .collect();
-                retired += self
-                    .store()
-                    .retire_units(&gone, options.valid_from, now)
-                    .await?;
+                gone.extend(
+                    self.store()
+                        .official_codes_in(province)
+                        .await?
+                        .into_iter()
+                        .filter(|c| !listed.contains(c.as_str())),
+                );
             }
         }
+        let plan = self
+            .retirements(&upserts, &gone, successors)
+            .await?
+            .with_rows(upserts.len());
+        if !plan.refused().is_empty() {
+            return Err(AppError::Conflict(plan.refusal_vi()));
+        }
+        if !apply {
+            return Ok((plan, None));
+        }
+        let now = self.clock().now();
+        self.store().upsert_units(&upserts, keep_flags, now).await?;
+        let retired = self
+            .store()
+            .retire_units(&gone, &plan.successor_pairs(), options.valid_from, now)
+            .await?;
         rows.clear();
-        Ok(ImportSummary {
-            rows: upserts.len(),
-            retired,
-        })
+        Ok((
+            plan,
+            Some(ImportSummary {
+                rows: upserts.len(),
+                retired,
+            }),
+        ))
     }
 
     /// One unit by code.

@@ -131,8 +131,8 @@ async fn every_role_creating_a_village_in_dien_my_gets_the_matrixs_answer(store:
         (Role::Admin, "444", "ok"),
         (Role::Admin, "18499", "ok"),
         (Role::Admin, "445", "not_found"),
-        (Role::LabourOffice, "444", "ok"),
-        (Role::LabourOffice, "445", "not_found"),
+        (Role::Office, "444", "ok"),
+        (Role::Office, "445", "not_found"),
         (Role::AgencyOfficer, "444", "forbidden"),
         (Role::CommuneOfficer, "18499", "ok"),
         (Role::CommuneOfficer, "18496", "not_found"),
@@ -244,7 +244,7 @@ async fn unit_flags_are_changed_only_within_the_area_by_managers(store: Store) {
         .unwrap_err();
     assert!(matches!(err, AppError::Forbidden(_)), "{err:?}");
     let err = app
-        .update_unit(&actor(Role::LabourOffice, "445"), "444", flags())
+        .update_unit(&actor(Role::Office, "445"), "444", flags())
         .await
         .unwrap_err();
     assert!(matches!(err, AppError::NotFound(_)), "{err:?}");
@@ -338,7 +338,7 @@ async fn only_an_admin_creates_users_and_only_within_its_area(store: Store) {
         .unwrap_err();
     assert!(matches!(err, AppError::NotFound(_)), "{err:?}");
     let err = app
-        .add_user(&actor(Role::LabourOffice, "444"), input("canbo.x", "18499"))
+        .add_user(&actor(Role::Office, "444"), input("canbo.x", "18499"))
         .await
         .unwrap_err();
     assert!(matches!(err, AppError::Forbidden(_)), "{err:?}");

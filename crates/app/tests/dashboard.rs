@@ -392,7 +392,7 @@ fn every_feature_without_the_code_or_a_good_shape_is_named() {
 async fn boundaries_upload_and_draw_the_map(store: Store) {
     let app = setup(store).await;
     build(&app).await;
-    let office = actor(Role::LabourOffice, "444", Tier::District);
+    let office = actor(Role::Office, "444", Tier::District);
     // Codes of another district's commune and of no unit are listed; nothing is stored.
     let foreign = GOOD
         .replace("\"18499\"", "\"18550\"")

@@ -7,7 +7,7 @@ use giamngheo_app::households::{By, DraftInput, decode_changes};
 use giamngheo_app::{App, AppError, Config, FixedClock};
 use giamngheo_domain::household::{CitizenId, HouseholdDraft, MemberDraft, Sex};
 use giamngheo_domain::{Hierarchy, Tier};
-use giamngheo_store::Store;
+use giamngheo_store::{AuditEntry, Store};
 use std::sync::Arc;
 
 /// Runs a test once on SQLite and once on PostgreSQL.
@@ -202,7 +202,7 @@ async fn another_communes_household_does_not_exist_for_an_officer(store: Store) 
         0
     );
     // The district labour office sees both communes.
-    let district = actor(Role::LabourOffice, "444", Tier::District);
+    let district = actor(Role::Office, "444", Tier::District);
     assert_eq!(
         app.household(&district, theirs).await.unwrap().household.id,
         theirs
@@ -238,7 +238,7 @@ async fn each_role_reads_and_writes_only_what_it_may(store: Store) {
     // Readers: see the household, citizen ID masked or not by role; cannot write.
     for (role, unit, tier, sees_id, writes) in [
         (Role::Admin, "42", Tier::Province, true, true),
-        (Role::LabourOffice, "444", Tier::District, true, true),
+        (Role::Office, "444", Tier::District, true, true),
         (Role::AgencyOfficer, "444", Tier::District, false, false),
         (Role::CommuneOfficer, DIEN_MY, Tier::Commune, true, true),
         (Role::VillageHead, "18499001", Tier::Village, false, false),
@@ -707,3 +707,114 @@ async fn a_file_of_households_is_all_or_nothing_with_lines(store: Store) {
     assert_eq!(ids.len(), 1);
 }
 app_test!(a_file_of_households_is_all_or_nothing_with_lines);
+
+/// An actor with a user id of their own, for reads that also show a user's own actions.
+fn user(id: i64, role: Role, unit: &str, tier: Tier) -> Actor {
+    Actor {
+        user_id: id,
+        ..actor(role, unit, tier)
+    }
+}
+
+async fn the_audit_log_shows_an_administrator_only_their_area_and_own_actions(store: Store) {
+    let app = setup(store).await;
+    app.import_units(
+        "code,name,kind,level,parent_code\n\
+         44,Tỉnh Quảng Bình,Tỉnh,1,\n\
+         450,Huyện Minh Hóa,Huyện,2,44\n\
+         19000,Xã Hóa Sơn,Xã,3,450\n"
+            .as_bytes(),
+        &giamngheo_app::units::UnitImportOptions {
+            valid_from: NaiveDate::from_ymd_opt(2025, 3, 1).unwrap(),
+            retire_missing: false,
+        },
+    )
+    .await
+    .unwrap();
+    app.import_villages_as_system("commune_code,name,kind\n19000,Bản Yên Hợp,Bản\n".as_bytes())
+        .await
+        .unwrap();
+    let hoa_son_village = "19000001";
+    for (who, code, village, name) in [
+        (
+            user(11, Role::CommuneOfficer, DIEN_MY, Tier::Commune),
+            "DM-001",
+            "18499001",
+            "Trần Văn Điền",
+        ),
+        (
+            user(12, Role::CommuneOfficer, HA_LINH, Tier::Commune),
+            "HL-001",
+            "18502001",
+            "Lê Thị Linh",
+        ),
+        (
+            user(13, Role::CommuneOfficer, "19000", Tier::Commune),
+            "HS-001",
+            hoa_son_village,
+            "Đinh Thị Mến",
+        ),
+    ] {
+        app.create_household(
+            &who,
+            household(code, village, vec![member(name, "head", 1970, None)]),
+        )
+        .await
+        .unwrap();
+    }
+    // Something the commune's administrator did that belongs to no unit.
+    app.store()
+        .append_audit(&[AuditEntry {
+            at: "2026-11-28T08:00:00Z".into(),
+            user_id: Some(21),
+            username: "quantri.dienmy".into(),
+            action: "user.password".into(),
+            entity: "user".into(),
+            entity_id: "21".into(),
+            household_id: None,
+            unit_code: None,
+            province_code: None,
+            changes: "[]".into(),
+            reason: None,
+        }])
+        .await
+        .unwrap();
+    let seen = |entries: &[giamngheo_store::AuditRecord]| -> Vec<String> {
+        let mut v: Vec<String> = entries.iter().map(|e| e.entry.username.clone()).collect();
+        v.sort();
+        v
+    };
+
+    // The commune's administrator: the commune's entries and their own, nothing of Hà
+    // Linh or of another province, not even a member's name.
+    let commune_admin = user(21, Role::Admin, DIEN_MY, Tier::Commune);
+    let (entries, total) = app.audit_log(&commune_admin, 1).await.unwrap();
+    assert_eq!(total, 2);
+    assert_eq!(seen(&entries), ["commune_officer-18499", "quantri.dienmy"]);
+    let text = format!("{entries:?}");
+    for name in ["Lê Thị Linh", "Đinh Thị Mến"] {
+        assert!(!text.contains(name), "the commune's log names {name}");
+    }
+
+    // The province's administrator: both communes of Hà Tĩnh, nothing of Quảng Bình.
+    let province_admin = user(22, Role::Admin, "42", Tier::Province);
+    let (entries, total) = app.audit_log(&province_admin, 1).await.unwrap();
+    assert_eq!(total, 2);
+    assert_eq!(
+        seen(&entries),
+        ["commune_officer-18499", "commune_officer-18502"]
+    );
+    assert!(!format!("{entries:?}").contains("Đinh Thị Mến"));
+
+    // The district's administrator: the units under the district.
+    let district_admin = user(23, Role::Admin, "444", Tier::District);
+    let (_, total) = app.audit_log(&district_admin, 1).await.unwrap();
+    assert_eq!(total, 2);
+
+    // Quảng Bình's administrator sees Quảng Bình's entry alone.
+    let other = user(24, Role::Admin, "44", Tier::Province);
+    let (entries, total) = app.audit_log(&other, 1).await.unwrap();
+    assert_eq!(total, 1);
+    assert_eq!(seen(&entries), ["commune_officer-19000"]);
+}
+app_test!(the_audit_log_shows_an_administrator_only_their_area_and_own_actions);

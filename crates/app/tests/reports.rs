@@ -353,7 +353,7 @@ fn value(report: &giamngheo_app::reports::Report, row: Option<&str>, col: &str) 
 async fn the_review_results_count_poor_households_and_rates_by_commune(store: Store) {
     let app = setup(store).await;
     build(&app).await;
-    let office = actor(Role::LabourOffice, "444", Tier::District);
+    let office = actor(Role::Office, "444", Tier::District);
     let r = app
         .report(
             &office,
@@ -477,7 +477,7 @@ app_test!(a_later_correction_breaks_the_movement_check_and_blocks_the_export);
 async fn every_figure_drills_down_to_its_households_within_access(store: Store) {
     let app = setup(store).await;
     build(&app).await;
-    let office = actor(Role::LabourOffice, "444", Tier::District);
+    let office = actor(Role::Office, "444", Tier::District);
     let codes = |rows: Vec<giamngheo_store::HouseholdStatusRow>| {
         let mut c: Vec<String> = rows.into_iter().map(|r| r.code).collect();
         c.sort();
@@ -974,7 +974,7 @@ app_test!(the_movement_groups_are_the_households_own_pairs);
 /// have taken effect), not on a year whose review is not decided yet.
 async fn reports_open_on_the_latest_period_with_classifications(store: Store) {
     let app = setup(store).await;
-    let office = actor(Role::LabourOffice, "444", Tier::District);
+    let office = actor(Role::Office, "444", Tier::District);
     let ids = build(&app).await;
     let latest = |as_of| {
         let store = app.store().clone();

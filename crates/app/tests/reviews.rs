@@ -1774,3 +1774,63 @@ async fn a_poor_household_asking_to_leave_the_lists_is_recorded_as_escaped(store
     );
 }
 app_test!(a_poor_household_asking_to_leave_the_lists_is_recorded_as_escaped);
+
+/// Eight households of one commune asked to be recognised and were reviewed the same
+/// month; the chair signs the eight decisions at once. Each certificate gets its own
+/// number, and together they run from 001 without a gap.
+async fn concurrent_approvals_in_a_commune_give_distinct_consecutive_certificates(store: Store) {
+    let (app, clock) = setup(store, "2022-03-15").await;
+    let me = officer(DIEN_MY);
+    let mut reviews = Vec::new();
+    for i in 1..=8 {
+        let h = family(&app, &me, &format!("DM-1{i:02}"), HA_LAM, "Đặng Văn Nam").await;
+        baseline(&app, h, 2022, "vn-2022", "not_poor").await;
+        let id = app
+            .open_regular_review(&me, h, request("2022-03-14", "enter", "Đặng Văn Nam"))
+            .await
+            .unwrap();
+        screen(&app, &me, id, h, true).await;
+        app.start_survey(&me, id, version(&app, &me, id).await)
+            .await
+            .unwrap();
+        survey(&app, &me, id, h, phieu_b(128, &THREE, "2022-03-15")).await;
+        app.start_meetings(&me, id, version(&app, &me, id).await)
+            .await
+            .unwrap();
+        app.record_meeting(&me, id, meeting(HA_LAM, "2022-03-15", 24, 20))
+            .await
+            .unwrap();
+        app.start_posting(
+            &me,
+            id,
+            version(&app, &me, id).await,
+            day("2022-03-16"),
+            "Nhà văn hóa thôn Hạ Lâm",
+        )
+        .await
+        .unwrap();
+        reviews.push((id, h));
+    }
+    clock.set("2022-03-28");
+    let mut approvals = Vec::new();
+    for &(id, _) in &reviews {
+        let v = version(&app, &me, id).await;
+        let (app, me) = (app.clone(), me.clone());
+        approvals.push(tokio::spawn(async move {
+            app.approve_review(&me, id, v, "15/QĐ-UBND", day("2022-03-28"))
+                .await
+        }));
+    }
+    for a in approvals {
+        a.await.unwrap().unwrap();
+    }
+    let mut numbers = Vec::new();
+    for &(_, h) in &reviews {
+        let statuses = app.household_statuses(&me, h).await.unwrap();
+        numbers.push(statuses[0].fields.certificate_number.clone().unwrap());
+    }
+    numbers.sort();
+    let expected: Vec<String> = (1..=8).map(|n| format!("{n:03}/GCN-HN.HCN")).collect();
+    assert_eq!(numbers, expected);
+}
+app_test!(concurrent_approvals_in_a_commune_give_distinct_consecutive_certificates);

@@ -189,7 +189,7 @@ fn find<'a>(view: &'a TargetsView, code: &str) -> &'a giamngheo_app::targets::Ta
 async fn the_seed_targets_are_measured_where_data_exists(store: Store) {
     let app = setup(store).await;
     build(&app).await;
-    let office = actor(Role::LabourOffice, "444", Tier::District);
+    let office = actor(Role::Office, "444", Tier::District);
     let view = app.targets(&office, "444", 2021).await.unwrap();
     assert_eq!(view.targets.len(), 8, "the seed's eight targets");
     assert_eq!(view.as_of, date(2021, 7, 2));
@@ -248,7 +248,7 @@ app_test!(a_year_without_classifications_says_so);
 async fn the_labour_office_edits_targets_and_each_change_is_audited(store: Store) {
     let app = setup(store).await;
     build(&app).await;
-    let office = actor(Role::LabourOffice, "444", Tier::District);
+    let office = actor(Role::Office, "444", Tier::District);
     let edit = TargetEdit {
         unit_code: "444".into(),
         year: 2021,
@@ -260,7 +260,7 @@ async fn the_labour_office_edits_targets_and_each_change_is_audited(store: Store
     };
     let saved = app.save_target(&office, edit.clone()).await.unwrap();
     assert_eq!((saved.version, saved.target_value), (2, 6.0));
-    assert_eq!(saved.updated_by, "labour_office-444");
+    assert_eq!(saved.updated_by, "office-444");
     let view = app.targets(&office, "444", 2021).await.unwrap();
     let rate = find(&view, "poverty_rate_reduction");
     // 5 points of 6 by July: more than half the year's share, so on track.
@@ -344,7 +344,7 @@ async fn the_labour_office_edits_targets_and_each_change_is_audited(store: Store
         .await
         .unwrap_err();
     assert!(matches!(refused, AppError::Forbidden(_)), "{refused:?}");
-    let other = actor(Role::LabourOffice, "445", Tier::District);
+    let other = actor(Role::Office, "445", Tier::District);
     assert!(matches!(
         app.save_target(&other, edit.clone()).await.unwrap_err(),
         AppError::NotFound(_)

@@ -15,6 +15,7 @@ use std::sync::Arc;
 mod backup;
 mod classify;
 mod report;
+mod units_cli;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -60,6 +61,12 @@ enum Command {
     User {
         #[command(subcommand)]
         command: UserCommand,
+    },
+    /// Tên cơ quan chuyên môn (the agencies holding the `office` role: Sở Nông nghiệp và
+    /// Môi trường, Phòng Kinh tế, Phòng Văn hóa – Xã hội…).
+    Agency {
+        #[command(subcommand)]
+        command: AgencyCommand,
     },
     /// Sao lưu cơ sở dữ liệu khi máy chủ vẫn chạy (an online backup: SQLite VACUUM INTO,
     /// PostgreSQL pg_dump -Fc).
@@ -148,8 +155,17 @@ enum UnitsCommand {
         #[arg(long)]
         valid_from: Option<String>,
         /// Retire the file's provinces' units that the file no longer lists (merges).
+        /// Without --yes, only prints what would be retired and changes nothing.
         #[arg(long)]
         retire_missing: bool,
+        /// The successors of retired units: a CSV with old_code,new_code (the reform's
+        /// mapping file works as it is). A unit that still holds households, villages,
+        /// users or units is retired only with a successor.
+        #[arg(long, requires = "retire_missing")]
+        successors: Option<PathBuf>,
+        /// Apply --retire-missing after reading its summary.
+        #[arg(long)]
+        yes: bool,
     },
 }
 
@@ -177,6 +193,31 @@ enum VillagesCommand {
 }
 
 #[derive(Subcommand, Debug)]
+enum AgencyCommand {
+    /// Đặt tên cơ quan của mọi đơn vị một cấp (`--tier commune`) hoặc của một đơn vị
+    /// (`--unit CODE`, which wins over its tier's name).
+    Set {
+        #[command(flatten)]
+        db: DbArgs,
+        /// province, district or commune.
+        #[arg(long, required_unless_present = "unit", conflicts_with = "unit")]
+        tier: Option<giamngheo_domain::Tier>,
+        /// The code of one unit.
+        #[arg(long)]
+        unit: Option<String>,
+        /// The agency's name as officials write it, e.g. "Phòng Văn hóa – Xã hội".
+        name: String,
+    },
+    /// In tên cơ quan của một đơn vị (prints the name an office of the unit is shown as).
+    Show {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The unit's code.
+        unit: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
 enum UserCommand {
     /// Tạo người dùng; mật khẩu đọc từ đầu vào chuẩn (creates a user; the password is
     /// read from standard input, so that it stays out of the shell history).
@@ -185,8 +226,8 @@ enum UserCommand {
         db: DbArgs,
         /// Tên đăng nhập (username): a–z, 0–9, `.`, `_`, `-`.
         username: String,
-        /// admin, labour_office, agency_officer, commune_officer, village_head, oversight
-        /// or province_viewer.
+        /// admin, office, agency_officer, commune_officer, village_head, oversight or
+        /// province_viewer (`labour_office`, the old name of `office`, is still accepted).
         #[arg(long)]
         role: giamngheo_app::access::Role,
         /// The code of the unit the role applies to (and everything below it).
@@ -260,6 +301,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     file,
                     valid_from,
                     retire_missing,
+                    successors,
+                    yes,
                 },
         } => {
             let app = open_app(&db).await?;
@@ -267,22 +310,34 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 Some(d) => giamngheo_sheets_date(&d)?,
                 None => app.clock().today(),
             };
+            let successors = match successors {
+                Some(path) => units_cli::read_successors(&path)?,
+                None => Vec::new(),
+            };
             let input = std::fs::File::open(&file)
                 .with_context(|| format!("không mở được tệp {}", file.display()))?;
-            let summary = app
-                .import_units(
+            // Retiring units is checked on a dry run first: the summary says what would
+            // end, and only --yes writes it.
+            let apply = !retire_missing || yes;
+            let (plan, summary) = app
+                .plan_units(
                     std::io::BufReader::new(input),
                     &UnitImportOptions {
                         valid_from,
                         retire_missing,
                     },
+                    &successors,
+                    apply,
                 )
                 .await
                 .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
-            println!(
-                "đã nhập {} đơn vị, {} đơn vị hết hiệu lực",
-                summary.rows, summary.retired
-            );
+            match summary {
+                Some(summary) => println!(
+                    "đã nhập {} đơn vị, {} đơn vị hết hiệu lực",
+                    summary.rows, summary.retired
+                ),
+                None => print!("{}", units_cli::dry_run_summary(&plan)),
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Villages {
@@ -314,6 +369,35 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 .await
                 .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
             println!("đã nhập {n} hộ");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Agency {
+            command:
+                AgencyCommand::Set {
+                    db,
+                    tier,
+                    unit,
+                    name,
+                },
+        } => {
+            let app = open_app(&db).await?;
+            let scope = match (tier, unit) {
+                (Some(tier), _) => giamngheo_app::agencies::AgencyScope::Tier(tier),
+                (None, Some(unit)) => giamngheo_app::agencies::AgencyScope::Unit(unit),
+                (None, None) => anyhow::bail!("cần --tier hoặc --unit"),
+            };
+            app.set_agency_name(&scope, &name).await?;
+            println!("đã đặt tên cơ quan");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Agency {
+            command: AgencyCommand::Show { db, unit },
+        } => {
+            let app = open_app(&db).await?;
+            match app.agency_name(&unit).await? {
+                Some(name) => println!("{name}"),
+                None => println!("(chưa đặt tên cơ quan cho đơn vị {unit})"),
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::User {

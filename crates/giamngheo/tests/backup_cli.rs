@@ -1,6 +1,7 @@
 //! `giamngheo backup` and `giamngheo restore` on SQLite: a backup taken while households
 //! are being written restores to a consistent database with the same report, and a
 //! restore refuses a database in use, a damaged backup and a backup from a newer binary.
+//! On PostgreSQL (through pg_dump and pg_restore, when installed) the same round trip.
 
 use giamngheo_app::households::By;
 use giamngheo_app::{App, Config, SystemClock};
@@ -51,12 +52,12 @@ fn households(counts: &[(String, i64)]) -> i64 {
         .unwrap()
 }
 
-fn report_csv(db: &Path) -> String {
+fn report_csv(db: &str) -> String {
     succeeds(&[
         "report",
         "ket-qua-ra-soat",
         "--database-url",
-        s(db),
+        db,
         "--unit",
         "444",
         "--period",
@@ -102,7 +103,7 @@ fn a_backup_under_write_load_restores_to_the_same_data() {
     succeeds(&["demo", "--households", "150", "--database-url", s(&live)]);
     let rt = tokio::runtime::Runtime::new().unwrap();
     let before = households(&rt.block_on(counts(s(&live))));
-    assert_eq!(report_total(&report_csv(&live)), before);
+    assert_eq!(report_total(&report_csv(s(&live))), before);
 
     let stop = Arc::new(AtomicBool::new(false));
     let batches = Arc::new(AtomicUsize::new(0));
@@ -139,8 +140,8 @@ fn a_backup_under_write_load_restores_to_the_same_data() {
     // backup holds.
     let copy = dir.path().join("copy.db");
     std::fs::copy(&backup, &copy).unwrap();
-    let report = report_csv(&restored);
-    assert_eq!(report, report_csv(&copy));
+    let report = report_csv(s(&restored));
+    assert_eq!(report, report_csv(s(&copy)));
     assert_eq!(report_total(&report), households(&from_restored));
 }
 
@@ -226,4 +227,101 @@ fn a_restore_refuses_a_database_in_use_a_damaged_backup_and_a_newer_schema() {
     succeeds(&["backup", "--database-url", s(&live), "--output", s(&good)]);
     succeeds(&["restore", s(&good), "--database-url", s(&live)]);
     assert!(dir.path().join("live.db.before-restore").exists());
+}
+
+/// The PostgreSQL server the tests use (as for the store's tests), or why there is none
+/// to use: switched off, or pg_dump and pg_restore not installed.
+fn postgres_for_backup() -> Result<String, String> {
+    let admin = std::env::var("GIAMNGHEO_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    if admin == "skip" {
+        return Err("GIAMNGHEO_TEST_POSTGRES=skip".into());
+    }
+    for tool in ["pg_dump", "pg_restore"] {
+        if Command::new(tool).arg("--version").output().is_err() {
+            return Err(format!("{tool} is not on PATH (package postgresql-client)"));
+        }
+    }
+    Ok(admin)
+}
+
+/// A new, empty database on the server of `admin`; returns its URL.
+async fn new_postgres_database(admin: &str, name: &str) -> String {
+    let store = Store::connect(admin).await.unwrap();
+    store
+        .execute_admin(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .await
+        .unwrap();
+    store
+        .execute_admin(&format!("CREATE DATABASE {name}"))
+        .await
+        .unwrap();
+    store.close().await;
+    let (base, query) = admin.split_once('?').unwrap_or((admin, ""));
+    let server = &base[..base.rfind('/').unwrap()];
+    if query.is_empty() {
+        format!("{server}/{name}")
+    } else {
+        format!("{server}/{name}?{query}")
+    }
+}
+
+async fn drop_postgres_database(admin: &str, name: &str) {
+    let store = Store::connect(admin).await.unwrap();
+    let _ = store
+        .execute_admin(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .await;
+    store.close().await;
+}
+
+#[test]
+fn a_postgres_backup_restores_to_the_same_data_even_under_writes() {
+    let admin = match postgres_for_backup() {
+        Ok(a) => a,
+        Err(why) => {
+            eprintln!("PostgreSQL backup round trip skipped: {why}");
+            return;
+        }
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let tag = std::process::id();
+    let (live_name, restored_name) = (
+        format!("gn_backup_live_{tag}"),
+        format!("gn_backup_restored_{tag}"),
+    );
+    let live = rt.block_on(new_postgres_database(&admin, &live_name));
+    let restored = rt.block_on(new_postgres_database(&admin, &restored_name));
+    succeeds(&["demo", "--households", "150", "--database-url", &live]);
+
+    // At rest: the restored database holds the same rows and gives the same report.
+    let quiet = dir.path().join("yen.dump");
+    succeeds(&["backup", "--database-url", &live, "--output", s(&quiet)]);
+    let said = succeeds(&["restore", s(&quiet), "--database-url", &restored]);
+    assert!(said.contains("PostgreSQL"), "{said}");
+    let before = rt.block_on(counts(&live));
+    assert_eq!(rt.block_on(counts(&restored)), before);
+    assert_eq!(report_csv(&restored), report_csv(&live));
+
+    // Under writes: the dump holds whole transactions only, and restores over the
+    // earlier copy.
+    let stop = Arc::new(AtomicBool::new(false));
+    let batches = Arc::new(AtomicUsize::new(0));
+    let writer = rt.spawn(write_load(live.clone(), stop.clone(), batches.clone()));
+    while batches.load(Ordering::SeqCst) < 2 {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let busy = dir.path().join("ban.dump");
+    succeeds(&["backup", "--database-url", &live, "--output", s(&busy)]);
+    stop.store(true, Ordering::SeqCst);
+    rt.block_on(writer).unwrap();
+    succeeds(&["restore", s(&busy), "--database-url", &restored]);
+    let after = rt.block_on(counts(&restored));
+    let added = households(&after) - households(&before);
+    assert!(added >= 2 * BATCH as i64, "{added}");
+    assert_eq!(added % BATCH as i64, 0, "{added}");
+    assert_eq!(report_total(&report_csv(&restored)), households(&after));
+
+    rt.block_on(drop_postgres_database(&admin, &live_name));
+    rt.block_on(drop_postgres_database(&admin, &restored_name));
 }

@@ -38,6 +38,7 @@
 //! the year from a file ([`Calendar::parse`], [`Calendar::with_overrides`]) without a
 //! rebuild.
 
+use crate::review_window::{PeriodicWindow, RawWindow};
 use crate::standard::{Origin, line_and_column};
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
@@ -219,6 +220,9 @@ pub struct CalendarError {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Calendar {
     years: BTreeMap<i32, CalendarYear>,
+    /// The periodic review's window when this file gives one; the embedded file always
+    /// does, so [`Calendar::periodic_review`] falls back to it for an override without.
+    periodic_review: Option<PeriodicWindow>,
 }
 
 impl Calendar {
@@ -238,7 +242,19 @@ impl Calendar {
     /// whole from `overrides`, so that a corrected year never mixes old and new days.
     pub fn with_overrides(mut self, overrides: Calendar) -> Calendar {
         self.years.extend(overrides.years);
+        if overrides.periodic_review.is_some() {
+            self.periodic_review = overrides.periodic_review;
+        }
         self
+    }
+
+    /// When the periodic review runs each year (1 September – 14 December under
+    /// Decision 24/2021/QĐ-TTg), from the calendar file.
+    pub fn periodic_review(&self) -> &PeriodicWindow {
+        self.periodic_review
+            .as_ref()
+            .or(EMBEDDED.periodic_review.as_ref())
+            .expect("the embedded calendar has a [periodic_review] table")
     }
 
     /// The years with listed days, in order (there may be gaps after an override).
@@ -404,7 +420,15 @@ impl Calendar {
         })?;
         let checker = Checker { file, text };
         let mut years = BTreeMap::new();
-        if raw.years.is_empty() {
+        let periodic_review = match raw.periodic_review {
+            Some(window) => Some(
+                window
+                    .check()
+                    .or_else(|(span, reason)| checker.fail(span, reason))?,
+            ),
+            None => None,
+        };
+        if raw.years.is_empty() && periodic_review.is_none() {
             return checker.fail(
                 0..0,
                 "tệp không có năm nào (the file has no [[years]])".to_string(),
@@ -417,7 +441,10 @@ impl Calendar {
             }
             years.insert(year.year, year);
         }
-        Ok(Calendar { years })
+        Ok(Calendar {
+            years,
+            periodic_review,
+        })
     }
 }
 
@@ -446,6 +473,7 @@ fn invalid(file: &str, text: &str, span: Range<usize>, reason: String) -> Calend
 struct RawCalendar {
     #[serde(default)]
     years: Vec<RawYear>,
+    periodic_review: Option<RawWindow>,
 }
 
 #[derive(Deserialize)]

@@ -31,6 +31,7 @@ mod derive;
 mod figure;
 mod money;
 mod points;
+mod review_window;
 mod standard;
 mod status;
 mod transition;
@@ -53,6 +54,7 @@ pub use money::{Lang, grouped, write_grouped};
 pub use points::{
     Answer, Band, PointError, PointItem, PointTable, ResolvedScoreA, Scoring, resolve_score_a,
 };
+pub use review_window::{DayOfYear, PeriodicWindow};
 pub use standard::{
     AreaLines, IncomeRule, Indicator, MAX_INDICATORS, Origin, Period, Standard, StandardError,
     StandardSet, UnknownIndicator,

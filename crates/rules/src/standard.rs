@@ -732,6 +732,33 @@ impl StandardSet {
             .iter()
             .filter(move |standard| standard.applies_to(year))
     }
+
+    /// The standard a periodic review for `period` uses by default: the one whose period
+    /// *starts* that year when there is one, since a new standard replaces an extended
+    /// one at its start (vn-2022 was extended through 2026, vn-2027 starts in 2027, and
+    /// the review of autumn 2026 classifies for 2027 under vn-2027); otherwise the first
+    /// that applies. Only national standards (embedded, or a file replacing one) are
+    /// considered first, so that a province's local copy is never everybody's default.
+    pub fn default_for(&self, period: i32) -> Option<&Standard> {
+        let starting = |standard: &&Standard| {
+            standard
+                .periods
+                .iter()
+                .any(|covered| covered.from == period)
+        };
+        self.applying_to(period)
+            .filter(starting)
+            .find(|standard| is_national(standard))
+            .or_else(|| self.applying_to(period).find(starting))
+            .or_else(|| self.applying_to(period).next())
+    }
+}
+
+/// Whether a standard has the id of an embedded (national) one.
+fn is_national(standard: &Standard) -> bool {
+    EMBEDDED
+        .iter()
+        .any(|(file, _)| file.strip_suffix(".toml") == Some(standard.id()))
 }
 
 /// Where the `id` key of a standard file stands, for errors about the whole standard.

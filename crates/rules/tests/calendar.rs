@@ -411,3 +411,41 @@ proptest! {
         prop_assert!(due >= calendar.add_calendar_days(start, n));
     }
 }
+
+#[test]
+fn the_periodic_review_window_is_data_of_the_calendar() {
+    let window = cal().periodic_review().clone();
+    assert_eq!(window.opens_in(2026), d(2026, 9, 1));
+    assert_eq!(window.closes_in(2026), d(2026, 12, 14));
+    assert_eq!(window.period_for(d(2026, 11, 20)), 2027);
+    assert!(window.source.contains("24/2021"));
+
+    // A calendar file with only the window replaces it and keeps the holidays.
+    let overrides = Calendar::parse(
+        "window.toml",
+        "[periodic_review]\nopens = \"15/08\"\ncloses = \"30/11\"\nsource = \"thử\"\n",
+    )
+    .unwrap();
+    let calendar = cal().with_overrides(overrides);
+    assert_eq!(calendar.periodic_review().opens_in(2026), d(2026, 8, 15));
+    assert_eq!(calendar.periodic_review().period_for(d(2026, 8, 20)), 2027);
+    assert!(calendar.covers(d(2026, 1, 1)));
+
+    // A file without the table keeps the built-in window.
+    let years_only =
+        Calendar::parse("years.toml", "[[years]]\nyear = 2031\nsource = \"thử\"\n").unwrap();
+    assert_eq!(
+        cal()
+            .with_overrides(years_only)
+            .periodic_review()
+            .closes_in(2031),
+        d(2031, 12, 14)
+    );
+
+    let error = Calendar::parse(
+        "bad.toml",
+        "[periodic_review]\nopens = \"01/09\"\ncloses = \"31/02\"\nsource = \"thử\"\n",
+    )
+    .unwrap_err();
+    assert_eq!(error.line, 3, "{error}");
+}

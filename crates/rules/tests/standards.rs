@@ -434,3 +434,64 @@ fn names_of_a_local_standard_are_stored_in_nfc() {
     let standard = Standard::parse("local.toml", &text).unwrap();
     assert_eq!(standard.indicators()[0].name_vi, "việc làm");
 }
+
+#[test]
+fn a_review_for_a_standards_first_year_defaults_to_that_standard() {
+    let set = StandardSet::embedded();
+    let default = |period| set.default_for(period).map(Standard::id);
+    // vn-2022 was extended through 2026; the review of autumn 2026 classifies for 2027
+    // under the standard that starts then.
+    assert_eq!(default(2026), Some("vn-2022"));
+    assert_eq!(default(2027), Some("vn-2027"));
+    assert_eq!(default(2022), Some("vn-2022"));
+    assert_eq!(default(2031), None);
+
+    // A province's local copy of vn-2027 applies too, but is not everybody's default.
+    let mut with_local = StandardSet::embedded();
+    let local = include_str!("../standards/vn-2027.toml").replacen(
+        "id = \"vn-2027\"",
+        "id = \"aa-2027\"",
+        1,
+    );
+    with_local
+        .add_files([("aa-2027.toml", local.as_str())])
+        .unwrap();
+    assert_eq!(
+        with_local.default_for(2027).map(Standard::id),
+        Some("vn-2027")
+    );
+}
+
+#[test]
+fn vn2027_is_replaced_from_a_standards_directory_with_a_score_a_threshold() {
+    // No score-A threshold is known for 2027: the embedded standard classifies from
+    // income. An administrator who receives the new form B adds its thresholds with a
+    // file of the same id, and the product uses them without a rebuild.
+    assert!(!embedded("vn-2027").has_score_a());
+    let dir = std::env::temp_dir().join(format!("giamngheo-vn2027-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = include_str!("../standards/vn-2027.toml")
+        .replace(
+            "[areas.urban]",
+            "score_a_threshold = { value = 150, source = \"Quyết định của tỉnh (thử)\", to_confirm = true }\n\n[areas.urban]",
+        )
+        .replace(
+            "# Indicators:",
+            "score_a_threshold = { value = 185, source = \"Quyết định của tỉnh (thử)\", to_confirm = true }\n\n# Indicators:",
+        );
+    std::fs::write(dir.join("vn-2027.toml"), &text).unwrap();
+    let set = StandardSet::with_dir(&dir).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    let replaced = set.get("vn-2027").unwrap();
+    assert!(replaced.has_score_a());
+    assert_eq!(
+        replaced
+            .lines(Area::Rural)
+            .score_a_threshold
+            .as_ref()
+            .map(|f| f.value),
+        Some(150)
+    );
+    assert!(matches!(replaced.origin(), Origin::File(name) if name.ends_with("vn-2027.toml")));
+    assert_eq!(replaced.indicators().len(), 12);
+}

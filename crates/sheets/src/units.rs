@@ -41,6 +41,49 @@ const FLAG_COLUMNS: [&str; 4] = [
     "programme_135",
 ];
 
+/// A CSV reader of a file held in memory, past its header, or the header's problem.
+fn open_csv<'a>(
+    bytes: &'a [u8],
+    lines: &Lines<'_>,
+) -> Result<(csv::Reader<&'a [u8]>, Header), SheetErrors> {
+    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
+    let header = match reader.headers() {
+        Ok(h) => Header::new(h),
+        Err(e) => {
+            let c = csv_error(&e, lines);
+            return Err(SheetErrors::single(c.line.max(1), "", c.reason));
+        }
+    };
+    Ok((reader, header))
+}
+
+/// What to do with a record read from a CSV file.
+enum Next {
+    Record(u64, csv::StringRecord),
+    /// The record could not be read; its problem is noted.
+    Skip,
+    /// Too many problems to go on.
+    Stop,
+}
+
+fn next_record(
+    result: csv::Result<csv::StringRecord>,
+    lines: &Lines<'_>,
+    errors: &mut SheetErrors,
+) -> Next {
+    match result {
+        Ok(record) => Next::Record(lines.of(record.position()), record),
+        Err(e) => {
+            let c = csv_error(&e, lines);
+            if errors.push(c.line, "", c.reason) {
+                Next::Skip
+            } else {
+                Next::Stop
+            }
+        }
+    }
+}
+
 /// Reads an administrative units file: `code,name,kind,level,parent_code` and optionally
 /// `area`, the four flag columns and `valid_from` (dd/mm/yyyy or yyyy-mm-dd).
 ///
@@ -49,16 +92,7 @@ const FLAG_COLUMNS: [&str; 4] = [
 pub fn read_units<R: Read>(input: R) -> Result<Vec<UnitRow>, SheetErrors> {
     let bytes = read_all(input)?;
     let lines = Lines::new(&bytes);
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(false)
-        .from_reader(&bytes[..]);
-    let header = match reader.headers() {
-        Ok(h) => Header::new(h),
-        Err(e) => {
-            let c = csv_error(&e, &lines);
-            return Err(SheetErrors::single(c.line.max(1), "", c.reason));
-        }
-    };
+    let (mut reader, header) = open_csv(&bytes, &lines)?;
     let mut errors = SheetErrors::new();
     let required: Vec<usize> = UNIT_REQUIRED
         .iter()
@@ -84,17 +118,11 @@ pub fn read_units<R: Read>(input: R) -> Result<Vec<UnitRow>, SheetErrors> {
     let mut rows = Vec::new();
     let mut seen = HashSet::new();
     for result in reader.records() {
-        let record = match result {
-            Ok(r) => r,
-            Err(e) => {
-                let c = csv_error(&e, &lines);
-                if !errors.push(c.line, "", c.reason) {
-                    break;
-                }
-                continue;
-            }
+        let (line, record) = match next_record(result, &lines, &mut errors) {
+            Next::Record(line, record) => (line, record),
+            Next::Skip => continue,
+            Next::Stop => break,
         };
-        let line = lines.of(record.position());
         let cell = |i: usize| record.get(i).unwrap_or("").trim();
         let before = errors.errors.len();
 
@@ -213,16 +241,7 @@ pub fn read_villages<R: Read>(
 ) -> Result<Vec<VillageRow>, SheetErrors> {
     let bytes = read_all(input)?;
     let lines = Lines::new(&bytes);
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(false)
-        .from_reader(&bytes[..]);
-    let header = match reader.headers() {
-        Ok(h) => Header::new(h),
-        Err(e) => {
-            let c = csv_error(&e, &lines);
-            return Err(SheetErrors::single(c.line.max(1), "", c.reason));
-        }
-    };
+    let (mut reader, header) = open_csv(&bytes, &lines)?;
     let mut errors = SheetErrors::new();
     let mut find = |name: &str| {
         let i = header.index(name);
@@ -248,17 +267,11 @@ pub fn read_villages<R: Read>(
     let mut seen_codes = HashSet::new();
     let mut seen_names = HashSet::new();
     for result in reader.records() {
-        let record = match result {
-            Ok(r) => r,
-            Err(e) => {
-                let c = csv_error(&e, &lines);
-                if !errors.push(c.line, "", c.reason) {
-                    break;
-                }
-                continue;
-            }
+        let (line, record) = match next_record(result, &lines, &mut errors) {
+            Next::Record(line, record) => (line, record),
+            Next::Skip => continue,
+            Next::Stop => break,
         };
-        let line = lines.of(record.position());
         let cell = |i: usize| record.get(i).unwrap_or("").trim();
         let before = errors.errors.len();
         let commune_code = match (i_commune, only_commune) {
@@ -350,6 +363,45 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(s, "%d/%m/%Y")
         .or_else(|_| NaiveDate::parse_from_str(s, "%Y-%m-%d"))
         .map_err(|_| format!("ngày «{s}» không hợp lệ (dùng dd/mm/yyyy)"))
+}
+
+/// Reads a successor mapping: `old_code,new_code`, one row per old unit and each unit it
+/// went into; other columns (names, `whole`, as in the 2025 reform's mapping file) are
+/// ignored. Returns (old, new) pairs, or every problem with its line.
+pub fn read_successors<R: Read>(input: R) -> Result<Vec<(UnitCode, UnitCode)>, SheetErrors> {
+    let bytes = read_all(input)?;
+    let lines = Lines::new(&bytes);
+    let (mut reader, header) = open_csv(&bytes, &lines)?;
+    let mut errors = SheetErrors::new();
+    let (Some(i_old), Some(i_new)) = (header.index("old_code"), header.index("new_code")) else {
+        for name in ["old_code", "new_code"] {
+            if header.index(name).is_none() {
+                errors.push(1, name, "thiếu cột bắt buộc");
+            }
+        }
+        return Err(errors);
+    };
+    let mut pairs = Vec::new();
+    for result in reader.records() {
+        let (line, record) = match next_record(result, &lines, &mut errors) {
+            Next::Record(line, record) => (line, record),
+            Next::Skip => continue,
+            Next::Stop => break,
+        };
+        let cell = |i: usize| record.get(i).unwrap_or("").trim();
+        let old =
+            UnitCode::parse(cell(i_old)).map_err(|e| errors.push(line, "old_code", e.to_string()));
+        let new =
+            UnitCode::parse(cell(i_new)).map_err(|e| errors.push(line, "new_code", e.to_string()));
+        if let (Ok(old), Ok(new)) = (old, new) {
+            pairs.push((old, new));
+        }
+    }
+    if errors.is_empty() {
+        Ok(pairs)
+    } else {
+        Err(errors)
+    }
 }
 
 #[cfg(test)]

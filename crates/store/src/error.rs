@@ -11,6 +11,10 @@ pub enum StoreError {
     SchemaTooNew { found: i64, known: i64 },
     #[error("{0}")]
     Conflict(String),
+    /// A unique index refused a row another writer saved first (the checks before the
+    /// write did not see it yet). Nothing was written.
+    #[error("{}", .0.message())]
+    Duplicate(UniqueKey),
     /// A save named a version that is no longer the current one: someone else saved in
     /// between. Nothing was written.
     #[error(
@@ -20,9 +24,102 @@ pub enum StoreError {
     #[error("không tìm thấy {0}")]
     NotFound(String),
     #[error("lỗi cơ sở dữ liệu: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
     #[error("lỗi chuyển đổi lược đồ: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+/// What a unique index keeps single. Each index of the schema is named here once, with
+/// the words a user is told, so that no violation reaches the user as a database error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UniqueKey {
+    CitizenId,
+    HouseholdCode,
+    Username,
+    CertificateNumber,
+    Target,
+    ReviewHousehold,
+    /// A unique index not listed in [`UNIQUE_INDEXES`] (a bug to fix there).
+    Other,
+}
+
+/// Each unique index by its PostgreSQL name and by the columns SQLite names in its
+/// message (`UNIQUE constraint failed: members.citizen_id`).
+const UNIQUE_INDEXES: &[(&str, &str, UniqueKey)] = &[
+    (
+        "members_citizen_id",
+        "members.citizen_id",
+        UniqueKey::CitizenId,
+    ),
+    (
+        "households_commune_code_code_key",
+        "households.commune_code, households.code",
+        UniqueKey::HouseholdCode,
+    ),
+    ("users_username_key", "users.username", UniqueKey::Username),
+    (
+        "classifications_certificate",
+        "classifications.province_code, classifications.commune_code, classifications.period, classifications.certificate_number",
+        UniqueKey::CertificateNumber,
+    ),
+    (
+        "targets_unit_code_year_indicator_key",
+        "targets.unit_code, targets.year, targets.indicator",
+        UniqueKey::Target,
+    ),
+    (
+        "review_households_review_id_household_id_key",
+        "review_households.review_id, review_households.household_id",
+        UniqueKey::ReviewHousehold,
+    ),
+];
+
+impl UniqueKey {
+    /// The unique index a database error reports as violated, if it is one.
+    fn of(e: &sqlx::Error) -> Option<UniqueKey> {
+        let sqlx::Error::Database(db) = e else {
+            return None;
+        };
+        if !db.is_unique_violation() {
+            return None;
+        }
+        let sqlite_columns = db
+            .message()
+            .strip_prefix("UNIQUE constraint failed: ")
+            .unwrap_or_default();
+        Some(
+            UNIQUE_INDEXES
+                .iter()
+                .find(|(name, columns, _)| {
+                    db.constraint() == Some(*name) || sqlite_columns == *columns
+                })
+                .map(|(_, _, key)| *key)
+                .unwrap_or(UniqueKey::Other),
+        )
+    }
+
+    pub fn message(self) -> &'static str {
+        match self {
+            UniqueKey::CitizenId => "số CCCD này vừa được đăng ký cho người khác",
+            UniqueKey::HouseholdCode => "mã hộ đã có trong xã",
+            UniqueKey::Username => "tên đăng nhập này đã có người dùng",
+            UniqueKey::CertificateNumber => {
+                "số giấy chứng nhận này đã được cấp trong xã và năm này; hãy thử lại"
+            }
+            UniqueKey::Target => "chỉ tiêu này đã có",
+            UniqueKey::ReviewHousehold => "hộ đã có trong đợt rà soát này",
+            UniqueKey::Other => "dữ liệu này vừa được người khác lưu; hãy tải lại trang",
+        }
+    }
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> StoreError {
+        match UniqueKey::of(&e) {
+            Some(key) => StoreError::Duplicate(key),
+            None => StoreError::Database(e),
+        }
+    }
 }
 
 impl StoreError {

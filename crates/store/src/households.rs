@@ -240,6 +240,14 @@ pub struct AuditEntry {
     pub reason: Option<String>,
 }
 
+/// Whose audit entries a user may read: a province's, or those of the units under a
+/// district, commune or village.
+#[derive(Debug, Clone, Copy)]
+pub enum AuditScope<'a> {
+    Province(&'a str),
+    Below(&'a str),
+}
+
 /// A stored audit entry.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct AuditRecord {
@@ -442,7 +450,8 @@ macro_rules! insert_members {
 
 impl Store {
     /// Creates households with their members and audit entries in one transaction: all
-    /// or none. Returns the new ids in input order.
+    /// or none. Returns the new ids in input order, or `StoreError::Duplicate` when a
+    /// citizen ID or household code was saved by another writer since it was checked.
     pub async fn insert_households(
         &self,
         households: &[NewHousehold],
@@ -465,8 +474,7 @@ impl Store {
                 let returned: Vec<(i64, String, String)> = qb
                     .build_query_as()
                     .fetch_all(&mut *tx)
-                    .await
-                    .map_err(|e| StoreError::unique_as_conflict(e, "mã hộ đã có trong xã"))?;
+                    .await?;
                 // RETURNING gives no order guarantee, so ids are matched by the unique
                 // (commune, code) key.
                 let by_key: std::collections::HashMap<(String, String), i64> = returned
@@ -499,7 +507,7 @@ impl Store {
                 insert_audit!(tx, audits);
                 ids.extend(chunk_ids);
             }
-            tx.commit().await.map_err(|e| StoreError::unique_as_conflict(e, "số CCCD đã có"))?;
+            tx.commit().await?;
         });
         Ok(ids)
     }
@@ -939,6 +947,52 @@ impl Store {
         Ok(with_pool!(self, pool => {
             let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log").fetch_one(pool).await?;
             let rows = sqlx::query_as::<_, AuditRecord>(AssertSqlSafe(sql.as_str()))
+                .fetch_all(pool)
+                .await?;
+            (rows, total)
+        }))
+    }
+
+    /// The audit log one user may read, newest first, with its total: the entries about
+    /// units of their area and their own actions.
+    ///
+    /// A province's entries are found by their province; below it, by the units under
+    /// the user's unit (at most four levels, so the recursion is short). Entries of no
+    /// unit, or of another province, are shown only to whoever made them.
+    pub async fn audit_log_in(
+        &self,
+        scope: AuditScope<'_>,
+        user_id: i64,
+        limit: i64,
+        offset: i64,
+    ) -> Result<(Vec<AuditRecord>, i64), StoreError> {
+        let (with, filter, unit) = match scope {
+            AuditScope::Province(code) => (
+                "",
+                "(province_code = $1 OR unit_code = $1 OR user_id = $2)",
+                code,
+            ),
+            AuditScope::Below(code) => (
+                "WITH RECURSIVE area(code) AS (SELECT code FROM admin_units WHERE code = $1 \
+                 UNION ALL SELECT u.code FROM admin_units u JOIN area a ON u.parent_code = a.code) ",
+                "(unit_code IN (SELECT code FROM area) OR user_id = $2)",
+                code,
+            ),
+        };
+        let rows_sql = format!(
+            "{with}SELECT id, {AUDIT_COLUMNS} FROM audit_log WHERE {filter} \
+             ORDER BY id DESC LIMIT {limit} OFFSET {offset}"
+        );
+        let count_sql = format!("{with}SELECT COUNT(*) FROM audit_log WHERE {filter}");
+        Ok(with_pool!(self, pool => {
+            let total: i64 = sqlx::query_scalar(AssertSqlSafe(count_sql.as_str()))
+                .bind(unit)
+                .bind(user_id)
+                .fetch_one(pool)
+                .await?;
+            let rows = sqlx::query_as::<_, AuditRecord>(AssertSqlSafe(rows_sql.as_str()))
+                .bind(unit)
+                .bind(user_id)
                 .fetch_all(pool)
                 .await?;
             (rows, total)

@@ -17,11 +17,11 @@ pub mod testing;
 mod units;
 mod users;
 
-pub use error::StoreError;
+pub use error::{StoreError, UniqueKey};
 pub use households::{
-    AuditEntry, AuditRecord, DuplicateRow, HouseholdFields, HouseholdFilter, HouseholdListRow,
-    HouseholdRecord, MemberFields, MemberRecord, MemberSave, NewHousehold, Transfer, TransferSide,
-    TransferSource, TransferTarget,
+    AuditEntry, AuditRecord, AuditScope, DuplicateRow, HouseholdFields, HouseholdFilter,
+    HouseholdListRow, HouseholdRecord, MemberFields, MemberRecord, MemberSave, NewHousehold,
+    Transfer, TransferSide, TransferSource, TransferTarget,
 };
 pub use maintenance::{Integrity, sqlite_file};
 pub use reports::{
@@ -31,7 +31,7 @@ pub use reports::{
 pub use reviews::{
     ClassificationFields, ClassificationRecord, ComplaintRecord, MeetingRecord, MinutesFile,
     NewMeeting, NewReview, NewReviewHousehold, PostingRecord, ReviewHouseholdRecord, ReviewRecord,
-    ReviewSummary, SurveyRecord,
+    ReviewSummary, SurveyRecord, certificate_number,
 };
 pub use units::{NewVillage, UnitRecord, UnitSearchHit, UnitUpdate, UnitUpsert};
 pub use users::{NewSession, NewUser, SessionRecord, UserRecord};
@@ -193,6 +193,14 @@ impl Store {
         self.check_schema().await?;
         with_pool!(self, pool => self.migrator().run(pool).await.map(|_| ())?);
         self.schema_version().await
+    }
+
+    /// Applies the migrations up to `version` only, to test a later one on the data of
+    /// an older schema.
+    #[cfg(feature = "testing")]
+    pub async fn migrate_to(&self, version: i64) -> Result<(), StoreError> {
+        with_pool!(self, pool => self.migrator().run_to(version, pool).await?);
+        Ok(())
     }
 
     /// True when the schema is at the version this binary expects.

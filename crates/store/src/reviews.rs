@@ -289,6 +289,81 @@ macro_rules! bind_classification {
     }};
 }
 
+/// A certificate number from its pattern: `{n}` becomes the running number, three digits
+/// at least (`001/GCN-HN.HCN`).
+pub fn certificate_number(pattern: &str, n: i64) -> String {
+    pattern.replace("{n}", &format!("{n:03}"))
+}
+
+/// The rows of an approval that carry a certificate pattern, grouped by commune, period
+/// and pattern: each group takes one block of numbers from its counter, in row order.
+struct CertificateSeries {
+    commune: String,
+    period: i32,
+    pattern: String,
+    rows: Vec<usize>,
+}
+
+fn certificate_series(rows: &[ClassificationFields]) -> Vec<CertificateSeries> {
+    let mut series: Vec<CertificateSeries> = Vec::new();
+    for (i, c) in rows.iter().enumerate() {
+        let Some(pattern) = &c.certificate_number else {
+            continue;
+        };
+        match series
+            .iter_mut()
+            .find(|s| s.commune == c.commune_code && s.period == c.period && s.pattern == *pattern)
+        {
+            Some(s) => s.rows.push(i),
+            None => series.push(CertificateSeries {
+                commune: c.commune_code.clone(),
+                period: c.period,
+                pattern: pattern.clone(),
+                rows: vec![i],
+            }),
+        }
+    }
+    series
+}
+
+/// Takes a block of certificate numbers from a commune's counter and returns the last.
+///
+/// The upsert locks the counter row until the approving transaction ends, so a concurrent
+/// approval in the same commune waits and continues after these numbers instead of reading
+/// the same count. A counter created now starts after the certificates the commune already
+/// holds for the period (whatever their pattern), which is where the series stood before
+/// counters existed: no earlier number can be above that count.
+const TAKE_CERTIFICATE_NUMBERS: &str = "INSERT INTO certificate_counters (commune_code, period, pattern, last_number) \
+     VALUES ($1, $2, $3, (SELECT COUNT(*) FROM classifications \
+         WHERE commune_code = $1 AND period = $2 AND certificate_number IS NOT NULL) + $4) \
+     ON CONFLICT (commune_code, period, pattern) \
+     DO UPDATE SET last_number = certificate_counters.last_number + $4 \
+     RETURNING last_number";
+
+/// Gives the rows of an approval that carry a certificate pattern their numbers, inside
+/// the approving transaction (see [`TAKE_CERTIFICATE_NUMBERS`]).
+macro_rules! number_certificates {
+    ($tx:expr, $rows:expr) => {{
+        let rows: &[ClassificationFields] = $rows;
+        let mut numbered = rows.to_vec();
+        for s in certificate_series(rows) {
+            let count = s.rows.len() as i64;
+            let last: i64 = sqlx::query_scalar(TAKE_CERTIFICATE_NUMBERS)
+                .bind(&s.commune)
+                .bind(s.period)
+                .bind(&s.pattern)
+                .bind(count)
+                .fetch_one(&mut *$tx)
+                .await?;
+            for (k, i) in s.rows.into_iter().enumerate() {
+                numbered[i].certificate_number =
+                    Some(certificate_number(&s.pattern, last - count + 1 + k as i64));
+            }
+        }
+        numbered
+    }};
+}
+
 /// Rows per multi-row insert: 29 parameters a row.
 const CHUNK: usize = 1000;
 
@@ -1015,7 +1090,9 @@ impl Store {
     }
 
     /// Approves a review: stores the classifications, links them to the review's
-    /// households, and closes the review, all at once.
+    /// households, and closes the review, all at once. A classification that carries a
+    /// certificate number carries its pattern (`{n}/GCN-HN.HCN`); the number is taken
+    /// from the commune's counter in the same transaction.
     #[allow(clippy::too_many_arguments)]
     pub async fn approve_review(
         &self,
@@ -1047,7 +1124,8 @@ impl Store {
             if n == 0 {
                 return Err(StoreError::Stale("đợt rà soát".into()));
             }
-            let ids = insert_classifications!(tx, classifications, &now, postgres);
+            let numbered = number_certificates!(tx, classifications);
+            let ids = insert_classifications!(tx, &numbered, &now, postgres);
             for (classification_id, household_id) in &ids {
                 let status = classifications
                     .iter()
@@ -1151,16 +1229,5 @@ impl Store {
             .fetch_all(pool)
             .await?),
         )
-    }
-
-    /// How many certificates a commune has numbered for a period, to continue the series.
-    pub async fn certificates_issued(&self, commune: &str, period: i32) -> Result<i64, StoreError> {
-        Ok(with_pool!(self, pool => sqlx::query_scalar(
-            "SELECT COUNT(*) FROM classifications WHERE commune_code = $1 AND period = $2 AND certificate_number IS NOT NULL",
-        )
-        .bind(commune)
-        .bind(period)
-        .fetch_one(pool)
-        .await?))
     }
 }

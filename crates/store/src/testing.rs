@@ -27,12 +27,18 @@ enum Cleanup {
 impl TestDb {
     /// A fresh SQLite file in a temporary folder.
     pub async fn sqlite() -> TestDb {
+        let db = TestDb::sqlite_unmigrated().await;
+        db.store.migrate().await.expect("migrate SQLite");
+        db
+    }
+
+    /// A fresh SQLite file without the schema, for tests of a migration.
+    pub async fn sqlite_unmigrated() -> TestDb {
         let dir = tempfile::tempdir().expect("temporary folder");
         let path = dir.path().join("test.db");
         let store = Store::connect(path.to_str().expect("utf-8 path"))
             .await
             .expect("open SQLite");
-        store.migrate().await.expect("migrate SQLite");
         TestDb {
             store,
             cleanup: Cleanup::Sqlite(dir),
@@ -41,6 +47,13 @@ impl TestDb {
 
     /// A fresh PostgreSQL database, or `None` when PostgreSQL tests are switched off.
     pub async fn postgres() -> Option<TestDb> {
+        let db = TestDb::postgres_unmigrated().await?;
+        db.store.migrate().await.expect("migrate PostgreSQL");
+        Some(db)
+    }
+
+    /// A fresh PostgreSQL database without the schema, for tests of a migration.
+    pub async fn postgres_unmigrated() -> Option<TestDb> {
         let admin_url =
             std::env::var("GIAMNGHEO_TEST_POSTGRES").unwrap_or_else(|_| DEFAULT_ADMIN_URL.into());
         if admin_url == "skip" {
@@ -69,7 +82,6 @@ impl TestDb {
         admin.close().await;
         let url = replace_database(&admin_url, &name);
         let store = Store::connect(&url).await.expect("open test database");
-        store.migrate().await.expect("migrate PostgreSQL");
         Some(TestDb {
             store,
             cleanup: Cleanup::Postgres { admin_url, name },

@@ -3,6 +3,7 @@
 use crate::{Store, StoreError, with_pool};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{AssertSqlSafe, QueryBuilder};
+use std::collections::HashMap;
 
 /// A unit as stored, with the number of units directly under it.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -280,11 +281,85 @@ impl Store {
         .await?))
     }
 
-    /// Marks units as no longer valid from `valid_to` (merged or abolished). They stay in
-    /// the database so that history keeps pointing at them.
+    /// What still points at each of these units: active households of the commune,
+    /// valid villages under it and active users given it, as (households, villages,
+    /// users) by code. Units holding nothing are left out.
+    pub async fn unit_holdings(
+        &self,
+        codes: &[String],
+    ) -> Result<HashMap<String, (i64, i64, i64)>, StoreError> {
+        let mut found: HashMap<String, (i64, i64, i64)> = HashMap::new();
+        for chunk in codes.chunks(1000) {
+            for (i, sql) in [
+                "SELECT commune_code, COUNT(*) FROM households WHERE active AND commune_code IN (",
+                "SELECT parent_code, COUNT(*) FROM admin_units WHERE tier = 'village' AND valid_to IS NULL AND parent_code IN (",
+                "SELECT unit_code, COUNT(*) FROM users WHERE active AND unit_code IN (",
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                let rows: Vec<(String, i64)> = with_pool!(self, pool => {
+                    let mut qb = QueryBuilder::new(sql);
+                    let mut sep = qb.separated(", ");
+                    for c in chunk {
+                        sep.push_bind(c);
+                    }
+                    qb.push(") GROUP BY 1");
+                    qb.build_query_as().fetch_all(pool).await?
+                });
+                for (code, n) in rows {
+                    let e = found.entry(code).or_default();
+                    match i {
+                        0 => e.0 = n,
+                        1 => e.1 = n,
+                        _ => e.2 = n,
+                    }
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    /// Active households of these communes by commune and the province they are in.
+    pub async fn households_by_commune_province(
+        &self,
+        communes: &[String],
+    ) -> Result<Vec<(String, String, i64)>, StoreError> {
+        let mut found = Vec::new();
+        for chunk in communes.chunks(1000) {
+            let rows: Vec<(String, String, i64)> = with_pool!(self, pool => {
+                let mut qb = QueryBuilder::new(
+                    "SELECT commune_code, province_code, COUNT(*) FROM households WHERE active AND commune_code IN (",
+                );
+                let mut sep = qb.separated(", ");
+                for c in chunk {
+                    sep.push_bind(c);
+                }
+                qb.push(") GROUP BY commune_code, province_code");
+                qb.build_query_as().fetch_all(pool).await?
+            });
+            found.extend(rows);
+        }
+        Ok(found)
+    }
+
+    /// The successors recorded for a retired unit.
+    pub async fn unit_successors(&self, old_code: &str) -> Result<Vec<String>, StoreError> {
+        Ok(with_pool!(self, pool => sqlx::query_scalar(
+            "SELECT new_code FROM unit_successors WHERE old_code = $1 ORDER BY new_code",
+        )
+        .bind(old_code)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    /// Marks units as no longer valid from `valid_to` (merged or abolished), recording
+    /// the units that succeed them (old code, new code). They stay in the database so
+    /// that history keeps pointing at them.
     pub async fn retire_units(
         &self,
         codes: &[String],
+        successors: &[(String, String)],
         valid_to: NaiveDate,
         now: DateTime<Utc>,
     ) -> Result<u64, StoreError> {
@@ -292,6 +367,18 @@ impl Store {
         let mut n = 0;
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
+            for (old, new) in successors {
+                sqlx::query(
+                    "INSERT INTO unit_successors (old_code, new_code, valid_from, created_at) \
+                     VALUES ($1, $2, $3, $4) ON CONFLICT (old_code, new_code) DO NOTHING",
+                )
+                .bind(old)
+                .bind(new)
+                .bind(valid_to)
+                .bind(&now)
+                .execute(&mut *tx)
+                .await?;
+            }
             for code in codes {
                 n += sqlx::query(
                     "UPDATE admin_units SET valid_to = $1, updated_at = $2 WHERE code = $3 AND valid_to IS NULL",

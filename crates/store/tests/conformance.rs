@@ -161,7 +161,7 @@ store_test!(upserting_updates_names_keeps_overridden_areas_and_flags);
 async fn retired_units_stay_but_leave_the_lists(store: Store) {
     store.upsert_units(&ha_tinh(), true, now()).await.unwrap();
     let n = store
-        .retire_units(&["18496".to_string()], date(2025, 7, 1), now())
+        .retire_units(&["18496".to_string()], &[], date(2025, 7, 1), now())
         .await
         .unwrap();
     assert_eq!(n, 1);

@@ -45,7 +45,8 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 #[derive(Debug, Clone, Default)]
 pub struct WebOptions {
     /// Mark cookies `Secure` (the server is reached over HTTPS through a proxy). Cookies
-    /// are marked `Secure` anyway on requests that say `X-Forwarded-Proto: https`.
+    /// are marked `Secure` anyway on requests a trusted proxy says came as
+    /// `X-Forwarded-Proto: https`; from any other peer that header is dropped.
     pub secure_cookies: bool,
     /// The reverse proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`).
     /// From any other peer the header is ignored; none by default.
@@ -359,8 +360,8 @@ pub fn role_label(role: Role, lang: Lang) -> &'static str {
         Lang::Vi => role.label_vi(),
         Lang::En => match role {
             Role::Admin => "System administrator",
-            Role::LabourOffice => "District labour office",
-            Role::AgencyOfficer => "District agency officer",
+            Role::Office => "Specialised office (department)",
+            Role::AgencyOfficer => "Department officer",
             Role::CommuneOfficer => "Commune officer",
             Role::VillageHead => "Village head",
             Role::Oversight => "Oversight (Fatherland Front, People's Council)",
@@ -373,7 +374,7 @@ pub fn role_label(role: Role, lang: Lang) -> &'static str {
 /// the page carries.
 pub struct Viewer {
     pub username: String,
-    pub role: &'static str,
+    pub role: String,
     pub unit_name: String,
     pub csrf: String,
     /// Shows the link to the audit log.
@@ -385,6 +386,8 @@ pub struct Viewer {
 pub struct CurrentUser {
     pub actor: Actor,
     pub unit_name: String,
+    /// An office's agency name, shown instead of the role's generic name.
+    pub agency_name: Option<String>,
     /// The session's CSRF token, for forms.
     pub csrf: String,
     token: String,
@@ -395,6 +398,7 @@ impl CurrentUser {
         CurrentUser {
             actor: s.session.actor.clone(),
             unit_name: s.session.unit_name.clone(),
+            agency_name: s.session.agency_name.clone(),
             csrf: s.session.csrf_token.clone(),
             token: s.token.clone(),
         }
@@ -404,7 +408,10 @@ impl CurrentUser {
     pub fn viewer(&self, lang: Lang) -> Viewer {
         Viewer {
             username: self.actor.username.clone(),
-            role: role_label(self.actor.role, lang),
+            role: match (&self.agency_name, lang) {
+                (Some(agency), Lang::Vi) => agency.clone(),
+                _ => role_label(self.actor.role, lang).to_string(),
+            },
             unit_name: self.unit_name.clone(),
             csrf: self.csrf.clone(),
             is_admin: self.actor.role == Role::Admin,
@@ -522,7 +529,7 @@ fn client_address(peer: IpAddr, forwarded: &str, trusted: &[IpAddr]) -> IpAddr {
 fn secure(options: &WebOptions, headers: &HeaderMap) -> bool {
     options.secure_cookies
         || headers
-            .get("x-forwarded-proto")
+            .get(crate::headers::X_FORWARDED_PROTO)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.eq_ignore_ascii_case("https"))
 }
@@ -895,8 +902,9 @@ pub(crate) async fn api_logout(
 #[derive(Serialize, ToSchema)]
 pub struct Me {
     pub username: String,
-    /// `admin`, `labour_office`, `agency_officer`, `commune_officer`, `village_head`,
-    /// `oversight` or `province_viewer`.
+    /// `admin`, `office`, `agency_officer`, `commune_officer`, `village_head`,
+    /// `oversight` or `province_viewer` (`labour_office`, the old name of `office`, is
+    /// accepted wherever a role is given but never answered).
     pub role: String,
     /// The unit the role applies to (and everything below it).
     pub unit_code: String,

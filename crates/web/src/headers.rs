@@ -2,10 +2,14 @@
 //! value from the request goes into a `Location` header.
 
 use crate::auth::WebOptions;
-use axum::extract::{Request, State};
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
+use std::net::SocketAddr;
+
+/// The header a reverse proxy names the client's scheme in (`https`).
+pub(crate) const X_FORWARDED_PROTO: &str = "x-forwarded-proto";
 
 /// The site's policy: scripts, styles and images from the site itself only (no inline
 /// script or style, which is how injected markup would run), no plugins, forms posted
@@ -25,11 +29,22 @@ fn cacheable(path: &str) -> bool {
 
 /// Adds the security headers to every answer. A header the handler set is kept: a
 /// served upload has its own, stricter policy.
+///
+/// `X-Forwarded-Proto` is dropped here unless the peer is a configured trusted proxy:
+/// whether the session cookie is marked `Secure` follows that header, and a client that
+/// sets it itself must not decide how its cookies are sent.
 pub(crate) async fn secure(
     State(options): State<WebOptions>,
-    req: Request,
+    mut req: Request,
     next: Next,
 ) -> Response {
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_canonical());
+    if !peer.is_some_and(|p| options.trusted_proxies.contains(&p)) {
+        req.headers_mut().remove(X_FORWARDED_PROTO);
+    }
     let cacheable = cacheable(req.uri().path());
     let mut response = next.run(req).await;
     let h = response.headers_mut();

@@ -225,6 +225,9 @@ pub struct StatusRow {
     pub period: i32,
     pub status: String,
     pub standard: String,
+    /// Whether the standard still has figures or indicators to confirm, shown as a mark
+    /// beside its id with a link to its sources on the standards page.
+    pub standard_to_confirm: bool,
     pub kind: String,
     pub transition: String,
     pub decision: String,
@@ -489,6 +492,11 @@ async fn show(
             period: c.fields.period,
             status: lang.status(Some(&c.fields.status)),
             standard: c.fields.standard.clone(),
+            standard_to_confirm: app
+                .config()
+                .standards
+                .get(&c.fields.standard)
+                .is_some_and(crate::standard_view::to_confirm),
             kind: c.fields.kind.clone(),
             transition: c
                 .fields

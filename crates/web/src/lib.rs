@@ -18,6 +18,7 @@ mod request_text;
 mod reviews;
 mod routes;
 mod rv_text;
+mod standard_view;
 mod svg;
 mod targets;
 mod upload;
@@ -87,6 +88,7 @@ fn all_routes() -> Routes {
         .merge(reports::routes())
         .merge(targets::routes())
         .merge(reviews::routes())
+        .merge(standard_view::routes())
         .merge(dashboard::routes())
         .merge(auth::routes())
         .nest(

@@ -10,6 +10,7 @@ use crate::headers::{component, see_other};
 use crate::i18n::{Lang, T};
 use crate::routes::Routes;
 use crate::rv_text::RT;
+use crate::standard_view::StandardView;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Form, Multipart, Path, Query, State};
@@ -87,6 +88,9 @@ struct ListPage {
     communes: Vec<(String, String)>,
     standards: Vec<String>,
     next_period: i32,
+    default_standard: String,
+    /// The window, period and standard of the review being opened, from the data.
+    period_note: String,
     can_open: bool,
 }
 
@@ -98,26 +102,35 @@ async fn list(
     let e = err(lang);
     let rows = app.reviews(&user.actor, None).await.map_err(&e)?;
     let r = lang.r();
-    // The communes a user can open a review for: its own, or those of its district.
+    // The communes a user can open a review for: its own, or every commune below its
+    // unit, whether a province holds them directly (since July 2025) or through
+    // districts (a four-level list).
     let own = app.unit(&user.actor.unit_code).await.map_err(&e)?;
-    let communes: Vec<(String, String)> = match own.tier.as_str() {
-        "commune" => vec![(own.code.clone(), own.name.clone())],
-        "district" | "province" => app
-            .children(Some(&own.code))
-            .await
-            .map_err(&e)?
-            .into_iter()
-            .filter(|u| u.tier == "commune")
-            .map(|u| (u.code, u.name))
-            .collect(),
-        _ => Vec::new(),
-    };
-    let today = app.clock().today();
-    // Reviews run from September: after it, the review being prepared is for next year.
-    let next_period = if today.month() >= 9 {
-        today.year() + 1
-    } else {
-        today.year()
+    let communes: Vec<(String, String)> = app
+        .communes_under(&own)
+        .await
+        .map_err(&e)?
+        .into_iter()
+        .map(|u| (u.code, u.name))
+        .collect();
+    // The period and standard come from the calendar's review window and the
+    // standards' periods (1 September 2026 on: 2027 under vn-2027), not from this page.
+    let defaults = app.periodic_review_defaults();
+    let window = app.calendar().periodic_review();
+    let standard = defaults.standard.clone().unwrap_or_default();
+    let (opens, closes) = (
+        format::date(&defaults.opens),
+        format::date(&defaults.closes),
+    );
+    let period_note = match lang {
+        Lang::Vi => format!(
+            "Rà soát định kỳ từ {opens} đến {closes} xác định hộ nghèo, hộ cận nghèo cho năm {} theo chuẩn {standard} ({}).",
+            defaults.period, window.source
+        ),
+        Lang::En => format!(
+            "The periodic review from {opens} to {closes} classifies households for {} under {standard} ({}).",
+            defaults.period, window.source
+        ),
     };
     Ok(ListPage {
         t: lang.t(),
@@ -151,7 +164,9 @@ async fn list(
             .collect(),
         communes,
         standards: app.config().standards.ids().map(str::to_string).collect(),
-        next_period,
+        next_period: defaults.period,
+        default_standard: standard,
+        period_note,
     })
 }
 
@@ -553,6 +568,8 @@ pub struct SurveyRow {
     pub income: String,
     pub ticks: Vec<TickCell>,
     pub provisional: String,
+    /// Which evidence decided the provisional class, empty before the survey.
+    pub evidence: &'static str,
     pub disagreements: String,
 }
 
@@ -567,9 +584,10 @@ struct SurveyPage {
     village: String,
     village_name: String,
     villages: Vec<(String, String)>,
-    indicators: Vec<(String, String)>,
     rows: Vec<SurveyRow>,
     uses_score_a: bool,
+    /// The review's standard with its sources and marks, and which evidence it takes.
+    standard: StandardView,
     surveyor: String,
     today: String,
     errors: Vec<String>,
@@ -622,19 +640,8 @@ async fn survey_page(
         .find(|(c, _)| *c == village)
         .map(|(_, n)| n.clone())
         .unwrap_or_default();
-    let indicators: Vec<(String, String)> = standard
-        .indicators()
-        .iter()
-        .map(|i| {
-            (
-                i.code.clone(),
-                match lang {
-                    Lang::Vi => i.name_vi.clone(),
-                    Lang::En => i.name_en.clone(),
-                },
-            )
-        })
-        .collect();
+    let shown = StandardView::of(standard, lang);
+    let indicators: Vec<&str> = shown.indicators.iter().map(|i| i.code.as_str()).collect();
     let mut rows = Vec::new();
     for h in view.households.iter().filter(|h| {
         h.village_code == village && !matches!(h.step.as_str(), "excluded" | "screening")
@@ -667,15 +674,15 @@ async fn survey_page(
                 .unwrap_or_default(),
             ticks: indicators
                 .iter()
-                .map(|(code, _)| {
+                .map(|&code| {
                     let suggested = derived
                         .ticks
                         .iter()
-                        .any(|t| t.code == *code && t.deprived == Some(true));
+                        .any(|t| t.code == code && t.deprived == Some(true));
                     TickCell {
-                        code: code.clone(),
+                        code: code.to_string(),
                         checked: if surveyed {
-                            entered.contains(&code.as_str())
+                            entered.contains(&code)
                         } else {
                             suggested
                         },
@@ -684,6 +691,12 @@ async fn survey_page(
                 })
                 .collect(),
             provisional: lang.status(h.provisional_status.as_deref()),
+            evidence: match (surveyed, h.score_a, h.income_per_capita) {
+                (false, _, _) => "",
+                (true, Some(_), _) => lang.r().by_score_a,
+                (true, None, Some(_)) => lang.r().by_income,
+                (true, None, None) => "",
+            },
             disagreements: h.disagreements.clone().unwrap_or_default(),
         });
     }
@@ -696,9 +709,9 @@ async fn survey_page(
         village,
         village_name,
         villages,
-        indicators,
         rows,
-        uses_score_a: standard.has_score_a(),
+        uses_score_a: shown.uses_score_a,
+        standard: shown,
         surveyor: user.actor.username.clone(),
         today: format::date(&view.today),
         errors,
@@ -713,6 +726,11 @@ async fn survey_save(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, HtmlError> {
     let e = err(lang);
+    // Each row's save checks access too, but a form with no rows filled would otherwise
+    // answer with a redirect for any review, in any commune.
+    app.authorize_review_write(&user.actor, id)
+        .await
+        .map_err(&e)?;
     let get = |k: &str| {
         pairs
             .iter()

@@ -276,7 +276,7 @@ async fn page(
         elapsed: decimal_vi(view.elapsed * 100.0),
         rows,
         years: view.years.clone(),
-        can_edit: matches!(user.actor.role, Role::Admin | Role::LabourOffice),
+        can_edit: matches!(user.actor.role, Role::Admin | Role::Office),
         missing,
         saved: q.saved.is_some(),
     })

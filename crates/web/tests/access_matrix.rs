@@ -19,9 +19,9 @@ use giamngheo_app::reviews::{MeetingInput, SurveyInput};
 use giamngheo_app::{App, Config, FixedClock};
 use giamngheo_domain::Tier;
 use giamngheo_store::Store;
-use http_body_util::BodyExt;
 use std::sync::Arc;
-use tower::ServiceExt;
+
+mod support;
 
 const PASSWORD: &str = "Sông-Lam-chảy-1975!";
 const DEMO_HOUSEHOLDS: usize = 150;
@@ -202,7 +202,7 @@ async fn users(app: &App) -> Vec<(Role, String)> {
     for role in Role::ALL {
         let unit = match role {
             Role::Admin | Role::Oversight | Role::ProvinceViewer => "40".to_string(),
-            Role::LabourOffice | Role::AgencyOfficer => district.clone(),
+            Role::Office | Role::AgencyOfficer => district.clone(),
             Role::CommuneOfficer => commune.clone(),
             Role::VillageHead => village.clone(),
         };
@@ -220,17 +220,11 @@ async fn users(app: &App) -> Vec<(Role, String)> {
     out
 }
 
+/// The status, the `Allow` header and the body of an answer.
 async fn send(router: &Router, request: Request<Body>) -> (StatusCode, String, Vec<u8>) {
-    let response = router.clone().oneshot(request).await.unwrap();
-    let status = response.status();
-    let allow = response
-        .headers()
-        .get(header::ALLOW)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
-    let body = response.into_body().collect().await.unwrap().to_bytes();
-    (status, allow, body.to_vec())
+    let answer = support::send(router, request).await;
+    let allow = answer.header(header::ALLOW).to_string();
+    (answer.status, allow, answer.bytes)
 }
 
 async fn token(router: &Router, username: &str) -> String {

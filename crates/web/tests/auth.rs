@@ -4,7 +4,7 @@
 use axum::Router;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
-use axum::http::{HeaderMap, Request, StatusCode, header};
+use axum::http::{Request, StatusCode, header};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use giamngheo_app::access::Role;
 use giamngheo_app::auth::NewUserInput;
@@ -13,10 +13,12 @@ use giamngheo_app::{App, Clock, Config};
 use giamngheo_domain::Hierarchy;
 use giamngheo_store::testing::TestDb;
 use giamngheo_web::WebOptions;
-use http_body_util::BodyExt;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
+use support::*;
 use tower::ServiceExt;
+
+mod support;
 
 const UNITS: &str = "code,name,kind,level,parent_code\n\
                      42,Tỉnh Hà Tĩnh,Tỉnh,1,\n\
@@ -92,97 +94,10 @@ async fn site() -> Site {
     site_with(WebOptions::default()).await
 }
 
-struct Answer {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: String,
-}
-
-impl Answer {
-    fn location(&self) -> &str {
-        self.headers
-            .get(header::LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
+impl Served for Site {
+    fn router(&self) -> &Router {
+        &self.router
     }
-
-    fn set_cookies(&self) -> Vec<String> {
-        self.headers
-            .get_all(header::SET_COOKIE)
-            .iter()
-            .map(|v| v.to_str().unwrap().to_string())
-            .collect()
-    }
-
-    /// The value a Set-Cookie header gives `name`.
-    fn cookie(&self, name: &str) -> Option<String> {
-        self.set_cookies().iter().find_map(|c| {
-            c.split(';')
-                .next()?
-                .strip_prefix(&format!("{name}="))
-                .map(str::to_string)
-        })
-    }
-
-    /// The value of the first hidden `csrf` field on the page.
-    fn csrf_field(&self) -> String {
-        let at = self
-            .body
-            .find("name=\"csrf\" value=\"")
-            .expect("a csrf field");
-        let rest = &self.body[at + "name=\"csrf\" value=\"".len()..];
-        rest[..rest.find('"').unwrap()].to_string()
-    }
-
-    fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.body).unwrap()
-    }
-}
-
-async fn send(site: &Site, request: Request<Body>) -> Answer {
-    let response = site.router.clone().oneshot(request).await.unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = response.into_body().collect().await.unwrap().to_bytes();
-    Answer {
-        status,
-        headers,
-        body: String::from_utf8(body.to_vec()).unwrap(),
-    }
-}
-
-fn get(uri: &str, cookie: Option<&str>) -> Request<Body> {
-    let mut r = Request::get(uri);
-    if let Some(c) = cookie {
-        r = r.header(header::COOKIE, format!("gn_session={c}"));
-    }
-    r.body(Body::empty()).unwrap()
-}
-
-fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
-
-fn post_form(uri: &str, cookie: Option<&str>, fields: &[(&str, &str)]) -> Request<Body> {
-    let body = fields
-        .iter()
-        .map(|(k, v)| format!("{k}={}", encode(v)))
-        .collect::<Vec<_>>()
-        .join("&");
-    let mut r =
-        Request::post(uri).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-    if let Some(c) = cookie {
-        r = r.header(header::COOKIE, c);
-    }
-    r.body(Body::from(body)).unwrap()
 }
 
 fn post_multipart(uri: &str, session: &str, fields: &[(&str, &str)]) -> Request<Body> {
@@ -226,24 +141,7 @@ async fn sign_in(site: &Site, username: &str) -> String {
 
 /// Signs in through the login page as a browser does; returns the answer.
 async fn sign_in_answer(site: &Site, username: &str) -> Answer {
-    let page = send(site, get("/login", None)).await;
-    let login = page.cookie("gn_login").unwrap();
-    let answer = send(
-        site,
-        post_form(
-            "/login",
-            Some(&format!("gn_login={login}")),
-            &[
-                ("username", username),
-                ("password", PASSWORD),
-                ("csrf", &page.csrf_field()),
-                ("next", "/"),
-            ],
-        ),
-    )
-    .await;
-    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
-    answer
+    support::sign_in_answer(site, username, PASSWORD).await
 }
 
 /// The CSRF token of a signed-in page.
@@ -310,11 +208,10 @@ async fn a_page_asks_for_a_sign_in_and_opens_after_it() {
     site.db.finish().await;
 }
 
-#[tokio::test]
-async fn cookies_are_secure_behind_https() {
-    let site = site().await;
-    let page = send(&site, get("/login", None)).await;
-    let request = Request::post("/login")
+/// A sign-in through the login form from `peer`, saying `X-Forwarded-Proto: https`.
+async fn sign_in_saying_https(site: &Site, peer: &str) -> Answer {
+    let page = send(site, get("/login", None)).await;
+    let mut request = Request::post("/login")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(
             header::COOKIE,
@@ -327,9 +224,36 @@ async fn cookies_are_secure_behind_https() {
             page.csrf_field()
         )))
         .unwrap();
-    let answer = send(&site, request).await;
+    let peer: SocketAddr = format!("{peer}:40000").parse().unwrap();
+    request.extensions_mut().insert(ConnectInfo(peer));
+    let answer = send(site, request).await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER);
+    answer
+}
+
+#[tokio::test]
+async fn cookies_are_secure_behind_https() {
+    // A configured proxy says the client came over HTTPS: the cookies are Secure.
+    let site = site_with(WebOptions {
+        trusted_proxies: vec!["10.0.0.5".parse().unwrap()],
+        ..WebOptions::default()
+    })
+    .await;
+    let answer = sign_in_saying_https(&site, "10.0.0.5").await;
     assert!(answer.set_cookies().iter().all(|c| c.contains("; Secure")));
+    // Anyone else saying so is not believed, and HSTS is not sent on their word either.
+    let answer = sign_in_saying_https(&site, "203.0.113.7").await;
+    assert!(
+        answer.set_cookies().iter().all(|c| !c.contains("; Secure")),
+        "{:?}",
+        answer.set_cookies()
+    );
+    assert!(
+        answer
+            .headers
+            .get(header::STRICT_TRANSPORT_SECURITY)
+            .is_none()
+    );
     site.db.finish().await;
 
     let site = site_with(WebOptions {

@@ -4,7 +4,7 @@
 
 use axum::Router;
 use axum::body::Body;
-use axum::http::{HeaderMap, Request, StatusCode, header};
+use axum::http::{Request, StatusCode, header};
 use chrono::{NaiveDate, Utc};
 use giamngheo_app::access::Role;
 use giamngheo_app::auth::NewUserInput;
@@ -15,9 +15,10 @@ use giamngheo_domain::Hierarchy;
 use giamngheo_domain::household::{HouseholdDraft, MemberDraft, Sex};
 use giamngheo_store::ClassificationFields;
 use giamngheo_store::testing::TestDb;
-use http_body_util::BodyExt;
 use std::sync::Arc;
-use tower::ServiceExt;
+use support::*;
+
+mod support;
 
 const UNITS: &str = "code,name,kind,level,parent_code\n\
                      42,Tỉnh Hà Tĩnh,Tỉnh,1,\n\
@@ -91,7 +92,7 @@ async fn site() -> Site {
     .unwrap();
     for (username, role, unit) in [
         ("canbo.halinh", Role::CommuneOfficer, "18502"),
-        ("phong.ldtbxh", Role::LabourOffice, "444"),
+        ("phong.ldtbxh", Role::Office, "444"),
         ("xem.tinh", Role::ProvinceViewer, "42"),
     ] {
         app.add_user_as_system(NewUserInput {
@@ -150,90 +151,17 @@ async fn site() -> Site {
     }
 }
 
-struct Answer {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: String,
-}
-
-impl Answer {
-    fn cookie(&self, name: &str) -> Option<String> {
-        self.headers
-            .get_all(header::SET_COOKIE)
-            .iter()
-            .find_map(|c| {
-                c.to_str()
-                    .ok()?
-                    .split(';')
-                    .next()?
-                    .strip_prefix(&format!("{name}="))
-                    .map(str::to_string)
-            })
+impl Served for Site {
+    fn router(&self) -> &Router {
+        &self.router
     }
-
-    fn csrf_field(&self) -> String {
-        let at = self
-            .body
-            .find("name=\"csrf\" value=\"")
-            .expect("a csrf field");
-        let rest = &self.body[at + "name=\"csrf\" value=\"".len()..];
-        rest[..rest.find('"').unwrap()].to_string()
-    }
-}
-
-async fn send(site: &Site, request: Request<Body>) -> Answer {
-    let response = site.router.clone().oneshot(request).await.unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = response.into_body().collect().await.unwrap().to_bytes();
-    Answer {
-        status,
-        headers,
-        body: String::from_utf8(body.to_vec()).unwrap(),
-    }
-}
-
-fn get(uri: &str, session: Option<&str>) -> Request<Body> {
-    let mut r = Request::get(uri);
-    if let Some(s) = session {
-        r = r.header(header::COOKIE, format!("gn_session={s}"));
-    }
-    r.body(Body::empty()).unwrap()
-}
-
-fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 async fn sign_in(site: &Site, username: &str) -> String {
-    let page = send(site, get("/login", None)).await;
-    let login = page.cookie("gn_login").unwrap();
-    let body = [
-        ("username", username),
-        ("password", PASSWORD),
-        ("csrf", &page.csrf_field()),
-        ("next", "/"),
-    ]
-    .iter()
-    .map(|(k, v)| format!("{k}={}", encode(v)))
-    .collect::<Vec<_>>()
-    .join("&");
-    let request = Request::post("/login")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::COOKIE, format!("gn_login={login}"))
-        .body(Body::from(body))
-        .unwrap();
-    let answer = send(site, request).await;
-    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
-    answer.cookie("gn_session").expect("a session cookie")
+    sign_in_answer(site, username, PASSWORD)
+        .await
+        .cookie("gn_session")
+        .expect("a session cookie")
 }
 
 fn upload(session: &str, csrf: Option<&str>, property: &str, file: &str) -> Request<Body> {

@@ -1,11 +1,10 @@
 //! Routes that answer without signing in: the health check, the OpenAPI document, assets.
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
 use giamngheo_app::{App, Config, SystemClock};
-use http_body_util::BodyExt;
 use std::sync::Arc;
-use tower::ServiceExt;
+
+mod support;
 
 async fn router() -> (axum::Router, giamngheo_store::testing::TestDb) {
     let db = giamngheo_store::testing::TestDb::sqlite().await;
@@ -14,14 +13,8 @@ async fn router() -> (axum::Router, giamngheo_store::testing::TestDb) {
 }
 
 async fn get(router: &axum::Router, uri: &str) -> (StatusCode, String) {
-    let response = router
-        .clone()
-        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let status = response.status();
-    let body = response.into_body().collect().await.unwrap().to_bytes();
-    (status, String::from_utf8(body.to_vec()).unwrap())
+    let answer = support::send(router, support::get(uri, None)).await;
+    (answer.status, answer.body)
 }
 
 #[tokio::test]

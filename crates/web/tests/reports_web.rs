@@ -6,7 +6,7 @@
 
 use axum::Router;
 use axum::body::Body;
-use axum::http::{HeaderMap, Request, StatusCode, header};
+use axum::http::{Request, StatusCode, header};
 use chrono::{NaiveDate, Utc};
 use giamngheo_app::access::Role;
 use giamngheo_app::auth::NewUserInput;
@@ -18,9 +18,10 @@ use giamngheo_domain::Hierarchy;
 use giamngheo_domain::household::{HouseholdDraft, MemberDraft, Sex};
 use giamngheo_store::ClassificationFields;
 use giamngheo_store::testing::TestDb;
-use http_body_util::BodyExt;
 use std::sync::Arc;
-use tower::ServiceExt;
+use support::*;
+
+mod support;
 
 const UNITS: &str = "code,name,kind,level,parent_code\n\
                      42,Tỉnh Hà Tĩnh,Tỉnh,1,\n\
@@ -77,7 +78,7 @@ async fn site_with(config: Config, broken: bool) -> Site {
     .await
     .unwrap();
     for (username, role, unit) in [
-        ("phong.ldtbxh", Role::LabourOffice, "444"),
+        ("phong.ldtbxh", Role::Office, "444"),
         ("tinh.xem", Role::ProvinceViewer, "42"),
         ("canbo.dienmy", Role::CommuneOfficer, "18499"),
     ] {
@@ -175,72 +176,10 @@ async fn site() -> Site {
     site_with(config(), false).await
 }
 
-struct Answer {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Vec<u8>,
-}
-
-impl Answer {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
+impl Served for Site {
+    fn router(&self) -> &Router {
+        &self.router
     }
-
-    fn json(&self) -> serde_json::Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.text()))
-    }
-
-    fn header(&self, name: header::HeaderName) -> &str {
-        self.headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-    }
-
-    fn cookie(&self, name: &str) -> Option<String> {
-        self.headers
-            .get_all(header::SET_COOKIE)
-            .iter()
-            .find_map(|c| {
-                c.to_str()
-                    .ok()?
-                    .split(';')
-                    .next()?
-                    .strip_prefix(&format!("{name}="))
-                    .map(str::to_string)
-            })
-    }
-
-    fn csrf_field(&self) -> String {
-        let body = self.text();
-        let at = body.find("name=\"csrf\" value=\"").expect("a csrf field");
-        let rest = &body[at + "name=\"csrf\" value=\"".len()..];
-        rest[..rest.find('"').unwrap()].to_string()
-    }
-}
-
-async fn send(site: &Site, request: Request<Body>) -> Answer {
-    let response = site.router.clone().oneshot(request).await.unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = response.into_body().collect().await.unwrap().to_bytes();
-    Answer {
-        status,
-        headers,
-        body: body.to_vec(),
-    }
-}
-
-fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 fn page(uri: &str, session: &str) -> Request<Body> {
@@ -251,16 +190,7 @@ fn page(uri: &str, session: &str) -> Request<Body> {
 }
 
 fn form(uri: &str, cookie: &str, fields: &[(&str, &str)]) -> Request<Body> {
-    let body = fields
-        .iter()
-        .map(|(k, v)| format!("{k}={}", encode(v)))
-        .collect::<Vec<_>>()
-        .join("&");
-    Request::post(uri)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::COOKIE, cookie)
-        .body(Body::from(body))
-        .unwrap()
+    post_form(uri, Some(cookie), fields)
 }
 
 fn api(uri: &str, token: &str) -> Request<Body> {
@@ -288,23 +218,10 @@ async fn token(site: &Site, username: &str) -> String {
 
 /// Signs in through the login page as a browser does; returns the session cookie.
 async fn sign_in(site: &Site, username: &str) -> String {
-    let login = send(site, Request::get("/login").body(Body::empty()).unwrap()).await;
-    let answer = send(
-        site,
-        form(
-            "/login",
-            &format!("gn_login={}", login.cookie("gn_login").unwrap()),
-            &[
-                ("username", username),
-                ("password", PASSWORD),
-                ("csrf", &login.csrf_field()),
-                ("next", "/"),
-            ],
-        ),
-    )
-    .await;
-    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());
-    answer.cookie("gn_session").expect("a session cookie")
+    sign_in_answer(site, username, PASSWORD)
+        .await
+        .cookie("gn_session")
+        .expect("a session cookie")
 }
 
 const REPORT: &str = "/reports/dien-bien-ho-ngheo?unit=444&period=2022&as_of=2022-06-01";
@@ -360,7 +277,7 @@ async fn the_api_answers_json_csv_and_xlsx() {
 
     let xlsx = send(&site, api(&format!("{uri}&format=xlsx"), &token)).await;
     assert_eq!(xlsx.status, StatusCode::OK);
-    assert!(xlsx.body.starts_with(b"PK"), "an .xlsx is a zip file");
+    assert!(xlsx.bytes.starts_with(b"PK"), "an .xlsx is a zip file");
     assert!(
         xlsx.header(header::CONTENT_DISPOSITION)
             .contains("ket-qua-ra-soat-444-2022.xlsx")
@@ -388,7 +305,7 @@ async fn the_report_downloads_as_a_pdf_from_the_page_and_the_api() {
     let token = token(&site, "phong.ldtbxh").await;
     let pdf = send(&site, api(&format!("{REPORT}&format=pdf"), &token)).await;
     assert_eq!(pdf.status, StatusCode::OK, "{}", pdf.text());
-    assert!(pdf.body.starts_with(b"%PDF-"));
+    assert!(pdf.bytes.starts_with(b"%PDF-"));
     assert_eq!(pdf.header(header::CONTENT_TYPE), "application/pdf");
     assert!(
         pdf.header(header::CONTENT_DISPOSITION)
@@ -402,13 +319,13 @@ async fn the_report_downloads_as_a_pdf_from_the_page_and_the_api() {
     )
     .await;
     assert_eq!(per_unit.status, StatusCode::OK, "{}", per_unit.text());
-    assert!(per_unit.body.starts_with(b"%PDF-"));
+    assert!(per_unit.bytes.starts_with(b"%PDF-"));
     assert!(
         per_unit
             .header(header::CONTENT_DISPOSITION)
             .contains("dien-bien-ho-ngheo-444-2022-theo-don-vi.pdf")
     );
-    assert!(per_unit.body.len() > pdf.body.len());
+    assert!(per_unit.bytes.len() > pdf.bytes.len());
 
     // The OpenAPI document offers the format.
     let doc = send(&site, api("/openapi.json", &token)).await.json();
@@ -429,7 +346,7 @@ async fn a_workbook_has_one_sheet_per_commune_on_request() {
     let uri = "/reports/dien-bien-ho-ngheo?unit=444&period=2022&as_of=2022-06-01";
     let xlsx = send(&site, api(&format!("{uri}&format=xlsx&per_unit=1"), &token)).await;
     assert_eq!(xlsx.status, StatusCode::OK, "{}", xlsx.text());
-    assert!(xlsx.body.starts_with(b"PK"));
+    assert!(xlsx.bytes.starts_with(b"PK"));
     assert!(
         xlsx.header(header::CONTENT_DISPOSITION)
             .contains("theo-don-vi")
@@ -455,7 +372,7 @@ async fn a_workbook_has_one_sheet_per_commune_on_request() {
     assert_eq!(sheets[1]["unit_name"], "Xã Điền Mỹ");
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("report-xlsx");
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("per-unit-dien-bien-ho-ngheo.xlsx"), &xlsx.body).unwrap();
+    std::fs::write(dir.join("per-unit-dien-bien-ho-ngheo.xlsx"), &xlsx.bytes).unwrap();
     std::fs::write(
         dir.join("per-unit-dien-bien-ho-ngheo.json"),
         serde_json::to_vec_pretty(&sheets).unwrap(),

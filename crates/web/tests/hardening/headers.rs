@@ -263,7 +263,7 @@ async fn control_characters_in(site: &Site, bad: &str) {
     )
     .await;
     assert_eq!(a.status, StatusCode::BAD_REQUEST);
-    let error: serde_json::Value = serde_json::from_slice(&a.body).unwrap();
+    let error: serde_json::Value = serde_json::from_slice(&a.bytes).unwrap();
     assert_eq!(error["error"]["field"], "unit");
 }
 
@@ -288,12 +288,12 @@ async fn a_nul_in_a_json_body_is_refused_naming_the_field() {
         )
         .await;
         assert_eq!(a.status, StatusCode::BAD_REQUEST, "{backend}: {}", a.text());
-        let error: serde_json::Value = serde_json::from_slice(&a.body).unwrap();
+        let error: serde_json::Value = serde_json::from_slice(&a.bytes).unwrap();
         assert_eq!(error["error"]["field"], "username", "{backend}");
 
         let login = format!(r#"{{"username": "{OFFICER}", "password": "{PASSWORD}"}}"#);
         let token = send(&site, json("/api/v1/auth/login", None, &login)).await;
-        let token: serde_json::Value = serde_json::from_slice(&token.body).unwrap();
+        let token: serde_json::Value = serde_json::from_slice(&token.bytes).unwrap();
         let token = token["token"].as_str().unwrap();
         let draft = HouseholdDraft {
             code: "DM-9".into(),
@@ -314,7 +314,7 @@ async fn a_nul_in_a_json_body_is_refused_naming_the_field() {
             .replace("Hồ Thị An", r"Hồ Thị\u0000 An");
         let a = send(&site, json("/api/v1/households", Some(token), &household)).await;
         assert_eq!(a.status, StatusCode::BAD_REQUEST, "{backend}: {}", a.text());
-        let error: serde_json::Value = serde_json::from_slice(&a.body).unwrap();
+        let error: serde_json::Value = serde_json::from_slice(&a.bytes).unwrap();
         assert_eq!(error["error"]["field"], "members[0].full_name", "{backend}");
         // An escaped backslash before "u0000" is text, not a NUL.
         let household = household.replace(r"\u0000", r"\\u0000");

@@ -3,8 +3,11 @@
 //! security headers of every answer, and request text with control characters that
 //! never reaches a response header or the database.
 
+#[path = "../support/mod.rs"]
+mod common;
 mod headers;
 mod imports;
+mod integrity;
 mod logs;
 mod support;
 mod uploads;

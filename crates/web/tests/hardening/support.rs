@@ -3,7 +3,7 @@
 
 use axum::Router;
 use axum::body::Body;
-use axum::http::{HeaderMap, Request, StatusCode, header};
+use axum::http::{Request, header};
 use chrono::{DateTime, NaiveDate, Utc};
 use giamngheo_app::access::{Actor, Role};
 use giamngheo_app::auth::NewUserInput;
@@ -15,9 +15,9 @@ use giamngheo_domain::{Hierarchy, Tier};
 use giamngheo_store::ClassificationFields;
 use giamngheo_store::testing::TestDb;
 use giamngheo_web::WebOptions;
-use http_body_util::BodyExt;
 use std::sync::Arc;
-use tower::ServiceExt;
+
+pub use crate::common::*;
 
 pub const UNITS: &str = "code,name,kind,level,parent_code\n\
                      42,Tỉnh Hà Tĩnh,Tỉnh,1,\n\
@@ -81,7 +81,7 @@ pub async fn site_on(db: TestDb, options: WebOptions) -> Site {
         .unwrap();
     for (username, role, unit) in [
         (OFFICER, Role::CommuneOfficer, "18499"),
-        (LABOUR_OFFICE, Role::LabourOffice, "444"),
+        (LABOUR_OFFICE, Role::Office, "444"),
     ] {
         app.add_user_as_system(NewUserInput {
             username: username.into(),
@@ -114,88 +114,18 @@ pub fn officer() -> Actor {
     }
 }
 
-pub struct Answer {
-    pub status: StatusCode,
-    pub headers: HeaderMap,
-    pub body: Vec<u8>,
-}
-
-impl Answer {
-    pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
+impl Served for Site {
+    fn router(&self) -> &Router {
+        &self.router
     }
-
-    pub fn header(&self, name: header::HeaderName) -> &str {
-        self.headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-    }
-
-    pub fn cookie(&self, name: &str) -> Option<String> {
-        self.headers
-            .get_all(header::SET_COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find_map(|c| {
-                c.split(';')
-                    .next()?
-                    .strip_prefix(&format!("{name}="))
-                    .map(str::to_string)
-            })
-    }
-
-    pub fn csrf_field(&self) -> String {
-        let text = self.text();
-        let marker = "name=\"csrf\" value=\"";
-        let at = text.find(marker).expect("a csrf field") + marker.len();
-        text[at..at + text[at..].find('"').unwrap()].to_string()
-    }
-}
-
-pub async fn send(site: &Site, request: Request<Body>) -> Answer {
-    let response = site.router.clone().oneshot(request).await.unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = response.into_body().collect().await.unwrap().to_bytes();
-    Answer {
-        status,
-        headers,
-        body: body.to_vec(),
-    }
-}
-
-pub fn get(uri: &str, session: Option<&str>) -> Request<Body> {
-    let mut r = Request::get(uri);
-    if let Some(s) = session {
-        r = r.header(header::COOKIE, format!("gn_session={s}"));
-    }
-    r.body(Body::empty()).unwrap()
 }
 
 /// Signs in through the login page; returns the session cookie and its CSRF token.
 pub async fn sign_in(site: &Site, username: &str) -> (String, String) {
-    let page = send(site, get("/login", None)).await;
-    let login = page.cookie("gn_login").unwrap();
-    let body = format!(
-        "username={username}&password={}&csrf={}",
-        PASSWORD
-            .bytes()
-            .map(|b| format!("%{b:02X}"))
-            .collect::<String>(),
-        page.csrf_field()
-    );
-    let answer = send(
-        site,
-        Request::post("/login")
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .header(header::COOKIE, format!("gn_login={login}"))
-            .body(Body::from(body))
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());
-    let session = answer.cookie("gn_session").unwrap();
+    let session = sign_in_answer(site, username, PASSWORD)
+        .await
+        .cookie("gn_session")
+        .unwrap();
     let csrf = send(site, get("/households/import", Some(&session)))
         .await
         .csrf_field();

@@ -165,7 +165,7 @@ async fn a_body_over_the_routes_limit_is_told_too_large_and_changes_nothing() {
             .unwrap(),
     )
     .await;
-    let token: serde_json::Value = serde_json::from_slice(&token.body).unwrap();
+    let token: serde_json::Value = serde_json::from_slice(&token.bytes).unwrap();
     let big = vec![b' '; 3 * 1024 * 1024];
     let answer = send(
         &site,
@@ -181,7 +181,7 @@ async fn a_body_over_the_routes_limit_is_told_too_large_and_changes_nothing() {
     )
     .await;
     assert_eq!(answer.status, StatusCode::PAYLOAD_TOO_LARGE);
-    let error: serde_json::Value = serde_json::from_slice(&answer.body).unwrap();
+    let error: serde_json::Value = serde_json::from_slice(&answer.bytes).unwrap();
     assert_eq!(error["error"]["code"], "too_large");
     assert_eq!(error["error"]["message"], "Tệp quá lớn (tối đa 2 MB)");
     site.db.finish().await;
@@ -231,7 +231,7 @@ async fn minutes_are_kept_only_as_pdf_jpeg_or_png_by_their_bytes() {
     let page = send(&site, get(&format!("/reviews/{id}"), Some(&session))).await;
     let file = send(&site, get(&minutes_link(&page.text()), Some(&session))).await;
     assert_eq!(file.status, StatusCode::OK);
-    assert_eq!(file.body, PNG);
+    assert_eq!(file.bytes, PNG);
     assert_eq!(file.header(header::CONTENT_TYPE), "image/png");
     assert_eq!(
         file.header(header::CONTENT_DISPOSITION),

@@ -1,0 +1,161 @@
+//! What the web tests share: sending a request to a site's router and reading the
+//! answer, building requests, and signing in through the login page as a browser does.
+//! Each test file builds its own site (units, users, options), and says how to reach its
+//! router through [`Served`].
+
+// Each test binary uses only some of these helpers.
+#![allow(dead_code)]
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+/// A test site: anything with the router to send requests to.
+pub trait Served {
+    fn router(&self) -> &Router;
+}
+
+impl Served for Router {
+    fn router(&self) -> &Router {
+        self
+    }
+}
+
+/// An answer as a test reads it.
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    /// The body as text (invalid UTF-8 replaced), for pages and JSON.
+    pub body: String,
+    /// The body as sent, for files.
+    pub bytes: Vec<u8>,
+}
+
+impl Answer {
+    pub fn text(&self) -> String {
+        self.body.clone()
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.bytes).unwrap_or_else(|e| panic!("{e}: {}", self.body))
+    }
+
+    /// A header's value, or "" when it is absent.
+    pub fn header(&self, name: header::HeaderName) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
+    pub fn location(&self) -> &str {
+        self.header(header::LOCATION)
+    }
+
+    pub fn set_cookies(&self) -> Vec<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .map(|v| v.to_str().unwrap().to_string())
+            .collect()
+    }
+
+    /// The value a Set-Cookie header gives `name`.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.set_cookies().iter().find_map(|c| {
+            c.split(';')
+                .next()?
+                .strip_prefix(&format!("{name}="))
+                .map(str::to_string)
+        })
+    }
+
+    /// The value of the first hidden `csrf` field on the page.
+    pub fn csrf_field(&self) -> String {
+        let marker = "name=\"csrf\" value=\"";
+        let at = self.body.find(marker).expect("a csrf field") + marker.len();
+        let rest = &self.body[at..];
+        rest[..rest.find('"').unwrap()].to_string()
+    }
+}
+
+pub async fn send(site: &impl Served, request: Request<Body>) -> Answer {
+    let response = site.router().clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .unwrap()
+        .to_bytes()
+        .to_vec();
+    Answer {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+        bytes,
+    }
+}
+
+/// A GET, with the session cookie when there is one.
+pub fn get(uri: &str, session: Option<&str>) -> Request<Body> {
+    let mut r = Request::get(uri);
+    if let Some(s) = session {
+        r = r.header(header::COOKIE, format!("gn_session={s}"));
+    }
+    r.body(Body::empty()).unwrap()
+}
+
+/// Percent-encodes a form value.
+pub fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// A form post with the `Cookie` header as given (`gn_session=…`, `gn_login=…`).
+pub fn post_form(uri: &str, cookie: Option<&str>, fields: &[(&str, &str)]) -> Request<Body> {
+    let body = fields
+        .iter()
+        .map(|(k, v)| format!("{k}={}", encode(v)))
+        .collect::<Vec<_>>()
+        .join("&");
+    let mut r =
+        Request::post(uri).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if let Some(c) = cookie {
+        r = r.header(header::COOKIE, c);
+    }
+    r.body(Body::from(body)).unwrap()
+}
+
+/// Signs in through the login page as a browser does; returns the answer, a redirect
+/// that sets the session cookie.
+pub async fn sign_in_answer(site: &impl Served, username: &str, password: &str) -> Answer {
+    let page = send(site, get("/login", None)).await;
+    let login = page.cookie("gn_login").unwrap();
+    let answer = send(
+        site,
+        post_form(
+            "/login",
+            Some(&format!("gn_login={login}")),
+            &[
+                ("username", username),
+                ("password", password),
+                ("csrf", &page.csrf_field()),
+                ("next", "/"),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
+    answer
+}
