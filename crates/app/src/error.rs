@@ -31,6 +31,13 @@ pub enum AppError {
         message: String,
         retry_after_secs: u64,
     },
+    /// The server is doing as much of this work as it allows at once (imports); nothing
+    /// was done and the message says to try again.
+    #[error("{message}")]
+    Busy {
+        message: String,
+        retry_after_secs: u64,
+    },
     #[error(transparent)]
     Store(StoreError),
 }

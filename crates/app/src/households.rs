@@ -591,14 +591,20 @@ impl App {
 
     /// Reads a households file (.xlsx or .csv, told apart by name and content) and
     /// creates its households: all or none. Returns how many were created.
+    ///
+    /// At most [`crate::imports::MAX_CONCURRENT_IMPORTS`] imports run at once; another is
+    /// refused with [`AppError::Busy`]. The file is read on a blocking thread.
     pub async fn import_households_file(
         &self,
         by: By<'_>,
         name: &str,
-        bytes: &[u8],
+        bytes: Vec<u8>,
     ) -> Result<usize, AppError> {
         use giamngheo_sheets::households::{FileKind, read_households};
-        let households = read_households(bytes, FileKind::detect(name, bytes))?;
+        let _slot = self.import_slot()?;
+        let kind = FileKind::detect(name, &bytes);
+        let households =
+            crate::imports::off_the_async_threads(move || read_households(&bytes, kind)).await?;
         let inputs: Vec<DraftInput> = households
             .into_iter()
             .map(|h| DraftInput {

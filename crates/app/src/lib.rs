@@ -13,6 +13,7 @@ pub mod error;
 pub mod facts;
 pub mod files;
 pub mod households;
+pub mod imports;
 pub mod passwords;
 pub mod reports;
 pub mod reviews;
@@ -74,6 +75,8 @@ pub struct App {
     clock: Arc<dyn Clock>,
     /// Failed sign-ins, shared by every clone of the app.
     limiter: Arc<Mutex<throttle::LoginLimiter>>,
+    /// Places for imports running at once, shared by every clone of the app.
+    imports: Arc<tokio::sync::Semaphore>,
 }
 
 impl App {
@@ -83,6 +86,7 @@ impl App {
             config: Arc::new(config),
             clock,
             limiter: Arc::default(),
+            imports: imports::slots(),
         }
     }
 

@@ -218,7 +218,14 @@ impl ReportCatalog {
         ReportCatalog::parse(&files, &catalog)
     }
 
-    fn parse(files: &[(String, String)], catalog: &str) -> Result<ReportCatalog, DefinitionError> {
+    /// The catalogue from the definitions' texts (file name, text) and the code lists'
+    /// text alone, without the built-in ones: what [`ReportCatalog::with_overrides`] does
+    /// once it has read the folder. Public for the fuzz target, which cannot write files
+    /// for every input.
+    pub fn parse(
+        files: &[(String, String)],
+        catalog: &str,
+    ) -> Result<ReportCatalog, DefinitionError> {
         let lists: CodeLists = toml::from_str(catalog).map_err(|e| DefinitionError {
             file: "catalog.toml".into(),
             message: e.to_string(),

@@ -97,6 +97,11 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
         .from_reader(file);
     let columns = Columns::from_header(&mut reader, standard, &input_name)?;
 
+    // A second handle on the input, read only to name the line of a bad row.
+    let mut input = InputFile {
+        name: input_name.clone(),
+        file: File::open(&args.input).ok(),
+    };
     let progress = progress_bar(size);
     let lang = Lang::from(args.lang);
     let summary = match &args.output {
@@ -108,7 +113,7 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
                 standard,
                 lang,
                 pending.writer()?,
-                &input_name,
+                &mut input,
                 &progress,
             )?;
             pending.persist()?;
@@ -122,7 +127,7 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
                 standard,
                 lang,
                 io::BufWriter::with_capacity(1 << 16, stdout),
-                &input_name,
+                &mut input,
                 &progress,
             )?
         }
@@ -264,6 +269,43 @@ impl Problem {
     }
 }
 
+/// The input's name for messages, and a second handle on it to name the physical line of
+/// a record, as an editor shows it.
+///
+/// The csv reader's line is where the previous record ended, before the blank lines it
+/// skips; the record starts after the line ends found at that byte offset. They are read
+/// again from the file, only for bad rows, so the stream stays one pass.
+struct InputFile {
+    name: String,
+    file: Option<File>,
+}
+
+impl InputFile {
+    fn line_of(&mut self, position: &csv::Position) -> u64 {
+        use std::io::{Read, Seek, SeekFrom};
+        let mut line = position.line();
+        let Some(file) = &mut self.file else {
+            return line;
+        };
+        if file.seek(SeekFrom::Start(position.byte())).is_err() {
+            return line;
+        }
+        let mut chunk = [0u8; 4096];
+        loop {
+            let n = match file.read(&mut chunk) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => n,
+            };
+            let (ends, only_line_ends) = giamngheo_sheets::error::leading_line_ends(&chunk[..n]);
+            line += ends;
+            if !only_line_ends {
+                break;
+            }
+        }
+        line
+    }
+}
+
 struct Summary {
     classified: u64,
     invalid: u64,
@@ -276,9 +318,11 @@ fn classify_rows<W: Write>(
     standard: &Standard,
     lang: Lang,
     sink: W,
-    input_name: &str,
+    input: &mut InputFile,
     progress: &ProgressBar,
 ) -> Result<Summary> {
+    let input_name = input.name.clone();
+    let input_name = input_name.as_str();
     let write_error = "không ghi được kết quả (cannot write the output)";
     let mut writer = csv::WriterBuilder::new()
         .buffer_capacity(1 << 16)
@@ -319,7 +363,9 @@ fn classify_rows<W: Write>(
         let row = parse_row(&record, columns, standard, &mut problems);
         let Some((id, area, evidence, deprived)) = row else {
             summary.invalid += 1;
-            let line = record.position().map_or(0, |position| position.line());
+            let line = record
+                .position()
+                .map_or(0, |position| input.line_of(position));
             for message in problem_messages(input_name, line, columns, &mut problems) {
                 if progress.is_hidden() {
                     writeln!(stderr, "{message}").context("cannot write to stderr")?;
@@ -341,7 +387,8 @@ fn classify_rows<W: Write>(
             .write_reasons(standard, &mut reasons, lang)
             .expect("writing into a String cannot fail");
         out.clear();
-        out.push_field(id);
+        // The identifier comes from the input file and could be a formula.
+        out.push_field(&giamngheo_sheets::csv_out::safe_field(id));
         out.push_field(decision.status.as_str().as_bytes());
         number.clear();
         let _ = write!(number, "{}", decision.deprivation_count);
@@ -349,7 +396,7 @@ fn classify_rows<W: Write>(
         number.clear();
         let _ = write!(number, "{}", decision.score_b);
         out.push_field(number.as_bytes());
-        out.push_field(reasons.as_bytes());
+        out.push_field(&giamngheo_sheets::csv_out::safe_field(reasons.as_bytes()));
         writer.write_byte_record(&out).context(write_error)?;
         summary.classified += 1;
     }

@@ -365,7 +365,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 .map(|n| n.to_string_lossy().to_string())
                 .unwrap_or_default();
             let n = app
-                .import_households_file(giamngheo_app::households::By::System, &name, &bytes)
+                .import_households_file(giamngheo_app::households::By::System, &name, bytes)
                 .await
                 .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
             println!("đã nhập {n} hộ");

@@ -85,7 +85,7 @@ async fn write_load(db: String, stop: Arc<AtomicBool>, batches: Arc<AtomicUsize>
                 "\nSL-{round}-{i},{village},Thôn Sao Lưu,40,Giếng khoan,có,Người Thử {i},Nữ,1980,Kinh,Chủ hộ,,"
             ));
         }
-        app.import_households_file(By::System, "tai.csv", csv.as_bytes())
+        app.import_households_file(By::System, "tai.csv", csv.as_bytes().to_vec())
             .await
             .unwrap();
         batches.fetch_add(1, Ordering::SeqCst);

@@ -202,6 +202,43 @@ fn bad_rows_are_named_and_skipped_and_the_rest_classified() {
 }
 
 #[test]
+fn bad_rows_are_named_by_the_line_an_editor_shows() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = ticks(12, 0);
+    // Windows line ends, blank lines and a quoted cell over two lines before the bad row.
+    let file = format!(
+        "household_id,area,income_per_capita,score_a,{VN2022_TICKS}\n\
+         \n\
+         \"OK\n1\",rural,1000000,,{good}\n\
+         \n\
+         \n\
+         BAD,town,1000000,,{good}\n"
+    )
+    .replace('\n', "\r\n");
+    let input = write(dir.path(), "h.csv", &file);
+    let output = classify(&["--standard", "vn-2022", "--input", input.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("h.csv:7: cột area"), "{stderr}");
+}
+
+#[test]
+fn an_identifier_that_is_a_formula_is_written_as_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = vn2022_row(
+        dir.path(),
+        "\"=HYPERLINK(\"\"http://x\"\")\",rural,1000000",
+        0,
+    );
+    let output = classify(&["--standard", "vn-2022", "--input", input.to_str().unwrap()]);
+    let stdout = text(&output.stdout);
+    assert!(
+        stdout.contains("\n\"'=HYPERLINK(\"\"http://x\"\")\",near_poor,"),
+        "{stdout}"
+    );
+}
+
+#[test]
 fn a_score_under_a_standard_without_threshold_is_a_bad_row() {
     let dir = tempfile::tempdir().unwrap();
     let input = write(

@@ -93,7 +93,7 @@ fn retiring_a_commune_with_people_needs_its_successor_and_yes() {
             "household_code,village_code,address,full_name,sex,birth_date,ethnicity,relation\n\
              HL-1,{village},Xóm 1,Lê Văn Hà,Nam,1970,Kinh,Chủ hộ\n"
         );
-        app.import_households_file(By::System, "ho.csv", csv.as_bytes())
+        app.import_households_file(By::System, "ho.csv", csv.as_bytes().to_vec())
             .await
             .unwrap();
         app.store().close().await;

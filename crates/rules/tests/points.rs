@@ -3,26 +3,8 @@
 use giamngheo_domain::Area;
 use giamngheo_rules::{Answer, PointError, PointTable, ResolvedScoreA, resolve_score_a};
 
-const TABLE: &str = r#"
-id = "b1-example"
-name_vi = "Bảng điểm B1 ví dụ"
-name_en = "Example B1 point table"
-standard = "vn-2022"
-area = "rural"
-source = "Ví dụ để kiểm thử, không phải bảng chính thức"
-to_confirm = true
-base = 50
-
-[[items]]
-code = "household_size"
-name_vi = "Số nhân khẩu"
-bands = [{ up_to = 1, points = 40 }, { up_to = 3, points = 25 }, { points = 5 }]
-
-[[items]]
-code = "tv"
-name_vi = "Ti vi màu"
-choices = { yes = 10, no = 0 }
-"#;
+/// An example table, also a seed of the parsers' fuzzing (`never_panics.rs`).
+const TABLE: &str = include_str!("data/b1-example.toml");
 
 #[test]
 fn score_a_is_the_base_plus_the_items() {

@@ -132,9 +132,46 @@ impl Header {
     }
 }
 
+/// Finds the physical line of a CSV record in a file held in memory.
+///
+/// The csv reader's `Position::line()` is the line where the previous record ended: when
+/// blank lines come before a record (the reader skips them) it names the first blank line,
+/// one or more lines too early. The record starts after the line ends at that position.
+pub(crate) struct Lines<'a> {
+    bytes: &'a [u8],
+}
+
+impl<'a> Lines<'a> {
+    /// `bytes` must be what the csv reader reads, so that its byte offsets index them.
+    pub(crate) fn new(bytes: &'a [u8]) -> Self {
+        Lines { bytes }
+    }
+
+    /// The line (1 = the file's first line) where the record at `position` starts.
+    pub(crate) fn of(&self, position: Option<&csv::Position>) -> u64 {
+        let Some(p) = position else { return 0 };
+        let at = usize::try_from(p.byte())
+            .unwrap_or(usize::MAX)
+            .min(self.bytes.len());
+        p.line() + leading_line_ends(&self.bytes[at..]).0
+    }
+}
+
+/// The lines ended by the CR and LF bytes that `bytes` starts with, and whether nothing
+/// else follows them in `bytes`. A reader that streams a file adds this to the csv
+/// reader's line, reading on from the record's byte offset while `bytes` is all line ends.
+pub fn leading_line_ends(bytes: &[u8]) -> (u64, bool) {
+    let run = bytes
+        .iter()
+        .position(|&b| b != b'\n' && b != b'\r')
+        .unwrap_or(bytes.len());
+    let lines = bytes[..run].iter().filter(|&&b| b == b'\n').count() as u64;
+    (lines, run == bytes.len())
+}
+
 /// Turns a reader error into a located problem.
-pub(crate) fn csv_error(e: &csv::Error) -> CellError {
-    let line = e.position().map(|p| p.line()).unwrap_or(0);
+pub(crate) fn csv_error(e: &csv::Error, lines: &Lines<'_>) -> CellError {
+    let line = lines.of(e.position());
     let reason = match e.kind() {
         csv::ErrorKind::Utf8 { .. } => {
             "tệp không phải UTF-8 (hãy lưu tệp dạng CSV UTF-8)".to_string()

@@ -984,6 +984,7 @@ pub fn read_households_csv(bytes: &[u8]) -> Result<Vec<ImportedHousehold>, Sheet
         .into_iter()
         .max_by_key(|&d| (first_line.bytes().filter(|&b| b == d).count(), d == b','))
         .expect("three candidates");
+    let lines = crate::error::Lines::new(text.as_bytes());
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -996,11 +997,11 @@ pub fn read_households_csv(bytes: &[u8]) -> Result<Vec<ImportedHousehold>, Sheet
             Ok(false) => return Err(SheetErrors::single(1, "", "tệp trống")),
             Ok(true) if record.iter().all(|c| c.trim().is_empty()) => continue,
             Ok(true) => {
-                let line = record.position().map_or(1, |p| p.line());
+                let line = lines.of(record.position()).max(1);
                 break Assembler::new(line, record.iter().map(Cow::Borrowed))?;
             }
             Err(e) => {
-                let c = crate::error::csv_error(&e);
+                let c = crate::error::csv_error(&e, &lines);
                 return Err(SheetErrors::single(c.line.max(1), "", c.reason));
             }
         }
@@ -1009,14 +1010,14 @@ pub fn read_households_csv(bytes: &[u8]) -> Result<Vec<ImportedHousehold>, Sheet
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
-                let line = record.position().map_or(0, |p| p.line());
+                let line = lines.of(record.position());
                 let cells: Vec<In<'_>> = record.iter().map(In::Text).collect();
                 if !assembler.row(line, &cells) {
                     break;
                 }
             }
             Err(e) => {
-                let c = crate::error::csv_error(&e);
+                let c = crate::error::csv_error(&e, &lines);
                 if !assembler.errors.push(c.line, "", c.reason) {
                     break;
                 }
@@ -1058,7 +1059,8 @@ fn decode_utf8(bytes: &[u8]) -> Result<&str, SheetErrors> {
 /// otherwise the first worksheet. Lines are the spreadsheet's row numbers.
 ///
 /// Cells are streamed rather than loaded as one rectangle: a small file whose used range
-/// claims a million rows by sixteen thousand columns must not allocate them.
+/// claims a million rows by sixteen thousand columns must not allocate them. What the
+/// archive unpacks to is checked first ([`crate::limits`]).
 pub fn read_households_xlsx(bytes: &[u8]) -> Result<Vec<ImportedHousehold>, SheetErrors> {
     use calamine::{DataRef, Reader, SheetType, Xlsx};
     too_large(bytes)?;
@@ -1069,6 +1071,9 @@ pub fn read_households_xlsx(bytes: &[u8]) -> Result<Vec<ImportedHousehold>, Shee
             "đây là tệp Excel cũ (.xls); hãy lưu lại dạng .xlsx",
         ));
     }
+    // Before calamine, which holds strings in memory whole: a small file may unpack to
+    // gigabytes.
+    crate::limits::check_xlsx(bytes, &crate::limits::XLSX_LIMITS)?;
     let not_xlsx = |e: calamine::XlsxError| {
         SheetErrors::single(
             1,
@@ -1244,8 +1249,7 @@ fn example_rows() -> [Vec<(&'static str, &'static str)>; 2] {
 pub fn households_template_csv() -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     let write = |w: &mut csv::Writer<Vec<u8>>, cells: Vec<&str>| {
-        w.write_record(cells)
-            .expect("writing to memory cannot fail");
+        crate::csv_out::write_row(w, cells).expect("writing to memory cannot fail");
     };
     write(&mut w, COLUMNS.iter().map(|c| c.code).collect());
     for row in example_rows() {

@@ -3,10 +3,13 @@
 //! Every problem found in a file is reported with its line (1 = the header line) and
 //! column name, so the person who made the file can fix it without guessing.
 
+pub mod csv_out;
 pub mod error;
 pub mod households;
+pub mod limits;
 pub mod pdf;
 pub mod reports;
+pub mod testing;
 pub mod units;
 
 pub use error::{CellError, SheetErrors};

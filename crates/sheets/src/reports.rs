@@ -366,13 +366,14 @@ fn unique_sheet_name(name: &str, used: &mut std::collections::HashSet<String>) -
 }
 
 /// The report as CSV: one header line with the heading paths joined by " - ", then the
-/// rows; numbers plainly (`1500000`, `4.03`) so that programs read them back.
+/// rows; numbers plainly (`1500000`, `4.03`) so that programs read them back. Names
+/// that could run as formulas are made text ([`crate::csv_out`]).
 pub fn csv(report: &SheetReport) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut head = vec![report.label_heading.clone()];
     head.extend(report.columns.iter().map(|c| c.heading.join(" - ")));
     // Writing to a Vec cannot fail.
-    let _ = w.write_record(&head);
+    let _ = crate::csv_out::write_row(&mut w, &head);
     for r in &report.rows {
         let mut line = vec![r.label.clone()];
         for (i, v) in r.values.iter().enumerate() {
@@ -382,7 +383,7 @@ pub fn csv(report: &SheetReport) -> Vec<u8> {
                 (Some(v), _) => format!("{}", v.round() as i64),
             });
         }
-        let _ = w.write_record(&line);
+        let _ = crate::csv_out::write_row(&mut w, &line);
     }
     w.into_inner().unwrap_or_default()
 }
@@ -390,6 +391,42 @@ pub fn csv(report: &SheetReport) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_report_csv_keeps_numbers_and_makes_formulas_text() {
+        let report = SheetReport {
+            sheet_name: "Báo cáo".into(),
+            agency: Vec::new(),
+            form: None,
+            title: "Biến động".into(),
+            subtitle: Vec::new(),
+            label_heading: "Đơn vị".into(),
+            columns: vec![
+                SheetColumn {
+                    heading: vec!["Tăng, giảm".into()],
+                    kind: NumberKind::Count,
+                },
+                SheetColumn {
+                    heading: vec!["Tỷ lệ".into()],
+                    kind: NumberKind::Rate,
+                },
+            ],
+            numbered: false,
+            rows: vec![SheetRow {
+                label: "=HYPERLINK(\"http://x\")".into(),
+                values: vec![Some(-27.0), Some(-0.5)],
+                bold: false,
+            }],
+            notes: Vec::new(),
+            place_date: String::new(),
+            signers: Vec::new(),
+        };
+        let text = String::from_utf8(csv(&report)).unwrap();
+        assert_eq!(
+            text,
+            "Đơn vị,\"Tăng, giảm\",Tỷ lệ\n\"'=HYPERLINK(\"\"http://x\"\")\",-27,-0.50\n"
+        );
+    }
 
     #[test]
     fn figures_are_written_the_vietnamese_way() {

@@ -1,6 +1,6 @@
 //! The administrative units list (danh mục đơn vị hành chính) and village lists.
 
-use crate::error::{Header, SheetErrors, csv_error};
+use crate::error::{Header, Lines, SheetErrors, csv_error};
 use chrono::NaiveDate;
 use giamngheo_domain::{Area, UnitCode, UnitFlags, UnitKind, text};
 use std::collections::HashSet;
@@ -41,13 +41,16 @@ const FLAG_COLUMNS: [&str; 4] = [
     "programme_135",
 ];
 
-/// A CSV reader past its header, or the header's problem.
-fn open_csv<R: Read>(input: R) -> Result<(csv::Reader<R>, Header), SheetErrors> {
-    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(input);
+/// A CSV reader of a file held in memory, past its header, or the header's problem.
+fn open_csv<'a>(
+    bytes: &'a [u8],
+    lines: &Lines<'_>,
+) -> Result<(csv::Reader<&'a [u8]>, Header), SheetErrors> {
+    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
     let header = match reader.headers() {
         Ok(h) => Header::new(h),
         Err(e) => {
-            let c = csv_error(&e);
+            let c = csv_error(&e, lines);
             return Err(SheetErrors::single(c.line.max(1), "", c.reason));
         }
     };
@@ -63,11 +66,15 @@ enum Next {
     Stop,
 }
 
-fn next_record(result: csv::Result<csv::StringRecord>, errors: &mut SheetErrors) -> Next {
+fn next_record(
+    result: csv::Result<csv::StringRecord>,
+    lines: &Lines<'_>,
+    errors: &mut SheetErrors,
+) -> Next {
     match result {
-        Ok(record) => Next::Record(record.position().map(|p| p.line()).unwrap_or(0), record),
+        Ok(record) => Next::Record(lines.of(record.position()), record),
         Err(e) => {
-            let c = csv_error(&e);
+            let c = csv_error(&e, lines);
             if errors.push(c.line, "", c.reason) {
                 Next::Skip
             } else {
@@ -83,7 +90,9 @@ fn next_record(result: csv::Result<csv::StringRecord>, errors: &mut SheetErrors)
 /// The whole file is checked before anything is returned, so a caller either gets every
 /// row or a list of every problem.
 pub fn read_units<R: Read>(input: R) -> Result<Vec<UnitRow>, SheetErrors> {
-    let (mut reader, header) = open_csv(input)?;
+    let bytes = read_all(input)?;
+    let lines = Lines::new(&bytes);
+    let (mut reader, header) = open_csv(&bytes, &lines)?;
     let mut errors = SheetErrors::new();
     let required: Vec<usize> = UNIT_REQUIRED
         .iter()
@@ -109,7 +118,7 @@ pub fn read_units<R: Read>(input: R) -> Result<Vec<UnitRow>, SheetErrors> {
     let mut rows = Vec::new();
     let mut seen = HashSet::new();
     for result in reader.records() {
-        let (line, record) = match next_record(result, &mut errors) {
+        let (line, record) = match next_record(result, &lines, &mut errors) {
             Next::Record(line, record) => (line, record),
             Next::Skip => continue,
             Next::Stop => break,
@@ -212,6 +221,16 @@ pub fn read_units<R: Read>(input: R) -> Result<Vec<UnitRow>, SheetErrors> {
     errors.into_result(rows)
 }
 
+/// Reads a whole (small) list into memory, so that problems can be named by the file's
+/// physical line ([`Lines`]).
+fn read_all<R: Read>(mut input: R) -> Result<Vec<u8>, SheetErrors> {
+    let mut bytes = Vec::new();
+    input
+        .read_to_end(&mut bytes)
+        .map_err(|e| SheetErrors::single(1, "", format!("không đọc được tệp: {e}")))?;
+    Ok(bytes)
+}
+
 /// Reads a village list: `commune_code,name,kind` and optionally `code` and `area`.
 ///
 /// With `only_commune` (a file uploaded on one commune's page), the `commune_code` column
@@ -220,7 +239,9 @@ pub fn read_villages<R: Read>(
     input: R,
     only_commune: Option<&UnitCode>,
 ) -> Result<Vec<VillageRow>, SheetErrors> {
-    let (mut reader, header) = open_csv(input)?;
+    let bytes = read_all(input)?;
+    let lines = Lines::new(&bytes);
+    let (mut reader, header) = open_csv(&bytes, &lines)?;
     let mut errors = SheetErrors::new();
     let mut find = |name: &str| {
         let i = header.index(name);
@@ -246,7 +267,7 @@ pub fn read_villages<R: Read>(
     let mut seen_codes = HashSet::new();
     let mut seen_names = HashSet::new();
     for result in reader.records() {
-        let (line, record) = match next_record(result, &mut errors) {
+        let (line, record) = match next_record(result, &lines, &mut errors) {
             Next::Record(line, record) => (line, record),
             Next::Skip => continue,
             Next::Stop => break,
@@ -348,7 +369,9 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
 /// went into; other columns (names, `whole`, as in the 2025 reform's mapping file) are
 /// ignored. Returns (old, new) pairs, or every problem with its line.
 pub fn read_successors<R: Read>(input: R) -> Result<Vec<(UnitCode, UnitCode)>, SheetErrors> {
-    let (mut reader, header) = open_csv(input)?;
+    let bytes = read_all(input)?;
+    let lines = Lines::new(&bytes);
+    let (mut reader, header) = open_csv(&bytes, &lines)?;
     let mut errors = SheetErrors::new();
     let (Some(i_old), Some(i_new)) = (header.index("old_code"), header.index("new_code")) else {
         for name in ["old_code", "new_code"] {
@@ -360,7 +383,7 @@ pub fn read_successors<R: Read>(input: R) -> Result<Vec<(UnitCode, UnitCode)>, S
     };
     let mut pairs = Vec::new();
     for result in reader.records() {
-        let (line, record) = match next_record(result, &mut errors) {
+        let (line, record) = match next_record(result, &lines, &mut errors) {
             Next::Record(line, record) => (line, record),
             Next::Skip => continue,
             Next::Stop => break,

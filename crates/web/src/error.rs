@@ -19,6 +19,7 @@ fn status_of(e: &AppError) -> StatusCode {
         AppError::Conflict(_) => StatusCode::CONFLICT,
         AppError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
         AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+        AppError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
         AppError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -74,7 +75,31 @@ impl IntoResponse for HtmlError {
             cells,
             viewer: None,
         };
-        (status, page).into_response()
+        let mut response = (status, page).into_response();
+        set_retry_after(&mut response, retry_after_of(&self.error));
+        response
+    }
+}
+
+/// The seconds an error asks to wait before trying again, for `Retry-After`.
+fn retry_after_of(e: &AppError) -> Option<u64> {
+    match e {
+        AppError::TooManyAttempts {
+            retry_after_secs, ..
+        }
+        | AppError::Busy {
+            retry_after_secs, ..
+        } => Some(*retry_after_secs),
+        _ => None,
+    }
+}
+
+fn set_retry_after(response: &mut Response, secs: Option<u64>) {
+    if let Some(secs) = secs {
+        response.headers_mut().insert(
+            axum::http::header::RETRY_AFTER,
+            axum::http::HeaderValue::from(secs),
+        );
     }
 }
 
@@ -126,7 +151,7 @@ pub struct ErrorBody {
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
     /// `not_found`, `forbidden`, `invalid`, `file_refused`, `too_large`, `conflict`,
-    /// `unauthenticated`, `too_many_attempts` or `internal`.
+    /// `unauthenticated`, `too_many_attempts`, `busy` or `internal`.
     pub code: &'static str,
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -154,6 +179,7 @@ impl IntoResponse for ApiError {
             AppError::Conflict(_) => "conflict",
             AppError::Unauthenticated(_) => "unauthenticated",
             AppError::TooManyAttempts { .. } => "too_many_attempts",
+            AppError::Busy { .. } => "busy",
             AppError::Store(_) => "internal",
         };
         let field = match &self.0 {
@@ -179,12 +205,7 @@ impl IntoResponse for ApiError {
             ),
             e => public_message(e, Lang::Vi),
         };
-        let retry_after = match &self.0 {
-            AppError::TooManyAttempts {
-                retry_after_secs, ..
-            } => Some(*retry_after_secs),
-            _ => None,
-        };
+        let retry_after = retry_after_of(&self.0);
         let body = ErrorBody {
             error: ErrorDetail {
                 code,
@@ -194,12 +215,7 @@ impl IntoResponse for ApiError {
             },
         };
         let mut response = (status, Json(body)).into_response();
-        if let Some(secs) = retry_after {
-            response.headers_mut().insert(
-                axum::http::header::RETRY_AFTER,
-                axum::http::HeaderValue::from(secs),
-            );
-        }
+        set_retry_after(&mut response, retry_after);
         response
     }
 }

@@ -1501,7 +1501,7 @@ async fn import_upload(
         return Err(err(AppError::invalid("file", "chưa chọn tệp")));
     };
     let n = app
-        .import_households_file(By::User(&user.actor), &name, &bytes)
+        .import_households_file(By::User(&user.actor), &name, Vec::from(bytes))
         .await
         .map_err(&err)?;
     Ok(Redirect::to(&format!("/households/import?imported={n}")).into_response())

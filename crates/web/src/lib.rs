@@ -60,8 +60,19 @@ pub fn router_with(app: App, options: WebOptions) -> Router {
             options,
             headers::secure,
         ))
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(app)
+}
+
+/// The span of a request in the logs: its method and path, without the query string.
+/// Searches put names and citizen IDs in the query (`/households?q=…`), and personal
+/// data never goes to the logs; the path holds only codes and ids.
+fn request_span<B>(request: &axum::http::Request<B>) -> tracing::Span {
+    tracing::debug_span!(
+        "request",
+        method = %request.method(),
+        path = %request.uri().path(),
+    )
 }
 
 /// Every path the server answers, as registered (`/households/{id}`), for tests that

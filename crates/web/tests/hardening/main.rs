@@ -6,6 +6,8 @@
 #[path = "../support/mod.rs"]
 mod common;
 mod headers;
+mod imports;
 mod integrity;
+mod logs;
 mod support;
 mod uploads;
