@@ -13,6 +13,7 @@ pub mod facts;
 pub mod files;
 pub mod households;
 pub mod passwords;
+pub mod reform;
 pub mod reports;
 pub mod reviews;
 pub mod targets;

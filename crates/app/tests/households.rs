@@ -39,6 +39,7 @@ async fn setup(store: Store) -> App {
         &giamngheo_app::units::UnitImportOptions {
             valid_from: NaiveDate::from_ymd_opt(2025, 3, 1).unwrap(),
             retire_missing: false,
+            hierarchy: None,
         },
     )
     .await

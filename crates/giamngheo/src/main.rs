@@ -150,6 +150,10 @@ enum UnitsCommand {
         /// Retire the file's provinces' units that the file no longer lists (merges).
         #[arg(long)]
         retire_missing: bool,
+        /// The list's own hierarchy when it differs from GIAMNGHEO_HIERARCHY, e.g.
+        /// `province,district,commune,village` for a list from before July 2025.
+        #[arg(long)]
+        list_hierarchy: Option<String>,
     },
 }
 
@@ -260,6 +264,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     file,
                     valid_from,
                     retire_missing,
+                    list_hierarchy,
                 },
         } => {
             let app = open_app(&db).await?;
@@ -275,6 +280,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     &UnitImportOptions {
                         valid_from,
                         retire_missing,
+                        hierarchy: list_hierarchy
+                            .map(|h| Hierarchy::parse(&h))
+                            .transpose()
+                            .context("--list-hierarchy")?,
                     },
                 )
                 .await

@@ -6,6 +6,7 @@
 pub mod error;
 pub mod households;
 pub mod pdf;
+pub mod reform;
 pub mod reports;
 pub mod units;
 

@@ -10,6 +10,7 @@
 mod error;
 mod households;
 mod maintenance;
+mod reform;
 mod reports;
 mod reviews;
 #[cfg(feature = "testing")]
@@ -24,6 +25,7 @@ pub use households::{
     TransferSource, TransferTarget,
 };
 pub use maintenance::{Integrity, sqlite_file};
+pub use reform::{ReformInput, ReformOutcome, SuccessionPair, UserMove, WaitingVillage};
 pub use reports::{
     BoundaryRecord, Fact, HouseholdStatusRow, InsuranceCount, MovementGroup, ReportScope,
     TargetInput, TargetRecord,
@@ -33,7 +35,7 @@ pub use reviews::{
     NewMeeting, NewReview, NewReviewHousehold, PostingRecord, ReviewHouseholdRecord, ReviewRecord,
     ReviewSummary, SurveyRecord,
 };
-pub use units::{NewVillage, UnitRecord, UnitSearchHit, UnitUpdate, UnitUpsert};
+pub use units::{NewVillage, UnitRecord, UnitSearchHit, UnitUpdate, UnitUpsert, UnitVersion};
 pub use users::{NewSession, NewUser, SessionRecord, UserRecord};
 
 use sqlx::migrate::Migrator;
