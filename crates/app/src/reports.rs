@@ -827,16 +827,15 @@ impl App {
             .unwrap_or(tier)
     }
 
-    /// The day a report's unit is taken on: the date asked for, else the end of the
-    /// period's year while it is past, else today. So `unit=444` for 2021 is the old
-    /// district, and for this year a clear error saying what replaced it.
+    /// The day a report's unit is taken on: the figures' date (today unless asked), but
+    /// no later than the end of the period's year. So `unit=444` for 2021 is the old
+    /// district, its communes those of 2021, and for this year a clear error saying what
+    /// replaced it.
     pub(crate) fn report_unit_day(&self, period: i32, as_of: Option<NaiveDate>) -> NaiveDate {
-        let today = self.clock().today();
-        as_of.unwrap_or_else(|| {
-            NaiveDate::from_ymd_opt(period, 12, 31)
-                .map(|end| end.min(today))
-                .unwrap_or(today)
-        })
+        let day = as_of.unwrap_or_else(|| self.clock().today());
+        NaiveDate::from_ymd_opt(period, 12, 31)
+            .map(|end| end.min(day))
+            .unwrap_or(day)
     }
 
     /// The report scope of a unit on a day: its households, grouped by the units below
