@@ -15,6 +15,7 @@ use std::sync::Arc;
 mod backup;
 mod classify;
 mod report;
+mod units;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -155,6 +156,31 @@ enum UnitsCommand {
         #[arg(long)]
         list_hierarchy: Option<String>,
     },
+    /// Áp dụng một lần sắp xếp đơn vị hành chính: danh mục mới và bảng ánh xạ xã cũ → xã
+    /// mới (applies a merger to a database that already holds data; re-runnable).
+    Reform {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The new official list (code,name,kind,level,parent_code).
+        #[arg(long)]
+        list: PathBuf,
+        /// The mapping (old_code,new_code,whole; the shipped file's layout).
+        #[arg(long)]
+        mapping: PathBuf,
+        /// First day of the new units (dd/mm/yyyy); the old ones end the day before.
+        #[arg(long)]
+        effective: String,
+        /// Check and count everything, change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Phân các thôn của xã cũ bị chia về xã mới, từ tệp CSV (village_code,commune_code).
+    AssignVillages {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The CSV file.
+        file: PathBuf,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -293,6 +319,26 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 summary.rows, summary.retired
             );
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Units {
+            command:
+                UnitsCommand::Reform {
+                    db,
+                    list,
+                    mapping,
+                    effective,
+                    dry_run,
+                },
+        } => {
+            let app = open_app(&db).await?;
+            let effective = giamngheo_sheets_date(&effective)?;
+            units::reform(&app, &list, &mapping, effective, dry_run).await
+        }
+        Command::Units {
+            command: UnitsCommand::AssignVillages { db, file },
+        } => {
+            let app = open_app(&db).await?;
+            units::assign_villages(&app, &file).await
         }
         Command::Villages {
             command: VillagesCommand::Import { db, file },

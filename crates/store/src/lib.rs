@@ -25,7 +25,9 @@ pub use households::{
     TransferSource, TransferTarget,
 };
 pub use maintenance::{Integrity, sqlite_file};
-pub use reform::{ReformInput, ReformOutcome, SuccessionPair, UserMove, WaitingVillage};
+pub use reform::{
+    ReformInput, ReformOutcome, SuccessionPair, UserMove, VillageAssignment, WaitingVillage,
+};
 pub use reports::{
     BoundaryRecord, Fact, HouseholdStatusRow, InsuranceCount, MovementGroup, ReportScope,
     TargetInput, TargetRecord,

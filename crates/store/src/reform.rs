@@ -123,6 +123,80 @@ fn successors_of(
     out
 }
 
+/// Moves village version `$v` under commune `$code` (of `$level`, in `$province`) from
+/// `$eff`: the version closes the day before and a new one starts, and the village's
+/// households (their members, and their rows in open reviews) follow it; adds to
+/// `$out.villages_moved` and `$out.households_moved`. Runs in the open transaction `$tx`.
+macro_rules! move_village {
+    ($tx:ident, $v:expr, $code:expr, $level:expr, $province:expr, $name:expr, $eff:expr, $now:expr, $out:ident) => {
+        let v = &$v;
+        sqlx::query(
+            "UPDATE admin_units SET valid_to = $1, updated_at = $2 WHERE code = $3 AND valid_from = $4",
+        )
+        .bind($eff - Days::new(1))
+        .bind(&$now)
+        .bind(&v.code)
+        .bind(v.valid_from)
+        .execute(&mut *$tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO admin_units (code, name, name_folded, kind, level, tier, parent_code, \
+             province_code, area, area_overridden, extremely_difficult, border, programme_30a, \
+             programme_135, valid_from, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, 'village', $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)",
+        )
+        .bind(&v.code)
+        .bind(&v.name)
+        .bind(&v.name_folded)
+        .bind(&v.kind)
+        .bind($level + 1)
+        .bind(&$code)
+        .bind(&$province)
+        .bind(&v.area)
+        .bind(v.area_overridden)
+        .bind(v.extremely_difficult)
+        .bind(v.border)
+        .bind(v.programme_30a)
+        .bind(v.programme_135)
+        .bind($eff)
+        .bind(&$now)
+        .execute(&mut *$tx)
+        .await?;
+        $out.villages_moved += 1;
+        $out.households_moved += sqlx::query(
+            "UPDATE households SET commune_code = $1, district_code = NULL, province_code = $2, \
+             version = version + 1, updated_at = $3 WHERE village_code = $4",
+        )
+        .bind(&$code)
+        .bind(&$province)
+        .bind(&$now)
+        .bind(&v.code)
+        .execute(&mut *$tx)
+        .await
+        .map_err(|e| StoreError::unique_as_conflict(e, format!(
+            "hai hộ cùng mã sẽ thuộc {} ({}) khi chuyển thôn {}: hãy đổi mã một hộ trước",
+            $name, $code, v.code
+        )))?
+        .rows_affected();
+        sqlx::query(
+            "UPDATE members SET province_code = $1 \
+             WHERE household_id IN (SELECT id FROM households WHERE village_code = $2)",
+        )
+        .bind(&$province)
+        .bind(&v.code)
+        .execute(&mut *$tx)
+        .await?;
+        sqlx::query(
+            "UPDATE review_households SET province_code = $1 \
+             WHERE village_code = $2 AND review_id IN (SELECT id FROM reviews WHERE step <> 'closed')",
+        )
+        .bind(&$province)
+        .bind(&v.code)
+        .execute(&mut *$tx)
+        .await?;
+    };
+}
+
 impl Store {
     /// Applies a reform in one transaction: all of it or nothing. Running it again finds
     /// everything done and changes nothing.
@@ -264,70 +338,7 @@ impl Store {
                     });
                     continue;
                 };
-                sqlx::query(
-                    "UPDATE admin_units SET valid_to = $1, updated_at = $2 WHERE code = $3 AND valid_from = $4",
-                )
-                .bind(day_before)
-                .bind(&now)
-                .bind(&v.code)
-                .bind(v.valid_from)
-                .execute(&mut *tx)
-                .await?;
-                sqlx::query(
-                    "INSERT INTO admin_units (code, name, name_folded, kind, level, tier, parent_code, \
-                     province_code, area, area_overridden, extremely_difficult, border, programme_30a, \
-                     programme_135, valid_from, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, 'village', $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)",
-                )
-                .bind(&v.code)
-                .bind(&v.name)
-                .bind(&v.name_folded)
-                .bind(&v.kind)
-                .bind(target.level + 1)
-                .bind(&target.code)
-                .bind(&target.province_code)
-                .bind(&v.area)
-                .bind(v.area_overridden)
-                .bind(v.extremely_difficult)
-                .bind(v.border)
-                .bind(v.programme_30a)
-                .bind(v.programme_135)
-                .bind(eff)
-                .bind(&now)
-                .execute(&mut *tx)
-                .await?;
-                out.villages_moved += 1;
-                out.households_moved += sqlx::query(
-                    "UPDATE households SET commune_code = $1, district_code = NULL, province_code = $2, \
-                     version = version + 1, updated_at = $3 WHERE village_code = $4",
-                )
-                .bind(&target.code)
-                .bind(&target.province_code)
-                .bind(&now)
-                .bind(&v.code)
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| StoreError::unique_as_conflict(e, format!(
-                    "hai hộ cùng mã sẽ thuộc {} ({}) khi chuyển thôn {}: hãy đổi mã một hộ trước",
-                    target.name, target.code, v.code
-                )))?
-                .rows_affected();
-                sqlx::query(
-                    "UPDATE members SET province_code = $1 \
-                     WHERE household_id IN (SELECT id FROM households WHERE village_code = $2)",
-                )
-                .bind(&target.province_code)
-                .bind(&v.code)
-                .execute(&mut *tx)
-                .await?;
-                sqlx::query(
-                    "UPDATE review_households SET province_code = $1 \
-                     WHERE village_code = $2 AND review_id IN (SELECT id FROM reviews WHERE step <> 'closed')",
-                )
-                .bind(&target.province_code)
-                .bind(&v.code)
-                .execute(&mut *tx)
-                .await?;
+                move_village!(tx, v, target.code, target.level, target.province_code, target.name, eff, now, out);
             }
 
             // Open reviews follow their communes' villages; closed ones keep their unit.
@@ -387,6 +398,50 @@ impl Store {
             } else {
                 tx.commit().await?;
             }
+        });
+        Ok(out)
+    }
+}
+
+/// A village of a split commune given its new commune by an administrator.
+#[derive(Debug, Clone)]
+pub struct VillageAssignment {
+    pub village_code: String,
+    /// The village's open version (the one waiting).
+    pub village_valid_from: NaiveDate,
+    pub commune_code: String,
+    pub commune_level: i32,
+    pub commune_name: String,
+    pub province_code: String,
+    /// The first day of the new commune (the reform's), from which the village is its.
+    pub effective: NaiveDate,
+}
+
+impl Store {
+    /// Moves villages that waited for an administrator under the new communes given, with
+    /// their households and their rows in open reviews, in one transaction: all or none.
+    pub async fn assign_villages(
+        &self,
+        assignments: &[VillageAssignment],
+        now: DateTime<Utc>,
+    ) -> Result<ReformOutcome, StoreError> {
+        let now = timestamp(now);
+        let mut out = ReformOutcome::default();
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            for a in assignments {
+                let v: VillageVersion = sqlx::query_as(
+                    "SELECT code, valid_from, name, name_folded, kind, parent_code, area, area_overridden, \
+                     extremely_difficult, border, programme_30a, programme_135, awaiting_assignment \
+                     FROM admin_units WHERE code = $1 AND valid_from = $2",
+                )
+                .bind(&a.village_code)
+                .bind(a.village_valid_from)
+                .fetch_one(&mut *tx)
+                .await?;
+                move_village!(tx, v, a.commune_code, a.commune_level, a.province_code, a.commune_name, a.effective, now, out);
+            }
+            tx.commit().await?;
         });
         Ok(out)
     }
