@@ -314,11 +314,12 @@ impl App {
             .insert_review(
                 &NewReview {
                     province_code: commune.province_code.clone(),
-                    district_code: commune.parent_code.clone().filter(|_| {
-                        self.hierarchy()
-                            .level_of(giamngheo_domain::Tier::District)
-                            .is_some()
-                    }),
+                    // The commune's own list says whether it has a district: a parent
+                    // that is not the province is one (the March 2025 list), none since.
+                    district_code: commune
+                        .parent_code
+                        .clone()
+                        .filter(|p| *p != commune.province_code),
                     commune_code: commune.code.clone(),
                     kind: "periodic".into(),
                     period,

@@ -249,3 +249,48 @@ async fn a_three_level_hierarchy_refuses_level_three_official_units(store: Store
     assert_eq!(errors.errors[0].column, "level");
 }
 app_test!(a_three_level_hierarchy_refuses_level_three_official_units);
+
+async fn a_newer_list_renames_and_reclassifies_with_history(store: Store) {
+    let app = app(store, Hierarchy::three_levels());
+    app.load_official_units_if_empty().await.unwrap();
+    // 2026 (README-2025-07 §5.4): Bắc Ninh became a centrally-run city and Xã Bố Hạ a
+    // ward; codes unchanged. The date here is the example's, not the resolution's.
+    let csv = "code,name,kind,level,parent_code\n\
+               24,Thành phố Bắc Ninh,Thành phố Trung ương,1,\n\
+               07294,Phường Bố Hạ,Phường,2,24\n";
+    let from = NaiveDate::from_ymd_opt(2026, 8, 4).unwrap();
+    let options = UnitImportOptions {
+        valid_from: from,
+        retire_missing: false,
+        hierarchy: None,
+    };
+    app.import_units(csv.as_bytes(), &options).await.unwrap();
+    let before = NaiveDate::from_ymd_opt(2026, 1, 1);
+    let old = app.resolve_unit("07294", before).await.unwrap();
+    assert_eq!(
+        (old.name.as_str(), old.area.as_deref()),
+        ("Xã Bố Hạ", Some("rural"))
+    );
+    assert_eq!(old.valid_to, from.pred_opt());
+    let new = app.resolve_unit("07294", None).await.unwrap();
+    assert_eq!(
+        (new.name.as_str(), new.area.as_deref()),
+        ("Phường Bố Hạ", Some("urban"))
+    );
+    assert_eq!(new.valid_from, from);
+    assert_eq!(
+        app.resolve_unit("24", before).await.unwrap().name,
+        "Tỉnh Bắc Ninh"
+    );
+    let city = app.resolve_unit("24", None).await.unwrap();
+    assert_eq!(city.name, "Thành phố Bắc Ninh");
+    // The province's communes are still under it, the renamed one among them, once.
+    let communes = app.children(Some("24")).await.unwrap();
+    assert_eq!(city.child_count as usize, communes.len());
+    assert_eq!(communes.iter().filter(|c| c.code == "07294").count(), 1);
+    // Importing the same list again changes nothing.
+    let versions = app.store().unit_count().await.unwrap();
+    app.import_units(csv.as_bytes(), &options).await.unwrap();
+    assert_eq!(app.store().unit_count().await.unwrap(), versions);
+}
+app_test!(a_newer_list_renames_and_reclassifies_with_history);

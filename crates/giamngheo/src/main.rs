@@ -75,12 +75,14 @@ struct DbArgs {
     /// Database: a SQLite file path (created if missing) or postgres://…
     #[arg(long, env = "GIAMNGHEO_DATABASE_URL", default_value = "giamngheo.db")]
     database_url: String,
-    /// Administrative levels, top first: `province,district,commune,village` (the seed's
-    /// district) or `province,commune,village` (since the 2025 reform).
+    /// Administrative levels, top first, for lists imported without their own
+    /// (`units import --list-hierarchy`) and units with nothing under them yet:
+    /// `province,commune,village` (since the 2025 reform, the default) or
+    /// `province,district,commune,village`. Each list loaded keeps its own.
     #[arg(
         long,
         env = "GIAMNGHEO_HIERARCHY",
-        default_value = "province,district,commune,village"
+        default_value = "province,commune,village"
     )]
     hierarchy: String,
     /// A directory of poverty standard files (*.toml) that add to or replace the
