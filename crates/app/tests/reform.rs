@@ -38,6 +38,15 @@ async fn before_the_reform(store: Store) -> App {
     .unwrap();
     let demo = app.load_demo(2021, 300).await.unwrap();
     assert_eq!(demo.periods, vec![2021, 2022]);
+    // Villages made in 2026 under the old communes, as in a database that applies the
+    // reform late: one under a code the reform reused (18496), one under a code it ended.
+    app.import_villages_as_system_on(
+        "commune_code,name,kind\n18496,Tổ dân phố Muộn,Tổ dân phố\n18499,Thôn Muộn,Thôn\n"
+            .as_bytes(),
+        NaiveDate::from_ymd_opt(2026, 1, 10).unwrap(),
+    )
+    .await
+    .unwrap();
     app.import_villages_as_system(
         "commune_code,name,kind\n18082,Tổ dân phố 9,Tổ dân phố\n".as_bytes(),
     )
@@ -175,6 +184,19 @@ async fn the_reform_moves_households_with_their_villages_once(store: Store) {
         );
     }
     assert_eq!(households_in(&app, "district_code", "444").await, 0);
+    // The villages made late moved too, keeping their first day.
+    for (name, commune) in [("Tổ dân phố Muộn", "18496"), ("Thôn Muộn", "18502")] {
+        let hits = app
+            .store()
+            .search_units(&giamngheo_domain::text::fold(name), 5)
+            .await
+            .unwrap();
+        let v = app.unit(&hits[0].code).await.unwrap();
+        assert_eq!(v.parent_code.as_deref(), Some(commune), "{name}");
+        assert_eq!(v.level, 3, "{name}");
+        assert_eq!(v.valid_from, NaiveDate::from_ymd_opt(2026, 1, 10).unwrap());
+        assert_eq!(app.store().unit_versions(&v.code).await.unwrap().len(), 1);
+    }
     assert_eq!(households_in(&app, "province_code", "42").await, 300);
     // Classifications keep the unit they were made in.
     let after = app

@@ -70,6 +70,7 @@ pub struct ReformOutcome {
 struct VillageVersion {
     code: String,
     valid_from: NaiveDate,
+    level: i32,
     name: String,
     name_folded: String,
     kind: String,
@@ -130,15 +131,29 @@ fn successors_of(
 macro_rules! move_village {
     ($tx:ident, $v:expr, $code:expr, $level:expr, $province:expr, $name:expr, $eff:expr, $now:expr, $out:ident) => {
         let v = &$v;
-        sqlx::query(
-            "UPDATE admin_units SET valid_to = $1, updated_at = $2 WHERE code = $3 AND valid_from = $4",
-        )
-        .bind($eff - Days::new(1))
-        .bind(&$now)
-        .bind(&v.code)
-        .bind(v.valid_from)
-        .execute(&mut *$tx)
-        .await?;
+        if v.valid_from >= $eff {
+            // Made after the effective day under the old unit: its whole life is the new
+            // commune's, so the version itself moves (a version may not end before it
+            // starts).
+            sqlx::query(
+                "DELETE FROM admin_units WHERE code = $1 AND valid_from = $2",
+            )
+            .bind(&v.code)
+            .bind(v.valid_from)
+            .execute(&mut *$tx)
+            .await?;
+        } else {
+            sqlx::query(
+                "UPDATE admin_units SET valid_to = $1, updated_at = $2 WHERE code = $3 AND valid_from = $4",
+            )
+            .bind($eff - Days::new(1))
+            .bind(&$now)
+            .bind(&v.code)
+            .bind(v.valid_from)
+            .execute(&mut *$tx)
+            .await?;
+        }
+        let from = v.valid_from.max($eff);
         sqlx::query(
             "INSERT INTO admin_units (code, name, name_folded, kind, level, tier, parent_code, \
              province_code, area, area_overridden, extremely_difficult, border, programme_30a, \
@@ -158,7 +173,7 @@ macro_rules! move_village {
         .bind(v.border)
         .bind(v.programme_30a)
         .bind(v.programme_135)
-        .bind($eff)
+        .bind(from)
         .bind(&$now)
         .execute(&mut *$tx)
         .await?;
@@ -303,17 +318,25 @@ impl Store {
             // Villages of the old communes: moved under the new commune where the old one
             // went whole into one, otherwise flagged for an administrator.
             let villages: Vec<VillageVersion> = sqlx::query_as(
-                "SELECT code, valid_from, name, name_folded, kind, parent_code, area, area_overridden, \
+                "SELECT code, valid_from, level, name, name_folded, kind, parent_code, area, area_overridden, \
                  extremely_difficult, border, programme_30a, programme_135, awaiting_assignment \
-                 FROM admin_units WHERE tier = 'village' AND valid_to IS NULL AND valid_from < $1 \
-                 ORDER BY code",
+                 FROM admin_units WHERE tier = 'village' AND valid_to IS NULL ORDER BY code",
             )
-            .bind(eff)
             .fetch_all(&mut *tx)
             .await?;
             for v in villages {
                 let Some(parent) = v.parent_code.as_deref() else { continue };
                 if !input.pairs.iter().any(|p| p.old_code == parent) {
+                    continue;
+                }
+                // Already under the new unit of its (reused) code: moved by an earlier
+                // run, or made under it since. A village made under the old unit, even
+                // after the effective day (a database that applies the reform late), sits
+                // one level under the old commune, not the new one.
+                if let Some(n) = new_row.get(parent)
+                    && written_from[parent] <= v.valid_from
+                    && v.level == n.level + 1
+                {
                     continue;
                 }
                 let (news, whole) = &successors[parent];
@@ -431,7 +454,7 @@ impl Store {
             let mut tx = pool.begin().await?;
             for a in assignments {
                 let v: VillageVersion = sqlx::query_as(
-                    "SELECT code, valid_from, name, name_folded, kind, parent_code, area, area_overridden, \
+                    "SELECT code, valid_from, level, name, name_folded, kind, parent_code, area, area_overridden, \
                      extremely_difficult, border, programme_30a, programme_135, awaiting_assignment \
                      FROM admin_units WHERE code = $1 AND valid_from = $2",
                 )
