@@ -72,7 +72,7 @@ test("another commune's household is refused by URL and by API", async () => {
   const mine = await (await page.request.get(`${base}/api/v1/households`, { headers: auth })).json();
   assert.equal(mine.total, 2);
   const myIds = mine.items.map((h) => h.id);
-  // The fixture made three households in this commune's file order and one in Hà Linh;
+  // The fixture made three households in this commune's file order and one in Hương Khê;
   // ids are 1..3, so the one not ours is the other commune's.
   const other = [1, 2, 3].find((id) => !myIds.includes(id));
   assert.ok(other, 'the other commune household id');

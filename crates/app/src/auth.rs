@@ -340,13 +340,9 @@ impl App {
 
     async fn add_user_unchecked(&self, input: NewUserInput) -> Result<UserSummary, AppError> {
         let username = normalize_username(&input.username)?;
-        let unit = self.unit(input.unit_code.trim()).await?;
-        if unit.valid_to.is_some() {
-            return Err(AppError::invalid(
-                "unit",
-                format!("đơn vị {} đã hết hiệu lực", unit.code),
-            ));
-        }
+        // Users work today: the unit is the one valid today, and a closed one is an
+        // error naming what replaced it.
+        let unit = self.resolve_unit(input.unit_code.trim(), None).await?;
         let tier = unit
             .tier
             .parse::<Tier>()

@@ -149,7 +149,7 @@ impl App {
         let as_of = self.clock().today();
         let unit = self.unit(unit).await?;
         let column = column_of(tier_of(&unit));
-        let (scope, row_units) = self.report_scope(&unit).await?;
+        let (scope, row_units) = self.report_scope(&unit, as_of).await?;
 
         // The trend: households per period and status, over the registry's households.
         let trend_rows = self.store().status_trend(column, &unit.code, as_of).await?;

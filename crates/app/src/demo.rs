@@ -1766,9 +1766,15 @@ impl App {
                 district.name
             )));
         }
+        // The demo's history lies under the district and communes of before the 2025
+        // reform: once the district is closed, they are taken as they stood on its last
+        // day, and villages are created valid from its first.
+        let today = self.clock().today();
+        let closed = district.valid_to.filter(|last| *last < today);
+        let villages_from = closed.map(|_| district.valid_from);
         let communes: Vec<(String, String, Option<String>)> = self
             .store()
-            .children(Some(DEMO_DISTRICT), false)
+            .children_on(Some(DEMO_DISTRICT), closed.unwrap_or(today))
             .await?
             .into_iter()
             .filter(|u| u.tier == "commune")
@@ -1800,7 +1806,8 @@ impl App {
             );
         }
 
-        let (codes, villages_created, villages_reused) = self.demo_villages(&plan).await?;
+        let (codes, villages_created, villages_reused) =
+            self.demo_villages(&plan, villages_from).await?;
 
         // Households, commune by commune so that progress shows.
         let members = plan.member_count();
@@ -2013,9 +2020,12 @@ impl App {
 
     /// Creates the plan's villages that the communes do not have yet; returns the
     /// database code of each provisional code, and how many were created and reused.
+    /// With `from`, the villages are created as they stood on that day (under communes
+    /// closed since).
     async fn demo_villages(
         &self,
         plan: &DemoPlan,
+        from: Option<NaiveDate>,
     ) -> Result<(BTreeMap<String, String>, usize, usize), AppError> {
         let mut codes = BTreeMap::new();
         let mut missing = Vec::new();
@@ -2040,7 +2050,13 @@ impl App {
             for v in &missing {
                 csv.push_str(&format!("{},{},{}\n", v.commune_code, v.name, v.kind));
             }
-            let created = self.import_villages_as_system(csv.as_bytes()).await?;
+            let created = match from {
+                Some(day) => {
+                    self.import_villages_as_system_on(csv.as_bytes(), day)
+                        .await?
+                }
+                None => self.import_villages_as_system(csv.as_bytes()).await?,
+            };
             for (v, code) in missing.iter().zip(created) {
                 codes.insert(v.code.clone(), code);
             }
@@ -2072,12 +2088,16 @@ impl App {
             .or_else(|| of_commune().next())
             .map(|v| codes[&v.code].clone())
             .expect("every commune has villages");
+        // Users work today: a unit of the demo's history closed since is replaced by the
+        // unit that succeeded it.
+        let district_today = self.demo_scope_today(DEMO_DISTRICT).await?;
+        let commune_today = self.demo_scope_today(&commune).await?;
         let mut users = Vec::new();
         for role in Role::ALL {
             let unit_code = match role {
                 Role::Admin | Role::ProvinceViewer => DEMO_PROVINCE.to_string(),
-                Role::Office | Role::AgencyOfficer | Role::Oversight => DEMO_DISTRICT.to_string(),
-                Role::CommuneOfficer => commune.clone(),
+                Role::Office | Role::AgencyOfficer | Role::Oversight => district_today.clone(),
+                Role::CommuneOfficer => commune_today.clone(),
                 Role::VillageHead => village.clone(),
             };
             let password = demo_password(seed, role);
@@ -2098,6 +2118,23 @@ impl App {
             });
         }
         Ok(users)
+    }
+
+    /// The unit valid today for a code of the demo's history: itself while valid, else
+    /// the one unit it went into, else its province (a district split between communes).
+    async fn demo_scope_today(&self, code: &str) -> Result<String, AppError> {
+        match self.resolve_unit(code, None).await {
+            Ok(u) => Ok(u.code),
+            Err(AppError::Gone(_)) => {
+                let closed = self.unit(code).await?;
+                let successors = self.successors(&closed).await?;
+                Ok(match successors.as_slice() {
+                    [(only, _)] => only.code.clone(),
+                    _ => closed.province_code,
+                })
+            }
+            Err(e) => Err(e),
+        }
     }
 }
 

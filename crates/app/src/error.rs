@@ -19,6 +19,10 @@ pub enum AppError {
     /// A file was refused; nothing was written.
     #[error("{0}")]
     File(SheetErrors),
+    /// The unit (or thing) existed but is no longer valid on the day asked about; the
+    /// message says since when and what replaced it.
+    #[error("{0}")]
+    Gone(String),
     /// The change collides with existing data.
     #[error("{0}")]
     Conflict(String),

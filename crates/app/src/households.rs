@@ -638,10 +638,21 @@ impl App {
 
     /// The unit a list covers: the one asked for, or the user's own; outside the user's
     /// area it is not found.
-    async fn list_unit(&self, actor: &Actor, unit: Option<&str>) -> Result<UnitRecord, AppError> {
+    async fn list_unit(
+        &self,
+        actor: &Actor,
+        unit: Option<&str>,
+        as_of: Option<chrono::NaiveDate>,
+    ) -> Result<UnitRecord, AppError> {
         let code = unit.unwrap_or(&actor.unit_code);
         self.authorize(actor, Action::ReadPersonal, code).await?;
-        self.unit(code).await
+        match (unit, as_of) {
+            // The user's own unit is the one they work in today.
+            (None, None) => self.unit(code).await,
+            // A unit asked for is the one its code means on the day (today unless
+            // `as_of` says otherwise); a closed one is an error naming its successors.
+            _ => self.resolve_unit(code, as_of).await,
+        }
     }
 
     /// One page of the households in a unit (the user's own by default), sorted the
@@ -654,7 +665,21 @@ impl App {
         query: Option<&str>,
         page: i64,
     ) -> Result<HouseholdPage, AppError> {
-        let unit = self.list_unit(actor, unit).await?;
+        self.list_households_as_of(actor, unit, query, page, None)
+            .await
+    }
+
+    /// [`App::list_households`] with the unit's code taken as of a day: the households
+    /// registered today in the unit that code meant then.
+    pub async fn list_households_as_of(
+        &self,
+        actor: &Actor,
+        unit: Option<&str>,
+        query: Option<&str>,
+        page: i64,
+        as_of: Option<chrono::NaiveDate>,
+    ) -> Result<HouseholdPage, AppError> {
+        let unit = self.list_unit(actor, unit, as_of).await?;
         let page = page.max(1);
         let query = query.map(str::trim).filter(|q| !q.is_empty());
         let compact: Option<String> =
@@ -1297,7 +1322,7 @@ impl App {
         actor: &Actor,
         unit: Option<&str>,
     ) -> Result<Vec<DuplicateRow>, AppError> {
-        let unit = self.list_unit(actor, unit).await?;
+        let unit = self.list_unit(actor, unit, None).await?;
         Ok(self
             .store()
             .possible_duplicates(scope_column(tier_of(&unit)), &unit.code, 1000)

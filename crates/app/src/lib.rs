@@ -15,6 +15,7 @@ pub mod files;
 pub mod households;
 pub mod imports;
 pub mod passwords;
+pub mod reform;
 pub mod reports;
 pub mod reviews;
 pub mod targets;

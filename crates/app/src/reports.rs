@@ -818,29 +818,52 @@ impl Facts {
 }
 
 impl App {
-    /// The tier below a unit that a report's rows show, and the column holding it.
-    async fn row_tier(&self, unit: &UnitRecord) -> Result<Tier, AppError> {
+    /// The tier below a unit that a report's rows show: the tier of its units on the
+    /// day (each list has its own hierarchy: a province had districts until 30/06/2025
+    /// and has communes since), or the configured hierarchy's next tier when it has none.
+    fn row_tier(&self, unit: &UnitRecord, children: &[UnitRecord]) -> Tier {
         let tier = tier_of(unit);
+        if let Some(t) = children.first().and_then(|c| c.tier.parse::<Tier>().ok()) {
+            return t;
+        }
         let tiers = self.hierarchy().tiers();
-        let below = tiers
+        tiers
             .iter()
             .position(|t| *t == tier)
             .and_then(|i| tiers.get(i + 1))
-            .copied();
-        Ok(below.unwrap_or(tier))
+            .copied()
+            .unwrap_or(tier)
     }
 
-    /// The report scope of a unit: its households, grouped by the units below it.
+    /// The day a report's unit is taken on: the figures' date (today unless asked), but
+    /// no later than the end of the period's year. So `unit=444` for 2021 is the old
+    /// district, its communes those of 2021, and for this year a clear error saying what
+    /// replaced it.
+    pub(crate) fn report_unit_day(&self, period: i32, as_of: Option<NaiveDate>) -> NaiveDate {
+        let day = as_of.unwrap_or_else(|| self.clock().today());
+        NaiveDate::from_ymd_opt(period, 12, 31)
+            .map(|end| end.min(day))
+            .unwrap_or(day)
+    }
+
+    /// The report scope of a unit on a day: its households, grouped by the units below
+    /// it valid that day.
     pub(crate) async fn report_scope(
         &self,
         unit: &UnitRecord,
+        day: NaiveDate,
     ) -> Result<(ReportScope, Vec<UnitRecord>), AppError> {
         let tier = tier_of(unit);
-        let row_tier = self.row_tier(unit).await?;
+        // Within the unit's own validity, so that its version's units are the rows.
+        let day = day
+            .max(unit.valid_from)
+            .min(unit.valid_to.unwrap_or(NaiveDate::MAX));
+        let children = self.store().children_on(Some(&unit.code), day).await?;
+        let row_tier = self.row_tier(unit, &children);
         let rows = if row_tier == tier {
             vec![unit.clone()]
         } else {
-            self.store().children(Some(&unit.code), false).await?
+            children
         };
         Ok((
             ReportScope {
@@ -883,8 +906,9 @@ impl App {
             return Err(AppError::invalid("period", "năm không hợp lệ"));
         }
         let as_of = req.as_of.unwrap_or_else(|| self.clock().today());
-        let unit = self.unit(&req.unit).await?;
-        let (scope, row_units) = self.report_scope(&unit).await?;
+        let day = self.report_unit_day(req.period, req.as_of);
+        let unit = self.resolve_unit(&req.unit, Some(day)).await?;
+        let (scope, row_units) = self.report_scope(&unit, day).await?;
         let (standard, indicators) = catalog.indicators_for(req.period);
 
         // Which groups of facts the columns need.
@@ -1082,9 +1106,12 @@ impl App {
             .collect();
         others.sort();
         for code in others {
-            let name = match self.store().unit(code).await? {
+            let name = match self.store().unit_on(code, day).await? {
                 Some(u) => u.name,
-                None => code.clone(),
+                None => match self.store().unit(code).await? {
+                    Some(u) => u.name,
+                    None => code.clone(),
+                },
             };
             row_specs.push((Some(code.clone()), name, facts.by_unit[code].clone()));
         }
@@ -1213,8 +1240,9 @@ impl App {
         req: &ReportRequest,
     ) -> Result<Vec<Report>, AppError> {
         let total = self.report_as_system(req).await?;
-        let unit = self.unit(&req.unit).await?;
-        let (_, row_units) = self.report_scope(&unit).await?;
+        let day = self.report_unit_day(req.period, req.as_of);
+        let unit = self.resolve_unit(&req.unit, Some(day)).await?;
+        let (_, row_units) = self.report_scope(&unit, day).await?;
         // All sheets take the same date, even when the clock turns midnight between them.
         let as_of = Some(total.as_of);
         let mut out = vec![total];
@@ -1252,8 +1280,9 @@ impl App {
         period: i32,
         as_of: Option<NaiveDate>,
     ) -> Result<Vec<HouseholdStatusRow>, AppError> {
+        let day = self.report_unit_day(period, as_of);
         let as_of = as_of.unwrap_or_else(|| self.clock().today());
-        let unit = self.unit(unit).await?;
+        let unit = self.resolve_unit(unit, Some(day)).await?;
         let column = column_of(tier_of(&unit));
         let scope = ReportScope {
             scope_column: column,

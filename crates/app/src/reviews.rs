@@ -303,10 +303,6 @@ impl App {
         // The district the review reports to is the commune's actual parent when that is a
         // district; a commune under its province directly (since July 2025) has none,
         // whatever hierarchy the deployment was started with.
-        let district_code = match commune.parent_code.as_deref() {
-            Some(parent) if self.unit(parent).await?.tier == "district" => Some(parent.to_string()),
-            _ => None,
-        };
         let settings = self.review_settings().await?;
         let today = self.clock().today();
         // The periodic review runs in the window of the year before the period it
@@ -355,7 +351,12 @@ impl App {
             .insert_review(
                 &NewReview {
                     province_code: commune.province_code.clone(),
-                    district_code,
+                    // The commune's own list says whether it has a district: a parent
+                    // that is not the province is one (the March 2025 list), none since.
+                    district_code: commune
+                        .parent_code
+                        .clone()
+                        .filter(|p| *p != commune.province_code),
                     commune_code: commune.code.clone(),
                     kind: "periodic".into(),
                     period,

@@ -4,9 +4,9 @@ use crate::access::{Action, Actor};
 use crate::unit_retire::UnitImportPlan;
 use crate::{App, AppError};
 use chrono::NaiveDate;
-use giamngheo_domain::{Area, Tier, UnitCode, UnitKind, text};
+use giamngheo_domain::{Area, Hierarchy, Tier, UnitCode, UnitKind, text};
 use giamngheo_sheets::SheetErrors;
-use giamngheo_sheets::units::{read_units, read_villages};
+use giamngheo_sheets::units::{UnitRow, read_units, read_villages};
 use giamngheo_store::{NewVillage, UnitRecord, UnitSearchHit, UnitUpdate, UnitUpsert};
 use std::collections::{BTreeSet, HashMap};
 use std::io::Read;
@@ -15,9 +15,52 @@ use std::io::Read;
 /// shipped with the binary so that a new installation works without a download.
 pub const OFFICIAL_UNITS_CSV: &str = include_str!("../../../data/admin-units-vn-2025-03.csv");
 
-/// The date the shipped list took effect.
+/// The date the shipped list of March 2025 took effect.
 pub fn official_list_date() -> NaiveDate {
     NaiveDate::from_ymd_opt(2025, 3, 1).expect("valid date")
+}
+
+/// The first day the shipped March 2025 list is taken to describe. It is the oldest list
+/// the product ships, so it stands for every earlier date back to the 2016–2020 period
+/// (the oldest poverty standard shipped, `vn-2016`): a record of 2021 finds its district
+/// and commune in it. Changes between 2016 and March 2025 are not in the data.
+pub fn shipped_history_start() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2016, 1, 1).expect("valid date")
+}
+
+/// The statistics office's list after the reform of 1 July 2025: 34 provinces and 3,321
+/// communes, no districts.
+pub const CURRENT_UNITS_CSV: &str = include_str!("../../../data/admin-units-vn-2025-07.csv");
+
+/// Every commune of the March 2025 list with the new commune(s) it became part of.
+pub const REFORM_2025_MAPPING_CSV: &str =
+    include_str!("../../../data/admin-units-vn-2025-07-from-2025-03.csv");
+
+/// The five island districts that had no communes and became special zones (đặc khu),
+/// in the mapping's layout: the shipped mapping (which lists communes only) leaves them
+/// out, see data/README-2025-07.md §5.2.
+pub const REFORM_2025_ISLAND_DISTRICTS_CSV: &str =
+    include_str!("../../../data/admin-units-vn-2025-07-from-2025-03-island-districts.csv");
+
+/// The shipped mapping of the 2025 reform, communes and island districts together.
+pub fn reform_2025_mapping() -> String {
+    let mut all = REFORM_2025_MAPPING_CSV.to_string();
+    if !all.ends_with('\n') {
+        all.push('\n');
+    }
+    // The second file's header is the same as the first's.
+    all.extend(
+        REFORM_2025_ISLAND_DISTRICTS_CSV
+            .lines()
+            .skip(1)
+            .map(|l| format!("{l}\n")),
+    );
+    all
+}
+
+/// The day the 2025 reform took effect (the old units were valid until the day before).
+pub fn reform_2025_date() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2025, 7, 1).expect("valid date")
 }
 
 /// How a units file is applied.
@@ -29,6 +72,10 @@ pub struct UnitImportOptions {
     /// Retire the official units of the file's provinces that the file no longer lists
     /// (after a merge). Off by default so that a partial file never retires anything.
     pub retire_missing: bool,
+    /// The list's own hierarchy (which tier each level is); the configured one when
+    /// `None`. One database holds lists of both: the four levels of March 2025 as history
+    /// and today's three.
+    pub hierarchy: Option<Hierarchy>,
 }
 
 /// What an import did.
@@ -44,23 +91,47 @@ pub const MIN_SEARCH_LEN: usize = 2;
 pub const SEARCH_LIMIT: i64 = 50;
 
 impl App {
-    /// Loads the shipped official list when the database has no units yet; returns the
-    /// number of units loaded (0 when there were units already).
+    /// Loads the shipped official lists when the database has no units yet: the March
+    /// 2025 list (four levels) as history, then the reform of 1 July 2025 onto today's
+    /// list (three levels). Returns the number of unit versions written (0 when there
+    /// were units already).
     pub async fn load_official_units_if_empty(&self) -> Result<usize, AppError> {
         if self.store().unit_count().await? > 0 {
             return Ok(0);
         }
+        let four = Hierarchy::four_levels();
         let summary = self
             .import_units(
                 OFFICIAL_UNITS_CSV.as_bytes(),
                 &UnitImportOptions {
-                    valid_from: official_list_date(),
+                    valid_from: shipped_history_start(),
                     retire_missing: false,
+                    hierarchy: Some(four.clone()),
                 },
             )
             .await?;
-        tracing::info!(units = summary.rows, "official administrative units loaded");
-        Ok(summary.rows)
+        self.store()
+            .record_unit_list(
+                "vn-2025-03",
+                &four.to_string(),
+                official_list_date(),
+                self.clock().now(),
+            )
+            .await?;
+        let reform = self
+            .apply_reform(
+                CURRENT_UNITS_CSV.as_bytes(),
+                reform_2025_mapping().as_bytes(),
+                &crate::reform::ReformOptions {
+                    effective: reform_2025_date(),
+                    list_name: "vn-2025-07".into(),
+                    dry_run: false,
+                },
+            )
+            .await?;
+        let written = summary.rows + reform.units_opened as usize;
+        tracing::info!(units = written, "official administrative units loaded");
+        Ok(written)
     }
 
     /// Loads or updates an official units list. The whole file is checked first; a file
@@ -90,8 +161,74 @@ impl App {
         successors: &[(String, String)],
         apply: bool,
     ) -> Result<(UnitImportPlan, Option<ImportSummary>), AppError> {
-        let mut rows = read_units(input)?;
-        let hierarchy = self.hierarchy();
+        let rows = read_units(input)?;
+        let hierarchy = options
+            .hierarchy
+            .clone()
+            .unwrap_or_else(|| self.hierarchy().clone());
+        let upserts = self
+            .prepare_units(&rows, &hierarchy, options.valid_from, false)
+            .await?;
+        let keep_flags = rows.iter().all(|r| r.flags.is_none());
+        self.refuse_province_moves(&rows, &upserts).await?;
+        let mut gone = Vec::new();
+        if options.retire_missing {
+            let listed: BTreeSet<&str> = upserts.iter().map(|u| u.code.as_str()).collect();
+            let provinces: BTreeSet<&str> =
+                upserts.iter().map(|u| u.province_code.as_str()).collect();
+            for province in provinces {
+                gone.extend(
+                    self.store()
+                        .official_codes_in(province)
+                        .await?
+                        .into_iter()
+                        .filter(|c| !listed.contains(c.as_str())),
+                );
+            }
+        }
+        let plan = self
+            .retirements(&upserts, &gone, successors)
+            .await?
+            .with_rows(upserts.len());
+        if !plan.refused().is_empty() {
+            return Err(AppError::Conflict(plan.refusal_vi()));
+        }
+        if !apply {
+            return Ok((plan, None));
+        }
+        let now = self.clock().now();
+        self.store().upsert_units(&upserts, keep_flags, now).await?;
+        let retired = self
+            .store()
+            .retire_units(
+                &gone,
+                &plan.successor_pairs(),
+                // Closed on the day before the list takes effect: valid_to is a unit's
+                // last valid day.
+                options.valid_from - chrono::Days::new(1),
+                now,
+            )
+            .await?;
+        Ok((
+            plan,
+            Some(ImportSummary {
+                rows: upserts.len(),
+                retired,
+            }),
+        ))
+    }
+
+    /// Checks an official list against its hierarchy and the units already held, and
+    /// turns its rows into units to write, parents first. Every problem is named; nothing
+    /// is returned when there is one. With `force_date`, every row is dated `valid_from`
+    /// whatever the file says.
+    pub(crate) async fn prepare_units(
+        &self,
+        rows: &[UnitRow],
+        hierarchy: &Hierarchy,
+        valid_from: NaiveDate,
+        force_date: bool,
+    ) -> Result<Vec<UnitUpsert>, AppError> {
         let mut errors = SheetErrors::new();
 
         // Levels and provinces of the units in the file, to resolve parents declared in it.
@@ -101,18 +238,21 @@ impl App {
             .map(|(i, r)| (r.code.as_str().to_string(), (r.level, i)))
             .collect();
         let mut db_parents: HashMap<String, Option<UnitRecord>> = HashMap::new();
-        for r in &rows {
+        for r in rows {
             if let Some(p) = &r.parent_code
                 && !in_file.contains_key(p.as_str())
                 && !db_parents.contains_key(p.as_str())
             {
-                let found = self.store().unit(p.as_str()).await?;
+                let found = match self.store().unit_on(p.as_str(), valid_from).await? {
+                    Some(u) => Some(u),
+                    None => self.store().unit(p.as_str()).await?,
+                };
                 db_parents.insert(p.as_str().to_string(), found);
             }
         }
 
         let mut tiers = Vec::with_capacity(rows.len());
-        for r in &rows {
+        for r in rows {
             let tier = hierarchy.tier(r.level);
             match tier {
                 None | Some(Tier::Village) => {
@@ -164,7 +304,6 @@ impl App {
         order.sort_by_key(|&i| (rows[i].level, rows[i].line));
         let mut province_of: HashMap<String, String> = HashMap::new();
         let mut upserts = Vec::with_capacity(rows.len());
-        let keep_flags = rows.iter().all(|r| r.flags.is_none());
         for &i in &order {
             let r = &rows[i];
             let code = r.code.as_str().to_string();
@@ -197,52 +336,17 @@ impl App {
                 border: flags.border,
                 programme_30a: flags.programme_30a,
                 programme_135: flags.programme_135,
-                valid_from: r.valid_from.unwrap_or(options.valid_from),
+                valid_from: match r.valid_from {
+                    Some(d) if !force_date => d,
+                    _ => valid_from,
+                },
             });
         }
-        self.refuse_province_moves(&rows, &upserts).await?;
-        let mut gone = Vec::new();
-        if options.retire_missing {
-            let listed: BTreeSet<&str> = upserts.iter().map(|u| u.code.as_str()).collect();
-            let provinces: BTreeSet<&str> =
-                upserts.iter().map(|u| u.province_code.as_str()).collect();
-            for province in provinces {
-                gone.extend(
-                    self.store()
-                        .official_codes_in(province)
-                        .await?
-                        .into_iter()
-                        .filter(|c| !listed.contains(c.as_str())),
-                );
-            }
-        }
-        let plan = self
-            .retirements(&upserts, &gone, successors)
-            .await?
-            .with_rows(upserts.len());
-        if !plan.refused().is_empty() {
-            return Err(AppError::Conflict(plan.refusal_vi()));
-        }
-        if !apply {
-            return Ok((plan, None));
-        }
-        let now = self.clock().now();
-        self.store().upsert_units(&upserts, keep_flags, now).await?;
-        let retired = self
-            .store()
-            .retire_units(&gone, &plan.successor_pairs(), options.valid_from, now)
-            .await?;
-        rows.clear();
-        Ok((
-            plan,
-            Some(ImportSummary {
-                rows: upserts.len(),
-                retired,
-            }),
-        ))
+        Ok(upserts)
     }
 
-    /// One unit by code.
+    /// One unit by code: its latest version (the one valid today, or the last one of a
+    /// closed unit). Code that has a date to go by uses [`App::resolve_unit`].
     pub async fn unit(&self, code: &str) -> Result<UnitRecord, AppError> {
         let code =
             UnitCode::parse(code).map_err(|_| AppError::NotFound(format!("đơn vị mã «{code}»")))?;
@@ -252,14 +356,89 @@ impl App {
             .ok_or_else(|| AppError::NotFound(format!("đơn vị mã {code}")))
     }
 
-    /// The units under `parent` (provinces when `None`), in official code order.
-    pub async fn children(&self, parent: Option<&str>) -> Result<Vec<UnitRecord>, AppError> {
-        if let Some(p) = parent {
-            // Asking for the children of a unit that does not exist is an error, not an
-            // empty list, so that a mistyped code is noticed.
-            self.unit(p).await?;
+    /// The unit a bare code means on a day: the version valid on `as_of`, today when it
+    /// is `None`. Every endpoint and command that takes a unit goes through here, so
+    /// that a code reused by the statistics office (18496 was Thị trấn Hương Khê and is
+    /// now Xã Hương Khê) finds the unit the date means, and a closed unit is a clear
+    /// error naming the units it went into.
+    pub async fn resolve_unit(
+        &self,
+        code: &str,
+        as_of: Option<NaiveDate>,
+    ) -> Result<UnitRecord, AppError> {
+        let parsed =
+            UnitCode::parse(code).map_err(|_| AppError::NotFound(format!("đơn vị mã «{code}»")))?;
+        let day = as_of.unwrap_or_else(|| self.clock().today());
+        if let Some(u) = self.store().unit_on(parsed.as_str(), day).await? {
+            return Ok(u);
         }
-        Ok(self.store().children(parent, false).await?)
+        let versions = self.store().unit_versions(parsed.as_str()).await?;
+        let earlier = versions.iter().rev().find(|v| v.valid_from <= day);
+        match (earlier, versions.first().cloned()) {
+            (Some(closed), _) => Err(AppError::Gone(self.closed_message(closed).await?)),
+            // A day before the first list that has the unit: that list is the oldest
+            // knowledge there is and stands for earlier days (as in the stores' joins).
+            (None, Some(first)) => Ok(first),
+            (None, None) => Err(AppError::NotFound(format!("đơn vị mã {parsed}"))),
+        }
+    }
+
+    /// "… đã giải thể từ 01/07/2025 (hết hiệu lực 30/06/2025), nay thuộc …", naming the
+    /// units a closed version went into.
+    async fn closed_message(&self, closed: &UnitRecord) -> Result<String, AppError> {
+        let last = closed.valid_to.unwrap_or(closed.valid_from);
+        let from = last + chrono::Days::new(1);
+        let successors = self.successors(closed).await?;
+        let now_part = if successors.is_empty() {
+            "không ghi nhận đơn vị kế tiếp".to_string()
+        } else {
+            let names: Vec<String> = successors
+                .iter()
+                .map(|(u, whole)| {
+                    let part = if *whole { "" } else { " (một phần)" };
+                    format!("{} (mã {}){part}", u.name, u.code)
+                })
+                .collect();
+            format!("nay thuộc {}", names.join(", "))
+        };
+        Ok(format!(
+            "{} (mã {}) đã giải thể từ {} (hết hiệu lực {}), {now_part}",
+            closed.name,
+            closed.code,
+            from.format("%d/%m/%Y"),
+            last.format("%d/%m/%Y"),
+        ))
+    }
+
+    /// The units a closed unit version went into (empty while it is valid), with
+    /// whether it went whole into each.
+    pub async fn successors(&self, unit: &UnitRecord) -> Result<Vec<(UnitRecord, bool)>, AppError> {
+        if unit.valid_to.is_none() {
+            return Ok(Vec::new());
+        }
+        Ok(self.store().successors(&unit.code, unit.valid_from).await?)
+    }
+
+    /// The units under `parent` (provinces when `None`) valid on `as_of` (today when
+    /// `None`), in official code order.
+    pub async fn children_on(
+        &self,
+        parent: Option<&str>,
+        as_of: Option<NaiveDate>,
+    ) -> Result<Vec<UnitRecord>, AppError> {
+        let day = as_of.unwrap_or_else(|| self.clock().today());
+        let parent = match parent {
+            // Asking for the children of a unit that does not exist (or not on that day)
+            // is an error, not an empty list, so that a mistyped code is noticed.
+            Some(p) => Some(self.resolve_unit(p, Some(day)).await?.code),
+            None => None,
+        };
+        Ok(self.store().children_on(parent.as_deref(), day).await?)
+    }
+
+    /// The units under `parent` (provinces when `None`) valid today.
+    pub async fn children(&self, parent: Option<&str>) -> Result<Vec<UnitRecord>, AppError> {
+        self.children_on(parent, None).await
     }
 
     /// The chain from the province down to the unit, top first.
@@ -291,7 +470,7 @@ impl App {
         self.authorize(actor, Action::ManageUnits, &input.commune_code)
             .await?;
         let code = self
-            .create_villages(vec![input], Some(actor))
+            .create_villages(vec![input], Some(actor), None)
             .await?
             .remove(0);
         self.unit(&code).await
@@ -311,7 +490,7 @@ impl App {
         if let Some(c) = only_commune {
             self.authorize(actor, Action::ManageUnits, c).await?;
         }
-        self.import_villages_for(Some(actor), input, only_commune)
+        self.import_villages_for(Some(actor), input, only_commune, None)
             .await
     }
 
@@ -321,7 +500,18 @@ impl App {
         &self,
         input: R,
     ) -> Result<Vec<String>, AppError> {
-        self.import_villages_for(None, input, None).await
+        self.import_villages_for(None, input, None, None).await
+    }
+
+    /// Creates villages from a CSV file for the whole system, as they stood on `on`: each
+    /// commune must be valid on that day and the villages are valid from it. The demo
+    /// builds its history this way under units that have since been merged.
+    pub async fn import_villages_as_system_on<R: Read>(
+        &self,
+        input: R,
+        on: NaiveDate,
+    ) -> Result<Vec<String>, AppError> {
+        self.import_villages_for(None, input, None, Some(on)).await
     }
 
     async fn import_villages_for<R: Read>(
@@ -329,6 +519,7 @@ impl App {
         actor: Option<&Actor>,
         input: R,
         only_commune: Option<&str>,
+        on: Option<NaiveDate>,
     ) -> Result<Vec<String>, AppError> {
         let only = match only_commune {
             Some(c) => Some(
@@ -348,7 +539,7 @@ impl App {
                 area: r.area,
             })
             .collect();
-        self.create_villages(inputs, actor).await
+        self.create_villages(inputs, actor, on).await
     }
 
     /// Creates villages; with an actor, each commune must be within its area (checked
@@ -357,7 +548,9 @@ impl App {
         &self,
         inputs: Vec<VillageInput>,
         actor: Option<&Actor>,
+        on: Option<NaiveDate>,
     ) -> Result<Vec<String>, AppError> {
+        let day = on.unwrap_or_else(|| self.clock().today());
         let single = inputs.len() == 1 && inputs[0].line.is_none();
         let mut errors = SheetErrors::new();
         let mut fail = |line: Option<u64>, field: &str, message: String| -> Option<AppError> {
@@ -369,10 +562,6 @@ impl App {
                 None => Some(AppError::invalid(field, message)),
             }
         };
-        let village_level = self
-            .hierarchy()
-            .level_of(Tier::Village)
-            .expect("every hierarchy ends with villages");
         let mut next_number: HashMap<String, u32> = HashMap::new();
         let mut communes: HashMap<String, Option<UnitRecord>> = HashMap::new();
         let mut villages = Vec::new();
@@ -414,14 +603,14 @@ impl App {
                     },
                 };
                 let found = if allowed {
-                    self.store().unit(&input.commune_code).await?
+                    self.store().unit_on(&input.commune_code, day).await?
                 } else {
                     None
                 };
                 communes.insert(input.commune_code.clone(), found);
             }
             let commune = match communes.get(&input.commune_code).and_then(|c| c.as_ref()) {
-                Some(c) if c.tier == Tier::Commune.as_str() && c.valid_to.is_none() => c,
+                Some(c) if c.tier == Tier::Commune.as_str() => c,
                 Some(_) => {
                     let m = format!("{} không phải xã, phường, thị trấn", input.commune_code);
                     if single {
@@ -494,11 +683,13 @@ impl App {
                 name,
                 name_folded: folded,
                 kind: kind.as_str().to_string(),
-                level: village_level,
+                // A village sits one level under its commune, whichever list the
+                // commune comes from (level 4 under a district's commune, 3 today).
+                level: commune.level + 1,
                 parent_code: commune.code.clone(),
                 province_code: commune.province_code.clone(),
                 area: area.map(|a| a.as_str().to_string()),
-                valid_from: self.clock().today(),
+                valid_from: day,
             });
         }
         if !errors.is_empty() {
@@ -527,6 +718,11 @@ impl App {
             .await?;
         self.unit(&unit.code).await
     }
+}
+
+/// Reads an `as_of` date given by a user (dd/mm/yyyy, or yyyy-mm-dd).
+pub fn parse_as_of(text: &str) -> Result<NaiveDate, AppError> {
+    giamngheo_sheets::units::parse_date(text.trim()).map_err(|e| AppError::invalid("as_of", e))
 }
 
 /// A village to create, from a form, the API or a CSV line.

@@ -59,6 +59,7 @@ async fn setup(store: Store) -> (App, TestClock) {
         &UnitImportOptions {
             valid_from: NaiveDate::from_ymd_opt(2025, 3, 1).unwrap(),
             retire_missing: false,
+            hierarchy: None,
         },
     )
     .await

@@ -39,6 +39,7 @@ async fn setup(store: Store) -> App {
         &giamngheo_app::units::UnitImportOptions {
             valid_from: NaiveDate::from_ymd_opt(2025, 3, 1).unwrap(),
             retire_missing: false,
+            hierarchy: None,
         },
     )
     .await
@@ -727,6 +728,7 @@ async fn the_audit_log_shows_an_administrator_only_their_area_and_own_actions(st
         &giamngheo_app::units::UnitImportOptions {
             valid_from: NaiveDate::from_ymd_opt(2025, 3, 1).unwrap(),
             retire_missing: false,
+            hierarchy: None,
         },
     )
     .await

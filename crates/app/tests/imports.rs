@@ -29,6 +29,7 @@ async fn one_commune(store: Store) -> App {
     let options = UnitImportOptions {
         valid_from: NaiveDate::from_ymd_opt(2025, 3, 1).unwrap(),
         retire_missing: false,
+        hierarchy: None,
     };
     let units = "code,name,kind,level,parent_code\n42,Tỉnh Hà Tĩnh,Tỉnh,1,\n\
                  444,Huyện Hương Khê,Huyện,2,42\n18499,Xã Điền Mỹ,Xã,3,444\n";
@@ -204,6 +205,7 @@ fn a_refused_import_writes_nothing(postgres: bool) {
         let options = UnitImportOptions {
             valid_from: NaiveDate::from_ymd_opt(2025, 3, 1).unwrap(),
             retire_missing: false,
+            hierarchy: None,
         };
         let units = "code,name,kind,level,parent_code\n18502,Xã Hà Linh,Xã,3,444\n";
         app.import_units(units.as_bytes(), &options).await.unwrap();

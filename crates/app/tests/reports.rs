@@ -41,6 +41,7 @@ async fn setup(store: Store) -> App {
         &giamngheo_app::units::UnitImportOptions {
             valid_from: date(2020, 1, 1),
             retire_missing: false,
+            hierarchy: None,
         },
     )
     .await

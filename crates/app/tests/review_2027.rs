@@ -72,6 +72,7 @@ async fn setup_with(
         &giamngheo_app::units::UnitImportOptions {
             valid_from: day("2025-07-01"),
             retire_missing: false,
+            hierarchy: None,
         },
     )
     .await

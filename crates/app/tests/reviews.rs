@@ -74,6 +74,7 @@ async fn setup(store: Store, today: &str) -> (App, Arc<MovableClock>) {
         &giamngheo_app::units::UnitImportOptions {
             valid_from: day("2020-01-01"),
             retire_missing: false,
+            hierarchy: None,
         },
     )
     .await

@@ -15,6 +15,7 @@ use std::sync::Arc;
 mod backup;
 mod classify;
 mod report;
+mod units;
 mod units_cli;
 
 #[derive(Parser, Debug)]
@@ -81,12 +82,14 @@ struct DbArgs {
     /// Database: a SQLite file path (created if missing) or postgres://…
     #[arg(long, env = "GIAMNGHEO_DATABASE_URL", default_value = "giamngheo.db")]
     database_url: String,
-    /// Administrative levels, top first: `province,district,commune,village` (the seed's
-    /// district) or `province,commune,village` (since the 2025 reform).
+    /// Administrative levels, top first, for lists imported without their own
+    /// (`units import --list-hierarchy`) and units with nothing under them yet:
+    /// `province,commune,village` (since the 2025 reform, the default) or
+    /// `province,district,commune,village`. Each list loaded keeps its own.
     #[arg(
         long,
         env = "GIAMNGHEO_HIERARCHY",
-        default_value = "province,district,commune,village"
+        default_value = "province,commune,village"
     )]
     hierarchy: String,
     /// A directory of poverty standard files (*.toml) that add to or replace the
@@ -166,6 +169,35 @@ enum UnitsCommand {
         /// Apply --retire-missing after reading its summary.
         #[arg(long)]
         yes: bool,
+        /// The list's own hierarchy when it differs from GIAMNGHEO_HIERARCHY, e.g.
+        /// `province,district,commune,village` for a list from before July 2025.
+        #[arg(long)]
+        list_hierarchy: Option<String>,
+    },
+    /// Áp dụng một lần sắp xếp đơn vị hành chính: danh mục mới và bảng ánh xạ xã cũ → xã
+    /// mới (applies a merger to a database that already holds data; re-runnable).
+    Reform {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The new official list (code,name,kind,level,parent_code).
+        #[arg(long)]
+        list: PathBuf,
+        /// The mapping (old_code,new_code,whole; the shipped file's layout).
+        #[arg(long)]
+        mapping: PathBuf,
+        /// First day of the new units (dd/mm/yyyy); the old ones end the day before.
+        #[arg(long)]
+        effective: String,
+        /// Check and count everything, change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Phân các thôn của xã cũ bị chia về xã mới, từ tệp CSV (village_code,commune_code).
+    AssignVillages {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The CSV file.
+        file: PathBuf,
     },
 }
 
@@ -303,6 +335,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     retire_missing,
                     successors,
                     yes,
+                    list_hierarchy,
                 },
         } => {
             let app = open_app(&db).await?;
@@ -325,6 +358,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     &UnitImportOptions {
                         valid_from,
                         retire_missing,
+                        hierarchy: list_hierarchy
+                            .map(|h| Hierarchy::parse(&h))
+                            .transpose()
+                            .context("--list-hierarchy")?,
                     },
                     &successors,
                     apply,
@@ -339,6 +376,26 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 None => print!("{}", units_cli::dry_run_summary(&plan)),
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Units {
+            command:
+                UnitsCommand::Reform {
+                    db,
+                    list,
+                    mapping,
+                    effective,
+                    dry_run,
+                },
+        } => {
+            let app = open_app(&db).await?;
+            let effective = giamngheo_sheets_date(&effective)?;
+            units::reform(&app, &list, &mapping, effective, dry_run).await
+        }
+        Command::Units {
+            command: UnitsCommand::AssignVillages { db, file },
+        } => {
+            let app = open_app(&db).await?;
+            units::assign_villages(&app, &file).await
         }
         Command::Villages {
             command: VillagesCommand::Import { db, file },

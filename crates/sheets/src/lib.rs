@@ -8,6 +8,7 @@ pub mod error;
 pub mod households;
 pub mod limits;
 pub mod pdf;
+pub mod reform;
 pub mod reports;
 pub mod testing;
 pub mod units;

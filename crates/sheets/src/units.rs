@@ -90,7 +90,7 @@ fn next_record(
 /// The whole file is checked before anything is returned, so a caller either gets every
 /// row or a list of every problem.
 pub fn read_units<R: Read>(input: R) -> Result<Vec<UnitRow>, SheetErrors> {
-    let bytes = read_all(input)?;
+    let bytes = read_bytes(input)?;
     let lines = Lines::new(&bytes);
     let (mut reader, header) = open_csv(&bytes, &lines)?;
     let mut errors = SheetErrors::new();
@@ -223,7 +223,7 @@ pub fn read_units<R: Read>(input: R) -> Result<Vec<UnitRow>, SheetErrors> {
 
 /// Reads a whole (small) list into memory, so that problems can be named by the file's
 /// physical line ([`Lines`]).
-fn read_all<R: Read>(mut input: R) -> Result<Vec<u8>, SheetErrors> {
+pub(crate) fn read_bytes<R: Read>(mut input: R) -> Result<Vec<u8>, SheetErrors> {
     let mut bytes = Vec::new();
     input
         .read_to_end(&mut bytes)
@@ -239,7 +239,7 @@ pub fn read_villages<R: Read>(
     input: R,
     only_commune: Option<&UnitCode>,
 ) -> Result<Vec<VillageRow>, SheetErrors> {
-    let bytes = read_all(input)?;
+    let bytes = read_bytes(input)?;
     let lines = Lines::new(&bytes);
     let (mut reader, header) = open_csv(&bytes, &lines)?;
     let mut errors = SheetErrors::new();
@@ -369,7 +369,7 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
 /// went into; other columns (names, `whole`, as in the 2025 reform's mapping file) are
 /// ignored. Returns (old, new) pairs, or every problem with its line.
 pub fn read_successors<R: Read>(input: R) -> Result<Vec<(UnitCode, UnitCode)>, SheetErrors> {
-    let bytes = read_all(input)?;
+    let bytes = read_bytes(input)?;
     let lines = Lines::new(&bytes);
     let (mut reader, header) = open_csv(&bytes, &lines)?;
     let mut errors = SheetErrors::new();

@@ -660,10 +660,11 @@ impl Store {
         let count_sql = format!("SELECT COUNT(*) FROM households h WHERE {conditions}");
         // The page's ids are found first from the index alone; only the 50 rows of the
         // page are then read in full. Skipping deep into a large unit stays cheap.
+        let v_latest = crate::units::latest_version("v", "h.village_code");
         let page_sql = format!(
             "SELECT h.id, h.code, h.head_name, h.village_code, v.name AS village_name, h.commune_code, \
              h.address, h.member_count, h.ethnic_minority, h.version \
-             FROM households h JOIN admin_units v ON v.code = h.village_code \
+             FROM households h JOIN admin_units v ON v.code = h.village_code AND {v_latest} \
              WHERE h.id IN (SELECT h.id FROM households h WHERE {conditions} \
                             ORDER BY h.head_sort_key, h.id LIMIT {limit} OFFSET {offset}) \
              ORDER BY h.head_sort_key, h.id"

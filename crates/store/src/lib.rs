@@ -10,6 +10,7 @@
 mod error;
 mod households;
 mod maintenance;
+mod reform;
 mod reports;
 mod reviews;
 #[cfg(feature = "testing")]
@@ -24,6 +25,9 @@ pub use households::{
     Transfer, TransferSide, TransferSource, TransferTarget,
 };
 pub use maintenance::{Integrity, sqlite_file};
+pub use reform::{
+    ReformInput, ReformOutcome, SuccessionPair, UserMove, VillageAssignment, WaitingVillage,
+};
 pub use reports::{
     BoundaryRecord, Fact, HouseholdStatusRow, InsuranceCount, MovementGroup, ReportScope,
     TargetInput, TargetRecord,
@@ -33,7 +37,7 @@ pub use reviews::{
     NewMeeting, NewReview, NewReviewHousehold, PostingRecord, ReviewHouseholdRecord, ReviewRecord,
     ReviewSummary, SurveyRecord, certificate_number,
 };
-pub use units::{NewVillage, UnitRecord, UnitSearchHit, UnitUpdate, UnitUpsert};
+pub use units::{NewVillage, UnitRecord, UnitSearchHit, UnitUpdate, UnitUpsert, UnitVersion};
 pub use users::{NewSession, NewUser, SessionRecord, UserRecord};
 
 use sqlx::migrate::Migrator;

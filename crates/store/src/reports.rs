@@ -502,6 +502,7 @@ impl Store {
         as_of: NaiveDate,
     ) -> Result<Vec<HouseholdStatusRow>, StoreError> {
         scope.check()?;
+        let v_latest = crate::units::latest_version("v", "h.village_code");
         let sql = format!(
             "SELECT h.id, h.code, h.head_name, h.head_sort_key, h.village_code, \
                     COALESCE(v.name, h.village_code) AS village_name, h.address, h.member_count, \
@@ -515,7 +516,7 @@ impl Store {
                     cur.member_count AS cur_people, cur.area AS cur_area, \
                     prev.unit AS prev_unit, prev.status AS prev_status \
              FROM households h \
-             LEFT JOIN admin_units v ON v.code = h.village_code \
+             LEFT JOIN admin_units v ON v.code = h.village_code AND {v_latest} \
              LEFT JOIN ({cur}) cur ON cur.household_id = h.id \
              LEFT JOIN ({prev}) prev ON prev.household_id = h.id \
              WHERE h.{s} = $1 OR h.id IN (SELECT k.household_id FROM classifications k \

@@ -107,7 +107,8 @@ const RH_SELECT: &str = "SELECT rh.id, rh.review_id, rh.household_id, h.code AS 
      rh.provisional_reasons, rh.deprivation_count, rh.score_b, rh.meeting_outcome, rh.final_status, \
      rh.refusal_reason, rh.classification_id, rh.step, rh.version \
      FROM review_households rh JOIN households h ON h.id = rh.household_id \
-     JOIN admin_units v ON v.code = rh.village_code";
+     JOIN admin_units v ON v.code = rh.village_code \
+     AND v.valid_from = (SELECT MAX(x.valid_from) FROM admin_units x WHERE x.code = rh.village_code)";
 
 #[derive(Debug, Clone)]
 pub struct NewReviewHousehold {
@@ -665,13 +666,14 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<ReviewSummary>, StoreError> {
         assert!(["province_code", "district_code", "commune_code"].contains(&scope_column));
+        let c_at = crate::units::version_at("c", "r.commune_code", "r.opened_on");
         let sql = format!(
             "SELECT r.id, r.commune_code, c.name AS commune_name, r.kind, r.period, r.standard, r.step, r.opened_on, \
              r.due_on, r.closed_on, \
              (SELECT COUNT(*) FROM review_households rh WHERE rh.review_id = r.id AND rh.step <> 'excluded') AS households, \
              (SELECT COUNT(*) FROM review_households rh WHERE rh.review_id = r.id AND rh.provisional_status IS NOT NULL AND rh.step <> 'excluded') AS surveyed, \
              (SELECT COUNT(*) FROM review_households rh WHERE rh.review_id = r.id AND rh.meeting_outcome = 'agreed' AND rh.step <> 'excluded') AS agreed \
-             FROM reviews r JOIN admin_units c ON c.code = r.commune_code \
+             FROM reviews r JOIN admin_units c ON c.code = r.commune_code AND {c_at} \
              WHERE r.{scope_column} = $1 ORDER BY r.period DESC, r.commune_code, r.id DESC LIMIT {limit}"
         );
         Ok(

@@ -93,6 +93,10 @@ struct SessionRow {
 const USER_COLUMNS: &str = "us.id, us.username, us.password_hash, us.role, us.unit_code, \
      au.tier AS unit_tier, au.name AS unit_name, us.active, us.created_at, us.password_changed_at";
 
+/// A user's unit is the latest version of its code: users work today.
+const AU_LATEST: &str =
+    "au.valid_from = (SELECT MAX(x.valid_from) FROM admin_units x WHERE x.code = us.unit_code)";
+
 /// Timestamps are kept as fixed-width RFC 3339 text in UTC (as in admin_units), so that
 /// text order is time order on both backends.
 fn timestamp(t: DateTime<Utc>) -> String {
@@ -107,25 +111,29 @@ fn parse_timestamp(s: &str) -> Result<DateTime<Utc>, StoreError> {
 
 impl Store {
     /// Creates a user; returns its id. A taken username is a conflict.
+    /// A user's unit must exist (checked here, since a unit code is no longer a key a
+    /// foreign key could check).
     pub async fn create_user(&self, user: &NewUser, now: DateTime<Utc>) -> Result<i64, StoreError> {
         let now = timestamp(now);
-        Ok(with_pool!(self, pool => sqlx::query_scalar(
+        let id: Option<i64> = with_pool!(self, pool => sqlx::query_scalar(
             "INSERT INTO users (username, password_hash, role, unit_code, active, created_at, password_changed_at) \
-             VALUES ($1, $2, $3, $4, TRUE, $5, $5) RETURNING id",
+             SELECT $1, $2, $3, $4, TRUE, $5, $5 \
+             WHERE EXISTS (SELECT 1 FROM admin_units WHERE code = $4) RETURNING id",
         )
         .bind(&user.username)
         .bind(&user.password_hash)
         .bind(&user.role)
         .bind(&user.unit_code)
         .bind(&now)
-        .fetch_one(pool)
+        .fetch_optional(pool)
         .await
-        .map_err(|e| StoreError::unique_as_conflict(e, "tên đăng nhập này đã có người dùng"))?))
+        .map_err(|e| StoreError::unique_as_conflict(e, "tên đăng nhập này đã có người dùng"))?);
+        id.ok_or_else(|| StoreError::NotFound(format!("đơn vị mã {}", user.unit_code)))
     }
 
     pub async fn user_by_username(&self, username: &str) -> Result<Option<UserRecord>, StoreError> {
         let sql = format!(
-            "SELECT {USER_COLUMNS} FROM users us JOIN admin_units au ON au.code = us.unit_code \
+            "SELECT {USER_COLUMNS} FROM users us JOIN admin_units au ON au.code = us.unit_code AND {AU_LATEST} \
              WHERE us.username = $1"
         );
         Ok(
@@ -138,7 +146,7 @@ impl Store {
 
     pub async fn user_by_id(&self, id: i64) -> Result<Option<UserRecord>, StoreError> {
         let sql = format!(
-            "SELECT {USER_COLUMNS} FROM users us JOIN admin_units au ON au.code = us.unit_code \
+            "SELECT {USER_COLUMNS} FROM users us JOIN admin_units au ON au.code = us.unit_code AND {AU_LATEST} \
              WHERE us.id = $1"
         );
         Ok(
@@ -152,7 +160,7 @@ impl Store {
     /// Every user, by username.
     pub async fn list_users(&self) -> Result<Vec<UserRecord>, StoreError> {
         let sql = format!(
-            "SELECT {USER_COLUMNS} FROM users us JOIN admin_units au ON au.code = us.unit_code \
+            "SELECT {USER_COLUMNS} FROM users us JOIN admin_units au ON au.code = us.unit_code AND {AU_LATEST} \
              ORDER BY us.username"
         );
         Ok(
@@ -213,7 +221,7 @@ impl Store {
             "SELECT s.token_hash, s.kind, s.csrf_token, s.created_at AS s_created_at, s.expires_at, \
              s.last_seen_at, {USER_COLUMNS} \
              FROM sessions s JOIN users us ON us.id = s.user_id \
-             JOIN admin_units au ON au.code = us.unit_code \
+             JOIN admin_units au ON au.code = us.unit_code AND {AU_LATEST} \
              WHERE s.token_hash = $1"
         );
         let row = with_pool!(self, pool => sqlx::query_as::<_, SessionRow>(sqlx::AssertSqlSafe(sql.as_str()))

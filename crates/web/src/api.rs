@@ -8,7 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use giamngheo_app::App;
-use giamngheo_app::units::VillageInput;
+use giamngheo_app::units::{VillageInput, parse_as_of};
 use giamngheo_domain::Area;
 use giamngheo_store::{UnitRecord, UnitSearchHit};
 use serde::{Deserialize, Serialize};
@@ -56,7 +56,7 @@ impl utoipa::Modify for BearerAuth {
     servers((url = "/api/v1")),
     paths(list_units, get_unit, search_units, create_village,
           crate::auth::api_login, crate::auth::api_logout, crate::auth::api_me),
-    components(schemas(Unit, UnitHit, NewVillageBody, ErrorBody, crate::error::ErrorDetail, crate::error::Problem,
+    components(schemas(Unit, Successor, UnitHit, NewVillageBody, ErrorBody, crate::error::ErrorDetail, crate::error::Problem,
                        crate::auth::LoginBody, crate::auth::TokenBody, crate::auth::Me)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
@@ -98,8 +98,19 @@ pub struct Unit {
     /// ISO date.
     pub valid_from: String,
     pub valid_to: Option<String>,
-    /// Valid units directly under this one.
+    /// Units directly under this one, valid on the day asked about.
     pub child_count: i64,
+    /// For a closed unit: the units it went into (from the reform's mapping).
+    pub successors: Vec<Successor>,
+}
+
+/// A unit a closed one went into.
+#[derive(Serialize, ToSchema)]
+pub struct Successor {
+    pub code: String,
+    pub name: String,
+    /// False where the closed unit was split and only part of it went here.
+    pub whole: bool,
 }
 
 impl From<UnitRecord> for Unit {
@@ -119,6 +130,7 @@ impl From<UnitRecord> for Unit {
             valid_from: u.valid_from.to_string(),
             valid_to: u.valid_to.map(|d| d.to_string()),
             child_count: u.child_count,
+            successors: Vec::new(),
         }
     }
 }
@@ -127,6 +139,17 @@ impl From<UnitRecord> for Unit {
 pub struct ListQuery {
     /// Parent unit code; without it, the provinces.
     parent: Option<String>,
+    /// The day (dd/mm/yyyy) the units are listed as of; today by default. With
+    /// `parent=444&as_of=01/01/2025`, the communes of the old district.
+    as_of: Option<String>,
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct UnitQuery {
+    /// The day (dd/mm/yyyy) the code is taken on: the unit valid then (a code may have
+    /// been reused). Without it, the latest unit with the code, with its successors when
+    /// it is closed.
+    as_of: Option<String>,
 }
 
 /// The units directly under a parent, in official code order.
@@ -140,12 +163,13 @@ async fn list_units(
     _user: ApiUser,
     Query(q): Query<ListQuery>,
 ) -> Result<Json<Vec<Unit>>, ApiError> {
-    let units = app.children(q.parent.as_deref()).await?;
+    let as_of = q.as_of.as_deref().map(parse_as_of).transpose()?;
+    let units = app.children_on(q.parent.as_deref(), as_of).await?;
     Ok(Json(units.into_iter().map(Unit::from).collect()))
 }
 
 /// One unit by code.
-#[utoipa::path(get, path = "/units/{code}", params(("code" = String, Path, description = "Unit code")),
+#[utoipa::path(get, path = "/units/{code}", params(("code" = String, Path, description = "Unit code"), UnitQuery),
     responses(
         (status = 200, body = Unit),
         (status = 404, description = "Unknown code", body = ErrorBody)
@@ -154,8 +178,26 @@ async fn get_unit(
     State(app): State<App>,
     _user: ApiUser,
     Path(code): Path<String>,
+    Query(q): Query<UnitQuery>,
 ) -> Result<Json<Unit>, ApiError> {
-    Ok(Json(app.unit(&code).await?.into()))
+    let unit = match q.as_of.as_deref() {
+        Some(d) => app.resolve_unit(&code, Some(parse_as_of(d)?)).await?,
+        None => app.unit(&code).await?,
+    };
+    let successors = app
+        .successors(&unit)
+        .await?
+        .into_iter()
+        .map(|(u, whole)| Successor {
+            code: u.code,
+            name: u.name,
+            whole,
+        })
+        .collect();
+    Ok(Json(Unit {
+        successors,
+        ..unit.into()
+    }))
 }
 
 /// A search hit with the names around it.

@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use giamngheo_app::App;
 use giamngheo_app::households::decode_changes;
+use giamngheo_app::units::parse_as_of;
 use giamngheo_domain::household::HouseholdDraft;
 use giamngheo_store::{HouseholdFields, MemberFields};
 use serde::{Deserialize, Serialize};
@@ -37,6 +38,9 @@ pub struct ListQuery {
     q: Option<String>,
     /// Page number, from 1; 50 households a page.
     page: Option<i64>,
+    /// The day the unit code is taken on (dd/mm/yyyy); today by default. A code closed
+    /// on that day answers 410 with the units that replaced it.
+    as_of: Option<String>,
 }
 
 /// A line of a household list.
@@ -74,12 +78,14 @@ async fn list(
     user: ApiUser,
     Query(q): Query<ListQuery>,
 ) -> Result<Json<HouseholdList>, ApiError> {
+    let as_of = q.as_of.as_deref().map(parse_as_of).transpose()?;
     let page = app
-        .list_households(
+        .list_households_as_of(
             &user.actor,
             q.unit.as_deref(),
             q.q.as_deref(),
             q.page.unwrap_or(1),
+            as_of,
         )
         .await?;
     Ok(Json(HouseholdList {

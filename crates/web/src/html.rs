@@ -173,7 +173,8 @@ async fn render_unit(
     form_kind: String,
 ) -> Result<UnitPage, AppError> {
     let unit = app.unit(code).await?;
-    let children = app.children(Some(&unit.code)).await?;
+    // A closed unit's page shows the units under it on its last day.
+    let children = app.children_on(Some(&unit.code), unit.valid_to).await?;
     let ancestry = app.ancestry(&unit.code).await?;
     // The forms are only offered to users who may use them; the app layer checks again
     // when they are sent.
@@ -195,10 +196,11 @@ async fn render_unit(
     if unit.programme_135 {
         flags.push(t.programme_135);
     }
-    let child_tier = app
-        .hierarchy()
-        .tier(unit.level + 1)
-        .map(|t| t.as_str())
+    // Each list has its own hierarchy: the units under this one say which tier they are.
+    let child_tier = children
+        .first()
+        .map(|c| c.tier.as_str())
+        .or_else(|| app.hierarchy().tier(unit.level + 1).map(|t| t.as_str()))
         .unwrap_or("");
     let children_title = match child_tier {
         "village" => t.villages,

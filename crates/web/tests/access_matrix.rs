@@ -59,6 +59,19 @@ fn today() -> NaiveDate {
 async fn load(store: Store) -> App {
     let now = today().and_hms_opt(2, 0, 0).unwrap().and_utc();
     let app = App::new(store, Config::default(), Arc::new(FixedClock(now)));
+    // A database that has not applied the July 2025 reform yet (the units of March 2025
+    // only, as a database made before it and not yet run through `units reform`), so
+    // that the matrix's users have the district and communes it is written for.
+    app.import_units(
+        giamngheo_app::units::OFFICIAL_UNITS_CSV.as_bytes(),
+        &giamngheo_app::units::UnitImportOptions {
+            valid_from: giamngheo_app::units::shipped_history_start(),
+            retire_missing: false,
+            hierarchy: None,
+        },
+    )
+    .await
+    .unwrap();
     app.load_demo(2021, DEMO_HOUSEHOLDS).await.unwrap();
     app
 }

@@ -66,6 +66,7 @@ async fn site_with(options: WebOptions) -> Site {
         &UnitImportOptions {
             valid_from: NaiveDate::from_ymd_opt(2025, 3, 1).unwrap(),
             retire_missing: false,
+            hierarchy: None,
         },
     )
     .await

@@ -81,6 +81,7 @@ async fn site() -> Site {
         &UnitImportOptions {
             valid_from: NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
             retire_missing: false,
+            hierarchy: None,
         },
     )
     .await

@@ -68,6 +68,7 @@ async fn site_with(config: Config, broken: bool) -> Site {
         &UnitImportOptions {
             valid_from: date(2020, 1, 1),
             retire_missing: false,
+            hierarchy: None,
         },
     )
     .await

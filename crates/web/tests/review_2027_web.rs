@@ -46,6 +46,7 @@ async fn site(db: &TestDb) -> (Router, App) {
         &UnitImportOptions {
             valid_from: NaiveDate::from_ymd_opt(2025, 7, 1).unwrap(),
             retire_missing: false,
+            hierarchy: None,
         },
     )
     .await

@@ -45,6 +45,7 @@ async fn add_units(site: &Site, csv: &str) {
             &UnitImportOptions {
                 valid_from: NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
                 retire_missing: false,
+                hierarchy: None,
             },
         )
         .await

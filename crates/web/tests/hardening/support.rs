@@ -72,6 +72,7 @@ pub async fn site_on(db: TestDb, options: WebOptions) -> Site {
         &UnitImportOptions {
             valid_from: NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
             retire_missing: false,
+            hierarchy: None,
         },
     )
     .await
