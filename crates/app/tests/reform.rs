@@ -217,7 +217,7 @@ async fn the_reform_moves_households_with_their_villages_once(store: Store) {
     let office = done
         .users_moved
         .iter()
-        .find(|u| u.username == "demo.labour_office")
+        .find(|u| u.username == "demo.office")
         .unwrap();
     assert_eq!(office.from, "444");
     assert_eq!(office.to, None);

@@ -358,9 +358,10 @@ async fn a_unit_that_holds_people_is_retired_only_with_its_successors(store: Sto
         .await
         .unwrap();
     assert_eq!(summary.unwrap().retired, 1);
+    // Hà Linh's last valid day is the day before the list took effect.
     assert_eq!(
         app.unit("18502").await.unwrap().valid_to,
-        NaiveDate::from_ymd_opt(2025, 7, 1)
+        NaiveDate::from_ymd_opt(2025, 6, 30)
     );
     assert_eq!(
         app.store().unit_successors("18502").await.unwrap(),

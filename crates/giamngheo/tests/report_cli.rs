@@ -3,9 +3,13 @@
 
 use std::process::Command;
 
+/// Runs the binary in a fresh folder of its own, so that its default database
+/// (`./giamngheo.db`) is new for each call and never left in the source tree.
 fn giamngheo(args: &[&str]) -> std::process::Output {
+    let dir = tempfile::tempdir().expect("temporary folder");
     Command::new(env!("CARGO_BIN_EXE_giamngheo"))
         .args(args)
+        .current_dir(dir.path())
         .env_remove("GIAMNGHEO_DATABASE_URL")
         .output()
         .expect("run giamngheo")
