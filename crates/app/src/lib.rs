@@ -19,6 +19,7 @@ pub mod reviews;
 pub mod targets;
 pub mod throttle;
 pub mod units;
+pub mod users;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::AppError;

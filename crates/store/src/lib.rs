@@ -34,7 +34,7 @@ pub use reviews::{
     ReviewSummary, SurveyRecord,
 };
 pub use units::{NewVillage, UnitRecord, UnitSearchHit, UnitUpdate, UnitUpsert};
-pub use users::{NewSession, NewUser, SessionRecord, UserRecord};
+pub use users::{NewSession, NewUser, SessionRecord, UserChange, UserRecord};
 
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
