@@ -14,7 +14,7 @@
 //! hold a password; log lines name users by id only.
 
 use crate::access::{Action, Actor, Role};
-use crate::auth::{NewUserInput, UserSummary, hash_password, summary_of};
+use crate::auth::{NewUserInput, UserSummary, hash_password, normalize_username, summary_of};
 use crate::{App, AppError};
 use giamngheo_store::{AuditEntry, UnitRecord, UserChange, UserRecord};
 
@@ -115,6 +115,27 @@ impl App {
             "user created"
         );
         self.user_summary(id).await
+    }
+
+    /// Creates a user with a generated password, returned to show once: the page does
+    /// not let an administrator choose a weak first password for someone else.
+    pub async fn add_user_with_new_password(
+        &self,
+        actor: &Actor,
+        username: &str,
+        role: Role,
+        unit_code: &str,
+    ) -> Result<ResetPassword, AppError> {
+        let username = normalize_username(username)?;
+        let password = generate_password(&username);
+        let input = NewUserInput {
+            username,
+            password: password.clone(),
+            role,
+            unit_code: unit_code.to_string(),
+        };
+        let user = self.add_user(actor, input).await?;
+        Ok(ResetPassword { user, password })
     }
 
     /// Gives a user a new random password, ends its sessions, and returns the password

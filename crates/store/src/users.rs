@@ -56,6 +56,10 @@ pub enum UserChange {
     Unit(String),
 }
 
+/// The statement creating a user, active, its password set now.
+const INSERT_USER: &str = "INSERT INTO users (username, password_hash, role, unit_code, active, created_at, password_changed_at) \
+     VALUES ($1, $2, $3, $4, TRUE, $5, $5) RETURNING id";
+
 /// The statement inserting one audit entry, with its eleven parameters.
 fn insert_audit_sql() -> String {
     format!(
@@ -130,8 +134,7 @@ impl Store {
     pub async fn create_user(&self, user: &NewUser, now: DateTime<Utc>) -> Result<i64, StoreError> {
         let now = timestamp(now);
         Ok(with_pool!(self, pool => sqlx::query_scalar(
-            "INSERT INTO users (username, password_hash, role, unit_code, active, created_at, password_changed_at) \
-             VALUES ($1, $2, $3, $4, TRUE, $5, $5) RETURNING id",
+            INSERT_USER,
         )
         .bind(&user.username)
         .bind(&user.password_hash)
@@ -157,8 +160,7 @@ impl Store {
         Ok(with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             let id: i64 = sqlx::query_scalar(
-                "INSERT INTO users (username, password_hash, role, unit_code, active, created_at, password_changed_at) \
-                 VALUES ($1, $2, $3, $4, TRUE, $5, $5) RETURNING id",
+                INSERT_USER,
             )
             .bind(&user.username)
             .bind(&user.password_hash)

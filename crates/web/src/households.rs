@@ -276,6 +276,11 @@ fn action_label(lang: Lang, action: &str) -> String {
         "member.leave" => "Thành viên rời hộ",
         "member.move_in" => "Thành viên chuyển đến",
         "member.move_out" => "Thành viên chuyển đi",
+        "user.create" => "Tạo người dùng",
+        "user.password_reset" => "Đặt lại mật khẩu người dùng",
+        "user.disable" => "Khóa tài khoản",
+        "user.enable" => "Mở khóa tài khoản",
+        "user.unit" => "Chuyển đơn vị người dùng",
         other => other,
     };
     match lang {
