@@ -138,7 +138,7 @@ fn changes_json(changes: &[FieldChange]) -> String {
 }
 
 /// The household column that holds a unit of this tier.
-fn scope_column(tier: Tier) -> &'static str {
+pub(crate) fn scope_column(tier: Tier) -> &'static str {
     match tier {
         Tier::Province => "province_code",
         Tier::District => "district_code",
@@ -147,7 +147,7 @@ fn scope_column(tier: Tier) -> &'static str {
     }
 }
 
-fn tier_of(unit: &UnitRecord) -> Tier {
+pub(crate) fn tier_of(unit: &UnitRecord) -> Tier {
     match unit.tier.as_str() {
         "province" => Tier::Province,
         "district" => Tier::District,

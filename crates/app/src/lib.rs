@@ -10,6 +10,7 @@ pub mod clock;
 pub mod dashboard;
 pub mod demo;
 pub mod error;
+pub mod export;
 pub mod facts;
 pub mod files;
 pub mod households;

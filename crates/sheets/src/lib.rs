@@ -4,6 +4,7 @@
 //! column name, so the person who made the file can fix it without guessing.
 
 pub mod error;
+pub mod export;
 pub mod households;
 pub mod pdf;
 pub mod reports;
