@@ -5,12 +5,10 @@
 //! pages (all but the last three characters) unless the role may read citizen IDs.
 
 use crate::access::{Action, Actor};
-use crate::households::{scope_column, tier_of};
 use crate::{App, AppError};
 use giamngheo_domain::household::{RELATIONS, mask_citizen_id};
 use giamngheo_rules::Status;
 use giamngheo_sheets::export::ExportLine;
-use giamngheo_store::HouseholdFilter;
 use std::collections::HashMap;
 
 /// The most households one export holds: beyond it the user narrows the unit, so that
@@ -18,21 +16,17 @@ use std::collections::HashMap;
 pub const MAX_EXPORT_HOUSEHOLDS: i64 = 20_000;
 
 impl App {
-    /// The lines of the export of `unit` (the user's own by default), households whose
-    /// current status is `status` only when it is given (`poor`, `near_poor`, `medium`,
-    /// `not_poor`). A unit outside the user's area is not found.
+    /// The lines of the export of `unit` (the user's own by default), with the search
+    /// `query` of the households page, households whose current status is `status` only
+    /// when it is given (`poor`, `near_poor`, `medium`, `not_poor`). A unit outside the
+    /// user's area is not found.
     pub async fn export_households(
         &self,
         actor: &Actor,
         unit: Option<&str>,
+        query: Option<&str>,
         status: Option<&str>,
     ) -> Result<Vec<ExportLine>, AppError> {
-        let code = unit
-            .map(str::trim)
-            .filter(|u| !u.is_empty())
-            .unwrap_or(&actor.unit_code);
-        self.authorize(actor, Action::ReadPersonal, code).await?;
-        let unit = self.unit(code).await?;
         let wanted: Option<Status> = match status.map(str::trim).filter(|s| !s.is_empty()) {
             None => None,
             Some(s) => Some(s.parse().map_err(|_| {
@@ -44,13 +38,8 @@ impl App {
                 )
             })?),
         };
-        let filter = HouseholdFilter {
-            scope_column: scope_column(tier_of(&unit)),
-            scope_code: unit.code.clone(),
-            text: None,
-            citizen_id: None,
-            include_inactive: false,
-        };
+        let unit = unit.map(str::trim).filter(|u| !u.is_empty());
+        let (unit, filter) = self.household_filter(actor, unit, query).await?;
         let (households, total) = self
             .store()
             .list_households(&filter, MAX_EXPORT_HOUSEHOLDS, 0)

@@ -138,7 +138,7 @@ fn changes_json(changes: &[FieldChange]) -> String {
 }
 
 /// The household column that holds a unit of this tier.
-pub(crate) fn scope_column(tier: Tier) -> &'static str {
+fn scope_column(tier: Tier) -> &'static str {
     match tier {
         Tier::Province => "province_code",
         Tier::District => "district_code",
@@ -147,7 +147,7 @@ pub(crate) fn scope_column(tier: Tier) -> &'static str {
     }
 }
 
-pub(crate) fn tier_of(unit: &UnitRecord) -> Tier {
+fn tier_of(unit: &UnitRecord) -> Tier {
     match unit.tier.as_str() {
         "province" => Tier::Province,
         "district" => Tier::District,
@@ -593,8 +593,31 @@ impl App {
         query: Option<&str>,
         page: i64,
     ) -> Result<HouseholdPage, AppError> {
-        let unit = self.list_unit(actor, unit).await?;
+        let (_, filter) = self.household_filter(actor, unit, query).await?;
         let page = page.max(1);
+        let (items, total) = self
+            .store()
+            .list_households(&filter, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+            .await?;
+        Ok(HouseholdPage {
+            items,
+            total,
+            page,
+            page_size: PAGE_SIZE,
+        })
+    }
+
+    /// The filter of a household list: the unit (the user's own by default, within its
+    /// area) and the search, a name, a household code or a full citizen ID (which only a
+    /// role that reads citizen IDs may search by). The page and the export share it, so
+    /// that the export holds exactly the list on screen.
+    pub(crate) async fn household_filter(
+        &self,
+        actor: &Actor,
+        unit: Option<&str>,
+        query: Option<&str>,
+    ) -> Result<(UnitRecord, HouseholdFilter), AppError> {
+        let unit = self.list_unit(actor, unit).await?;
         let query = query.map(str::trim).filter(|q| !q.is_empty());
         let compact: Option<String> =
             query.map(|q| q.chars().filter(|c| !c.is_whitespace()).collect());
@@ -615,16 +638,7 @@ impl App {
             citizen_id,
             include_inactive: false,
         };
-        let (items, total) = self
-            .store()
-            .list_households(&filter, PAGE_SIZE, (page - 1) * PAGE_SIZE)
-            .await?;
-        Ok(HouseholdPage {
-            items,
-            total,
-            page,
-            page_size: PAGE_SIZE,
-        })
+        Ok((unit, filter))
     }
 
     /// A household with its members, if the user may see it; otherwise not found.

@@ -45,6 +45,8 @@ pub struct ListQuery {
 pub struct ExportQuery {
     /// Unit code (province, commune or village); the user's own by default.
     unit: Option<String>,
+    /// The households page's search: a name, a household code or a 12-digit citizen ID.
+    q: Option<String>,
     /// Only households whose current status is this: `poor`, `near_poor`, `medium`,
     /// `not_poor`; all by default.
     status: Option<String>,
@@ -77,7 +79,12 @@ async fn export(
         .into());
     }
     let lines = app
-        .export_households(&user.actor, q.unit.as_deref(), q.status.as_deref())
+        .export_households(
+            &user.actor,
+            q.unit.as_deref(),
+            q.q.as_deref(),
+            q.status.as_deref(),
+        )
         .await?;
     let (body, content_type, ext) = if format == "csv" {
         (households_csv(&lines), "text/csv; charset=utf-8", "csv")

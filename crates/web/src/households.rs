@@ -66,6 +66,8 @@ struct ListPage {
     unit_code: String,
     unit_name: String,
     q: String,
+    /// The search, encoded for the export links' query string.
+    q_param: String,
     rows: Vec<ListRow>,
     total: String,
     page: i64,
@@ -144,6 +146,7 @@ async fn list(
         unit_code: unit.code.clone(),
         unit_name: unit.name,
         q: q.q.clone(),
+        q_param: crate::headers::component(&q.q),
         rows: page
             .items
             .iter()

@@ -153,6 +153,32 @@ async fn the_export_masks_ids_for_roles_that_may_not_read_them(store: Store) {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(String::from_utf8_lossy(&body).contains("tình trạng «rich» không hợp lệ"));
 
+    // The households page's search narrows the export as it narrows the list, and its
+    // export buttons carry the unit and the search.
+    let code = &households[0].code;
+    let page = router
+        .clone()
+        .oneshot(
+            Request::get(format!("/households?unit=444&q={code}"))
+                .header(header::AUTHORIZATION, format!("Bearer {admin}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let page = page.into_body().collect().await.unwrap().to_bytes();
+    let page = String::from_utf8_lossy(&page);
+    assert!(
+        page.contains(&format!(
+            "/api/v1/households/export?unit=444&amp;q={code}&amp;format=xlsx"
+        )),
+        "the export button of the filtered list"
+    );
+    let (status, one) = export(&router, &admin, &format!("unit=444&q={code}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let one = rows(one);
+    assert!(one.len() > 1 && one[1..].iter().all(|r| &r[0] == code));
+
     // CSV: the same lines, with a byte-order mark.
     let (status, csv) = export(&router, &oversight, "unit=444&format=csv").await;
     assert_eq!(status, StatusCode::OK);
