@@ -88,6 +88,22 @@ impl Role {
     }
 }
 
+impl Role {
+    /// Whether a user of this role may give `other` to a user, or manage a user who has
+    /// it. An administrator may give any role (another administrator included: someone
+    /// must be able to replace an administrator who leaves, without the command line); an
+    /// office only the roles below its own, so that it can neither make an administrator
+    /// nor take over, reset or disable another office or an administrator. Whatever the
+    /// role, the user managed must be in the actor's unit or below it.
+    pub fn may_grant(self, other: Role) -> bool {
+        match self {
+            Role::Admin => true,
+            Role::Office => !matches!(other, Role::Admin | Role::Office),
+            _ => false,
+        }
+    }
+}
+
 impl fmt::Display for Role {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -136,7 +152,8 @@ pub enum Action {
     ProposeChange,
     /// Create villages, change unit flags.
     ManageUnits,
-    /// Create users and reset their passwords.
+    /// Create users, reset their passwords, disable them and change their unit, within
+    /// the actor's unit and below its role ceiling ([`Role::may_grant`]).
     ManageUsers,
     /// The audit log across the system.
     ReadAuditLog,
@@ -153,7 +170,7 @@ pub fn permits(role: Role, action: Action) -> bool {
         WriteHouseholds => matches!(role, Admin | Office | CommuneOfficer),
         ProposeChange => matches!(role, Admin | Office | CommuneOfficer | VillageHead),
         ManageUnits => matches!(role, Admin | Office | CommuneOfficer),
-        ManageUsers => matches!(role, Admin),
+        ManageUsers => matches!(role, Admin | Office),
         ReadAuditLog => matches!(role, Admin),
     }
 }
@@ -236,6 +253,22 @@ mod tests {
         assert!(permits(Role::Oversight, Action::ReadPersonal));
         assert!(!permits(Role::Oversight, Action::WriteHouseholds));
         assert!(!permits(Role::Oversight, Action::ProposeChange));
+    }
+
+    #[test]
+    fn an_office_grants_only_roles_below_its_own() {
+        assert!(Role::Admin.may_grant(Role::Admin));
+        assert!(Role::Office.may_grant(Role::CommuneOfficer));
+        assert!(Role::Office.may_grant(Role::VillageHead));
+        assert!(!Role::Office.may_grant(Role::Office));
+        assert!(!Role::Office.may_grant(Role::Admin));
+        for r in Role::ALL {
+            assert_eq!(
+                Role::ALL.iter().any(|o| r.may_grant(*o)),
+                permits(r, Action::ManageUsers),
+                "{r}: granting a role goes with managing users"
+            );
+        }
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! only its SHA-256, so a copy of the database does not let anyone sign in. Nothing here
 //! logs a username, a password or a token: log lines name the user by id.
 
-use crate::access::{Action, Actor, Role};
+use crate::access::{Actor, Role};
 use crate::throttle::{ACCOUNT_FREE_ATTEMPTS, Refusal};
 use crate::{App, AppError};
 use argon2::Argon2;
@@ -308,7 +308,7 @@ fn actor_of(user: &UserRecord) -> Option<Actor> {
     })
 }
 
-fn summary_of(user: &UserRecord) -> Option<UserSummary> {
+pub(crate) fn summary_of(user: &UserRecord) -> Option<UserSummary> {
     Some(UserSummary {
         id: user.id,
         username: user.username.clone(),
@@ -320,84 +320,74 @@ fn summary_of(user: &UserRecord) -> Option<UserSummary> {
 }
 
 impl App {
-    /// Creates a user on behalf of an administrator, who must manage users over the new
-    /// user's unit.
-    pub async fn add_user(
-        &self,
-        actor: &Actor,
-        input: NewUserInput,
-    ) -> Result<UserSummary, AppError> {
-        self.authorize(actor, Action::ManageUsers, input.unit_code.trim())
-            .await?;
-        self.add_user_unchecked(input).await
-    }
-
     /// Creates a user without an actor: for the command line, which whoever runs the
     /// server already controls (the first administrator is made this way).
     pub async fn add_user_as_system(&self, input: NewUserInput) -> Result<UserSummary, AppError> {
-        self.add_user_unchecked(input).await
+        let (user, unit) = self.new_user_row(&input).await?;
+        let id = self.store().create_user(&user, self.clock().now()).await?;
+        tracing::info!(user_id = id, role = input.role.as_str(), unit = %unit.code, "user created");
+        self.user_summary(id).await
     }
 
-    async fn add_user_unchecked(&self, input: NewUserInput) -> Result<UserSummary, AppError> {
+    /// Checks a user to create (username, unit in force, role fitting the unit's tier,
+    /// password policy) and hashes its password.
+    pub(crate) async fn new_user_row(
+        &self,
+        input: &NewUserInput,
+    ) -> Result<(NewUser, giamngheo_store::UnitRecord), AppError> {
         let username = normalize_username(&input.username)?;
+        let unit = self
+            .unit_for_role(input.role, input.unit_code.trim())
+            .await?;
+        validate_password(&username, &input.password)?;
+        let password_hash = hash_password(&input.password).await?;
+        let user = NewUser {
+            username,
+            password_hash,
+            role: input.role.as_str().to_string(),
+            unit_code: unit.code.clone(),
+        };
+        Ok((user, unit))
+    }
+
+    /// The unit `code`, if it is in force and of a tier `role` may be attached to.
+    pub(crate) async fn unit_for_role(
+        &self,
+        role: Role,
+        code: &str,
+    ) -> Result<giamngheo_store::UnitRecord, AppError> {
         // Users work today: the unit is the one valid today, and a closed one is an
         // error naming what replaced it.
-        let unit = self.resolve_unit(input.unit_code.trim(), None).await?;
+        let unit = self.resolve_unit(code, None).await?;
         let tier = unit
             .tier
             .parse::<Tier>()
             .map_err(|_| AppError::invalid("unit", "đơn vị có cấp không rõ"))?;
-        let allowed = input.role.allowed_tiers();
+        let allowed = role.allowed_tiers();
         if !allowed.contains(&tier) {
             let names: Vec<&str> = allowed.iter().map(|t| tier_vi(*t)).collect();
             return Err(AppError::invalid(
                 "role",
                 format!(
                     "vai trò «{}» chỉ gắn với đơn vị cấp {}, không gắn với {} {}",
-                    input.role.label_vi(),
+                    role.label_vi(),
                     names.join(", "),
                     tier_vi(tier),
                     unit.code
                 ),
             ));
         }
-        validate_password(&username, &input.password)?;
-        let password_hash = hash_password(&input.password).await?;
-        let id = self
-            .store()
-            .create_user(
-                &NewUser {
-                    username,
-                    password_hash,
-                    role: input.role.as_str().to_string(),
-                    unit_code: unit.code.clone(),
-                },
-                self.clock().now(),
-            )
-            .await?;
-        tracing::info!(user_id = id, role = input.role.as_str(), unit = %unit.code, "user created");
+        Ok(unit)
+    }
+
+    /// A user as the use cases show it, by id.
+    pub(crate) async fn user_summary(&self, id: i64) -> Result<UserSummary, AppError> {
         let user = self
             .store()
             .user_by_id(id)
             .await?
             .ok_or_else(|| AppError::NotFound(format!("người dùng số {id}")))?;
         summary_of(&user).ok_or_else(|| AppError::NotFound(format!("người dùng số {id}")))
-    }
-
-    /// The users within the actor's area, for an administrator.
-    pub async fn users(&self, actor: &Actor) -> Result<Vec<UserSummary>, AppError> {
-        self.authorize(actor, Action::ManageUsers, &actor.unit_code)
-            .await?;
-        let mut out = Vec::new();
-        for user in self.store().list_users().await? {
-            let chain = self.store().ancestry(&user.unit_code).await?;
-            if actor.covers_chain(chain.iter().map(|u| u.code.as_str()))
-                && let Some(s) = summary_of(&user)
-            {
-                out.push(s);
-            }
-        }
-        Ok(out)
     }
 
     /// Signs a user in. `client_key` names where the attempt comes from (the client's

@@ -679,8 +679,32 @@ impl App {
         page: i64,
         as_of: Option<chrono::NaiveDate>,
     ) -> Result<HouseholdPage, AppError> {
-        let unit = self.list_unit(actor, unit, as_of).await?;
+        let (_, filter) = self.household_filter(actor, unit, query, as_of).await?;
         let page = page.max(1);
+        let (items, total) = self
+            .store()
+            .list_households(&filter, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+            .await?;
+        Ok(HouseholdPage {
+            items,
+            total,
+            page,
+            page_size: PAGE_SIZE,
+        })
+    }
+
+    /// The filter of a household list: the unit (the user's own by default, within its
+    /// area) and the search, a name, a household code or a full citizen ID (which only a
+    /// role that reads citizen IDs may search by). The page and the export share it, so
+    /// that the export holds exactly the list on screen.
+    pub(crate) async fn household_filter(
+        &self,
+        actor: &Actor,
+        unit: Option<&str>,
+        query: Option<&str>,
+        as_of: Option<chrono::NaiveDate>,
+    ) -> Result<(UnitRecord, HouseholdFilter), AppError> {
+        let unit = self.list_unit(actor, unit, as_of).await?;
         let query = query.map(str::trim).filter(|q| !q.is_empty());
         let compact: Option<String> =
             query.map(|q| q.chars().filter(|c| !c.is_whitespace()).collect());
@@ -701,16 +725,7 @@ impl App {
             citizen_id,
             include_inactive: false,
         };
-        let (items, total) = self
-            .store()
-            .list_households(&filter, PAGE_SIZE, (page - 1) * PAGE_SIZE)
-            .await?;
-        Ok(HouseholdPage {
-            items,
-            total,
-            page,
-            page_size: PAGE_SIZE,
-        })
+        Ok((unit, filter))
     }
 
     /// A household with its members, if the user may see it; otherwise not found.

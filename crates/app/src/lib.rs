@@ -10,6 +10,7 @@ pub mod clock;
 pub mod dashboard;
 pub mod demo;
 pub mod error;
+pub mod export;
 pub mod facts;
 pub mod files;
 pub mod households;
@@ -22,6 +23,7 @@ pub mod targets;
 pub mod throttle;
 pub mod unit_retire;
 pub mod units;
+pub mod users;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::AppError;

@@ -322,7 +322,9 @@ async fn users_are_created_only_with_a_role_fitting_their_units_tier(store: Stor
 }
 app_test!(users_are_created_only_with_a_role_fitting_their_units_tier);
 
-async fn only_an_admin_creates_users_and_only_within_its_area(store: Store) {
+/// An administrator, and an office below its own role (see `tests/users.rs`), create
+/// users within their area; other roles create none.
+async fn admins_and_offices_create_users_only_within_their_area(store: Store) {
     let (app, _) = setup(store).await;
     let input = |username: &str, unit: &str| NewUserInput {
         username: username.into(),
@@ -338,13 +340,16 @@ async fn only_an_admin_creates_users_and_only_within_its_area(store: Store) {
         .await
         .unwrap_err();
     assert!(matches!(err, AppError::NotFound(_)), "{err:?}");
+    app.add_user(&actor(Role::Office, "444"), input("canbo.x", "18499"))
+        .await
+        .unwrap();
     let err = app
-        .add_user(&actor(Role::Office, "444"), input("canbo.x", "18499"))
+        .add_user(&actor(Role::Oversight, "444"), input("canbo.y", "18499"))
         .await
         .unwrap_err();
     assert!(matches!(err, AppError::Forbidden(_)), "{err:?}");
     let listed = app.users(&actor(Role::Admin, "444")).await.unwrap();
-    assert_eq!(listed.len(), 1);
+    assert_eq!(listed.len(), 2);
     assert!(
         app.users(&actor(Role::Admin, "445"))
             .await
@@ -352,7 +357,7 @@ async fn only_an_admin_creates_users_and_only_within_its_area(store: Store) {
             .is_empty()
     );
 }
-app_test!(only_an_admin_creates_users_and_only_within_its_area);
+app_test!(admins_and_offices_create_users_only_within_their_area);
 
 // Signing in.
 

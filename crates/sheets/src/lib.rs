@@ -5,6 +5,7 @@
 
 pub mod csv_out;
 pub mod error;
+pub mod export;
 pub mod households;
 pub mod limits;
 pub mod pdf;

@@ -38,7 +38,7 @@ pub use reviews::{
     ReviewSummary, SurveyRecord, certificate_number,
 };
 pub use units::{NewVillage, UnitRecord, UnitSearchHit, UnitUpdate, UnitUpsert, UnitVersion};
-pub use users::{NewSession, NewUser, SessionRecord, UserRecord};
+pub use users::{NewSession, NewUser, SessionRecord, UserChange, UserRecord};
 
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};

@@ -3,6 +3,7 @@
 //! Sessions are looked up by the SHA-256 of their token, which the app layer computes;
 //! the store never sees a token or a password.
 
+use crate::households::{AUDIT_COLUMNS, AuditEntry, bind_audit};
 use crate::{Store, StoreError, with_pool};
 use chrono::{DateTime, Utc};
 
@@ -41,6 +42,32 @@ pub struct NewUser {
     pub password_hash: String,
     pub role: String,
     pub unit_code: String,
+}
+
+/// A change an administrator makes to a user (see `App::reset_user_password` and its
+/// neighbours). Each is stored together with its audit entry.
+#[derive(Clone)]
+pub enum UserChange {
+    /// A new password hash; the user's sessions end.
+    Password(String),
+    /// Enabled or disabled; disabling ends the user's sessions.
+    Active(bool),
+    /// Another unit (the role stays).
+    Unit(String),
+}
+
+/// The statement creating a user, active, its password set now.
+/// A user's unit must exist: checked here, since a unit code is no longer a key that a
+/// foreign key could check. No row comes back when it does not.
+const INSERT_USER: &str = "INSERT INTO users (username, password_hash, role, unit_code, active, created_at, password_changed_at) \
+     SELECT $1, $2, $3, $4, TRUE, $5, $5 \
+     WHERE EXISTS (SELECT 1 FROM admin_units WHERE code = $4) RETURNING id";
+
+/// The statement inserting one audit entry, with its eleven parameters.
+fn insert_audit_sql() -> String {
+    format!(
+        "INSERT INTO audit_log ({AUDIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+    )
 }
 
 /// A session to create.
@@ -116,9 +143,7 @@ impl Store {
     pub async fn create_user(&self, user: &NewUser, now: DateTime<Utc>) -> Result<i64, StoreError> {
         let now = timestamp(now);
         let id: Option<i64> = with_pool!(self, pool => sqlx::query_scalar(
-            "INSERT INTO users (username, password_hash, role, unit_code, active, created_at, password_changed_at) \
-             SELECT $1, $2, $3, $4, TRUE, $5, $5 \
-             WHERE EXISTS (SELECT 1 FROM admin_units WHERE code = $4) RETURNING id",
+            INSERT_USER,
         )
         .bind(&user.username)
         .bind(&user.password_hash)
@@ -129,6 +154,99 @@ impl Store {
         .await
         .map_err(|e| StoreError::unique_as_conflict(e, "tên đăng nhập này đã có người dùng"))?);
         id.ok_or_else(|| StoreError::NotFound(format!("đơn vị mã {}", user.unit_code)))
+    }
+
+    /// Creates a user and its audit entry in one transaction, so that no user appears
+    /// without the record of who created it; the entry's `entity_id` is set to the new
+    /// id. A taken username is a conflict.
+    pub async fn create_user_audited(
+        &self,
+        user: &NewUser,
+        now: DateTime<Utc>,
+        audit: &AuditEntry,
+    ) -> Result<i64, StoreError> {
+        let now = timestamp(now);
+        let audit_sql = insert_audit_sql();
+        Ok(with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let id: Option<i64> = sqlx::query_scalar(
+                INSERT_USER,
+            )
+            .bind(&user.username)
+            .bind(&user.password_hash)
+            .bind(&user.role)
+            .bind(&user.unit_code)
+            .bind(&now)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(|e| StoreError::unique_as_conflict(e, "tên đăng nhập này đã có người dùng"))?;
+            let id = id.ok_or_else(|| StoreError::NotFound(format!("đơn vị mã {}", user.unit_code)))?;
+            let entry = AuditEntry { entity_id: id.to_string(), ..audit.clone() };
+            let q = sqlx::query(sqlx::AssertSqlSafe(audit_sql.as_str()));
+            bind_audit!(q, bind, &entry).execute(&mut *tx).await?;
+            tx.commit().await?;
+            id
+        }))
+    }
+
+    /// Applies a change to a user with its audit entry in one transaction; a new
+    /// password or a disabled account also ends the user's sessions there, so that
+    /// nobody stays signed in with what was just taken away.
+    pub async fn change_user(
+        &self,
+        user_id: i64,
+        change: &UserChange,
+        now: DateTime<Utc>,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError> {
+        let now = timestamp(now);
+        let audit_sql = insert_audit_sql();
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let (n, end_sessions) = match change {
+                UserChange::Password(hash) => (
+                    sqlx::query("UPDATE users SET password_hash = $1, password_changed_at = $2 WHERE id = $3")
+                        .bind(hash)
+                        .bind(&now)
+                        .bind(user_id)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected(),
+                    true,
+                ),
+                UserChange::Active(active) => (
+                    sqlx::query("UPDATE users SET active = $1 WHERE id = $2")
+                        .bind(*active)
+                        .bind(user_id)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected(),
+                    !*active,
+                ),
+                UserChange::Unit(code) => (
+                    sqlx::query("UPDATE users SET unit_code = $1 WHERE id = $2")
+                        .bind(code)
+                        .bind(user_id)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected(),
+                    false,
+                ),
+            };
+            if n == 0 {
+                return Err(StoreError::NotFound(format!("người dùng số {user_id}")));
+            }
+            if end_sessions {
+                sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let q = sqlx::query(sqlx::AssertSqlSafe(audit_sql.as_str()));
+            bind_audit!(q, bind, audit).execute(&mut *tx).await?;
+            tx.commit().await?;
+        });
+        Ok(())
     }
 
     pub async fn user_by_username(&self, username: &str) -> Result<Option<UserRecord>, StoreError> {

@@ -5,11 +5,12 @@ use crate::error::{ApiError, ErrorBody};
 use crate::routes::Routes;
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use giamngheo_app::App;
 use giamngheo_app::households::decode_changes;
 use giamngheo_app::units::parse_as_of;
+use giamngheo_app::{App, AppError};
 use giamngheo_domain::household::HouseholdDraft;
 use giamngheo_store::{HouseholdFields, MemberFields};
 use serde::{Deserialize, Serialize};
@@ -18,13 +19,14 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
 pub(crate) fn routes() -> Routes {
     Routes::new()
         .route("/households", get(list).post(create))
+        .route("/households/export", get(export))
         .route("/households/{id}", get(show).put(update))
         .route("/households/{id}/history", get(history))
 }
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(list, show, create, update, history),
+    paths(list, export, show, create, update, history),
     components(schemas(HouseholdList, HouseholdSummary, HouseholdDetail, Member, Created, Saved, UpdateBody, HistoryEntry, Change)),
     security(("bearer" = []))
 )]
@@ -41,6 +43,89 @@ pub struct ListQuery {
     /// The day the unit code is taken on (dd/mm/yyyy); today by default. A code closed
     /// on that day answers 410 with the units that replaced it.
     as_of: Option<String>,
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct ExportQuery {
+    /// Unit code (province, commune or village); the user's own by default.
+    unit: Option<String>,
+    /// The households page's search: a name, a household code or a 12-digit citizen ID.
+    q: Option<String>,
+    /// Only households whose current status is this: `poor`, `near_poor`, `medium`,
+    /// `not_poor`; all by default.
+    status: Option<String>,
+    /// `xlsx` (the default) or `csv`.
+    format: Option<String>,
+}
+
+/// The households of a unit the user may read as a file, one line per member; citizen
+/// IDs and health insurance numbers masked unless the role may read citizen IDs. The
+/// households page's export button links here, so the browser's session works too.
+#[utoipa::path(get, path = "/households/export", params(ExportQuery),
+    responses(
+        (status = 200, description = "The file (.xlsx or CSV)", content_type = "application/octet-stream"),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, description = "Unknown unit, or outside the user's area", body = ErrorBody),
+        (status = 422, description = "Unknown status or format, or too many households", body = ErrorBody)
+    ))]
+async fn export(
+    State(app): State<App>,
+    user: ApiUser,
+    Query(q): Query<ExportQuery>,
+) -> Result<Response, ApiError> {
+    use giamngheo_sheets::export::{households_csv, households_xlsx};
+    let format = q.format.as_deref().map(str::trim).unwrap_or("xlsx");
+    if !matches!(format, "xlsx" | "csv" | "") {
+        return Err(AppError::invalid(
+            "format",
+            format!("định dạng «{format}» không hợp lệ (xlsx hoặc csv)"),
+        )
+        .into());
+    }
+    let lines = app
+        .export_households(
+            &user.actor,
+            q.unit.as_deref(),
+            q.q.as_deref(),
+            q.status.as_deref(),
+        )
+        .await?;
+    let (body, content_type, ext) = if format == "csv" {
+        (households_csv(&lines), "text/csv; charset=utf-8", "csv")
+    } else {
+        let bytes = households_xlsx(&lines).map_err(|e| {
+            tracing::error!(error = %e, "household export workbook");
+            AppError::invalid("format", "không tạo được tệp .xlsx")
+        })?;
+        (
+            bytes,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        )
+    };
+    let unit = q
+        .unit
+        .as_deref()
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+        .unwrap_or(&user.actor.unit_code);
+    // The unit code is digits once it passed the access check, so the name is plain.
+    let filename = format!(
+        "danh-sach-ho-{}.{ext}",
+        unit.replace(|c: char| !c.is_ascii_alphanumeric(), "")
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        body,
+    )
+        .into_response())
 }
 
 /// A line of a household list.

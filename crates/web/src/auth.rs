@@ -379,6 +379,9 @@ pub struct Viewer {
     pub csrf: String,
     /// Shows the link to the audit log.
     pub is_admin: bool,
+    /// The menu's link to user management, in the page's language, for the roles that
+    /// manage users (an administrator, an office).
+    pub users_link: Option<&'static str>,
 }
 
 /// The signed-in user of a page request. Without a sign-in, the request is sent to the
@@ -415,6 +418,10 @@ impl CurrentUser {
             unit_name: self.unit_name.clone(),
             csrf: self.csrf.clone(),
             is_admin: self.actor.role == Role::Admin,
+            users_link: self
+                .actor
+                .may(giamngheo_app::access::Action::ManageUsers)
+                .then(|| crate::users::menu_label(lang)),
         }
     }
 }

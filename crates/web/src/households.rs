@@ -66,6 +66,8 @@ struct ListPage {
     unit_code: String,
     unit_name: String,
     q: String,
+    /// The search, encoded for the export links' query string.
+    q_param: String,
     rows: Vec<ListRow>,
     total: String,
     page: i64,
@@ -144,6 +146,7 @@ async fn list(
         unit_code: unit.code.clone(),
         unit_name: unit.name,
         q: q.q.clone(),
+        q_param: crate::headers::component(&q.q),
         rows: page
             .items
             .iter()
@@ -276,6 +279,11 @@ fn action_label(lang: Lang, action: &str) -> String {
         "member.leave" => "Thành viên rời hộ",
         "member.move_in" => "Thành viên chuyển đến",
         "member.move_out" => "Thành viên chuyển đi",
+        "user.create" => "Tạo người dùng",
+        "user.password_reset" => "Đặt lại mật khẩu người dùng",
+        "user.disable" => "Khóa tài khoản",
+        "user.enable" => "Mở khóa tài khoản",
+        "user.unit" => "Chuyển đơn vị người dùng",
         other => other,
     };
     match lang {

@@ -22,6 +22,7 @@ mod standard_view;
 mod svg;
 mod targets;
 mod upload;
+mod users;
 
 pub use api::ApiDoc;
 pub use auth::{ApiUser, CurrentUser, Viewer, WebOptions};
@@ -91,6 +92,7 @@ fn all_routes() -> Routes {
         .merge(standard_view::routes())
         .merge(dashboard::routes())
         .merge(auth::routes())
+        .merge(users::routes())
         .nest(
             "/api/v1",
             api::routes()

@@ -36,6 +36,8 @@ struct Target {
     meeting: i64,
     complaint: i64,
     review_household: i64,
+    /// A user of the target's commune, whom no one of another province may manage.
+    user: i64,
     /// Names and citizen IDs of the target household's members: none may appear in an
     /// answer to a user of another province.
     secrets: Vec<String>,
@@ -180,7 +182,18 @@ async fn target(app: &App) -> Target {
             secrets.push(id);
         }
     }
+    let user = app
+        .add_user_as_system(NewUserInput {
+            username: "hatinh.canbo".into(),
+            password: PASSWORD.into(),
+            role: Role::CommuneOfficer,
+            unit_code: view.commune.code.clone(),
+        })
+        .await
+        .unwrap()
+        .id;
     Target {
+        user,
         commune: view.commune.code.clone(),
         village: household.village.code.clone(),
         household: rh.household_id,
@@ -263,6 +276,7 @@ fn concrete(path: &str, t: &Target) -> String {
         .replace("{mid}", &t.meeting.to_string())
         .replace("{cid}", &t.complaint.to_string())
         .replace("{rh}", &t.review_household.to_string())
+        .replace("{uid}", &t.user.to_string())
         .replace("{code}", &t.commune)
         .replace("{name}", "ket-qua-ra-soat")
 }
