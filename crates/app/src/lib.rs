@@ -14,6 +14,7 @@ pub mod facts;
 pub mod files;
 pub mod households;
 pub mod passwords;
+pub mod reporting;
 pub mod reports;
 pub mod reviews;
 pub mod targets;

@@ -264,6 +264,8 @@ struct ReviewPage {
     households: Vec<HouseholdLine>,
     villages: Vec<(String, String)>,
     meetings: Vec<MeetingLine>,
+    /// The meeting rule in force and its source, shown beside the form and the results.
+    meeting_rule: String,
     posting: Option<String>,
     complaints: Vec<ComplaintLine>,
     decision: Option<String>,
@@ -409,6 +411,11 @@ async fn show(
                 has_minutes: m.minutes_name.is_some(),
             })
             .collect(),
+        meeting_rule: if lang == Lang::Vi {
+            view.meeting_rule.0.clone()
+        } else {
+            view.meeting_rule.1.clone()
+        },
         posting,
         complaints: view
             .complaints
@@ -1339,6 +1346,8 @@ async fn letter(
 
 pub struct DueLine {
     pub label: String,
+    /// The instrument that names the date, shown under its label.
+    pub source: String,
     pub due: String,
     pub status: String,
     pub late: bool,
@@ -1385,6 +1394,7 @@ async fn calendar(
                     Lang::Vi => d.label_vi,
                     Lang::En => d.label_en,
                 },
+                source: d.source,
                 due: format::date(&d.due_on),
                 late: matches!(
                     d.status,
