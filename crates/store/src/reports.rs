@@ -22,6 +22,15 @@ const UNIT_COLUMNS: [&str; 4] = [
     "province_code",
 ];
 
+/// Refuses a column name that is not a unit column: the name goes into SQL text.
+fn unit_column(column: &str) -> Result<(), StoreError> {
+    if UNIT_COLUMNS.contains(&column) {
+        Ok(())
+    } else {
+        Err(StoreError::NotFound(format!("cột đơn vị {column}")))
+    }
+}
+
 /// Which households a report covers and how it groups them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReportScope {
@@ -571,18 +580,72 @@ impl Store {
         scope_code: &str,
         as_of: NaiveDate,
     ) -> Result<Option<i32>, StoreError> {
-        if !UNIT_COLUMNS.contains(&scope_column) {
-            return Err(StoreError::NotFound(format!("cột đơn vị {scope_column}")));
-        }
+        unit_column(scope_column)?;
         let sql = format!(
             "SELECT MAX(c.period) FROM classifications c \
              WHERE c.{scope_column} = $1 AND c.effective_date <= $2"
         );
+        self.period_of(&sql, scope_code, as_of).await
+    }
+
+    /// The latest period for which every commune of a unit that has any classification
+    /// (taken effect on or before a date) has one: the period a dashboard or report can
+    /// show whole. One commune that has already decided next year's lists must not make
+    /// its district open on a year the others have not reached. None when no period is
+    /// complete (or the unit has no classification).
+    pub async fn latest_complete_period(
+        &self,
+        scope_column: &'static str,
+        scope_code: &str,
+        as_of: NaiveDate,
+    ) -> Result<Option<i32>, StoreError> {
+        unit_column(scope_column)?;
+        let sql = format!(
+            "SELECT MAX(x.period) FROM (SELECT c.period, COUNT(DISTINCT c.commune_code) AS n \
+               FROM classifications c WHERE c.{scope_column} = $1 AND c.effective_date <= $2 \
+               GROUP BY c.period) x \
+             WHERE x.n = (SELECT COUNT(DISTINCT a.commune_code) FROM classifications a \
+               WHERE a.{scope_column} = $1 AND a.effective_date <= $2)"
+        );
+        self.period_of(&sql, scope_code, as_of).await
+    }
+
+    /// Runs a query of one period bound to a unit code (`$1`) and a date (`$2`).
+    async fn period_of(
+        &self,
+        sql: &str,
+        scope_code: &str,
+        as_of: NaiveDate,
+    ) -> Result<Option<i32>, StoreError> {
         Ok(with_pool!(self, pool =>
-            sqlx::query_scalar::<_, Option<i32>>(AssertSqlSafe(sql.as_str()))
+            sqlx::query_scalar::<_, Option<i32>>(AssertSqlSafe(sql))
                 .bind(scope_code)
                 .bind(as_of)
                 .fetch_one(pool)
+                .await?))
+    }
+
+    /// The communes of a unit with classifications of a period taken effect on or before
+    /// a date, so that a page can name the communes that have none.
+    pub async fn communes_with_period(
+        &self,
+        scope_column: &'static str,
+        scope_code: &str,
+        period: i32,
+        as_of: NaiveDate,
+    ) -> Result<Vec<String>, StoreError> {
+        unit_column(scope_column)?;
+        let sql = format!(
+            "SELECT DISTINCT c.commune_code FROM classifications c \
+             WHERE c.{scope_column} = $1 AND c.period = $2 AND c.effective_date <= $3 \
+             ORDER BY c.commune_code"
+        );
+        Ok(with_pool!(self, pool =>
+            sqlx::query_scalar::<_, String>(AssertSqlSafe(sql.as_str()))
+                .bind(scope_code)
+                .bind(period)
+                .bind(as_of)
+                .fetch_all(pool)
                 .await?))
     }
 
