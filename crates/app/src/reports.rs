@@ -1256,6 +1256,23 @@ impl App {
                     ));
                 }
             }
+        } else if needs_status {
+            // A commune that has last year's lists but not this year's has not decided
+            // yet: its zeros would read as "no poor household", so the report names it.
+            let undecided: Vec<String> = self
+                .period_gaps(&unit, req.period, as_of)
+                .await?
+                .into_iter()
+                .filter(|(_, year)| *year == req.period)
+                .map(|(commune, _)| commune.name)
+                .collect();
+            if !undecided.is_empty() {
+                gap_notes.push(format!(
+                    "Chưa có kết quả năm {}: {}.",
+                    req.period,
+                    undecided.join(", ")
+                ));
+            }
         }
         let check = def.check.as_ref().map(|c| CheckResult {
             rule: format!("{} = {}", c.left, c.right),

@@ -1071,6 +1071,21 @@ async fn pages_open_on_the_latest_period_the_whole_unit_has_decided(store: Store
         .map(|u| u.code.as_str())
         .collect();
     assert_eq!(missing, vec!["18502"]);
+    // So does the report of 2023, whose zeros for Hà Linh mean "not decided", not "none".
+    let report = app
+        .report(
+            &office,
+            &request("ket-qua-ra-soat", "444", 2023, date(2022, 6, 1)),
+        )
+        .await
+        .unwrap();
+    assert!(
+        report
+            .notes
+            .contains(&"Chưa có kết quả năm 2023: Xã Hà Linh.".to_string()),
+        "{:?}",
+        report.notes
+    );
 }
 app_test!(pages_open_on_the_latest_period_the_whole_unit_has_decided);
 
