@@ -2,11 +2,12 @@
 //! `reporting/due-dates.toml` rather than written in code, each with its status today
 //! and the reviews in the area still open that it needs.
 //!
-//! Nothing in the product records that a report was sent, so a due date that has passed
-//! is late ("Quá hạn"), whether or not any review was opened: "no review open" used to
-//! read "Còn trong hạn", which told a commune that had sent nothing that all was well.
+//! A due date that has passed is late ("Quá hạn") until the unit records its report as
+//! sent ([`App::record_report_sent`]), whether or not any review was opened: "no review
+//! open" used to read "Còn trong hạn", which told a commune that had sent nothing that all
+//! was well.
 
-use crate::access::Actor;
+use crate::access::{Action, Actor, Role};
 use crate::{App, AppError};
 use chrono::{Datelike, NaiveDate};
 use giamngheo_rules::DeadlineStatus;
@@ -79,6 +80,8 @@ pub struct ReportingDue {
     pub open_reviews: usize,
     /// The instrument that names the date.
     pub source: String,
+    /// The day the unit recorded the report as sent; `status` is then frozen on that day.
+    pub sent_on: Option<NaiveDate>,
 }
 
 impl App {
@@ -91,6 +94,18 @@ impl App {
     ) -> Result<Vec<ReportingDue>, AppError> {
         let reviews = self.reviews(actor, None).await?;
         let today = self.clock().today();
+        let sent: std::collections::HashMap<NaiveDate, NaiveDate> = match (
+            NaiveDate::from_ymd_opt(year, 1, 1),
+            NaiveDate::from_ymd_opt(year, 12, 31),
+        ) {
+            (Some(from), Some(to)) => self
+                .store()
+                .reports_sent(&actor.unit_code, from, to)
+                .await?
+                .into_iter()
+                .collect(),
+            _ => Default::default(),
+        };
         let settings = self.review_settings().await?;
         let mut dues = Vec::new();
         for rule in due_rules() {
@@ -108,24 +123,82 @@ impl App {
                     })
                     .count();
                 let reported = if month == 1 { 12 } else { month - 1 };
+                let sent_on = sent.get(&due_on).copied();
                 dues.push(ReportingDue {
                     label_vi: rule.label_vi.replace("{month}", &reported.to_string()),
                     label_en: rule.label_en.replace("{month}", &reported.to_string()),
                     due_on,
-                    // A date that has passed is late: nothing records a report as sent,
-                    // and a commune with no review open still owes its report.
+                    // A date that has passed is late until its report is recorded as
+                    // sent: a commune with no review open still owes its report. A sent
+                    // report keeps the status of the day it went.
                     status: self.calendar().deadline_status(
-                        today,
+                        sent_on.unwrap_or(today),
                         due_on,
                         settings.warning_working_days,
                     ),
                     open_reviews,
                     source: rule.source.clone(),
+                    sent_on,
                 });
             }
         }
         dues.sort_by_key(|d| d.due_on);
         Ok(dues)
+    }
+}
+
+impl App {
+    /// Records that the user's unit sent the report due on `due_on`, on `sent_on`. Only
+    /// those who send reports may (a commune officer, an office, an administrator); the
+    /// date must be one of the calendar's and the day not in the future. Audited.
+    pub async fn record_report_sent(
+        &self,
+        actor: &Actor,
+        due_on: NaiveDate,
+        sent_on: NaiveDate,
+    ) -> Result<(), AppError> {
+        self.authorize(actor, Action::ReadAggregates, &actor.unit_code)
+            .await?;
+        if !matches!(
+            actor.role,
+            Role::Admin | Role::Office | Role::CommuneOfficer
+        ) {
+            return Err(AppError::Forbidden(format!(
+                "vai trò {} không ghi nhận gửi báo cáo",
+                actor.role.label_vi()
+            )));
+        }
+        let is_due_date = due_rules()
+            .iter()
+            .any(|r| r.day == due_on.day() && r.months.contains(&due_on.month()));
+        if !is_due_date {
+            return Err(AppError::invalid(
+                "due_on",
+                format!(
+                    "ngày {} không phải hạn báo cáo nào",
+                    due_on.format("%d/%m/%Y")
+                ),
+            ));
+        }
+        if sent_on > self.clock().today() {
+            return Err(AppError::invalid("sent_on", "ngày gửi ở tương lai"));
+        }
+        let unit = self.unit(&actor.unit_code).await?;
+        let mut audit = self.audit(
+            actor,
+            "report.sent",
+            "report",
+            format!("{}:{}", unit.code, due_on),
+            None,
+            &unit.code,
+            &unit.province_code,
+            vec![Self::change("sent_on", (), sent_on.to_string())],
+        );
+        audit.reason = Some(format!("hạn {}", due_on.format("%d/%m/%Y")));
+        self.store()
+            .record_report_sent(&unit.code, due_on, sent_on, &actor.username, &audit)
+            .await?;
+        Ok(())
     }
 }
 

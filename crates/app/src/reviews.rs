@@ -257,7 +257,7 @@ impl App {
     // Every field of an audit entry is a separate fact of the step being recorded; a
     // struct for them would only rename the arguments at each call.
     #[allow(clippy::too_many_arguments)]
-    fn audit(
+    pub(crate) fn audit(
         &self,
         actor: &Actor,
         action: &str,
@@ -286,7 +286,11 @@ impl App {
         }
     }
 
-    fn change(field: &str, old: impl serde::Serialize, new: impl serde::Serialize) -> FieldChange {
+    pub(crate) fn change(
+        field: &str,
+        old: impl serde::Serialize,
+        new: impl serde::Serialize,
+    ) -> FieldChange {
         FieldChange {
             field: field.into(),
             old: serde_json::to_value(old).unwrap_or_default(),

@@ -1867,3 +1867,66 @@ async fn the_meeting_share_is_a_setting_shown_with_its_source(store: Store) {
     );
 }
 app_test!(the_meeting_share_is_a_setting_shown_with_its_source);
+
+async fn a_report_recorded_as_sent_is_no_longer_late(store: Store) {
+    let (app, _clock) = setup(store, "2022-04-20").await;
+    let me = officer(DIEN_MY);
+    let due = |dues: &[giamngheo_app::reporting::ReportingDue], date: &str| {
+        dues.iter()
+            .find(|d| d.due_on == day(date))
+            .unwrap_or_else(|| panic!("no report due on {date}"))
+            .clone()
+    };
+    let dues = app.reporting_calendar(&me, 2022).await.unwrap();
+    assert_eq!(
+        due(&dues, "2022-03-05").status,
+        DeadlineStatus::Overdue { days_late: 46 }
+    );
+    assert_eq!(due(&dues, "2022-03-05").sent_on, None);
+
+    // February's report went on 04/03, March's on 08/04, three days late.
+    app.record_report_sent(&me, day("2022-03-05"), day("2022-03-04"))
+        .await
+        .unwrap();
+    app.record_report_sent(&me, day("2022-04-05"), day("2022-04-08"))
+        .await
+        .unwrap();
+    let dues = app.reporting_calendar(&me, 2022).await.unwrap();
+    let february = due(&dues, "2022-03-05");
+    assert_eq!(february.sent_on, Some(day("2022-03-04")));
+    assert!(!matches!(february.status, DeadlineStatus::Overdue { .. }));
+    assert_eq!(
+        due(&dues, "2022-04-05").status,
+        DeadlineStatus::Overdue { days_late: 3 },
+        "a report sent late stays late by the days it took"
+    );
+    // Recorded once: history is not rewritten.
+    assert!(matches!(
+        app.record_report_sent(&me, day("2022-03-05"), day("2022-03-01"))
+            .await,
+        Err(AppError::Conflict(_))
+    ));
+    // Not a due date, a day in the future, a role that does not send reports: refused.
+    assert!(matches!(
+        app.record_report_sent(&me, day("2022-03-06"), day("2022-03-06"))
+            .await,
+        Err(AppError::Invalid { .. })
+    ));
+    assert!(matches!(
+        app.record_report_sent(&me, day("2022-05-05"), day("2022-05-01"))
+            .await,
+        Err(AppError::Invalid { .. })
+    ));
+    assert!(
+        app.record_report_sent(&front(), day("2022-05-05"), day("2022-04-20"))
+            .await
+            .is_err()
+    );
+    // Another commune's calendar is its own.
+    let other = app
+        .reporting_calendar(&officer(HA_LINH), 2022)
+        .await
+        .unwrap();
+    assert_eq!(due(&other, "2022-03-05").sent_on, None);
+}
+app_test!(a_report_recorded_as_sent_is_no_longer_late);

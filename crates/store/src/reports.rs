@@ -795,6 +795,50 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound("chỉ tiêu".into()))
     }
 
+    /// Records that a unit sent the report due on a date, with its audit entry. A report
+    /// already recorded is not recorded again (history is never rewritten).
+    pub async fn record_report_sent(
+        &self,
+        unit_code: &str,
+        due_on: NaiveDate,
+        sent_on: NaiveDate,
+        by: &str,
+        audit: &crate::AuditEntry,
+    ) -> Result<(), StoreError> {
+        with_pool!(self, pool => {
+            sqlx::query(
+                "INSERT INTO reports_sent (unit_code, due_on, sent_on, recorded_by, recorded_at) \
+                 VALUES ($1, $2, $3, $4, $5)")
+                .bind(unit_code)
+                .bind(due_on)
+                .bind(sent_on)
+                .bind(by)
+                .bind(&audit.at)
+                .execute(pool)
+                .await
+                .map_err(|e| StoreError::unique_as_conflict(e, "báo cáo này đã được ghi là đã gửi"))?;
+        });
+        self.append_audit(std::slice::from_ref(audit)).await
+    }
+
+    /// The reports a unit has recorded as sent with a due date in `[from, to]`: (due, sent).
+    pub async fn reports_sent(
+        &self,
+        unit_code: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<(NaiveDate, NaiveDate)>, StoreError> {
+        Ok(with_pool!(self, pool =>
+            sqlx::query_as::<_, (NaiveDate, NaiveDate)>(
+                "SELECT due_on, sent_on FROM reports_sent \
+                 WHERE unit_code = $1 AND due_on >= $2 AND due_on <= $3 ORDER BY due_on")
+                .bind(unit_code)
+                .bind(from)
+                .bind(to)
+                .fetch_all(pool)
+                .await?))
+    }
+
     /// Stores or replaces the boundary of a unit.
     pub async fn save_boundary(
         &self,

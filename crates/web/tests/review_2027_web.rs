@@ -320,6 +320,29 @@ async fn a_commune_officer_in_november_2026_opens_the_review_under_vn_2027(db: &
     assert!(body.contains("Kết thúc rà soát định kỳ"), "{body}");
     assert!(body.contains("đến hết ngày 14/12"), "{body}");
     assert!(body.contains("Quá hạn 5 ngày"), "{body}");
+    // Each late row offers to record its report as sent; recorded, it reads so.
+    assert!(body.contains("action=\"/reviews/calendar/sent\""), "{body}");
+    let sent = send(
+        &router,
+        form(
+            "/reviews/calendar/sent",
+            &format!("gn_session={session}"),
+            &[
+                ("csrf", &calendar.csrf_field()),
+                ("due_on", "2026-09-05"),
+                ("sent_on", "04/09/2026"),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    let calendar = send(&router, get("/reviews/calendar?year=2026", &session)).await;
+    assert!(
+        calendar.body.contains("Đã gửi ngày 04/09/2026, đúng hạn"),
+        "{}",
+        calendar.body
+    );
+    assert!(!calendar.body.contains("Quá hạn 76 ngày"));
     let page = &survey.body;
     assert!(
         page.contains("Chuẩn nghèo đa chiều giai đoạn 2027–2030"),
