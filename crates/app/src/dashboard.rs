@@ -109,6 +109,9 @@ pub struct Dashboard {
     pub map: Vec<MapUnit>,
     /// Whether the user may upload boundaries (admin or labour office).
     pub can_upload: bool,
+    /// The communes below with no decision for the period, in official code order: the
+    /// page names them rather than letting their households count as none.
+    pub communes_without_data: Vec<UnitRecord>,
 }
 
 fn rate(part: i64, whole: i64) -> Option<f64> {
@@ -185,7 +188,10 @@ impl App {
                 near_poor_rate: rate(*near, registry_total),
             })
             .collect();
-        let period = period.or_else(|| periods.last().copied());
+        let period = match period {
+            Some(p) => Some(p),
+            None => self.opening_period(&unit, as_of).await?,
+        };
         let has_data = period.is_some_and(|p| by_period.contains_key(&p));
 
         let mut d = Dashboard {
@@ -202,10 +208,12 @@ impl App {
             progress: Vec::new(),
             map: Vec::new(),
             can_upload: false,
+            communes_without_data: Vec::new(),
         };
         let communes = self.communes_under(&unit).await?;
         if let Some(p) = period {
             d.progress = self.review_progress_of(&unit, &communes, p).await?;
+            d.communes_without_data = self.communes_without_data(&unit, &communes, p).await?;
         }
         let Some(period) = period.filter(|_| has_data) else {
             d.map = self.map_units(&communes, &HashMap::new()).await?;

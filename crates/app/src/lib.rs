@@ -17,6 +17,7 @@ pub mod households;
 pub mod imports;
 pub mod passwords;
 pub mod reform;
+pub mod reporting;
 pub mod reports;
 pub mod reviews;
 pub mod targets;

@@ -889,11 +889,94 @@ impl App {
         self.authorize(actor, Action::ReadAggregates, unit).await?;
         let today = self.clock().today();
         let unit = self.unit(unit).await?;
-        let latest = self
+        Ok(self
+            .opening_period(&unit, today)
+            .await?
+            .unwrap_or(today.year()))
+    }
+
+    /// The period a unit's pages open on: the latest for which every commune of the unit
+    /// with decisions has them, so that one commune's early decision for next year does
+    /// not show its district a year the others have not reached (one commune's 2027 list
+    /// made a district read 0,11 % poverty). When no period is complete, the latest any
+    /// commune has, and the page names the communes without data.
+    pub(crate) async fn opening_period(
+        &self,
+        unit: &UnitRecord,
+        as_of: NaiveDate,
+    ) -> Result<Option<i32>, AppError> {
+        let column = column_of(tier_of(unit));
+        if let Some(p) = self
             .store()
-            .latest_period(column_of(tier_of(&unit)), &unit.code, today)
-            .await?;
-        Ok(latest.unwrap_or(today.year()))
+            .latest_complete_period(column, &unit.code, as_of)
+            .await?
+        {
+            return Ok(Some(p));
+        }
+        Ok(self
+            .store()
+            .latest_period(column, &unit.code, as_of)
+            .await?)
+    }
+
+    /// The communes under `unit` that have the lists of one of `period − 1` and `period`
+    /// but not the other, each with the year it lacks (the earlier when both are asked
+    /// of it by nothing: a commune with neither has no figures to compare).
+    async fn period_gaps(
+        &self,
+        unit: &UnitRecord,
+        period: i32,
+        as_of: NaiveDate,
+    ) -> Result<Vec<(UnitRecord, i32)>, AppError> {
+        let column = column_of(tier_of(unit));
+        let with = |p: i32| async move {
+            Ok::<HashSet<String>, AppError>(
+                self.store()
+                    .communes_with_period(column, &unit.code, p, as_of)
+                    .await?
+                    .into_iter()
+                    .collect(),
+            )
+        };
+        let (before, now) = (with(period - 1).await?, with(period).await?);
+        Ok(self
+            .communes_under(unit)
+            .await?
+            .into_iter()
+            .filter_map(
+                |c| match (before.contains(&c.code), now.contains(&c.code)) {
+                    (true, false) => Some((c, period)),
+                    (false, true) => Some((c, period - 1)),
+                    _ => None,
+                },
+            )
+            .collect())
+    }
+
+    /// The communes of `communes` (those under `unit`) without a decision for `period`
+    /// that has taken effect today.
+    pub async fn communes_without_data(
+        &self,
+        unit: &UnitRecord,
+        communes: &[UnitRecord],
+        period: i32,
+    ) -> Result<Vec<UnitRecord>, AppError> {
+        let with: HashSet<String> = self
+            .store()
+            .communes_with_period(
+                column_of(tier_of(unit)),
+                &unit.code,
+                period,
+                self.clock().today(),
+            )
+            .await?
+            .into_iter()
+            .collect();
+        Ok(communes
+            .iter()
+            .filter(|c| !with.contains(&c.code))
+            .cloned()
+            .collect())
     }
 
     /// Computes a report without an access check (the command line runs as the system).
@@ -1176,6 +1259,55 @@ impl App {
                 values,
             });
         }
+        // A commune without the lists of one of the two periods (it skipped a year, or has
+        // not decided this one) cannot be compared: its table would fail the check in every
+        // village. It is named in a note and left out of the check instead; the rows of the
+        // communes that have both periods are still checked.
+        let mut gap_notes = Vec::new();
+        if needs_movement {
+            let gaps = self.period_gaps(&unit, req.period, as_of).await?;
+            if !gaps.is_empty() {
+                let complete: HashSet<String> = self
+                    .communes_under(&unit)
+                    .await?
+                    .into_iter()
+                    .map(|c| c.code)
+                    .filter(|c| !gaps.iter().any(|(g, _)| &g.code == c))
+                    .collect();
+                failures.retain(|f| f.unit_code.as_ref().is_some_and(|c| complete.contains(c)));
+                let mut by_year: BTreeMap<i32, Vec<&str>> = BTreeMap::new();
+                for (commune, year) in &gaps {
+                    by_year
+                        .entry(*year)
+                        .or_default()
+                        .push(commune.name.as_str());
+                }
+                for (year, names) in by_year {
+                    gap_notes.push(format!(
+                        "Chưa có kết quả năm {year}: {}; bảng không so sánh được và không kiểm tra cho {}.",
+                        names.join(", "),
+                        if names.len() == 1 { "xã này" } else { "các xã này" }
+                    ));
+                }
+            }
+        } else if needs_status {
+            // A commune that has last year's lists but not this year's has not decided
+            // yet: its zeros would read as "no poor household", so the report names it.
+            let undecided: Vec<String> = self
+                .period_gaps(&unit, req.period, as_of)
+                .await?
+                .into_iter()
+                .filter(|(_, year)| *year == req.period)
+                .map(|(commune, _)| commune.name)
+                .collect();
+            if !undecided.is_empty() {
+                gap_notes.push(format!(
+                    "Chưa có kết quả năm {}: {}.",
+                    req.period,
+                    undecided.join(", ")
+                ));
+            }
+        }
         let check = def.check.as_ref().map(|c| CheckResult {
             rule: format!("{} = {}", c.left, c.right),
             passed: failures.is_empty(),
@@ -1214,7 +1346,7 @@ impl App {
             as_of,
             standard: standard.to_string(),
             numbered: def.numbered,
-            notes: def.notes.iter().map(|n| fill(n)).collect(),
+            notes: def.notes.iter().map(|n| fill(n)).chain(gap_notes).collect(),
             columns: cols.into_iter().map(|c| c.out).collect(),
             rows,
             check,

@@ -10,7 +10,8 @@ use crate::{App, AppError, files};
 use chrono::{Datelike, NaiveDate};
 use giamngheo_domain::Area;
 use giamngheo_domain::review::{
-    HouseholdProgress, MeetingOutcome, Move, ReviewFacts, ReviewKind, Step, check, meeting_passes,
+    HouseholdProgress, MeetingOutcome, Move, ReviewFacts, ReviewKind, Step, check,
+    meeting_passes_at,
 };
 use giamngheo_rules::{Calendar, DeadlineStatus};
 use giamngheo_rules::{
@@ -36,6 +37,28 @@ pub struct ReviewSettings {
     pub warning_working_days: u32,
     /// Certificate number pattern; `{n}` is the running number in the commune and year.
     pub certificate_pattern: String,
+    /// The smallest share of a village meeting's attendees, in percent, whose agreement
+    /// passes its households; below it they go back to the survey.
+    pub meeting_min_agree_percent: u32,
+    /// Where that share comes from, shown beside each meeting's result.
+    pub meeting_rule_source: String,
+}
+
+impl ReviewSettings {
+    /// The meeting rule in words, with its source, for the page beside the results.
+    pub fn meeting_rule_vi(&self) -> String {
+        format!(
+            "Thông qua khi ít nhất {} % người dự họp đồng ý; dưới mức này các hộ được điều tra lại ({}).",
+            self.meeting_min_agree_percent, self.meeting_rule_source
+        )
+    }
+
+    pub fn meeting_rule_en(&self) -> String {
+        format!(
+            "Passed when at least {} % of attendees agree; below that the households are surveyed again ({}).",
+            self.meeting_min_agree_percent, self.meeting_rule_source
+        )
+    }
 }
 
 impl Default for ReviewSettings {
@@ -45,6 +68,8 @@ impl Default for ReviewSettings {
             regular_deadline_days: 15,
             warning_working_days: 3,
             certificate_pattern: "{n}/GCN-HN.HCN".into(),
+            meeting_min_agree_percent: 50,
+            meeting_rule_source: "Quyết định 24/2021/QĐ-TTg (review.md, bước 3)".into(),
         }
     }
 }
@@ -61,6 +86,8 @@ pub struct ReviewView {
     pub deadline: DeadlineStatus,
     pub can_write: bool,
     pub today: NaiveDate,
+    /// The meeting rule in force, in words with its source (Vietnamese, English).
+    pub meeting_rule: (String, String),
 }
 
 impl ReviewView {
@@ -140,17 +167,6 @@ pub struct MeetingInput {
 /// Largest minutes scan kept: a few phone photos or a scanned PDF.
 pub const MAX_MINUTES_BYTES: usize = 10 * 1024 * 1024;
 
-/// A due date of the reporting calendar (review.md) and whether it is met.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReportingDue {
-    pub label_vi: String,
-    pub label_en: String,
-    pub due_on: NaiveDate,
-    pub status: DeadlineStatus,
-    /// Reviews in the area still open that this date needs.
-    pub open_reviews: usize,
-}
-
 /// The period and standard a periodic review opened today defaults to, and the window of
 /// the year it runs in.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -187,6 +203,21 @@ impl App {
         );
         if let Some(p) = self.store().setting("review.certificate_pattern").await? {
             s.certificate_pattern = p;
+        }
+        // A share outside 1–100 % is a typing error; the regulation's 50 % stays.
+        let share = num(
+            self.store()
+                .setting("review.meeting_min_agree_percent")
+                .await?,
+            s.meeting_min_agree_percent,
+        );
+        if (1..=100).contains(&share) {
+            s.meeting_min_agree_percent = share;
+        }
+        if let Some(source) = self.store().setting("review.meeting_rule_source").await?
+            && !source.trim().is_empty()
+        {
+            s.meeting_rule_source = source;
         }
         Ok(s)
     }
@@ -226,7 +257,7 @@ impl App {
     // Every field of an audit entry is a separate fact of the step being recorded; a
     // struct for them would only rename the arguments at each call.
     #[allow(clippy::too_many_arguments)]
-    fn audit(
+    pub(crate) fn audit(
         &self,
         actor: &Actor,
         action: &str,
@@ -255,7 +286,11 @@ impl App {
         }
     }
 
-    fn change(field: &str, old: impl serde::Serialize, new: impl serde::Serialize) -> FieldChange {
+    pub(crate) fn change(
+        field: &str,
+        old: impl serde::Serialize,
+        new: impl serde::Serialize,
+    ) -> FieldChange {
         FieldChange {
             field: field.into(),
             old: serde_json::to_value(old).unwrap_or_default(),
@@ -512,6 +547,7 @@ impl App {
             complaints,
             deadline,
             today,
+            meeting_rule: (settings.meeting_rule_vi(), settings.meeting_rule_en()),
         })
     }
 
@@ -860,8 +896,9 @@ impl App {
     }
 
     /// Records a village meeting for the village's surveyed households awaiting one.
-    /// At least half of the attendees agreeing passes them; otherwise they go back to the
-    /// survey and a new meeting is needed. Returns whether it passed.
+    /// At least the share of attendees the settings name (half by default, as Decision
+    /// 24/2021 says) agreeing passes them; otherwise they go back to the survey and a new
+    /// meeting is needed. Returns whether it passed.
     pub async fn record_meeting(
         &self,
         actor: &Actor,
@@ -907,12 +944,14 @@ impl App {
                 "thôn này không có hộ nào đã điều tra đang chờ họp dân",
             ));
         }
-        let passed = meeting_passes(input.attendees, input.agreeing);
+        let settings = self.review_settings().await?;
+        let min_percent = settings.meeting_min_agree_percent;
+        let passed = meeting_passes_at(input.attendees, input.agreeing, min_percent);
         let audit: Vec<AuditEntry> = pending
             .iter()
             .map(|h| {
                 self.audit(actor, "review.meeting", "review", review_id.to_string(), Some(h.household_id), &h.village_code, &view.review.province_code, vec![
-                    Self::change("meeting", (), serde_json::json!({"attendees": input.attendees, "agreeing": input.agreeing, "passed": passed})),
+                    Self::change("meeting", (), serde_json::json!({"attendees": input.attendees, "agreeing": input.agreeing, "min_agree_percent": min_percent, "passed": passed})),
                 ])
             })
             .collect();
@@ -1379,71 +1418,6 @@ impl App {
             }
         };
         Ok(self.store().review_summaries(column, &u.code, 500).await?)
-    }
-
-    /// The reporting calendar of a year (review.md): the 5th of each month from February
-    /// to September for the regular reviews, 15 November and 20 December for the annual
-    /// results; each with its status today and the reviews in the area still open.
-    pub async fn reporting_calendar(
-        &self,
-        actor: &Actor,
-        year: i32,
-    ) -> Result<Vec<ReportingDue>, AppError> {
-        let reviews = self.reviews(actor, None).await?;
-        let today = self.clock().today();
-        let settings = self.review_settings().await?;
-        let mut dues = Vec::new();
-        for month in 2..=9u32 {
-            let due = NaiveDate::from_ymd_opt(year, month, 5).expect("valid date");
-            let open = reviews
-                .iter()
-                .filter(|r| {
-                    r.kind == "regular"
-                        && r.closed_on.is_none()
-                        && r.opened_on < due.with_day(1).expect("first of month")
-                })
-                .count();
-            dues.push((
-                format!("Báo cáo kết quả rà soát thường xuyên tháng {}", month - 1),
-                format!("Regular review results, month {}", month - 1),
-                due,
-                open,
-            ));
-        }
-        let open_periodic = reviews
-            .iter()
-            .filter(|r| r.kind == "periodic" && r.period == year + 1 && r.closed_on.is_none())
-            .count();
-        dues.push((
-            "Báo cáo sơ bộ kết quả rà soát định kỳ".into(),
-            "Preliminary annual review results".into(),
-            NaiveDate::from_ymd_opt(year, 11, 15).expect("valid"),
-            open_periodic,
-        ));
-        dues.push((
-            "Báo cáo chính thức kết quả rà soát định kỳ".into(),
-            "Official annual review results".into(),
-            NaiveDate::from_ymd_opt(year, 12, 20).expect("valid"),
-            open_periodic,
-        ));
-        Ok(dues
-            .into_iter()
-            .map(|(label_vi, label_en, due_on, open_reviews)| {
-                let status = if open_reviews == 0 && due_on < today {
-                    DeadlineStatus::OnTime
-                } else {
-                    self.calendar()
-                        .deadline_status(today, due_on, settings.warning_working_days)
-                };
-                ReportingDue {
-                    label_vi,
-                    label_en,
-                    due_on,
-                    status,
-                    open_reviews,
-                }
-            })
-            .collect())
     }
 }
 

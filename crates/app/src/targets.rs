@@ -26,7 +26,8 @@
 //! Status: met when the measured value reaches the target (its lower end for a range);
 //! otherwise, while the year runs, on track when the value is at least the elapsed share
 //! of the year times the target (a 1-point reduction is on track at 0,5 points by the
-//! end of June); behind otherwise, and behind for a year that is over.
+//! end of June); behind otherwise. A year that is over can no longer catch up, so a
+//! target it did not reach is missed ("Không đạt"), not behind ("Chậm").
 
 use crate::access::{Actor, Role};
 use crate::households::FieldChange;
@@ -109,6 +110,8 @@ pub enum TargetStatus {
     Met,
     OnTrack,
     Behind,
+    /// The year is over and the target was not reached.
+    Missed,
     NoData,
 }
 
@@ -118,6 +121,7 @@ impl TargetStatus {
             TargetStatus::Met => "Đạt",
             TargetStatus::OnTrack => "Đúng tiến độ",
             TargetStatus::Behind => "Chậm",
+            TargetStatus::Missed => "Không đạt",
             TargetStatus::NoData => "Chưa có dữ liệu",
         }
     }
@@ -127,6 +131,7 @@ impl TargetStatus {
             TargetStatus::Met => "Met",
             TargetStatus::OnTrack => "On track",
             TargetStatus::Behind => "Behind",
+            TargetStatus::Missed => "Not met",
             TargetStatus::NoData => "No data",
         }
     }
@@ -197,7 +202,8 @@ pub fn status_of(target: f64, measured: Option<f64>, elapsed: f64) -> TargetStat
     match measured {
         None => TargetStatus::NoData,
         Some(v) if v + 1e-9 >= target => TargetStatus::Met,
-        Some(v) if elapsed < 1.0 && v + 1e-9 >= target * elapsed => TargetStatus::OnTrack,
+        Some(_) if elapsed >= 1.0 => TargetStatus::Missed,
+        Some(v) if v + 1e-9 >= target * elapsed => TargetStatus::OnTrack,
         Some(_) => TargetStatus::Behind,
     }
 }
@@ -588,7 +594,10 @@ mod tests {
         assert_eq!(status_of(1.0, Some(1.2), 0.5), TargetStatus::Met);
         assert_eq!(status_of(1.0, Some(0.6), 0.5), TargetStatus::OnTrack);
         assert_eq!(status_of(1.0, Some(0.4), 0.5), TargetStatus::Behind);
-        assert_eq!(status_of(1.0, Some(0.9), 1.0), TargetStatus::Behind);
+        // A finished year that fell short is missed, not behind: it cannot catch up.
+        assert_eq!(status_of(1.0, Some(0.9), 1.0), TargetStatus::Missed);
+        assert_eq!(TargetStatus::Missed.label_vi(), "Không đạt");
+        assert_eq!(status_of(1.0, Some(1.0), 1.0), TargetStatus::Met);
         assert_eq!(status_of(100.0, None, 0.5), TargetStatus::NoData);
     }
 

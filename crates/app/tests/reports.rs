@@ -1015,3 +1015,133 @@ async fn reports_open_on_the_latest_period_with_classifications(store: Store) {
     assert!(app.default_report_period(&officer, "18502").await.is_err());
 }
 app_test!(reports_open_on_the_latest_period_with_classifications);
+
+/// One commune deciding next year's lists early does not move its district there: the
+/// reports and the dashboard open on the latest period every commune has decided, and
+/// name the communes without data when a later period is asked for.
+async fn pages_open_on_the_latest_period_the_whole_unit_has_decided(store: Store) {
+    let app = setup(store).await;
+    let office = actor(Role::Office, "444", Tier::District);
+    let ids = build(&app).await;
+    // Điền Mỹ's 2023 list took effect on 01/05/2022, before the clock's 01/06/2022; Hà
+    // Linh has only 2021 and 2022.
+    let row = classification(
+        ids["DM01"],
+        &FIXTURES[0],
+        2023,
+        ("poor", Some("unchanged"), "", ""),
+        date(2022, 5, 1),
+    );
+    app.store()
+        .insert_classifications(&[row], &[], Utc::now())
+        .await
+        .unwrap();
+    let as_of = date(2022, 6, 1);
+    assert_eq!(
+        app.store()
+            .latest_period("district_code", "444", as_of)
+            .await
+            .unwrap(),
+        Some(2023),
+        "one commune has 2023"
+    );
+    assert_eq!(
+        app.store()
+            .latest_complete_period("district_code", "444", as_of)
+            .await
+            .unwrap(),
+        Some(2022)
+    );
+    assert_eq!(
+        app.default_report_period(&office, "444").await.unwrap(),
+        2022
+    );
+    // The commune that has decided opens on its own latest year.
+    assert_eq!(
+        app.default_report_period(&office, "18499").await.unwrap(),
+        2023
+    );
+    let d = app.dashboard(&office, "444", None).await.unwrap();
+    assert_eq!(d.period, Some(2022));
+    assert!(d.communes_without_data.is_empty());
+    // Asked for 2023, the dashboard names Hà Linh as without data.
+    let d = app.dashboard(&office, "444", Some(2023)).await.unwrap();
+    let missing: Vec<&str> = d
+        .communes_without_data
+        .iter()
+        .map(|u| u.code.as_str())
+        .collect();
+    assert_eq!(missing, vec!["18502"]);
+    // So does the report of 2023, whose zeros for Hà Linh mean "not decided", not "none".
+    let report = app
+        .report(
+            &office,
+            &request("ket-qua-ra-soat", "444", 2023, date(2022, 6, 1)),
+        )
+        .await
+        .unwrap();
+    assert!(
+        report
+            .notes
+            .contains(&"Chưa có kết quả năm 2023: Xã Hà Linh.".to_string()),
+        "{:?}",
+        report.notes
+    );
+}
+app_test!(pages_open_on_the_latest_period_the_whole_unit_has_decided);
+
+/// A commune that skipped a year: Hà Linh decided 2024 without a 2023 review. The 2024
+/// movement table says so in words and leaves Hà Linh out of its check, instead of
+/// failing the check for every row; Điền Mỹ, which has both years, is still checked.
+async fn a_commune_that_skipped_a_year_is_named_not_failed(store: Store) {
+    let app = setup(store).await;
+    let office = actor(Role::Office, "444", Tier::District);
+    let ids = build(&app).await;
+    let mut rows = Vec::new();
+    for fx in FIXTURES {
+        let Some((status, _, deprived, causes)) = fx.y2022 else {
+            continue;
+        };
+        let outcome = (status, Some("unchanged"), deprived, causes);
+        let id = ids[fx.code];
+        if fx.village.starts_with("18499") {
+            rows.push(classification(id, fx, 2023, outcome, date(2022, 3, 1)));
+        }
+        rows.push(classification(id, fx, 2024, outcome, date(2022, 4, 1)));
+    }
+    app.store()
+        .insert_classifications(&rows, &[], Utc::now())
+        .await
+        .unwrap();
+    for name in ["dien-bien-ho-ngheo", "dien-bien-ho-can-ngheo"] {
+        let report = app
+            .report(&office, &request(name, "444", 2024, date(2022, 6, 1)))
+            .await
+            .unwrap();
+        let check = report.check.as_ref().expect("a movement table has a check");
+        assert!(check.passed, "{name}: {:?}", check.failures);
+        assert!(
+            report
+                .notes
+                .iter()
+                .any(|n| n.starts_with("Chưa có kết quả năm 2023: Xã Hà Linh;")),
+            "{name}: {:?}",
+            report.notes
+        );
+        assert!(
+            !report.notes.iter().any(|n| n.contains("Xã Điền Mỹ")),
+            "Điền Mỹ has both years: {:?}",
+            report.notes
+        );
+    }
+    // Without the gap, nothing is added: the 2022 table of the fixture has no such note.
+    let report = app
+        .report(
+            &office,
+            &request("dien-bien-ho-ngheo", "444", 2022, date(2022, 6, 1)),
+        )
+        .await
+        .unwrap();
+    assert!(!report.notes.iter().any(|n| n.contains("Chưa có kết quả")));
+}
+app_test!(a_commune_that_skipped_a_year_is_named_not_failed);

@@ -1325,7 +1325,7 @@ async fn the_reporting_calendar_marks_the_dates_due_and_late(store: Store) {
         .open_periodic_review(&me, DIEN_MY, 2022, "vn-2022")
         .await
         .unwrap();
-    let due = |dues: &[giamngheo_app::reviews::ReportingDue], date: &str| {
+    let due = |dues: &[giamngheo_app::reporting::ReportingDue], date: &str| {
         dues.iter()
             .find(|d| d.due_on == day(date))
             .unwrap_or_else(|| panic!("no report due on {date}"))
@@ -1335,7 +1335,14 @@ async fn the_reporting_calendar_marks_the_dates_due_and_late(store: Store) {
     // Friday 12 November 2021: the preliminary annual results are due on Monday.
     clock.set("2021-11-12");
     let dues = app.reporting_calendar(&me, 2021).await.unwrap();
-    assert_eq!(dues.len(), 10, "eight monthly reports and two annual ones");
+    assert_eq!(
+        dues.len(),
+        11,
+        "eight monthly reports, the end of the periodic review and two annual reports"
+    );
+    assert!(dues.windows(2).all(|w| w[0].due_on <= w[1].due_on));
+    assert_eq!(due(&dues, "2021-12-14").open_reviews, 1);
+    assert!(due(&dues, "2021-12-14").source.contains("14/12"));
     let preliminary = due(&dues, "2021-11-15");
     assert_eq!(preliminary.open_reviews, 1);
     assert_eq!(
@@ -1345,8 +1352,13 @@ async fn the_reporting_calendar_marks_the_dates_due_and_late(store: Store) {
         }
     );
     assert_eq!(due(&dues, "2021-12-20").status, DeadlineStatus::OnTime);
-    // The monthly reports of 2021 are behind us, with no regular review open.
-    assert_eq!(due(&dues, "2021-09-05").status, DeadlineStatus::OnTime);
+    // The monthly reports of 2021 are behind us, with no regular review open: nothing
+    // records them as sent, so they are late, never "on time".
+    assert_eq!(
+        due(&dues, "2021-09-05").status,
+        DeadlineStatus::Overdue { days_late: 68 }
+    );
+    assert_eq!(due(&dues, "2021-09-05").open_reviews, 0);
     // Tuesday 16 November, the review still open: late.
     clock.set("2021-11-16");
     let dues = app.reporting_calendar(&me, 2021).await.unwrap();
@@ -1375,7 +1387,11 @@ async fn the_reporting_calendar_marks_the_dates_due_and_late(store: Store) {
     .unwrap();
     let dues = app.reporting_calendar(&me, 2021).await.unwrap();
     assert_eq!(due(&dues, "2021-11-15").open_reviews, 0);
-    assert_eq!(due(&dues, "2021-11-15").status, DeadlineStatus::OnTime);
+    // Closing the review later does not make a missed date "on time".
+    assert_eq!(
+        due(&dues, "2021-11-15").status,
+        DeadlineStatus::Overdue { days_late: 7 }
+    );
     assert_eq!(due(&dues, "2021-12-20").status, DeadlineStatus::OnTime);
 
     // A request in March 2022 is reported on 5 April.
@@ -1396,7 +1412,10 @@ async fn the_reporting_calendar_marks_the_dates_due_and_late(store: Store) {
         }
     );
     assert_eq!(due(&dues, "2022-03-05").open_reviews, 0);
-    assert_eq!(due(&dues, "2022-03-05").status, DeadlineStatus::OnTime);
+    assert_eq!(
+        due(&dues, "2022-03-05").status,
+        DeadlineStatus::Overdue { days_late: 30 }
+    );
     clock.set("2022-04-06");
     let dues = app.reporting_calendar(&me, 2022).await.unwrap();
     assert_eq!(
@@ -1427,7 +1446,10 @@ async fn the_reporting_calendar_marks_the_dates_due_and_late(store: Store) {
     .unwrap();
     let dues = app.reporting_calendar(&me, 2022).await.unwrap();
     assert_eq!(due(&dues, "2022-04-05").open_reviews, 0);
-    assert_eq!(due(&dues, "2022-04-05").status, DeadlineStatus::OnTime);
+    assert!(matches!(
+        due(&dues, "2022-04-05").status,
+        DeadlineStatus::Overdue { .. }
+    ));
 }
 app_test!(the_reporting_calendar_marks_the_dates_due_and_late);
 
@@ -1835,3 +1857,137 @@ async fn concurrent_approvals_in_a_commune_give_distinct_consecutive_certificate
     assert_eq!(numbers, expected);
 }
 app_test!(concurrent_approvals_in_a_commune_give_distinct_consecutive_certificates);
+
+async fn the_meeting_share_is_a_setting_shown_with_its_source(store: Store) {
+    let (app, _clock) = setup(store, "2021-09-01").await;
+    let me = officer(DIEN_MY);
+    let a = family(&app, &me, "DM-001", TRUNG_HOA, "Nguyễn Văn Bình").await;
+    baseline(&app, a, 2021, "vn-2016", "poor").await;
+    let id = app
+        .open_periodic_review(&me, DIEN_MY, 2022, "vn-2022")
+        .await
+        .unwrap();
+    let v = version(&app, &me, id).await;
+    app.start_survey(&me, id, v).await.unwrap();
+    survey(&app, &me, id, a, phieu_b(120, &FOUR, "2021-09-01")).await;
+    let v = version(&app, &me, id).await;
+    app.start_meetings(&me, id, v).await.unwrap();
+
+    // By default Decision 24/2021's half is the rule, and the page says so with its source.
+    let view = app.review(&me, id).await.unwrap();
+    assert!(
+        view.meeting_rule
+            .0
+            .contains("ít nhất 50 % người dự họp đồng ý")
+            && view.meeting_rule.0.contains("Quyết định 24/2021/QĐ-TTg"),
+        "{}",
+        view.meeting_rule.0
+    );
+
+    // A province that asks for 60 % changes the setting, not the code: 5 of 10 is no
+    // longer enough, and the households go back to the survey.
+    app.store()
+        .set_setting("review.meeting_min_agree_percent", "60")
+        .await
+        .unwrap();
+    app.store()
+        .set_setting("review.meeting_rule_source", "Quyết định của tỉnh (thử)")
+        .await
+        .unwrap();
+    assert!(
+        !app.record_meeting(&me, id, meeting(TRUNG_HOA, "2021-09-01", 10, 5))
+            .await
+            .unwrap()
+    );
+    let view = app.review(&me, id).await.unwrap();
+    assert_eq!(rh(&view, a).step, "resurvey");
+    assert!(
+        view.meeting_rule.0.contains("ít nhất 60 %")
+            && view.meeting_rule.0.contains("Quyết định của tỉnh (thử)"),
+        "{}",
+        view.meeting_rule.0
+    );
+    survey(&app, &me, id, a, phieu_b(120, &FOUR, "2021-09-01")).await;
+    assert!(
+        app.record_meeting(&me, id, meeting(TRUNG_HOA, "2021-09-01", 10, 6))
+            .await
+            .unwrap()
+    );
+
+    // A share outside 1–100 % is a typing error: the regulation's 50 % stays in force.
+    app.store()
+        .set_setting("review.meeting_min_agree_percent", "0")
+        .await
+        .unwrap();
+    assert_eq!(
+        app.review_settings()
+            .await
+            .unwrap()
+            .meeting_min_agree_percent,
+        50
+    );
+}
+app_test!(the_meeting_share_is_a_setting_shown_with_its_source);
+
+async fn a_report_recorded_as_sent_is_no_longer_late(store: Store) {
+    let (app, _clock) = setup(store, "2022-04-20").await;
+    let me = officer(DIEN_MY);
+    let due = |dues: &[giamngheo_app::reporting::ReportingDue], date: &str| {
+        dues.iter()
+            .find(|d| d.due_on == day(date))
+            .unwrap_or_else(|| panic!("no report due on {date}"))
+            .clone()
+    };
+    let dues = app.reporting_calendar(&me, 2022).await.unwrap();
+    assert_eq!(
+        due(&dues, "2022-03-05").status,
+        DeadlineStatus::Overdue { days_late: 46 }
+    );
+    assert_eq!(due(&dues, "2022-03-05").sent_on, None);
+
+    // February's report went on 04/03, March's on 08/04, three days late.
+    app.record_report_sent(&me, day("2022-03-05"), day("2022-03-04"))
+        .await
+        .unwrap();
+    app.record_report_sent(&me, day("2022-04-05"), day("2022-04-08"))
+        .await
+        .unwrap();
+    let dues = app.reporting_calendar(&me, 2022).await.unwrap();
+    let february = due(&dues, "2022-03-05");
+    assert_eq!(february.sent_on, Some(day("2022-03-04")));
+    assert!(!matches!(february.status, DeadlineStatus::Overdue { .. }));
+    assert_eq!(
+        due(&dues, "2022-04-05").status,
+        DeadlineStatus::Overdue { days_late: 3 },
+        "a report sent late stays late by the days it took"
+    );
+    // Recorded once: history is not rewritten.
+    assert!(matches!(
+        app.record_report_sent(&me, day("2022-03-05"), day("2022-03-01"))
+            .await,
+        Err(AppError::Conflict(_))
+    ));
+    // Not a due date, a day in the future, a role that does not send reports: refused.
+    assert!(matches!(
+        app.record_report_sent(&me, day("2022-03-06"), day("2022-03-06"))
+            .await,
+        Err(AppError::Invalid { .. })
+    ));
+    assert!(matches!(
+        app.record_report_sent(&me, day("2022-05-05"), day("2022-05-01"))
+            .await,
+        Err(AppError::Invalid { .. })
+    ));
+    assert!(
+        app.record_report_sent(&front(), day("2022-05-05"), day("2022-04-20"))
+            .await
+            .is_err()
+    );
+    // Another commune's calendar is its own.
+    let other = app
+        .reporting_calendar(&officer(HA_LINH), 2022)
+        .await
+        .unwrap();
+    assert_eq!(due(&other, "2022-03-05").sent_on, None);
+}
+app_test!(a_report_recorded_as_sent_is_no_longer_late);

@@ -41,6 +41,7 @@ async fn setup(store: Store) -> App {
         &giamngheo_app::units::UnitImportOptions {
             valid_from: NaiveDate::from_ymd_opt(2025, 7, 1).unwrap(),
             retire_missing: false,
+            hierarchy: None,
         },
     )
     .await

@@ -126,7 +126,16 @@ impl MeetingOutcome {
 /// True when at least half of the attendees agreed (review.md: "At least 50 % of
 /// attendees must agree"). Integer arithmetic, so 50 % exactly passes and 49 % fails.
 pub fn meeting_passes(attendees: u32, agreeing: u32) -> bool {
-    attendees > 0 && agreeing <= attendees && agreeing * 2 >= attendees
+    meeting_passes_at(attendees, agreeing, 50)
+}
+
+/// True when at least `min_percent` % of the attendees agreed. The share is a setting
+/// because it comes from a decision that may change; the comparison stays in integers
+/// so that a share exactly on the threshold passes.
+pub fn meeting_passes_at(attendees: u32, agreeing: u32, min_percent: u32) -> bool {
+    attendees > 0
+        && agreeing <= attendees
+        && u64::from(agreeing) * 100 >= u64::from(attendees) * u64::from(min_percent)
 }
 
 /// One household of a review as the state machine sees it.
@@ -353,6 +362,10 @@ mod tests {
         assert!(!meeting_passes(3, 1));
         assert!(!meeting_passes(0, 0));
         assert!(!meeting_passes(10, 11));
+        // Another threshold: 60 % passes at 6 of 10 and not at 5 of 10.
+        assert!(meeting_passes_at(10, 6, 60));
+        assert!(!meeting_passes_at(10, 5, 60));
+        assert!(meeting_passes_at(3, 2, 66) && !meeting_passes_at(3, 2, 67));
     }
 
     #[test]

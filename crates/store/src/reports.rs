@@ -22,6 +22,15 @@ const UNIT_COLUMNS: [&str; 4] = [
     "province_code",
 ];
 
+/// Refuses a column name that is not a unit column: the name goes into SQL text.
+fn unit_column(column: &str) -> Result<(), StoreError> {
+    if UNIT_COLUMNS.contains(&column) {
+        Ok(())
+    } else {
+        Err(StoreError::NotFound(format!("cột đơn vị {column}")))
+    }
+}
+
 /// Which households a report covers and how it groups them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReportScope {
@@ -572,18 +581,72 @@ impl Store {
         scope_code: &str,
         as_of: NaiveDate,
     ) -> Result<Option<i32>, StoreError> {
-        if !UNIT_COLUMNS.contains(&scope_column) {
-            return Err(StoreError::NotFound(format!("cột đơn vị {scope_column}")));
-        }
+        unit_column(scope_column)?;
         let sql = format!(
             "SELECT MAX(c.period) FROM classifications c \
              WHERE c.{scope_column} = $1 AND c.effective_date <= $2"
         );
+        self.period_of(&sql, scope_code, as_of).await
+    }
+
+    /// The latest period for which every commune of a unit that has any classification
+    /// (taken effect on or before a date) has one: the period a dashboard or report can
+    /// show whole. One commune that has already decided next year's lists must not make
+    /// its district open on a year the others have not reached. None when no period is
+    /// complete (or the unit has no classification).
+    pub async fn latest_complete_period(
+        &self,
+        scope_column: &'static str,
+        scope_code: &str,
+        as_of: NaiveDate,
+    ) -> Result<Option<i32>, StoreError> {
+        unit_column(scope_column)?;
+        let sql = format!(
+            "SELECT MAX(x.period) FROM (SELECT c.period, COUNT(DISTINCT c.commune_code) AS n \
+               FROM classifications c WHERE c.{scope_column} = $1 AND c.effective_date <= $2 \
+               GROUP BY c.period) x \
+             WHERE x.n = (SELECT COUNT(DISTINCT a.commune_code) FROM classifications a \
+               WHERE a.{scope_column} = $1 AND a.effective_date <= $2)"
+        );
+        self.period_of(&sql, scope_code, as_of).await
+    }
+
+    /// Runs a query of one period bound to a unit code (`$1`) and a date (`$2`).
+    async fn period_of(
+        &self,
+        sql: &str,
+        scope_code: &str,
+        as_of: NaiveDate,
+    ) -> Result<Option<i32>, StoreError> {
         Ok(with_pool!(self, pool =>
-            sqlx::query_scalar::<_, Option<i32>>(AssertSqlSafe(sql.as_str()))
+            sqlx::query_scalar::<_, Option<i32>>(AssertSqlSafe(sql))
                 .bind(scope_code)
                 .bind(as_of)
                 .fetch_one(pool)
+                .await?))
+    }
+
+    /// The communes of a unit with classifications of a period taken effect on or before
+    /// a date, so that a page can name the communes that have none.
+    pub async fn communes_with_period(
+        &self,
+        scope_column: &'static str,
+        scope_code: &str,
+        period: i32,
+        as_of: NaiveDate,
+    ) -> Result<Vec<String>, StoreError> {
+        unit_column(scope_column)?;
+        let sql = format!(
+            "SELECT DISTINCT c.commune_code FROM classifications c \
+             WHERE c.{scope_column} = $1 AND c.period = $2 AND c.effective_date <= $3 \
+             ORDER BY c.commune_code"
+        );
+        Ok(with_pool!(self, pool =>
+            sqlx::query_scalar::<_, String>(AssertSqlSafe(sql.as_str()))
+                .bind(scope_code)
+                .bind(period)
+                .bind(as_of)
+                .fetch_all(pool)
                 .await?))
     }
 
@@ -731,6 +794,50 @@ impl Store {
         all.into_iter()
             .find(|t| t.indicator == input.indicator)
             .ok_or_else(|| StoreError::NotFound("chỉ tiêu".into()))
+    }
+
+    /// Records that a unit sent the report due on a date, with its audit entry. A report
+    /// already recorded is not recorded again (history is never rewritten).
+    pub async fn record_report_sent(
+        &self,
+        unit_code: &str,
+        due_on: NaiveDate,
+        sent_on: NaiveDate,
+        by: &str,
+        audit: &crate::AuditEntry,
+    ) -> Result<(), StoreError> {
+        with_pool!(self, pool => {
+            sqlx::query(
+                "INSERT INTO reports_sent (unit_code, due_on, sent_on, recorded_by, recorded_at) \
+                 VALUES ($1, $2, $3, $4, $5)")
+                .bind(unit_code)
+                .bind(due_on)
+                .bind(sent_on)
+                .bind(by)
+                .bind(&audit.at)
+                .execute(pool)
+                .await
+                .map_err(|e| StoreError::unique_as_conflict(e, "báo cáo này đã được ghi là đã gửi"))?;
+        });
+        self.append_audit(std::slice::from_ref(audit)).await
+    }
+
+    /// The reports a unit has recorded as sent with a due date in `[from, to]`: (due, sent).
+    pub async fn reports_sent(
+        &self,
+        unit_code: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<(NaiveDate, NaiveDate)>, StoreError> {
+        Ok(with_pool!(self, pool =>
+            sqlx::query_as::<_, (NaiveDate, NaiveDate)>(
+                "SELECT due_on, sent_on FROM reports_sent \
+                 WHERE unit_code = $1 AND due_on >= $2 AND due_on <= $3 ORDER BY due_on")
+                .bind(unit_code)
+                .bind(from)
+                .bind(to)
+                .fetch_all(pool)
+                .await?))
     }
 
     /// Stores or replaces the boundary of a unit.

@@ -185,6 +185,22 @@ pub struct ProgressLine {
     pub current: String,
 }
 
+/// The communes without data, named up to ten; a province with hundreds of them would
+/// otherwise fill the page.
+fn without_data_line(lang: Lang, units: &[giamngheo_store::UnitRecord]) -> String {
+    const SHOWN: usize = 10;
+    let names: Vec<&str> = units.iter().take(SHOWN).map(|u| u.name.as_str()).collect();
+    let mut line = names.join(", ");
+    if units.len() > SHOWN {
+        let more = giamngheo_app::targets::number_vi((units.len() - SHOWN) as i64);
+        line.push_str(&match lang {
+            Lang::Vi => format!(" và {more} xã khác"),
+            Lang::En => format!(" and {more} other communes"),
+        });
+    }
+    line
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "dashboard.html")]
 struct DashboardPage {
@@ -197,6 +213,8 @@ struct DashboardPage {
     period: String,
     periods: Vec<i32>,
     has_data: bool,
+    /// The communes below without a decision for the period, named in one line.
+    without_data: String,
     standard: String,
     total: Option<RateLine>,
     rates_svg: String,
@@ -349,6 +367,7 @@ fn build(
             p
         },
         has_data: dash.has_data,
+        without_data: without_data_line(lang, &dash.communes_without_data),
         standard: dash.standard.clone().unwrap_or_default(),
         total: dash.total.as_ref().filter(|_| dash.has_data).map(rate_line),
         rates_svg,

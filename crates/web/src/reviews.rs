@@ -34,6 +34,7 @@ pub(crate) fn routes() -> Routes {
     Routes::new()
         .route("/reviews", get(list).post(open_periodic))
         .route("/reviews/calendar", get(calendar))
+        .route("/reviews/calendar/sent", post(calendar_sent))
         .route("/reviews/{id}", get(show))
         .route("/reviews/{id}/requests", post(add_request))
         .route("/reviews/{id}/screening/{rh}", post(screening))
@@ -264,6 +265,8 @@ struct ReviewPage {
     households: Vec<HouseholdLine>,
     villages: Vec<(String, String)>,
     meetings: Vec<MeetingLine>,
+    /// The meeting rule in force and its source, shown beside the form and the results.
+    meeting_rule: String,
     posting: Option<String>,
     complaints: Vec<ComplaintLine>,
     decision: Option<String>,
@@ -409,6 +412,11 @@ async fn show(
                 has_minutes: m.minutes_name.is_some(),
             })
             .collect(),
+        meeting_rule: if lang == Lang::Vi {
+            view.meeting_rule.0.clone()
+        } else {
+            view.meeting_rule.1.clone()
+        },
         posting,
         complaints: view
             .complaints
@@ -1343,7 +1351,13 @@ async fn letter(
 }
 
 pub struct DueLine {
+    /// The due date as the form sends it back (`yyyy-mm-dd`).
+    pub due_iso: String,
+    /// "Đã gửi ngày dd/mm/yyyy" once recorded; empty before.
+    pub sent: String,
     pub label: String,
+    /// The instrument that names the date, shown under its label.
+    pub source: String,
     pub due: String,
     pub status: String,
     pub late: bool,
@@ -1359,6 +1373,7 @@ struct CalendarPage {
     viewer: Option<Viewer>,
     year: i32,
     rows: Vec<DueLine>,
+    today: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -1383,21 +1398,65 @@ async fn calendar(
         lang,
         viewer: Some(user.viewer(lang)),
         year,
+        today: format::date(&app.clock().today()),
         rows: dues
             .into_iter()
             .map(|d| DueLine {
+                due_iso: d.due_on.to_string(),
+                sent: d
+                    .sent_on
+                    .map(|on| {
+                        let late = (on - d.due_on).num_days();
+                        match (lang, late > 0) {
+                            (Lang::Vi, false) => {
+                                format!("Đã gửi ngày {}, đúng hạn", format::date(&on))
+                            }
+                            (Lang::Vi, true) => {
+                                format!("Đã gửi ngày {}, muộn {late} ngày", format::date(&on))
+                            }
+                            (Lang::En, false) => format!("Sent on {}, on time", format::date(&on)),
+                            (Lang::En, true) => {
+                                format!("Sent on {}, {late} days late", format::date(&on))
+                            }
+                        }
+                    })
+                    .unwrap_or_default(),
                 label: match lang {
                     Lang::Vi => d.label_vi,
                     Lang::En => d.label_en,
                 },
+                source: d.source,
                 due: format::date(&d.due_on),
-                late: matches!(
-                    d.status,
-                    giamngheo_app::rules::DeadlineStatus::Overdue { .. }
-                ),
+                late: d.sent_on.is_none()
+                    && matches!(
+                        d.status,
+                        giamngheo_app::rules::DeadlineStatus::Overdue { .. }
+                    ),
                 status: lang.deadline(d.status),
                 open: d.open_reviews,
             })
             .collect(),
     })
+}
+
+#[derive(Deserialize)]
+struct SentForm {
+    due_on: String,
+    sent_on: String,
+}
+
+/// Records a report of the calendar as sent, then shows the calendar of its year.
+async fn calendar_sent(
+    State(app): State<App>,
+    lang: Lang,
+    user: CurrentUser,
+    Form(f): Form<SentForm>,
+) -> Result<Response, HtmlError> {
+    let e = err(lang);
+    let due_on = date(&f.due_on, "due_on").map_err(&e)?;
+    let sent_on = date(&f.sent_on, "sent_on").map_err(&e)?;
+    app.record_report_sent(&user.actor, due_on, sent_on)
+        .await
+        .map_err(&e)?;
+    Ok(Redirect::to(&format!("/reviews/calendar?year={}", due_on.year())).into_response())
 }

@@ -73,7 +73,7 @@ pub struct TargetBody {
     pub measure_unit: String,
     /// The measured value; null when the data to measure it does not exist yet.
     pub measured: Option<f64>,
-    /// `met`, `on_track`, `behind` or `no_data`.
+    /// `met`, `on_track`, `behind`, `missed` or `no_data`.
     pub status: String,
     /// How the value was obtained, or why there is none.
     pub note: String,
@@ -88,6 +88,7 @@ fn status_code(s: TargetStatus) -> &'static str {
         TargetStatus::Met => "met",
         TargetStatus::OnTrack => "on_track",
         TargetStatus::Behind => "behind",
+        TargetStatus::Missed => "missed",
         TargetStatus::NoData => "no_data",
     }
 }

@@ -293,3 +293,39 @@ async fn an_uploaded_geojson_draws_the_map() {
     assert!(page.body.contains("fill-rule=\"evenodd\""));
     assert!(!page.body.contains("Bản đồ sẽ hiện khi"));
 }
+
+/// One commune deciding the next year early: the district's dashboard still opens on
+/// the year every commune has, and the early year, asked for, names the commune
+/// without data.
+#[tokio::test]
+async fn the_dashboard_opens_on_the_year_every_commune_has() {
+    let site = site().await;
+    let store = &site._db.store;
+    let dm01 = store
+        .household_by_code("18499", "DM01")
+        .await
+        .unwrap()
+        .expect("DM01");
+    let mut row = classification(dm01.id, "18499001", "poor", "water");
+    row.period = 2023;
+    store
+        .insert_classifications(&[row], &[], Utc::now())
+        .await
+        .unwrap();
+    let session = sign_in(&site, "phong.ldtbxh").await;
+    let page = send(&site, get("/dashboard", Some(&session))).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body.contains("Tổng quan – Huyện Hương Khê – 2022"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("Chưa có kết quả năm"));
+    let early = send(&site, get("/dashboard?period=2023", Some(&session))).await;
+    assert_eq!(early.status, StatusCode::OK);
+    assert!(
+        early.body.contains("Chưa có kết quả năm 2023: Xã Hà Linh."),
+        "{}",
+        early.body
+    );
+}

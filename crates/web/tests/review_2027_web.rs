@@ -301,6 +301,49 @@ async fn a_commune_officer_in_november_2026_opens_the_review_under_vn_2027(db: &
 
     let survey = send(&router, get(&format!("{review}/survey"), &session)).await;
     assert_eq!(survey.status, StatusCode::OK, "{}", survey.body);
+    // The review page states the meeting rule in force beside the meetings, with its
+    // source.
+    let page = send(&router, get(&review, &session)).await;
+    assert!(
+        page.body
+            .contains("Thông qua khi ít nhất 50 % người dự họp đồng ý; dưới mức này các hộ được điều tra lại (Quyết định 24/2021/QĐ-TTg"),
+        "{}",
+        page.body
+    );
+    // The reporting calendar on 20/11/2026: August's report, due 05/09, has passed with
+    // nothing recorded as sent, so it is late, never "Còn trong hạn"; so has the
+    // preliminary annual report of 15/11. The end of the periodic review on 14/12 is
+    // among the dates, each with its source.
+    let calendar = send(&router, get("/reviews/calendar?year=2026", &session)).await;
+    assert_eq!(calendar.status, StatusCode::OK, "{}", calendar.body);
+    let body = &calendar.body;
+    assert!(body.contains("Quá hạn 76 ngày"), "{body}");
+    assert!(body.contains("Kết thúc rà soát định kỳ"), "{body}");
+    assert!(body.contains("đến hết ngày 14/12"), "{body}");
+    assert!(body.contains("Quá hạn 5 ngày"), "{body}");
+    // Each late row offers to record its report as sent; recorded, it reads so.
+    assert!(body.contains("action=\"/reviews/calendar/sent\""), "{body}");
+    let sent = send(
+        &router,
+        form(
+            "/reviews/calendar/sent",
+            &format!("gn_session={session}"),
+            &[
+                ("csrf", &calendar.csrf_field()),
+                ("due_on", "2026-09-05"),
+                ("sent_on", "04/09/2026"),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    let calendar = send(&router, get("/reviews/calendar?year=2026", &session)).await;
+    assert!(
+        calendar.body.contains("Đã gửi ngày 04/09/2026, đúng hạn"),
+        "{}",
+        calendar.body
+    );
+    assert!(!calendar.body.contains("Quá hạn 76 ngày"));
     let page = &survey.body;
     assert!(
         page.contains("Chuẩn nghèo đa chiều giai đoạn 2027–2030"),

@@ -38,6 +38,7 @@ async fn site(store: Store) -> Router {
         &UnitImportOptions {
             valid_from: NaiveDate::from_ymd_opt(2025, 7, 1).unwrap(),
             retire_missing: false,
+            hierarchy: None,
         },
     )
     .await
