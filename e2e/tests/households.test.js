@@ -1,36 +1,20 @@
 // A commune officer's day in the browser: sign in, find a household by a name typed
 // without diacritics, edit it, see the change in its history; another commune's
 // household stays out of reach by URL and by API.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
+import { base, password, useBrowser, fillLogin } from '../lib/browser.js';
 
-const base = process.env.GIAMNGHEO_URL;
-const password = process.env.E2E_PASSWORD;
-let browser;
-
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 async function signIn(page) {
   await page.goto(`${base}/households`);
   assert.match(page.url(), /\/login/);
-  await page.fill('input[name=username]', 'canbo.dienmy');
-  await page.fill('input[name=password]', password);
-  await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+  await fillLogin(page, 'canbo.dienmy');
 }
 
 test('a commune officer finds a household without diacritics, edits it and sees the change in its history', async () => {
-  const page = await browser.newPage();
+  const page = await browser().newPage();
   await signIn(page);
   await page.goto(`${base}/households`);
   await page.fill('form.toolbar input[name=q]', 'nguyen van binh');
@@ -59,7 +43,7 @@ test('a commune officer finds a household without diacritics, edits it and sees 
 });
 
 test("another commune's household is refused by URL and by API", async () => {
-  const page = await browser.newPage();
+  const page = await browser().newPage();
   await signIn(page);
   // Find the other commune's household id through the API as the district would see
   // it is not possible for this user, so probe the ids around ours.

@@ -1,42 +1,20 @@
 // One household's regular review in the browser, from the request to the certificate:
 // a commune officer records the request, screens it, enters form B, records the village
 // meeting, posts the result, approves it and prints the certificate.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
+import { base, useBrowser, signIn, submit } from '../lib/browser.js';
 
-const base = process.env.GIAMNGHEO_URL;
-const password = process.env.E2E_PASSWORD;
-let browser;
-
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 function ddmmyyyy(d) {
   const p = (n) => String(n).padStart(2, '0');
   return `${p(d.getDate())}/${p(d.getMonth() + 1)}/${d.getFullYear()}`;
 }
 
-async function submit(page, selector) {
-  await Promise.all([page.waitForNavigation(), page.click(selector)]);
-  assert.doesNotMatch(await page.locator('h1').first().innerText(), /Có lỗi/, await page.content());
-}
-
 test('a regular review takes one household from its request to a printed certificate', async () => {
-  const page = await browser.newPage();
-  await page.goto(`${base}/login`);
-  await page.fill('input[name=username]', 'canbo.dienmy');
-  await page.fill('input[name=password]', password);
-  await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+  const page = await browser().newPage();
+  await signIn(page, 'canbo.dienmy');
 
   // The household asks to be recognised as poor.
   await page.goto(`${base}/households?q=ho+thi+an`);
