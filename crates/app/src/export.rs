@@ -26,6 +26,7 @@ impl App {
         unit: Option<&str>,
         query: Option<&str>,
         status: Option<&str>,
+        as_of: Option<chrono::NaiveDate>,
     ) -> Result<Vec<ExportLine>, AppError> {
         let wanted: Option<Status> = match status.map(str::trim).filter(|s| !s.is_empty()) {
             None => None,
@@ -39,7 +40,7 @@ impl App {
             })?),
         };
         let unit = unit.map(str::trim).filter(|u| !u.is_empty());
-        let (unit, filter) = self.household_filter(actor, unit, query, None).await?;
+        let (unit, filter) = self.household_filter(actor, unit, query, as_of).await?;
         let (households, total) = self
             .store()
             .list_households(&filter, MAX_EXPORT_HOUSEHOLDS, 0)

@@ -103,15 +103,19 @@ struct DbArgs {
     reports_dir: Option<PathBuf>,
 }
 
+/// The demo's defaults, shared by `demo` and `serve --demo`.
+const DEMO_SEED: u64 = 2021;
+const DEMO_HOUSEHOLDS: usize = 30_000;
+
 #[derive(Args, Debug)]
 struct DemoArgs {
     #[command(flatten)]
     db: DbArgs,
     /// The same seed gives the same households and the same passwords.
-    #[arg(long, default_value_t = 2021)]
+    #[arg(long, default_value_t = DEMO_SEED)]
     seed: u64,
     /// How many households to make (about as many as Hương Khê has).
-    #[arg(long, default_value_t = 30_000)]
+    #[arg(long, default_value_t = DEMO_HOUSEHOLDS)]
     households: usize,
 }
 
@@ -143,6 +147,11 @@ struct ServeArgs {
         value_delimiter = ','
     )]
     trusted_proxies: Vec<std::net::IpAddr>,
+    /// Load the demo district first when the database holds no households yet (as
+    /// `giamngheo demo` with its defaults), so that one command starts a product to try.
+    /// A database that already holds households is served as it is.
+    #[arg(long)]
+    demo: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -542,6 +551,9 @@ async fn open_app(db: &DbArgs) -> Result<App> {
 
 async fn serve(args: ServeArgs) -> Result<ExitCode> {
     let app = open_app(&args.db).await?;
+    if args.demo && app.store().household_count().await? == 0 {
+        load_and_show_demo(&app, DEMO_SEED, DEMO_HOUSEHOLDS).await?;
+    }
     // Checked once at start, so that /healthz can tell a damaged file without reading
     // the whole database on every probe.
     match app.store().check_integrity_at_start().await? {
@@ -581,11 +593,16 @@ async fn serve(args: ServeArgs) -> Result<ExitCode> {
 /// Loads the demo district and prints what it made and how to sign in.
 async fn demo(args: DemoArgs) -> Result<ExitCode> {
     let app = open_app(&args.db).await?;
+    load_and_show_demo(&app, args.seed, args.households).await
+}
+
+/// Loads the demo district into `app`'s database and prints the demo users.
+async fn load_and_show_demo(app: &App, seed: u64, households: usize) -> Result<ExitCode> {
     let started = std::time::Instant::now();
-    let summary = app.load_demo(args.seed, args.households).await?;
+    let summary = app.load_demo(seed, households).await?;
     println!(
         "Đã nạp dữ liệu mẫu Huyện Hương Khê (seed {}) vào {} trong {:.1} giây: {} thôn mới, {} hộ, {} nhân khẩu.",
-        args.seed,
+        seed,
         app.store().backend().as_str(),
         started.elapsed().as_secs_f64(),
         summary.villages_created,

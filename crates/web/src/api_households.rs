@@ -56,6 +56,9 @@ pub struct ExportQuery {
     status: Option<String>,
     /// `xlsx` (the default) or `csv`.
     format: Option<String>,
+    /// The day the unit code is taken on (dd/mm/yyyy); today by default. A code closed
+    /// on that day answers 410 with the units that replaced it.
+    as_of: Option<String>,
 }
 
 /// The households of a unit the user may read as a file, one line per member; citizen
@@ -66,6 +69,7 @@ pub struct ExportQuery {
         (status = 200, description = "The file (.xlsx or CSV)", content_type = "application/octet-stream"),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, description = "Unknown unit, or outside the user's area", body = ErrorBody),
+        (status = 410, description = "The unit was closed on that day; the answer names its successors", body = ErrorBody),
         (status = 422, description = "Unknown status or format, or too many households", body = ErrorBody)
     ))]
 async fn export(
@@ -82,12 +86,14 @@ async fn export(
         )
         .into());
     }
+    let as_of = q.as_of.as_deref().map(parse_as_of).transpose()?;
     let lines = app
         .export_households(
             &user.actor,
             q.unit.as_deref(),
             q.q.as_deref(),
             q.status.as_deref(),
+            as_of,
         )
         .await?;
     let (body, content_type, ext) = if format == "csv" {

@@ -68,6 +68,9 @@ struct ListPage {
     q: String,
     /// The search, encoded for the export links' query string.
     q_param: String,
+    /// The day the unit code was taken on (dd/mm/yyyy), encoded for the export links;
+    /// empty for today.
+    as_of_param: String,
     rows: Vec<ListRow>,
     total: String,
     page: i64,
@@ -83,6 +86,9 @@ struct ListQuery {
     #[serde(default)]
     q: String,
     page: Option<i64>,
+    /// The day the unit code is taken on (dd/mm/yyyy); today by default.
+    #[serde(default)]
+    as_of: String,
 }
 
 fn query_string(pairs: &[(&str, &str)]) -> String {
@@ -116,15 +122,19 @@ async fn list(
 ) -> Result<ListPage, HtmlError> {
     let err = html_err(lang);
     let page_no = q.page.unwrap_or(1).max(1);
+    let as_of = Some(q.as_of.trim())
+        .filter(|d| !d.is_empty())
+        .map(giamngheo_app::units::parse_as_of)
+        .transpose()
+        .map_err(&err)?;
     let page = app
-        .list_households(&user.actor, q.unit.as_deref(), Some(&q.q), page_no)
+        .list_households_as_of(&user.actor, q.unit.as_deref(), Some(&q.q), page_no, as_of)
         .await
         .map_err(&err)?;
-    let unit_code = q
-        .unit
-        .clone()
-        .unwrap_or_else(|| user.actor.unit_code.clone());
-    let unit = app.unit(&unit_code).await.map_err(&err)?;
+    let unit = match q.unit.as_deref() {
+        Some(code) => app.resolve_unit(code, as_of).await.map_err(&err)?,
+        None => app.unit(&user.actor.unit_code).await.map_err(&err)?,
+    };
     let pages = ((page.total + page.page_size - 1) / page.page_size).max(1);
     let link = |p: i64| {
         let p = p.to_string();
@@ -133,6 +143,7 @@ async fn list(
             query_string(&[
                 ("unit", q.unit.as_deref().unwrap_or("")),
                 ("q", &q.q),
+                ("as_of", q.as_of.trim()),
                 ("page", &p)
             ])
         )
@@ -147,6 +158,7 @@ async fn list(
         unit_name: unit.name,
         q: q.q.clone(),
         q_param: crate::headers::component(&q.q),
+        as_of_param: crate::headers::component(q.as_of.trim()),
         rows: page
             .items
             .iter()

@@ -8,6 +8,5 @@ mod common;
 mod headers;
 mod imports;
 mod integrity;
-mod logs;
 mod support;
 mod uploads;
