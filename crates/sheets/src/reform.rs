@@ -2,7 +2,7 @@
 //! (`admin-units-vn-2025-07-from-2025-03.csv`) and an administrator's assignment of the
 //! villages of split communes.
 
-use crate::error::{Header, Lines, SheetErrors, csv_error};
+use crate::error::{Lines, SheetErrors, csv_error};
 use giamngheo_domain::UnitCode;
 use std::collections::HashSet;
 use std::io::Read;
@@ -39,14 +39,7 @@ pub(crate) fn open<'a>(
     required: &[&str],
     optional: &[&str],
 ) -> Result<Opened<'a>, SheetErrors> {
-    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
-    let header = match reader.headers() {
-        Ok(h) => Header::new(h),
-        Err(e) => {
-            let c = csv_error(&e, lines);
-            return Err(SheetErrors::single(c.line.max(1), "", c.reason));
-        }
-    };
+    let (reader, header) = crate::units::open_csv(bytes, lines)?;
     let mut errors = SheetErrors::new();
     let found: Vec<usize> = required
         .iter()

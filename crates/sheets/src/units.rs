@@ -42,7 +42,7 @@ const FLAG_COLUMNS: [&str; 4] = [
 ];
 
 /// A CSV reader of a file held in memory, past its header, or the header's problem.
-fn open_csv<'a>(
+pub(crate) fn open_csv<'a>(
     bytes: &'a [u8],
     lines: &Lines<'_>,
 ) -> Result<(csv::Reader<&'a [u8]>, Header), SheetErrors> {
@@ -92,28 +92,19 @@ fn next_record(
 pub fn read_units<R: Read>(input: R) -> Result<Vec<UnitRow>, SheetErrors> {
     let bytes = read_bytes(input)?;
     let lines = Lines::new(&bytes);
-    let (mut reader, header) = open_csv(&bytes, &lines)?;
-    let mut errors = SheetErrors::new();
-    let required: Vec<usize> = UNIT_REQUIRED
-        .iter()
-        .filter_map(|name| {
-            let i = header.index(name);
-            if i.is_none() {
-                errors.push(1, name, "thiếu cột bắt buộc");
-            }
-            i
-        })
+    let optional: Vec<&str> = ["area", "valid_from"]
+        .into_iter()
+        .chain(FLAG_COLUMNS)
         .collect();
-    if !errors.is_empty() {
-        return Err(errors);
-    }
+    let (mut reader, required, found) =
+        crate::reform::open(&bytes, &lines, &UNIT_REQUIRED, &optional)?;
+    let mut errors = SheetErrors::new();
     let [i_code, i_name, i_kind, i_level, i_parent] = required[..] else {
         unreachable!("all five required columns were found");
     };
-    let i_area = header.index("area");
-    let flag_idx: Vec<Option<usize>> = FLAG_COLUMNS.iter().map(|c| header.index(c)).collect();
+    let (i_area, i_valid_from) = (found[0], found[1]);
+    let flag_idx: Vec<Option<usize>> = found[2..].to_vec();
     let has_flags = flag_idx.iter().any(Option::is_some);
-    let i_valid_from = header.index("valid_from");
 
     let mut rows = Vec::new();
     let mut seen = HashSet::new();
