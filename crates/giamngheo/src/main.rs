@@ -16,7 +16,6 @@ mod backup;
 mod classify;
 mod report;
 mod units;
-mod units_cli;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -353,7 +352,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 None => app.clock().today(),
             };
             let successors = match successors {
-                Some(path) => units_cli::read_successors(&path)?,
+                Some(path) => units::read_successors(&path)?,
                 None => Vec::new(),
             };
             let input = std::fs::File::open(&file)
@@ -382,7 +381,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     "đã nhập {} đơn vị, {} đơn vị hết hiệu lực",
                     summary.rows, summary.retired
                 ),
-                None => print!("{}", units_cli::dry_run_summary(&plan)),
+                None => print!("{}", units::dry_run_summary(&plan)),
             }
             Ok(ExitCode::SUCCESS)
         }
