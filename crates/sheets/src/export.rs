@@ -4,8 +4,8 @@
 //!
 //! A cell of a CSV file that starts with `=`, `+`, `-`, `@` or a tab is run as a formula
 //! by a spreadsheet that opens it; names and addresses come from the public, so every
-//! CSV cell goes through one guard, [`guard_cell`], which can be swapped for a shared
-//! helper in one place. The .xlsx writer stores text as text, never as a formula.
+//! CSV row is written through [`crate::csv_out`], the guard every CSV of the product
+//! uses. The .xlsx writer stores text as text, never as a formula.
 
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
@@ -53,25 +53,15 @@ fn cells(l: &ExportLine) -> [String; 9] {
     ]
 }
 
-/// Keeps a CSV cell from being read as a formula: a leading `'` before a cell that starts
-/// like one, as spreadsheets themselves do for text.
-pub fn guard_cell(s: &str) -> String {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}")
-    } else {
-        s.to_string()
-    }
-}
-
 /// The export as CSV (UTF-8 with a byte-order mark, which spreadsheets need to read
-/// Vietnamese correctly), every cell through [`guard_cell`].
+/// Vietnamese correctly), every row through [`crate::csv_out::write_row`].
 pub fn households_csv(lines: &[ExportLine]) -> Vec<u8> {
     let mut out = "\u{feff}".as_bytes().to_vec();
     let mut w = csv::Writer::from_writer(Vec::new());
     // Writing to a Vec cannot fail.
     let _ = w.write_record(HEADINGS);
     for l in lines {
-        let _ = w.write_record(cells(l).iter().map(|c| guard_cell(c)));
+        let _ = crate::csv_out::write_row(&mut w, cells(l));
     }
     out.extend(w.into_inner().unwrap_or_default());
     out
@@ -107,9 +97,12 @@ mod tests {
 
     #[test]
     fn csv_cells_that_look_like_formulas_are_kept_as_text() {
-        assert_eq!(guard_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(guard_cell("-1+2"), "'-1+2");
-        assert_eq!(guard_cell("Nguyễn Văn An"), "Nguyễn Văn An");
+        let guarded = |s: &str| {
+            String::from_utf8(crate::csv_out::safe_field(s.as_bytes()).into_owned()).unwrap()
+        };
+        assert_eq!(guarded("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(guarded("-1+2"), "'-1+2");
+        assert_eq!(guarded("Nguyễn Văn An"), "Nguyễn Văn An");
         let line = ExportLine {
             full_name: "@SUM(A1)".into(),
             ..ExportLine::default()
