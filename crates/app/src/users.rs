@@ -293,21 +293,20 @@ impl App {
         unit: &UnitRecord,
         changes: serde_json::Value,
     ) -> AuditEntry {
+        // The users page records its changes as a JSON object rather than field
+        // changes; everything else is the shared entry.
         AuditEntry {
-            at: self
-                .clock()
-                .now()
-                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            user_id: Some(actor.user_id),
-            username: actor.username.clone(),
-            action: action.into(),
-            entity: "user".into(),
-            entity_id: user_id.to_string(),
-            household_id: None,
-            unit_code: Some(unit.code.clone()),
-            province_code: Some(unit.province_code.clone()),
             changes: changes.to_string(),
-            reason: None,
+            ..self.audit(
+                actor,
+                action,
+                "user",
+                user_id.to_string(),
+                None,
+                &unit.code,
+                &unit.province_code,
+                Vec::new(),
+            )
         }
     }
 }
