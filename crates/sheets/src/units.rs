@@ -362,16 +362,12 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
 pub fn read_successors<R: Read>(input: R) -> Result<Vec<(UnitCode, UnitCode)>, SheetErrors> {
     let bytes = read_bytes(input)?;
     let lines = Lines::new(&bytes);
-    let (mut reader, header) = open_csv(&bytes, &lines)?;
-    let mut errors = SheetErrors::new();
-    let (Some(i_old), Some(i_new)) = (header.index("old_code"), header.index("new_code")) else {
-        for name in ["old_code", "new_code"] {
-            if header.index(name).is_none() {
-                errors.push(1, name, "thiếu cột bắt buộc");
-            }
-        }
-        return Err(errors);
+    let (mut reader, required, _) =
+        crate::reform::open(&bytes, &lines, &["old_code", "new_code"], &[])?;
+    let [i_old, i_new] = required[..] else {
+        unreachable!("both required columns were found");
     };
+    let mut errors = SheetErrors::new();
     let mut pairs = Vec::new();
     for result in reader.records() {
         let (line, record) = match next_record(result, &lines, &mut errors) {
