@@ -118,20 +118,27 @@ impl App {
                 self.clock().now(),
             )
             .await?;
-        let reform = self
-            .apply_reform(
-                CURRENT_UNITS_CSV.as_bytes(),
-                reform_2025_mapping().as_bytes(),
-                &crate::reform::ReformOptions {
-                    effective: reform_2025_date(),
-                    list_name: "vn-2025-07".into(),
-                    dry_run: false,
-                },
-            )
-            .await?;
+        let reform = self.apply_shipped_reform().await?;
         let written = summary.rows + reform.units_opened as usize;
         tracing::info!(units = written, "official administrative units loaded");
         Ok(written)
+    }
+
+    /// Applies the July 2025 merger shipped with the binary (the list and the mapping in
+    /// data/), as `giamngheo units reform` would with those files. A second run finds
+    /// the units in place and moves only what was made under the old ones since: the
+    /// demo uses it so to carry its history across the reform.
+    pub async fn apply_shipped_reform(&self) -> Result<giamngheo_store::ReformOutcome, AppError> {
+        self.apply_reform(
+            CURRENT_UNITS_CSV.as_bytes(),
+            reform_2025_mapping().as_bytes(),
+            &crate::reform::ReformOptions {
+                effective: reform_2025_date(),
+                list_name: "vn-2025-07".into(),
+                dry_run: false,
+            },
+        )
+        .await
     }
 
     /// Loads or updates an official units list. The whole file is checked first; a file

@@ -608,6 +608,24 @@ async fn load_and_show_demo(app: &App, seed: u64, households: usize) -> Result<E
         summary.households,
         summary.members
     );
+    if let (Some(first), Some(last)) = (summary.periods.first(), summary.periods.last()) {
+        println!(
+            "Danh sách hộ nghèo, hộ cận nghèo các năm {first}–{last}: {} lượt phân loại.",
+            summary.classifications
+        );
+    }
+    if let Some(reform) = &summary.reform {
+        println!(
+            "Sắp xếp đơn vị hành chính 01/07/2025: {} thôn và {} hộ chuyển về các xã mới.",
+            reform.villages_moved, reform.households_moved
+        );
+    }
+    if let Some(review) = &summary.open_review {
+        println!(
+            "Đợt rà soát định kỳ cho năm {} (chuẩn {}) đang mở ở xã {}: đã điều tra {}/{} hộ.",
+            review.period, review.standard, review.commune_code, review.surveyed, review.listed
+        );
+    }
     println!();
     println!("Người dùng mẫu (mật khẩu chỉ để dùng thử, đừng dùng cho dữ liệu thật):");
     let rows: Vec<[String; 4]> = summary

@@ -3,6 +3,10 @@
 
 use super::tables::*;
 use super::*;
+/// How many years of [`YEARLY_GROWTH`] (2021–2025) draw from the survey stream; the
+/// later ones draw from a stream of their own.
+const EARLY_YEARS: usize = 5;
+
 /// A person being made, before the member draft.
 pub(super) struct Person {
     pub(super) relation: &'static str,
@@ -25,6 +29,10 @@ pub(super) struct Generator {
     /// Draws the survey figures. A stream of its own, so that the households a seed
     /// gives do not depend on how many periods the history covers.
     pub(super) survey_rng: Rng,
+    /// Draws the yearly changes after 2025, the years added when the demo's story was
+    /// carried past the reform: a stream apart, so that the figures of 2021–2025 stay
+    /// those every earlier version of the demo gave for a seed.
+    pub(super) later_rng: Rng,
 }
 
 impl Generator {
@@ -38,6 +46,7 @@ impl Generator {
             insurance_serial: 0,
             serial_offset,
             survey_rng: Rng::new(mix(seed ^ 0x5355_5256_4559_5321)),
+            later_rng: Rng::new(mix(seed ^ 0x4c41_5445_5232_3032)),
         }
     }
 
@@ -52,17 +61,11 @@ impl Generator {
             areas: Vec::with_capacity(households),
             periods: (FIRST_PERIOD..=LAST_PERIOD)
                 .filter(|&p| p <= FIRST_PERIOD + 1 || p <= self.today.year())
-                .map(|period| DemoPeriod {
-                    period,
-                    standard: if period == FIRST_PERIOD {
-                        "vn-2016"
-                    } else {
-                        "vn-2022"
-                    }
-                    .to_string(),
-                    evidence: Vec::with_capacity(households),
-                })
+                .map(|period| DemoPeriod::new(period, households))
                 .collect(),
+            next: Some(self.today.year() + 1)
+                .filter(|&p| p > FIRST_PERIOD + 1 && p <= LAST_PERIOD)
+                .map(|period| DemoPeriod::new(period, households)),
         };
         if communes.is_empty() {
             return out;
@@ -156,7 +159,13 @@ impl Generator {
                     } else {
                         Area::Rural
                     });
-                    self.survey(wealth, lacks, place.urban, &mut out.periods);
+                    self.survey(
+                        wealth,
+                        lacks,
+                        place.urban,
+                        &mut out.periods,
+                        out.next.as_mut(),
+                    );
                 }
             }
         }
@@ -239,27 +248,47 @@ impl Generator {
     /// the district's growth plus a household's own ups and downs, so that households
     /// leave the lists and a few fall back, as in the field. Score A also loses points
     /// for each of the household's `lacks` of home and assets, which form B1 scores.
-    pub(super) fn survey(&mut self, w: f64, lacks: u32, urban: bool, periods: &mut [DemoPeriod]) {
-        let rng = &mut self.survey_rng;
-        let mut z = w + 0.3 * rng.normal();
+    pub(super) fn survey(
+        &mut self,
+        w: f64,
+        lacks: u32,
+        urban: bool,
+        periods: &mut [DemoPeriod],
+        mut next: Option<&mut DemoPeriod>,
+    ) {
+        let mut z = w + 0.3 * self.survey_rng.normal();
         // The draws are the same whatever the number of periods, so that the early
         // periods do not change with the day the plan is made.
         for (k, growth) in YEARLY_GROWTH.iter().enumerate() {
+            let rng = if k < EARLY_YEARS {
+                &mut self.survey_rng
+            } else {
+                &mut self.later_rng
+            };
             if k > 0 {
                 z += growth + 0.25 * rng.normal();
             }
             let year = FIRST_PERIOD + k as i32;
-            let Some(period) = periods.iter_mut().find(|p| p.period == year) else {
+            let found = periods.iter_mut().find(|p| p.period == year);
+            let Some(period) = found.or(next.as_deref_mut().filter(|p| p.period == year)) else {
                 continue;
             };
-            let evidence = if period.standard == "vn-2016" {
-                // Town life costs more, as the urban lines say (900,000 against 700,000).
-                let thousands = interpolate(&INCOME_RURAL, z) * if urban { 1.3 } else { 1.0 };
-                Evidence::Income((thousands / 10.0).round() as u64 * 10_000)
-            } else {
+            let evidence = if period.standard == "vn-2022" {
                 let score = interpolate(&SCORE_A_RURAL, z) + if urban { 35.0 } else { 0.0 }
                     - B1_POINTS_PER_LACK * f64::from(lacks);
                 Evidence::ScoreA(score.round().max(10.0) as u32)
+            } else {
+                // The income of `vn-2016` (2021) and of `vn-2027`, which has no score A.
+                // Town life costs more, as the urban lines say (900,000 against 700,000
+                // in 2021, 2,800,000 against 2,200,000 from 2027).
+                let growth = if period.period > 2026 {
+                    INCOME_GROWTH_2027
+                } else {
+                    1.0
+                };
+                let thousands =
+                    interpolate(&INCOME_RURAL, z) * if urban { 1.3 } else { 1.0 } * growth;
+                Evidence::Income((thousands / 10.0).round() as u64 * 10_000)
             };
             period.evidence.push(evidence);
         }

@@ -10,6 +10,7 @@ pub const DEMO_PROVINCE: &str = "42";
 /// A demo user, with the password the command line prints.
 #[derive(Clone, PartialEq, Eq)]
 pub struct DemoUser {
+    pub user_id: i64,
     pub username: String,
     pub password: String,
     pub role: Role,
@@ -40,6 +41,10 @@ pub struct DemoSummary {
     pub classifications: usize,
     /// The periods classified, oldest first.
     pub periods: Vec<i32>,
+    /// What the 2025 reform did to the demo's units, when the clock is past it.
+    pub reform: Option<ReformOutcome>,
+    /// The review of the next period left open, when the review window is.
+    pub open_review: Option<DemoReview>,
     pub users: Vec<DemoUser>,
 }
 
@@ -51,6 +56,13 @@ struct DemoLists<'a> {
     /// The database village code and member count of each household of the plan.
     households: &'a [(String, i32)],
     certificate_pattern: String,
+}
+
+/// The units a period's lists were decided in: a commune of the old district before the
+/// reform, a new commune (under the province directly) after it.
+struct DemoUnit<'a> {
+    commune: &'a str,
+    district: Option<&'a str>,
 }
 
 /// Most households the demo makes: far more than a district has, still quick to make.
@@ -90,20 +102,40 @@ impl App {
                 "huyện mã {DEMO_DISTRICT} (Hương Khê); dữ liệu mẫu cần phân cấp tỉnh, huyện, xã, thôn"
             ))
         })?;
-        let (_, existing) = self
-            .store()
-            .list_households(
-                &HouseholdFilter {
-                    scope_column: "district_code",
-                    scope_code: DEMO_DISTRICT.to_string(),
-                    text: None,
-                    citizen_id: None,
-                    include_inactive: true,
-                },
-                1,
-                0,
-            )
-            .await?;
+        // The demo's history lies under the district and communes of before the 2025
+        // reform: once the district is closed, they are taken as they stood on its last
+        // day, and villages are created valid from its first.
+        let today = self.clock().today();
+        let closed = district.valid_to.filter(|last| *last < today);
+        // The demo's households live under the district until the reform and under the
+        // communes that took it in after it: demo data never mixes with data already in
+        // either.
+        let mut scopes = vec![("district_code", DEMO_DISTRICT.to_string())];
+        if let Some(last) = closed {
+            for old in self.store().children_on(Some(DEMO_DISTRICT), last).await? {
+                scopes.push(("commune_code", self.demo_scope_today(&old.code).await?));
+            }
+        }
+        scopes.sort();
+        scopes.dedup();
+        let mut existing = 0;
+        for (scope_column, scope_code) in scopes {
+            let (_, count) = self
+                .store()
+                .list_households(
+                    &HouseholdFilter {
+                        scope_column,
+                        scope_code,
+                        text: None,
+                        citizen_id: None,
+                        include_inactive: true,
+                    },
+                    1,
+                    0,
+                )
+                .await?;
+            existing += count;
+        }
         if existing > 0 {
             return Err(AppError::Conflict(format!(
                 "{} đã có {existing} hộ; dữ liệu mẫu chỉ nạp vào cơ sở dữ liệu chưa có hộ nào \
@@ -111,11 +143,6 @@ impl App {
                 district.name
             )));
         }
-        // The demo's history lies under the district and communes of before the 2025
-        // reform: once the district is closed, they are taken as they stood on its last
-        // day, and villages are created valid from its first.
-        let today = self.clock().today();
-        let closed = district.valid_to.filter(|last| *last < today);
         let villages_from = closed.map(|_| district.valid_from);
         let communes: Vec<(String, String, Option<String>)> = self
             .store()
@@ -186,8 +213,20 @@ impl App {
             households: &households_of,
             certificate_pattern: self.review_settings().await?.certificate_pattern,
         };
+        // The periods decided under the old units (their lists took effect before the
+        // district closed), and those decided by the communes that took it in.
+        let split = plan
+            .periods
+            .iter()
+            .position(|p| {
+                closed.is_some_and(|last| {
+                    NaiveDate::from_ymd_opt(p.period, 1, 1).is_some_and(|first| first > last)
+                })
+            })
+            .unwrap_or(plan.periods.len());
         let mut written = 0;
         let mut classifications = 0;
+        let mut pairs_of: BTreeMap<String, Vec<(usize, i64)>> = BTreeMap::new();
         for (done, (code, _, _)) in communes.iter().enumerate() {
             let Some(inputs) = by_commune.remove(code.as_str()) else {
                 continue;
@@ -197,7 +236,13 @@ impl App {
             // `create_households` gives the ids in the order of its inputs.
             let plan_indexes = indexes.remove(code.as_str()).unwrap_or_default();
             let pairs: Vec<(usize, i64)> = plan_indexes.into_iter().zip(ids).collect();
-            classifications += self.demo_classifications(&lists, code, &pairs).await?;
+            let unit = DemoUnit {
+                commune: code,
+                district: Some(DEMO_DISTRICT),
+            };
+            classifications += self
+                .demo_classifications(&lists, &unit, 0..split, &pairs)
+                .await?;
             tracing::info!(
                 commune = %code,
                 communes = format!("{}/{}", done + 1, communes.len()),
@@ -205,11 +250,42 @@ impl App {
                 classifications,
                 "demo households written"
             );
+            pairs_of.insert(code.clone(), pairs);
         }
 
+        // The July 2025 merger, applied to the history just written with the same code
+        // and files as `giamngheo units reform`: the villages, and their households, move
+        // under the new communes. The later lists are those new communes' decisions.
+        let reform = match closed {
+            Some(_) => Some(self.apply_shipped_reform().await?),
+            None => None,
+        };
+        if reform.is_some() {
+            let mut by_new: BTreeMap<String, Vec<(usize, i64)>> = BTreeMap::new();
+            for (old, pairs) in pairs_of {
+                let new = self.demo_scope_today(&old).await?;
+                by_new.entry(new).or_default().extend(pairs);
+            }
+            for (code, pairs) in &by_new {
+                let unit = DemoUnit {
+                    commune: code,
+                    district: None,
+                };
+                classifications += self
+                    .demo_classifications(&lists, &unit, split..plan.periods.len(), pairs)
+                    .await?;
+            }
+            pairs_of = by_new;
+        }
         let users = self
             .demo_users(seed, &communes, &plan.villages, &codes)
             .await?;
+        // The review of the next period, open and half done, so that a new user lands in
+        // the work of the day.
+        let open_review = match (&plan.next, reform.is_some()) {
+            (Some(next), true) => self.demo_open_review(&users, next, &pairs_of).await?,
+            _ => None,
+        };
         // The reports' plans need statistics of the tables just filled.
         self.store().refresh_statistics().await?;
         tracing::info!(
@@ -226,6 +302,8 @@ impl App {
             members,
             classifications,
             periods: plan.periods.iter().map(|p| p.period).collect(),
+            reform,
+            open_review,
             users,
         })
     }
@@ -236,11 +314,16 @@ impl App {
     async fn demo_classifications(
         &self,
         lists: &DemoLists<'_>,
-        commune: &str,
+        unit: &DemoUnit<'_>,
+        periods: std::ops::Range<usize>,
         households: &[(usize, i64)],
     ) -> Result<usize, AppError> {
+        let commune = unit.commune;
         let mut written = 0;
-        for (period, statuses) in lists.periods.iter().zip(lists.history) {
+        for (period, statuses) in lists.periods[periods.clone()]
+            .iter()
+            .zip(&lists.history[periods])
+        {
             let standard = self
                 .config()
                 .standards
@@ -290,7 +373,7 @@ impl App {
                 rows.push(ClassificationFields {
                     household_id: id,
                     province_code: DEMO_PROVINCE.to_string(),
-                    district_code: Some(DEMO_DISTRICT.to_string()),
+                    district_code: unit.district.map(str::to_string),
                     commune_code: commune.to_string(),
                     village_code: village_code.clone(),
                     period: period.period,
@@ -455,6 +538,7 @@ impl App {
                 })
                 .await?;
             users.push(DemoUser {
+                user_id: user.id,
                 username: user.username,
                 password,
                 role,

@@ -23,10 +23,12 @@
 mod generator;
 mod load;
 mod people;
+mod review;
 mod tables;
 
 use generator::{Generator, mix};
 pub use load::*;
+pub use review::DemoReview;
 
 use crate::access::Role;
 use crate::auth::NewUserInput;
@@ -40,7 +42,9 @@ use giamngheo_rules::{
     Evidence, HouseholdInput, IndicatorSet, Lang, PeriodStatus, StandardSet, Status,
     TransitionKind, TransitionWindows, classify, derive_deprivations, transition,
 };
-use giamngheo_store::{AuditEntry, ClassificationFields, HouseholdFilter, certificate_number};
+use giamngheo_store::{
+    AuditEntry, ClassificationFields, HouseholdFilter, ReformOutcome, certificate_number,
+};
 use std::collections::BTreeMap;
 
 /// A village (thôn, bản, tổ dân phố) the demo creates.
@@ -66,8 +70,11 @@ pub struct DemoPlan {
     /// The area of each household (its commune's), in the order of `households`.
     pub areas: Vec<Area>,
     /// The periods the demo classifies, oldest first, with each household's survey
-    /// figures.
+    /// figures: up to the current year, whose lists were decided at the end of the last.
     pub periods: Vec<DemoPeriod>,
+    /// The next year's period, whose periodic review runs at the end of this one, with
+    /// what its survey finds; `None` past the last period the demo knows.
+    pub next: Option<DemoPeriod>,
 }
 
 /// One period of the demo's classification history, before it is classified.
@@ -83,6 +90,22 @@ pub struct DemoPeriod {
 }
 
 impl DemoPeriod {
+    /// A period with room for the survey figures of `households` households, under the
+    /// standard that applied to it: `vn-2016` for the 2021 baseline, `vn-2022` for the
+    /// lists of 2022 to 2026 (Decree 07/2021, extended to 2026), `vn-2027` after.
+    pub fn new(period: i32, households: usize) -> DemoPeriod {
+        let standard = match period {
+            FIRST_PERIOD => "vn-2016",
+            p if p <= 2026 => "vn-2022",
+            _ => "vn-2027",
+        };
+        DemoPeriod {
+            period,
+            standard: standard.to_string(),
+            evidence: Vec::with_capacity(households),
+        }
+    }
+
     /// The 2021 lists were the baseline the seed plan started from; every later period
     /// is the result of the periodic review held at the end of the year before.
     pub fn is_baseline(&self) -> bool {
@@ -92,8 +115,9 @@ impl DemoPeriod {
 
 /// The first period of the demo history: the seed plan's year.
 pub const FIRST_PERIOD: i32 = 2021;
-/// The last period the demo history may reach: the end of the 2022–2025 programme.
-pub const LAST_PERIOD: i32 = 2025;
+/// The last period the demo may reach: 2027, the first year of the `vn-2027` standard,
+/// whose periodic review runs in the autumn of 2026. Later years have no standard yet.
+pub const LAST_PERIOD: i32 = 2027;
 
 impl DemoPlan {
     /// The number of members over all households.
@@ -111,8 +135,9 @@ impl DemoPlan {
 /// or failing that the last rural commune, gets «Bản Rào Tre», a village of mostly Chứt
 /// households: the Chứt of Hương Khê live there.
 ///
-/// The classification history covers 2021 and 2022, and each later period up to 2025
-/// whose review (at the end of the year before) lies in a year already begun on `today`.
+/// The classification history covers 2021 and 2022, and each later period up to 2026
+/// whose review (at the end of the year before) lies in a year already begun on `today`;
+/// [`DemoPlan::next`] holds the survey figures of the year after `today`'s (up to 2027).
 pub fn plan(
     seed: u64,
     households: usize,
