@@ -89,8 +89,10 @@ async fn the_export_masks_ids_for_roles_that_may_not_read_them(store: Store) {
         .store()
         .list_households(
             &giamngheo_store::HouseholdFilter {
-                scope_column: "district_code",
-                scope_code: "444".into(),
+                // The demo's households: under the new communes of Hà Tĩnh since the
+                // reform, which moved them out of district 444.
+                scope_column: "province_code",
+                scope_code: "42".into(),
                 text: None,
                 citizen_id: None,
                 include_inactive: false,
@@ -108,7 +110,7 @@ async fn the_export_masks_ids_for_roles_that_may_not_read_them(store: Store) {
     }
     assert!(!ids.is_empty() && !cards.is_empty());
 
-    let (status, full) = export(&router, &admin, "unit=444&as_of=01/01/2025&format=xlsx").await;
+    let (status, full) = export(&router, &admin, "unit=42&as_of=15/09/2025&format=xlsx").await;
     assert_eq!(status, StatusCode::OK);
     let full = rows(full);
     assert_eq!(full[0][0], "Mã hộ");
@@ -122,7 +124,7 @@ async fn the_export_masks_ids_for_roles_that_may_not_read_them(store: Store) {
     );
     assert!(full[1..].iter().any(|r| cards.contains(&r[8])));
 
-    let (status, masked) = export(&router, &oversight, "unit=444&as_of=01/01/2025").await;
+    let (status, masked) = export(&router, &oversight, "unit=42&as_of=15/09/2025").await;
     assert_eq!(status, StatusCode::OK);
     let masked = rows(masked);
     assert_eq!(masked.len() - 1, members);
@@ -140,7 +142,7 @@ async fn the_export_masks_ids_for_roles_that_may_not_read_them(store: Store) {
     assert!(masked[1..].iter().any(|r| r[7] == first), "{first}");
 
     // Only the households whose current status is poor.
-    let (status, poor) = export(&router, &admin, "unit=444&as_of=01/01/2025&status=poor").await;
+    let (status, poor) = export(&router, &admin, "unit=42&as_of=15/09/2025&status=poor").await;
     assert_eq!(status, StatusCode::OK);
     let poor = rows(poor);
     assert!(poor.len() > 1 && poor.len() - 1 < members);
@@ -149,7 +151,7 @@ async fn the_export_masks_ids_for_roles_that_may_not_read_them(store: Store) {
         "{:?}",
         poor[1]
     );
-    let (status, body) = export(&router, &admin, "unit=444&as_of=01/01/2025&status=rich").await;
+    let (status, body) = export(&router, &admin, "unit=42&as_of=15/09/2025&status=rich").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(String::from_utf8_lossy(&body).contains("tình trạng «rich» không hợp lệ"));
 
@@ -159,7 +161,7 @@ async fn the_export_masks_ids_for_roles_that_may_not_read_them(store: Store) {
     let page = router
         .clone()
         .oneshot(
-            Request::get(format!("/households?unit=444&as_of=01/01/2025&q={code}"))
+            Request::get(format!("/households?unit=42&as_of=15/09/2025&q={code}"))
                 .header(header::AUTHORIZATION, format!("Bearer {admin}"))
                 .body(Body::empty())
                 .unwrap(),
@@ -170,14 +172,14 @@ async fn the_export_masks_ids_for_roles_that_may_not_read_them(store: Store) {
     let page = String::from_utf8_lossy(&page);
     assert!(
         page.contains(&format!(
-            "/api/v1/households/export?unit=444&amp;q={code}&amp;as_of=01%2F01%2F2025&amp;format=xlsx"
+            "/api/v1/households/export?unit=42&amp;q={code}&amp;as_of=15%2F09%2F2025&amp;format=xlsx"
         )),
         "the export button of the filtered list"
     );
     let (status, one) = export(
         &router,
         &admin,
-        &format!("unit=444&as_of=01/01/2025&q={code}"),
+        &format!("unit=42&as_of=15/09/2025&q={code}"),
     )
     .await;
     assert_eq!(status, StatusCode::OK);
@@ -185,7 +187,7 @@ async fn the_export_masks_ids_for_roles_that_may_not_read_them(store: Store) {
     assert!(one.len() > 1 && one[1..].iter().all(|r| &r[0] == code));
 
     // CSV: the same lines, with a byte-order mark.
-    let (status, csv) = export(&router, &oversight, "unit=444&as_of=01/01/2025&format=csv").await;
+    let (status, csv) = export(&router, &oversight, "unit=42&as_of=15/09/2025&format=csv").await;
     assert_eq!(status, StatusCode::OK);
     assert!(csv.starts_with("\u{feff}Mã hộ,".as_bytes()));
     let csv = String::from_utf8(csv).unwrap();
@@ -193,7 +195,7 @@ async fn the_export_masks_ids_for_roles_that_may_not_read_them(store: Store) {
 
     // Another province's administrator is refused, and the file names nobody.
     let nghean = token(&router, "nghean.admin").await;
-    let (status, body) = export(&router, &nghean, "unit=444&as_of=01/01/2025&format=xlsx").await;
+    let (status, body) = export(&router, &nghean, "unit=42&as_of=15/09/2025&format=xlsx").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(
         ids.iter()
