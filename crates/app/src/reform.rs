@@ -8,7 +8,7 @@ use giamngheo_domain::Hierarchy;
 use giamngheo_sheets::SheetErrors;
 use giamngheo_sheets::reform::{read_unit_mapping, read_village_assignments};
 use giamngheo_sheets::units::read_units;
-use giamngheo_store::{ReformInput, ReformOutcome, SuccessionPair, VillageAssignment};
+use giamngheo_store::{AuditEntry, ReformInput, ReformOutcome, SuccessionPair, VillageAssignment};
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
 
@@ -126,7 +126,9 @@ impl App {
         };
         let outcome = self
             .store()
-            .apply_reform(&input, self.clock().now())
+            .apply_reform(&input, self.clock().now(), |out| {
+                self.reform_audit(&input, out)
+            })
             .await?;
         tracing::info!(
             opened = outcome.units_opened,
@@ -143,6 +145,56 @@ impl App {
 }
 
 impl App {
+    /// The audit entry of a reform run: who ran it and when, the list and its effective
+    /// day, and what it did (counts, the villages left waiting, the users moved). A
+    /// reform comes from the command line, so the system is who ran it.
+    fn reform_audit(&self, input: &ReformInput, out: &ReformOutcome) -> AuditEntry {
+        let change = |field: &str, new: serde_json::Value| serde_json::json!({ "field": field, "old": null, "new": new });
+        let users: Vec<String> = out
+            .users_moved
+            .iter()
+            .map(|u| match &u.to {
+                Some(to) => format!("{}: {} → {to}", u.username, u.from),
+                None => format!("{}: {} (chờ quản trị viên)", u.username, u.from),
+            })
+            .collect();
+        let waiting: Vec<&str> = out
+            .villages_waiting
+            .iter()
+            .map(|v| v.code.as_str())
+            .collect();
+        let changes = serde_json::Value::Array(vec![
+            change("list", input.list_name.clone().into()),
+            change(
+                "effective",
+                input.effective.format("%d/%m/%Y").to_string().into(),
+            ),
+            change("units_opened", out.units_opened.into()),
+            change("units_closed", out.units_closed.into()),
+            change("villages_moved", out.villages_moved.into()),
+            change("villages_waiting", waiting.into()),
+            change("households_moved", out.households_moved.into()),
+            change("reviews_moved", out.reviews_moved.into()),
+            change("users_moved", users.into()),
+        ]);
+        AuditEntry {
+            at: self
+                .clock()
+                .now()
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            user_id: None,
+            username: "hệ thống".to_string(),
+            action: "units.reform".to_string(),
+            entity: "unit_list".to_string(),
+            entity_id: input.list_name.clone(),
+            household_id: None,
+            unit_code: None,
+            province_code: None,
+            changes: changes.to_string(),
+            reason: Some("giamngheo units reform".to_string()),
+        }
+    }
+
     /// Gives the villages of split communes their new commune, from a CSV file
     /// (`village_code,commune_code`): each village must be waiting (flagged by a reform)
     /// and the commune one of those its old commune went into. All rows or none; the

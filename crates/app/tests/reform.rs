@@ -87,6 +87,21 @@ async fn households_in(app: &App, column: &'static str, code: &str) -> i64 {
     app.store().list_households(&filter, 1, 0).await.unwrap().1
 }
 
+/// The audit entries of reform runs, newest first, as `(username, changes)`.
+async fn reform_audits(app: &App) -> Vec<(String, serde_json::Value)> {
+    let (entries, _) = app.store().audit_log(100_000, 0).await.unwrap();
+    entries
+        .into_iter()
+        .filter(|e| e.entry.action == "units.reform")
+        .map(|e| {
+            (
+                e.entry.username.clone(),
+                serde_json::from_str(&e.entry.changes).unwrap(),
+            )
+        })
+        .collect()
+}
+
 /// Everything a reform could change, to compare a database before and after.
 async fn state(app: &App) -> (i64, BTreeMap<String, i64>, Vec<(String, String)>, usize) {
     let mut by_commune = BTreeMap::new();
@@ -154,6 +169,7 @@ async fn the_reform_moves_households_with_their_villages_once(store: Store) {
     let dry = reform(&app, &reform_2025_mapping(), true).await.unwrap();
     assert_eq!(dry.households_moved, 300);
     assert_eq!(state(&app).await, start);
+    let audits_before = reform_audits(&app).await.len();
 
     let done = reform(&app, &reform_2025_mapping(), false).await.unwrap();
     assert_eq!(done, dry, "the dry run said what the run did");
@@ -161,6 +177,40 @@ async fn the_reform_moves_households_with_their_villages_once(store: Store) {
     assert!(
         done.units_opened >= 3321 && done.units_closed > 10_000,
         "{done:?}"
+    );
+    // The run is in the audit log: who ran it, the list and its day, what it did.
+    let audits = reform_audits(&app).await;
+    assert_eq!(audits.len(), audits_before + 1);
+    let (who, changes) = &audits[0];
+    assert_eq!(who, "hệ thống");
+    let field = |name: &str| {
+        changes
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["field"] == name)
+            .unwrap_or_else(|| panic!("{name} in {changes}"))["new"]
+            .clone()
+    };
+    assert_eq!(field("list"), "vn-2025-07");
+    assert_eq!(field("effective"), "01/07/2025");
+    assert_eq!(field("households_moved"), 300);
+    assert_eq!(field("units_opened"), done.units_opened);
+    assert_eq!(field("units_closed"), done.units_closed);
+    assert_eq!(field("villages_moved"), done.villages_moved);
+    assert_eq!(
+        field("villages_waiting").as_array().unwrap().len(),
+        done.villages_waiting.len()
+    );
+    let users = field("users_moved");
+    assert_eq!(users.as_array().unwrap().len(), done.users_moved.len());
+    assert!(
+        users
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|u| u.as_str().unwrap().starts_with("demo.commune_officer: ")),
+        "{users}"
     );
 
     // Each new commune holds the households of the old communes that went into it
@@ -252,6 +302,11 @@ async fn the_reform_moves_households_with_their_villages_once(store: Store) {
     assert_eq!(again.successions_recorded, 0);
     assert!(again.users_moved.is_empty());
     assert_eq!(state(&app).await, settled);
+    assert_eq!(
+        reform_audits(&app).await.len(),
+        audits.len(),
+        "no entry for nothing"
+    );
 
     // An administrator assigns the waiting village; a commune that took no part of the
     // old ward is refused.

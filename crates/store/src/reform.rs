@@ -2,6 +2,7 @@
 //! units opened, old ones closed, villages, households, open reviews and users moved to
 //! the units that succeeded theirs, in one transaction.
 
+use crate::households::{AUDIT_COLUMNS, AuditEntry, bind_audit, insert_audit};
 use crate::units::{
     UPSERT_CHUNK, UnitUpsert, UnitVersion, VersionPlan, timestamp, upsert_conflict, write_versions,
 };
@@ -53,6 +54,9 @@ pub struct UserMove {
     pub to: Option<String>,
 }
 
+/// Audit entries per statement, as elsewhere in the store.
+const CHUNK: usize = 1000;
+
 /// What a reform did (or, in a dry run, would do).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct ReformOutcome {
@@ -64,6 +68,20 @@ pub struct ReformOutcome {
     pub households_moved: u64,
     pub reviews_moved: u64,
     pub users_moved: Vec<UserMove>,
+}
+
+impl ReformOutcome {
+    /// Whether the run changed anything: a second run of the same reform does not, and
+    /// leaves no audit entry either.
+    pub fn changed_anything(&self) -> bool {
+        self.units_opened > 0
+            || self.units_closed > 0
+            || self.successions_recorded > 0
+            || self.villages_moved > 0
+            || self.households_moved > 0
+            || self.reviews_moved > 0
+            || self.users_moved.iter().any(|u| u.to.is_some())
+    }
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -214,11 +232,14 @@ macro_rules! move_village {
 
 impl Store {
     /// Applies a reform in one transaction: all of it or nothing. Running it again finds
-    /// everything done and changes nothing.
+    /// everything done and changes nothing. `audit` makes the audit entry of the run
+    /// from what it did; it is written in the same transaction, when the run changed
+    /// anything.
     pub async fn apply_reform(
         &self,
         input: &ReformInput,
         now: DateTime<Utc>,
+        audit: impl Fn(&ReformOutcome) -> AuditEntry,
     ) -> Result<ReformOutcome, StoreError> {
         let now = timestamp(now);
         let eff = input.effective;
@@ -403,6 +424,10 @@ impl Store {
                         .await?;
                 }
                 out.users_moved.push(UserMove { username: u.username, from: u.unit_code, to });
+            }
+
+            if out.changed_anything() {
+                insert_audit!(tx, [audit(&out)]);
             }
 
             sqlx::query(
