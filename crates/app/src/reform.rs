@@ -145,11 +145,42 @@ impl App {
 }
 
 impl App {
+    /// An audit entry of something the system did (the command line, the demo): the
+    /// new values of what it recorded, each as a change from nothing.
+    pub(crate) fn system_audit(
+        &self,
+        action: &str,
+        entity: (&str, String),
+        unit: Option<(&str, &str)>,
+        changes: Vec<(&str, serde_json::Value)>,
+        reason: &str,
+    ) -> AuditEntry {
+        let changes: Vec<serde_json::Value> = changes
+            .into_iter()
+            .map(|(field, new)| serde_json::json!({ "field": field, "old": null, "new": new }))
+            .collect();
+        AuditEntry {
+            at: self
+                .clock()
+                .now()
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            user_id: None,
+            username: "hệ thống".to_string(),
+            action: action.to_string(),
+            entity: entity.0.to_string(),
+            entity_id: entity.1,
+            household_id: None,
+            unit_code: unit.map(|(u, _)| u.to_string()),
+            province_code: unit.map(|(_, p)| p.to_string()),
+            changes: serde_json::Value::Array(changes).to_string(),
+            reason: Some(reason.to_string()),
+        }
+    }
+
     /// The audit entry of a reform run: who ran it and when, the list and its effective
     /// day, and what it did (counts, the villages left waiting, the users moved). A
     /// reform comes from the command line, so the system is who ran it.
     fn reform_audit(&self, input: &ReformInput, out: &ReformOutcome) -> AuditEntry {
-        let change = |field: &str, new: serde_json::Value| serde_json::json!({ "field": field, "old": null, "new": new });
         let users: Vec<String> = out
             .users_moved
             .iter()
@@ -163,36 +194,26 @@ impl App {
             .iter()
             .map(|v| v.code.as_str())
             .collect();
-        let changes = serde_json::Value::Array(vec![
-            change("list", input.list_name.clone().into()),
-            change(
-                "effective",
-                input.effective.format("%d/%m/%Y").to_string().into(),
-            ),
-            change("units_opened", out.units_opened.into()),
-            change("units_closed", out.units_closed.into()),
-            change("villages_moved", out.villages_moved.into()),
-            change("villages_waiting", waiting.into()),
-            change("households_moved", out.households_moved.into()),
-            change("reviews_moved", out.reviews_moved.into()),
-            change("users_moved", users.into()),
-        ]);
-        AuditEntry {
-            at: self
-                .clock()
-                .now()
-                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            user_id: None,
-            username: "hệ thống".to_string(),
-            action: "units.reform".to_string(),
-            entity: "unit_list".to_string(),
-            entity_id: input.list_name.clone(),
-            household_id: None,
-            unit_code: None,
-            province_code: None,
-            changes: changes.to_string(),
-            reason: Some("giamngheo units reform".to_string()),
-        }
+        self.system_audit(
+            "units.reform",
+            ("unit_list", input.list_name.clone()),
+            None,
+            vec![
+                ("list", input.list_name.clone().into()),
+                (
+                    "effective",
+                    input.effective.format("%d/%m/%Y").to_string().into(),
+                ),
+                ("units_opened", out.units_opened.into()),
+                ("units_closed", out.units_closed.into()),
+                ("villages_moved", out.villages_moved.into()),
+                ("villages_waiting", waiting.into()),
+                ("households_moved", out.households_moved.into()),
+                ("reviews_moved", out.reviews_moved.into()),
+                ("users_moved", users.into()),
+            ],
+            "giamngheo units reform",
+        )
     }
 
     /// Gives the villages of split communes their new commune, from a CSV file

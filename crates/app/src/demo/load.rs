@@ -407,36 +407,24 @@ impl App {
                     .filter(|(i, _)| statuses[*i].status == status)
                     .count()
             };
-            let change = |field: &str, new: serde_json::Value| serde_json::json!({ "field": field, "old": null, "new": new });
-            let changes = serde_json::Value::Array(vec![
-                change("period", period.period.into()),
-                change("standard", period.standard.clone().into()),
-                change("decision", decision_number.clone().into()),
-                change("households", rows.len().into()),
-                change("poor", on(Status::Poor).into()),
-                change("near_poor", on(Status::NearPoor).into()),
-            ]);
-            let audit = AuditEntry {
-                at: self
-                    .clock()
-                    .now()
-                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                user_id: None,
-                username: "hệ thống".to_string(),
-                action: if period.is_baseline() {
+            let audit = self.system_audit(
+                if period.is_baseline() {
                     "classification.baseline"
                 } else {
                     "review.approve"
-                }
-                .to_string(),
-                entity: "classification".to_string(),
-                entity_id: String::new(),
-                household_id: None,
-                unit_code: Some(commune.to_string()),
-                province_code: Some(DEMO_PROVINCE.to_string()),
-                changes: changes.to_string(),
-                reason: Some("dữ liệu mẫu".to_string()),
-            };
+                },
+                ("classification", String::new()),
+                Some((commune, DEMO_PROVINCE)),
+                vec![
+                    ("period", period.period.into()),
+                    ("standard", period.standard.clone().into()),
+                    ("decision", decision_number.clone().into()),
+                    ("households", rows.len().into()),
+                    ("poor", on(Status::Poor).into()),
+                    ("near_poor", on(Status::NearPoor).into()),
+                ],
+                "dữ liệu mẫu",
+            );
             written += self
                 .store()
                 .insert_classifications(&rows, &[audit], self.clock().now())

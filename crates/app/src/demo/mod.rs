@@ -42,9 +42,7 @@ use giamngheo_rules::{
     Evidence, HouseholdInput, IndicatorSet, Lang, PeriodStatus, StandardSet, Status,
     TransitionKind, TransitionWindows, classify, derive_deprivations, transition,
 };
-use giamngheo_store::{
-    AuditEntry, ClassificationFields, HouseholdFilter, ReformOutcome, certificate_number,
-};
+use giamngheo_store::{ClassificationFields, HouseholdFilter, ReformOutcome, certificate_number};
 use std::collections::BTreeMap;
 
 /// A village (thôn, bản, tổ dân phố) the demo creates.
