@@ -25,6 +25,7 @@ pub mod throttle;
 pub mod unit_retire;
 pub mod units;
 pub mod users;
+pub mod village_assignment;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::AppError;

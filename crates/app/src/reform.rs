@@ -6,9 +6,9 @@ use crate::{App, AppError};
 use chrono::{Days, NaiveDate};
 use giamngheo_domain::Hierarchy;
 use giamngheo_sheets::SheetErrors;
-use giamngheo_sheets::reform::{read_unit_mapping, read_village_assignments};
+use giamngheo_sheets::reform::read_unit_mapping;
 use giamngheo_sheets::units::read_units;
-use giamngheo_store::{AuditEntry, ReformInput, ReformOutcome, SuccessionPair, VillageAssignment};
+use giamngheo_store::{AuditEntry, ReformInput, ReformOutcome, SuccessionPair};
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
 
@@ -214,74 +214,5 @@ impl App {
             ],
             "giamngheo units reform",
         )
-    }
-
-    /// Gives the villages of split communes their new commune, from a CSV file
-    /// (`village_code,commune_code`): each village must be waiting (flagged by a reform)
-    /// and the commune one of those its old commune went into. All rows or none; the
-    /// village's households and open review rows follow it.
-    pub async fn assign_villages<R: Read>(&self, input: R) -> Result<ReformOutcome, AppError> {
-        let rows = read_village_assignments(input)?;
-        let mut errors = SheetErrors::new();
-        let mut assignments = Vec::new();
-        for r in &rows {
-            let village = self.store().unit(r.village_code.as_str()).await?;
-            let Some(village) = village.filter(|v| v.tier == "village" && v.valid_to.is_none())
-            else {
-                errors.push(
-                    r.line,
-                    "village_code",
-                    format!("không có thôn mã {} còn hiệu lực", r.village_code),
-                );
-                continue;
-            };
-            if !village.awaiting_assignment {
-                errors.push(
-                    r.line,
-                    "village_code",
-                    format!(
-                        "thôn {} ({}) không chờ phân về xã mới",
-                        village.name, village.code
-                    ),
-                );
-                continue;
-            }
-            let old = village.parent_code.clone().unwrap_or_default();
-            let old_unit = self.store().unit(&old).await?;
-            let successors = match &old_unit {
-                Some(u) => self.successors(u).await?,
-                None => Vec::new(),
-            };
-            let Some((commune, _)) = successors
-                .into_iter()
-                .find(|(u, _)| u.code == r.commune_code.as_str())
-            else {
-                errors.push(
-                    r.line,
-                    "commune_code",
-                    format!(
-                        "xã mã {} không nhận phần nào của xã cũ {old} (thôn {})",
-                        r.commune_code, village.name
-                    ),
-                );
-                continue;
-            };
-            assignments.push(VillageAssignment {
-                village_code: village.code.clone(),
-                village_valid_from: village.valid_from,
-                commune_code: commune.code.clone(),
-                commune_level: commune.level,
-                commune_name: commune.name.clone(),
-                province_code: commune.province_code.clone(),
-                effective: commune.valid_from,
-            });
-        }
-        if !errors.is_empty() {
-            return Err(errors.into());
-        }
-        Ok(self
-            .store()
-            .assign_villages(&assignments, self.clock().now())
-            .await?)
     }
 }

@@ -451,6 +451,27 @@ impl Store {
     }
 }
 
+impl Store {
+    /// The villages a reform left waiting for an administrator (their old commune was
+    /// split), open versions only, in one province or everywhere, by code.
+    pub async fn waiting_villages(
+        &self,
+        province: Option<&str>,
+    ) -> Result<Vec<crate::UnitRecord>, StoreError> {
+        let cols = crate::units::unit_columns(crate::units::OWN_LAST_DAY);
+        let sql = format!(
+            "SELECT {cols} FROM admin_units u WHERE u.tier = 'village' AND u.awaiting_assignment \
+             AND u.valid_to IS NULL AND ($1 IS NULL OR u.province_code = $1) ORDER BY u.code"
+        );
+        Ok(with_pool!(self, pool => {
+            sqlx::query_as::<_, crate::UnitRecord>(sqlx::AssertSqlSafe(sql.as_str()))
+                .bind(province)
+                .fetch_all(pool)
+                .await?
+        }))
+    }
+}
+
 /// A village of a split commune given its new commune by an administrator.
 #[derive(Debug, Clone)]
 pub struct VillageAssignment {

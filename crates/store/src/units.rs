@@ -90,7 +90,7 @@ pub struct UnitUpdate {
 }
 
 /// The columns of a [`UnitRecord`], its children counted on the SQL date `on`.
-fn unit_columns(on: &str) -> String {
+pub(crate) fn unit_columns(on: &str) -> String {
     format!(
         "u.code, u.name, u.kind, u.level, u.tier, u.parent_code, u.province_code, \
          u.area, u.area_overridden, u.extremely_difficult, u.border, u.programme_30a, u.programme_135, \
@@ -103,7 +103,7 @@ fn unit_columns(on: &str) -> String {
 /// The day a unit asked for without a day is looked at: today while it is valid (every
 /// open version), its last day once closed. The far date compares as a date on both
 /// backends (text `YYYY-MM-DD` on SQLite).
-const OWN_LAST_DAY: &str = "COALESCE(u.valid_to, '9999-12-31')";
+pub(crate) const OWN_LAST_DAY: &str = "COALESCE(u.valid_to, '9999-12-31')";
 
 /// SQL that picks, for a row of `alias` joined on `code_expr`, the version of the unit
 /// that started last on or before `date_expr` (the version a dated row meant), or its

@@ -382,6 +382,9 @@ pub struct Viewer {
     /// The menu's link to user management, in the page's language, for the roles that
     /// manage users (an administrator, an office).
     pub users_link: Option<&'static str>,
+    /// The menu's link to the villages waiting for their new commune after a reform,
+    /// for an administrator and an office.
+    pub waiting_villages_link: Option<&'static str>,
 }
 
 /// The signed-in user of a page request. Without a sign-in, the request is sent to the
@@ -422,6 +425,8 @@ impl CurrentUser {
                 .actor
                 .may(giamngheo_app::access::Action::ManageUsers)
                 .then(|| crate::users::menu_label(lang)),
+            waiting_villages_link: matches!(self.actor.role, Role::Admin | Role::Office)
+                .then(|| crate::villages::menu_label(lang)),
         }
     }
 }

@@ -11,7 +11,7 @@ use giamngheo_app::AppError;
 use giamngheo_sheets::CellError;
 use serde::Serialize;
 
-fn status_of(e: &AppError) -> StatusCode {
+pub(crate) fn status_of(e: &AppError) -> StatusCode {
     match e {
         AppError::NotFound(_) => StatusCode::NOT_FOUND,
         AppError::Forbidden(_) => StatusCode::FORBIDDEN,
@@ -25,7 +25,7 @@ fn status_of(e: &AppError) -> StatusCode {
     }
 }
 
-fn public_message(e: &AppError, lang: Lang) -> String {
+pub(crate) fn public_message(e: &AppError, lang: Lang) -> String {
     match e {
         AppError::Store(inner) => {
             tracing::error!(error = %inner, "store error");

@@ -23,6 +23,7 @@ mod svg;
 mod targets;
 mod upload;
 mod users;
+mod villages;
 
 pub use api::ApiDoc;
 pub use auth::{ApiUser, CurrentUser, Viewer, WebOptions};
@@ -93,6 +94,7 @@ fn all_routes() -> Routes {
         .merge(dashboard::routes())
         .merge(auth::routes())
         .merge(users::routes())
+        .merge(villages::routes())
         .nest(
             "/api/v1",
             api::routes()
