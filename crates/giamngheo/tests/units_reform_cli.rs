@@ -37,8 +37,15 @@ fn the_reform_command_moves_the_demo_onto_todays_communes_once() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("g.db");
     let db = db.to_str().unwrap();
-    // The demo builds its history under the district and communes of before the reform.
-    succeeds(&["demo", "--households", "120", "--database-url", db]);
+    // The demo builds its history under the district and communes of before the reform,
+    // then applies the shipped reform to it with the code of this command: all 120
+    // households move to today's communes.
+    let demo = succeeds(&["demo", "--households", "120", "--database-url", db]);
+    assert!(
+        demo.contains("Sắp xếp đơn vị hành chính 01/07/2025:")
+            && demo.contains("và 120 hộ chuyển về các xã mới"),
+        "{demo}"
+    );
     let list = data("admin-units-vn-2025-07.csv");
     let mapping = data("admin-units-vn-2025-07-from-2025-03.csv");
     let reform = |extra: &[&str]| {
@@ -58,11 +65,13 @@ fn the_reform_command_moves_the_demo_onto_todays_communes_once() {
         succeeds(&args)
     };
 
+    // The command on the same files then finds the work done: its dry run and its run
+    // move nothing, and neither does a second run.
     let dry = reform(&["--dry-run"]);
     assert!(dry.contains("chạy thử: không thay đổi gì"), "{dry}");
-    assert!(dry.contains("hộ chuyển theo thôn: 120"), "{dry}");
+    assert!(dry.contains("hộ chuyển theo thôn: 0"), "{dry}");
     let done = reform(&[]);
-    assert!(done.contains("hộ chuyển theo thôn: 120"), "{done}");
+    assert!(done.contains("hộ chuyển theo thôn: 0"), "{done}");
     assert!(!done.contains("chạy thử"), "{done}");
     let again = reform(&[]);
     assert!(
