@@ -283,6 +283,7 @@ async fn report_times(app: &App, households: usize) {
                 unit: unit.into(),
                 period: 2022,
                 as_of,
+                basis: None,
             };
             let label = format!("{unit} {name}");
             slowest = slowest.max(time(&label, runs, || app.report_as_system(&req)).await);
