@@ -123,11 +123,31 @@ impl App {
         let today = self.clock().today();
         let day = self.report_unit_day(period, as_of);
         let as_was = || async {
-            Ok::<BasedUnit, AppError>(BasedUnit {
-                unit: self.resolve_unit(code, Some(day)).await?,
-                day,
-                basis: Basis::AsWas,
-            })
+            match self.resolve_unit(code, Some(day)).await {
+                Ok(unit) => Ok(BasedUnit {
+                    unit,
+                    day,
+                    basis: Basis::AsWas,
+                }),
+                // A unit closed during the period's year (Huyện Hương Khê on 30/06/2025)
+                // made that year's lists: its report of the year is taken on its last day.
+                Err(gone @ AppError::Gone(_)) => {
+                    let year_start = NaiveDate::from_ymd_opt(period, 1, 1).unwrap_or(day);
+                    let versions = self.store().unit_versions(code).await?;
+                    let last = versions.into_iter().rev().find(|v| {
+                        v.valid_from <= day && v.valid_to.is_some_and(|to| to >= year_start)
+                    });
+                    match last {
+                        Some(unit) => Ok(BasedUnit {
+                            day: unit.valid_to.unwrap_or(day),
+                            unit,
+                            basis: Basis::AsWas,
+                        }),
+                        None => Err(gone),
+                    }
+                }
+                Err(e) => Err(e),
+            }
         };
         match basis {
             Some(Basis::AsWas) => as_was().await,

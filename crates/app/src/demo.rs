@@ -1754,6 +1754,7 @@ impl App {
                     text: None,
                     citizen_id: None,
                     include_inactive: true,
+                    villages: Vec::new(),
                 },
                 1,
                 0,
