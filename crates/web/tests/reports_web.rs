@@ -340,7 +340,7 @@ async fn the_report_downloads_as_a_pdf_from_the_page_and_the_api() {
     let session = sign_in(&site, "phong.ldtbxh").await;
     let shown = send(&site, page(REPORT, &session)).await;
     // The page's links escape the query's ampersands.
-    let link = "as_of=2022-06-01&amp;format=pdf\">PDF</a>";
+    let link = "as_of=2022-06-01&#38;basis=current&amp;format=pdf\">PDF</a>";
     assert!(shown.text().contains(link), "{}", shown.text());
 
     let token = token(&site, "phong.ldtbxh").await;
