@@ -212,7 +212,10 @@ impl crate::App {
         unit_code: &str,
     ) -> Result<(), crate::AppError> {
         let chain = self.store().ancestry(unit_code).await?;
-        if chain.is_empty() || !actor.covers_chain(chain.iter().map(|u| u.code.as_str())) {
+        let covered = !chain.is_empty()
+            && (actor.covers_chain(chain.iter().map(|u| u.code.as_str()))
+                || self.absorbed_into_scope(actor, &chain).await?);
+        if !covered {
             return Err(crate::AppError::NotFound(format!("đơn vị mã {unit_code}")));
         }
         if !actor.may(action) {
@@ -222,6 +225,38 @@ impl crate::App {
             )));
         }
         Ok(())
+    }
+}
+
+impl crate::App {
+    /// Whether a closed unit of `chain` (the unit asked for, or a unit above it) went
+    /// wholly into units within the actor's area: a user of a commune made by the 2025
+    /// reform reads the history of the old communes it absorbed. A unit split between the
+    /// actor's unit and another stays closed to them, as do its neighbours: its history
+    /// holds households that are not theirs.
+    async fn absorbed_into_scope(
+        &self,
+        actor: &Actor,
+        chain: &[giamngheo_store::UnitRecord],
+    ) -> Result<bool, crate::AppError> {
+        for unit in chain.iter().rev().filter(|u| u.valid_to.is_some()) {
+            let successors = self.store().successors(&unit.code, unit.valid_from).await?;
+            if successors.is_empty() {
+                continue;
+            }
+            let mut all_inside = true;
+            for (successor, _) in &successors {
+                let above = self.store().ancestry(&successor.code).await?;
+                if !actor.covers_chain(above.iter().map(|u| u.code.as_str())) {
+                    all_inside = false;
+                    break;
+                }
+            }
+            if all_inside {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 }
 

@@ -155,14 +155,17 @@ impl App {
         let (scope, row_units) = self.report_scope(&unit, as_of).await?;
 
         // The trend: households per period and status, over the registry's households.
-        let trend_rows = self.store().status_trend(column, &unit.code, as_of).await?;
+        // A unit valid today shows every year on today's units: a commune or province
+        // made by the 2025 reform carries the years of the units it absorbed, without a
+        // break at the reform. A closed unit shows its years as they were.
+        let mut trend_scope = ReportScope::as_stored(column, &unit.code, column);
+        if unit.valid_to.is_none() {
+            trend_scope = self.rebased(&trend_scope, &unit, as_of).await?;
+        }
+        let trend_rows = self.store().status_trend_in(&trend_scope, as_of).await?;
         let registry_total: i64 = self
             .store()
-            .registry_facts(&ReportScope {
-                scope_column: column,
-                scope_code: unit.code.clone(),
-                group_column: column,
-            })
+            .registry_facts(&trend_scope)
             .await?
             .iter()
             .filter(|f| f.key == "households")
@@ -345,6 +348,15 @@ impl App {
     /// The communes of a unit, in official code order: itself for a commune, those below
     /// it for a district or province, none for a village.
     pub async fn communes_under(&self, unit: &UnitRecord) -> Result<Vec<UnitRecord>, AppError> {
+        self.communes_below(unit, None).await
+    }
+
+    /// [`App::communes_under`] on a day (those valid that day), or today's without one.
+    pub(crate) async fn communes_below(
+        &self,
+        unit: &UnitRecord,
+        on: Option<chrono::NaiveDate>,
+    ) -> Result<Vec<UnitRecord>, AppError> {
         if unit.tier == "commune" {
             return Ok(vec![unit.clone()]);
         }
@@ -358,7 +370,11 @@ impl App {
         for _ in 0..3 {
             let mut next = Vec::new();
             for code in &queue {
-                for child in self.store().children(Some(code), false).await? {
+                let children = match on {
+                    Some(day) => self.store().children_on(Some(code), day).await?,
+                    None => self.store().children(Some(code), false).await?,
+                };
+                for child in children {
                     match child.tier.as_str() {
                         "commune" => out.push(child),
                         "village" => {}

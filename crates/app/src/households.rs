@@ -718,12 +718,32 @@ impl App {
             (Some(q), _) => (Some(text::fold(q)), None),
             _ => (None, None),
         };
+        // A unit closed by a reform no longer holds households: its list is that of the
+        // villages it had on the day asked for (its last day by default), wherever they
+        // lie now.
+        let villages = match unit.valid_to {
+            Some(last) => {
+                let day = as_of.unwrap_or(last).min(last);
+                let column = scope_column(tier_of(&unit));
+                let mut villages: Vec<String> = self
+                    .store()
+                    .rebase_on(column, &unit.code, &unit.province_code, "village_code", day)
+                    .await?
+                    .villages
+                    .into_keys()
+                    .collect();
+                villages.sort();
+                villages
+            }
+            None => Vec::new(),
+        };
         let filter = HouseholdFilter {
             scope_column: scope_column(tier_of(&unit)),
             scope_code: unit.code.clone(),
             text,
             citizen_id,
             include_inactive: false,
+            villages,
         };
         Ok((unit, filter))
     }

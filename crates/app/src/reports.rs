@@ -9,6 +9,7 @@
 //! figure drills down to the households behind it.
 
 use crate::access::{Action, Actor};
+use crate::basis::{BasedScope, Basis};
 use crate::{App, AppError};
 use chrono::{Datelike, NaiveDate};
 use giamngheo_domain::Tier;
@@ -611,6 +612,8 @@ pub struct ReportRequest {
     pub period: i32,
     /// The day the figures are taken as of; today when not given.
     pub as_of: Option<NaiveDate>,
+    /// The units the figures are placed on; see [`App::based_unit`] for the default.
+    pub basis: Option<Basis>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -681,6 +684,8 @@ pub struct Report {
     pub unit_name: String,
     pub period: i32,
     pub as_of: NaiveDate,
+    /// The units the figures are placed on (named in the first note too).
+    pub basis: Basis,
     /// The standard whose indicators the period uses.
     pub standard: String,
     pub numbered: bool,
@@ -870,6 +875,7 @@ impl App {
                 scope_column: column_of(tier),
                 scope_code: unit.code.clone(),
                 group_column: column_of(row_tier),
+                rebase: None,
             },
             rows,
         ))
@@ -927,12 +933,14 @@ impl App {
         unit: &UnitRecord,
         period: i32,
         as_of: NaiveDate,
+        day: NaiveDate,
+        basis: Basis,
     ) -> Result<Vec<(UnitRecord, i32)>, AppError> {
-        let column = column_of(tier_of(unit));
+        let scope = &self.commune_scope(unit, day, basis).await?;
         let with = |p: i32| async move {
             Ok::<HashSet<String>, AppError>(
                 self.store()
-                    .communes_with_period(column, &unit.code, p, as_of)
+                    .communes_with_period_in(scope, p, as_of)
                     .await?
                     .into_iter()
                     .collect(),
@@ -940,7 +948,7 @@ impl App {
         };
         let (before, now) = (with(period - 1).await?, with(period).await?);
         Ok(self
-            .communes_under(unit)
+            .communes_on(unit, day, basis)
             .await?
             .into_iter()
             .filter_map(
@@ -989,9 +997,15 @@ impl App {
             return Err(AppError::invalid("period", "năm không hợp lệ"));
         }
         let as_of = req.as_of.unwrap_or_else(|| self.clock().today());
-        let day = self.report_unit_day(req.period, req.as_of);
-        let unit = self.resolve_unit(&req.unit, Some(day)).await?;
-        let (scope, row_units) = self.report_scope(&unit, day).await?;
+        let based = self
+            .based_unit(&req.unit, req.period, req.as_of, req.basis)
+            .await?;
+        let BasedScope {
+            figures: scope,
+            registry,
+            rows: row_units,
+        } = self.based_scope(&based).await?;
+        let (unit, day, basis) = (based.unit, based.day, based.basis);
         let (standard, indicators) = catalog.indicators_for(req.period);
 
         // Which groups of facts the columns need.
@@ -1022,7 +1036,7 @@ impl App {
 
         let mut facts = Facts::default();
         if needs_registry {
-            for f in self.store().registry_facts(&scope).await? {
+            for f in self.store().registry_facts(&registry).await? {
                 facts.add(&f.unit, &f.key, f.value);
             }
         }
@@ -1265,10 +1279,12 @@ impl App {
         // communes that have both periods are still checked.
         let mut gap_notes = Vec::new();
         if needs_movement {
-            let gaps = self.period_gaps(&unit, req.period, as_of).await?;
+            let gaps = self
+                .period_gaps(&unit, req.period, as_of, day, basis)
+                .await?;
             if !gaps.is_empty() {
                 let complete: HashSet<String> = self
-                    .communes_under(&unit)
+                    .communes_on(&unit, day, basis)
                     .await?
                     .into_iter()
                     .map(|c| c.code)
@@ -1294,7 +1310,7 @@ impl App {
             // A commune that has last year's lists but not this year's has not decided
             // yet: its zeros would read as "no poor household", so the report names it.
             let undecided: Vec<String> = self
-                .period_gaps(&unit, req.period, as_of)
+                .period_gaps(&unit, req.period, as_of, day, basis)
                 .await?
                 .into_iter()
                 .filter(|(_, year)| *year == req.period)
@@ -1325,7 +1341,12 @@ impl App {
                 .replace("{previous_standard}", previous_standard)
                 .replace("{standard}", standard)
         };
-        let chain = self.store().ancestry(&unit.code).await?;
+        // The chain of the unit's own version, so that a report as it was keeps the
+        // header it had, whatever a later reform made of the unit's code.
+        let own_day = day
+            .max(unit.valid_from)
+            .min(unit.valid_to.unwrap_or(NaiveDate::MAX));
+        let chain = self.store().ancestry_on(&unit.code, own_day).await?;
         let agency = {
             let mut lines = Vec::new();
             if let Some(parent) = chain.iter().rev().nth(1) {
@@ -1344,9 +1365,13 @@ impl App {
             unit_name: unit.name.clone(),
             period: req.period,
             as_of,
+            basis,
             standard: standard.to_string(),
             numbered: def.numbered,
-            notes: def.notes.iter().map(|n| fill(n)).chain(gap_notes).collect(),
+            notes: std::iter::once(basis.note(day))
+                .chain(def.notes.iter().map(|n| fill(n)))
+                .chain(gap_notes)
+                .collect(),
             columns: cols.into_iter().map(|c| c.out).collect(),
             rows,
             check,
@@ -1372,16 +1397,20 @@ impl App {
         req: &ReportRequest,
     ) -> Result<Vec<Report>, AppError> {
         let total = self.report_as_system(req).await?;
-        let day = self.report_unit_day(req.period, req.as_of);
-        let unit = self.resolve_unit(&req.unit, Some(day)).await?;
-        let (_, row_units) = self.report_scope(&unit, day).await?;
-        // All sheets take the same date, even when the clock turns midnight between them.
+        let based = self
+            .based_unit(&req.unit, req.period, req.as_of, Some(total.basis))
+            .await?;
+        let row_units = self.based_scope(&based).await?.rows;
+        // All sheets take the same date and basis, even when the clock turns midnight
+        // between them.
         let as_of = Some(total.as_of);
+        let basis = Some(total.basis);
         let mut out = vec![total];
-        for child in row_units.iter().filter(|u| u.code != unit.code) {
+        for child in row_units.iter().filter(|u| u.code != based.unit.code) {
             let sub = ReportRequest {
                 unit: child.code.clone(),
                 as_of,
+                basis,
                 ..req.clone()
             };
             out.push(self.report_as_system(&sub).await?);
@@ -1399,9 +1428,10 @@ impl App {
         key: &str,
         period: i32,
         as_of: Option<NaiveDate>,
+        basis: Option<Basis>,
     ) -> Result<Vec<HouseholdStatusRow>, AppError> {
         self.authorize(actor, Action::ReadPersonal, unit).await?;
-        self.report_households_as_system(unit, key, period, as_of)
+        self.report_households_as_system(unit, key, period, as_of, basis)
             .await
     }
 
@@ -1411,29 +1441,33 @@ impl App {
         key: &str,
         period: i32,
         as_of: Option<NaiveDate>,
+        basis: Option<Basis>,
     ) -> Result<Vec<HouseholdStatusRow>, AppError> {
-        let day = self.report_unit_day(period, as_of);
+        let based = self.based_unit(unit, period, as_of, basis).await?;
         let as_of = as_of.unwrap_or_else(|| self.clock().today());
-        let unit = self.resolve_unit(unit, Some(day)).await?;
-        let column = column_of(tier_of(&unit));
-        let scope = ReportScope {
-            scope_column: column,
-            scope_code: unit.code.clone(),
-            group_column: column,
-        };
+        let (unit, day) = (&based.unit, based.day);
+        let column = column_of(tier_of(unit));
+        let mut scope = ReportScope::as_stored(column, &unit.code, column);
+        if based.basis == Basis::Current {
+            scope = self.rebased(&scope, unit, day).await?;
+        }
         let rows = self
             .store()
             .household_statuses(&scope, period, as_of)
             .await?;
-        // The registry places a household by its village; its chain says whether the
-        // village lies in the unit.
+        // The registry places a household by its village; the village's chain on the
+        // report's day says whether it lies in the unit.
         let mut inside: HashMap<String, bool> = HashMap::new();
         let mut out = Vec::new();
         for row in rows {
             let registered = match inside.get(&row.village_code) {
                 Some(b) => *b,
                 None => {
-                    let chain = self.store().ancestry(&row.village_code).await?;
+                    let mut chain = self.store().ancestry_on(&row.village_code, day).await?;
+                    if chain.is_empty() {
+                        // A village made after the day: its first knowledge stands for it.
+                        chain = self.store().ancestry(&row.village_code).await?;
+                    }
                     let b = chain.iter().any(|u| u.code == unit.code);
                     inside.insert(row.village_code.clone(), b);
                     b

@@ -333,6 +333,7 @@ impl App {
                     scope_column: column,
                     scope_code: unit.code.clone(),
                     group_column: column,
+                    rebase: None,
                 };
                 let facts = self
                     .store()
@@ -400,6 +401,7 @@ impl App {
             scope_column: column,
             scope_code: unit.code.clone(),
             group_column: column,
+            rebase: None,
         };
         let households: i64 = self
             .store()

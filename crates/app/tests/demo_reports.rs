@@ -129,6 +129,7 @@ impl Demo {
                 unit: unit.into(),
                 period,
                 as_of: Some(today()),
+                basis: None,
             })
             .await
             .unwrap_or_else(|e| panic!("{name} of {unit} for {period}: {e}"))

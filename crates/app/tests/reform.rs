@@ -83,6 +83,7 @@ async fn households_in(app: &App, column: &'static str, code: &str) -> i64 {
         text: None,
         citizen_id: None,
         include_inactive: true,
+        villages: Vec::new(),
     };
     app.store().list_households(&filter, 1, 0).await.unwrap().1
 }

@@ -334,6 +334,7 @@ fn request(name: &str, unit: &str, period: i32, as_of: NaiveDate) -> ReportReque
         unit: unit.into(),
         period,
         as_of: Some(as_of),
+        basis: None,
     }
 }
 
@@ -491,6 +492,7 @@ async fn every_figure_drills_down_to_its_households_within_access(store: Store) 
             "poor.households",
             2022,
             Some(date(2022, 6, 1)),
+            None,
         )
         .await
         .unwrap();
@@ -502,17 +504,32 @@ async fn every_figure_drills_down_to_its_households_within_access(store: Store) 
             "poor.deprived.water",
             2022,
             Some(date(2022, 6, 1)),
+            None,
         )
         .await
         .unwrap();
     assert_eq!(codes(water), vec!["DM01", "DM04", "DM05"]);
     let escaped = app
-        .report_households(&office, "444", "move.poor.2", 2022, Some(date(2022, 6, 1)))
+        .report_households(
+            &office,
+            "444",
+            "move.poor.2",
+            2022,
+            Some(date(2022, 6, 1)),
+            None,
+        )
         .await
         .unwrap();
     assert_eq!(codes(escaped), vec!["DM02"]);
     let all = app
-        .report_households(&office, "18502", "households", 2022, Some(date(2022, 6, 1)))
+        .report_households(
+            &office,
+            "18502",
+            "households",
+            2022,
+            Some(date(2022, 6, 1)),
+            None,
+        )
         .await
         .unwrap();
     assert_eq!(codes(all), vec!["HL01", "HL02", "HL03"]);
@@ -526,7 +543,7 @@ async fn every_figure_drills_down_to_its_households_within_access(store: Store) 
     .await
     .unwrap();
     assert!(matches!(
-        app.report_households(&viewer, "18499", "poor.households", 2022, None)
+        app.report_households(&viewer, "18499", "poor.households", 2022, None, None)
             .await,
         Err(AppError::Forbidden(_))
     ));
@@ -665,6 +682,7 @@ async fn the_status_as_of_any_date_is_the_latest_row_on_or_before_it(store: Stor
         scope_column: "district_code",
         scope_code: "444".into(),
         group_column: "commune_code",
+        rebase: None,
     };
     let commune_of: std::collections::HashMap<i64, String> = households
         .iter()
@@ -700,6 +718,7 @@ async fn the_status_as_of_any_date_is_the_latest_row_on_or_before_it(store: Stor
                     scope_column: "province_code",
                     scope_code: "42".into(),
                     group_column,
+                    rebase: None,
                 };
                 let facts = app
                     .store()
@@ -931,6 +950,7 @@ async fn the_movement_groups_are_the_households_own_pairs(store: Store) {
                         scope_column,
                         scope_code: code.into(),
                         group_column,
+                        rebase: None,
                     };
                     let want = expected(
                         app.store()

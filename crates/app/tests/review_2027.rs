@@ -395,6 +395,7 @@ async fn the_2027_movement_table_compares_vn_2022_lists_with_vn_2027_ones(store:
             unit: "42".into(),
             period: 2027,
             as_of: Some(day("2027-01-15")),
+            basis: None,
         })
         .await
         .unwrap();

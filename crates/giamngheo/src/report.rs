@@ -1,5 +1,5 @@
 //! `giamngheo report NAME --unit CODE --period YEAR [--as-of dd/mm/yyyy]
-//! --format json|csv|xlsx|pdf [--per-unit] --output FILE`: an official report computed as
+//! [--basis current|as_was] --format json|csv|xlsx|pdf [--per-unit] --output FILE`: an official report computed as
 //! the system, written to a file (.xlsx and PDF need `--output`; JSON and CSV go to
 //! standard output without it). `--per-unit` (.xlsx or PDF) adds one report per unit
 //! below the one asked for. A report whose check fails is refused (exit code 2) with
@@ -28,6 +28,11 @@ pub struct ReportArgs {
     /// Figures as of this date (dd/mm/yyyy); today by default.
     #[arg(long)]
     as_of: Option<String>,
+    /// `current`: every period on today's units, earlier ones re-based onto them;
+    /// `as_was`: the units as they stood on the report's date. `current` by default,
+    /// except for a unit closed since, which is reported as it was.
+    #[arg(long)]
+    basis: Option<String>,
     /// json, csv, xlsx or pdf.
     #[arg(long, default_value = "json")]
     format: String,
@@ -60,6 +65,7 @@ pub async fn run(app: &App, args: ReportArgs) -> Result<ExitCode> {
         unit: args.unit.clone().unwrap_or_default(),
         period: args.period.unwrap_or_default(),
         as_of,
+        basis: args.basis.as_deref().map(str::parse).transpose()?,
     };
     if !matches!(args.format.as_str(), "json" | "csv" | "xlsx" | "pdf") {
         bail!(

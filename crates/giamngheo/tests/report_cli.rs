@@ -82,6 +82,29 @@ fn a_district_report_is_written_as_xlsx_and_json() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["unit_code"], "444");
     assert_eq!(json["check_failed"], false);
+    // The district closed on 30/06/2025: reported as it was by default, and on today's
+    // units it is an error naming what it became.
+    assert_eq!(json["basis"], "as_was");
+    let basis = |basis: &str| {
+        giamngheo(&[
+            "report",
+            "ket-qua-ra-soat",
+            "--database-url",
+            db,
+            "--unit",
+            "444",
+            "--period",
+            "2022",
+            "--basis",
+            basis,
+        ])
+    };
+    let out = basis("current");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nay thuộc"));
+    let out = basis("now");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("«now» không rõ"));
 
     let out = giamngheo(&[
         "report",

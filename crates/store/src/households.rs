@@ -282,6 +282,9 @@ pub struct HouseholdFilter {
     /// A full citizen ID.
     pub citizen_id: Option<String>,
     pub include_inactive: bool,
+    /// When not empty, the households of these villages instead of the scope's: the
+    /// villages a unit closed by a reform had, which now lie under its successors.
+    pub villages: Vec<String>,
 }
 
 /// A possible duplicate: people of one village with the same folded name and birth year.
@@ -631,13 +634,25 @@ impl Store {
             SCOPE_COLUMNS.contains(&filter.scope_column),
             "scope column comes from a fixed list"
         );
-        let mut conditions = format!("h.{} = $1", filter.scope_column);
+        let (mut conditions, mut binds) = if filter.villages.is_empty() {
+            (
+                format!("h.{} = $1", filter.scope_column),
+                vec![filter.scope_code.clone()],
+            )
+        } else {
+            (
+                format!(
+                    "h.village_code IN ({})",
+                    crate::rebase::placeholders(1, filter.villages.len())
+                ),
+                filter.villages.clone(),
+            )
+        };
         if !filter.include_inactive {
             // Written as an equality so that the (unit, active, sort key) index serves
             // both the filter and the order; a bare boolean test would not use it.
             conditions.push_str(" AND h.active = TRUE");
         }
-        let mut binds: Vec<String> = vec![filter.scope_code.clone()];
         if let Some(text) = &filter.text {
             binds.push(like_contains(text));
             binds.push(text.to_uppercase());

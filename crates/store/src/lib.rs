@@ -10,6 +10,7 @@
 mod error;
 mod households;
 mod maintenance;
+mod rebase;
 mod reform;
 mod reports;
 mod reviews;
@@ -25,6 +26,7 @@ pub use households::{
     Transfer, TransferSide, TransferSource, TransferTarget,
 };
 pub use maintenance::{Integrity, sqlite_file};
+pub use rebase::Rebase;
 pub use reform::{
     ReformInput, ReformOutcome, SuccessionPair, UserMove, VillageAssignment, WaitingVillage,
 };

@@ -9,10 +9,12 @@
 //! and `CASE`, which SQLite, PostgreSQL and Citus (tables distributed by
 //! `province_code`) all run; no window functions.
 
+use crate::rebase::{Rebase, placeholders};
 use crate::{Store, StoreError, with_pool};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{AssertSqlSafe, Row};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 
 /// The household and classification columns that name a unit.
 const UNIT_COLUMNS: [&str; 4] = [
@@ -39,9 +41,71 @@ pub struct ReportScope {
     pub scope_code: String,
     /// The column whose values are the report's rows (`commune_code` for a district).
     pub group_column: &'static str,
+    /// Rows placed by their villages on the units of another day (the report's basis)
+    /// instead of by the units stored on them; none groups rows as they were.
+    pub rebase: Option<Arc<Rebase>>,
 }
 
 impl ReportScope {
+    /// A scope that groups by the units stored on the rows.
+    pub fn as_stored(
+        scope_column: &'static str,
+        scope_code: &str,
+        group_column: &'static str,
+    ) -> ReportScope {
+        ReportScope {
+            scope_column,
+            scope_code: scope_code.to_string(),
+            group_column,
+            rebase: None,
+        }
+    }
+
+    /// The condition narrowing rows of `alias` to the scope, `column` the scope's column
+    /// there: its code (`$1`), or when re-based every code the scope's villages were
+    /// stored under (`$1` and the parameters from `$from`, bound by [`Self::extra_codes`]).
+    fn narrows(&self, column: &str, from: usize) -> String {
+        match &self.rebase {
+            None => format!("{column} = $1"),
+            Some(r) => format!(
+                "{column} IN ($1{}{})",
+                if r.stored_scope_codes.is_empty() {
+                    ""
+                } else {
+                    ", "
+                },
+                placeholders(from, r.stored_scope_codes.len())
+            ),
+        }
+    }
+
+    /// The codes [`Self::narrows`] binds after the query's own parameters.
+    fn extra_codes(&self) -> &[String] {
+        self.rebase
+            .as_deref()
+            .map(|r| r.stored_scope_codes.as_slice())
+            .unwrap_or(&[])
+    }
+
+    /// The row unit of a stored unit value (`village` when re-based, where the query
+    /// selected the village), none when the row lies outside the scope.
+    fn row_unit(&self, stored: Option<String>) -> Option<String> {
+        match &self.rebase {
+            None => stored,
+            Some(r) => r.unit_of(stored.as_deref()),
+        }
+    }
+
+    /// The column a query selects as a row's unit: the grouping column, or the village
+    /// that decides the unit when re-based.
+    fn stored_group(&self) -> &'static str {
+        if self.rebase.is_some() {
+            "village_code"
+        } else {
+            self.group_column
+        }
+    }
+
     fn check(&self) -> Result<(), StoreError> {
         if UNIT_COLUMNS.contains(&self.scope_column) && UNIT_COLUMNS.contains(&self.group_column) {
             Ok(())
@@ -154,6 +218,19 @@ pub struct InsuranceCount {
     pub insured: i64,
 }
 
+/// Binds a figure query's parameters: `$1` the scope's code, `$2` the period, `$3` the
+/// date, and after them the codes a re-based scope narrows to ([`ReportScope::narrows`]
+/// from `$4`).
+macro_rules! bind_scope {
+    ($q:expr, $scope:expr, $period:expr, $as_of:expr) => {{
+        let mut q = $q.bind(&$scope.scope_code).bind($period).bind($as_of);
+        for code in $scope.extra_codes() {
+            q = q.bind(code);
+        }
+        q
+    }};
+}
+
 /// True for the classification `alias` that holds its household's status as of the date
 /// in `as_of` (a parameter name): the latest of its period on or before that date
 /// (migration 0012 keeps `valid_until`).
@@ -165,16 +242,17 @@ fn holds_as_of(alias: &str, as_of: &str) -> String {
 }
 
 /// Each household's classification for period `period` (a parameter name) as of `$3`,
-/// within the scope `$1`. `unit` is the grouping column.
-fn latest(scope: &ReportScope, period: &str) -> String {
+/// within the scope `$1` (and the re-based scope's codes from `$from`). `unit` is the
+/// grouping column, or the village when re-based.
+fn latest(scope: &ReportScope, period: &str, from: usize) -> String {
     format!(
         "SELECT c.household_id, c.{g} AS unit, c.status, c.transition, c.member_count, \
                 c.deprived, c.causes, c.area, c.province_code, c.ethnic_minority, c.merit, \
                 c.female_headed, c.no_labour, c.children, c.head_ethnicity \
          FROM classifications c \
-         WHERE c.{s} = $1 AND c.period = {period} AND {holds}",
-        g = scope.group_column,
-        s = scope.scope_column,
+         WHERE {narrows} AND c.period = {period} AND {holds}",
+        g = scope.stored_group(),
+        narrows = scope.narrows(&format!("c.{}", scope.scope_column), from),
         holds = holds_as_of("c", "$3"),
     )
 }
@@ -186,6 +264,9 @@ impl ReportScope {
     /// whether the rows are districts or (without districts) communes. The caller sums
     /// the groups of a row unit.
     fn unit_grouping(&self, alias: &str) -> String {
+        if self.rebase.is_some() {
+            return format!("{alias}.village_code");
+        }
         match (self.scope_column, self.group_column) {
             ("province_code", "district_code" | "commune_code") => {
                 format!("{alias}.district_code, {alias}.commune_code")
@@ -256,21 +337,10 @@ impl Store {
     /// households (`households`, `people`, `ethnic_minority`).
     pub async fn registry_facts(&self, scope: &ReportScope) -> Result<Vec<Fact>, StoreError> {
         scope.check()?;
-        let sql = format!(
-            "SELECT h.{g} AS unit, COUNT(*) AS households, \
-                    COALESCE(SUM(h.member_count), 0) AS people, \
-                    SUM(CASE WHEN h.ethnic_minority THEN 1 ELSE 0 END) AS ethnic_minority \
-             FROM households h WHERE h.{s} = $1 AND h.active AND h.{g} IS NOT NULL \
-             GROUP BY {units}",
-            g = scope.group_column,
-            s = scope.scope_column,
-            units = scope.unit_grouping("h"),
-        );
-        let rows: Vec<(String, i64, i64, i64)> = with_pool!(self, pool =>
-            sqlx::query_as(AssertSqlSafe(sql.as_str()))
-                .bind(&scope.scope_code)
-                .fetch_all(pool)
-                .await?);
+        let rows = match &scope.rebase {
+            Some(rebase) => self.registry_by_village(rebase).await?,
+            None => self.registry_as_stored(scope).await?,
+        };
         let mut sums: BTreeMap<String, [i64; 3]> = BTreeMap::new();
         for (unit, households, people, minority) in rows {
             let sum = sums.entry(unit).or_default();
@@ -293,6 +363,62 @@ impl Store {
             }
         }
         Ok(facts)
+    }
+
+    /// The registry's (unit, households, people, minority) groups by the units stored on
+    /// the households (today's).
+    async fn registry_as_stored(
+        &self,
+        scope: &ReportScope,
+    ) -> Result<Vec<(String, i64, i64, i64)>, StoreError> {
+        let sql = format!(
+            "SELECT h.{g} AS unit, COUNT(*) AS households, \
+                    COALESCE(SUM(h.member_count), 0) AS people, \
+                    SUM(CASE WHEN h.ethnic_minority THEN 1 ELSE 0 END) AS ethnic_minority \
+             FROM households h WHERE h.{s} = $1 AND h.active AND h.{g} IS NOT NULL \
+             GROUP BY {units}",
+            g = scope.group_column,
+            s = scope.scope_column,
+            units = scope.unit_grouping("h"),
+        );
+        Ok(with_pool!(self, pool =>
+            sqlx::query_as(AssertSqlSafe(sql.as_str()))
+                .bind(&scope.scope_code)
+                .fetch_all(pool)
+                .await?))
+    }
+
+    /// The registry's groups by village, each counted in its village's row unit. The
+    /// villages are asked for in chunks, each an index range of the households.
+    async fn registry_by_village(
+        &self,
+        rebase: &Rebase,
+    ) -> Result<Vec<(String, i64, i64, i64)>, StoreError> {
+        let mut villages: Vec<&String> = rebase.villages.keys().collect();
+        villages.sort();
+        let mut out = Vec::new();
+        for chunk in villages.chunks(500) {
+            let sql = format!(
+                "SELECT h.village_code, COUNT(*), COALESCE(SUM(h.member_count), 0), \
+                        SUM(CASE WHEN h.ethnic_minority THEN 1 ELSE 0 END) \
+                 FROM households h WHERE h.active AND h.village_code IN ({}) \
+                 GROUP BY h.village_code",
+                placeholders(1, chunk.len())
+            );
+            let rows: Vec<(String, i64, i64, i64)> = with_pool!(self, pool => {
+                let mut q = sqlx::query_as(AssertSqlSafe(sql.as_str()));
+                for v in chunk {
+                    q = q.bind(*v);
+                }
+                q.fetch_all(pool).await?
+            });
+            out.extend(
+                rows.into_iter().filter_map(|(v, h, p, m)| {
+                    rebase.villages.get(&v).map(|u| (u.clone(), h, p, m))
+                }),
+            );
+        }
+        Ok(out)
     }
 
     /// Figures per row unit and status for a period as of a date:
@@ -347,10 +473,10 @@ impl Store {
         let sql = format!(
             "SELECT c.status, c.{g}, c.head_ethnicity, {listed}, {cols} \
              FROM classifications c \
-             WHERE c.{s} = $1 AND c.period = $2 AND {holds} \
+             WHERE {narrows} AND c.period = $2 AND {holds} \
              GROUP BY c.status, {units}, c.head_ethnicity{list_columns}",
-            g = scope.group_column,
-            s = scope.scope_column,
+            g = scope.stored_group(),
+            narrows = scope.narrows(&format!("c.{}", scope.scope_column), 4),
             cols = columns.join(", "),
             holds = holds_as_of("c", "$3"),
             units = scope.unit_grouping("c"),
@@ -359,15 +485,11 @@ impl Store {
         let mut ethnicities: BTreeMap<(String, String), i64> = BTreeMap::new();
         let mut facts = Vec::new();
         with_pool!(self, pool => {
-            let rows = sqlx::query(AssertSqlSafe(sql.as_str()))
-                .bind(&scope.scope_code)
-                .bind(period)
-                .bind(as_of)
-                .fetch_all(pool)
-                .await?;
+            let q = bind_scope!(sqlx::query(AssertSqlSafe(sql.as_str())), scope, period, as_of);
+            let rows = q.fetch_all(pool).await?;
             for row in rows {
                 let status: String = row.try_get(0)?;
-                let unit: Option<String> = row.try_get(1)?;
+                let unit: Option<String> = scope.row_unit(row.try_get(1)?);
                 let ethnicity: Option<String> = row.try_get(2)?;
                 let deprived: String = row.try_get(3)?;
                 let cause_list: String = row.try_get(4)?;
@@ -439,10 +561,13 @@ impl Store {
         scope.check()?;
         // Pairs are kept within a province, so the province of either end is the row's.
         let in_scope = |end: &str| match scope.scope_column {
-            "province_code" => format!("(m.{end}_status IS NOT NULL AND m.province_code = $1)"),
-            s => format!("m.{end}_{s} = $1"),
+            "province_code" => format!(
+                "(m.{end}_status IS NOT NULL AND {})",
+                scope.narrows("m.province_code", 4)
+            ),
+            s => scope.narrows(&format!("m.{end}_{s}"), 4),
         };
-        let unit = |end: &str| match scope.group_column {
+        let unit = |end: &str| match scope.stored_group() {
             "province_code" => {
                 format!("CASE WHEN m.{end}_status IS NULL THEN NULL ELSE m.province_code END")
             }
@@ -491,13 +616,30 @@ impl Store {
                 )
             ),
         );
-        Ok(with_pool!(self, pool =>
-            sqlx::query_as::<_, MovementGroup>(AssertSqlSafe(sql.as_str()))
-                .bind(&scope.scope_code)
-                .bind(period)
-                .bind(as_of)
-                .fetch_all(pool)
-                .await?))
+        let groups = with_pool!(self, pool => {
+            let q = bind_scope!(sqlx::query_as::<_, MovementGroup>(AssertSqlSafe(sql.as_str())), scope, period, as_of);
+            q.fetch_all(pool).await?
+        });
+        if scope.rebase.is_none() {
+            return Ok(groups);
+        }
+        // Each end goes to its village's unit; an end whose village lies outside the
+        // scope now is shown as missing, as the query shows an end outside the scope.
+        Ok(groups
+            .into_iter()
+            .filter_map(|mut g| {
+                g.prev_unit = scope.row_unit(g.prev_unit.take());
+                if g.prev_unit.is_none() {
+                    g.prev_status = None;
+                }
+                g.cur_unit = scope.row_unit(g.cur_unit.take());
+                if g.cur_unit.is_none() {
+                    g.cur_status = None;
+                    g.transition = None;
+                }
+                (g.prev_unit.is_some() || g.cur_unit.is_some()).then_some(g)
+            })
+            .collect())
     }
 
     /// Every household of a unit (by its registry unit or by a classification of either
@@ -529,20 +671,38 @@ impl Store {
              LEFT JOIN ({cur}) cur ON cur.household_id = h.id \
              LEFT JOIN ({prev}) prev ON prev.household_id = h.id \
              WHERE h.{s} = $1 OR h.id IN (SELECT k.household_id FROM classifications k \
-                            WHERE k.{s} = $1 AND k.period IN ($2, $4) AND k.effective_date <= $3) \
+                            WHERE {narrows} AND k.period IN ($2, $4) AND k.effective_date <= $3) \
              ORDER BY h.head_sort_key, h.id",
-            cur = latest(scope, "$2"),
-            prev = latest(scope, "$4"),
+            cur = latest(scope, "$2", 5),
+            prev = latest(scope, "$4", 5),
             s = scope.scope_column,
+            narrows = scope.narrows(&format!("k.{}", scope.scope_column), 5),
         );
-        Ok(with_pool!(self, pool =>
-            sqlx::query_as::<_, HouseholdStatusRow>(AssertSqlSafe(sql.as_str()))
+        let mut rows = with_pool!(self, pool => {
+            let mut q = sqlx::query_as::<_, HouseholdStatusRow>(AssertSqlSafe(sql.as_str()))
                 .bind(&scope.scope_code)
                 .bind(period)
                 .bind(as_of)
-                .bind(period - 1)
-                .fetch_all(pool)
-                .await?))
+                .bind(period - 1);
+            for code in scope.extra_codes() {
+                q = q.bind(code);
+            }
+            q.fetch_all(pool).await?
+        });
+        if scope.rebase.is_some() {
+            for row in &mut rows {
+                row.cur_unit = scope.row_unit(row.cur_unit.take());
+                row.prev_unit = scope.row_unit(row.prev_unit.take());
+                if row.prev_unit.is_none() {
+                    row.prev_status = None;
+                }
+                if row.cur_unit.is_none() {
+                    row.cur_status = None;
+                    row.cur_transition = None;
+                }
+            }
+        }
+        Ok(rows)
     }
 
     /// Households per period and status (the trend over years), each period as of a date.
@@ -552,25 +712,51 @@ impl Store {
         scope_code: &str,
         as_of: NaiveDate,
     ) -> Result<Vec<(i32, String, i64)>, StoreError> {
-        let scope = ReportScope {
-            scope_column,
-            scope_code: scope_code.to_string(),
-            group_column: scope_column,
-        };
+        self.status_trend_in(
+            &ReportScope::as_stored(scope_column, scope_code, scope_column),
+            as_of,
+        )
+        .await
+    }
+
+    /// [`Store::status_trend`] of a scope, re-based when the scope is: every period then
+    /// counts the households of the villages the unit has on the scope's day, so that a
+    /// commune made by the 2025 reform shows the years of the communes it absorbed.
+    pub async fn status_trend_in(
+        &self,
+        scope: &ReportScope,
+        as_of: NaiveDate,
+    ) -> Result<Vec<(i32, String, i64)>, StoreError> {
         scope.check()?;
+        let (village, grouped) = if scope.rebase.is_some() {
+            ("c.village_code", ", c.village_code")
+        } else {
+            ("NULL", "")
+        };
         let sql = format!(
-            "SELECT c.period, c.status, COUNT(*) FROM classifications c \
-             WHERE c.{s} = $1 AND {holds} \
-             GROUP BY c.period, c.status ORDER BY c.period",
+            "SELECT c.period, c.status, {village}, COUNT(*) FROM classifications c \
+             WHERE {narrows} AND {holds} \
+             GROUP BY c.period, c.status{grouped} ORDER BY c.period",
             holds = holds_as_of("c", "$2"),
-            s = scope_column
+            narrows = scope.narrows(&format!("c.{}", scope.scope_column), 3),
         );
-        Ok(with_pool!(self, pool =>
-            sqlx::query_as(AssertSqlSafe(sql.as_str()))
-                .bind(scope_code)
-                .bind(as_of)
-                .fetch_all(pool)
-                .await?))
+        let rows: Vec<(i32, String, Option<String>, i64)> = with_pool!(self, pool => {
+            let mut q = sqlx::query_as(AssertSqlSafe(sql.as_str()))
+                .bind(&scope.scope_code)
+                .bind(as_of);
+            for code in scope.extra_codes() {
+                q = q.bind(code);
+            }
+            q.fetch_all(pool).await?
+        });
+        let mut sums: BTreeMap<(i32, String), i64> = BTreeMap::new();
+        for (period, status, village, n) in rows {
+            if scope.rebase.is_some() && scope.row_unit(village).is_none() {
+                continue;
+            }
+            *sums.entry((period, status)).or_default() += n;
+        }
+        Ok(sums.into_iter().map(|((p, s), n)| (p, s, n)).collect())
     }
 
     /// The latest period with a classification in a unit that took effect on or before a
@@ -635,7 +821,42 @@ impl Store {
         period: i32,
         as_of: NaiveDate,
     ) -> Result<Vec<String>, StoreError> {
-        unit_column(scope_column)?;
+        self.communes_with_period_in(
+            &ReportScope::as_stored(scope_column, scope_code, "commune_code"),
+            period,
+            as_of,
+        )
+        .await
+    }
+
+    /// [`Store::communes_with_period`] of a scope whose rows are communes, re-based when
+    /// the scope is (a new commune has the years of the communes it absorbed).
+    pub async fn communes_with_period_in(
+        &self,
+        scope: &ReportScope,
+        period: i32,
+        as_of: NaiveDate,
+    ) -> Result<Vec<String>, StoreError> {
+        scope.check()?;
+        if scope.rebase.is_some() {
+            let sql = format!(
+                "SELECT DISTINCT c.village_code FROM classifications c \
+                 WHERE {narrows} AND c.period = $2 AND c.effective_date <= $3",
+                narrows = scope.narrows(&format!("c.{}", scope.scope_column), 4),
+            );
+            let villages: Vec<String> = with_pool!(self, pool => {
+                let q = bind_scope!(sqlx::query_scalar(AssertSqlSafe(sql.as_str())), scope, period, as_of);
+                q.fetch_all(pool).await?
+            });
+            let communes: HashSet<String> = villages
+                .into_iter()
+                .filter_map(|v| scope.row_unit(Some(v)))
+                .collect();
+            let mut communes: Vec<String> = communes.into_iter().collect();
+            communes.sort();
+            return Ok(communes);
+        }
+        let (scope_column, scope_code) = (scope.scope_column, &scope.scope_code);
         let sql = format!(
             "SELECT DISTINCT c.commune_code FROM classifications c \
              WHERE c.{scope_column} = $1 AND c.period = $2 AND c.effective_date <= $3 \
@@ -660,11 +881,7 @@ impl Store {
         as_of: NaiveDate,
         status: &str,
     ) -> Result<InsuranceCount, StoreError> {
-        let scope = ReportScope {
-            scope_column,
-            scope_code: scope_code.to_string(),
-            group_column: scope_column,
-        };
+        let scope = ReportScope::as_stored(scope_column, scope_code, scope_column);
         scope.check()?;
         let sql = format!(
             "SELECT COUNT(*), SUM(CASE WHEN m.health_insurance_number IS NOT NULL \
@@ -672,7 +889,7 @@ impl Store {
                     THEN 1 ELSE 0 END) \
              FROM ({latest}) cur JOIN members m ON m.household_id = cur.household_id \
              WHERE m.active AND cur.status = $4",
-            latest = latest(&scope, "$2"),
+            latest = latest(&scope, "$2", 5),
         );
         let (people, insured): (i64, Option<i64>) = with_pool!(self, pool =>
             sqlx::query_as(AssertSqlSafe(sql.as_str()))

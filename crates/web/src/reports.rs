@@ -15,6 +15,7 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::NaiveDate;
+use giamngheo_app::basis::Basis;
 use giamngheo_app::reports::{Report, ReportRequest, ValueFormat};
 use giamngheo_app::{App, AppError};
 use giamngheo_sheets::reports::{NumberKind, SheetReport, header_cells};
@@ -43,6 +44,37 @@ pub(crate) fn api_routes() -> Routes {
     security(("bearer" = []))
 )]
 pub struct ReportsDoc;
+
+/// The basis asked for (`current` or `as_was`); none when not given, so that the app
+/// picks the default.
+fn parse_basis(s: Option<&str>) -> Result<Option<Basis>, AppError> {
+    s.map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::parse)
+        .transpose()
+}
+
+/// The choices of the basis select, the chosen one marked.
+pub struct BasisChoice {
+    pub value: &'static str,
+    pub label: &'static str,
+    pub selected: bool,
+}
+
+fn basis_choices(lang: Lang, chosen: Option<Basis>) -> Vec<BasisChoice> {
+    Basis::ALL
+        .into_iter()
+        .map(|b| BasisChoice {
+            value: b.as_str(),
+            label: if lang.code() == "vi" {
+                b.label_vi()
+            } else {
+                b.label_en()
+            },
+            selected: chosen.unwrap_or_default() == b,
+        })
+        .collect()
+}
 
 fn parse_date(s: Option<&str>) -> Result<Option<NaiveDate>, AppError> {
     match s.map(str::trim).filter(|s| !s.is_empty()) {
@@ -122,6 +154,10 @@ pub struct ReportQuery {
     period: i32,
     /// Figures as of this date (dd/mm/yyyy or yyyy-mm-dd); today by default.
     as_of: Option<String>,
+    /// `current` (default): every period on today's units, earlier periods re-based
+    /// onto them; `as_was`: the units as they stood on the report's date. Without it a
+    /// unit closed since is reported as it was.
+    basis: Option<String>,
     /// `json` (default), `csv`, `xlsx` or `pdf`.
     #[param(value_type = Option<ReportFormat>)]
     format: Option<String>,
@@ -225,6 +261,7 @@ async fn api_report(
         unit: q.unit.unwrap_or_else(|| user.actor.unit_code.clone()),
         period: q.period,
         as_of: parse_date(q.as_of.as_deref())?,
+        basis: parse_basis(q.basis.as_deref())?,
     };
     let format = ReportFormat::parse(q.format.as_deref().unwrap_or("json"))?;
     if matches!(q.per_unit.as_deref(), Some("1" | "true")) {
@@ -256,6 +293,8 @@ pub struct DrillQuery {
     /// `columns[].drill` gives it.
     key: String,
     as_of: Option<String>,
+    /// `current` or `as_was`, as the report's.
+    basis: Option<String>,
 }
 
 /// A household behind a figure.
@@ -304,8 +343,9 @@ async fn api_households(
     Query(q): Query<DrillQuery>,
 ) -> Result<Json<Vec<DrillHousehold>>, ApiError> {
     let as_of = parse_date(q.as_of.as_deref())?;
+    let basis = parse_basis(q.basis.as_deref())?;
     let rows = app
-        .report_households(&user.actor, &q.unit, &q.key, q.period, as_of)
+        .report_households(&user.actor, &q.unit, &q.key, q.period, as_of, basis)
         .await?;
     Ok(Json(rows.into_iter().map(DrillHousehold::from).collect()))
 }
@@ -321,6 +361,8 @@ struct ListPage {
     reports: Vec<ReportInfo>,
     unit: String,
     period: i32,
+    bases: Vec<BasisChoice>,
+    basis: &'static str,
 }
 
 #[derive(Deserialize)]
@@ -328,6 +370,7 @@ struct PageQuery {
     unit: Option<String>,
     period: Option<i32>,
     as_of: Option<String>,
+    basis: Option<String>,
     print: Option<String>,
 }
 
@@ -355,16 +398,19 @@ async fn list_page(
     lang: Lang,
     user: CurrentUser,
     Query(q): Query<PageQuery>,
-) -> ListPage {
+) -> Result<ListPage, HtmlError> {
+    let basis = parse_basis(q.basis.as_deref()).map_err(|error| HtmlError { lang, error })?;
     let (unit, period) = unit_and_period(&app, &user, &q).await;
-    ListPage {
+    Ok(ListPage {
         t: lang.t(),
         lang,
         viewer: Some(user.viewer(lang)),
         reports: infos(&app),
         unit,
         period,
-    }
+        bases: basis_choices(lang, basis),
+        basis: basis.unwrap_or_default().as_str(),
+    })
 }
 
 pub struct HeadCell {
@@ -399,6 +445,8 @@ struct ReportPage {
     as_of: String,
     place_date: String,
     query: String,
+    bases: Vec<BasisChoice>,
+    basis_label: &'static str,
 }
 
 /// A figure as Vietnamese documents write it: `1.500.000`, `4,03`, `–` when undefined;
@@ -420,12 +468,14 @@ async fn report_page(
 ) -> Result<Response, HtmlError> {
     let err = |error| HtmlError { lang, error };
     let as_of = parse_date(q.as_of.as_deref()).map_err(err)?;
+    let basis = parse_basis(q.basis.as_deref()).map_err(err)?;
     let (unit, period) = unit_and_period(&app, &user, &q).await;
     let req = ReportRequest {
         name: name.clone(),
         unit,
         period,
         as_of,
+        basis,
     };
     let report = app.report(&user.actor, &req).await.map_err(err)?;
     // The printed form is an export like the files: a failing check refuses it, naming
@@ -446,6 +496,7 @@ async fn report_page(
         });
     }
     let as_of_iso = report.as_of.format("%Y-%m-%d").to_string();
+    let basis = report.basis.as_str();
     let rows = report
         .rows
         .iter()
@@ -465,7 +516,7 @@ async fn report_page(
                         text: figure(*v, c.format),
                         link: c.drill.as_ref().filter(|_| v.is_some()).map(|k| {
                             format!(
-                                "/reports/{}/households?unit={unit}&period={}&key={k}&as_of={as_of_iso}",
+                                "/reports/{}/households?unit={unit}&period={}&key={k}&as_of={as_of_iso}&basis={basis}",
                                 report.name, report.period
                             )
                         }),
@@ -491,9 +542,15 @@ async fn report_page(
         as_of: format::date(&report.as_of),
         place_date: sheet.place_date.clone(),
         query: format!(
-            "unit={}&period={}&as_of={as_of_iso}",
+            "unit={}&period={}&as_of={as_of_iso}&basis={basis}",
             report.unit_code, report.period
         ),
+        bases: basis_choices(lang, Some(report.basis)),
+        basis_label: if lang.code() == "vi" {
+            report.basis.label_vi()
+        } else {
+            report.basis.label_en()
+        },
         report,
     }
     .into_response())
@@ -543,8 +600,9 @@ async fn households_page(
 ) -> Result<DrillPage, HtmlError> {
     let err = |error| HtmlError { lang, error };
     let as_of = parse_date(q.as_of.as_deref()).map_err(err)?;
+    let basis = parse_basis(q.basis.as_deref()).map_err(err)?;
     let rows = app
-        .report_households(&user.actor, &q.unit, &q.key, q.period, as_of)
+        .report_households(&user.actor, &q.unit, &q.key, q.period, as_of, basis)
         .await
         .map_err(err)?;
     let unit = app.unit(&q.unit).await.map_err(err)?;

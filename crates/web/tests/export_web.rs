@@ -96,6 +96,7 @@ async fn the_export_masks_ids_for_roles_that_may_not_read_them(store: Store) {
                 text: None,
                 citizen_id: None,
                 include_inactive: false,
+                villages: Vec::new(),
             },
             1000,
             0,

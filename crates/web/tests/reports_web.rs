@@ -241,6 +241,46 @@ async fn the_report_page_shows_the_table_with_drill_down_links() {
 }
 
 #[tokio::test]
+async fn the_report_says_its_basis_and_offers_the_other() {
+    let site = site().await;
+    let session = sign_in(&site, "phong.ldtbxh").await;
+    let answer = send(&site, page(REPORT, &session)).await;
+    let body = answer.text();
+    assert!(body.contains("<select name=\"basis\">"), "{body}");
+    assert!(
+        body.contains(
+            "<option value=\"current\" selected>Theo đơn vị hành chính hiện nay</option>"
+        )
+    );
+    assert!(body.contains(
+        "<option value=\"as_was\">Theo đơn vị hành chính tại thời điểm báo cáo</option>"
+    ));
+    assert!(body.contains("basis=current"), "the links keep the basis");
+    let as_was = send(&site, page(&format!("{REPORT}&basis=as_was"), &session)).await;
+    assert_eq!(as_was.status, StatusCode::OK, "{}", as_was.text());
+    assert!(as_was.text().contains("<option value=\"as_was\" selected>"));
+    assert!(
+        as_was
+            .text()
+            .contains("tại thời điểm báo cáo (ngày 01/06/2022)")
+    );
+
+    let token = token(&site, "phong.ldtbxh").await;
+    let uri = "/reports/ket-qua-ra-soat?unit=444&period=2022&as_of=2022-06-01";
+    let json = send(&site, api(&format!("{uri}&basis=as_was"), &token)).await;
+    assert_eq!(json.status, StatusCode::OK, "{}", json.text());
+    assert_eq!(json.json()["basis"], "as_was");
+    assert_eq!(
+        send(&site, api(uri, &token)).await.json()["basis"],
+        "current"
+    );
+    let bad = send(&site, api(&format!("{uri}&basis=now"), &token)).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text().contains("«now» không rõ"), "{}", bad.text());
+    site.db.finish().await;
+}
+
+#[tokio::test]
 async fn the_report_pages_open_on_the_latest_classified_period() {
     // The site's clock is today's; its classifications are of 2021 and 2022.
     let site = site().await;
@@ -300,7 +340,7 @@ async fn the_report_downloads_as_a_pdf_from_the_page_and_the_api() {
     let session = sign_in(&site, "phong.ldtbxh").await;
     let shown = send(&site, page(REPORT, &session)).await;
     // The page's links escape the query's ampersands.
-    let link = "as_of=2022-06-01&amp;format=pdf\">PDF</a>";
+    let link = "as_of=2022-06-01&#38;basis=current&amp;format=pdf\">PDF</a>";
     assert!(shown.text().contains(link), "{}", shown.text());
 
     let token = token(&site, "phong.ldtbxh").await;

@@ -129,6 +129,7 @@ impl App {
                         text: None,
                         citizen_id: None,
                         include_inactive: true,
+                        villages: Vec::new(),
                     },
                     1,
                     0,
