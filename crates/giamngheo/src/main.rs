@@ -151,6 +151,13 @@ struct ServeArgs {
     /// A database that already holds households is served as it is.
     #[arg(long)]
     demo: bool,
+    /// Requests worked on at once; more wait for a place (see --queue-wait-ms).
+    #[arg(long, env = "GIAMNGHEO_MAX_REQUESTS", default_value_t = 32)]
+    max_requests: usize,
+    /// How long a request beyond --max-requests waits for a place before the server
+    /// answers 503 with Retry-After, in milliseconds.
+    #[arg(long, env = "GIAMNGHEO_QUEUE_WAIT_MS", default_value_t = 2000)]
+    queue_wait_ms: u64,
 }
 
 #[derive(Subcommand, Debug)]
@@ -579,6 +586,10 @@ async fn serve(args: ServeArgs) -> Result<ExitCode> {
     let options = giamngheo_web::WebOptions {
         secure_cookies: args.secure_cookies,
         trusted_proxies: args.trusted_proxies,
+        capacity: giamngheo_web::Capacity::new(
+            args.max_requests,
+            std::time::Duration::from_millis(args.queue_wait_ms),
+        ),
     };
     // The peer address feeds the sign-in rate limit.
     let service = giamngheo_web::router_with(app, options)
