@@ -13,6 +13,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 mod backup;
+mod bench;
 mod classify;
 mod report;
 mod units;
@@ -71,6 +72,12 @@ enum Command {
     /// Sao lưu cơ sở dữ liệu khi máy chủ vẫn chạy (an online backup: SQLite VACUUM INTO,
     /// PostgreSQL pg_dump -Fc).
     Backup(backup::BackupArgs),
+    /// Đo tốc độ (benchmarks): `bench load` đo các trang của một máy chủ đang chạy dưới
+    /// tải (p50, p99, lỗi, 503 mỗi trang).
+    Bench {
+        #[command(subcommand)]
+        command: BenchCommand,
+    },
     /// Khôi phục cơ sở dữ liệu từ bản sao lưu, khi máy chủ đã dừng (replaces the
     /// database with a backup; refuses while a server uses it).
     Restore(backup::RestoreArgs),
@@ -158,6 +165,13 @@ struct ServeArgs {
     /// answers 503 with Retry-After, in milliseconds.
     #[arg(long, env = "GIAMNGHEO_QUEUE_WAIT_MS", default_value_t = 2000)]
     queue_wait_ms: u64,
+}
+
+#[derive(Subcommand, Debug)]
+enum BenchCommand {
+    /// Tải với nhiều kết nối cùng lúc vào danh sách hộ, trang một hộ, tìm kiếm, báo cáo
+    /// xã và bảng điều khiển (load with many connections on the main pages).
+    Load(bench::LoadArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -327,6 +341,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Demo(args) => demo(args).await,
         Command::Backup(args) => backup::backup(args).await,
+        Command::Bench {
+            command: BenchCommand::Load(args),
+        } => bench::run(args).await,
         Command::Restore(args) => backup::restore(args).await,
         Command::Migrate(db) => {
             backup::hold_database(&db.database_url)?;
