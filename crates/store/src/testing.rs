@@ -122,6 +122,16 @@ pub async fn hold_connections(store: &Store, n: usize) -> Vec<Box<dyn std::any::
     held
 }
 
+/// One number from a query of the test's own (a count, a maximum), for checks that
+/// look at how rows are stored.
+pub async fn query_i64(store: &Store, sql: &str) -> i64 {
+    let sql = sqlx::AssertSqlSafe(sql.to_string());
+    crate::with_pool!(store, pool => sqlx::query_scalar::<_, i64>(sql)
+        .fetch_one(pool)
+        .await
+        .expect("the test's query"))
+}
+
 /// Swaps the database name at the end of a PostgreSQL URL, keeping any query string.
 fn replace_database(url: &str, name: &str) -> String {
     let (base, query) = match url.split_once('?') {
