@@ -149,6 +149,30 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn an_exhausted_database_pool_is_503_with_retry_after_not_500() {
+        use axum::response::IntoResponse;
+        let overloaded = || AppError::Overloaded {
+            retry_after_secs: OVERLOAD_RETRY_AFTER_SECS,
+        };
+        let before = shed_total();
+        let page = crate::error::HtmlError {
+            lang: Lang::Vi,
+            error: overloaded(),
+        }
+        .into_response();
+        assert_eq!(page.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(page.headers()[axum::http::header::RETRY_AFTER], "2");
+        let body = page.into_body().collect().await.unwrap().to_bytes();
+        assert!(String::from_utf8_lossy(&body).contains("Máy chủ đang quá tải"));
+        let api = crate::error::ApiError(overloaded()).into_response();
+        assert_eq!(api.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(api.headers()[axum::http::header::RETRY_AFTER], "2");
+        let body = api.into_body().collect().await.unwrap().to_bytes();
+        assert!(String::from_utf8_lossy(&body).contains("\"code\":\"overloaded\""));
+        assert!(shed_total() >= before + 2);
+    }
+
+    #[tokio::test]
     async fn a_request_beyond_capacity_waits_then_is_shed_with_503() {
         let capacity = Capacity::new(1, Duration::from_millis(50));
         let router = site(capacity.clone());
