@@ -679,15 +679,28 @@ impl Store {
             binds.push(like_contains(text));
             binds.push(text.to_uppercase());
             let n = binds.len();
-            conditions.push_str(&format!(
-                // Tied to the household in scope, so that only the unit's members are
-                // looked at: PostgreSQL then chooses between the members' trigram index
-                // (a rare name) and the unit's households (a common one); SQLite probes
-                // each of the unit's households through the members' household index.
-                " AND (EXISTS (SELECT 1 FROM members m WHERE m.household_id = h.id \
-                 AND m.active = TRUE AND m.name_folded LIKE ${} ESCAPE '\\') OR UPPER(h.code) = ${n})",
-                n - 1
-            ));
+            let name = n - 1;
+            let scope = filter.scope_column;
+            conditions.push_str(&if self.backend() == crate::Backend::Postgres {
+                // The members' trigram index finds the name among all members, and the
+                // code index the household code; only those households are then checked
+                // against the unit. Written as one IN over a union so that PostgreSQL
+                // can join from the few found rather than filter the whole unit.
+                format!(
+                    " AND h.id IN (SELECT m.household_id FROM members m WHERE m.active = TRUE \
+                     AND m.name_folded LIKE ${name} ESCAPE '\\' \
+                     UNION ALL SELECT c.id FROM households c WHERE c.{scope} = $1 AND UPPER(c.code) = ${n})"
+                )
+            } else {
+                // SQLite has no trigram index: the search looks only at the members of
+                // the unit's households, one household at a time through the (household,
+                // active, name) index, never at the members of the whole database.
+                format!(
+                    " AND (EXISTS (SELECT 1 FROM members m WHERE m.household_id = h.id \
+                     AND m.active = TRUE AND m.name_folded LIKE ${name} ESCAPE '\\') \
+                     OR UPPER(h.code) = ${n})"
+                )
+            });
         }
         if let Some(id) = &filter.citizen_id {
             binds.push(id.clone());

@@ -6,3 +6,7 @@
 -- owner may create it.
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 CREATE INDEX members_name_trgm ON members USING gin (name_folded gin_trgm_ops);
+
+-- A search is also tried as a household code, in capitals: an index on the capitalised
+-- code answers it without reading the unit's households.
+CREATE INDEX households_code_upper ON households (UPPER(code));
