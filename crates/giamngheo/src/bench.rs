@@ -41,7 +41,12 @@ pub struct LoadArgs {
     /// The folded name searched for (a common family name by default).
     #[arg(long, default_value = "nguyen van")]
     search: String,
-    /// The report read for a commune.
+    /// The commune whose households, search and report are loaded; by default the
+    /// commune of the first household of the user's list (which may be one a reform has
+    /// since closed, whose report is then refused).
+    #[arg(long)]
+    commune: Option<String>,
+    /// The report read for the commune.
     #[arg(long, default_value = "ket-qua-ra-soat")]
     report: String,
     /// The server's process id, to print its memory (VmRSS and peak VmHWM) at the end.
@@ -64,12 +69,15 @@ pub async fn run(args: LoadArgs) -> Result<ExitCode> {
         .trim_end_matches('/')
         .to_string();
     let token = login(&host, &args.username, &args.password).await?;
-    let (household, commune) = pick_targets(&host, &token).await?;
+    let (household, commune) = pick_targets(&host, &token, args.commune.as_deref()).await?;
     let search: String = args.search.split_whitespace().collect::<Vec<_>>().join("+");
     let pages: Arc<Vec<(&'static str, String)>> = Arc::new(vec![
-        ("danh sách hộ", "/households".to_string()),
+        ("danh sách hộ", format!("/households?unit={commune}")),
         ("trang một hộ", format!("/households/{household}")),
-        ("tìm theo tên", format!("/households?q={search}")),
+        (
+            "tìm theo tên",
+            format!("/households?unit={commune}&q={search}"),
+        ),
         (
             "báo cáo xã",
             format!("/reports/{}?unit={commune}", args.report),
@@ -198,10 +206,15 @@ async fn login(host: &str, username: &str, password: &str) -> Result<String> {
         .ok_or_else(|| anyhow!("đăng nhập không thành công"))
 }
 
-/// A household of the user's area and its commune, from the first page of the list.
-async fn pick_targets(host: &str, token: &str) -> Result<(i64, String)> {
+/// A household of the commune (or of the user's area) and its commune, from the first
+/// page of the list.
+async fn pick_targets(host: &str, token: &str, commune: Option<&str>) -> Result<(i64, String)> {
     let mut conn = None;
-    let (status, body) = get_body(&mut conn, host, "/api/v1/households", token).await?;
+    let path = match commune {
+        Some(c) => format!("/api/v1/households?unit={c}"),
+        None => "/api/v1/households".to_string(),
+    };
+    let (status, body) = get_body(&mut conn, host, &path, token).await?;
     if status != 200 {
         bail!("không đọc được danh sách hộ (HTTP {status})");
     }
