@@ -42,9 +42,17 @@ pub enum AppError {
         message: String,
         retry_after_secs: u64,
     },
+    /// The database could not give a connection in time: more requests arrived than the
+    /// server can serve. Nothing was done; the request may be sent again.
+    #[error("máy chủ đang quá tải; hãy thử lại sau {retry_after_secs} giây")]
+    Overloaded { retry_after_secs: u64 },
     #[error(transparent)]
     Store(StoreError),
 }
+
+/// The seconds an overloaded server asks a client to wait: long enough for a burst to
+/// drain, short enough that a person retrying does not notice much.
+pub const OVERLOAD_RETRY_AFTER_SECS: u64 = 2;
 
 impl AppError {
     pub fn invalid(field: &str, message: impl Into<String>) -> AppError {
@@ -62,6 +70,9 @@ impl From<StoreError> for AppError {
             StoreError::Duplicate(key) => AppError::Conflict(key.message().to_string()),
             StoreError::NotFound(m) => AppError::NotFound(m),
             e @ StoreError::Stale(_) => AppError::Conflict(e.to_string()),
+            StoreError::Overloaded => AppError::Overloaded {
+                retry_after_secs: OVERLOAD_RETRY_AFTER_SECS,
+            },
             other => AppError::Store(other),
         }
     }

@@ -16,6 +16,11 @@ use std::collections::{HashMap, HashSet};
 
 /// Households a list page shows.
 pub const PAGE_SIZE: i64 = 50;
+/// A household list counts its matches up to this many (200 pages) and says "more than"
+/// beyond: counting a province of a million households on every page is what made the
+/// list slow, and nobody reads the exact figure of such a list from it (the reports
+/// give it).
+pub const LIST_COUNT_UP_TO: i64 = 10_000;
 
 /// A household as entered, with where it came from in a file (when it did).
 #[derive(Debug, Clone)]
@@ -41,7 +46,10 @@ impl DraftInput {
 #[derive(Debug, Clone)]
 pub struct HouseholdPage {
     pub items: Vec<HouseholdListRow>,
+    /// The households found, exactly, or at least this many when `more`.
     pub total: i64,
+    /// The count stopped at [`LIST_COUNT_UP_TO`] (or the end of the page asked for).
+    pub more: bool,
     pub page: i64,
     pub page_size: i64,
 }
@@ -683,11 +691,17 @@ impl App {
         let page = page.max(1);
         let (items, total) = self
             .store()
-            .list_households(&filter, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+            .list_households_counted(
+                &filter,
+                PAGE_SIZE,
+                (page - 1) * PAGE_SIZE,
+                Some(LIST_COUNT_UP_TO),
+            )
             .await?;
         Ok(HouseholdPage {
             items,
-            total,
+            total: total.count,
+            more: total.more,
             page,
             page_size: PAGE_SIZE,
         })

@@ -29,7 +29,7 @@ pub mod users;
 pub mod village_assignment;
 
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use error::AppError;
+pub use error::{AppError, OVERLOAD_RETRY_AFTER_SECS};
 /// The rules engine, for the layers above that show its statuses and deadlines.
 pub use giamngheo_rules as rules;
 

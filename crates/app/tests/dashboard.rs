@@ -480,3 +480,120 @@ async fn boundaries_upload_and_draw_the_map(store: Store) {
     );
 }
 app_test!(boundaries_upload_and_draw_the_map);
+
+/// Each classification is written once, whole (its snapshot and its span computed in
+/// the insert), and the per-commune counts the trend reads stay equal to a count of the
+/// rows through corrections dated back and forward, so that the trend is the same as
+/// counting the classifications on any day.
+async fn classifications_are_written_once_and_counted_as_they_are_written(store: Store) {
+    let app = setup(store).await;
+    build(&app).await;
+    let store = app.store();
+    let rows =
+        giamngheo_store::testing::query_i64(store, "SELECT COUNT(*) FROM classifications").await;
+    assert_eq!(rows, 7);
+    if store.backend() == giamngheo_store::Backend::Postgres {
+        // An updated row leaves its old version behind and lives further on in the
+        // page: written once, the seven rows are the page's first seven items.
+        let moved = giamngheo_store::testing::query_i64(
+            store,
+            "SELECT COUNT(*) FROM classifications \
+             WHERE (ctid::text::point)[0] > 0 OR (ctid::text::point)[1] > 7",
+        )
+        .await;
+        assert_eq!(
+            moved, 0,
+            "classification rows were rewritten after their insert"
+        );
+    }
+    // The snapshot is computed in the insert: every fixture head is a man of working
+    // age, with no children.
+    let snapshot = giamngheo_store::testing::query_i64(
+        store,
+        "SELECT COUNT(*) FROM classifications WHERE no_labour = FALSE AND children = 0 \
+         AND head_ethnicity = '01' AND valid_until IS NULL",
+    )
+    .await;
+    assert_eq!(snapshot, 7);
+    assert!(
+        store
+            .classification_count_mismatches()
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // DM02 (poor in 2021, effective 20/12/2020) is corrected twice for 2021: once dated
+    // back before its row, once dated forward. The rows' spans and the counts follow.
+    let dm02 = store
+        .household_by_code("18499", "DM02")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let mut back = classification(dm02, "18499001", 2021, "near_poor", "");
+    back.effective_date = date(2020, 6, 1);
+    let mut forward = classification(dm02, "18499001", 2021, "not_poor", "");
+    forward.effective_date = date(2021, 3, 1);
+    store
+        .insert_classifications(&[back], &[], Utc::now())
+        .await
+        .unwrap();
+    store
+        .insert_classifications(&[forward], &[], Utc::now())
+        .await
+        .unwrap();
+    let spans = giamngheo_store::testing::query_i64(
+        store,
+        &format!(
+            "SELECT COUNT(*) FROM classifications WHERE household_id = {dm02} AND period = 2021 AND \
+             ((status = 'near_poor' AND CAST(valid_until AS TEXT) = '2020-12-20') OR \
+              (status = 'poor' AND CAST(valid_until AS TEXT) = '2021-03-01') OR \
+              (status = 'not_poor' AND valid_until IS NULL))"
+        ),
+    )
+    .await;
+    assert_eq!(spans, 3);
+    assert_eq!(
+        store.classification_count_mismatches().await.unwrap(),
+        Vec::new()
+    );
+    // On any day, the trend from the counts equals a count of the rows holding then.
+    for day in [
+        date(2020, 7, 1),
+        date(2020, 12, 20),
+        date(2021, 2, 1),
+        date(2021, 3, 1),
+        date(2022, 6, 1),
+    ] {
+        for (column, code) in [
+            ("commune_code", "18499"),
+            ("district_code", "444"),
+            ("province_code", "42"),
+        ] {
+            let trend = store.status_trend(column, code, day).await.unwrap();
+            let mut counted = Vec::new();
+            for period in [2021, 2022] {
+                for status in ["near_poor", "not_poor", "poor"] {
+                    let n = giamngheo_store::testing::query_i64(
+                        store,
+                        &format!(
+                            "SELECT COUNT(*) FROM classifications WHERE {column} = '{code}' \
+                             AND period = {period} AND status = '{status}' \
+                             AND effective_date <= '{day}' \
+                             AND (valid_until IS NULL OR valid_until > '{day}')"
+                        ),
+                    )
+                    .await;
+                    if n > 0 {
+                        counted.push((period, status.to_string(), n));
+                    }
+                }
+            }
+            let mut trend = trend;
+            trend.sort();
+            assert_eq!(trend, counted, "{column} {code} on {day}");
+        }
+    }
+}
+app_test!(classifications_are_written_once_and_counted_as_they_are_written);

@@ -13,6 +13,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 mod backup;
+mod bench;
 mod classify;
 mod report;
 mod units;
@@ -71,6 +72,12 @@ enum Command {
     /// Sao lưu cơ sở dữ liệu khi máy chủ vẫn chạy (an online backup: SQLite VACUUM INTO,
     /// PostgreSQL pg_dump -Fc).
     Backup(backup::BackupArgs),
+    /// Đo tốc độ (benchmarks): `bench load` đo các trang của một máy chủ đang chạy dưới
+    /// tải (p50, p99, lỗi, 503 mỗi trang).
+    Bench {
+        #[command(subcommand)]
+        command: BenchCommand,
+    },
     /// Khôi phục cơ sở dữ liệu từ bản sao lưu, khi máy chủ đã dừng (replaces the
     /// database with a backup; refuses while a server uses it).
     Restore(backup::RestoreArgs),
@@ -151,6 +158,20 @@ struct ServeArgs {
     /// A database that already holds households is served as it is.
     #[arg(long)]
     demo: bool,
+    /// Requests worked on at once; more wait for a place (see --queue-wait-ms).
+    #[arg(long, env = "GIAMNGHEO_MAX_REQUESTS", default_value_t = 32)]
+    max_requests: usize,
+    /// How long a request beyond --max-requests waits for a place before the server
+    /// answers 503 with Retry-After, in milliseconds.
+    #[arg(long, env = "GIAMNGHEO_QUEUE_WAIT_MS", default_value_t = 2000)]
+    queue_wait_ms: u64,
+}
+
+#[derive(Subcommand, Debug)]
+enum BenchCommand {
+    /// Tải với nhiều kết nối cùng lúc vào danh sách hộ, trang một hộ, tìm kiếm, báo cáo
+    /// xã và bảng điều khiển (load with many connections on the main pages).
+    Load(bench::LoadArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -320,6 +341,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Demo(args) => demo(args).await,
         Command::Backup(args) => backup::backup(args).await,
+        Command::Bench {
+            command: BenchCommand::Load(args),
+        } => bench::run(args).await,
         Command::Restore(args) => backup::restore(args).await,
         Command::Migrate(db) => {
             backup::hold_database(&db.database_url)?;
@@ -579,6 +603,10 @@ async fn serve(args: ServeArgs) -> Result<ExitCode> {
     let options = giamngheo_web::WebOptions {
         secure_cookies: args.secure_cookies,
         trusted_proxies: args.trusted_proxies,
+        capacity: giamngheo_web::Capacity::new(
+            args.max_requests,
+            std::time::Duration::from_millis(args.queue_wait_ms),
+        ),
     };
     // The peer address feeds the sign-in rate limit.
     let service = giamngheo_web::router_with(app, options)

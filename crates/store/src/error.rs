@@ -23,6 +23,10 @@ pub enum StoreError {
     Stale(String),
     #[error("không tìm thấy {0}")]
     NotFound(String),
+    /// No database connection came free within the pool's wait: the server is doing as
+    /// much as it can. Nothing was read or written; the request may be tried again.
+    #[error("máy chủ đang quá tải, chưa lấy được kết nối cơ sở dữ liệu")]
+    Overloaded,
     #[error("lỗi cơ sở dữ liệu: {0}")]
     Database(sqlx::Error),
     #[error("lỗi chuyển đổi lược đồ: {0}")]
@@ -115,6 +119,9 @@ impl UniqueKey {
 
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> StoreError {
+        if matches!(e, sqlx::Error::PoolTimedOut) {
+            return StoreError::Overloaded;
+        }
         match UniqueKey::of(&e) {
             Some(key) => StoreError::Duplicate(key),
             None => StoreError::Database(e),

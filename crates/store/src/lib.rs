@@ -22,8 +22,8 @@ mod users;
 pub use error::{StoreError, UniqueKey};
 pub use households::{
     AuditEntry, AuditRecord, AuditScope, DuplicateRow, HouseholdFields, HouseholdFilter,
-    HouseholdListRow, HouseholdRecord, MemberFields, MemberRecord, MemberSave, NewHousehold,
-    Transfer, TransferSide, TransferSource, TransferTarget,
+    HouseholdListRow, HouseholdRecord, ListTotal, MemberFields, MemberRecord, MemberSave,
+    NewHousehold, Transfer, TransferSide, TransferSource, TransferTarget,
 };
 pub use maintenance::{Integrity, sqlite_file};
 pub use rebase::Rebase;
@@ -86,6 +86,29 @@ macro_rules! with_pool {
 }
 pub(crate) use with_pool;
 
+/// How many connections a store keeps and how long a caller waits for one.
+///
+/// A caller that waits longer than `acquire_timeout` gets [`StoreError::Overloaded`],
+/// which the web server answers with 503 and `Retry-After`: the wait is bounded so that
+/// a burst beyond capacity is shed with a clear answer instead of piling up.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolLimits {
+    pub postgres_connections: u32,
+    pub sqlite_connections: u32,
+    pub acquire_timeout: Duration,
+}
+
+impl Default for PoolLimits {
+    fn default() -> PoolLimits {
+        PoolLimits {
+            postgres_connections: 16,
+            // SQLite serialises writers anyway; more readers than cores only add waiting.
+            sqlite_connections: 8,
+            acquire_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
 /// A connection pool to the product's database.
 #[derive(Clone)]
 pub struct Store {
@@ -108,6 +131,12 @@ impl Store {
     /// parameters (`?mode=ro`, `?mode=rw`, `?mode=rwc`). A missing SQLite file is created
     /// unless the URL gives a `mode`.
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        Store::connect_with(url, PoolLimits::default()).await
+    }
+
+    /// Opens a database as [`Store::connect`] does, with the pool's size and how long a
+    /// request waits for one of its connections before it is told the server is busy.
+    pub async fn connect_with(url: &str, limits: PoolLimits) -> Result<Store, StoreError> {
         if maintenance::is_postgres_url(url) {
             // JIT compilation pays off only for queries that run for seconds; ours are
             // index range scans and small writes, for which it adds 0,1–0,4 s whenever a
@@ -118,8 +147,8 @@ impl Store {
                 options = options.options([("jit", "off")]);
             }
             let pool = PgPoolOptions::new()
-                .max_connections(16)
-                .acquire_timeout(Duration::from_secs(10))
+                .max_connections(limits.postgres_connections)
+                .acquire_timeout(limits.acquire_timeout)
                 .connect_with(options)
                 .await?;
             Ok(Store {
@@ -129,9 +158,14 @@ impl Store {
         } else {
             let target = maintenance::sqlite_target(url)?;
             // An in-memory database lives in one connection; a file shares WAL readers.
-            let max = if target.in_memory { 1 } else { 8 };
+            let max = if target.in_memory {
+                1
+            } else {
+                limits.sqlite_connections
+            };
             let pool = SqlitePoolOptions::new()
                 .max_connections(max)
+                .acquire_timeout(limits.acquire_timeout)
                 .connect_with(target.options)
                 .await?;
             Ok(Store {

@@ -307,8 +307,10 @@ impl Store {
     }
 
     /// Refreshes PostgreSQL's statistics of the registry and the classifications once
-    /// the classifications have changed by half since they were last gathered, as
-    /// autovacuum would. A bulk load (a province's baseline lists, an import) on a server
+    /// the classifications have grown by half since they were last gathered. Growth, not
+    /// changes, is what misleads the planner: rows rewritten in place (a span ended, a
+    /// status corrected) leave the table's size and the statistics' shape as they were,
+    /// yet counted as changes they fired an ANALYZE 18 times during one load. A bulk load (a province's baseline lists, an import) on a server
     /// without autovacuum, or faster than it, would otherwise plan every chunk as if the
     /// tables were empty: a list of a thousand households then looks no more selective
     /// than the whole table, and each chunk scans all the rows before it. One ANALYZE
@@ -318,7 +320,7 @@ impl Store {
             return Ok(());
         };
         let stale: bool = sqlx::query_scalar(
-            "SELECT COALESCE(MAX(CASE WHEN s.n_mod_since_analyze > 1000 + 0.5 * GREATEST(c.reltuples, 0) \
+            "SELECT COALESCE(MAX(CASE WHEN s.n_live_tup > 1000 + 1.5 * GREATEST(c.reltuples, 0) \
                                  THEN 1 ELSE 0 END), 0) = 1 \
              FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid \
              WHERE s.relname = 'classifications' AND s.schemaname = current_schema()",
@@ -706,6 +708,10 @@ impl Store {
     }
 
     /// Households per period and status (the trend over years), each period as of a date.
+    ///
+    /// A commune, district or province reads the per-commune counts kept with each
+    /// classification written (migration 0051): the spans that hold on the day, summed.
+    /// A village (a few hundred rows) is counted from its classifications.
     pub async fn status_trend(
         &self,
         scope_column: &'static str,
@@ -728,15 +734,39 @@ impl Store {
         as_of: NaiveDate,
     ) -> Result<Vec<(i32, String, i64)>, StoreError> {
         scope.check()?;
-        let (village, grouped) = if scope.rebase.is_some() {
-            ("c.village_code", ", c.village_code")
-        } else {
-            ("NULL", "")
-        };
+        // A scope on the stored units reads the per-commune counts kept at each
+        // classification write; a re-based scope needs each row's village, which those
+        // counts do not keep, so it counts the classifications themselves.
+        if scope.rebase.is_none() {
+        let sql = if scope.scope_column == "village_code" {
+                format!(
+                    "SELECT c.period, c.status, COUNT(*) FROM classifications c \
+                     WHERE c.{s} = $1 AND {holds} \
+                     GROUP BY c.period, c.status ORDER BY c.period",
+                    holds = holds_as_of("c", "$2"),
+                    s = scope.scope_column
+                )
+            } else {
+                // A span emptied by a later row keeps its key with 0 households: left out,
+                // as a count of the rows would leave it out.
+                format!(
+                    "SELECT k.period, k.status, CAST(SUM(k.households) AS BIGINT) FROM classification_counts k \
+                     WHERE k.{col} = $1 AND k.effective_date <= $2 AND k.valid_until > $2 \
+                     GROUP BY k.period, k.status HAVING SUM(k.households) > 0 ORDER BY k.period",
+                    col = scope.scope_column
+                )
+            };
+            return Ok(with_pool!(self, pool =>
+                sqlx::query_as(AssertSqlSafe(sql.as_str()))
+                    .bind(&scope.scope_code)
+                    .bind(as_of)
+                    .fetch_all(pool)
+                    .await?));
+        }
         let sql = format!(
-            "SELECT c.period, c.status, {village}, COUNT(*) FROM classifications c \
+            "SELECT c.period, c.status, c.village_code, COUNT(*) FROM classifications c \
              WHERE {narrows} AND {holds} \
-             GROUP BY c.period, c.status{grouped} ORDER BY c.period",
+             GROUP BY c.period, c.status, c.village_code ORDER BY c.period",
             holds = holds_as_of("c", "$2"),
             narrows = scope.narrows(&format!("c.{}", scope.scope_column), 3),
         );
@@ -751,12 +781,54 @@ impl Store {
         });
         let mut sums: BTreeMap<(i32, String), i64> = BTreeMap::new();
         for (period, status, village, n) in rows {
-            if scope.rebase.is_some() && scope.row_unit(village).is_none() {
+            if scope.row_unit(village).is_none() {
                 continue;
             }
             *sums.entry((period, status)).or_default() += n;
         }
         Ok(sums.into_iter().map(|((p, s), n)| (p, s, n)).collect())
+    }
+
+    /// The per-commune counts that differ from a count of the classifications
+    /// themselves, as `(key, kept, counted)`: empty when they agree, as they must. For
+    /// the check command and the tests.
+    pub async fn classification_count_mismatches(
+        &self,
+    ) -> Result<Vec<(String, i64, i64)>, StoreError> {
+        let key = "province_code, district_code, commune_code, CAST(period AS TEXT), status, \
+                   CAST(effective_date AS TEXT), CAST(valid_until AS TEXT)";
+        let kept_sql =
+            format!("SELECT {key}, households FROM classification_counts WHERE households <> 0");
+        let counted_sql = format!(
+            "SELECT c.province_code, COALESCE(c.district_code, ''), c.commune_code, \
+             CAST(c.period AS TEXT), c.status, CAST(c.effective_date AS TEXT), \
+             CAST(COALESCE(c.valid_until, '9999-12-31') AS TEXT), COUNT(*) \
+             FROM classifications c GROUP BY {of_row}",
+            of_row = crate::reviews::COUNT_KEY_OF_ROW,
+        );
+        type Row = (String, String, String, String, String, String, String, i64);
+        let read = |rows: Vec<Row>| -> BTreeMap<String, i64> {
+            rows.into_iter()
+                .map(|(p, d, c, y, st, e, v, n)| (format!("{p}/{d}/{c}/{y}/{st}/{e}/{v}"), n))
+                .collect()
+        };
+        let (kept, counted) = with_pool!(self, pool => (
+            read(sqlx::query_as(AssertSqlSafe(kept_sql.as_str())).fetch_all(pool).await?),
+            read(sqlx::query_as(AssertSqlSafe(counted_sql.as_str())).fetch_all(pool).await?),
+        ));
+        let mut keys: Vec<&String> = kept.keys().chain(counted.keys()).collect();
+        keys.sort();
+        keys.dedup();
+        Ok(keys
+            .into_iter()
+            .filter_map(|k| {
+                let (a, b) = (
+                    kept.get(k).copied().unwrap_or(0),
+                    counted.get(k).copied().unwrap_or(0),
+                );
+                (a != b).then(|| (k.clone(), a, b))
+            })
+            .collect())
     }
 
     /// The latest period with a classification in a unit that took effect on or before a

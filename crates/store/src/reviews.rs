@@ -386,33 +386,39 @@ macro_rules! insert_classifications {
                 qb.push(") ORDER BY id FOR UPDATE");
                 qb.build().fetch_all(&mut *$tx).await?;
             }
+            // The households' rows of these periods leave the per-commune counts before
+            // the write and come back after it with their new spans (migration 0051).
+            let mut periods: Vec<i32> = chunk.iter().map(|c| c.period).collect();
+            periods.sort_unstable();
+            periods.dedup();
+            count_rows(&households, &periods, "-").build().execute(&mut *$tx).await?;
+            // Each row is written once, whole: the household's characteristics and the
+            // end of its span (the next row already stored, if any) are computed from
+            // the bound values in the insert itself. Inserting and then updating each row
+            // twice wrote every row three times (2 GB for a million rows on PostgreSQL).
             let mut qb = QueryBuilder::new(format!(
-                "INSERT INTO classifications ({CLASSIFICATION_FIELDS}, created_at) "
+                "INSERT INTO classifications ({CLASSIFICATION_FIELDS}, created_at, {SNAPSHOT_COLUMNS}, valid_until) \
+                 SELECT v.*, {SNAPSHOT_VALUES}, ({NEW_ROW_NEXT_EFFECTIVE}) FROM ("
             ));
             qb.push_values(chunk, |mut b, c: &ClassificationFields| {
                 bind_classification!(b, push_bind, c);
                 b.push_bind($now);
             });
-            qb.push(" RETURNING id, household_id");
+            qb.push(") v RETURNING id, household_id");
             let returned: Vec<(i64, i64)> = qb.build_query_as().fetch_all(&mut *$tx).await?;
-            // What the reports need of the household, as the registry holds it now.
-            let new_ids: Vec<i64> = returned.iter().map(|(id, _)| *id).collect();
-            let mut qb = QueryBuilder::new(format!("UPDATE classifications SET {SNAPSHOT_SET} WHERE id IN ("));
-            push_list(&mut qb, &new_ids);
-            qb.push(")");
-            qb.build().execute(&mut *$tx).await?;
-            // Each household's rows of the periods just classified, in effective order,
-            // so that an insert between two earlier rows (a correction dated back) ends
-            // the span of the row before it.
-            let mut periods: Vec<i32> = chunk.iter().map(|c| c.period).collect();
-            periods.sort_unstable();
-            periods.dedup();
-            let mut qb = QueryBuilder::new(format!("UPDATE classifications SET valid_until = ({NEXT_EFFECTIVE}) WHERE household_id IN ("));
+            // Each household's rows of the periods just classified, in effective order:
+            // a row dated before one already stored (a correction dated back) ends the
+            // span of the row before it, and two new rows of one household in one chunk
+            // end each other's. Only the rows whose end changes are written.
+            let mut qb = QueryBuilder::new(format!(
+                "UPDATE classifications SET valid_until = ({NEXT_EFFECTIVE}) WHERE household_id IN ("
+            ));
             push_list(&mut qb, &households);
             qb.push(") AND period IN (");
             push_list(&mut qb, &periods);
-            qb.push(")");
+            qb.push(format!(") AND valid_until IS DISTINCT FROM ({NEXT_EFFECTIVE})"));
             qb.build().execute(&mut *$tx).await?;
+            count_rows(&households, &periods, "").build().execute(&mut *$tx).await?;
             // The households' movement pairs of the periods the new rows end or start.
             let mut ends: Vec<i32> = periods.iter().flat_map(|p| [*p, *p + 1]).collect();
             ends.dedup();
@@ -426,6 +432,34 @@ macro_rules! insert_classifications {
         ids
     }};
 }
+
+/// Adds the classifications of `households` in `periods` to the per-commune counts
+/// (migration 0051), or takes them away when `sign` is `-`.
+fn count_rows<DB>(households: &[i64], periods: &[i32], sign: &str) -> QueryBuilder<DB>
+where
+    DB: sqlx::Database,
+    i64: for<'t> sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+    i32: for<'t> sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+{
+    let mut qb = QueryBuilder::new(format!(
+        "INSERT INTO classification_counts ({COUNT_KEY}, households) \
+         SELECT {COUNT_KEY_OF_ROW}, {sign}COUNT(*) FROM classifications c WHERE c.household_id IN ("
+    ));
+    push_list(&mut qb, households);
+    qb.push(") AND c.period IN (");
+    push_list(&mut qb, periods);
+    qb.push(format!(
+        ") GROUP BY {COUNT_KEY_OF_ROW} ON CONFLICT ({COUNT_KEY}) \
+         DO UPDATE SET households = classification_counts.households + excluded.households"
+    ));
+    qb
+}
+
+/// The key of the per-commune counts, and how a classification row gives it.
+const COUNT_KEY: &str =
+    "province_code, district_code, commune_code, period, status, effective_date, valid_until";
+pub(crate) const COUNT_KEY_OF_ROW: &str = "c.province_code, COALESCE(c.district_code, ''), \
+     c.commune_code, c.period, c.status, c.effective_date, COALESCE(c.valid_until, '9999-12-31')";
 
 /// Binds `values` as a comma-separated list (the inside of an `IN (…)`).
 fn push_list<DB, T>(qb: &mut QueryBuilder<DB>, values: &[T])
@@ -546,25 +580,36 @@ const NEXT_EFFECTIVE: &str = "SELECT MIN(n.effective_date) FROM classifications 
        AND (n.effective_date > classifications.effective_date \
             OR (n.effective_date = classifications.effective_date AND n.id > classifications.id))";
 
+/// The end of a new row's span when it is inserted: the first row already stored for
+/// the same household and period that takes effect after it (`v.column1` is the
+/// household, `v.column2` the province, `v.column6` the period and `v.column23` the
+/// effective date, in [`CLASSIFICATION_FIELDS`] order; rows stored before have smaller
+/// ids, so a tie on the date leaves the new row the latest).
+const NEW_ROW_NEXT_EFFECTIVE: &str = "SELECT MIN(n.effective_date) FROM classifications n \
+     WHERE n.household_id = v.column1 AND n.province_code = v.column2 \
+       AND n.period = v.column6 AND n.effective_date > v.column23";
+
 /// The household's characteristics kept on a classification when it is stored (the
-/// same expressions as migration 0012): working ages and children are counted for the
-/// classification's period.
-const SNAPSHOT_SET: &str = "\
-    ethnic_minority = COALESCE((SELECT h.ethnic_minority FROM households h \
-        WHERE h.id = classifications.household_id AND h.province_code = classifications.province_code), FALSE), \
-    merit = COALESCE((SELECT h.merit FROM households h \
-        WHERE h.id = classifications.household_id AND h.province_code = classifications.province_code), FALSE), \
-    female_headed = COALESCE((SELECT h.female_headed FROM households h \
-        WHERE h.id = classifications.household_id AND h.province_code = classifications.province_code), FALSE), \
-    no_labour = CASE WHEN EXISTS (SELECT 1 FROM members m \
-        WHERE m.household_id = classifications.household_id AND m.province_code = classifications.province_code \
-          AND m.active AND m.birth_year BETWEEN classifications.period - 60 AND classifications.period - 15 \
+/// same expressions as migration 0012), computed from the inserted values `v`: working
+/// ages and children are counted for the classification's period.
+const SNAPSHOT_COLUMNS: &str =
+    "ethnic_minority, merit, female_headed, no_labour, children, head_ethnicity";
+const SNAPSHOT_VALUES: &str = "\
+    COALESCE((SELECT h.ethnic_minority FROM households h \
+        WHERE h.id = v.column1 AND h.province_code = v.column2), FALSE), \
+    COALESCE((SELECT h.merit FROM households h \
+        WHERE h.id = v.column1 AND h.province_code = v.column2), FALSE), \
+    COALESCE((SELECT h.female_headed FROM households h \
+        WHERE h.id = v.column1 AND h.province_code = v.column2), FALSE), \
+    CASE WHEN EXISTS (SELECT 1 FROM members m \
+        WHERE m.household_id = v.column1 AND m.province_code = v.column2 \
+          AND m.active AND m.birth_year BETWEEN v.column6 - 60 AND v.column6 - 15 \
           AND COALESCE(m.work_status, '') <> 'unable') THEN FALSE ELSE TRUE END, \
-    children = (SELECT COUNT(*) FROM members m \
-        WHERE m.household_id = classifications.household_id AND m.province_code = classifications.province_code \
-          AND m.active AND m.birth_year > classifications.period - 16), \
-    head_ethnicity = (SELECT MIN(m.ethnicity) FROM members m \
-        WHERE m.household_id = classifications.household_id AND m.province_code = classifications.province_code \
+    (SELECT COUNT(*) FROM members m \
+        WHERE m.household_id = v.column1 AND m.province_code = v.column2 \
+          AND m.active AND m.birth_year > v.column6 - 16), \
+    (SELECT MIN(m.ethnicity) FROM members m \
+        WHERE m.household_id = v.column1 AND m.province_code = v.column2 \
           AND m.active AND m.relation = 'head')";
 
 impl Store {

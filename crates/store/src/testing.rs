@@ -16,6 +16,8 @@ const DEFAULT_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 /// A migrated, empty database that is removed when dropped.
 pub struct TestDb {
     pub store: Store,
+    /// How to open the same database again (with other pool limits).
+    pub url: String,
     cleanup: Cleanup,
 }
 
@@ -36,11 +38,11 @@ impl TestDb {
     pub async fn sqlite_unmigrated() -> TestDb {
         let dir = tempfile::tempdir().expect("temporary folder");
         let path = dir.path().join("test.db");
-        let store = Store::connect(path.to_str().expect("utf-8 path"))
-            .await
-            .expect("open SQLite");
+        let url = path.to_str().expect("utf-8 path").to_string();
+        let store = Store::connect(&url).await.expect("open SQLite");
         TestDb {
             store,
+            url,
             cleanup: Cleanup::Sqlite(dir),
         }
     }
@@ -84,6 +86,7 @@ impl TestDb {
         let store = Store::connect(&url).await.expect("open test database");
         Some(TestDb {
             store,
+            url,
             cleanup: Cleanup::Postgres { admin_url, name },
         })
     }
@@ -100,6 +103,33 @@ impl TestDb {
             admin.close().await;
         }
     }
+}
+
+/// Takes `n` connections out of a store's pool and keeps them until dropped, so that a
+/// test can see what a request gets when the pool is exhausted.
+pub async fn hold_connections(store: &Store, n: usize) -> Vec<Box<dyn std::any::Any + Send>> {
+    let mut held: Vec<Box<dyn std::any::Any + Send>> = Vec::new();
+    for _ in 0..n {
+        match &store.pool {
+            crate::Pool::Sqlite(pool) => {
+                held.push(Box::new(pool.acquire().await.expect("a connection")))
+            }
+            crate::Pool::Postgres(pool) => {
+                held.push(Box::new(pool.acquire().await.expect("a connection")))
+            }
+        }
+    }
+    held
+}
+
+/// One number from a query of the test's own (a count, a maximum), for checks that
+/// look at how rows are stored.
+pub async fn query_i64(store: &Store, sql: &str) -> i64 {
+    let sql = sqlx::AssertSqlSafe(sql.to_string());
+    crate::with_pool!(store, pool => sqlx::query_scalar::<_, i64>(sql)
+        .fetch_one(pool)
+        .await
+        .expect("the test's query"))
 }
 
 /// Swaps the database name at the end of a PostgreSQL URL, keeping any query string.

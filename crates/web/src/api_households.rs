@@ -152,7 +152,10 @@ pub struct HouseholdSummary {
 #[derive(Serialize, ToSchema)]
 pub struct HouseholdList {
     pub items: Vec<HouseholdSummary>,
+    /// The households found; at least this many when `total_more` (a large list is
+    /// counted only up to a bound).
     pub total: i64,
+    pub total_more: bool,
     pub page: i64,
     pub page_size: i64,
 }
@@ -197,6 +200,7 @@ async fn list(
             })
             .collect(),
         total: page.total,
+        total_more: page.more,
         page: page.page,
         page_size: page.page_size,
     }))

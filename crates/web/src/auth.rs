@@ -51,6 +51,9 @@ pub struct WebOptions {
     /// The reverse proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`).
     /// From any other peer the header is ignored; none by default.
     pub trusted_proxies: Vec<IpAddr>,
+    /// How many requests are served at once and how long one waits for a place before
+    /// it is shed with 503 (see `overload.rs`).
+    pub capacity: crate::overload::Capacity,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

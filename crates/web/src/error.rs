@@ -20,7 +20,7 @@ pub(crate) fn status_of(e: &AppError) -> StatusCode {
         AppError::Gone(_) => StatusCode::GONE,
         AppError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
         AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
-        AppError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
+        AppError::Busy { .. } | AppError::Overloaded { .. } => StatusCode::SERVICE_UNAVAILABLE,
         AppError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -33,6 +33,10 @@ pub(crate) fn public_message(e: &AppError, lang: Lang) -> String {
                 Lang::Vi => "Lỗi hệ thống; hãy thử lại sau hoặc báo quản trị viên.".into(),
                 Lang::En => "Internal error; try again later or tell the administrator.".into(),
             }
+        }
+        AppError::Overloaded { .. } => {
+            crate::overload::count_shed("database pool");
+            lang.t().overloaded.to_string()
         }
         other => other.to_string(),
     }
@@ -90,7 +94,8 @@ fn retry_after_of(e: &AppError) -> Option<u64> {
         }
         | AppError::Busy {
             retry_after_secs, ..
-        } => Some(*retry_after_secs),
+        }
+        | AppError::Overloaded { retry_after_secs } => Some(*retry_after_secs),
         _ => None,
     }
 }
@@ -152,7 +157,7 @@ pub struct ErrorBody {
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
     /// `not_found`, `forbidden`, `invalid`, `file_refused`, `too_large`, `conflict`,
-    /// `unauthenticated`, `too_many_attempts`, `busy` or `internal`.
+    /// `unauthenticated`, `too_many_attempts`, `busy`, `overloaded` or `internal`.
     pub code: &'static str,
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -182,6 +187,7 @@ impl IntoResponse for ApiError {
             AppError::Unauthenticated(_) => "unauthenticated",
             AppError::TooManyAttempts { .. } => "too_many_attempts",
             AppError::Busy { .. } => "busy",
+            AppError::Overloaded { .. } => "overloaded",
             AppError::Store(_) => "internal",
         };
         let field = match &self.0 {

@@ -171,11 +171,22 @@ async fn list(
                 members: format::number(r.member_count as i64),
             })
             .collect(),
-        total: format::number(page.total),
+        // A list counted only up to its bound says "more than" and offers a next page
+        // as long as pages come back full.
+        total: if page.more {
+            format!("{} {}", lang.h().more_than, format::number(page.total))
+        } else {
+            format::number(page.total)
+        },
         page: page.page,
-        pages: format::number(pages),
+        pages: if page.more {
+            format!("{}+", format::number(pages))
+        } else {
+            format::number(pages)
+        },
         prev: (page.page > 1).then(|| link(page.page - 1)),
-        next: (page.page < pages).then(|| link(page.page + 1)),
+        next: (page.page < pages || (page.more && page.items.len() as i64 == page.page_size))
+            .then(|| link(page.page + 1)),
     })
 }
 

@@ -13,6 +13,7 @@ mod hh_text;
 mod households;
 mod html;
 mod i18n;
+mod overload;
 mod reports;
 mod request_text;
 mod reviews;
@@ -27,6 +28,7 @@ mod villages;
 
 pub use api::ApiDoc;
 pub use auth::{ApiUser, CurrentUser, Viewer, WebOptions};
+pub use overload::{Capacity, shed_total};
 
 use axum::Router;
 use axum::http::{HeaderValue, header};
@@ -57,6 +59,12 @@ pub fn router_with(app: App, options: WebOptions) -> Router {
             auth::authenticate,
         ))
         .layer(axum::middleware::from_fn(request_text::refuse_controls))
+        // Before any database work (the session check is the first), and inside the
+        // security headers so that a shed request carries them too.
+        .layer(axum::middleware::from_fn_with_state(
+            options.capacity.clone(),
+            overload::limit,
+        ))
         // Outside the sign-in check, so that its refusals carry the headers as well.
         .layer(axum::middleware::from_fn_with_state(
             options,

@@ -13,6 +13,8 @@ use std::sync::Arc;
 /// Runs a test once on SQLite and once on PostgreSQL.
 use giamngheo_store::store_test as app_test;
 
+mod scale;
+
 /// Xã Điền Mỹ (18499) and Xã Hà Linh (18502) of Huyện Hương Khê (444), Tỉnh Hà Tĩnh (42).
 const DIEN_MY: &str = "18499";
 const HA_LINH: &str = "18502";
