@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 mod backup;
 mod classify;
+mod import;
 mod report;
 mod units;
 
@@ -216,8 +217,12 @@ enum HouseholdsCommand {
     Import {
         #[command(flatten)]
         db: DbArgs,
-        /// The .xlsx or .csv file.
+        /// The .xlsx or .csv file. A CSV file is streamed, whatever its size; a re-run
+        /// of a file whose import was interrupted goes on after what was committed.
         file: PathBuf,
+        /// Households written per transaction (CSV files).
+        #[arg(long, default_value_t = 2_000)]
+        batch: usize,
     },
 }
 
@@ -420,21 +425,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Classify(args) => classify::run(args),
         Command::Households {
-            command: HouseholdsCommand::Import { db, file },
+            command: HouseholdsCommand::Import { db, file, batch },
         } => {
             let app = open_app(&db).await?;
-            let bytes = std::fs::read(&file)
-                .with_context(|| format!("không đọc được tệp {}", file.display()))?;
-            let name = file
-                .file_name()
-                .map(|n| n.to_string_lossy().to_string())
-                .unwrap_or_default();
-            let n = app
-                .import_households_file(giamngheo_app::households::By::System, &name, bytes)
-                .await
-                .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
-            println!("đã nhập {n} hộ");
-            Ok(ExitCode::SUCCESS)
+            import::run(&app, &file, batch).await
         }
         Command::Agency {
             command:
