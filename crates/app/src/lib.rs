@@ -10,6 +10,7 @@ pub mod bulk_import;
 pub mod clock;
 pub mod dashboard;
 pub mod demo;
+pub mod demo_national;
 pub mod error;
 pub mod export;
 pub mod facts;

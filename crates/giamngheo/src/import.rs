@@ -81,6 +81,52 @@ pub async fn run(app: &App, file: &Path, batch_households: usize) -> Result<Exit
     Ok(ExitCode::SUCCESS)
 }
 
+/// Loads the national synthetic data and prints what it made.
+pub async fn national_demo(
+    app: &App,
+    seed: u64,
+    households: u64,
+    keep_csv: Option<std::path::PathBuf>,
+) -> Result<ExitCode> {
+    let started = Instant::now();
+    let bar = progress_bar(0);
+    let show = |p: BulkProgress| {
+        if bar.length() == Some(0) && p.stage == BulkStage::Hashing {
+            bar.set_length(p.bytes);
+        }
+        bar.set_message(match p.stage {
+            BulkStage::Hashing => "đọc tệp".to_string(),
+            BulkStage::Checking => format!("kiểm tra {} hộ", p.households),
+            BulkStage::Loading => format!("đã ghi {} hộ", p.households),
+        });
+        bar.set_position(p.bytes);
+    };
+    let result = app
+        .load_national_demo(seed, households, keep_csv.as_deref(), &show)
+        .await;
+    bar.finish_and_clear();
+    let s = result?;
+    let share = |n: usize| {
+        format!("{:.2}", 100.0 * n as f64 / s.households.max(1) as f64).replace('.', ",")
+    };
+    println!(
+        "Đã nạp dữ liệu mẫu toàn quốc (seed {seed}) vào {} trong {} giây: {} tỉnh, {} xã, {} thôn mới, {} hộ, {} nhân khẩu, {} lượt phân loại; kỳ cuối: {} hộ nghèo ({} %), {} hộ cận nghèo ({} %).",
+        app.store().backend().as_str(),
+        format!("{:.1}", started.elapsed().as_secs_f64()).replace('.', ","),
+        s.provinces,
+        number(s.communes as i64),
+        number(s.villages_created as i64),
+        number(s.households as i64),
+        number(s.members as i64),
+        number(s.classifications as i64),
+        number(s.last_period.0 as i64),
+        share(s.last_period.0),
+        number(s.last_period.1 as i64),
+        share(s.last_period.1),
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 fn progress_bar(size: u64) -> ProgressBar {
     if !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();

@@ -117,6 +117,15 @@ struct DemoArgs {
     /// How many households to make (about as many as Hương Khê has).
     #[arg(long, default_value_t = DEMO_HOUSEHOLDS)]
     households: usize,
+    /// Dữ liệu mẫu toàn quốc: mọi xã còn hiệu lực của 34 tỉnh (households over every
+    /// commune of today's list, loaded through the bulk import, with two periods of
+    /// classifications).
+    #[arg(long)]
+    national: bool,
+    /// With --national: keep the generated households CSV at this path (to measure
+    /// `households import` on it alone).
+    #[arg(long, requires = "national")]
+    keep_csv: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -586,6 +595,9 @@ async fn serve(args: ServeArgs) -> Result<ExitCode> {
 /// Loads the demo district and prints what it made and how to sign in.
 async fn demo(args: DemoArgs) -> Result<ExitCode> {
     let app = open_app(&args.db).await?;
+    if args.national {
+        return import::national_demo(&app, args.seed, args.households as u64, args.keep_csv).await;
+    }
     load_and_show_demo(&app, args.seed, args.households).await
 }
 
