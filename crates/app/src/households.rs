@@ -240,14 +240,14 @@ fn household_fields(d: &HouseholdDraft, place: &Place) -> HouseholdFields {
 }
 
 /// Collects problems either as located cells (a file) or as one field error (a form).
-struct Problems {
+pub(crate) struct Problems {
     file: SheetErrors,
     form: Vec<(String, String)>,
     conflict: Option<String>,
 }
 
 impl Problems {
-    fn new() -> Problems {
+    pub(crate) fn new() -> Problems {
         Problems {
             file: SheetErrors::new(),
             form: Vec::new(),
@@ -255,7 +255,13 @@ impl Problems {
         }
     }
 
-    fn add(&mut self, input: &DraftInput, member: Option<usize>, field: &str, message: String) {
+    pub(crate) fn add(
+        &mut self,
+        input: &DraftInput,
+        member: Option<usize>,
+        field: &str,
+        message: String,
+    ) {
         match input.line {
             Some(line) => {
                 let line = member
@@ -286,7 +292,12 @@ impl Problems {
         self.add(input, member, field, message);
     }
 
-    fn into_result(self) -> Result<(), AppError> {
+    /// True once a file's problems fill the list shown: checking more is wasted.
+    pub(crate) fn full(&self) -> bool {
+        self.file.truncated
+    }
+
+    pub(crate) fn into_result(self) -> Result<(), AppError> {
         if !self.file.is_empty() {
             return Err(AppError::File(self.file));
         }
@@ -307,6 +318,74 @@ impl Problems {
         }
         Ok(())
     }
+}
+
+/// The villages (and the writer's access to them) looked up while checking drafts, kept
+/// from one batch of a file to the next.
+#[derive(Default)]
+pub(crate) struct CheckCache {
+    places: HashMap<String, Option<Place>>,
+    allowed: HashMap<String, bool>,
+}
+
+impl CheckCache {
+    /// The commune of a village that was checked and found.
+    pub(crate) fn commune_of(&self, village_code: &str) -> Option<&str> {
+        self.places
+            .get(village_code.trim())?
+            .as_ref()
+            .map(|p| p.commune.code.as_str())
+    }
+}
+
+/// The rows to store for checked drafts, each with the audit entry of its creation.
+pub(crate) fn new_households(
+    by: By<'_>,
+    inputs: &[DraftInput],
+    cache: &CheckCache,
+    source: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Vec<NewHousehold> {
+    let at = now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    inputs
+        .iter()
+        .map(|input| {
+            let place = cache.places[input.draft.village_code.trim()]
+                .as_ref()
+                .expect("checked above");
+            let fields = household_fields(&input.draft, place);
+            let members: Vec<MemberFields> = input
+                .draft
+                .members
+                .iter()
+                .enumerate()
+                .map(|(i, m)| member_fields(i + 1, m))
+                .collect();
+            let changes = vec![FieldChange {
+                field: "source".into(),
+                old: serde_json::Value::Null,
+                new: serde_json::Value::String(source.to_string()),
+            }];
+            let audit = AuditEntry {
+                at: at.clone(),
+                user_id: by.user_id(),
+                username: by.username(),
+                action: "household.create".into(),
+                entity: "household".into(),
+                entity_id: String::new(),
+                household_id: None,
+                unit_code: Some(fields.village_code.clone()),
+                province_code: Some(fields.province_code.clone()),
+                changes: changes_json(&changes),
+                reason: None,
+            };
+            NewHousehold {
+                fields,
+                members,
+                audit,
+            }
+        })
+        .collect()
 }
 
 /// What a writer outside the area of the household holding a citizen ID is told: that
@@ -412,11 +491,37 @@ impl App {
         inputs: Vec<DraftInput>,
         source: &str,
     ) -> Result<Result<Vec<i64>, Vec<DraftInput>>, AppError> {
-        let today = self.clock().today();
         let mut problems = Problems::new();
+        let mut cache = CheckCache::default();
         let mut inputs = inputs;
-        let mut places: HashMap<String, Option<Place>> = HashMap::new();
-        let mut allowed: HashMap<String, bool> = HashMap::new();
+        self.check_drafts(by, &mut inputs, &mut cache, &mut problems)
+            .await?;
+        problems.into_result()?;
+        let now = self.clock().now();
+        let new = new_households(by, &inputs, &cache, source, now);
+        let ids = match self.store().insert_households(&new, now).await {
+            Ok(ids) => ids,
+            Err(StoreError::Duplicate(_)) => return Ok(Err(inputs)),
+            Err(e) => return Err(e.into()),
+        };
+        tracing::info!(households = ids.len(), source, "households created");
+        Ok(Ok(ids))
+    }
+
+    /// Checks drafts before they are created: each draft's own fields, its village and
+    /// the writer's access to it, and household codes and citizen IDs against each other
+    /// and the database. Problems go to `problems`; a form's problem that has no file line
+    /// to name returns at once. `cache` keeps the villages looked up, for the next batch of
+    /// the same file and for [`new_households`].
+    pub(crate) async fn check_drafts(
+        &self,
+        by: By<'_>,
+        inputs: &mut [DraftInput],
+        cache: &mut CheckCache,
+        problems: &mut Problems,
+    ) -> Result<(), AppError> {
+        let today = self.clock().today();
+        let CheckCache { places, allowed } = cache;
         for input in inputs.iter_mut() {
             let found = input.draft.check(today);
             for p in found {
@@ -429,7 +534,7 @@ impl App {
             }
         }
         // Places and access, once per village.
-        for input in &inputs {
+        for input in inputs.iter() {
             let v = input.draft.village_code.trim().to_string();
             if v.is_empty() {
                 continue;
@@ -545,56 +650,7 @@ impl App {
                 .await?;
             problems.conflict(&inputs[i], Some(j), "citizen_id", message);
         }
-        problems.into_result()?;
-
-        let now = self.clock().now();
-        let at = now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-        let new: Vec<NewHousehold> = inputs
-            .iter()
-            .map(|input| {
-                let place = places[input.draft.village_code.trim()]
-                    .as_ref()
-                    .expect("checked above");
-                let fields = household_fields(&input.draft, place);
-                let members: Vec<MemberFields> = input
-                    .draft
-                    .members
-                    .iter()
-                    .enumerate()
-                    .map(|(i, m)| member_fields(i + 1, m))
-                    .collect();
-                let changes = vec![FieldChange {
-                    field: "source".into(),
-                    old: serde_json::Value::Null,
-                    new: serde_json::Value::String(source.to_string()),
-                }];
-                let audit = AuditEntry {
-                    at: at.clone(),
-                    user_id: by.user_id(),
-                    username: by.username(),
-                    action: "household.create".into(),
-                    entity: "household".into(),
-                    entity_id: String::new(),
-                    household_id: None,
-                    unit_code: Some(fields.village_code.clone()),
-                    province_code: Some(fields.province_code.clone()),
-                    changes: changes_json(&changes),
-                    reason: None,
-                };
-                NewHousehold {
-                    fields,
-                    members,
-                    audit,
-                }
-            })
-            .collect();
-        let ids = match self.store().insert_households(&new, now).await {
-            Ok(ids) => ids,
-            Err(StoreError::Duplicate(_)) => return Ok(Err(inputs)),
-            Err(e) => return Err(e.into()),
-        };
-        tracing::info!(households = ids.len(), source, "households created");
-        Ok(Ok(ids))
+        Ok(())
     }
 
     /// Reads a households file (.xlsx or .csv, told apart by name and content) and

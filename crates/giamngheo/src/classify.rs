@@ -4,16 +4,16 @@
 //! - input: UTF-8 CSV with a header; columns `household_id`, `area`, `income_per_capita`,
 //!   `score_a` and one `0`/`1` column per indicator of the standard, in any order; other
 //!   columns are ignored;
-//! - output: `household_id,status,deprivation_count,score_b,reasons`, one row per valid
-//!   input row in input order, to `--output` or stdout;
+//! - output: `household_id,status,deprivation_count,score_b` and, with `--reasons`,
+//!   `reasons`, one row per valid input row in input order, to `--output` or stdout;
 //! - a bad row is named on stderr with its line and column and skipped; the valid rows are
 //!   still classified and the exit status is 2;
 //! - a fatal problem (unknown standard, bad standard file, a file that is not a CSV of the
 //!   expected shape) exits with 1 and leaves no output file: the output is written to a
 //!   temporary file beside it and renamed only at the end.
 //!
-//! The file is streamed: one input and one output record are reused for every row, so
-//! memory stays flat whatever the size, and a valid row allocates nothing.
+//! The file is streamed in chunks of rows that the cores classify in parallel and that are
+//! written in input order (see [`classify_rows`]), so memory stays flat whatever the size.
 
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, ValueEnum};
@@ -28,9 +28,6 @@ use std::process::ExitCode;
 
 /// Exit status when some rows were invalid but the others were classified.
 const EXIT_BAD_ROWS: u8 = 2;
-
-/// Rows between two updates of the progress bar.
-const PROGRESS_EVERY: u64 = 16 * 1024;
 
 #[derive(Args, Debug, Clone)]
 pub struct ClassifyArgs {
@@ -47,9 +44,16 @@ pub struct ClassifyArgs {
     /// (directory of standard files that add to or override the embedded ones).
     #[arg(long, env = "GIAMNGHEO_STANDARDS_DIR")]
     pub standards_dir: Option<PathBuf>,
+    /// Thêm cột lý do (adds the reasons column; it costs about as much as the
+    /// classification itself, so it is left out unless asked for).
+    #[arg(long)]
+    pub reasons: bool,
     /// Ngôn ngữ của cột lý do (language of the reasons column).
     #[arg(long, value_enum, default_value_t = ReasonLang::Vi)]
     pub lang: ReasonLang,
+    /// Rows classified per chunk by each core (for tests of the chunk boundaries).
+    #[arg(long, default_value_t = CHUNK_ROWS, hide = true)]
+    pub chunk_rows: usize,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,7 +107,10 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
         file: File::open(&args.input).ok(),
     };
     let progress = progress_bar(size);
-    let lang = Lang::from(args.lang);
+    let output = Output {
+        lang: Lang::from(args.lang),
+        reasons: args.reasons,
+    };
     let summary = match &args.output {
         Some(path) => {
             let pending = PendingFile::create(path)?;
@@ -111,7 +118,8 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
                 &mut reader,
                 &columns,
                 standard,
-                lang,
+                output,
+                args.chunk_rows,
                 pending.writer()?,
                 &mut input,
                 &progress,
@@ -125,7 +133,8 @@ pub fn run(args: ClassifyArgs) -> Result<ExitCode> {
                 &mut reader,
                 &columns,
                 standard,
-                lang,
+                output,
+                args.chunk_rows,
                 io::BufWriter::with_capacity(1 << 16, stdout),
                 &mut input,
                 &progress,
@@ -311,12 +320,51 @@ struct Summary {
     invalid: u64,
 }
 
+/// Rows a worker classifies at a time: large enough that handing a chunk over costs
+/// nothing beside it, small enough that the chunks waiting stay a few megabytes.
+const CHUNK_ROWS: usize = 8 * 1024;
+
+/// Chunks read ahead of the writer, per worker.
+const CHUNKS_AHEAD: usize = 2;
+
+/// A chunk of input rows, numbered in input order.
+struct Chunk {
+    seq: u64,
+    records: Vec<csv::ByteRecord>,
+    /// How far the reader is when the chunk is complete, for the progress bar.
+    bytes: u64,
+}
+
+/// What a worker made of a chunk: the output rows, already in CSV, and the bad rows.
+struct Done {
+    seq: u64,
+    csv: Vec<u8>,
+    bad: Vec<(csv::Position, Vec<(usize, Problem)>)>,
+    classified: u64,
+    bytes: u64,
+}
+
+/// What the output holds besides the statuses.
+#[derive(Clone, Copy)]
+struct Output {
+    lang: Lang,
+    reasons: bool,
+}
+
 /// Reads every row, writes the valid ones classified and reports the others.
+///
+/// Reading (the CSV tokenizer, one pass through the bytes), classifying and writing
+/// form a pipeline: the reader hands chunks of rows to one worker per core, each worker
+/// parses, classifies and formats its chunk into CSV bytes, and this thread writes the
+/// chunks in input order, with the bad rows' messages at their place. The output is the
+/// same byte for byte as one thread would write.
+#[allow(clippy::too_many_arguments)]
 fn classify_rows<W: Write>(
     reader: &mut csv::Reader<File>,
     columns: &Columns,
     standard: &Standard,
-    lang: Lang,
+    output: Output,
+    chunk_rows: usize,
     sink: W,
     input: &mut InputFile,
     progress: &ProgressBar,
@@ -327,52 +375,155 @@ fn classify_rows<W: Write>(
     let mut writer = csv::WriterBuilder::new()
         .buffer_capacity(1 << 16)
         .from_writer(sink);
-    writer
-        .write_record([
-            "household_id",
-            "status",
-            "deprivation_count",
-            "score_b",
-            "reasons",
-        ])
-        .context(write_error)?;
+    let mut header = vec!["household_id", "status", "deprivation_count", "score_b"];
+    if output.reasons {
+        header.push("reasons");
+    }
+    writer.write_record(&header).context(write_error)?;
+    writer.flush().context(write_error)?;
+    let mut sink = writer
+        .into_inner()
+        .map_err(|e| anyhow!("{write_error}: {}", e.error()))?;
 
-    let mut record = csv::ByteRecord::new();
-    let mut out = csv::ByteRecord::new();
-    let mut reasons = String::with_capacity(256);
-    let mut number = String::with_capacity(8);
-    let mut problems: Vec<(usize, Problem)> = Vec::new();
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk_rows = chunk_rows.max(1);
     let mut stderr = io::BufWriter::new(io::stderr().lock());
     let mut summary = Summary {
         classified: 0,
         invalid: 0,
     };
-    let mut rows = 0u64;
-    loop {
-        let more = reader.read_byte_record(&mut record).with_context(|| {
-            format!("{input_name}: tệp CSV hỏng, dừng xử lý (the CSV file is damaged; stopped)")
-        })?;
-        if !more {
-            break;
+    let (work_tx, work_rx) = std::sync::mpsc::sync_channel::<Chunk>(workers * CHUNKS_AHEAD);
+    let work_rx = std::sync::Mutex::new(work_rx);
+    let (done_tx, done_rx) = std::sync::mpsc::channel::<Result<Done>>();
+    // Set when the writer stops on an error, so that the reader stops too.
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|scope| -> Result<()> {
+        for _ in 0..workers {
+            let work_rx = &work_rx;
+            let done_tx = done_tx.clone();
+            scope.spawn(move || {
+                loop {
+                    let chunk = match work_rx.lock().map(|rx| rx.recv()) {
+                        Ok(Ok(chunk)) => chunk,
+                        _ => return,
+                    };
+                    let done = classify_chunk(chunk, columns, standard, output, input_name);
+                    // Once the writer has stopped, the chunks still coming are dropped,
+                    // so that the reader never waits on a full channel.
+                    let _ = done_tx.send(done);
+                }
+            });
         }
-        rows += 1;
-        if rows.is_multiple_of(PROGRESS_EVERY) {
-            progress.set_position(reader.position().byte());
-        }
-        problems.clear();
-        let row = parse_row(&record, columns, standard, &mut problems);
-        let Some((id, area, evidence, deprived)) = row else {
-            summary.invalid += 1;
-            let line = record
-                .position()
-                .map_or(0, |position| input.line_of(position));
-            for message in problem_messages(input_name, line, columns, &mut problems) {
-                if progress.is_hidden() {
-                    writeln!(stderr, "{message}").context("cannot write to stderr")?;
-                } else {
-                    progress.println(message);
+        drop(done_tx);
+        // The reader: chunks go out in order while the workers and this thread work.
+        let stop = &stop;
+        let reader_done = scope.spawn(move || -> Result<()> {
+            let mut seq = 0;
+            loop {
+                if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    return Ok(());
+                }
+                let mut records = Vec::with_capacity(chunk_rows);
+                while records.len() < chunk_rows {
+                    let mut record = csv::ByteRecord::new();
+                    let more = reader.read_byte_record(&mut record).with_context(|| {
+                        format!(
+                            "{input_name}: tệp CSV hỏng, dừng xử lý (the CSV file is damaged; stopped)"
+                        )
+                    })?;
+                    if !more {
+                        break;
+                    }
+                    records.push(record);
+                }
+                let last = records.len() < chunk_rows;
+                if !records.is_empty() {
+                    let chunk = Chunk {
+                        seq,
+                        records,
+                        bytes: reader.position().byte(),
+                    };
+                    if work_tx.send(chunk).is_err() {
+                        return Ok(());
+                    }
+                    seq += 1;
+                }
+                if last {
+                    return Ok(());
                 }
             }
+        });
+
+        // The writer: chunks in input order, whichever worker finishes first.
+        let written = (|| -> Result<()> {
+            let mut waiting: std::collections::BTreeMap<u64, Done> = Default::default();
+            let mut next = 0u64;
+            for done in done_rx {
+                let done = done?;
+                waiting.insert(done.seq, done);
+                while let Some(done) = waiting.remove(&next) {
+                    next += 1;
+                    // Messages of bad rows first: they come before the next chunk's rows in
+                    // input order, and stderr and stdout are separate streams anyway.
+                    for (position, mut problems) in done.bad {
+                        summary.invalid += 1;
+                        let line = input.line_of(&position);
+                        for message in problem_messages(input_name, line, columns, &mut problems) {
+                            if progress.is_hidden() {
+                                writeln!(stderr, "{message}").context("cannot write to stderr")?;
+                            } else {
+                                progress.println(message);
+                            }
+                        }
+                    }
+                    sink.write_all(&done.csv).context(write_error)?;
+                    summary.classified += done.classified;
+                    progress.set_position(done.bytes);
+                }
+            }
+            Ok(())
+        })();
+        if written.is_err() {
+            stop.store(true, std::sync::atomic::Ordering::Relaxed);
+            return written;
+        }
+        reader_done
+            .join()
+            .map_err(|_| anyhow!("{input_name}: the reader stopped"))??;
+        Ok(())
+    })?;
+    sink.flush().context(write_error)?;
+    stderr.flush().context("cannot write to stderr")?;
+    Ok(summary)
+}
+
+/// Parses, classifies and formats one chunk.
+fn classify_chunk(
+    chunk: Chunk,
+    columns: &Columns,
+    standard: &Standard,
+    output: Output,
+    input_name: &str,
+) -> Result<Done> {
+    let write_error = "không ghi được kết quả (cannot write the output)";
+    let mut writer = csv::WriterBuilder::new()
+        .buffer_capacity(1 << 16)
+        .from_writer(Vec::with_capacity(chunk.records.len() * 64));
+    let mut out = csv::ByteRecord::new();
+    let mut reasons = String::with_capacity(256);
+    let mut number = String::with_capacity(8);
+    let mut problems: Vec<(usize, Problem)> = Vec::new();
+    let mut bad = Vec::new();
+    let mut classified = 0;
+    for record in &chunk.records {
+        problems.clear();
+        let row = parse_row(record, columns, standard, &mut problems);
+        let Some((id, area, evidence, deprived)) = row else {
+            let position = record
+                .position()
+                .cloned()
+                .unwrap_or_else(csv::Position::new);
+            bad.push((position, std::mem::take(&mut problems)));
             continue;
         };
         let decision = standard
@@ -382,10 +533,6 @@ fn classify_rows<W: Write>(
                 deprived,
             })
             .map_err(|error| anyhow!("{input_name}: {error}"))?;
-        reasons.clear();
-        decision
-            .write_reasons(standard, &mut reasons, lang)
-            .expect("writing into a String cannot fail");
         out.clear();
         // The identifier comes from the input file and could be a formula.
         out.push_field(&giamngheo_sheets::csv_out::safe_field(id));
@@ -396,13 +543,26 @@ fn classify_rows<W: Write>(
         number.clear();
         let _ = write!(number, "{}", decision.score_b);
         out.push_field(number.as_bytes());
-        out.push_field(&giamngheo_sheets::csv_out::safe_field(reasons.as_bytes()));
+        if output.reasons {
+            reasons.clear();
+            decision
+                .write_reasons(standard, &mut reasons, output.lang)
+                .expect("writing into a String cannot fail");
+            out.push_field(&giamngheo_sheets::csv_out::safe_field(reasons.as_bytes()));
+        }
         writer.write_byte_record(&out).context(write_error)?;
-        summary.classified += 1;
+        classified += 1;
     }
-    writer.flush().context(write_error)?;
-    stderr.flush().context("cannot write to stderr")?;
-    Ok(summary)
+    let csv = writer
+        .into_inner()
+        .map_err(|e| anyhow!("{write_error}: {}", e.error()))?;
+    Ok(Done {
+        seq: chunk.seq,
+        csv,
+        bad,
+        classified,
+        bytes: chunk.bytes,
+    })
 }
 
 /// One message per problem of a bad row, in column order; the fields missing from a

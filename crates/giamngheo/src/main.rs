@@ -15,6 +15,7 @@ use std::sync::Arc;
 mod backup;
 mod bench;
 mod classify;
+mod import;
 mod report;
 mod units;
 
@@ -123,6 +124,15 @@ struct DemoArgs {
     /// How many households to make (about as many as Hương Khê has).
     #[arg(long, default_value_t = DEMO_HOUSEHOLDS)]
     households: usize,
+    /// Dữ liệu mẫu toàn quốc: mọi xã còn hiệu lực của 34 tỉnh (households over every
+    /// commune of today's list, loaded through the bulk import, with two periods of
+    /// classifications).
+    #[arg(long)]
+    national: bool,
+    /// With --national: keep the generated households CSV at this path (to measure
+    /// `households import` on it alone).
+    #[arg(long, requires = "national")]
+    keep_csv: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -237,8 +247,12 @@ enum HouseholdsCommand {
     Import {
         #[command(flatten)]
         db: DbArgs,
-        /// The .xlsx or .csv file.
+        /// The .xlsx or .csv file. A CSV file is streamed, whatever its size; a re-run
+        /// of a file whose import was interrupted goes on after what was committed.
         file: PathBuf,
+        /// Households written per transaction (CSV files).
+        #[arg(long, default_value_t = 2_000)]
+        batch: usize,
     },
 }
 
@@ -444,21 +458,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Classify(args) => classify::run(args),
         Command::Households {
-            command: HouseholdsCommand::Import { db, file },
+            command: HouseholdsCommand::Import { db, file, batch },
         } => {
             let app = open_app(&db).await?;
-            let bytes = std::fs::read(&file)
-                .with_context(|| format!("không đọc được tệp {}", file.display()))?;
-            let name = file
-                .file_name()
-                .map(|n| n.to_string_lossy().to_string())
-                .unwrap_or_default();
-            let n = app
-                .import_households_file(giamngheo_app::households::By::System, &name, bytes)
-                .await
-                .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
-            println!("đã nhập {n} hộ");
-            Ok(ExitCode::SUCCESS)
+            import::run(&app, &file, batch).await
         }
         Command::Agency {
             command:
@@ -620,6 +623,9 @@ async fn serve(args: ServeArgs) -> Result<ExitCode> {
 /// Loads the demo district and prints what it made and how to sign in.
 async fn demo(args: DemoArgs) -> Result<ExitCode> {
     let app = open_app(&args.db).await?;
+    if args.national {
+        return import::national_demo(&app, args.seed, args.households as u64, args.keep_csv).await;
+    }
     load_and_show_demo(&app, args.seed, args.households).await
 }
 

@@ -8,8 +8,10 @@ const VN2022_TICKS: &str = "employment,dependants,nutrition,health_insurance,adu
 const VN2016_TICKS: &str = "medical_access,health_insurance,adult_education,school_attendance,housing_quality,housing_area,water,sanitation,telecom,info_assets";
 
 fn classify(args: &[&str]) -> Output {
+    // With the reasons column, the output every test below was written for.
     Command::new(env!("CARGO_BIN_EXE_giamngheo"))
         .arg("classify")
+        .arg("--reasons")
         .args(args)
         .env_remove("GIAMNGHEO_STANDARDS_DIR")
         .output()
@@ -340,6 +342,7 @@ fn a_local_standard_from_the_directory_is_used() {
     let output = Command::new(env!("CARGO_BIN_EXE_giamngheo"))
         .args([
             "classify",
+            "--reasons",
             "--standard",
             "dn-2022",
             "--input",
@@ -390,4 +393,98 @@ fn assert_fatal(dir: &Path, output: &Output, needle: &str) {
             "left behind: {name}"
         );
     }
+}
+
+/// Runs `classify` with exactly `args`, without the `--reasons` the other tests add.
+fn classify_plain(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_giamngheo"))
+        .arg("classify")
+        .args(args)
+        .env_remove("GIAMNGHEO_STANDARDS_DIR")
+        .output()
+        .expect("the binary runs")
+}
+
+/// 500 vn-2022 rows of every status, every tenth one bad (an unknown area or a tick that
+/// is not 0 or 1), with blank lines here and there.
+fn mixed_rows(dir: &Path) -> PathBuf {
+    let mut text = format!("household_id,area,income_per_capita,{VN2022_TICKS}\n");
+    for i in 0..500 {
+        let area = match i % 10 {
+            9 => "city",
+            n if n % 2 == 0 => "rural",
+            _ => "urban",
+        };
+        let income = 500_000 + (i * 37_111) % 3_000_000;
+        let mut ticks = ticks(12, i % 7);
+        if i % 20 == 4 {
+            ticks = ticks.replacen('0', "2", 1);
+        }
+        text.push_str(&format!("H{i},{area},{income},{ticks}\n"));
+        if i % 97 == 0 {
+            text.push('\n');
+        }
+    }
+    write(dir, "mixed.csv", &text)
+}
+
+#[test]
+fn the_output_is_the_same_however_the_rows_are_split_between_cores() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = mixed_rows(dir.path());
+    let input = input.to_str().unwrap();
+    let whole = classify(&[
+        "--standard",
+        "vn-2022",
+        "--input",
+        input,
+        "--chunk-rows",
+        "100000",
+    ]);
+    let split = classify(&[
+        "--standard",
+        "vn-2022",
+        "--input",
+        input,
+        "--chunk-rows",
+        "7",
+    ]);
+    assert_eq!(whole.status.code(), Some(2), "{}", text(&whole.stderr));
+    assert_eq!(split.status.code(), Some(2));
+    assert_eq!(text(&whole.stdout), text(&split.stdout));
+    assert_eq!(text(&whole.stderr), text(&split.stderr));
+    // The rows are in input order, the bad ones left out and named by line in order.
+    let ids: Vec<String> = statuses(&text(&split.stdout))
+        .iter()
+        .map(|row| row.split(',').next().unwrap().to_string())
+        .collect();
+    let expected: Vec<String> = (0..500)
+        .filter(|i| i % 10 != 9 && i % 20 != 4)
+        .map(|i| format!("H{i}"))
+        .collect();
+    assert_eq!(ids, expected);
+    let stderr = text(&split.stderr);
+    let lines: Vec<u64> = stderr
+        .lines()
+        .filter_map(|l| l.split(':').nth(1)?.parse().ok())
+        .collect();
+    assert!(lines.windows(2).all(|w| w[0] <= w[1]), "{stderr}");
+    // H9 is on line 12: the header, H0, the blank line after H0, then H1…H9.
+    assert!(stderr.contains(":12: cột area"), "{stderr}");
+}
+
+#[test]
+fn without_reasons_the_columns_stop_at_score_b() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = mixed_rows(dir.path());
+    let input = input.to_str().unwrap();
+    let with = classify(&["--standard", "vn-2022", "--input", input]);
+    let without = classify_plain(&["--standard", "vn-2022", "--input", input]);
+    let without_text = text(&without.stdout);
+    assert!(
+        without_text.starts_with("household_id,status,deprivation_count,score_b\n"),
+        "{without_text}"
+    );
+    let rows: Vec<&str> = without_text.lines().skip(1).collect();
+    assert_eq!(rows, statuses(&text(&with.stdout)));
 }

@@ -22,6 +22,8 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
+pub mod stream;
+
 /// The largest file accepted, in bytes. A district's register (30,000 households, 120,000
 /// members) is about 28 MB as CSV with every column filled and 11 MB as .xlsx.
 pub const MAX_FILE_BYTES: usize = 50 * 1024 * 1024;
@@ -663,9 +665,13 @@ struct Assembler {
     choices: ChoiceIndex,
     households: Vec<Building>,
     by_key: HashMap<(String, String), usize>,
-    citizen_ids: HashMap<String, u64>,
+    /// The first line of each citizen ID, keyed by the ID's twelve digits as a number so
+    /// that a streamed province file keeps eight bytes per person, not a string.
+    citizen_ids: HashMap<u64, u64>,
     rows: usize,
     errors: SheetErrors,
+    /// Set when the file is streamed ([`stream::HouseholdStream`]) rather than read whole.
+    stream: Option<stream::StreamState>,
 }
 
 impl Assembler {
@@ -719,6 +725,7 @@ impl Assembler {
             citizen_ids: HashMap::new(),
             rows: 0,
             errors,
+            stream: None,
         })
     }
 
@@ -732,7 +739,8 @@ impl Assembler {
             return true;
         }
         self.rows += 1;
-        if self.rows > MAX_ROWS {
+        // A streamed file holds one household at a time, so it may be of any length.
+        if self.stream.is_none() && self.rows > MAX_ROWS {
             self.errors.push(
                 line,
                 "",
@@ -769,7 +777,7 @@ impl Assembler {
         }
 
         if let Value::CitizenId(id) = &values[C_CITIZEN_ID] {
-            match self.citizen_ids.entry(id.as_str().to_string()) {
+            match self.citizen_ids.entry(stream::citizen_key(id)) {
                 Entry::Occupied(first) => {
                     self.errors.push(
                         line,
@@ -799,6 +807,9 @@ impl Assembler {
             }
         };
         if let Some(key) = key {
+            if self.stream.is_some() {
+                self.stream_next_key(&key, line);
+            }
             let at = *self.by_key.entry(key).or_insert_with(|| {
                 self.households.push(Building {
                     line,
@@ -963,27 +974,10 @@ fn too_large(bytes: &[u8]) -> Result<(), SheetErrors> {
 /// commas, or by semicolons or tabs as some spreadsheet programs save.
 pub fn read_households_csv(bytes: &[u8]) -> Result<Vec<ImportedHousehold>, SheetErrors> {
     too_large(bytes)?;
-    if bytes.starts_with(ZIP_MAGIC) {
-        return Err(SheetErrors::single(
-            1,
-            "",
-            "đây là tệp Excel (.xlsx), không phải CSV; hãy tải lên với đuôi .xlsx",
-        ));
-    }
-    if bytes.starts_with(OLE_MAGIC) {
-        return Err(SheetErrors::single(
-            1,
-            "",
-            "đây là tệp Excel cũ (.xls); hãy lưu lại dạng .xlsx hoặc CSV UTF-8",
-        ));
-    }
+    refuse_workbooks(bytes)?;
     let text = decode_utf8(bytes)?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let first_line = text.lines().next().unwrap_or("");
-    let delimiter = [b',', b';', b'\t']
-        .into_iter()
-        .max_by_key(|&d| (first_line.bytes().filter(|&b| b == d).count(), d == b','))
-        .expect("three candidates");
+    let delimiter = delimiter_of(text.lines().next().unwrap_or(""));
     let lines = crate::error::Lines::new(text.as_bytes());
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -1025,6 +1019,34 @@ pub fn read_households_csv(bytes: &[u8]) -> Result<Vec<ImportedHousehold>, Sheet
         }
     }
     assembler.finish()
+}
+
+/// Refuses a workbook given as CSV, from the first bytes of the file.
+fn refuse_workbooks(head: &[u8]) -> Result<(), SheetErrors> {
+    if head.starts_with(ZIP_MAGIC) {
+        return Err(SheetErrors::single(
+            1,
+            "",
+            "đây là tệp Excel (.xlsx), không phải CSV; hãy tải lên với đuôi .xlsx",
+        ));
+    }
+    if head.starts_with(OLE_MAGIC) {
+        return Err(SheetErrors::single(
+            1,
+            "",
+            "đây là tệp Excel cũ (.xls); hãy lưu lại dạng .xlsx hoặc CSV UTF-8",
+        ));
+    }
+    Ok(())
+}
+
+/// The separator a spreadsheet program used: the one the header line holds most of,
+/// the comma when tied.
+fn delimiter_of(first_line: &str) -> u8 {
+    [b',', b';', b'\t']
+        .into_iter()
+        .max_by_key(|&d| (first_line.bytes().filter(|&b| b == d).count(), d == b','))
+        .expect("three candidates")
 }
 
 /// Checks the encoding before anything else, so that a file saved in a legacy code page

@@ -42,7 +42,7 @@ pub struct HouseholdFields {
     pub member_count: i32,
 }
 
-const HOUSEHOLD_FIELDS: [&str; 29] = [
+pub(crate) const HOUSEHOLD_FIELDS: [&str; 29] = [
     "code",
     "village_code",
     "commune_code",
@@ -151,7 +151,7 @@ pub struct MemberFields {
     pub uses_internet: bool,
 }
 
-const MEMBER_FIELDS: [&str; 21] = [
+pub(crate) const MEMBER_FIELDS: [&str; 21] = [
     "position",
     "full_name",
     "name_folded",
@@ -375,7 +375,7 @@ const SCOPE_COLUMNS: [&str; 4] = [
 /// SQLite's 32,766 parameters a statement at 1,000 rows.
 const CHUNK: usize = 1000;
 
-fn timestamp(now: DateTime<Utc>) -> String {
+pub(crate) fn timestamp(now: DateTime<Utc>) -> String {
     now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
@@ -444,7 +444,7 @@ macro_rules! insert_audit {
         }
     }};
 }
-pub(crate) use {bind_audit, insert_audit};
+pub(crate) use {bind_audit, bind_household, bind_member, insert_audit};
 
 /// Inserts members of one household inside an open transaction.
 macro_rules! insert_members {

@@ -7,6 +7,7 @@
 //! whichever pool is open, so the two backends cannot drift apart; where the schema needs
 //! different column types, each backend has its own migrations folder.
 
+mod bulk;
 mod error;
 mod households;
 mod maintenance;
@@ -19,6 +20,7 @@ pub mod testing;
 mod units;
 mod users;
 
+pub use bulk::{ImportRun, RunMark};
 pub use error::{StoreError, UniqueKey};
 pub use households::{
     AuditEntry, AuditRecord, AuditScope, DuplicateRow, HouseholdFields, HouseholdFilter,

@@ -1,0 +1,319 @@
+//! Bulk loading of households: the command line's import of large files and the national
+//! synthetic data.
+//!
+//! PostgreSQL (and Citus) loads each batch with `COPY … FROM STDIN`, the fastest way in;
+//! SQLite, which has no `COPY`, runs one prepared insert per row, all rows of a batch in
+//! one transaction. Either way a batch is all or nothing, and the count of an import run
+//! is updated in the batch's own transaction, so that a killed load resumes exactly after
+//! its last committed batch.
+//!
+//! The column lists are those of the ordinary inserts ([`HOUSEHOLD_FIELDS`],
+//! [`MEMBER_FIELDS`], [`AUDIT_COLUMNS`]), and the values of a `COPY` row are looked up
+//! by those names in the row's serialised fields: a column added to a table is added to
+//! its struct and its list once, and both ways of writing follow.
+
+use crate::households::{
+    AUDIT_COLUMNS, HOUSEHOLD_FIELDS, MEMBER_FIELDS, bind_audit, bind_household, bind_member,
+    timestamp,
+};
+use crate::{AuditEntry, NewHousehold, Pool, Store, StoreError};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use sqlx::AssertSqlSafe;
+
+/// An import run: a file being loaded, by the hash of its bytes.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ImportRun {
+    pub file_sha256: String,
+    pub file_name: String,
+    pub households_total: i64,
+    /// Households committed so far, in file order.
+    pub households_done: i64,
+    pub started_at: String,
+    pub finished_at: Option<String>,
+}
+
+/// The run a batch belongs to, and the count of households committed once it is.
+#[derive(Debug, Clone, Copy)]
+pub struct RunMark<'a> {
+    pub file_sha256: &'a str,
+    pub households_done: i64,
+}
+
+/// Appends one field of `COPY`'s text format: `\N` for NULL, backslash escapes for the
+/// characters that separate fields and rows.
+fn copy_field(out: &mut String, value: &serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Null => out.push_str("\\N"),
+        Value::Bool(b) => out.push(if *b { 't' } else { 'f' }),
+        Value::Number(n) => out.push_str(&n.to_string()),
+        Value::String(s) => copy_text(out, s),
+        // No field of the registry is a list or a map; as JSON text if one ever is.
+        other => copy_text(out, &other.to_string()),
+    }
+}
+
+fn copy_text(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// Appends `row`'s values of `columns`, each preceded by a tab.
+fn copy_fields<T: Serialize>(out: &mut String, row: &T, columns: &[&str]) {
+    let value = serde_json::to_value(row).expect("registry rows serialise");
+    let serde_json::Value::Object(map) = value else {
+        panic!("a registry row serialises to a map");
+    };
+    for column in columns {
+        out.push('\t');
+        // A column the struct does not have is a programming error, caught by the tests
+        // that load through this path on PostgreSQL.
+        copy_field(out, map.get(*column).unwrap_or(&serde_json::Value::Null));
+    }
+}
+
+/// Ends a registry row with its `created_at` and `updated_at`.
+fn end_row(out: &mut String, now: &str) {
+    for _ in 0..2 {
+        out.push('\t');
+        copy_text(out, now);
+    }
+    out.push('\n');
+}
+
+fn audit_columns() -> Vec<&'static str> {
+    AUDIT_COLUMNS.split(", ").collect()
+}
+
+/// Moves a run to the count of a batch, inside the batch's open transaction.
+macro_rules! mark_run {
+    ($tx:expr, $mark:expr) => {
+        if let Some(mark) = $mark {
+            sqlx::query("UPDATE import_runs SET households_done = $2 WHERE file_sha256 = $1")
+                .bind(mark.file_sha256)
+                .bind(mark.households_done)
+                .execute(&mut *$tx)
+                .await?;
+        }
+    };
+}
+
+fn placeholders(n: usize) -> String {
+    (1..=n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl Store {
+    /// The run of a file, if it was ever started.
+    pub async fn import_run(&self, file_sha256: &str) -> Result<Option<ImportRun>, StoreError> {
+        let sql = "SELECT file_sha256, file_name, households_total, households_done, started_at, finished_at \
+                   FROM import_runs WHERE file_sha256 = $1";
+        Ok(
+            crate::with_pool!(self, pool => sqlx::query_as::<_, ImportRun>(sql)
+            .bind(file_sha256)
+            .fetch_optional(pool)
+            .await?),
+        )
+    }
+
+    /// Starts the run of a file, or gives back the one already started.
+    pub async fn start_import_run(
+        &self,
+        file_sha256: &str,
+        file_name: &str,
+        households_total: i64,
+        now: DateTime<Utc>,
+    ) -> Result<ImportRun, StoreError> {
+        let sql = "INSERT INTO import_runs (file_sha256, file_name, households_total, started_at) \
+                   VALUES ($1, $2, $3, $4) ON CONFLICT (file_sha256) DO NOTHING";
+        crate::with_pool!(self, pool => sqlx::query(sql)
+            .bind(file_sha256)
+            .bind(file_name)
+            .bind(households_total)
+            .bind(timestamp(now))
+            .execute(pool)
+            .await
+            .map(|_| ())?);
+        self.import_run(file_sha256)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("lần nhập tệp {file_name}")))
+    }
+
+    /// Marks a run finished.
+    pub async fn finish_import_run(
+        &self,
+        file_sha256: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let sql = "UPDATE import_runs SET finished_at = $2 WHERE file_sha256 = $1";
+        crate::with_pool!(self, pool => sqlx::query(sql)
+            .bind(file_sha256)
+            .bind(timestamp(now))
+            .execute(pool)
+            .await
+            .map(|_| ())?);
+        Ok(())
+    }
+
+    /// Loads a batch of households with their members and audit entries in one
+    /// transaction, and moves `mark`'s run to its count in that same transaction.
+    /// Returns the new ids in input order; `StoreError::Duplicate` when a unique index
+    /// refuses a row (nothing of the batch is then written).
+    pub async fn load_households(
+        &self,
+        batch: &[NewHousehold],
+        now: DateTime<Utc>,
+        mark: Option<RunMark<'_>>,
+    ) -> Result<Vec<i64>, StoreError> {
+        let now = timestamp(now);
+        match &self.pool {
+            Pool::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                // COPY returns no ids, so they are drawn from the table's own sequence
+                // first; the members and audit entries then name them.
+                let ids: Vec<i64> = sqlx::query_scalar(
+                    "SELECT nextval(pg_get_serial_sequence('households', 'id')) \
+                     FROM generate_series(1, $1)",
+                )
+                .bind(batch.len() as i64)
+                .fetch_all(&mut *tx)
+                .await?;
+                let mut data = String::with_capacity(batch.len() * 512);
+                for (h, id) in batch.iter().zip(&ids) {
+                    data.push_str(&id.to_string());
+                    copy_fields(&mut data, &h.fields, &HOUSEHOLD_FIELDS);
+                    end_row(&mut data, &now);
+                }
+                copy_in(
+                    &mut tx,
+                    &format!(
+                        "COPY households (id, {}, created_at, updated_at) FROM STDIN",
+                        HOUSEHOLD_FIELDS.join(", ")
+                    ),
+                    &data,
+                )
+                .await?;
+                data.clear();
+                for (h, id) in batch.iter().zip(&ids) {
+                    for m in &h.members {
+                        data.push_str(&id.to_string());
+                        data.push('\t');
+                        copy_text(&mut data, &h.fields.province_code);
+                        copy_fields(&mut data, m, &MEMBER_FIELDS);
+                        end_row(&mut data, &now);
+                    }
+                }
+                copy_in(
+                    &mut tx,
+                    &format!(
+                        "COPY members (household_id, province_code, {}, created_at, updated_at) FROM STDIN",
+                        MEMBER_FIELDS.join(", ")
+                    ),
+                    &data,
+                )
+                .await?;
+                data.clear();
+                let columns = audit_columns();
+                for (h, id) in batch.iter().zip(&ids) {
+                    let entry = audit_of(&h.audit, *id);
+                    let mut row = String::new();
+                    copy_fields(&mut row, &entry, &columns);
+                    // copy_fields puts a tab before every field; a row starts without one.
+                    data.push_str(&row[1..]);
+                    data.push('\n');
+                }
+                copy_in(
+                    &mut tx,
+                    &format!("COPY audit_log ({AUDIT_COLUMNS}) FROM STDIN"),
+                    &data,
+                )
+                .await?;
+                mark_run!(tx, mark);
+                tx.commit().await?;
+                Ok(ids)
+            }
+            Pool::Sqlite(pool) => {
+                let household_sql = format!(
+                    "INSERT INTO households ({}, created_at, updated_at) VALUES ({}) RETURNING id",
+                    HOUSEHOLD_FIELDS.join(", "),
+                    placeholders(HOUSEHOLD_FIELDS.len() + 2)
+                );
+                let member_sql = format!(
+                    "INSERT INTO members (household_id, province_code, {}, created_at, updated_at) VALUES ({})",
+                    MEMBER_FIELDS.join(", "),
+                    placeholders(MEMBER_FIELDS.len() + 4)
+                );
+                let audit_sql = format!(
+                    "INSERT INTO audit_log ({AUDIT_COLUMNS}) VALUES ({})",
+                    placeholders(audit_columns().len())
+                );
+                let mut tx = pool.begin().await?;
+                let mut ids = Vec::with_capacity(batch.len());
+                // The same three statements for every row: sqlx prepares each once per
+                // connection and reuses it.
+                for h in batch {
+                    let q = sqlx::query_scalar::<_, i64>(AssertSqlSafe(household_sql.as_str()));
+                    let id = bind_household!(q, bind, &h.fields)
+                        .bind(&now)
+                        .bind(&now)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    for m in &h.members {
+                        let q = sqlx::query(AssertSqlSafe(member_sql.as_str()))
+                            .bind(id)
+                            .bind(&h.fields.province_code);
+                        bind_member!(q, bind, m)
+                            .bind(&now)
+                            .bind(&now)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    let entry = audit_of(&h.audit, id);
+                    let q = sqlx::query(AssertSqlSafe(audit_sql.as_str()));
+                    bind_audit!(q, bind, &entry).execute(&mut *tx).await?;
+                    ids.push(id);
+                }
+                mark_run!(tx, mark);
+                tx.commit().await?;
+                Ok(ids)
+            }
+        }
+    }
+}
+
+/// The creation entry of a household, naming its new id.
+fn audit_of(entry: &AuditEntry, id: i64) -> AuditEntry {
+    AuditEntry {
+        entity_id: id.to_string(),
+        household_id: Some(id),
+        ..entry.clone()
+    }
+}
+
+/// Sends `data` (rows in `COPY`'s text format) through one `COPY … FROM STDIN`.
+async fn copy_in(
+    conn: &mut sqlx::PgConnection,
+    statement: &str,
+    data: &str,
+) -> Result<(), StoreError> {
+    if data.is_empty() {
+        return Ok(());
+    }
+    let mut copy = conn.copy_in_raw(statement).await?;
+    // In blocks, so that the driver never holds a second copy of a large batch.
+    for block in data.as_bytes().chunks(1 << 20) {
+        copy.send(block).await?;
+    }
+    copy.finish().await?;
+    Ok(())
+}
