@@ -364,6 +364,7 @@ impl App {
                         text: None,
                         citizen_id: None,
                         include_inactive: false,
+                        villages: Vec::new(),
                     },
                     i64::MAX / 2,
                     0,
