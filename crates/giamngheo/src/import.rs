@@ -42,14 +42,7 @@ pub async fn run(app: &App, file: &Path, batch_households: usize) -> Result<Exit
         batch_households,
         ..BulkOptions::default()
     };
-    let show = |p: BulkProgress| {
-        bar.set_message(match p.stage {
-            BulkStage::Hashing => "đọc tệp".to_string(),
-            BulkStage::Checking => format!("kiểm tra {} hộ", p.households),
-            BulkStage::Loading => format!("đã ghi {} hộ", p.households),
-        });
-        bar.set_position(p.bytes);
-    };
+    let show = |p: BulkProgress| show_progress(&bar, p);
     let result = app
         .import_households_bulk(By::System, file, &options, &show)
         .await;
@@ -91,15 +84,11 @@ pub async fn national_demo(
     let started = Instant::now();
     let bar = progress_bar(0);
     let show = |p: BulkProgress| {
+        // The file is written before it is imported: its size is known at the hash.
         if bar.length() == Some(0) && p.stage == BulkStage::Hashing {
             bar.set_length(p.bytes);
         }
-        bar.set_message(match p.stage {
-            BulkStage::Hashing => "đọc tệp".to_string(),
-            BulkStage::Checking => format!("kiểm tra {} hộ", p.households),
-            BulkStage::Loading => format!("đã ghi {} hộ", p.households),
-        });
-        bar.set_position(p.bytes);
+        show_progress(&bar, p);
     };
     let result = app
         .load_national_demo(seed, households, keep_csv.as_deref(), &show)
@@ -125,6 +114,15 @@ pub async fn national_demo(
         share(s.last_period.1),
     );
     Ok(ExitCode::SUCCESS)
+}
+
+fn show_progress(bar: &ProgressBar, p: BulkProgress) {
+    bar.set_message(match p.stage {
+        BulkStage::Hashing => "đọc tệp".to_string(),
+        BulkStage::Checking => format!("kiểm tra {} hộ", number(p.households as i64)),
+        BulkStage::Loading => format!("đã ghi {} hộ", number(p.households as i64)),
+    });
+    bar.set_position(p.bytes);
 }
 
 fn progress_bar(size: u64) -> ProgressBar {
