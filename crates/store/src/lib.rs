@@ -7,6 +7,7 @@
 //! whichever pool is open, so the two backends cannot drift apart; where the schema needs
 //! different column types, each backend has its own migrations folder.
 
+pub mod citus;
 mod error;
 mod households;
 mod maintenance;
@@ -193,10 +194,25 @@ impl Store {
     }
 
     /// Applies the migrations this binary knows; returns the schema version reached.
+    /// On a database with the `citus` extension, the tables are then distributed (a
+    /// table already placed is left alone, so a re-run does nothing): see [`citus`].
     pub async fn migrate(&self) -> Result<i64, StoreError> {
         self.check_schema().await?;
         with_pool!(self, pool => self.migrator().run(pool).await.map(|_| ())?);
+        if let Pool::Postgres(pool) = &self.pool
+            && citus::is_citus(pool).await?
+        {
+            citus::distribute(pool).await?;
+        }
         self.schema_version().await
+    }
+
+    /// True when the database is a distributed PostgreSQL (Citus).
+    pub async fn is_citus(&self) -> Result<bool, StoreError> {
+        match &self.pool {
+            Pool::Postgres(pool) => citus::is_citus(pool).await,
+            Pool::Sqlite(_) => Ok(false),
+        }
     }
 
     /// Applies the migrations up to `version` only, to test a later one on the data of
@@ -220,6 +236,15 @@ impl Store {
             .await
             .map(|_| ())?);
         Ok(())
+    }
+
+    /// Runs one administrative query returning text (used by tests to list and copy
+    /// tables).
+    #[cfg(feature = "testing")]
+    pub async fn admin_strings(&self, sql: &str) -> Result<Vec<String>, StoreError> {
+        Ok(with_pool!(self, pool => sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string()))
+            .fetch_all(pool)
+            .await?))
     }
 
     pub async fn close(&self) {

@@ -1,6 +1,6 @@
 //! Reviews, their households and steps, and the classifications they approve.
 
-use crate::households::{AUDIT_COLUMNS, bind_audit, insert_audit};
+use crate::households::{home_provinces, insert_audit};
 use crate::{AuditEntry, Store, StoreError, with_pool};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{AssertSqlSafe, QueryBuilder};
@@ -376,20 +376,32 @@ macro_rules! insert_classifications {
             let mut households: Vec<i64> = chunk.iter().map(|c| c.household_id).collect();
             households.sort_unstable();
             households.dedup();
+            let homes = home_provinces!($tx, households.iter().copied());
             if $postgres {
                 // Two transactions classifying the same household at once (a correction
                 // and a regular review) would each compute the spans without the other's
                 // row; locking the households first makes the second wait and then see
-                // the first's rows. SQLite runs one writer at a time anyway.
-                let mut qb = QueryBuilder::new("SELECT id FROM households WHERE id IN (");
-                push_list(&mut qb, &households);
-                qb.push(") ORDER BY id FOR UPDATE");
-                qb.build().fetch_all(&mut *$tx).await?;
+                // the first's rows. SQLite runs one writer at a time anyway. The lock is
+                // taken one distribution key at a time (in key order, ids in order within
+                // it), which Citus routes to one shard each; it refuses FOR UPDATE across
+                // shards.
+                let mut by_home: std::collections::BTreeMap<&str, Vec<i64>> = Default::default();
+                for id in &households {
+                    by_home.entry(homes.get(id).map(String::as_str).unwrap_or("")).or_default().push(*id);
+                }
+                for (home, ids) in by_home {
+                    let mut qb = QueryBuilder::new("SELECT id FROM households WHERE home_province = ");
+                    qb.push_bind(home.to_string());
+                    push_in(&mut qb, " AND id", &ids);
+                    qb.push(" ORDER BY id FOR UPDATE");
+                    qb.build().fetch_all(&mut *$tx).await?;
+                }
             }
             let mut qb = QueryBuilder::new(format!(
-                "INSERT INTO classifications ({CLASSIFICATION_FIELDS}, created_at) "
+                "INSERT INTO classifications (home_province, {CLASSIFICATION_FIELDS}, created_at) "
             ));
             qb.push_values(chunk, |mut b, c: &ClassificationFields| {
+                b.push_bind(homes.get(&c.household_id).cloned().unwrap_or_default());
                 bind_classification!(b, push_bind, c);
                 b.push_bind($now);
             });
@@ -477,16 +489,16 @@ where
 
 /// Migration 0013's backfill, cut where [`push_movement_pairs`] puts its filters.
 const MOVEMENT_PAIRS: [&str; 4] = [
-    "INSERT INTO movements (province_code, household_id, period, valid_from, valid_until, \
+    "INSERT INTO movements (home_province, province_code, household_id, period, valid_from, valid_until, \
          prev_village_code, prev_commune_code, prev_district_code, prev_status, \
          cur_village_code, cur_commune_code, cur_district_code, cur_status, transition, \
          active, split) \
-     SELECT x.province_code, x.household_id, x.period, x.valid_from, x.valid_until, \
+     SELECT x.home_province, x.province_code, x.household_id, x.period, x.valid_from, x.valid_until, \
             x.prev_village_code, x.prev_commune_code, x.prev_district_code, x.prev_status, \
             x.cur_village_code, x.cur_commune_code, x.cur_district_code, x.cur_status, x.transition, \
             h.active, CASE WHEN h.split_from IS NULL THEN FALSE ELSE TRUE END \
      FROM ( \
-         SELECT c.province_code, c.household_id, c.period, \
+         SELECT c.home_province, c.province_code, c.household_id, c.period, \
                 CASE WHEN p.effective_date > c.effective_date THEN p.effective_date \
                      ELSE c.effective_date END AS valid_from, \
                 CASE WHEN c.valid_until IS NULL THEN p.valid_until \
@@ -499,39 +511,39 @@ const MOVEMENT_PAIRS: [&str; 4] = [
                 c.transition AS transition \
          FROM classifications c \
          JOIN classifications p ON p.household_id = c.household_id \
-              AND p.province_code = c.province_code AND p.period = c.period - 1",
+              AND p.home_province = c.home_province AND p.province_code = c.province_code AND p.period = c.period - 1",
     " UNION ALL \
-         SELECT e.province_code, e.household_id, e.period, e.effective_date, \
+         SELECT e.home_province, e.province_code, e.household_id, e.period, e.effective_date, \
                 CASE WHEN e.first_effective IS NULL THEN e.valid_until \
                      WHEN e.valid_until IS NULL OR e.first_effective < e.valid_until THEN e.first_effective \
                      ELSE e.valid_until END, \
                 NULL, NULL, NULL, NULL, \
                 e.village_code, e.commune_code, e.district_code, e.status, e.transition \
-         FROM (SELECT c.province_code, c.household_id, c.period, c.effective_date, c.valid_until, \
+         FROM (SELECT c.home_province, c.province_code, c.household_id, c.period, c.effective_date, c.valid_until, \
                       c.village_code, c.commune_code, c.district_code, c.status, c.transition, \
                       (SELECT MIN(f.effective_date) FROM classifications f \
                        WHERE f.household_id = c.household_id AND f.period = c.period - 1 \
-                         AND f.province_code = c.province_code) AS first_effective \
+                         AND f.home_province = c.home_province AND f.province_code = c.province_code) AS first_effective \
                FROM classifications c",
     ") e \
          WHERE e.first_effective IS NULL OR e.effective_date < e.first_effective \
          UNION ALL \
-         SELECT s.province_code, s.household_id, s.period + 1, s.effective_date, \
+         SELECT s.home_province, s.province_code, s.household_id, s.period + 1, s.effective_date, \
                 CASE WHEN s.first_effective IS NULL THEN s.valid_until \
                      WHEN s.valid_until IS NULL OR s.first_effective < s.valid_until THEN s.first_effective \
                      ELSE s.valid_until END, \
                 s.village_code, s.commune_code, s.district_code, s.status, \
                 NULL, NULL, NULL, NULL, NULL \
-         FROM (SELECT p.province_code, p.household_id, p.period, p.effective_date, p.valid_until, \
+         FROM (SELECT p.home_province, p.province_code, p.household_id, p.period, p.effective_date, p.valid_until, \
                       p.village_code, p.commune_code, p.district_code, p.status, \
                       (SELECT MIN(f.effective_date) FROM classifications f \
                        WHERE f.household_id = p.household_id AND f.period = p.period + 1 \
-                         AND f.province_code = p.province_code) AS first_effective \
+                         AND f.home_province = p.home_province AND f.province_code = p.province_code) AS first_effective \
                FROM classifications p",
     ") s \
          WHERE s.first_effective IS NULL OR s.effective_date < s.first_effective \
      ) x \
-     JOIN households h ON h.id = x.household_id \
+     JOIN households h ON h.id = x.household_id AND h.home_province = x.home_province \
      WHERE (x.valid_until IS NULL OR x.valid_from < x.valid_until) \
        AND (x.prev_status IN ('poor', 'near_poor') OR x.cur_status IN ('poor', 'near_poor') \
             OR (x.transition IS NOT NULL AND x.transition <> 'unchanged'))",
@@ -541,6 +553,7 @@ const MOVEMENT_PAIRS: [&str; 4] = [
 /// period, next in `(effective_date, id)` order): the end of the row's span.
 const NEXT_EFFECTIVE: &str = "SELECT MIN(n.effective_date) FROM classifications n \
      WHERE n.household_id = classifications.household_id \
+       AND n.home_province = classifications.home_province \
        AND n.province_code = classifications.province_code \
        AND n.period = classifications.period \
        AND (n.effective_date > classifications.effective_date \
@@ -551,20 +564,26 @@ const NEXT_EFFECTIVE: &str = "SELECT MIN(n.effective_date) FROM classifications 
 /// classification's period.
 const SNAPSHOT_SET: &str = "\
     ethnic_minority = COALESCE((SELECT h.ethnic_minority FROM households h \
-        WHERE h.id = classifications.household_id AND h.province_code = classifications.province_code), FALSE), \
+        WHERE h.id = classifications.household_id AND h.home_province = classifications.home_province \
+          AND h.province_code = classifications.province_code), FALSE), \
     merit = COALESCE((SELECT h.merit FROM households h \
-        WHERE h.id = classifications.household_id AND h.province_code = classifications.province_code), FALSE), \
+        WHERE h.id = classifications.household_id AND h.home_province = classifications.home_province \
+          AND h.province_code = classifications.province_code), FALSE), \
     female_headed = COALESCE((SELECT h.female_headed FROM households h \
-        WHERE h.id = classifications.household_id AND h.province_code = classifications.province_code), FALSE), \
+        WHERE h.id = classifications.household_id AND h.home_province = classifications.home_province \
+          AND h.province_code = classifications.province_code), FALSE), \
     no_labour = CASE WHEN EXISTS (SELECT 1 FROM members m \
-        WHERE m.household_id = classifications.household_id AND m.province_code = classifications.province_code \
+        WHERE m.household_id = classifications.household_id AND m.home_province = classifications.home_province \
+          AND m.province_code = classifications.province_code \
           AND m.active AND m.birth_year BETWEEN classifications.period - 60 AND classifications.period - 15 \
           AND COALESCE(m.work_status, '') <> 'unable') THEN FALSE ELSE TRUE END, \
     children = (SELECT COUNT(*) FROM members m \
-        WHERE m.household_id = classifications.household_id AND m.province_code = classifications.province_code \
+        WHERE m.household_id = classifications.household_id AND m.home_province = classifications.home_province \
+          AND m.province_code = classifications.province_code \
           AND m.active AND m.birth_year > classifications.period - 16), \
     head_ethnicity = (SELECT MIN(m.ethnicity) FROM members m \
-        WHERE m.household_id = classifications.household_id AND m.province_code = classifications.province_code \
+        WHERE m.household_id = classifications.household_id AND m.home_province = classifications.home_province \
+          AND m.province_code = classifications.province_code \
           AND m.active AND m.relation = 'head')";
 
 impl Store {
@@ -597,12 +616,14 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?;
             for chunk in households.chunks(CHUNK) {
+                let homes = home_provinces!(tx, chunk.iter().map(|h| h.household_id));
                 let mut qb = QueryBuilder::new(
-                    "INSERT INTO review_households (review_id, household_id, province_code, village_code, source, \
+                    "INSERT INTO review_households (home_province, review_id, household_id, province_code, village_code, source, \
                      request_date, request_channel, requester, request_kind, step, updated_at) ",
                 );
                 qb.push_values(chunk, |mut b, h| {
-                    b.push_bind(id)
+                    b.push_bind(homes.get(&h.household_id).cloned().unwrap_or_default())
+                        .push_bind(id)
                         .push_bind(h.household_id)
                         .push_bind(&h.province_code)
                         .push_bind(&h.village_code)
@@ -734,10 +755,11 @@ impl Store {
         let now = timestamp(now);
         Ok(with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
+            let homes = home_provinces!(tx, [h.household_id]);
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO review_households (review_id, household_id, province_code, village_code, source, \
-                 request_date, request_channel, requester, request_kind, step, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+                 request_date, request_channel, requester, request_kind, step, updated_at, home_province) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
             )
             .bind(review_id)
             .bind(h.household_id)
@@ -750,6 +772,7 @@ impl Store {
             .bind(&h.request_kind)
             .bind(&h.step)
             .bind(&now)
+            .bind(homes.get(&h.household_id).cloned().unwrap_or_default())
             .fetch_one(&mut *tx)
             .await
             .map_err(|e| StoreError::unique_as_conflict(e, "hộ đã có trong đợt rà soát này"))?;
