@@ -1145,3 +1145,42 @@ async fn a_commune_that_skipped_a_year_is_named_not_failed(store: Store) {
     assert!(!report.notes.iter().any(|n| n.contains("Chưa có kết quả")));
 }
 app_test!(a_commune_that_skipped_a_year_is_named_not_failed);
+
+/// Every report of the catalogue, for a district and a commune, computed from the same
+/// households on a plain PostgreSQL and on the Citus cluster, gives the same CSV byte for
+/// byte: distributing the tables changes where rows are, never a figure.
+#[tokio::test]
+async fn every_report_is_the_same_csv_on_citus_as_on_postgres() {
+    use giamngheo_store::testing::TestDb;
+    let (Some(plain), Some(citus)) = (TestDb::postgres().await, TestDb::citus().await) else {
+        return;
+    };
+    let mut csvs = Vec::new();
+    for db in [&plain, &citus] {
+        let app = setup(db.store.clone()).await;
+        build(&app).await;
+        let mut out = Vec::new();
+        for name in catalog().names() {
+            for unit in ["444", "18499"] {
+                let r = app
+                    .report_as_system(&request(name, unit, 2022, date(2022, 6, 1)))
+                    .await
+                    .unwrap();
+                let csv = giamngheo_sheets::reports::csv(&r.to_sheet(date(2022, 6, 1)));
+                out.push((format!("{name} {unit}"), csv));
+            }
+        }
+        csvs.push(out);
+    }
+    assert!(!csvs[0].is_empty());
+    for ((name, on_postgres), (_, on_citus)) in csvs[0].iter().zip(&csvs[1]) {
+        assert!(
+            on_postgres == on_citus,
+            "{name} differs:\n{}\n---\n{}",
+            String::from_utf8_lossy(on_postgres),
+            String::from_utf8_lossy(on_citus)
+        );
+    }
+    plain.finish().await;
+    citus.finish().await;
+}

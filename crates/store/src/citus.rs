@@ -51,10 +51,9 @@ pub fn placement(table: &str, has_distribution_column: bool) -> Placement {
 
 /// True when the database runs Citus.
 pub async fn is_citus(pool: &PgPool) -> Result<bool, StoreError> {
-    let n: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM pg_extension WHERE extname = 'citus'")
-            .fetch_one(pool)
-            .await?;
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM pg_extension WHERE extname = 'citus'")
+        .fetch_one(pool)
+        .await?;
     Ok(n > 0)
 }
 
@@ -189,7 +188,10 @@ async fn has_rows(
     conn: &mut sqlx::pool::PoolConnection<sqlx::Postgres>,
     table: &str,
 ) -> Result<bool, StoreError> {
-    let sql = format!("SELECT EXISTS (SELECT 1 FROM \"{}\")", table.replace('"', "\"\""));
+    let sql = format!(
+        "SELECT EXISTS (SELECT 1 FROM \"{}\")",
+        table.replace('"', "\"\"")
+    );
     Ok(sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
         .fetch_one(&mut **conn)
         .await?)

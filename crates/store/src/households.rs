@@ -441,7 +441,8 @@ macro_rules! home_provinces {
         ids.dedup();
         let mut homes = std::collections::HashMap::new();
         for chunk in ids.chunks($crate::households::CHUNK) {
-            let mut qb = QueryBuilder::new("SELECT id, home_province FROM households WHERE id IN (");
+            let mut qb =
+                QueryBuilder::new("SELECT id, home_province FROM households WHERE id IN (");
             let mut list = qb.separated(", ");
             for id in chunk {
                 list.push_bind(*id);
@@ -457,9 +458,15 @@ macro_rules! home_provinces {
 /// Inserts audit entries inside an open transaction.
 macro_rules! insert_audit {
     ($tx:expr, $entries:expr) => {{
-        let homes = $crate::households::home_provinces!($tx, $entries.iter().filter_map(|a| a.household_id));
+        let homes = $crate::households::home_provinces!(
+            $tx,
+            $entries.iter().filter_map(|a| a.household_id)
+        );
         for chunk in $entries.chunks($crate::households::CHUNK) {
-            let mut qb = QueryBuilder::new(format!("INSERT INTO audit_log ({}) ", $crate::households::AUDIT_INSERT_COLUMNS));
+            let mut qb = QueryBuilder::new(format!(
+                "INSERT INTO audit_log ({}) ",
+                $crate::households::AUDIT_INSERT_COLUMNS
+            ));
             qb.push_values(chunk, |mut b, a| {
                 b.push_bind($crate::households::audit_home(a, &homes).to_string());
                 $crate::households::bind_audit!(b, push_bind, a);
@@ -627,7 +634,7 @@ impl Store {
             let rows: Vec<(String, i64, String, String)> = with_pool!(self, pool => {
                 let mut qb = QueryBuilder::new(
                     "SELECT m.citizen_id, h.id, h.code, h.commune_code FROM members m \
-                     JOIN households h ON h.id = m.household_id \
+                     JOIN households h ON h.id = m.household_id AND h.home_province = m.home_province \
                      WHERE m.active AND m.citizen_id IN (",
                 );
                 let mut sep = qb.separated(", ");
@@ -863,8 +870,18 @@ impl Store {
         let copy_member_sql = format!(
             "INSERT INTO members (id, home_province, household_id, province_code, position, relation, updated_at, {}, active, created_at) \
              SELECT id, $1, $2, $3, $4, $5, $6, {}, active, created_at FROM members WHERE id = $7 AND household_id = $8",
-            MEMBER_FIELDS.iter().filter(|c| **c != "position" && **c != "relation").copied().collect::<Vec<_>>().join(", "),
-            MEMBER_FIELDS.iter().filter(|c| **c != "position" && **c != "relation").copied().collect::<Vec<_>>().join(", "),
+            MEMBER_FIELDS
+                .iter()
+                .filter(|c| **c != "position" && **c != "relation")
+                .copied()
+                .collect::<Vec<_>>()
+                .join(", "),
+            MEMBER_FIELDS
+                .iter()
+                .filter(|c| **c != "position" && **c != "relation")
+                .copied()
+                .collect::<Vec<_>>()
+                .join(", "),
         );
         let sqlite = self.backend() == crate::Backend::Sqlite;
         let target_id = with_pool!(self, pool => {
@@ -929,10 +946,16 @@ impl Store {
             let target_home = homes.get(&target_id).cloned().unwrap_or_default();
             for (member_id, position, relation) in &transfer.moves {
                 if sqlite || target_home == from_home {
-                    sqlx::query(
+                    // Citus refuses any SET of the distribution column, even to the value
+                    // it has, so the key is named only where it changes (SQLite).
+                    let sql = if target_home == from_home {
+                        "UPDATE members SET household_id = $1, province_code = $2, position = $3, relation = $4, updated_at = $5 \
+                         WHERE id = $6 AND household_id = $7 AND home_province = $8"
+                    } else {
                         "UPDATE members SET household_id = $1, province_code = $2, position = $3, relation = $4, updated_at = $5, \
-                         home_province = $8 WHERE id = $6 AND household_id = $7",
-                    )
+                         home_province = $8 WHERE id = $6 AND household_id = $7"
+                    };
+                    sqlx::query(sql)
                     .bind(target_id)
                     .bind(&transfer.target_province)
                     .bind(position)
@@ -994,7 +1017,7 @@ impl Store {
         let sql = format!(
             "SELECT h.village_code, m.name_folded, m.birth_year, m.id AS member_id, m.full_name, \
              h.id AS household_id, h.code AS household_code \
-             FROM members m JOIN households h ON h.id = m.household_id \
+             FROM members m JOIN households h ON h.id = m.household_id AND h.home_province = m.home_province \
              JOIN (SELECT h2.village_code, m2.name_folded, m2.birth_year FROM members m2 \
                    JOIN households h2 ON h2.id = m2.household_id \
                    WHERE h2.{scope_column} = $1 AND m2.active AND h2.active \
@@ -1065,10 +1088,15 @@ impl Store {
                 "(province_code = $1 OR unit_code = $1 OR user_id = $2)",
                 code,
             ),
+            // The units under the reader's unit, as a subquery rather than a recursive
+            // CTE around the whole statement: Citus runs a recursive CTE only beside a
+            // filter on the distribution column, but plans this subquery first, on the
+            // reference table, and sends its codes to the shards.
             AuditScope::Below(code) => (
-                "WITH RECURSIVE area(code) AS (SELECT code FROM admin_units WHERE code = $1 \
-                 UNION ALL SELECT u.code FROM admin_units u JOIN area a ON u.parent_code = a.code) ",
-                "(unit_code IN (SELECT code FROM area) OR user_id = $2)",
+                "",
+                "(unit_code IN (WITH RECURSIVE area(code) AS (SELECT code FROM admin_units WHERE code = $1 \
+                 UNION ALL SELECT u.code FROM admin_units u JOIN area a ON u.parent_code = a.code) \
+                 SELECT code FROM area) OR user_id = $2)",
                 code,
             ),
         };

@@ -242,9 +242,11 @@ impl Store {
     /// tables).
     #[cfg(feature = "testing")]
     pub async fn admin_strings(&self, sql: &str) -> Result<Vec<String>, StoreError> {
-        Ok(with_pool!(self, pool => sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string()))
+        Ok(
+            with_pool!(self, pool => sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string()))
             .fetch_all(pool)
-            .await?))
+            .await?),
+        )
     }
 
     pub async fn close(&self) {

@@ -106,7 +106,7 @@ const RH_SELECT: &str = "SELECT rh.id, rh.review_id, rh.household_id, h.code AS 
      rh.ticks, rh.derived_ticks, rh.disagreements, rh.surveyed_by, rh.surveyed_on, rh.provisional_status, \
      rh.provisional_reasons, rh.deprivation_count, rh.score_b, rh.meeting_outcome, rh.final_status, \
      rh.refusal_reason, rh.classification_id, rh.step, rh.version \
-     FROM review_households rh JOIN households h ON h.id = rh.household_id \
+     FROM review_households rh JOIN households h ON h.id = rh.household_id AND h.home_province = rh.home_province \
      JOIN admin_units v ON v.code = rh.village_code \
      AND v.valid_from = (SELECT MAX(x.valid_from) FROM admin_units x WHERE x.code = rh.village_code)";
 

@@ -4,9 +4,9 @@
 //! the store never sees a token or a password.
 
 use crate::households::{AuditEntry, insert_audit};
-use sqlx::QueryBuilder;
 use crate::{Store, StoreError, with_pool};
 use chrono::{DateTime, Utc};
+use sqlx::QueryBuilder;
 
 /// A user as stored, with the tier of its unit (which the access rules need).
 #[derive(Clone, PartialEq, Eq, sqlx::FromRow)]

@@ -7,7 +7,10 @@
 //! hands them out in turn: a test takes a free one, which is first emptied (every table
 //! truncated, then the rows the migrations seed put back, as they were after migrating),
 //! and gives it back when it ends, even by a panic. The databases are named after the test
-//! binary and made afresh the first time a run takes them.
+//! binary and its process id; the first database a process makes first drops those of
+//! processes that have ended (the pool of the previous test binary), because Citus runs a
+//! maintenance worker per database and a node has only a few worker slots. Databases are
+//! made one at a time: Citus's node registrations in two new databases at once collide.
 //!
 //! The cluster is named by `GIAMNGHEO_TEST_CITUS` (default
 //! `postgres://postgres@127.0.0.1:5433/postgres`, the coordinator of
@@ -15,7 +18,7 @@
 
 use crate::Store;
 use sqlx::postgres::{PgConnectOptions, PgConnection};
-use sqlx::{AssertSqlSafe, Connection, Row};
+use sqlx::{AssertSqlSafe, Connection};
 use std::str::FromStr;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -34,6 +37,11 @@ pub(crate) struct Slot {
 
 static FREE: Mutex<Vec<Slot>> = Mutex::new(Vec::new());
 static MADE: AtomicU32 = AtomicU32::new(0);
+/// Held while a database is made; a tokio mutex, which each test's own runtime can await.
+static MAKING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// The prefix of every pooled database's name.
+const PREFIX: &str = "gn_citus_";
 
 /// The coordinator's URL, or `None` when Citus tests are switched off.
 pub(crate) fn admin_url() -> Option<String> {
@@ -58,11 +66,12 @@ pub(crate) async fn lease(admin_url: &str) -> (Slot, Store) {
             (slot, store)
         }
         None => {
-            let name = format!(
-                "gn_citus_{}_{}",
-                binary_name(),
-                MADE.fetch_add(1, Ordering::Relaxed)
-            );
+            let _making = MAKING.lock().await;
+            let made = MADE.fetch_add(1, Ordering::Relaxed);
+            let name = format!("{PREFIX}{}_{}_{made}", binary_name(), std::process::id());
+            if made == 0 {
+                drop_ended(admin_url).await;
+            }
             create(admin_url, &name).await;
             let store = Store::connect(&url(&name))
                 .await
@@ -77,6 +86,53 @@ pub(crate) async fn lease(admin_url: &str) -> (Slot, Store) {
 /// Gives a database back to the pool.
 pub(crate) fn give_back(slot: Slot) {
     FREE.lock().unwrap_or_else(|e| e.into_inner()).push(slot);
+}
+
+/// Drops the pooled databases of test processes that have ended, on every node.
+async fn drop_ended(admin_url: &str) {
+    let admin = PgConnectOptions::from_str(admin_url).expect("Citus URL");
+    for node in nodes(&admin).await {
+        let mut conn = connect(node).await;
+        let names: Vec<String> = sqlx::query_scalar(
+            "SELECT datname::TEXT FROM pg_database WHERE starts_with(datname, $1)",
+        )
+        .bind(PREFIX)
+        .fetch_all(&mut conn)
+        .await
+        .expect("list the pooled databases");
+        for name in names {
+            let pid = name.rsplit('_').nth(1).and_then(|p| p.parse::<u32>().ok());
+            let alive = pid.is_some_and(|p| std::path::Path::new(&format!("/proc/{p}")).exists());
+            if !alive {
+                run(
+                    &mut conn,
+                    &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+                )
+                .await;
+            }
+        }
+        conn.close().await.ok();
+    }
+}
+
+/// The coordinator and its active workers, as connection options to their `postgres`.
+async fn nodes(admin: &PgConnectOptions) -> Vec<PgConnectOptions> {
+    let mut coordinator = connect(admin.clone()).await;
+    let workers: Vec<(String, i32)> = sqlx::query_as(
+        "SELECT nodename::TEXT, nodeport FROM pg_dist_node \
+         WHERE groupid <> 0 AND noderole = 'primary' AND isactive ORDER BY nodeid",
+    )
+    .fetch_all(&mut coordinator)
+    .await
+    .expect("read the cluster's workers");
+    coordinator.close().await.ok();
+    let mut nodes = vec![admin.clone()];
+    nodes.extend(
+        workers
+            .into_iter()
+            .map(|(host, port)| admin.clone().host(&host).port(port as u16)),
+    );
+    nodes
 }
 
 /// The test binary's name without cargo's hash, folded to what a database name takes.
@@ -122,25 +178,9 @@ async fn run(conn: &mut PgConnection, sql: &str) {
 /// workers on the coordinator (what `cluster.sh createdb` does).
 async fn create(admin_url: &str, name: &str) {
     let admin = PgConnectOptions::from_str(admin_url).expect("Citus URL");
-    let mut coordinator = connect(admin.clone()).await;
-    let workers: Vec<(String, i32)> = sqlx::query(
-        "SELECT nodename, nodeport FROM pg_dist_node \
-         WHERE groupid <> 0 AND noderole = 'primary' AND isactive ORDER BY nodeid",
-    )
-    .fetch_all(&mut coordinator)
-    .await
-    .expect("read the cluster's workers")
-    .into_iter()
-    .map(|r| (r.get(0), r.get(1)))
-    .collect();
+    let nodes = nodes(&admin).await;
     let coordinator_host = admin.get_host().to_string();
     let coordinator_port = admin.get_port();
-    let mut nodes = vec![admin.clone()];
-    nodes.extend(
-        workers
-            .iter()
-            .map(|(host, port)| admin.clone().host(host).port(*port as u16)),
-    );
     for node in &nodes {
         let mut conn = connect(node.clone()).await;
         run(
@@ -154,22 +194,25 @@ async fn create(admin_url: &str, name: &str) {
         run(&mut conn, "CREATE EXTENSION IF NOT EXISTS citus").await;
         conn.close().await.ok();
     }
+    let mut conn = connect(admin.clone().database(name)).await;
     run(
-        &mut coordinator,
+        &mut conn,
         &format!("ALTER DATABASE {name} SET citus.shard_count = {TEST_SHARD_COUNT}"),
     )
     .await;
-    coordinator.close().await.ok();
-    let mut conn = connect(admin.clone().database(name)).await;
     run(
         &mut conn,
         &format!("SELECT citus_set_coordinator_host('{coordinator_host}', {coordinator_port})"),
     )
     .await;
-    for (host, port) in &workers {
+    for node in &nodes[1..] {
         run(
             &mut conn,
-            &format!("SELECT citus_add_node('{host}', {port})"),
+            &format!(
+                "SELECT citus_add_node('{}', {})",
+                node.get_host(),
+                node.get_port()
+            ),
         )
         .await;
     }

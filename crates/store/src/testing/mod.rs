@@ -26,7 +26,10 @@ pub struct TestDb {
 
 enum Cleanup {
     Sqlite(#[allow(dead_code)] tempfile::TempDir),
-    Postgres { admin_url: String, name: String },
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
     /// A database of the Citus pool, given back when the test ends (even by a panic).
     Citus(Option<citus::Slot>),
 }
