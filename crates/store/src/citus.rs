@@ -125,16 +125,6 @@ pub async fn distribute(pool: &PgPool) -> Result<usize, StoreError> {
     // The anchor first, then the others co-located with it.
     distributed.sort_by_key(|t| t != ANCHOR);
     for table in &distributed {
-        if table == "audit_log" {
-            // Citus refuses triggers on distributed tables (they would run on each shard
-            // without the coordinator's view). The audit log's append-only trigger stays
-            // on SQLite and plain PostgreSQL; on Citus the guard is that the application
-            // never updates or deletes it, and docs/OPERATIONS.md has the operator revoke
-            // UPDATE, DELETE and TRUNCATE from the application's role.
-            sqlx::query("DROP TRIGGER IF EXISTS audit_log_no_change ON audit_log")
-                .execute(&mut *conn)
-                .await?;
-        }
         let had_rows = has_rows(&mut conn, table).await?;
         if table == ANCHOR {
             sqlx::query("SELECT create_distributed_table($1, $2)")

@@ -885,7 +885,7 @@ impl Store {
         );
         let sqlite = self.backend() == crate::Backend::Sqlite;
         let target_id = with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(self.begin_writing()).await?;
             let mut homes = home_provinces!(tx, [from.id]);
             let from_home = homes.get(&from.id).cloned().unwrap_or_default();
             let target_id = match &transfer.to {
@@ -1019,7 +1019,7 @@ impl Store {
              h.id AS household_id, h.code AS household_code \
              FROM members m JOIN households h ON h.id = m.household_id AND h.home_province = m.home_province \
              JOIN (SELECT h2.village_code, m2.name_folded, m2.birth_year FROM members m2 \
-                   JOIN households h2 ON h2.id = m2.household_id \
+                   JOIN households h2 ON h2.id = m2.household_id AND h2.home_province = m2.home_province \
                    WHERE h2.{scope_column} = $1 AND m2.active AND h2.active \
                    GROUP BY h2.village_code, m2.name_folded, m2.birth_year HAVING COUNT(*) > 1) d \
                ON d.village_code = h.village_code AND d.name_folded = m.name_folded AND d.birth_year = m.birth_year \
@@ -1082,40 +1082,57 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> Result<(Vec<AuditRecord>, i64), StoreError> {
-        let (with, filter, unit) = match scope {
+        // Below a province, the units under the reader's unit are read first, from the
+        // units table alone, and the log is then filtered on their codes: Citus runs a
+        // recursive query only beside a filter on the distribution column, so the
+        // recursion cannot sit inside the log's query.
+        let (filter, unit, area) = match scope {
             AuditScope::Province(code) => (
-                "",
-                "(province_code = $1 OR unit_code = $1 OR user_id = $2)",
+                "(province_code = $1 OR unit_code = $1 OR user_id = $2)".to_string(),
                 code,
+                Vec::new(),
             ),
-            // The units under the reader's unit, as a subquery rather than a recursive
-            // CTE around the whole statement: Citus runs a recursive CTE only beside a
-            // filter on the distribution column, but plans this subquery first, on the
-            // reference table, and sends its codes to the shards.
-            AuditScope::Below(code) => (
-                "",
-                "(unit_code IN (WITH RECURSIVE area(code) AS (SELECT code FROM admin_units WHERE code = $1 \
-                 UNION ALL SELECT u.code FROM admin_units u JOIN area a ON u.parent_code = a.code) \
-                 SELECT code FROM area) OR user_id = $2)",
-                code,
-            ),
+            AuditScope::Below(code) => {
+                let area: Vec<String> = with_pool!(self, pool => sqlx::query_scalar(
+                    "WITH RECURSIVE area(code) AS (SELECT code FROM admin_units WHERE code = $1 \
+                     UNION ALL SELECT u.code FROM admin_units u JOIN area a ON u.parent_code = a.code) \
+                     SELECT DISTINCT code FROM area",
+                )
+                .bind(code)
+                .fetch_all(pool)
+                .await?);
+                let list: Vec<String> = (0..area.len()).map(|i| format!("${}", i + 3)).collect();
+                let filter = if list.is_empty() {
+                    "user_id = $2 AND $1 = $1".to_string()
+                } else {
+                    format!(
+                        "(unit_code IN ({}) OR user_id = $2) AND $1 = $1",
+                        list.join(", ")
+                    )
+                };
+                (filter, code, area)
+            }
         };
         let rows_sql = format!(
-            "{with}SELECT id, {AUDIT_COLUMNS} FROM audit_log WHERE {filter} \
+            "SELECT id, {AUDIT_COLUMNS} FROM audit_log WHERE {filter} \
              ORDER BY id DESC LIMIT {limit} OFFSET {offset}"
         );
-        let count_sql = format!("{with}SELECT COUNT(*) FROM audit_log WHERE {filter}");
+        let count_sql = format!("SELECT COUNT(*) FROM audit_log WHERE {filter}");
         Ok(with_pool!(self, pool => {
-            let total: i64 = sqlx::query_scalar(AssertSqlSafe(count_sql.as_str()))
+            let mut count = sqlx::query_scalar(AssertSqlSafe(count_sql.as_str()))
                 .bind(unit)
-                .bind(user_id)
-                .fetch_one(pool)
-                .await?;
-            let rows = sqlx::query_as::<_, AuditRecord>(AssertSqlSafe(rows_sql.as_str()))
+                .bind(user_id);
+            for code in &area {
+                count = count.bind(code);
+            }
+            let total: i64 = count.fetch_one(pool).await?;
+            let mut page = sqlx::query_as::<_, AuditRecord>(AssertSqlSafe(rows_sql.as_str()))
                 .bind(unit)
-                .bind(user_id)
-                .fetch_all(pool)
-                .await?;
+                .bind(user_id);
+            for code in &area {
+                page = page.bind(code);
+            }
+            let rows = page.fetch_all(pool).await?;
             (rows, total)
         }))
     }

@@ -140,6 +140,17 @@ impl Store {
         }
     }
 
+    /// The statement opening a transaction that reads a household's distribution key
+    /// before its first write. SQLite must take the write lock at once: a transaction that
+    /// read first and then writes is refused ("database is locked") rather than made to
+    /// wait when another writer is ahead of it.
+    pub(crate) fn begin_writing(&self) -> &'static str {
+        match self.pool {
+            Pool::Sqlite(_) => "BEGIN IMMEDIATE",
+            Pool::Postgres(_) => "BEGIN",
+        }
+    }
+
     pub fn backend(&self) -> Backend {
         match self.pool {
             Pool::Sqlite(_) => Backend::Sqlite,

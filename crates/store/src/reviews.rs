@@ -754,7 +754,7 @@ impl Store {
     ) -> Result<i64, StoreError> {
         let now = timestamp(now);
         Ok(with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(self.begin_writing()).await?;
             let homes = home_provinces!(tx, [h.household_id]);
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO review_households (review_id, household_id, province_code, village_code, source, \
@@ -1195,8 +1195,9 @@ impl Store {
     ) -> Result<Vec<i64>, StoreError> {
         let now = timestamp(now);
         let postgres = self.backend() == crate::Backend::Postgres;
+        let begin = self.begin_writing();
         let ids = with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(begin).await?;
             let ids = insert_classifications!(tx, rows, &now, postgres);
             insert_audit!(tx, audit);
             tx.commit().await?;
