@@ -958,10 +958,27 @@ async fn the_movement_groups_are_the_households_own_pairs(store: Store) {
     assert!(compared > 1000, "{compared} households compared");
 
     // The migration's backfill, run on the same rows, pairs them the same way as the
-    // store did row by row.
+    // store did row by row. Since migration 0040 each pair also carries its household's
+    // distribution key, which the backfill takes from the household it joins. Citus cannot
+    // run the backfill as written (it pairs rows on their own province, not on the
+    // distribution key); there the store's statement was compared with the model above.
+    if app.store().is_citus().await.unwrap() {
+        return;
+    }
     let migration = include_str!("../../store/migrations/sqlite/0013_movements.sql");
     let start = migration.find("INSERT INTO movements").unwrap();
-    let backfill = &migration[start..start + migration[start..].find(';').unwrap()];
+    let backfill = migration[start..start + migration[start..].find(';').unwrap()]
+        .replacen(
+            "INSERT INTO movements (province_code,",
+            "INSERT INTO movements (home_province, province_code,",
+            1,
+        )
+        .replacen(
+            "SELECT x.province_code,",
+            "SELECT h.home_province, x.province_code,",
+            1,
+        );
+    let backfill = backfill.as_str();
     app.store()
         .execute_admin("DELETE FROM movements")
         .await

@@ -288,8 +288,17 @@ impl Store {
             ..ReformOutcome::default()
         };
         let conflict = upsert_conflict(true);
+        // A reform updates households on every shard and then the shared tables (reviews,
+        // units) in one transaction; Citus allows that only when the shard updates run one
+        // connection at a time.
+        let sequential = self.is_citus().await?;
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
+            if sequential {
+                sqlx::query("SET LOCAL citus.multi_shard_modify_mode TO 'sequential'")
+                    .execute(&mut *tx)
+                    .await?;
+            }
             let mut written = 0u64;
             write_versions!(tx, plan, conflict, now, written);
             let _ = written;
@@ -468,8 +477,17 @@ impl Store {
     ) -> Result<ReformOutcome, StoreError> {
         let now = timestamp(now);
         let mut out = ReformOutcome::default();
+        // A reform updates households on every shard and then the shared tables (reviews,
+        // units) in one transaction; Citus allows that only when the shard updates run one
+        // connection at a time.
+        let sequential = self.is_citus().await?;
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
+            if sequential {
+                sqlx::query("SET LOCAL citus.multi_shard_modify_mode TO 'sequential'")
+                    .execute(&mut *tx)
+                    .await?;
+            }
             for a in assignments {
                 let v: VillageVersion = sqlx::query_as(
                     "SELECT code, valid_from, level, name, name_folded, kind, parent_code, area, area_overridden, \

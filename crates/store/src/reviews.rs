@@ -335,11 +335,16 @@ fn certificate_series(rows: &[ClassificationFields]) -> Vec<CertificateSeries> {
 /// holds for the period (whatever their pattern), which is where the series stood before
 /// counters existed: no earlier number can be above that count.
 const TAKE_CERTIFICATE_NUMBERS: &str = "INSERT INTO certificate_counters (commune_code, period, pattern, last_number) \
-     VALUES ($1, $2, $3, (SELECT COUNT(*) FROM classifications \
-         WHERE commune_code = $1 AND period = $2 AND certificate_number IS NOT NULL) + $4) \
+     VALUES ($1, $2, $3, $5 + $4) \
      ON CONFLICT (commune_code, period, pattern) \
      DO UPDATE SET last_number = certificate_counters.last_number + $4 \
      RETURNING last_number";
+
+/// The certificates a commune already holds for a period: where its counter starts when it
+/// has none yet ($5 of [`TAKE_CERTIFICATE_NUMBERS`]). Read by its own statement because
+/// Citus runs no subquery inside an INSERT's values.
+const CERTIFICATES_HELD: &str = "SELECT COUNT(*) FROM classifications \
+     WHERE commune_code = $1 AND period = $2 AND certificate_number IS NOT NULL";
 
 /// Gives the rows of an approval that carry a certificate pattern their numbers, inside
 /// the approving transaction (see [`TAKE_CERTIFICATE_NUMBERS`]).
@@ -349,11 +354,17 @@ macro_rules! number_certificates {
         let mut numbered = rows.to_vec();
         for s in certificate_series(rows) {
             let count = s.rows.len() as i64;
+            let held: i64 = sqlx::query_scalar(CERTIFICATES_HELD)
+                .bind(&s.commune)
+                .bind(s.period)
+                .fetch_one(&mut *$tx)
+                .await?;
             let last: i64 = sqlx::query_scalar(TAKE_CERTIFICATE_NUMBERS)
                 .bind(&s.commune)
                 .bind(s.period)
                 .bind(&s.pattern)
                 .bind(count)
+                .bind(held)
                 .fetch_one(&mut *$tx)
                 .await?;
             for (k, i) in s.rows.into_iter().enumerate() {
@@ -691,10 +702,15 @@ impl Store {
         let sql = format!(
             "SELECT r.id, r.commune_code, c.name AS commune_name, r.kind, r.period, r.standard, r.step, r.opened_on, \
              r.due_on, r.closed_on, \
-             (SELECT COUNT(*) FROM review_households rh WHERE rh.review_id = r.id AND rh.step <> 'excluded') AS households, \
-             (SELECT COUNT(*) FROM review_households rh WHERE rh.review_id = r.id AND rh.provisional_status IS NOT NULL AND rh.step <> 'excluded') AS surveyed, \
-             (SELECT COUNT(*) FROM review_households rh WHERE rh.review_id = r.id AND rh.meeting_outcome = 'agreed' AND rh.step <> 'excluded') AS agreed \
+             COALESCE(n.households, 0) AS households, COALESCE(n.surveyed, 0) AS surveyed, \
+             COALESCE(n.agreed, 0) AS agreed \
              FROM reviews r JOIN admin_units c ON c.code = r.commune_code AND {c_at} \
+             LEFT JOIN (SELECT rh.review_id, COUNT(*) AS households, \
+                    SUM(CASE WHEN rh.provisional_status IS NOT NULL THEN 1 ELSE 0 END) AS surveyed, \
+                    SUM(CASE WHEN rh.meeting_outcome = 'agreed' THEN 1 ELSE 0 END) AS agreed \
+                FROM review_households rh \
+                WHERE rh.step <> 'excluded' AND rh.review_id IN (SELECT x.id FROM reviews x WHERE x.{scope_column} = $1) \
+                GROUP BY rh.review_id) n ON n.review_id = r.id \
              WHERE r.{scope_column} = $1 ORDER BY r.period DESC, r.commune_code, r.id DESC LIMIT {limit}"
         );
         Ok(
