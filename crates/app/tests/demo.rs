@@ -758,3 +758,10 @@ async fn a_small_demo_loads_into_postgres() {
         load_small_demo(db).await;
     }
 }
+
+#[tokio::test]
+async fn a_small_demo_loads_into_citus() {
+    if let Some(db) = TestDb::citus().await {
+        load_small_demo(db).await;
+    }
+}

@@ -159,7 +159,7 @@ fn spoiled_csv(valid: usize, at: usize, bad: BadRow, crlf: bool) -> String {
 
 /// Runs the property on one backend: whatever the bad row and wherever it is, the file
 /// is refused naming its line, and no table has a row more.
-fn a_refused_import_writes_nothing(postgres: bool) {
+fn a_refused_import_writes_nothing(backend: &str) {
     use giamngheo_store::testing::TestDb;
     use proptest::prelude::*;
     use proptest::test_runner::{Config as Cases, TestRunner};
@@ -169,9 +169,13 @@ fn a_refused_import_writes_nothing(postgres: bool) {
         .enable_all()
         .build()
         .unwrap();
-    let db = match postgres {
-        false => runtime.block_on(TestDb::sqlite()),
-        true => match runtime.block_on(TestDb::postgres()) {
+    let db = match backend {
+        "sqlite" => runtime.block_on(TestDb::sqlite()),
+        "postgres" => match runtime.block_on(TestDb::postgres()) {
+            Some(db) => db,
+            None => return,
+        },
+        _ => match runtime.block_on(TestDb::citus()) {
             Some(db) => db,
             None => return,
         },
@@ -239,10 +243,15 @@ fn a_refused_import_writes_nothing(postgres: bool) {
 
 #[test]
 fn a_refused_import_writes_nothing_on_sqlite() {
-    a_refused_import_writes_nothing(false);
+    a_refused_import_writes_nothing("sqlite");
 }
 
 #[test]
 fn a_refused_import_writes_nothing_on_postgres() {
-    a_refused_import_writes_nothing(true);
+    a_refused_import_writes_nothing("postgres");
+}
+
+#[test]
+fn a_refused_import_writes_nothing_on_citus() {
+    a_refused_import_writes_nothing("citus");
 }

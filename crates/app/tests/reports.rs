@@ -978,10 +978,27 @@ async fn the_movement_groups_are_the_households_own_pairs(store: Store) {
     assert!(compared > 1000, "{compared} households compared");
 
     // The migration's backfill, run on the same rows, pairs them the same way as the
-    // store did row by row.
+    // store did row by row. Since migration 0040 each pair also carries its household's
+    // distribution key, which the backfill takes from the household it joins. Citus cannot
+    // run the backfill as written (it pairs rows on their own province, not on the
+    // distribution key); there the store's statement was compared with the model above.
+    if app.store().is_citus().await.unwrap() {
+        return;
+    }
     let migration = include_str!("../../store/migrations/sqlite/0013_movements.sql");
     let start = migration.find("INSERT INTO movements").unwrap();
-    let backfill = &migration[start..start + migration[start..].find(';').unwrap()];
+    let backfill = migration[start..start + migration[start..].find(';').unwrap()]
+        .replacen(
+            "INSERT INTO movements (province_code,",
+            "INSERT INTO movements (home_province, province_code,",
+            1,
+        )
+        .replacen(
+            "SELECT x.province_code,",
+            "SELECT h.home_province, x.province_code,",
+            1,
+        );
+    let backfill = backfill.as_str();
     app.store()
         .execute_admin("DELETE FROM movements")
         .await
@@ -1165,3 +1182,42 @@ async fn a_commune_that_skipped_a_year_is_named_not_failed(store: Store) {
     assert!(!report.notes.iter().any(|n| n.contains("Chưa có kết quả")));
 }
 app_test!(a_commune_that_skipped_a_year_is_named_not_failed);
+
+/// Every report of the catalogue, for a district and a commune, computed from the same
+/// households on a plain PostgreSQL and on the Citus cluster, gives the same CSV byte for
+/// byte: distributing the tables changes where rows are, never a figure.
+#[tokio::test]
+async fn every_report_is_the_same_csv_on_citus_as_on_postgres() {
+    use giamngheo_store::testing::TestDb;
+    let (Some(plain), Some(citus)) = (TestDb::postgres().await, TestDb::citus().await) else {
+        return;
+    };
+    let mut csvs = Vec::new();
+    for db in [&plain, &citus] {
+        let app = setup(db.store.clone()).await;
+        build(&app).await;
+        let mut out = Vec::new();
+        for name in catalog().names() {
+            for unit in ["444", "18499"] {
+                let r = app
+                    .report_as_system(&request(name, unit, 2022, date(2022, 6, 1)))
+                    .await
+                    .unwrap();
+                let csv = giamngheo_sheets::reports::csv(&r.to_sheet(date(2022, 6, 1)));
+                out.push((format!("{name} {unit}"), csv));
+            }
+        }
+        csvs.push(out);
+    }
+    assert!(!csvs[0].is_empty());
+    for ((name, on_postgres), (_, on_citus)) in csvs[0].iter().zip(&csvs[1]) {
+        assert!(
+            on_postgres == on_citus,
+            "{name} differs:\n{}\n---\n{}",
+            String::from_utf8_lossy(on_postgres),
+            String::from_utf8_lossy(on_citus)
+        );
+    }
+    plain.finish().await;
+    citus.finish().await;
+}

@@ -12,26 +12,7 @@ use giamngheo_domain::{Hierarchy, Tier};
 use giamngheo_store::{ClassificationFields, Store};
 use std::sync::Arc;
 
-macro_rules! app_test {
-    ($name:ident) => {
-        mod $name {
-            #[tokio::test]
-            async fn sqlite() {
-                let db = giamngheo_store::testing::TestDb::sqlite().await;
-                super::$name(db.store.clone()).await;
-                db.finish().await;
-            }
-
-            #[tokio::test]
-            async fn postgres() {
-                if let Some(db) = giamngheo_store::testing::TestDb::postgres().await {
-                    super::$name(db.store.clone()).await;
-                    db.finish().await;
-                }
-            }
-        }
-    };
-}
+use giamngheo_store::store_test as app_test;
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()

@@ -373,7 +373,7 @@ const SCOPE_COLUMNS: [&str; 4] = [
 
 /// Rows per multi-row insert: members have 24 parameters a row, which stays under
 /// SQLite's 32,766 parameters a statement at 1,000 rows.
-const CHUNK: usize = 1000;
+pub(crate) const CHUNK: usize = 1000;
 
 pub(crate) fn timestamp(now: DateTime<Utc>) -> String {
     now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
@@ -432,32 +432,83 @@ macro_rules! bind_audit {
     }};
 }
 
+/// The columns an audit entry is inserted with: its distribution key (migration 0040),
+/// then what it records.
+pub(crate) const AUDIT_INSERT_COLUMNS: &str = "home_province, at, user_id, username, action, entity, entity_id, household_id, unit_code, province_code, changes, reason";
+
+/// The distribution key of an audit entry: its household's, or for an entry about no
+/// household (a user, a unit, a review) the province it names, or '' for the nation.
+pub(crate) fn audit_home<'a>(
+    entry: &'a AuditEntry,
+    homes: &'a std::collections::HashMap<i64, String>,
+) -> &'a str {
+    entry
+        .household_id
+        .and_then(|id| homes.get(&id))
+        .or(entry.province_code.as_ref())
+        .map(String::as_str)
+        .unwrap_or("")
+}
+
+/// The distribution keys (`home_province`, migration 0040) of households, read inside an
+/// open transaction: every row inserted about a household carries its key, and the
+/// callers know the household by id alone.
+macro_rules! home_provinces {
+    ($tx:expr, $ids:expr) => {{
+        let mut ids: Vec<i64> = $ids.into_iter().collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut homes = std::collections::HashMap::new();
+        for chunk in ids.chunks($crate::households::CHUNK) {
+            let mut qb =
+                QueryBuilder::new("SELECT id, home_province FROM households WHERE id IN (");
+            let mut list = qb.separated(", ");
+            for id in chunk {
+                list.push_bind(*id);
+            }
+            qb.push(")");
+            let rows: Vec<(i64, String)> = qb.build_query_as().fetch_all(&mut *$tx).await?;
+            homes.extend(rows);
+        }
+        homes
+    }};
+}
+
 /// Inserts audit entries inside an open transaction.
 macro_rules! insert_audit {
     ($tx:expr, $entries:expr) => {{
-        for chunk in $entries.chunks(CHUNK) {
-            let mut qb = QueryBuilder::new(format!("INSERT INTO audit_log ({AUDIT_COLUMNS}) "));
+        let homes = $crate::households::home_provinces!(
+            $tx,
+            $entries.iter().filter_map(|a| a.household_id)
+        );
+        for chunk in $entries.chunks($crate::households::CHUNK) {
+            let mut qb = QueryBuilder::new(format!(
+                "INSERT INTO audit_log ({}) ",
+                $crate::households::AUDIT_INSERT_COLUMNS
+            ));
             qb.push_values(chunk, |mut b, a| {
-                bind_audit!(b, push_bind, a);
+                b.push_bind($crate::households::audit_home(a, &homes).to_string());
+                $crate::households::bind_audit!(b, push_bind, a);
             });
             qb.build().execute(&mut *$tx).await?;
         }
     }};
 }
-pub(crate) use {bind_audit, bind_household, bind_member, insert_audit};
+pub(crate) use {bind_audit, bind_household, bind_member, home_provinces, insert_audit};
 
-/// Inserts members of one household inside an open transaction.
+/// Inserts members inside an open transaction; each row names its household's
+/// distribution key, its household and the household's province.
 macro_rules! insert_members {
     ($tx:expr, $rows:expr, $now:expr) => {{
         for chunk in $rows.chunks(CHUNK) {
             let mut qb = QueryBuilder::new(format!(
-                "INSERT INTO members (household_id, province_code, {}, created_at, updated_at) ",
+                "INSERT INTO members (home_province, household_id, province_code, {}, created_at, updated_at) ",
                 member_columns()
             ));
             qb.push_values(
                 chunk,
-                |mut b, (hid, province, m): &(i64, String, &MemberFields)| {
-                    b.push_bind(*hid).push_bind(province);
+                |mut b, (home, hid, province, m): &(String, i64, String, &MemberFields)| {
+                    b.push_bind(home).push_bind(*hid).push_bind(province);
                     bind_member!(b, push_bind, *m);
                     b.push_bind($now).push_bind($now);
                 },
@@ -482,10 +533,12 @@ impl Store {
             let mut tx = pool.begin().await?;
             for chunk in households.chunks(CHUNK) {
                 let mut qb = QueryBuilder::new(format!(
-                    "INSERT INTO households ({}, created_at, updated_at) ",
+                    "INSERT INTO households (home_province, {}, created_at, updated_at) ",
                     household_columns()
                 ));
+                // A new household's distribution key is the province it is registered in.
                 qb.push_values(chunk, |mut b, h| {
+                    b.push_bind(&h.fields.province_code);
                     bind_household!(b, push_bind, &h.fields);
                     b.push_bind(&now).push_bind(&now);
                 });
@@ -504,13 +557,14 @@ impl Store {
                     .iter()
                     .map(|h| by_key[&(h.fields.commune_code.clone(), h.fields.code.clone())])
                     .collect();
-                let members: Vec<(i64, String, &MemberFields)> = chunk
+                let members: Vec<(String, i64, String, &MemberFields)> = chunk
                     .iter()
                     .zip(&chunk_ids)
                     .flat_map(|(h, id)| {
-                        h.members
-                            .iter()
-                            .map(move |m| (*id, h.fields.province_code.clone(), m))
+                        h.members.iter().map(move |m| {
+                            let province = h.fields.province_code.clone();
+                            (province.clone(), *id, province, m)
+                        })
                     })
                     .collect();
                 insert_members!(tx, members, &now);
@@ -599,7 +653,7 @@ impl Store {
             let rows: Vec<(String, i64, String, String)> = with_pool!(self, pool => {
                 let mut qb = QueryBuilder::new(
                     "SELECT m.citizen_id, h.id, h.code, h.commune_code FROM members m \
-                     JOIN households h ON h.id = m.household_id \
+                     JOIN households h ON h.id = m.household_id AND h.home_province = m.home_province \
                      WHERE m.active AND m.citizen_id IN (",
                 );
                 let mut sep = qb.separated(", ");
@@ -839,7 +893,7 @@ impl Store {
                             .await
                             .map_err(|e| StoreError::unique_as_conflict(e, "số CCCD đã có ở hộ khác"))?;
                     }
-                    MemberSave::Insert(mf) => inserts.push((id, fields.province_code.clone(), mf)),
+                    MemberSave::Insert(mf) => inserts.push((String::new(), id, fields.province_code.clone(), mf)),
                     MemberSave::Deactivate { id: member_id } => {
                         sqlx::query("UPDATE members SET active = FALSE, updated_at = $1 WHERE id = $2 AND household_id = $3")
                             .bind(&now)
@@ -848,6 +902,13 @@ impl Store {
                             .execute(&mut *tx)
                             .await?;
                     }
+                }
+            }
+            if !inserts.is_empty() {
+                let homes = home_provinces!(tx, [id]);
+                let home = homes.get(&id).cloned().unwrap_or_default();
+                for row in &mut inserts {
+                    row.0 = home.clone();
                 }
             }
             insert_members!(tx, inserts, &now);
@@ -883,17 +944,41 @@ impl Store {
             n + 4,
             n + 5
         );
+        // A household split off another is registered with the same distribution key:
+        // its members then stay on their shard, whichever province it is in later.
         let insert_sql = format!(
-            "INSERT INTO households ({}, split_from, created_at, updated_at) VALUES ({}) RETURNING id",
+            "INSERT INTO households ({}, split_from, created_at, updated_at, home_province) VALUES ({}) RETURNING id",
             household_columns(),
-            (1..=n + 3)
+            (1..=n + 4)
                 .map(|i| format!("${i}"))
                 .collect::<Vec<_>>()
                 .join(", ")
         );
         let from = &transfer.from;
+        // Moving a member between households of different distribution keys cannot
+        // update the key on Citus: the row is copied under the target's key, keeping its
+        // id, and the old one removed. SQLite has no shards and updates it in place.
+        let copy_member_sql = format!(
+            "INSERT INTO members (id, home_province, household_id, province_code, position, relation, updated_at, {}, active, created_at) \
+             SELECT id, $1, $2, $3, $4, $5, $6, {}, active, created_at FROM members WHERE id = $7 AND household_id = $8",
+            MEMBER_FIELDS
+                .iter()
+                .filter(|c| **c != "position" && **c != "relation")
+                .copied()
+                .collect::<Vec<_>>()
+                .join(", "),
+            MEMBER_FIELDS
+                .iter()
+                .filter(|c| **c != "position" && **c != "relation")
+                .copied()
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
+        let sqlite = self.backend() == crate::Backend::Sqlite;
         let target_id = with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(self.begin_writing()).await?;
+            let mut homes = home_provinces!(tx, [from.id]);
+            let from_home = homes.get(&from.id).cloned().unwrap_or_default();
             let target_id = match &transfer.to {
                 TransferTarget::Existing(to) => {
                     let q = sqlx::query(AssertSqlSafe(update_sql.as_str()));
@@ -918,6 +1003,7 @@ impl Store {
                     q.bind(from.id)
                         .bind(&now)
                         .bind(&now)
+                        .bind(&from_home)
                         .fetch_one(&mut *tx)
                         .await
                         .map_err(|e| StoreError::unique_as_conflict(e, format!("mã hộ {} đã có trong xã", fields.code)))?
@@ -947,20 +1033,49 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
+            homes.extend(home_provinces!(tx, [target_id]));
+            let target_home = homes.get(&target_id).cloned().unwrap_or_default();
             for (member_id, position, relation) in &transfer.moves {
-                sqlx::query(
-                    "UPDATE members SET household_id = $1, province_code = $2, position = $3, relation = $4, updated_at = $5 \
-                     WHERE id = $6 AND household_id = $7",
-                )
-                .bind(target_id)
-                .bind(&transfer.target_province)
-                .bind(position)
-                .bind(relation)
-                .bind(&now)
-                .bind(member_id)
-                .bind(from.id)
-                .execute(&mut *tx)
-                .await?;
+                if sqlite || target_home == from_home {
+                    // Citus refuses any SET of the distribution column, even to the value
+                    // it has, so the key is named only where it changes (SQLite).
+                    let sql = if target_home == from_home {
+                        "UPDATE members SET household_id = $1, province_code = $2, position = $3, relation = $4, updated_at = $5 \
+                         WHERE id = $6 AND household_id = $7 AND home_province = $8"
+                    } else {
+                        "UPDATE members SET household_id = $1, province_code = $2, position = $3, relation = $4, updated_at = $5, \
+                         home_province = $8 WHERE id = $6 AND household_id = $7"
+                    };
+                    sqlx::query(sql)
+                    .bind(target_id)
+                    .bind(&transfer.target_province)
+                    .bind(position)
+                    .bind(relation)
+                    .bind(&now)
+                    .bind(member_id)
+                    .bind(from.id)
+                    .bind(&target_home)
+                    .execute(&mut *tx)
+                    .await?;
+                } else {
+                    sqlx::query(AssertSqlSafe(copy_member_sql.as_str()))
+                        .bind(&target_home)
+                        .bind(target_id)
+                        .bind(&transfer.target_province)
+                        .bind(position)
+                        .bind(relation)
+                        .bind(&now)
+                        .bind(member_id)
+                        .bind(from.id)
+                        .execute(&mut *tx)
+                        .await?;
+                    sqlx::query("DELETE FROM members WHERE home_province = $1 AND id = $2 AND household_id = $3")
+                        .bind(&from_home)
+                        .bind(member_id)
+                        .bind(from.id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
             }
             let audit: Vec<AuditEntry> = transfer
                 .audit
@@ -993,9 +1108,9 @@ impl Store {
         let sql = format!(
             "SELECT h.village_code, m.name_folded, m.birth_year, m.id AS member_id, m.full_name, \
              h.id AS household_id, h.code AS household_code \
-             FROM members m JOIN households h ON h.id = m.household_id \
+             FROM members m JOIN households h ON h.id = m.household_id AND h.home_province = m.home_province \
              JOIN (SELECT h2.village_code, m2.name_folded, m2.birth_year FROM members m2 \
-                   JOIN households h2 ON h2.id = m2.household_id \
+                   JOIN households h2 ON h2.id = m2.household_id AND h2.home_province = m2.home_province \
                    WHERE h2.{scope_column} = $1 AND m2.active AND h2.active \
                    GROUP BY h2.village_code, m2.name_folded, m2.birth_year HAVING COUNT(*) > 1) d \
                ON d.village_code = h.village_code AND d.name_folded = m.name_folded AND d.birth_year = m.birth_year \
@@ -1058,35 +1173,57 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> Result<(Vec<AuditRecord>, i64), StoreError> {
-        let (with, filter, unit) = match scope {
+        // Below a province, the units under the reader's unit are read first, from the
+        // units table alone, and the log is then filtered on their codes: Citus runs a
+        // recursive query only beside a filter on the distribution column, so the
+        // recursion cannot sit inside the log's query.
+        let (filter, unit, area) = match scope {
             AuditScope::Province(code) => (
-                "",
-                "(province_code = $1 OR unit_code = $1 OR user_id = $2)",
+                "(province_code = $1 OR unit_code = $1 OR user_id = $2)".to_string(),
                 code,
+                Vec::new(),
             ),
-            AuditScope::Below(code) => (
-                "WITH RECURSIVE area(code) AS (SELECT code FROM admin_units WHERE code = $1 \
-                 UNION ALL SELECT u.code FROM admin_units u JOIN area a ON u.parent_code = a.code) ",
-                "(unit_code IN (SELECT code FROM area) OR user_id = $2)",
-                code,
-            ),
+            AuditScope::Below(code) => {
+                let area: Vec<String> = with_pool!(self, pool => sqlx::query_scalar(
+                    "WITH RECURSIVE area(code) AS (SELECT code FROM admin_units WHERE code = $1 \
+                     UNION ALL SELECT u.code FROM admin_units u JOIN area a ON u.parent_code = a.code) \
+                     SELECT DISTINCT code FROM area",
+                )
+                .bind(code)
+                .fetch_all(pool)
+                .await?);
+                let list: Vec<String> = (0..area.len()).map(|i| format!("${}", i + 3)).collect();
+                let filter = if list.is_empty() {
+                    "user_id = $2 AND $1 = $1".to_string()
+                } else {
+                    format!(
+                        "(unit_code IN ({}) OR user_id = $2) AND $1 = $1",
+                        list.join(", ")
+                    )
+                };
+                (filter, code, area)
+            }
         };
         let rows_sql = format!(
-            "{with}SELECT id, {AUDIT_COLUMNS} FROM audit_log WHERE {filter} \
+            "SELECT id, {AUDIT_COLUMNS} FROM audit_log WHERE {filter} \
              ORDER BY id DESC LIMIT {limit} OFFSET {offset}"
         );
-        let count_sql = format!("{with}SELECT COUNT(*) FROM audit_log WHERE {filter}");
+        let count_sql = format!("SELECT COUNT(*) FROM audit_log WHERE {filter}");
         Ok(with_pool!(self, pool => {
-            let total: i64 = sqlx::query_scalar(AssertSqlSafe(count_sql.as_str()))
+            let mut count = sqlx::query_scalar(AssertSqlSafe(count_sql.as_str()))
                 .bind(unit)
-                .bind(user_id)
-                .fetch_one(pool)
-                .await?;
-            let rows = sqlx::query_as::<_, AuditRecord>(AssertSqlSafe(rows_sql.as_str()))
+                .bind(user_id);
+            for code in &area {
+                count = count.bind(code);
+            }
+            let total: i64 = count.fetch_one(pool).await?;
+            let mut page = sqlx::query_as::<_, AuditRecord>(AssertSqlSafe(rows_sql.as_str()))
                 .bind(unit)
-                .bind(user_id)
-                .fetch_all(pool)
-                .await?;
+                .bind(user_id);
+            for code in &area {
+                page = page.bind(code);
+            }
+            let rows = page.fetch_all(pool).await?;
             (rows, total)
         }))
     }

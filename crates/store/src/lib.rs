@@ -8,6 +8,7 @@
 //! different column types, each backend has its own migrations folder.
 
 mod bulk;
+pub mod citus;
 mod error;
 mod households;
 mod maintenance;
@@ -177,6 +178,17 @@ impl Store {
         }
     }
 
+    /// The statement opening a transaction that reads a household's distribution key
+    /// before its first write. SQLite must take the write lock at once: a transaction that
+    /// read first and then writes is refused ("database is locked") rather than made to
+    /// wait when another writer is ahead of it.
+    pub(crate) fn begin_writing(&self) -> &'static str {
+        match self.pool {
+            Pool::Sqlite(_) => "BEGIN IMMEDIATE",
+            Pool::Postgres(_) => "BEGIN",
+        }
+    }
+
     pub fn backend(&self) -> Backend {
         match self.pool {
             Pool::Sqlite(_) => Backend::Sqlite,
@@ -231,10 +243,25 @@ impl Store {
     }
 
     /// Applies the migrations this binary knows; returns the schema version reached.
+    /// On a database with the `citus` extension, the tables are then distributed (a
+    /// table already placed is left alone, so a re-run does nothing): see [`citus`].
     pub async fn migrate(&self) -> Result<i64, StoreError> {
         self.check_schema().await?;
         with_pool!(self, pool => self.migrator().run(pool).await.map(|_| ())?);
+        if let Pool::Postgres(pool) = &self.pool
+            && citus::is_citus(pool).await?
+        {
+            citus::distribute(pool).await?;
+        }
         self.schema_version().await
+    }
+
+    /// True when the database is a distributed PostgreSQL (Citus).
+    pub async fn is_citus(&self) -> Result<bool, StoreError> {
+        match &self.pool {
+            Pool::Postgres(pool) => citus::is_citus(pool).await,
+            Pool::Sqlite(_) => Ok(false),
+        }
     }
 
     /// Applies the migrations up to `version` only, to test a later one on the data of
@@ -258,6 +285,17 @@ impl Store {
             .await
             .map(|_| ())?);
         Ok(())
+    }
+
+    /// Runs one administrative query returning text (used by tests to list and copy
+    /// tables).
+    #[cfg(feature = "testing")]
+    pub async fn admin_strings(&self, sql: &str) -> Result<Vec<String>, StoreError> {
+        Ok(
+            with_pool!(self, pool => sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string()))
+            .fetch_all(pool)
+            .await?),
+        )
     }
 
     pub async fn close(&self) {

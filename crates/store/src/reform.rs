@@ -196,6 +196,24 @@ macro_rules! move_village {
         .execute(&mut *$tx)
         .await?;
         $out.villages_moved += 1;
+        // A household code is unique in its commune. The unique key holds only within one
+        // distribution key (migration 0040), and a reform may bring households of two
+        // home provinces into one commune, so the codes are compared here as well.
+        let clash: Option<String> = sqlx::query_scalar(
+            "SELECT m.code FROM households m WHERE m.village_code = $1 AND m.code IN \
+             (SELECT o.code FROM households o WHERE o.commune_code = $2 AND o.village_code <> $1) \
+             LIMIT 1",
+        )
+        .bind(&v.code)
+        .bind(&$code)
+        .fetch_optional(&mut *$tx)
+        .await?;
+        if clash.is_some() {
+            return Err(StoreError::Conflict(format!(
+                "hai hộ cùng mã sẽ thuộc {} ({}) khi chuyển thôn {}: hãy đổi mã một hộ trước",
+                $name, $code, v.code
+            )));
+        }
         $out.households_moved += sqlx::query(
             "UPDATE households SET commune_code = $1, district_code = NULL, province_code = $2, \
              version = version + 1, updated_at = $3 WHERE village_code = $4",
@@ -291,8 +309,17 @@ impl Store {
             ..ReformOutcome::default()
         };
         let conflict = upsert_conflict(true);
+        // A reform updates households on every shard and then the shared tables (reviews,
+        // units) in one transaction; Citus allows that only when the shard updates run one
+        // connection at a time.
+        let sequential = self.is_citus().await?;
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
+            if sequential {
+                sqlx::query("SET LOCAL citus.multi_shard_modify_mode TO 'sequential'")
+                    .execute(&mut *tx)
+                    .await?;
+            }
             let mut written = 0u64;
             write_versions!(tx, plan, conflict, now, written);
             let _ = written;
@@ -496,8 +523,17 @@ impl Store {
     ) -> Result<ReformOutcome, StoreError> {
         let now = timestamp(now);
         let mut out = ReformOutcome::default();
+        // A reform updates households on every shard and then the shared tables (reviews,
+        // units) in one transaction; Citus allows that only when the shard updates run one
+        // connection at a time.
+        let sequential = self.is_citus().await?;
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
+            if sequential {
+                sqlx::query("SET LOCAL citus.multi_shard_modify_mode TO 'sequential'")
+                    .execute(&mut *tx)
+                    .await?;
+            }
             for a in assignments {
                 let v: VillageVersion = sqlx::query_as(
                     "SELECT code, valid_from, level, name, name_folded, kind, parent_code, area, area_overridden, \

@@ -246,7 +246,7 @@ fn holds_as_of(alias: &str, as_of: &str) -> String {
 /// grouping column, or the village when re-based.
 fn latest(scope: &ReportScope, period: &str, from: usize) -> String {
     format!(
-        "SELECT c.household_id, c.{g} AS unit, c.status, c.transition, c.member_count, \
+        "SELECT c.household_id, c.home_province, c.{g} AS unit, c.status, c.transition, c.member_count, \
                 c.deprived, c.causes, c.area, c.province_code, c.ethnic_minority, c.merit, \
                 c.female_headed, c.no_labour, c.children, c.head_ethnicity \
          FROM classifications c \
@@ -670,8 +670,8 @@ impl Store {
                     prev.unit AS prev_unit, prev.status AS prev_status \
              FROM households h \
              LEFT JOIN admin_units v ON v.code = h.village_code AND {v_latest} \
-             LEFT JOIN ({cur}) cur ON cur.household_id = h.id \
-             LEFT JOIN ({prev}) prev ON prev.household_id = h.id \
+             LEFT JOIN ({cur}) cur ON cur.household_id = h.id AND cur.home_province = h.home_province \
+             LEFT JOIN ({prev}) prev ON prev.household_id = h.id AND prev.home_province = h.home_province \
              WHERE h.{s} = $1 OR h.id IN (SELECT k.household_id FROM classifications k \
                             WHERE {narrows} AND k.period IN ($2, $4) AND k.effective_date <= $3) \
              ORDER BY h.head_sort_key, h.id",
@@ -960,6 +960,7 @@ impl Store {
                     AND (m.health_insurance_expiry IS NULL OR m.health_insurance_expiry >= $3) \
                     THEN 1 ELSE 0 END) \
              FROM ({latest}) cur JOIN members m ON m.household_id = cur.household_id \
+                  AND m.home_province = cur.home_province \
              WHERE m.active AND cur.status = $4",
             latest = latest(&scope, "$2", 5),
         );

@@ -1,6 +1,6 @@
 //! Reviews, their households and steps, and the classifications they approve.
 
-use crate::households::{AUDIT_COLUMNS, bind_audit, insert_audit};
+use crate::households::{home_provinces, insert_audit};
 use crate::{AuditEntry, Store, StoreError, with_pool};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{AssertSqlSafe, QueryBuilder};
@@ -106,7 +106,7 @@ const RH_SELECT: &str = "SELECT rh.id, rh.review_id, rh.household_id, h.code AS 
      rh.ticks, rh.derived_ticks, rh.disagreements, rh.surveyed_by, rh.surveyed_on, rh.provisional_status, \
      rh.provisional_reasons, rh.deprivation_count, rh.score_b, rh.meeting_outcome, rh.final_status, \
      rh.refusal_reason, rh.classification_id, rh.step, rh.version \
-     FROM review_households rh JOIN households h ON h.id = rh.household_id \
+     FROM review_households rh JOIN households h ON h.id = rh.household_id AND h.home_province = rh.home_province \
      JOIN admin_units v ON v.code = rh.village_code \
      AND v.valid_from = (SELECT MAX(x.valid_from) FROM admin_units x WHERE x.code = rh.village_code)";
 
@@ -335,11 +335,16 @@ fn certificate_series(rows: &[ClassificationFields]) -> Vec<CertificateSeries> {
 /// holds for the period (whatever their pattern), which is where the series stood before
 /// counters existed: no earlier number can be above that count.
 const TAKE_CERTIFICATE_NUMBERS: &str = "INSERT INTO certificate_counters (commune_code, period, pattern, last_number) \
-     VALUES ($1, $2, $3, (SELECT COUNT(*) FROM classifications \
-         WHERE commune_code = $1 AND period = $2 AND certificate_number IS NOT NULL) + $4) \
+     VALUES ($1, $2, $3, $5 + $4) \
      ON CONFLICT (commune_code, period, pattern) \
      DO UPDATE SET last_number = certificate_counters.last_number + $4 \
      RETURNING last_number";
+
+/// The certificates a commune already holds for a period: where its counter starts when it
+/// has none yet ($5 of [`TAKE_CERTIFICATE_NUMBERS`]). Read by its own statement because
+/// Citus runs no subquery inside an INSERT's values.
+const CERTIFICATES_HELD: &str = "SELECT COUNT(*) FROM classifications \
+     WHERE commune_code = $1 AND period = $2 AND certificate_number IS NOT NULL";
 
 /// Gives the rows of an approval that carry a certificate pattern their numbers, inside
 /// the approving transaction (see [`TAKE_CERTIFICATE_NUMBERS`]).
@@ -349,11 +354,17 @@ macro_rules! number_certificates {
         let mut numbered = rows.to_vec();
         for s in certificate_series(rows) {
             let count = s.rows.len() as i64;
+            let held: i64 = sqlx::query_scalar(CERTIFICATES_HELD)
+                .bind(&s.commune)
+                .bind(s.period)
+                .fetch_one(&mut *$tx)
+                .await?;
             let last: i64 = sqlx::query_scalar(TAKE_CERTIFICATE_NUMBERS)
                 .bind(&s.commune)
                 .bind(s.period)
                 .bind(&s.pattern)
                 .bind(count)
+                .bind(held)
                 .fetch_one(&mut *$tx)
                 .await?;
             for (k, i) in s.rows.into_iter().enumerate() {
@@ -376,15 +387,26 @@ macro_rules! insert_classifications {
             let mut households: Vec<i64> = chunk.iter().map(|c| c.household_id).collect();
             households.sort_unstable();
             households.dedup();
+            let homes = home_provinces!($tx, households.iter().copied());
             if $postgres {
                 // Two transactions classifying the same household at once (a correction
                 // and a regular review) would each compute the spans without the other's
                 // row; locking the households first makes the second wait and then see
-                // the first's rows. SQLite runs one writer at a time anyway.
-                let mut qb = QueryBuilder::new("SELECT id FROM households WHERE id IN (");
-                push_list(&mut qb, &households);
-                qb.push(") ORDER BY id FOR UPDATE");
-                qb.build().fetch_all(&mut *$tx).await?;
+                // the first's rows. SQLite runs one writer at a time anyway. The lock is
+                // taken one distribution key at a time (in key order, ids in order within
+                // it), which Citus routes to one shard each; it refuses FOR UPDATE across
+                // shards.
+                let mut by_home: std::collections::BTreeMap<&str, Vec<i64>> = Default::default();
+                for id in &households {
+                    by_home.entry(homes.get(id).map(String::as_str).unwrap_or("")).or_default().push(*id);
+                }
+                for (home, ids) in by_home {
+                    let mut qb = QueryBuilder::new("SELECT id FROM households WHERE home_province = ");
+                    qb.push_bind(home.to_string());
+                    push_in(&mut qb, " AND id", &ids);
+                    qb.push(" ORDER BY id FOR UPDATE");
+                    qb.build().fetch_all(&mut *$tx).await?;
+                }
             }
             // The households' rows of these periods leave the per-commune counts before
             // the write and come back after it with their new spans (migration 0051).
@@ -397,12 +419,13 @@ macro_rules! insert_classifications {
             // the bound values in the insert itself. Inserting and then updating each row
             // twice wrote every row three times (2 GB for a million rows on PostgreSQL).
             let mut qb = QueryBuilder::new(format!(
-                "INSERT INTO classifications ({CLASSIFICATION_FIELDS}, created_at, {SNAPSHOT_COLUMNS}, valid_until) \
+                "INSERT INTO classifications ({CLASSIFICATION_FIELDS}, created_at, home_province, {SNAPSHOT_COLUMNS}, valid_until) \
                  SELECT v.*, {SNAPSHOT_VALUES}, ({NEW_ROW_NEXT_EFFECTIVE}) FROM ("
             ));
             qb.push_values(chunk, |mut b, c: &ClassificationFields| {
                 bind_classification!(b, push_bind, c);
                 b.push_bind($now);
+                b.push_bind(homes.get(&c.household_id).cloned().unwrap_or_default());
             });
             qb.push(") v RETURNING id, household_id");
             let returned: Vec<(i64, i64)> = qb.build_query_as().fetch_all(&mut *$tx).await?;
@@ -511,16 +534,16 @@ where
 
 /// Migration 0013's backfill, cut where [`push_movement_pairs`] puts its filters.
 const MOVEMENT_PAIRS: [&str; 4] = [
-    "INSERT INTO movements (province_code, household_id, period, valid_from, valid_until, \
+    "INSERT INTO movements (home_province, province_code, household_id, period, valid_from, valid_until, \
          prev_village_code, prev_commune_code, prev_district_code, prev_status, \
          cur_village_code, cur_commune_code, cur_district_code, cur_status, transition, \
          active, split) \
-     SELECT x.province_code, x.household_id, x.period, x.valid_from, x.valid_until, \
+     SELECT x.home_province, x.province_code, x.household_id, x.period, x.valid_from, x.valid_until, \
             x.prev_village_code, x.prev_commune_code, x.prev_district_code, x.prev_status, \
             x.cur_village_code, x.cur_commune_code, x.cur_district_code, x.cur_status, x.transition, \
             h.active, CASE WHEN h.split_from IS NULL THEN FALSE ELSE TRUE END \
      FROM ( \
-         SELECT c.province_code, c.household_id, c.period, \
+         SELECT c.home_province, c.province_code, c.household_id, c.period, \
                 CASE WHEN p.effective_date > c.effective_date THEN p.effective_date \
                      ELSE c.effective_date END AS valid_from, \
                 CASE WHEN c.valid_until IS NULL THEN p.valid_until \
@@ -533,39 +556,39 @@ const MOVEMENT_PAIRS: [&str; 4] = [
                 c.transition AS transition \
          FROM classifications c \
          JOIN classifications p ON p.household_id = c.household_id \
-              AND p.province_code = c.province_code AND p.period = c.period - 1",
+              AND p.home_province = c.home_province AND p.province_code = c.province_code AND p.period = c.period - 1",
     " UNION ALL \
-         SELECT e.province_code, e.household_id, e.period, e.effective_date, \
+         SELECT e.home_province, e.province_code, e.household_id, e.period, e.effective_date, \
                 CASE WHEN e.first_effective IS NULL THEN e.valid_until \
                      WHEN e.valid_until IS NULL OR e.first_effective < e.valid_until THEN e.first_effective \
                      ELSE e.valid_until END, \
                 NULL, NULL, NULL, NULL, \
                 e.village_code, e.commune_code, e.district_code, e.status, e.transition \
-         FROM (SELECT c.province_code, c.household_id, c.period, c.effective_date, c.valid_until, \
+         FROM (SELECT c.home_province, c.province_code, c.household_id, c.period, c.effective_date, c.valid_until, \
                       c.village_code, c.commune_code, c.district_code, c.status, c.transition, \
                       (SELECT MIN(f.effective_date) FROM classifications f \
                        WHERE f.household_id = c.household_id AND f.period = c.period - 1 \
-                         AND f.province_code = c.province_code) AS first_effective \
+                         AND f.home_province = c.home_province AND f.province_code = c.province_code) AS first_effective \
                FROM classifications c",
     ") e \
          WHERE e.first_effective IS NULL OR e.effective_date < e.first_effective \
          UNION ALL \
-         SELECT s.province_code, s.household_id, s.period + 1, s.effective_date, \
+         SELECT s.home_province, s.province_code, s.household_id, s.period + 1, s.effective_date, \
                 CASE WHEN s.first_effective IS NULL THEN s.valid_until \
                      WHEN s.valid_until IS NULL OR s.first_effective < s.valid_until THEN s.first_effective \
                      ELSE s.valid_until END, \
                 s.village_code, s.commune_code, s.district_code, s.status, \
                 NULL, NULL, NULL, NULL, NULL \
-         FROM (SELECT p.province_code, p.household_id, p.period, p.effective_date, p.valid_until, \
+         FROM (SELECT p.home_province, p.province_code, p.household_id, p.period, p.effective_date, p.valid_until, \
                       p.village_code, p.commune_code, p.district_code, p.status, \
                       (SELECT MIN(f.effective_date) FROM classifications f \
                        WHERE f.household_id = p.household_id AND f.period = p.period + 1 \
-                         AND f.province_code = p.province_code) AS first_effective \
+                         AND f.home_province = p.home_province AND f.province_code = p.province_code) AS first_effective \
                FROM classifications p",
     ") s \
          WHERE s.first_effective IS NULL OR s.effective_date < s.first_effective \
      ) x \
-     JOIN households h ON h.id = x.household_id \
+     JOIN households h ON h.id = x.household_id AND h.home_province = x.home_province \
      WHERE (x.valid_until IS NULL OR x.valid_from < x.valid_until) \
        AND (x.prev_status IN ('poor', 'near_poor') OR x.cur_status IN ('poor', 'near_poor') \
             OR (x.transition IS NOT NULL AND x.transition <> 'unchanged'))",
@@ -575,6 +598,7 @@ const MOVEMENT_PAIRS: [&str; 4] = [
 /// period, next in `(effective_date, id)` order): the end of the row's span.
 const NEXT_EFFECTIVE: &str = "SELECT MIN(n.effective_date) FROM classifications n \
      WHERE n.household_id = classifications.household_id \
+       AND n.home_province = classifications.home_province \
        AND n.province_code = classifications.province_code \
        AND n.period = classifications.period \
        AND (n.effective_date > classifications.effective_date \
@@ -582,12 +606,12 @@ const NEXT_EFFECTIVE: &str = "SELECT MIN(n.effective_date) FROM classifications 
 
 /// The end of a new row's span when it is inserted: the first row already stored for
 /// the same household and period that takes effect after it (`v.column1` is the
-/// household, `v.column2` the province, `v.column6` the period and `v.column23` the
-/// effective date, in [`CLASSIFICATION_FIELDS`] order; rows stored before have smaller
+/// household, `v.column2` the province, `v.column6` the period, `v.column23` the
+/// effective date, in [`CLASSIFICATION_FIELDS`] order, and `v.column30` the distribution key; rows stored before have smaller
 /// ids, so a tie on the date leaves the new row the latest).
 const NEW_ROW_NEXT_EFFECTIVE: &str = "SELECT MIN(n.effective_date) FROM classifications n \
-     WHERE n.household_id = v.column1 AND n.province_code = v.column2 \
-       AND n.period = v.column6 AND n.effective_date > v.column23";
+     WHERE n.household_id = v.column1 AND n.home_province = v.column30 \
+       AND n.province_code = v.column2 AND n.period = v.column6 AND n.effective_date > v.column23";
 
 /// The household's characteristics kept on a classification when it is stored (the
 /// same expressions as migration 0012), computed from the inserted values `v`: working
@@ -596,20 +620,20 @@ const SNAPSHOT_COLUMNS: &str =
     "ethnic_minority, merit, female_headed, no_labour, children, head_ethnicity";
 const SNAPSHOT_VALUES: &str = "\
     COALESCE((SELECT h.ethnic_minority FROM households h \
-        WHERE h.id = v.column1 AND h.province_code = v.column2), FALSE), \
+        WHERE h.id = v.column1 AND h.home_province = v.column30 AND h.province_code = v.column2), FALSE), \
     COALESCE((SELECT h.merit FROM households h \
-        WHERE h.id = v.column1 AND h.province_code = v.column2), FALSE), \
+        WHERE h.id = v.column1 AND h.home_province = v.column30 AND h.province_code = v.column2), FALSE), \
     COALESCE((SELECT h.female_headed FROM households h \
-        WHERE h.id = v.column1 AND h.province_code = v.column2), FALSE), \
+        WHERE h.id = v.column1 AND h.home_province = v.column30 AND h.province_code = v.column2), FALSE), \
     CASE WHEN EXISTS (SELECT 1 FROM members m \
-        WHERE m.household_id = v.column1 AND m.province_code = v.column2 \
+        WHERE m.household_id = v.column1 AND m.home_province = v.column30 AND m.province_code = v.column2 \
           AND m.active AND m.birth_year BETWEEN v.column6 - 60 AND v.column6 - 15 \
           AND COALESCE(m.work_status, '') <> 'unable') THEN FALSE ELSE TRUE END, \
     (SELECT COUNT(*) FROM members m \
-        WHERE m.household_id = v.column1 AND m.province_code = v.column2 \
+        WHERE m.household_id = v.column1 AND m.home_province = v.column30 AND m.province_code = v.column2 \
           AND m.active AND m.birth_year > v.column6 - 16), \
     (SELECT MIN(m.ethnicity) FROM members m \
-        WHERE m.household_id = v.column1 AND m.province_code = v.column2 \
+        WHERE m.household_id = v.column1 AND m.home_province = v.column30 AND m.province_code = v.column2 \
           AND m.active AND m.relation = 'head')";
 
 impl Store {
@@ -642,12 +666,14 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?;
             for chunk in households.chunks(CHUNK) {
+                let homes = home_provinces!(tx, chunk.iter().map(|h| h.household_id));
                 let mut qb = QueryBuilder::new(
-                    "INSERT INTO review_households (review_id, household_id, province_code, village_code, source, \
+                    "INSERT INTO review_households (home_province, review_id, household_id, province_code, village_code, source, \
                      request_date, request_channel, requester, request_kind, step, updated_at) ",
                 );
                 qb.push_values(chunk, |mut b, h| {
-                    b.push_bind(id)
+                    b.push_bind(homes.get(&h.household_id).cloned().unwrap_or_default())
+                        .push_bind(id)
                         .push_bind(h.household_id)
                         .push_bind(&h.province_code)
                         .push_bind(&h.village_code)
@@ -715,10 +741,15 @@ impl Store {
         let sql = format!(
             "SELECT r.id, r.commune_code, c.name AS commune_name, r.kind, r.period, r.standard, r.step, r.opened_on, \
              r.due_on, r.closed_on, \
-             (SELECT COUNT(*) FROM review_households rh WHERE rh.review_id = r.id AND rh.step <> 'excluded') AS households, \
-             (SELECT COUNT(*) FROM review_households rh WHERE rh.review_id = r.id AND rh.provisional_status IS NOT NULL AND rh.step <> 'excluded') AS surveyed, \
-             (SELECT COUNT(*) FROM review_households rh WHERE rh.review_id = r.id AND rh.meeting_outcome = 'agreed' AND rh.step <> 'excluded') AS agreed \
+             COALESCE(n.households, 0) AS households, COALESCE(n.surveyed, 0) AS surveyed, \
+             COALESCE(n.agreed, 0) AS agreed \
              FROM reviews r JOIN admin_units c ON c.code = r.commune_code AND {c_at} \
+             LEFT JOIN (SELECT rh.review_id, COUNT(*) AS households, \
+                    SUM(CASE WHEN rh.provisional_status IS NOT NULL THEN 1 ELSE 0 END) AS surveyed, \
+                    SUM(CASE WHEN rh.meeting_outcome = 'agreed' THEN 1 ELSE 0 END) AS agreed \
+                FROM review_households rh \
+                WHERE rh.step <> 'excluded' AND rh.review_id IN (SELECT x.id FROM reviews x WHERE x.{scope_column} = $1) \
+                GROUP BY rh.review_id) n ON n.review_id = r.id \
              WHERE r.{scope_column} = $1 ORDER BY r.period DESC, r.commune_code, r.id DESC LIMIT {limit}"
         );
         Ok(
@@ -778,11 +809,12 @@ impl Store {
     ) -> Result<i64, StoreError> {
         let now = timestamp(now);
         Ok(with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(self.begin_writing()).await?;
+            let homes = home_provinces!(tx, [h.household_id]);
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO review_households (review_id, household_id, province_code, village_code, source, \
-                 request_date, request_channel, requester, request_kind, step, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+                 request_date, request_channel, requester, request_kind, step, updated_at, home_province) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
             )
             .bind(review_id)
             .bind(h.household_id)
@@ -795,6 +827,7 @@ impl Store {
             .bind(&h.request_kind)
             .bind(&h.step)
             .bind(&now)
+            .bind(homes.get(&h.household_id).cloned().unwrap_or_default())
             .fetch_one(&mut *tx)
             .await
             .map_err(|e| StoreError::unique_as_conflict(e, "hộ đã có trong đợt rà soát này"))?;
@@ -1217,8 +1250,9 @@ impl Store {
     ) -> Result<Vec<i64>, StoreError> {
         let now = timestamp(now);
         let postgres = self.backend() == crate::Backend::Postgres;
+        let begin = self.begin_writing();
         let ids = with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(begin).await?;
             let ids = insert_classifications!(tx, rows, &now, postgres);
             insert_audit!(tx, audit);
             tx.commit().await?;

@@ -3,9 +3,10 @@
 //! Sessions are looked up by the SHA-256 of their token, which the app layer computes;
 //! the store never sees a token or a password.
 
-use crate::households::{AUDIT_COLUMNS, AuditEntry, bind_audit};
+use crate::households::{AuditEntry, insert_audit};
 use crate::{Store, StoreError, with_pool};
 use chrono::{DateTime, Utc};
+use sqlx::QueryBuilder;
 
 /// A user as stored, with the tier of its unit (which the access rules need).
 #[derive(Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -62,13 +63,6 @@ pub enum UserChange {
 const INSERT_USER: &str = "INSERT INTO users (username, password_hash, role, unit_code, active, created_at, password_changed_at) \
      SELECT $1, $2, $3, $4, TRUE, $5, $5 \
      WHERE EXISTS (SELECT 1 FROM admin_units WHERE code = $4) RETURNING id";
-
-/// The statement inserting one audit entry, with its eleven parameters.
-fn insert_audit_sql() -> String {
-    format!(
-        "INSERT INTO audit_log ({AUDIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
-    )
-}
 
 /// A session to create.
 #[derive(Clone)]
@@ -166,7 +160,6 @@ impl Store {
         audit: &AuditEntry,
     ) -> Result<i64, StoreError> {
         let now = timestamp(now);
-        let audit_sql = insert_audit_sql();
         Ok(with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             let id: Option<i64> = sqlx::query_scalar(
@@ -182,8 +175,7 @@ impl Store {
             .map_err(|e| StoreError::unique_as_conflict(e, "tên đăng nhập này đã có người dùng"))?;
             let id = id.ok_or_else(|| StoreError::NotFound(format!("đơn vị mã {}", user.unit_code)))?;
             let entry = AuditEntry { entity_id: id.to_string(), ..audit.clone() };
-            let q = sqlx::query(sqlx::AssertSqlSafe(audit_sql.as_str()));
-            bind_audit!(q, bind, &entry).execute(&mut *tx).await?;
+            insert_audit!(tx, std::slice::from_ref(&entry));
             tx.commit().await?;
             id
         }))
@@ -200,7 +192,6 @@ impl Store {
         audit: &AuditEntry,
     ) -> Result<(), StoreError> {
         let now = timestamp(now);
-        let audit_sql = insert_audit_sql();
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             let (n, end_sessions) = match change {
@@ -242,8 +233,7 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
-            let q = sqlx::query(sqlx::AssertSqlSafe(audit_sql.as_str()));
-            bind_audit!(q, bind, audit).execute(&mut *tx).await?;
+            insert_audit!(tx, std::slice::from_ref(audit));
             tx.commit().await?;
         });
         Ok(())

@@ -5,6 +5,11 @@
 //! drop it afterwards. They fail when the server cannot be reached, because CI must run
 //! the suite on both backends; a developer without PostgreSQL sets
 //! `GIAMNGHEO_TEST_POSTGRES=skip` and the PostgreSQL half reports itself skipped.
+//!
+//! The same suites run a third time on a Citus cluster (`GIAMNGHEO_TEST_CITUS`, see
+//! [`citus`]), from a small pool of distributed databases emptied between tests.
+
+mod citus;
 
 use crate::Store;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -23,7 +28,22 @@ pub struct TestDb {
 
 enum Cleanup {
     Sqlite(#[allow(dead_code)] tempfile::TempDir),
-    Postgres { admin_url: String, name: String },
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
+    /// A database of the Citus pool, given back when the test ends (even by a panic).
+    Citus(Option<citus::Slot>),
+}
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        if let Cleanup::Citus(slot) = self
+            && let Some(slot) = slot.take()
+        {
+            citus::give_back(slot);
+        }
+    }
 }
 
 impl TestDb {
@@ -91,6 +111,17 @@ impl TestDb {
         })
     }
 
+    /// A migrated, emptied database on the Citus cluster, or `None` when Citus tests are
+    /// switched off (`GIAMNGHEO_TEST_CITUS=skip`).
+    pub async fn citus() -> Option<TestDb> {
+        let admin_url = citus::admin_url()?;
+        let (slot, store) = citus::lease(&admin_url).await;
+        Some(TestDb {
+            store,
+            cleanup: Cleanup::Citus(Some(slot)),
+        })
+    }
+
     /// Closes the pool and removes the database.
     pub async fn finish(self) {
         self.store.close().await;
@@ -151,7 +182,7 @@ fn replace_database(url: &str, name: &str) -> String {
     out
 }
 
-/// Runs a test function once on SQLite and once on PostgreSQL:
+/// Runs a test function once on SQLite, once on PostgreSQL and once on Citus:
 /// `store_test!(name_of_test);` where `async fn name_of_test(store: Store)` is in scope.
 #[macro_export]
 macro_rules! store_test {
@@ -167,6 +198,14 @@ macro_rules! store_test {
             #[tokio::test]
             async fn postgres() {
                 if let Some(db) = $crate::testing::TestDb::postgres().await {
+                    super::$name(db.store.clone()).await;
+                    db.finish().await;
+                }
+            }
+
+            #[tokio::test]
+            async fn citus() {
+                if let Some(db) = $crate::testing::TestDb::citus().await {
                     super::$name(db.store.clone()).await;
                     db.finish().await;
                 }
