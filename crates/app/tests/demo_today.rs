@@ -49,6 +49,7 @@ async fn households_in(app: &App, column: &'static str, code: &str) -> i64 {
                 text: None,
                 citizen_id: None,
                 include_inactive: true,
+                villages: Vec::new(),
             },
             1,
             0,

@@ -189,15 +189,19 @@ impl Store {
                 .fetch_all(&mut *tx)
                 .await?;
                 let mut data = String::with_capacity(batch.len() * 512);
+                // A new household's distribution key (migration 0040) is the province it
+                // is registered in, and its members and audit entry carry the same key.
                 for (h, id) in batch.iter().zip(&ids) {
                     data.push_str(&id.to_string());
+                    data.push('\t');
+                    copy_text(&mut data, &h.fields.province_code);
                     copy_fields(&mut data, &h.fields, &HOUSEHOLD_FIELDS);
                     end_row(&mut data, &now);
                 }
                 copy_in(
                     &mut tx,
                     &format!(
-                        "COPY households (id, {}, created_at, updated_at) FROM STDIN",
+                        "COPY households (id, home_province, {}, created_at, updated_at) FROM STDIN",
                         HOUSEHOLD_FIELDS.join(", ")
                     ),
                     &data,
@@ -206,6 +210,8 @@ impl Store {
                 data.clear();
                 for (h, id) in batch.iter().zip(&ids) {
                     for m in &h.members {
+                        copy_text(&mut data, &h.fields.province_code);
+                        data.push('\t');
                         data.push_str(&id.to_string());
                         data.push('\t');
                         copy_text(&mut data, &h.fields.province_code);
@@ -216,7 +222,7 @@ impl Store {
                 copy_in(
                     &mut tx,
                     &format!(
-                        "COPY members (household_id, province_code, {}, created_at, updated_at) FROM STDIN",
+                        "COPY members (home_province, household_id, province_code, {}, created_at, updated_at) FROM STDIN",
                         MEMBER_FIELDS.join(", ")
                     ),
                     &data,
@@ -227,14 +233,14 @@ impl Store {
                 for (h, id) in batch.iter().zip(&ids) {
                     let entry = audit_of(&h.audit, *id);
                     let mut row = String::new();
+                    copy_text(&mut row, &h.fields.province_code);
                     copy_fields(&mut row, &entry, &columns);
-                    // copy_fields puts a tab before every field; a row starts without one.
-                    data.push_str(&row[1..]);
+                    data.push_str(&row);
                     data.push('\n');
                 }
                 copy_in(
                     &mut tx,
-                    &format!("COPY audit_log ({AUDIT_COLUMNS}) FROM STDIN"),
+                    &format!("COPY audit_log (home_province, {AUDIT_COLUMNS}) FROM STDIN"),
                     &data,
                 )
                 .await?;
@@ -244,18 +250,18 @@ impl Store {
             }
             Pool::Sqlite(pool) => {
                 let household_sql = format!(
-                    "INSERT INTO households ({}, created_at, updated_at) VALUES ({}) RETURNING id",
+                    "INSERT INTO households ({}, created_at, updated_at, home_province) VALUES ({}) RETURNING id",
                     HOUSEHOLD_FIELDS.join(", "),
-                    placeholders(HOUSEHOLD_FIELDS.len() + 2)
+                    placeholders(HOUSEHOLD_FIELDS.len() + 3)
                 );
                 let member_sql = format!(
-                    "INSERT INTO members (household_id, province_code, {}, created_at, updated_at) VALUES ({})",
+                    "INSERT INTO members (household_id, province_code, {}, created_at, updated_at, home_province) VALUES ({})",
                     MEMBER_FIELDS.join(", "),
-                    placeholders(MEMBER_FIELDS.len() + 4)
+                    placeholders(MEMBER_FIELDS.len() + 5)
                 );
                 let audit_sql = format!(
-                    "INSERT INTO audit_log ({AUDIT_COLUMNS}) VALUES ({})",
-                    placeholders(audit_columns().len())
+                    "INSERT INTO audit_log ({AUDIT_COLUMNS}, home_province) VALUES ({})",
+                    placeholders(audit_columns().len() + 1)
                 );
                 let mut tx = pool.begin().await?;
                 let mut ids = Vec::with_capacity(batch.len());
@@ -266,6 +272,7 @@ impl Store {
                     let id = bind_household!(q, bind, &h.fields)
                         .bind(&now)
                         .bind(&now)
+                        .bind(&h.fields.province_code)
                         .fetch_one(&mut *tx)
                         .await?;
                     for m in &h.members {
@@ -275,12 +282,16 @@ impl Store {
                         bind_member!(q, bind, m)
                             .bind(&now)
                             .bind(&now)
+                            .bind(&h.fields.province_code)
                             .execute(&mut *tx)
                             .await?;
                     }
                     let entry = audit_of(&h.audit, id);
                     let q = sqlx::query(AssertSqlSafe(audit_sql.as_str()));
-                    bind_audit!(q, bind, &entry).execute(&mut *tx).await?;
+                    bind_audit!(q, bind, &entry)
+                        .bind(&h.fields.province_code)
+                        .execute(&mut *tx)
+                        .await?;
                     ids.push(id);
                 }
                 mark_run!(tx, mark);

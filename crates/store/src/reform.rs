@@ -2,7 +2,7 @@
 //! units opened, old ones closed, villages, households, open reviews and users moved to
 //! the units that succeeded theirs, in one transaction.
 
-use crate::households::{AUDIT_COLUMNS, AuditEntry, bind_audit, insert_audit};
+use crate::households::{AuditEntry, insert_audit};
 use crate::units::{
     UPSERT_CHUNK, UnitUpsert, UnitVersion, VersionPlan, timestamp, upsert_conflict, write_versions,
 };
@@ -53,9 +53,6 @@ pub struct UserMove {
     pub from: String,
     pub to: Option<String>,
 }
-
-/// Audit entries per statement, as elsewhere in the store.
-const CHUNK: usize = 1000;
 
 /// What a reform did (or, in a dry run, would do).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]

@@ -738,7 +738,7 @@ impl Store {
         // classification write; a re-based scope needs each row's village, which those
         // counts do not keep, so it counts the classifications themselves.
         if scope.rebase.is_none() {
-        let sql = if scope.scope_column == "village_code" {
+            let sql = if scope.scope_column == "village_code" {
                 format!(
                     "SELECT c.period, c.status, COUNT(*) FROM classifications c \
                      WHERE c.{s} = $1 AND {holds} \

@@ -123,6 +123,7 @@ async fn a_long_list_is_counted_up_to_its_bound(store: Store) {
         text: None,
         citizen_id: None,
         include_inactive: false,
+        villages: Vec::new(),
     };
     let store = app.store();
     // Bound 3, page of 2: the count stops at 3 and says there are more.

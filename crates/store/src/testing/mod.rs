@@ -116,8 +116,10 @@ impl TestDb {
     pub async fn citus() -> Option<TestDb> {
         let admin_url = citus::admin_url()?;
         let (slot, store) = citus::lease(&admin_url).await;
+        let url = replace_database(&admin_url, &slot.name);
         Some(TestDb {
             store,
+            url,
             cleanup: Cleanup::Citus(Some(slot)),
         })
     }
