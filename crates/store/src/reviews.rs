@@ -4,6 +4,7 @@ use crate::households::{home_provinces, insert_audit};
 use crate::{AuditEntry, Store, StoreError, with_pool};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{AssertSqlSafe, QueryBuilder};
+use std::collections::HashMap;
 
 fn timestamp(now: DateTime<Utc>) -> String {
     now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
@@ -415,19 +416,56 @@ macro_rules! insert_classifications {
             periods.dedup();
             count_rows(&households, &periods, "-").build().execute(&mut *$tx).await?;
             // Each row is written once, whole: the household's characteristics and the
-            // end of its span (the next row already stored, if any) are computed from
-            // the bound values in the insert itself. Inserting and then updating each row
-            // twice wrote every row three times (2 GB for a million rows on PostgreSQL).
+            // end of its span (the next row already stored, if any) are read first and
+            // computed here, then inserted with the row. Inserting and then updating each
+            // row twice wrote every row three times (2 GB for a million rows on
+            // PostgreSQL), and an insert computing them in correlated subqueries is a
+            // join Citus cannot plan, since the new rows are not in a distributed table.
+            let facts = SnapshotFacts::read(
+                {
+                    let mut qb = QueryBuilder::new(
+                        "SELECT id, province_code, ethnic_minority, merit, female_headed FROM households",
+                    );
+                    push_in(&mut qb, " WHERE id", &households);
+                    qb.build_query_as().fetch_all(&mut *$tx).await?
+                },
+                {
+                    let mut qb = QueryBuilder::new(
+                        "SELECT household_id, province_code, birth_year, COALESCE(work_status, ''), \
+                         ethnicity, relation FROM members WHERE active",
+                    );
+                    push_in(&mut qb, " AND household_id", &households);
+                    qb.build_query_as().fetch_all(&mut *$tx).await?
+                },
+                {
+                    let mut qb = QueryBuilder::new(
+                        "SELECT household_id, home_province, province_code, period, effective_date \
+                         FROM classifications",
+                    );
+                    push_in(&mut qb, " WHERE household_id", &households);
+                    push_in(&mut qb, " AND period", &periods);
+                    qb.build_query_as().fetch_all(&mut *$tx).await?
+                },
+            );
             let mut qb = QueryBuilder::new(format!(
-                "INSERT INTO classifications ({CLASSIFICATION_FIELDS}, created_at, home_province, {SNAPSHOT_COLUMNS}, valid_until) \
-                 SELECT v.*, {SNAPSHOT_VALUES}, ({NEW_ROW_NEXT_EFFECTIVE}) FROM ("
+                "INSERT INTO classifications ({CLASSIFICATION_FIELDS}, created_at, home_province, \
+                 {SNAPSHOT_COLUMNS}, valid_until) "
             ));
             qb.push_values(chunk, |mut b, c: &ClassificationFields| {
+                let home = homes.get(&c.household_id).cloned().unwrap_or_default();
+                let snap = facts.snapshot(c, &home);
                 bind_classification!(b, push_bind, c);
                 b.push_bind($now);
-                b.push_bind(homes.get(&c.household_id).cloned().unwrap_or_default());
+                b.push_bind(home);
+                b.push_bind(snap.ethnic_minority);
+                b.push_bind(snap.merit);
+                b.push_bind(snap.female_headed);
+                b.push_bind(snap.no_labour);
+                b.push_bind(snap.children);
+                b.push_bind(snap.head_ethnicity);
+                b.push_bind(snap.valid_until);
             });
-            qb.push(") v RETURNING id, household_id");
+            qb.push(" RETURNING id, household_id");
             let returned: Vec<(i64, i64)> = qb.build_query_as().fetch_all(&mut *$tx).await?;
             // Each household's rows of the periods just classified, in effective order:
             // a row dated before one already stored (a correction dated back) ends the
@@ -604,37 +642,103 @@ const NEXT_EFFECTIVE: &str = "SELECT MIN(n.effective_date) FROM classifications 
        AND (n.effective_date > classifications.effective_date \
             OR (n.effective_date = classifications.effective_date AND n.id > classifications.id))";
 
-/// The end of a new row's span when it is inserted: the first row already stored for
-/// the same household and period that takes effect after it (`v.column1` is the
-/// household, `v.column2` the province, `v.column6` the period, `v.column23` the
-/// effective date, in [`CLASSIFICATION_FIELDS`] order, and `v.column30` the distribution key; rows stored before have smaller
-/// ids, so a tie on the date leaves the new row the latest).
-const NEW_ROW_NEXT_EFFECTIVE: &str = "SELECT MIN(n.effective_date) FROM classifications n \
-     WHERE n.household_id = v.column1 AND n.home_province = v.column30 \
-       AND n.province_code = v.column2 AND n.period = v.column6 AND n.effective_date > v.column23";
-
 /// The household's characteristics kept on a classification when it is stored (the
-/// same expressions as migration 0012), computed from the inserted values `v`: working
-/// ages and children are counted for the classification's period.
+/// same rules as migration 0012), in the order of their columns.
 const SNAPSHOT_COLUMNS: &str =
     "ethnic_minority, merit, female_headed, no_labour, children, head_ethnicity";
-const SNAPSHOT_VALUES: &str = "\
-    COALESCE((SELECT h.ethnic_minority FROM households h \
-        WHERE h.id = v.column1 AND h.home_province = v.column30 AND h.province_code = v.column2), FALSE), \
-    COALESCE((SELECT h.merit FROM households h \
-        WHERE h.id = v.column1 AND h.home_province = v.column30 AND h.province_code = v.column2), FALSE), \
-    COALESCE((SELECT h.female_headed FROM households h \
-        WHERE h.id = v.column1 AND h.home_province = v.column30 AND h.province_code = v.column2), FALSE), \
-    CASE WHEN EXISTS (SELECT 1 FROM members m \
-        WHERE m.household_id = v.column1 AND m.home_province = v.column30 AND m.province_code = v.column2 \
-          AND m.active AND m.birth_year BETWEEN v.column6 - 60 AND v.column6 - 15 \
-          AND COALESCE(m.work_status, '') <> 'unable') THEN FALSE ELSE TRUE END, \
-    (SELECT COUNT(*) FROM members m \
-        WHERE m.household_id = v.column1 AND m.home_province = v.column30 AND m.province_code = v.column2 \
-          AND m.active AND m.birth_year > v.column6 - 16), \
-    (SELECT MIN(m.ethnicity) FROM members m \
-        WHERE m.household_id = v.column1 AND m.home_province = v.column30 AND m.province_code = v.column2 \
-          AND m.active AND m.relation = 'head')";
+
+/// A household row as the snapshot reads it: id, province, ethnic minority, merit,
+/// female-headed.
+type SnapshotHousehold = (i64, String, bool, bool, bool);
+/// An active member as the snapshot reads it: household, province, birth year, work
+/// status ('' when unknown), ethnicity, relation.
+type SnapshotMember = (i64, String, i32, String, String, String);
+/// A stored classification as the span end reads it: household, distribution key,
+/// province, period, effective date.
+type SnapshotRow = (i64, String, String, i32, NaiveDate);
+
+/// What a new classification row keeps of its household, and the end of its span.
+struct Snapshot {
+    ethnic_minority: bool,
+    merit: bool,
+    female_headed: bool,
+    no_labour: bool,
+    children: i32,
+    head_ethnicity: Option<String>,
+    valid_until: Option<NaiveDate>,
+}
+
+/// The registry rows and stored classifications of the households a chunk classifies,
+/// read once per chunk.
+struct SnapshotFacts {
+    households: HashMap<i64, SnapshotHousehold>,
+    members: HashMap<i64, Vec<SnapshotMember>>,
+    stored: Vec<SnapshotRow>,
+}
+
+impl SnapshotFacts {
+    fn read(
+        households: Vec<SnapshotHousehold>,
+        members: Vec<SnapshotMember>,
+        stored: Vec<SnapshotRow>,
+    ) -> SnapshotFacts {
+        let mut by_household: HashMap<i64, Vec<SnapshotMember>> = HashMap::new();
+        for m in members {
+            by_household.entry(m.0).or_default().push(m);
+        }
+        SnapshotFacts {
+            households: households.into_iter().map(|h| (h.0, h)).collect(),
+            members: by_household,
+            stored,
+        }
+    }
+
+    /// The snapshot of a new row, by migration 0012's rules: the household and members
+    /// count only where they are in the row's province; working ages (15–60) and
+    /// children (under 16) are counted for the row's period. The span ends at the first
+    /// row already stored for the same household, key, province and period that takes
+    /// effect after it (rows stored before have smaller ids, so a tie on the date leaves
+    /// the new row the latest).
+    fn snapshot(&self, c: &ClassificationFields, home: &str) -> Snapshot {
+        let household = self
+            .households
+            .get(&c.household_id)
+            .filter(|h| h.1 == c.province_code);
+        let members: Vec<&SnapshotMember> = self
+            .members
+            .get(&c.household_id)
+            .map(|ms| ms.iter().filter(|m| m.1 == c.province_code).collect())
+            .unwrap_or_default();
+        let working = members
+            .iter()
+            .any(|m| (c.period - 60..=c.period - 15).contains(&m.2) && m.3 != "unable");
+        let valid_until = self
+            .stored
+            .iter()
+            .filter(|r| {
+                r.0 == c.household_id
+                    && r.1 == home
+                    && r.2 == c.province_code
+                    && r.3 == c.period
+                    && r.4 > c.effective_date
+            })
+            .map(|r| r.4)
+            .min();
+        Snapshot {
+            ethnic_minority: household.is_some_and(|h| h.2),
+            merit: household.is_some_and(|h| h.3),
+            female_headed: household.is_some_and(|h| h.4),
+            no_labour: !working,
+            children: members.iter().filter(|m| m.2 > c.period - 16).count() as i32,
+            head_ethnicity: members
+                .iter()
+                .filter(|m| m.5 == "head")
+                .map(|m| m.4.clone())
+                .min(),
+            valid_until,
+        }
+    }
+}
 
 impl Store {
     pub async fn insert_review(
