@@ -657,6 +657,15 @@ type SnapshotMember = (i64, String, i32, String, String, String);
 /// province, period, effective date.
 type SnapshotRow = (i64, String, String, i32, NaiveDate);
 
+/// Rows grouped by the household they belong to.
+fn by_household<T>(rows: Vec<T>, household: impl Fn(&T) -> i64) -> HashMap<i64, Vec<T>> {
+    let mut grouped: HashMap<i64, Vec<T>> = HashMap::new();
+    for row in rows {
+        grouped.entry(household(&row)).or_default().push(row);
+    }
+    grouped
+}
+
 /// What a new classification row keeps of its household, and the end of its span.
 struct Snapshot {
     ethnic_minority: bool,
@@ -673,7 +682,7 @@ struct Snapshot {
 struct SnapshotFacts {
     households: HashMap<i64, SnapshotHousehold>,
     members: HashMap<i64, Vec<SnapshotMember>>,
-    stored: Vec<SnapshotRow>,
+    stored: HashMap<i64, Vec<SnapshotRow>>,
 }
 
 impl SnapshotFacts {
@@ -682,14 +691,13 @@ impl SnapshotFacts {
         members: Vec<SnapshotMember>,
         stored: Vec<SnapshotRow>,
     ) -> SnapshotFacts {
-        let mut by_household: HashMap<i64, Vec<SnapshotMember>> = HashMap::new();
-        for m in members {
-            by_household.entry(m.0).or_default().push(m);
-        }
+        // Grouped by household, so that each new row looks only at its own household's
+        // rows: a chunk of a thousand rows would otherwise scan every stored row of the
+        // chunk's households once per new row.
         SnapshotFacts {
             households: households.into_iter().map(|h| (h.0, h)).collect(),
-            members: by_household,
-            stored,
+            members: by_household(members, |m| m.0),
+            stored: by_household(stored, |r| r.0),
         }
     }
 
@@ -714,13 +722,11 @@ impl SnapshotFacts {
             .any(|m| (c.period - 60..=c.period - 15).contains(&m.2) && m.3 != "unable");
         let valid_until = self
             .stored
-            .iter()
+            .get(&c.household_id)
+            .into_iter()
+            .flatten()
             .filter(|r| {
-                r.0 == c.household_id
-                    && r.1 == home
-                    && r.2 == c.province_code
-                    && r.3 == c.period
-                    && r.4 > c.effective_date
+                r.1 == home && r.2 == c.province_code && r.3 == c.period && r.4 > c.effective_date
             })
             .map(|r| r.4)
             .min();
