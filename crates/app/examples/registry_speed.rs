@@ -54,6 +54,7 @@ async fn main() {
         role: Role::Office,
         unit_code: "444".into(),
         unit_tier: Tier::District,
+        agency_code: None,
     };
     let first = app
         .list_households(&district, None, None, 1)

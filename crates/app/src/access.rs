@@ -185,6 +185,9 @@ pub struct Actor {
     pub unit_code: String,
     /// The tier of that unit, which says which column of a household to filter on.
     pub unit_tier: Tier,
+    /// The agency the user works for: an agency officer records and imports only for the
+    /// policies, money and tasks of that agency (migration 0060).
+    pub agency_code: Option<String>,
 }
 
 impl Actor {

@@ -305,6 +305,7 @@ fn actor_of(user: &UserRecord) -> Option<Actor> {
         role,
         unit_code: user.unit_code.clone(),
         unit_tier,
+        agency_code: user.agency_code.clone(),
     })
 }
 

@@ -84,6 +84,7 @@ fn actor(role: Role, unit_code: &str) -> Actor {
         role,
         unit_code: unit_code.into(),
         unit_tier,
+        agency_code: None,
     }
 }
 

@@ -195,6 +195,7 @@ fn actor(role: Role, unit: &str, tier: Tier) -> Actor {
         role,
         unit_code: unit.into(),
         unit_tier: tier,
+        agency_code: None,
     }
 }
 

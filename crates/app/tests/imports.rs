@@ -25,6 +25,7 @@ fn officer() -> Actor {
         role: Role::CommuneOfficer,
         unit_code: "18499".into(),
         unit_tier: Tier::Commune,
+        agency_code: None,
     }
 }
 

@@ -472,6 +472,7 @@ fn officer(unit: &str) -> Actor {
         role: Role::CommuneOfficer,
         unit_code: unit.into(),
         unit_tier: Tier::Commune,
+        agency_code: None,
     }
 }
 

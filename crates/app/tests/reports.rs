@@ -325,6 +325,7 @@ fn actor(role: Role, unit: &str, tier: Tier) -> Actor {
         role,
         unit_code: unit.to_string(),
         unit_tier: tier,
+        agency_code: None,
     }
 }
 

@@ -90,6 +90,7 @@ fn officer() -> Actor {
         role: Role::CommuneOfficer,
         unit_code: HUONG_KHE.into(),
         unit_tier: Tier::Commune,
+        agency_code: None,
     }
 }
 

@@ -22,6 +22,8 @@ pub struct UserRecord {
     pub active: bool,
     pub created_at: String,
     pub password_changed_at: String,
+    /// The agency the user works for (migration 0060), if any.
+    pub agency_code: Option<String>,
 }
 
 // Written by hand so that a password hash never reaches a log line through `{:?}`.
@@ -112,7 +114,8 @@ struct SessionRow {
 }
 
 const USER_COLUMNS: &str = "us.id, us.username, us.password_hash, us.role, us.unit_code, \
-     au.tier AS unit_tier, au.name AS unit_name, us.active, us.created_at, us.password_changed_at";
+     au.tier AS unit_tier, au.name AS unit_name, us.active, us.created_at, us.password_changed_at, \
+     us.agency_code";
 
 /// A user's unit is the latest version of its code: users work today.
 const AU_LATEST: &str =
@@ -263,6 +266,36 @@ impl Store {
             .fetch_optional(pool)
             .await?),
         )
+    }
+
+    /// Names the agency a user works for (or none). An unknown agency or user is
+    /// `NotFound`, and nothing changes.
+    pub async fn set_user_agency(
+        &self,
+        user_id: i64,
+        agency_code: Option<&str>,
+    ) -> Result<(), StoreError> {
+        if let Some(code) = agency_code {
+            let known: i64 = with_pool!(self, pool => sqlx::query_scalar(
+                "SELECT COUNT(*) FROM agencies WHERE code = $1",
+            )
+            .bind(code)
+            .fetch_one(pool)
+            .await?);
+            if known == 0 {
+                return Err(StoreError::NotFound(format!("cơ quan {code}")));
+            }
+        }
+        let n = with_pool!(self, pool => sqlx::query("UPDATE users SET agency_code = $1 WHERE id = $2")
+            .bind(agency_code)
+            .bind(user_id)
+            .execute(pool)
+            .await?
+            .rows_affected());
+        if n == 0 {
+            return Err(StoreError::NotFound(format!("người dùng số {user_id}")));
+        }
+        Ok(())
     }
 
     /// Every user, by username.

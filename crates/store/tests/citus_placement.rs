@@ -27,6 +27,7 @@ async fn migrate_places_every_table_and_a_rerun_changes_nothing() {
     let before = placements(&db).await;
     for distributed in [
         "audit_log",
+        "benefits",
         "classifications",
         "households",
         "members",
@@ -38,7 +39,15 @@ async fn migrate_places_every_table_and_a_rerun_changes_nothing() {
             "{distributed}: {before:?}"
         );
     }
-    for reference in ["admin_units", "reviews", "settings", "users", "complaints"] {
+    for reference in [
+        "admin_units",
+        "agencies",
+        "complaints",
+        "findings",
+        "reviews",
+        "settings",
+        "users",
+    ] {
         assert!(
             before.contains(&format!("{reference} n reference")),
             "{reference}: {before:?}"

@@ -115,6 +115,32 @@ async fn a_new_password_hash_replaces_the_old(store: Store) {
 }
 store_test!(a_new_password_hash_replaces_the_old);
 
+async fn a_user_names_a_known_agency_or_none(store: Store) {
+    with_units(&store).await;
+    let id = store.create_user(&officer(), now()).await.unwrap();
+    assert_eq!(
+        store.user_by_id(id).await.unwrap().unwrap().agency_code,
+        None
+    );
+    // The seeded finance department of Hà Tĩnh (migration 0060).
+    store.set_user_agency(id, Some("42-stc")).await.unwrap();
+    let u = store.user_by_id(id).await.unwrap().unwrap();
+    assert_eq!(u.agency_code.as_deref(), Some("42-stc"));
+    // An unknown agency changes nothing.
+    assert!(matches!(
+        store.set_user_agency(id, Some("42-none")).await,
+        Err(StoreError::NotFound(_))
+    ));
+    let u = store.user_by_id(id).await.unwrap().unwrap();
+    assert_eq!(u.agency_code.as_deref(), Some("42-stc"));
+    store.set_user_agency(id, None).await.unwrap();
+    assert_eq!(
+        store.user_by_id(id).await.unwrap().unwrap().agency_code,
+        None
+    );
+}
+store_test!(a_user_names_a_known_agency_or_none);
+
 async fn sessions_are_found_touched_and_ended(store: Store) {
     with_units(&store).await;
     let id = store.create_user(&officer(), now()).await.unwrap();

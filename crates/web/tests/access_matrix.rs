@@ -85,6 +85,7 @@ fn system_admin(unit: &str, tier: Tier) -> Actor {
         role: Role::Admin,
         unit_code: unit.into(),
         unit_tier: tier,
+        agency_code: None,
     }
 }
 

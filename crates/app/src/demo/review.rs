@@ -49,6 +49,7 @@ impl App {
             role: officer.role,
             unit_code: officer.unit_code.clone(),
             unit_tier: Tier::Commune,
+            agency_code: None,
         };
         let id = self
             .open_periodic_review(&actor, &officer.unit_code, next.period, &next.standard)

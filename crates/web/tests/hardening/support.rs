@@ -112,6 +112,7 @@ pub fn officer() -> Actor {
         role: Role::CommuneOfficer,
         unit_code: "18499".into(),
         unit_tier: Tier::Commune,
+        agency_code: None,
     }
 }
 
