@@ -15,6 +15,8 @@
 //!   the form's ticks disagree.
 //! - **Transitions** between two periods ([`transition`]) and the `recently_escaped` flag.
 //! - **Form B1 point tables** ([`PointTable`]) that compute score A from item answers.
+//! - **Support policies as data** ([`PolicyCatalogue`], embedded `policies/*.toml`) and who
+//!   is eligible on a date ([`eligible`]) over the classification in force then.
 //! - **Working days** ([`Calendar`]): weekends and the yearly public holidays (embedded
 //!   `calendar/vn-holidays.toml`), for posting, complaint and review deadlines.
 //!
@@ -31,6 +33,8 @@ mod derive;
 mod figure;
 mod money;
 mod points;
+mod policy;
+mod policy_eligibility;
 mod review_window;
 mod standard;
 mod status;
@@ -53,6 +57,14 @@ pub use figure::Figure;
 pub use money::{Lang, grouped, write_grouped};
 pub use points::{
     Answer, Band, PointError, PointItem, PointTable, ResolvedScoreA, Scoring, resolve_score_a,
+};
+pub use policy::{
+    Beneficiary, Eligibility, MemberRule, Policy, PolicyCatalogue, PolicyError, PolicyKind, Terms,
+    UnitFlag,
+};
+pub use policy_eligibility::{
+    Eligible, HouseholdTraits, MemberTraits, StatusChange, StatusHistory, eligible,
+    household_eligible, member_meets,
 };
 pub use review_window::{DayOfYear, PeriodicWindow};
 pub use standard::{
