@@ -19,6 +19,7 @@ pub mod files;
 pub mod households;
 pub mod imports;
 pub mod passwords;
+pub mod policies;
 pub mod reform;
 pub mod reporting;
 pub mod reports;
@@ -53,6 +54,10 @@ pub struct Config {
     /// folder laid over them (`--reports-dir`), so a heading is corrected without a
     /// rebuild.
     pub reports: Arc<reports::ReportCatalog>,
+    /// The support-policy catalogue: the embedded one, or with an administrator's folder
+    /// laid over it (`--policies-dir`), so a ceiling or a rate is corrected without a
+    /// rebuild.
+    pub policies: Arc<giamngheo_rules::PolicyCatalogue>,
 }
 
 impl Default for Config {
@@ -62,6 +67,7 @@ impl Default for Config {
             standards: Arc::new(giamngheo_rules::StandardSet::embedded()),
             calendar: Arc::new(giamngheo_rules::Calendar::embedded()),
             reports: Arc::new(reports::catalog().clone()),
+            policies: Arc::new(giamngheo_rules::PolicyCatalogue::embedded()),
         }
     }
 }

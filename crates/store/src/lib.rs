@@ -7,6 +7,7 @@
 //! whichever pool is open, so the two backends cannot drift apart; where the schema needs
 //! different column types, each backend has its own migrations folder.
 
+mod benefits;
 mod bulk;
 pub mod citus;
 mod error;
@@ -21,6 +22,7 @@ pub mod testing;
 mod units;
 mod users;
 
+pub use benefits::{AgencyRecord, BenefitRecord, NewBenefit};
 pub use bulk::{ImportRun, RunMark};
 pub use error::{StoreError, UniqueKey};
 pub use households::{

@@ -1,0 +1,1 @@
+//! Coverage of a policy: eligible, covered and not covered per unit on a date.
