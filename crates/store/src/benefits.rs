@@ -234,10 +234,12 @@ impl Store {
     /// One benefit by id.
     pub async fn benefit(&self, id: i64) -> Result<Option<BenefitRecord>, StoreError> {
         let sql = format!("SELECT {BENEFIT_COLUMNS} FROM benefits WHERE id = $1");
-        Ok(with_pool!(self, pool => sqlx::query_as::<_, BenefitRecord>(sqlx::AssertSqlSafe(sql))
+        Ok(
+            with_pool!(self, pool => sqlx::query_as::<_, BenefitRecord>(sqlx::AssertSqlSafe(sql))
             .bind(id)
             .fetch_optional(pool)
-            .await?))
+            .await?),
+        )
     }
 
     /// Every benefit of a household, voided ones included (history), oldest first.
@@ -249,9 +251,11 @@ impl Store {
             "SELECT {BENEFIT_COLUMNS} FROM benefits WHERE household_id = $1 \
              ORDER BY valid_from, id"
         );
-        Ok(with_pool!(self, pool => sqlx::query_as::<_, BenefitRecord>(sqlx::AssertSqlSafe(sql))
+        Ok(
+            with_pool!(self, pool => sqlx::query_as::<_, BenefitRecord>(sqlx::AssertSqlSafe(sql))
             .bind(household_id)
             .fetch_all(pool)
-            .await?))
+            .await?),
+        )
     }
 }

@@ -10,6 +10,7 @@
 mod benefits;
 mod bulk;
 pub mod citus;
+mod coverage;
 mod error;
 mod households;
 mod maintenance;
@@ -24,6 +25,7 @@ mod users;
 
 pub use benefits::{AgencyRecord, BenefitRecord, NewBenefit};
 pub use bulk::{ImportRun, RunMark};
+pub use coverage::{CoverageHousehold, CoverageInputs, CoverageMember, CoverageNames};
 pub use error::{StoreError, UniqueKey};
 pub use households::{
     AuditEntry, AuditRecord, AuditScope, DuplicateRow, HouseholdFields, HouseholdFilter,

@@ -212,12 +212,16 @@ impl App {
             .household(household_id)
             .await?
             .ok_or_else(not_found)?;
-        self.authorize(actor, Action::ReadAggregates, &household.fields.village_code)
-            .await
-            .map_err(|e| match e {
-                AppError::NotFound(_) => not_found(),
-                other => other,
-            })?;
+        self.authorize(
+            actor,
+            Action::ReadAggregates,
+            &household.fields.village_code,
+        )
+        .await
+        .map_err(|e| match e {
+            AppError::NotFound(_) => not_found(),
+            other => other,
+        })?;
         Ok(household)
     }
 
@@ -243,13 +247,19 @@ impl App {
             (Beneficiary::Person, None) => {
                 return Err(AppError::invalid(
                     "member_id",
-                    format!("chính sách «{}» cấp cho từng người: chọn thành viên", policy.name_vi),
+                    format!(
+                        "chính sách «{}» cấp cho từng người: chọn thành viên",
+                        policy.name_vi
+                    ),
                 ));
             }
             (Beneficiary::Household, Some(_)) => {
                 return Err(AppError::invalid(
                     "member_id",
-                    format!("chính sách «{}» cấp cho cả hộ: không chọn thành viên", policy.name_vi),
+                    format!(
+                        "chính sách «{}» cấp cho cả hộ: không chọn thành viên",
+                        policy.name_vi
+                    ),
                 ));
             }
             (Beneficiary::Person, Some(member_id)) => {

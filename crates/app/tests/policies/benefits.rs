@@ -83,7 +83,12 @@ async fn an_agency_officer_records_only_their_agencys_policies(store: Store) {
     )
     .await;
     let member_id = app.store().members_of(ids[0], false).await.unwrap()[0].id;
-    let bank = actor(Role::AgencyOfficer, "444", Tier::District, Some("444-nhcsxh"));
+    let bank = actor(
+        Role::AgencyOfficer,
+        "444",
+        Tier::District,
+        Some("444-nhcsxh"),
+    );
     let loan = BenefitInput {
         household_id: ids[0],
         policy: "loan_poor".into(),
@@ -134,7 +139,10 @@ async fn an_agency_officer_records_only_their_agencys_policies(store: Store) {
     app.record_benefit(&insurance, card).await.unwrap();
     // Oversight reads everything in its unit and writes nothing.
     let front = actor(Role::Oversight, "444", Tier::District, Some("444-mttq"));
-    assert_eq!(app.household_benefits(&front, ids[0]).await.unwrap().len(), 2);
+    assert_eq!(
+        app.household_benefits(&front, ids[0]).await.unwrap().len(),
+        2
+    );
     assert!(matches!(
         app.record_benefit(&front, loan).await.unwrap_err(),
         AppError::Forbidden(_)
@@ -184,13 +192,21 @@ async fn bulk_entry_names_the_bad_row_and_records_nothing(store: Store) {
         }
         other => panic!("{other:?}"),
     }
-    assert!(app.household_benefits(&commune, ids[0]).await.unwrap().is_empty());
+    assert!(
+        app.household_benefits(&commune, ids[0])
+            .await
+            .unwrap()
+            .is_empty()
+    );
     let done = app
         .record_benefits(&commune, vec![row(ids[0], None), row(ids[1], None)], "bulk")
         .await
         .unwrap();
     assert_eq!(done.len(), 2);
     let stored = app.store().benefit(done[1]).await.unwrap().unwrap();
-    assert_eq!((stored.household_id, stored.source.as_str()), (ids[1], "bulk"));
+    assert_eq!(
+        (stored.household_id, stored.source.as_str()),
+        (ids[1], "bulk")
+    );
 }
 app_test!(bulk_entry_names_the_bad_row_and_records_nothing);

@@ -63,7 +63,14 @@ pub fn member(name: &str, relation: &str, birth_year: i32, school: Option<&str>)
         birth_year: Some(birth_year),
         ethnicity: "01".into(),
         relation: relation.into(),
-        work_status: Some(if school.is_some() { "student" } else { "employed" }.into()),
+        work_status: Some(
+            if school.is_some() {
+                "student"
+            } else {
+                "employed"
+            }
+            .into(),
+        ),
         school_level: school.map(str::to_string),
         ..Default::default()
     }
@@ -100,7 +107,14 @@ pub fn classification(
     ClassificationFields {
         household_id: id,
         province_code: "42".into(),
-        district_code: Some(if village.starts_with("186") { "445" } else { "444" }.into()),
+        district_code: Some(
+            if village.starts_with("186") {
+                "445"
+            } else {
+                "444"
+            }
+            .into(),
+        ),
         commune_code: village[..5].to_string(),
         village_code: village.to_string(),
         period,
