@@ -1,0 +1,19 @@
+//! Support policies on the web (issue 14): the JSON API of the catalogue, coverage and the
+//! uncovered list, and the coverage page. The app layer checks access and computes.
+
+mod api;
+mod page;
+
+use crate::routes::Routes;
+
+pub(crate) use api::PoliciesDoc;
+
+/// The pages, served at the site's root.
+pub(crate) fn routes() -> Routes {
+    page::routes()
+}
+
+/// The JSON endpoints, served under `/api/v1`.
+pub(crate) fn api_routes() -> Routes {
+    api::routes()
+}

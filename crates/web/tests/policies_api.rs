@@ -1,0 +1,288 @@
+//! `/api/v1/policies`, `/api/v1/coverage` and `/api/v1/coverage/uncovered`: the JSON
+//! shapes the issue names (integers, the rate a number, total = not_covered), the
+//! grouping by the units below, and the errors for a bad request.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use chrono::{NaiveDate, Utc};
+use giamngheo_app::access::{Actor, Role};
+use giamngheo_app::auth::NewUserInput;
+use giamngheo_app::households::{By, DraftInput};
+use giamngheo_app::policies::benefits::BenefitInput;
+use giamngheo_app::units::UnitImportOptions;
+use giamngheo_app::{App, Config, FixedClock};
+use giamngheo_domain::household::{HouseholdDraft, MemberDraft, Sex};
+use giamngheo_domain::{Hierarchy, Tier};
+use giamngheo_store::{ClassificationFields, Store};
+use http_body_util::BodyExt;
+use std::sync::Arc;
+use tower::ServiceExt;
+
+use giamngheo_store::store_test as web_test;
+
+const PASSWORD: &str = "mật khẩu thử đủ dài 2026";
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+async fn send(router: &Router, request: Request<Body>) -> (StatusCode, serde_json::Value) {
+    let response = router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    (status, serde_json::from_slice(&body).unwrap_or_default())
+}
+
+fn get(uri: &str, token: &str) -> Request<Body> {
+    Request::get(uri)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(Body::empty())
+        .unwrap()
+}
+
+async fn token(router: &Router, username: &str) -> String {
+    let body = serde_json::json!({"username": username, "password": PASSWORD}).to_string();
+    let (status, json) = send(
+        router,
+        Request::post("/api/v1/auth/login")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    json["token"].as_str().unwrap().to_string()
+}
+
+fn classification(id: i64, village: &str, status: &str) -> ClassificationFields {
+    ClassificationFields {
+        household_id: id,
+        province_code: "42".into(),
+        district_code: None,
+        commune_code: village[..5].to_string(),
+        village_code: village.to_string(),
+        period: 2026,
+        standard: "vn-2022".into(),
+        kind: "baseline".into(),
+        review_id: None,
+        status: status.into(),
+        area: "rural".into(),
+        income_per_capita: None,
+        score_a: None,
+        score_b: 0,
+        deprivation_count: 0,
+        deprived: String::new(),
+        reasons: String::new(),
+        transition: None,
+        member_count: 2,
+        causes: String::new(),
+        decision_number: None,
+        decision_date: None,
+        effective_date: date(2026, 1, 1),
+        approved_by: "test".into(),
+        approved_at: "2026-01-01T00:00:00Z".into(),
+        supersedes: None,
+        correction_reason: None,
+        certificate_number: None,
+    }
+}
+
+/// Province 42 with commune 18496 and one village; two poor households of two people,
+/// one of whom holds a card: 4 eligible, 1 covered.
+async fn site(store: Store) -> (Router, App) {
+    let now = date(2026, 11, 20).and_hms_opt(2, 0, 0).unwrap().and_utc();
+    let app = App::new(
+        store,
+        Config {
+            hierarchy: Hierarchy::three_levels(),
+            ..Config::default()
+        },
+        Arc::new(FixedClock(now)),
+    );
+    app.import_units(
+        "code,name,kind,level,parent_code\n42,Tỉnh Hà Tĩnh,Tỉnh,1,\n18496,Xã Hương Khê,Xã,2,42\n"
+            .as_bytes(),
+        &UnitImportOptions {
+            valid_from: date(2025, 7, 1),
+            retire_missing: false,
+            hierarchy: None,
+        },
+    )
+    .await
+    .unwrap();
+    app.import_villages_as_system("commune_code,name,kind\n18496,Thôn Một,Thôn\n".as_bytes())
+        .await
+        .unwrap();
+    for (username, role) in [
+        ("so.ha.tinh", Role::Office),
+        ("xem.tinh", Role::ProvinceViewer),
+    ] {
+        app.add_user_as_system(NewUserInput {
+            username: username.into(),
+            password: PASSWORD.into(),
+            role,
+            unit_code: "42".into(),
+        })
+        .await
+        .unwrap();
+    }
+    let person = |name: &str, relation: &str| MemberDraft {
+        full_name: name.into(),
+        sex: Some(Sex::Female),
+        birth_year: Some(1980),
+        ethnicity: "01".into(),
+        relation: relation.into(),
+        work_status: Some("employed".into()),
+        ..Default::default()
+    };
+    let drafts = (0..2)
+        .map(|i| {
+            DraftInput::form(HouseholdDraft {
+                code: format!("H{i}"),
+                village_code: "18496001".into(),
+                address: "Xóm 1".into(),
+                members: vec![
+                    person("Nguyễn Thị Lan", "head"),
+                    person("Trần Văn Nam", "spouse"),
+                ],
+                ..Default::default()
+            })
+        })
+        .collect();
+    let ids = app
+        .create_households(By::System, drafts, "test")
+        .await
+        .unwrap();
+    let rows: Vec<_> = ids
+        .iter()
+        .map(|id| classification(*id, "18496001", "poor"))
+        .collect();
+    app.store()
+        .insert_classifications(&rows, &[], Utc::now())
+        .await
+        .unwrap();
+    let member = app.store().members_of(ids[0], false).await.unwrap()[0].id;
+    let office = Actor {
+        user_id: 1,
+        username: "so.ha.tinh".into(),
+        role: Role::Office,
+        unit_code: "42".into(),
+        unit_tier: Tier::Province,
+        agency_code: None,
+    };
+    app.record_benefit(
+        &office,
+        BenefitInput {
+            household_id: ids[0],
+            member_id: Some(member),
+            policy: "bhyt".into(),
+            valid_from: Some(date(2026, 1, 1)),
+            valid_to: Some(date(2026, 12, 31)),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    (giamngheo_web::router(app.clone()), app)
+}
+
+async fn coverage_api_answers_the_shapes_the_issue_names(store: Store) {
+    let (router, _app) = site(store).await;
+    let office = token(&router, "so.ha.tinh").await;
+
+    let (status, json) = send(&router, get("/api/v1/policies", &office)).await;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    let items = json["items"].as_array().unwrap();
+    let bhyt = items.iter().find(|p| p["code"] == "bhyt").expect("bhyt");
+    assert_eq!(bhyt["name"], "Thẻ bảo hiểm y tế");
+    assert_eq!(bhyt["beneficiary"], "person");
+
+    let (status, json) = send(
+        &router,
+        get("/api/v1/coverage?unit=18496&year=2026&policy=bhyt", &office),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    let rows = json["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 1);
+    let row = &rows[0];
+    assert_eq!(row["policy"], "bhyt");
+    assert_eq!(row["unit"], "18496");
+    assert!(row["eligible"].is_i64() && row["covered"].is_i64() && row["not_covered"].is_i64());
+    assert_eq!(
+        (
+            row["eligible"].as_i64(),
+            row["covered"].as_i64(),
+            row["not_covered"].as_i64()
+        ),
+        (Some(4), Some(1), Some(3))
+    );
+    assert!(row["rate"].is_number());
+    assert_eq!(row["rate"].as_f64(), Some(25.0));
+    // Today is 20/11/2026, in the year asked.
+    assert_eq!(json["as_of"], "2026-11-20");
+
+    let (status, json) = send(
+        &router,
+        get(
+            "/api/v1/coverage/uncovered?unit=18496&year=2026&policy=bhyt",
+            &office,
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    assert_eq!(json["total"].as_u64(), Some(3));
+    assert_eq!(json["items"].as_array().unwrap().len(), 3);
+    assert!(json["items"][0]["member_name"].is_string());
+
+    // The province by the units below it: one row per commune.
+    let (status, json) = send(
+        &router,
+        get(
+            "/api/v1/coverage?unit=42&year=2026&policy=bhyt&by=child",
+            &office,
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    let rows = json["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["unit"], "18496");
+    assert_eq!(rows[0]["covered"].as_i64(), Some(1));
+
+    // A province viewer gets the list without a name.
+    let viewer = token(&router, "xem.tinh").await;
+    let (status, json) = send(
+        &router,
+        get(
+            "/api/v1/coverage/uncovered?unit=18496&year=2026&policy=bhyt",
+            &viewer,
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    assert_eq!(json["total"].as_u64(), Some(3));
+    assert!(!json.to_string().contains("Lan") && !json.to_string().contains("Nam"));
+
+    // Errors: an unknown policy is 404; a bad grouping, a missing policy for the list 422.
+    let (status, _) = send(
+        &router,
+        get("/api/v1/coverage?unit=18496&year=2026&policy=nope", &office),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = send(
+        &router,
+        get("/api/v1/coverage?unit=18496&by=parent", &office),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) = send(
+        &router,
+        get("/api/v1/coverage/uncovered?unit=18496", &office),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+web_test!(coverage_api_answers_the_shapes_the_issue_names);
