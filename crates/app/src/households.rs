@@ -468,6 +468,22 @@ impl App {
         inputs: Vec<DraftInput>,
         source: &str,
     ) -> Result<Vec<i64>, AppError> {
+        let ids = self.create_households_once(by, inputs, source).await?;
+        // The card fields of the members become `bhyt` benefits (policies/cards.rs).
+        let (username, user_id) = match by {
+            By::User(actor) => (actor.username.as_str(), Some(actor.user_id)),
+            By::System => (source, None),
+        };
+        self.sync_cards(username, user_id, &ids).await?;
+        Ok(ids)
+    }
+
+    async fn create_households_once(
+        &self,
+        by: By<'_>,
+        inputs: Vec<DraftInput>,
+        source: &str,
+    ) -> Result<Vec<i64>, AppError> {
         match self.check_and_create(by, inputs, source).await? {
             Ok(ids) => Ok(ids),
             // Another writer saved the same citizen ID or household code between the
@@ -1031,6 +1047,8 @@ impl App {
             .save_household(id, expected_version, &fields, &saves, &audit, now)
             .await?;
         tracing::info!(household = id, version, "household saved");
+        self.sync_cards(&actor.username, Some(actor.user_id), &[id])
+            .await?;
         Ok(version)
     }
 

@@ -293,13 +293,20 @@ impl App {
                 };
                 let c = self
                     .store()
-                    .insurance_count(column, &unit.code, year, as_of, status)
+                    .insurance_count(
+                        column,
+                        &unit.code,
+                        year,
+                        as_of,
+                        status,
+                        crate::policies::cards::CARD_POLICY,
+                    )
                     .await?;
                 Ok(if c.people == 0 {
                     no_data(format!("chưa có {who} kỳ {year} (no {status} households)"))
                 } else if c.insured == 0 {
                     no_data(format!(
-                        "chưa ghi thẻ BHYT nào cho {} thành viên {who} (no card recorded yet)",
+                        "chưa ghi thẻ BHYT nào cho {} thành viên {who}: danh sách thẻ của cơ quan bảo hiểm xã hội chưa được nhập (no card recorded yet)",
                         number_vi(c.people)
                     ))
                 } else {
@@ -362,14 +369,78 @@ impl App {
                     }
                 })
             }
-            "preferential_loan" | "patient_support" | "tuition_support" => Ok(no_data(
-                "chưa ghi nhận chính sách hỗ trợ nào: số liệu có khi các khoản hỗ trợ được nhập \
-                 (no policy records yet)",
-            )),
+            "preferential_loan" | "patient_support" | "tuition_support" => {
+                let target = match code {
+                    "preferential_loan" => "loans",
+                    "patient_support" => "medical_support",
+                    _ => "tuition",
+                };
+                self.measure_coverage(unit, target, year, as_of).await
+            }
             _ => Ok(no_data(
                 "chỉ tiêu này chưa có nguồn số liệu (no data source for this indicator)",
             )),
         }
+    }
+
+    /// A coverage target: the people (or households) eligible for the policies that count
+    /// towards `target` on the date, and the share of them covered. Where no benefit of
+    /// those policies is recorded at all, the note names the agency whose list was never
+    /// imported instead of giving a figure.
+    async fn measure_coverage(
+        &self,
+        unit: &giamngheo_store::UnitRecord,
+        target: &str,
+        year: i32,
+        as_of: NaiveDate,
+    ) -> Result<Measure, AppError> {
+        let policies: Vec<&giamngheo_rules::Policy> = self.policies().for_target(target).collect();
+        let (mut eligible, mut covered) = (0i64, 0i64);
+        for policy in &policies {
+            let report = self
+                .coverage_as_system(&crate::policies::coverage::CoverageRequest {
+                    unit: unit.code.clone(),
+                    year,
+                    policy: Some(policy.code.clone()),
+                    as_of: Some(as_of),
+                    by_child: false,
+                })
+                .await?;
+            for row in report.rows {
+                eligible += row.eligible;
+                covered += row.covered;
+            }
+        }
+        let names: Vec<&str> = policies.iter().map(|p| p.name_vi.as_str()).collect();
+        if eligible == 0 {
+            return Ok(no_data(format!(
+                "chưa có đối tượng được hưởng ({}) ngày {} (nobody eligible)",
+                names.join(", "),
+                as_of.format("%d/%m/%Y")
+            )));
+        }
+        if covered == 0 {
+            let mut agencies: Vec<&str> = policies
+                .iter()
+                .map(|p| crate::policies::agencies::kind_label_vi(p.provider_kind()))
+                .collect();
+            agencies.dedup();
+            return Ok(no_data(format!(
+                "chưa có bản ghi hưởng chính sách nào ({}) năm {year}: danh sách của {} chưa được nhập \
+                 (no benefit recorded: the agency's list was never imported)",
+                names.join(", "),
+                agencies.join(", ")
+            )));
+        }
+        Ok(Measure {
+            value: Some(percent(covered, eligible)),
+            note: format!(
+                "{} / {} đối tượng được hưởng đã được hưởng ngày {}",
+                number_vi(covered),
+                number_vi(eligible),
+                as_of.format("%d/%m/%Y")
+            ),
+        })
     }
 
     async fn measure_reduction(

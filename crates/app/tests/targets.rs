@@ -109,7 +109,7 @@ fn classification(
 /// Twenty households, ten per commune. Period 2020: 4 poor (20 %); period 2021: 3 poor
 /// (15 %), so the rate fell by 5 points. The poor of 2021 have 6 members, 3 of them with a
 /// card valid in July 2021 (one card expired in June); one of them lacks clean water.
-async fn build(app: &App) {
+async fn build(app: &App) -> Vec<i64> {
     let valid = Some(date(2021, 12, 31));
     let expired = Some(date(2021, 6, 30));
     let drafts: Vec<DraftInput> = (0..20)
@@ -149,6 +149,7 @@ async fn build(app: &App) {
         .insert_classifications(&rows, &[], Utc::now())
         .await
         .unwrap();
+    ids
 }
 
 fn actor(role: Role, unit: &str, tier: Tier) -> Actor {
@@ -171,7 +172,7 @@ fn find<'a>(view: &'a TargetsView, code: &str) -> &'a giamngheo_app::targets::Ta
 
 async fn the_seed_targets_are_measured_where_data_exists(store: Store) {
     let app = setup(store).await;
-    build(&app).await;
+    let ids = build(&app).await;
     let office = actor(Role::Office, "444", Tier::District);
     let view = app.targets(&office, "444", 2021).await.unwrap();
     assert_eq!(view.targets.len(), 8, "the seed's eight targets");
@@ -203,13 +204,41 @@ async fn the_seed_targets_are_measured_where_data_exists(store: Store) {
     let water = find(&view, "clean_water_poor");
     assert_eq!(water.measured, Some(66.67));
 
-    for code in ["preferential_loan", "patient_support", "tuition_support"] {
+    // No loan and no medical support recorded: no figure, and the note names the agency
+    // whose list was never imported. No poor household has a pupil: nobody eligible.
+    for (code, says) in [
+        (
+            "preferential_loan",
+            "danh sách của Ngân hàng Chính sách xã hội chưa được nhập",
+        ),
+        ("patient_support", "danh sách của ngành y tế chưa được nhập"),
+        ("tuition_support", "chưa có đối tượng được hưởng"),
+    ] {
         let t = find(&view, code);
         assert_eq!(t.measured, None, "{code} is never invented");
         assert_eq!(t.status, TargetStatus::NoData);
-        assert!(t.note.contains("chưa ghi nhận chính sách"));
+        assert!(t.note.contains(says), "{code}: {}", t.note);
     }
     assert_eq!(view.years, vec![2021]);
+
+    // One loan to a poor household: 3 poor and 1 recently escaped (H10, off the list
+    // since 20/12/2020) are eligible, 1 is covered.
+    let poor = ids[0];
+    app.record_benefit(
+        &office,
+        giamngheo_app::policies::benefits::BenefitInput {
+            household_id: poor,
+            policy: "loan_poor".into(),
+            valid_from: Some(date(2021, 3, 1)),
+            amount: Some(50_000_000),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let view = app.targets(&office, "444", 2021).await.unwrap();
+    let loans = find(&view, "preferential_loan");
+    assert_eq!(loans.measured, Some(25.0), "{}", loans.note);
 }
 app_test!(the_seed_targets_are_measured_where_data_exists);
 

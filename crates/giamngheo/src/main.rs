@@ -16,6 +16,7 @@ mod backup;
 mod bench;
 mod classify;
 mod import;
+mod policies;
 mod report;
 mod units;
 
@@ -70,6 +71,9 @@ enum Command {
         #[command(subcommand)]
         command: AgencyCommand,
     },
+    /// Độ bao phủ chính sách: đối tượng được hưởng, đã hưởng, chưa hưởng (policy coverage
+    /// per unit and year, to json, csv or xlsx).
+    Coverage(policies::CoverageArgs),
     /// Sao lưu cơ sở dữ liệu khi máy chủ vẫn chạy (an online backup: SQLite VACUUM INTO,
     /// PostgreSQL pg_dump -Fc).
     Backup(backup::BackupArgs),
@@ -108,6 +112,10 @@ struct DbArgs {
     /// administrator corrects a heading without a rebuild.
     #[arg(long, env = "GIAMNGHEO_REPORTS_DIR")]
     reports_dir: Option<PathBuf>,
+    /// A directory of policy files (*.toml) laid over the built-in catalogue: a policy
+    /// with the code of a built-in one replaces it (a new ceiling, a corrected rate).
+    #[arg(long, env = "GIAMNGHEO_POLICIES_DIR")]
+    policies_dir: Option<PathBuf>,
 }
 
 /// The demo's defaults, shared by `demo` and `serve --demo`.
@@ -283,6 +291,31 @@ enum AgencyCommand {
         /// The agency's name as officials write it, e.g. "Phòng Văn hóa – Xã hội".
         name: String,
     },
+    /// Liệt kê các cơ quan (lists the agencies: code, kind, unit, validity, name).
+    List {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Thêm một cơ quan (adds an agency that records policies: its code, name, unit and
+    /// kind, e.g. social_insurance, social_policy_bank, education, school).
+    Add {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Its code, e.g. `18496-thcs`.
+        code: String,
+        /// Its name as officials write it.
+        #[arg(long)]
+        name: String,
+        /// The unit it serves.
+        #[arg(long)]
+        unit: String,
+        /// Its kind (labour, health, education, school, social_policy_bank, …).
+        #[arg(long)]
+        kind: String,
+        /// First day (dd/mm/yyyy); today by default.
+        #[arg(long)]
+        valid_from: Option<String>,
+    },
     /// In tên cơ quan của một đơn vị (prints the name an office of the unit is shown as).
     Show {
         #[command(flatten)]
@@ -311,6 +344,10 @@ enum UserCommand {
         /// Read the password from the first line of standard input (required).
         #[arg(long, required = true)]
         password_stdin: bool,
+        /// The agency the user works for (`giamngheo agency list`); it must serve the
+        /// user's unit or a unit above it.
+        #[arg(long)]
+        agency: Option<String>,
     },
 }
 
@@ -355,6 +392,35 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Demo(args) => demo(args).await,
         Command::Backup(args) => backup::backup(args).await,
+        Command::Coverage(args) => {
+            let app = open_app(&args.db).await?;
+            policies::coverage(&app, args).await
+        }
+        Command::Agency {
+            command: AgencyCommand::List { db },
+        } => policies::list_agencies(&open_app(&db).await?).await,
+        Command::Agency {
+            command:
+                AgencyCommand::Add {
+                    db,
+                    code,
+                    name,
+                    unit,
+                    kind,
+                    valid_from,
+                },
+        } => {
+            let app = open_app(&db).await?;
+            let valid_from = match valid_from.as_deref() {
+                Some(s) => giamngheo_sheets_date(s)?,
+                None => app.clock().today(),
+            };
+            let agency = app
+                .add_agency_as_system(&code, &name, &unit, &kind, valid_from)
+                .await?;
+            println!("đã thêm cơ quan {} – {}", agency.code, agency.name);
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Bench {
             command: BenchCommand::Load(args),
         } => bench::run(args).await,
@@ -500,6 +566,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     role,
                     unit,
                     password_stdin: _,
+                    agency,
                 },
         } => {
             let mut password = String::new();
@@ -519,6 +586,11 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     unit_code: unit,
                 })
                 .await?;
+            if let Some(code) = agency {
+                app.set_user_agency_as_system(user.id, &user.unit_code, &code)
+                    .await?;
+                println!("cơ quan: {code}");
+            }
             println!(
                 "đã tạo người dùng {} ({}, {} – {})",
                 user.username,
@@ -564,10 +636,18 @@ async fn open_app(db: &DbArgs) -> Result<App> {
             .map_err(|e| anyhow::anyhow!("chuẩn nghèo: {e}"))?,
         None => giamngheo_rules::StandardSet::embedded(),
     };
+    let policies = match &db.policies_dir {
+        // A malformed policy file stops the start, naming the file and reason, rather
+        // than counting coverage under a half-read catalogue.
+        Some(dir) => giamngheo_rules::PolicyCatalogue::with_dir(dir)
+            .map_err(|e| anyhow::anyhow!("chính sách: {e}"))?,
+        None => giamngheo_rules::PolicyCatalogue::embedded(),
+    };
     let config = Config {
         hierarchy,
         standards: Arc::new(standards),
         reports: Arc::new(report_catalog(db)?),
+        policies: Arc::new(policies),
         ..Config::default()
     };
     let app = App::new(store, config, Arc::new(SystemClock));

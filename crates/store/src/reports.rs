@@ -952,24 +952,35 @@ impl Store {
         period: i32,
         as_of: NaiveDate,
         status: &str,
+        card_policy: &str,
     ) -> Result<InsuranceCount, StoreError> {
         let scope = ReportScope::as_stored(scope_column, scope_code, scope_column);
         scope.check()?;
+        // The cards are the `bhyt` benefits in force on the date (migration 0061): one
+        // that ends on or after it, or one of a single date within its year. The benefits
+        // are joined on the distribution key, so that Citus runs it shard by shard.
         let sql = format!(
-            "SELECT COUNT(*), SUM(CASE WHEN m.health_insurance_number IS NOT NULL \
-                    AND (m.health_insurance_expiry IS NULL OR m.health_insurance_expiry >= $3) \
-                    THEN 1 ELSE 0 END) \
+            "SELECT COUNT(*), SUM(CASE WHEN card.member_id IS NOT NULL THEN 1 ELSE 0 END) \
              FROM ({latest}) cur JOIN members m ON m.household_id = cur.household_id \
                   AND m.home_province = cur.home_province \
+             LEFT JOIN (SELECT DISTINCT b.home_province, b.member_id FROM benefits b \
+                        WHERE b.policy = $5 AND b.voided_at IS NULL AND b.member_id IS NOT NULL \
+                          AND b.valid_from <= $3 \
+                          AND (b.valid_to >= $3 OR (b.valid_to IS NULL AND b.valid_from >= $6))) card \
+                  ON card.home_province = m.home_province AND card.member_id = m.id \
              WHERE m.active AND cur.status = $4",
-            latest = latest(&scope, "$2", 5),
+            latest = latest(&scope, "$2", 7),
         );
+        let year_start =
+            NaiveDate::from_ymd_opt(chrono::Datelike::year(&as_of), 1, 1).unwrap_or(as_of);
         let (people, insured): (i64, Option<i64>) = with_pool!(self, pool =>
             sqlx::query_as(AssertSqlSafe(sql.as_str()))
                 .bind(scope_code)
                 .bind(period)
                 .bind(as_of)
                 .bind(status)
+                .bind(card_policy)
+                .bind(year_start)
                 .fetch_one(pool)
                 .await?);
         Ok(InsuranceCount {

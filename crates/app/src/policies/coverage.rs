@@ -369,3 +369,35 @@ impl App {
         })
     }
 }
+
+impl CoverageRow {
+    /// The row as a line of the coverage file.
+    pub fn line(&self) -> giamngheo_sheets::policies::CoverageLine {
+        giamngheo_sheets::policies::CoverageLine {
+            policy: self.policy.clone(),
+            policy_name: self.policy_name.clone(),
+            unit: self.unit.clone(),
+            unit_name: self.unit_name.clone(),
+            counts: self.counts.to_string(),
+            eligible: self.eligible,
+            covered: self.covered,
+            not_covered: self.not_covered,
+            rate: self.rate,
+        }
+    }
+}
+
+impl UncoveredItem {
+    /// The item as a line of the uncovered list's file; what the role may not read stays
+    /// empty.
+    pub fn line(&self) -> giamngheo_sheets::policies::UncoveredLine {
+        giamngheo_sheets::policies::UncoveredLine {
+            village_code: self.village_code.clone(),
+            household_code: self.household_code.clone(),
+            head_name: self.head_name.clone().unwrap_or_default(),
+            member_name: self.member_name.clone().unwrap_or_default(),
+            citizen_id: self.citizen_id.clone().unwrap_or_default(),
+            eligible_as: self.eligible_as.clone(),
+        }
+    }
+}

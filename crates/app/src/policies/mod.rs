@@ -8,7 +8,9 @@
 //! - `coverage`: eligible, covered and not covered per policy and unit on a date.
 
 mod access;
+pub mod agencies;
 pub mod benefits;
+pub mod cards;
 pub mod coverage;
 
 use crate::{App, AppError};

@@ -1,0 +1,97 @@
+//! `giamngheo coverage --unit CODE --year YEAR [--policy CODE] [--by-child]
+//! [--as-of dd/mm/yyyy] --format json|csv|xlsx [--output FILE]`: policy coverage computed
+//! as the system; and `giamngheo agency list|add`, the agencies as data.
+
+use anyhow::{Result, bail};
+use clap::Args;
+use giamngheo_app::App;
+use giamngheo_app::policies::coverage::CoverageRequest;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Args, Debug)]
+pub struct CoverageArgs {
+    #[command(flatten)]
+    pub db: crate::DbArgs,
+    /// Unit code (province, district, commune or village).
+    #[arg(long)]
+    unit: String,
+    /// The year; counted on 31 December, or today for the current year.
+    #[arg(long)]
+    year: i32,
+    /// One policy code (see `GET /api/v1/policies`); every policy by default.
+    #[arg(long)]
+    policy: Option<String>,
+    /// One row per unit below the unit.
+    #[arg(long)]
+    by_child: bool,
+    /// The reference date instead (dd/mm/yyyy).
+    #[arg(long)]
+    as_of: Option<String>,
+    /// json, csv or xlsx.
+    #[arg(long, default_value = "json")]
+    format: String,
+    /// Output file, needed for xlsx; standard output for json and csv when not given.
+    #[arg(long)]
+    output: Option<PathBuf>,
+}
+
+pub async fn coverage(app: &App, args: CoverageArgs) -> Result<ExitCode> {
+    let as_of = match args.as_of.as_deref() {
+        Some(s) => Some(crate::giamngheo_sheets_date(s)?),
+        None => None,
+    };
+    let req = CoverageRequest {
+        unit: args.unit,
+        year: args.year,
+        policy: args.policy,
+        as_of,
+        by_child: args.by_child,
+    };
+    let report = app.coverage_as_system(&req).await?;
+    let lines: Vec<_> = report.rows.iter().map(|r| r.line()).collect();
+    let bytes = match args.format.as_str() {
+        "json" => {
+            let mut text = serde_json::to_string_pretty(&report)?;
+            text.push('\n');
+            text.into_bytes()
+        }
+        "csv" => giamngheo_sheets::policies::coverage_csv(&lines),
+        "xlsx" => {
+            if args.output.is_none() {
+                bail!("--output FILE cần cho định dạng xlsx");
+            }
+            giamngheo_sheets::policies::coverage_xlsx(&lines)
+                .map_err(|e| anyhow::anyhow!("không ghi được tệp xlsx: {e}"))?
+        }
+        other => bail!("định dạng «{other}» không hỗ trợ (json, csv, xlsx)"),
+    };
+    match &args.output {
+        Some(path) => std::fs::write(path, bytes)?,
+        None => {
+            use std::io::Write;
+            std::io::stdout().write_all(&bytes)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints every agency, one a line: code, kind, unit, validity and name.
+pub async fn list_agencies(app: &App) -> Result<ExitCode> {
+    for a in app.agencies().await? {
+        let until = a
+            .valid_to
+            .map(|d| d.format("%d/%m/%Y").to_string())
+            .unwrap_or_default();
+        println!(
+            "{:<14} {:<20} {:<8} {} – {:<10} {}",
+            a.code,
+            a.kind,
+            a.unit_code,
+            a.valid_from.format("%d/%m/%Y"),
+            until,
+            a.name
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
