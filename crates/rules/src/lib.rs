@@ -15,6 +15,8 @@
 //!   the form's ticks disagree.
 //! - **Transitions** between two periods ([`transition`]) and the `recently_escaped` flag.
 //! - **Form B1 point tables** ([`PointTable`]) that compute score A from item answers.
+//! - **The programme as data** ([`programme`]): projects, funding sources and the
+//!   allocation coefficients of each programme period, with the suggested allocation.
 //! - **Working days** ([`Calendar`]): weekends and the yearly public holidays (embedded
 //!   `calendar/vn-holidays.toml`), for posting, complaint and review deadlines.
 //!
@@ -31,6 +33,7 @@ mod derive;
 mod figure;
 mod money;
 mod points;
+pub mod programme;
 mod review_window;
 mod standard;
 mod status;
