@@ -19,6 +19,7 @@ pub mod files;
 pub mod households;
 pub mod imports;
 pub mod passwords;
+pub mod programme;
 pub mod reform;
 pub mod reporting;
 pub mod reports;
@@ -53,6 +54,10 @@ pub struct Config {
     /// folder laid over them (`--reports-dir`), so a heading is corrected without a
     /// rebuild.
     pub reports: Arc<reports::ReportCatalog>,
+    /// The programme's structures, funding sources and allocation coefficients: the
+    /// embedded ones, or with an administrator's folder laid over them
+    /// (`--programme-dir`).
+    pub programme: Arc<giamngheo_rules::programme::ProgrammeSet>,
 }
 
 impl Default for Config {
@@ -62,6 +67,7 @@ impl Default for Config {
             standards: Arc::new(giamngheo_rules::StandardSet::embedded()),
             calendar: Arc::new(giamngheo_rules::Calendar::embedded()),
             reports: Arc::new(reports::catalog().clone()),
+            programme: Arc::new(giamngheo_rules::programme::ProgrammeSet::embedded()),
         }
     }
 }
