@@ -486,6 +486,101 @@ async fn money_is_written_by_finance_allocated_by_the_office_and_read_in_scope(s
     assert!(err.to_string().contains("IV"), "{err}");
 }
 
+async fn the_progress_report_counts_plans_allocations_disbursements_and_reversals(store: Store) {
+    let app = setup(store).await;
+    let finance = finance();
+    app.record_plan(
+        &finance,
+        &PlanInput {
+            unit: "42".into(),
+            year: 2026,
+            project: "c2".into(),
+            source: "central".into(),
+            amount: 2_000_000,
+            date: date(2026, 1, 10),
+            document_number: Some("01/KH-UBND".into()),
+        },
+    )
+    .await
+    .unwrap();
+    app.adopt_allocation(&finance, &adopt(&[("18001", 600_000), ("18002", 400_000)]))
+        .await
+        .unwrap();
+    let wrong = app
+        .record_disbursement(&finance, &disbursement("18001", 300_000, None))
+        .await
+        .unwrap();
+    app.reverse_entry(
+        &finance,
+        wrong,
+        &ReverseInput {
+            reason: "Sai số tiền".into(),
+            overdraw_note: None,
+        },
+    )
+    .await
+    .unwrap();
+    app.record_disbursement(&finance, &disbursement("18001", 150_000, None))
+        .await
+        .unwrap();
+    let progress = app.programme_progress(&finance, "42", 2026).await.unwrap();
+    assert_eq!(progress.lines.len(), 1);
+    let line = &progress.lines[0];
+    assert_eq!(
+        (line.project.as_str(), line.source.as_str()),
+        ("c2", "central")
+    );
+    assert!(line.to_confirm);
+    assert_eq!(
+        (
+            line.amounts.planned,
+            line.amounts.allocated,
+            line.amounts.disbursed
+        ),
+        (2_000_000, 1_000_000, 150_000)
+    );
+    assert_eq!(line.amounts.rate, Some(15.0));
+    let communes: Vec<(&str, i64, i64)> = progress
+        .communes
+        .iter()
+        .map(|c| (c.unit.as_str(), c.amounts.allocated, c.amounts.disbursed))
+        .collect();
+    assert_eq!(
+        communes,
+        [("18001", 600_000, 150_000), ("18002", 400_000, 0)]
+    );
+    // A commune's own report: its allocation and spending, not the province's plan.
+    let commune = actor(Role::CommuneOfficer, "18001", Tier::Commune, None);
+    let own = app
+        .programme_progress(&commune, "18001", 2026)
+        .await
+        .unwrap();
+    assert_eq!(
+        (own.total.planned, own.total.allocated, own.total.disbursed),
+        (0, 600_000, 150_000)
+    );
+    assert_eq!(own.total.rate, Some(25.0));
+    let err = app
+        .programme_progress(&commune, "18002", 2026)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AppError::NotFound(_)), "{err:?}");
+    // The sheet the workbook, CSV and PDF are written from.
+    let sheet = progress.to_sheet(date(2026, 3, 1));
+    assert_eq!(sheet.rows.len(), 4, "one line, the total and two communes");
+    assert_eq!(sheet.rows[1].label, "Tổng cộng");
+    assert_eq!(
+        sheet.rows[1].values,
+        [
+            Some(2_000_000.0),
+            Some(1_000_000.0),
+            Some(150_000.0),
+            Some(15.0)
+        ]
+    );
+}
+
 app_test!(the_suggested_allocation_matches_the_hand_computed_fixture);
+app_test!(the_progress_report_counts_plans_allocations_disbursements_and_reversals);
 app_test!(the_ledger_refuses_an_overdraw_and_keeps_a_reversal);
 app_test!(money_is_written_by_finance_allocated_by_the_office_and_read_in_scope);

@@ -7,12 +7,14 @@
 pub mod access;
 pub mod allocation;
 pub mod ledger;
+pub mod progress;
 
 pub use access::MoneyAction;
 pub use allocation::{
     AdoptItem, AdoptRequest, FlagsInput, SuggestRequest, Suggestion, SuggestionItem,
 };
 pub use ledger::{DisbursementInput, EntryView, PlanInput, ReverseInput};
+pub use progress::{Amounts, CommuneLine, Progress, ProjectLine};
 
 use crate::{App, AppError};
 use giamngheo_rules::programme::{ProgrammeSet, ProgrammeStructure};
