@@ -42,6 +42,20 @@ pub fn permits(role: Role, agency_kind: Option<&str>, action: MoneyAction) -> bo
 }
 
 impl App {
+    /// Whether `actor`'s role (and agency) allows `action` at all, leaving the area to
+    /// [`App::authorize_money`]: the pages show a form only to those who may use it.
+    pub async fn may_money(&self, actor: &Actor, action: MoneyAction) -> Result<bool, AppError> {
+        let kind = match (&actor.agency_code, actor.role) {
+            (Some(code), Role::AgencyOfficer) => {
+                self.store()
+                    .agency_kind_on(code, self.clock().today())
+                    .await?
+            }
+            _ => None,
+        };
+        Ok(permits(actor.role, kind.as_deref(), action))
+    }
+
     /// Checks that `actor` may take `action` on the money of `unit_code`.
     pub async fn authorize_money(
         &self,
@@ -52,15 +66,7 @@ impl App {
         // Every role may read aggregates: this checks the area alone.
         self.authorize(actor, Action::ReadAggregates, unit_code)
             .await?;
-        let kind = match (&actor.agency_code, actor.role) {
-            (Some(code), Role::AgencyOfficer) => {
-                self.store()
-                    .agency_kind_on(code, self.clock().today())
-                    .await?
-            }
-            _ => None,
-        };
-        if permits(actor.role, kind.as_deref(), action) {
+        if self.may_money(actor, action).await? {
             Ok(())
         } else {
             Err(AppError::Forbidden(format!(
