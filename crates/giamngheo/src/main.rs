@@ -16,6 +16,7 @@ mod backup;
 mod bench;
 mod classify;
 mod import;
+mod programme;
 mod report;
 mod units;
 
@@ -79,6 +80,12 @@ enum Command {
         #[command(subcommand)]
         command: BenchCommand,
     },
+    /// Vốn chương trình giảm nghèo: báo cáo tiến độ, nhập bảng giải ngân (the
+    /// programme's funds: progress report, disbursement import).
+    Programme {
+        #[command(subcommand)]
+        command: programme::ProgrammeCommand,
+    },
     /// Khôi phục cơ sở dữ liệu từ bản sao lưu, khi máy chủ đã dừng (replaces the
     /// database with a backup; refuses while a server uses it).
     Restore(backup::RestoreArgs),
@@ -108,6 +115,11 @@ struct DbArgs {
     /// administrator corrects a heading without a rebuild.
     #[arg(long, env = "GIAMNGHEO_REPORTS_DIR")]
     reports_dir: Option<PathBuf>,
+    /// A directory of programme files (*.toml: a period's projects, the funding sources,
+    /// the allocation coefficients) that replace the embedded ones of the same kind and
+    /// id, e.g. the 2026–2035 components once the decision is at hand.
+    #[arg(long, env = "GIAMNGHEO_PROGRAMME_DIR")]
+    programme_dir: Option<PathBuf>,
 }
 
 /// The demo's defaults, shared by `demo` and `serve --demo`.
@@ -354,6 +366,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             report::run(&app, args).await
         }
         Command::Demo(args) => demo(args).await,
+        Command::Programme { command } => {
+            let app = open_app(programme::db(&command)).await?;
+            programme::run(&app, command).await
+        }
         Command::Backup(args) => backup::backup(args).await,
         Command::Bench {
             command: BenchCommand::Load(args),
@@ -564,10 +580,16 @@ async fn open_app(db: &DbArgs) -> Result<App> {
             .map_err(|e| anyhow::anyhow!("chuẩn nghèo: {e}"))?,
         None => giamngheo_rules::StandardSet::embedded(),
     };
+    let programme = match &db.programme_dir {
+        Some(dir) => giamngheo_rules::programme::ProgrammeSet::with_dir(dir)
+            .map_err(|e| anyhow::anyhow!("chương trình: {e}"))?,
+        None => giamngheo_rules::programme::ProgrammeSet::embedded(),
+    };
     let config = Config {
         hierarchy,
         standards: Arc::new(standards),
         reports: Arc::new(report_catalog(db)?),
+        programme: Arc::new(programme),
         ..Config::default()
     };
     let app = App::new(store, config, Arc::new(SystemClock));

@@ -9,6 +9,7 @@ pub mod export;
 pub mod households;
 pub mod limits;
 pub mod pdf;
+pub mod programme;
 pub mod reform;
 pub mod reports;
 pub mod testing;

@@ -194,6 +194,119 @@ impl App {
             .await
     }
 
+    /// Imports the finance department's disbursement sheet, all or nothing: every row is
+    /// checked first (the actor's area, a commune, the year's projects and sources) and
+    /// every problem named by line and column; then every row is written in one
+    /// transaction, which an overdraw of any commune's allocation refuses whole.
+    pub async fn import_disbursements(
+        &self,
+        actor: &Actor,
+        rows: &[giamngheo_sheets::programme::DisbursementRow],
+    ) -> Result<Vec<i64>, AppError> {
+        let mut errors = giamngheo_sheets::SheetErrors::new();
+        let mut entries = Vec::with_capacity(rows.len());
+        let mut audits = Vec::with_capacity(rows.len());
+        for row in rows {
+            let mut fail = |column: &str, e: AppError| {
+                let message = match e {
+                    AppError::Invalid { message, .. } => message,
+                    other => other.to_string(),
+                };
+                errors.push(row.line, column, message);
+            };
+            if let Err(e) = self
+                .authorize_money(actor, MoneyAction::WriteMoney, &row.unit)
+                .await
+            {
+                fail("unit", e);
+                continue;
+            }
+            let unit = match self.unit(&row.unit).await {
+                Ok(u) if u.tier == "commune" => u,
+                Ok(u) => {
+                    fail(
+                        "unit",
+                        AppError::invalid("unit", format!("«{}» không phải là xã", u.name)),
+                    );
+                    continue;
+                }
+                Err(e) => {
+                    fail("unit", e);
+                    continue;
+                }
+            };
+            let structure = match self.check_budget_line(row.year, &row.project, &row.source) {
+                Ok(s) => s,
+                Err(e) => {
+                    let column = match &e {
+                        AppError::Invalid { field, .. } => field.clone(),
+                        _ => String::new(),
+                    };
+                    fail(&column, e);
+                    continue;
+                }
+            };
+            let document = match clean_document(row.document_number.as_deref()) {
+                Ok(d) => d,
+                Err(e) => {
+                    fail("document_number", e);
+                    continue;
+                }
+            };
+            let note = match clean_note("note", row.note.as_deref()) {
+                Ok(n) => n,
+                Err(e) => {
+                    fail("note", e);
+                    continue;
+                }
+            };
+            let Ok(amount) = i64::try_from(row.amount) else {
+                fail("amount", AppError::invalid("amount", "số tiền quá lớn"));
+                continue;
+            };
+            let mut audit = self.audit(
+                actor,
+                "programme.disbursement.import",
+                "programme_entry",
+                format!("#{}", entries.len()),
+                None,
+                &unit.code,
+                &unit.province_code,
+                vec![Self::change("amount", serde_json::Value::Null, amount)],
+            );
+            audit.reason = Some(format!("dòng {}", row.line));
+            audits.push(audit);
+            entries.push(NewEntry {
+                kind: "disbursement".into(),
+                year: row.year,
+                unit_code: unit.code.clone(),
+                from_unit_code: None,
+                province_code: unit.province_code.clone(),
+                programme: structure.id.clone(),
+                project: row.project.clone(),
+                source: row.source.clone(),
+                activity_id: None,
+                amount,
+                entry_date: row.date,
+                document_number: document,
+                note,
+                reverses: None,
+                overdraw_note: None,
+                coefficient: None,
+                formula: None,
+            });
+        }
+        if !errors.is_empty() {
+            return Err(AppError::File(errors));
+        }
+        let ids = self
+            .store()
+            .record_entries(&entries, &audits, &recorder(actor), self.clock().now())
+            .await?;
+        tracing::info!(rows = ids.len(), "programme disbursements imported");
+        Ok(ids)
+    }
+
     /// Reverses an entry with a new one of the opposite amount, dated today. The old
     /// entry stays as it was.
     pub async fn reverse_entry(

@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod allocation;
+pub mod demo;
 pub mod ledger;
 pub mod progress;
 
