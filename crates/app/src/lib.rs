@@ -20,6 +20,7 @@ pub mod households;
 pub mod imports;
 pub mod passwords;
 pub mod policies;
+pub mod programme;
 pub mod reform;
 pub mod reporting;
 pub mod reports;
@@ -58,6 +59,10 @@ pub struct Config {
     /// laid over it (`--policies-dir`), so a ceiling or a rate is corrected without a
     /// rebuild.
     pub policies: Arc<giamngheo_rules::PolicyCatalogue>,
+    /// The programme's structures, funding sources and allocation coefficients: the
+    /// embedded ones, or with an administrator's folder laid over them
+    /// (`--programme-dir`).
+    pub programme: Arc<giamngheo_rules::programme::ProgrammeSet>,
 }
 
 impl Default for Config {
@@ -68,6 +73,7 @@ impl Default for Config {
             calendar: Arc::new(giamngheo_rules::Calendar::embedded()),
             reports: Arc::new(reports::catalog().clone()),
             policies: Arc::new(giamngheo_rules::PolicyCatalogue::embedded()),
+            programme: Arc::new(giamngheo_rules::programme::ProgrammeSet::embedded()),
         }
     }
 }

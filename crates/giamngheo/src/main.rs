@@ -17,6 +17,7 @@ mod bench;
 mod classify;
 mod import;
 mod policies;
+mod programme;
 mod report;
 mod units;
 
@@ -83,6 +84,12 @@ enum Command {
         #[command(subcommand)]
         command: BenchCommand,
     },
+    /// Vốn chương trình giảm nghèo: báo cáo tiến độ, nhập bảng giải ngân (the
+    /// programme's funds: progress report, disbursement import).
+    Programme {
+        #[command(subcommand)]
+        command: programme::ProgrammeCommand,
+    },
     /// Khôi phục cơ sở dữ liệu từ bản sao lưu, khi máy chủ đã dừng (replaces the
     /// database with a backup; refuses while a server uses it).
     Restore(backup::RestoreArgs),
@@ -116,6 +123,11 @@ struct DbArgs {
     /// with the code of a built-in one replaces it (a new ceiling, a corrected rate).
     #[arg(long, env = "GIAMNGHEO_POLICIES_DIR")]
     policies_dir: Option<PathBuf>,
+    /// A directory of programme files (*.toml: a period's projects, the funding sources,
+    /// the allocation coefficients) that replace the embedded ones of the same kind and
+    /// id, e.g. the 2026–2035 components once the decision is at hand.
+    #[arg(long, env = "GIAMNGHEO_PROGRAMME_DIR")]
+    programme_dir: Option<PathBuf>,
 }
 
 /// The demo's defaults, shared by `demo` and `serve --demo`.
@@ -391,6 +403,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             report::run(&app, args).await
         }
         Command::Demo(args) => demo(args).await,
+        Command::Programme { command } => {
+            let app = open_app(programme::db(&command)).await?;
+            programme::run(&app, command).await
+        }
         Command::Backup(args) => backup::backup(args).await,
         Command::Coverage(args) => {
             let app = open_app(&args.db).await?;
@@ -643,11 +659,17 @@ async fn open_app(db: &DbArgs) -> Result<App> {
             .map_err(|e| anyhow::anyhow!("chính sách: {e}"))?,
         None => giamngheo_rules::PolicyCatalogue::embedded(),
     };
+    let programme = match &db.programme_dir {
+        Some(dir) => giamngheo_rules::programme::ProgrammeSet::with_dir(dir)
+            .map_err(|e| anyhow::anyhow!("chương trình: {e}"))?,
+        None => giamngheo_rules::programme::ProgrammeSet::embedded(),
+    };
     let config = Config {
         hierarchy,
         standards: Arc::new(standards),
         reports: Arc::new(report_catalog(db)?),
         policies: Arc::new(policies),
+        programme: Arc::new(programme),
         ..Config::default()
     };
     let app = App::new(store, config, Arc::new(SystemClock));

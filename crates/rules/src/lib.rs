@@ -17,6 +17,8 @@
 //! - **Form B1 point tables** ([`PointTable`]) that compute score A from item answers.
 //! - **Support policies as data** ([`PolicyCatalogue`], embedded `policies/*.toml`) and who
 //!   is eligible on a date ([`eligible`]) over the classification in force then.
+//! - **The programme as data** ([`programme`]): projects, funding sources and the
+//!   allocation coefficients of each programme period, with the suggested allocation.
 //! - **Working days** ([`Calendar`]): weekends and the yearly public holidays (embedded
 //!   `calendar/vn-holidays.toml`), for posting, complaint and review deadlines.
 //!
@@ -35,6 +37,7 @@ mod money;
 mod points;
 mod policy;
 mod policy_eligibility;
+pub mod programme;
 mod review_window;
 mod standard;
 mod status;

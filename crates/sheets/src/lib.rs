@@ -10,6 +10,7 @@ pub mod households;
 pub mod limits;
 pub mod pdf;
 pub mod policies;
+pub mod programme;
 pub mod reform;
 pub mod reports;
 pub mod testing;

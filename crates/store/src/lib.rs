@@ -14,6 +14,7 @@ mod coverage;
 mod error;
 mod households;
 mod maintenance;
+mod programme;
 mod rebase;
 mod reform;
 mod reports;
@@ -33,6 +34,7 @@ pub use households::{
     NewHousehold, Transfer, TransferSide, TransferSource, TransferTarget,
 };
 pub use maintenance::{Integrity, sqlite_file};
+pub use programme::{AllocationFlags, CommuneAllocationRow, EntryRecord, NewEntry, Recorder};
 pub use rebase::Rebase;
 pub use reform::{
     ReformInput, ReformOutcome, SuccessionPair, UserMove, VillageAssignment, WaitingVillage,

@@ -74,6 +74,7 @@ pub fn full_openapi() -> utoipa::openapi::OpenApi {
     doc.merge(crate::reports::ReportsDoc::openapi());
     doc.merge(crate::targets::TargetsDoc::openapi());
     doc.merge(crate::policies::PoliciesDoc::openapi());
+    doc.merge(crate::programme::ProgrammeDoc::openapi());
     doc
 }
 

@@ -388,6 +388,9 @@ pub struct Viewer {
     /// The menu's link to the villages waiting for their new commune after a reform,
     /// for an administrator and an office.
     pub waiting_villages_link: Option<&'static str>,
+    /// The menu's link to the programme's funds, for every role that reads them (not a
+    /// village head).
+    pub programme_link: Option<&'static str>,
 }
 
 /// The signed-in user of a page request. Without a sign-in, the request is sent to the
@@ -430,6 +433,12 @@ impl CurrentUser {
                 .then(|| crate::users::menu_label(lang)),
             waiting_villages_link: matches!(self.actor.role, Role::Admin | Role::Office)
                 .then(|| crate::villages::menu_label(lang)),
+            programme_link: giamngheo_app::programme::access::permits(
+                self.actor.role,
+                None,
+                giamngheo_app::programme::MoneyAction::Read,
+            )
+            .then(|| crate::programme::menu_label(lang)),
         }
     }
 }

@@ -15,6 +15,7 @@ mod html;
 mod i18n;
 mod overload;
 mod policies;
+mod programme;
 mod reports;
 mod request_text;
 mod reviews;
@@ -105,6 +106,7 @@ fn all_routes() -> Routes {
         .merge(users::routes())
         .merge(villages::routes())
         .merge(policies::routes())
+        .merge(programme::routes())
         .nest(
             "/api/v1",
             api::routes()
@@ -112,6 +114,7 @@ fn all_routes() -> Routes {
                 .merge(reports::api_routes())
                 .merge(targets::api_routes())
                 .merge(policies::api_routes()),
+                .merge(programme::api_routes()),
         )
         .route("/healthz", get(healthz))
         .route("/assets/htmx.min.js", get(htmx))

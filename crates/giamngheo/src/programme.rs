@@ -1,0 +1,161 @@
+//! `giamngheo programme …`: the programme's funds from the command line, run as the
+//! system (whoever runs the command controls the server).
+//!
+//! - `programme report --unit CODE --year YEAR --format json|csv|xlsx|pdf [--output FILE]`:
+//!   the progress report (planned, allocated, disbursed, rate by project and source and
+//!   by commune).
+//! - `programme import disbursements FILE.xlsx`: the finance department's sheet, all or
+//!   nothing; each problem is named by line and column.
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Subcommand};
+use giamngheo_app::access::{Actor, Role};
+use giamngheo_app::{App, AppError};
+use giamngheo_domain::Tier;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Subcommand, Debug)]
+pub enum ProgrammeCommand {
+    /// Tiến độ phân bổ, giải ngân vốn (the progress report) ra json, csv, xlsx hoặc pdf.
+    Report(ReportArgs),
+    /// Nhập dữ liệu (imports).
+    Import {
+        #[command(subcommand)]
+        what: ImportCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ImportCommand {
+    /// Bảng giải ngân của cơ quan tài chính (.xlsx): cột unit, year, project, source,
+    /// amount, date, document_number, note (hoặc tiêu đề tiếng Việt: Mã xã, Năm, Dự án,
+    /// Nguồn vốn, Số tiền, Ngày, Số chứng từ, Ghi chú).
+    Disbursements {
+        #[command(flatten)]
+        db: crate::DbArgs,
+        file: PathBuf,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub db: crate::DbArgs,
+    /// Unit code (province, district or commune).
+    #[arg(long)]
+    unit: String,
+    #[arg(long)]
+    year: i32,
+    /// json, csv, xlsx or pdf.
+    #[arg(long, default_value = "json")]
+    format: String,
+    /// Output file, needed for xlsx and pdf; standard output otherwise.
+    #[arg(long)]
+    output: Option<PathBuf>,
+}
+
+/// An administrator of the province of `unit`, for the command line's work.
+async fn system_actor(app: &App, unit: &str) -> Result<Actor, AppError> {
+    let record = app.unit(unit).await?;
+    Ok(Actor {
+        user_id: 0,
+        username: "system".into(),
+        role: Role::Admin,
+        unit_code: record.province_code.clone(),
+        unit_tier: Tier::Province,
+        agency_code: None,
+    })
+}
+
+pub fn db(command: &ProgrammeCommand) -> &crate::DbArgs {
+    match command {
+        ProgrammeCommand::Report(args) => &args.db,
+        ProgrammeCommand::Import {
+            what: ImportCommand::Disbursements { db, .. },
+        } => db,
+    }
+}
+
+pub async fn run(app: &App, command: ProgrammeCommand) -> Result<ExitCode> {
+    match command {
+        ProgrammeCommand::Report(args) => report(app, args).await,
+        ProgrammeCommand::Import {
+            what: ImportCommand::Disbursements { file, .. },
+        } => import(app, &file).await,
+    }
+}
+
+async fn report(app: &App, args: ReportArgs) -> Result<ExitCode> {
+    let actor = system_actor(app, &args.unit).await?;
+    let progress = app
+        .programme_progress(&actor, &args.unit, args.year)
+        .await?;
+    let bytes = match args.format.as_str() {
+        "json" => {
+            let mut text = serde_json::to_string_pretty(&progress)?;
+            text.push('\n');
+            text.into_bytes()
+        }
+        "csv" => giamngheo_sheets::reports::csv(&progress.to_sheet(app.clock().today())),
+        "xlsx" | "pdf" => {
+            if args.output.is_none() {
+                bail!("--output FILE cần cho định dạng {}", args.format);
+            }
+            let sheet = progress.to_sheet(app.clock().today());
+            if args.format == "xlsx" {
+                giamngheo_sheets::reports::xlsx(std::slice::from_ref(&sheet))
+                    .context("không tạo được tệp .xlsx")?
+            } else {
+                giamngheo_sheets::pdf::reports_pdf(std::slice::from_ref(&sheet))
+            }
+        }
+        other => bail!("định dạng «{other}» không có (json, csv, xlsx, pdf)"),
+    };
+    match &args.output {
+        Some(path) => std::fs::write(path, bytes)
+            .with_context(|| format!("không ghi được {}", path.display()))?,
+        None => {
+            use std::io::Write;
+            std::io::stdout().write_all(&bytes)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn import(app: &App, file: &PathBuf) -> Result<ExitCode> {
+    let bytes =
+        std::fs::read(file).with_context(|| format!("không đọc được {}", file.display()))?;
+    let rows = match giamngheo_sheets::programme::read_disbursements_xlsx(&bytes) {
+        Ok(rows) => rows,
+        Err(errors) => return refused(&errors),
+    };
+    // The sheet is the province's: its first row names it. A row of another province
+    // is outside the system actor's area and is named as not found.
+    let actor = match system_actor(app, &rows[0].unit).await {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("dòng {}, cột «unit»: {e}", rows[0].line);
+            return Ok(ExitCode::from(2));
+        }
+    };
+    match app.import_disbursements(&actor, &rows).await {
+        Ok(ids) => {
+            println!("đã nhập {} dòng giải ngân", ids.len());
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(AppError::File(errors)) => refused(&errors),
+        Err(e) => {
+            eprintln!("không nhập dòng nào: {e}");
+            Ok(ExitCode::from(2))
+        }
+    }
+}
+
+fn refused(errors: &giamngheo_sheets::SheetErrors) -> Result<ExitCode> {
+    eprintln!("tệp bị từ chối, không nhập dòng nào:");
+    for e in &errors.errors {
+        eprintln!("  {e}");
+    }
+    Ok(ExitCode::from(2))
+}

@@ -1,0 +1,61 @@
+//! The programme's money on the web (issue 16): the progress page with the ledger and
+//! its forms, the allocation page (suggestion with its formula per commune, editable,
+//! then adopted), the exports, and the JSON API under `/api/v1/programme`. The app
+//! layer checks access; these handlers only read the request and render.
+
+mod api;
+mod pages;
+mod text;
+
+pub use api::ProgrammeDoc;
+pub(crate) use api::api_routes;
+pub(crate) use pages::routes;
+
+use crate::i18n::Lang;
+use giamngheo_app::AppError;
+
+/// The menu's label of the programme pages.
+pub(crate) fn menu_label(lang: Lang) -> &'static str {
+    text::lang_text(lang).menu
+}
+
+/// Reads an amount of VND as an officer types it: `1.500.000`, `1 500 000` or
+/// `1500000`. Anything else (a decimal comma, letters) is refused naming the field.
+pub(crate) fn parse_vnd(field: &str, text: &str) -> Result<u64, AppError> {
+    let digits: String = text
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, '.' | ' ' | '\u{a0}'))
+        .collect();
+    if digits.is_empty() {
+        return Err(AppError::invalid(field, "cần nhập số tiền"));
+    }
+    if !digits.chars().all(|c| c.is_ascii_digit()) {
+        return Err(AppError::invalid(
+            field,
+            format!("«{}» không phải số tiền (đồng, số nguyên)", text.trim()),
+        ));
+    }
+    digits
+        .parse::<u64>()
+        .map_err(|_| AppError::invalid(field, "số tiền quá lớn"))
+}
+
+/// Reads a date typed as `dd/mm/yyyy` (or `yyyy-mm-dd` from a date input).
+pub(crate) fn parse_day(field: &str, text: &str) -> Result<chrono::NaiveDate, AppError> {
+    giamngheo_sheets::units::parse_date(text.trim()).map_err(|e| AppError::invalid(field, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_are_read_as_officers_type_them() {
+        assert_eq!(parse_vnd("amount", "1.500.000").unwrap(), 1_500_000);
+        assert_eq!(parse_vnd("amount", " 1 500 000 ").unwrap(), 1_500_000);
+        assert!(parse_vnd("amount", "1,5").is_err());
+        assert!(parse_vnd("amount", "").is_err());
+        assert!(parse_vnd("amount", "99999999999999999999999").is_err());
+    }
+}

@@ -1,0 +1,364 @@
+//! The programme's funds through the API and the pages: the suggested allocation's
+//! answer, who may call it, an overdraw refused with 409, the progress report as a real
+//! .xlsx read back, and the menu leading to the page for the roles that read it.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use chrono::NaiveDate;
+use giamngheo_app::access::Role;
+use giamngheo_app::auth::NewUserInput;
+use giamngheo_app::units::UnitImportOptions;
+use giamngheo_app::{App, Config, FixedClock};
+use giamngheo_domain::Hierarchy;
+use giamngheo_store::Store;
+use http_body_util::BodyExt;
+use std::sync::Arc;
+use tower::ServiceExt;
+
+const PASSWORD: &str = "mật khẩu đủ dài";
+
+async fn site(store: Store) -> Router {
+    let now = NaiveDate::from_ymd_opt(2026, 3, 2)
+        .unwrap()
+        .and_hms_opt(2, 0, 0)
+        .unwrap()
+        .and_utc();
+    let app = App::new(
+        store,
+        Config {
+            hierarchy: Hierarchy::three_levels(),
+            ..Config::default()
+        },
+        Arc::new(FixedClock(now)),
+    );
+    app.import_units(
+        "code,name,kind,level,parent_code\n42,Tỉnh Hà Tĩnh,Tỉnh,1,\n18001,Xã Sơn Kim,Xã,2,42\n18002,Xã Kỳ Anh,Xã,2,42\n40,Tỉnh Nghệ An,Tỉnh,1,\n"
+            .as_bytes(),
+        &UnitImportOptions {
+            valid_from: NaiveDate::from_ymd_opt(2025, 7, 1).unwrap(),
+            retire_missing: false,
+            hierarchy: None,
+        },
+    )
+    .await
+    .unwrap();
+    for (username, role, unit, agency) in [
+        ("quantri.hatinh", Role::Admin, "42", None),
+        ("vanphong.hatinh", Role::Office, "42", None),
+        ("taichinh.hatinh", Role::AgencyOfficer, "42", Some("42-stc")),
+        ("giamsat.hatinh", Role::Oversight, "42", None),
+        ("taichinh.nghean", Role::Office, "40", None),
+    ] {
+        let user = app
+            .add_user_as_system(NewUserInput {
+                username: username.into(),
+                password: PASSWORD.into(),
+                role,
+                unit_code: unit.into(),
+            })
+            .await
+            .unwrap();
+        if agency.is_some() {
+            app.store().set_user_agency(user.id, agency).await.unwrap();
+        }
+    }
+    giamngheo_web::router(app)
+}
+
+struct Answer {
+    status: StatusCode,
+    content_type: String,
+    body: Vec<u8>,
+}
+
+impl Answer {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).to_string()
+    }
+    fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|_| panic!("{}", self.text()))
+    }
+}
+
+async fn send(router: &Router, request: Request<Body>) -> Answer {
+    let response = router.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let content_type = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    Answer {
+        status,
+        content_type,
+        body: body.to_vec(),
+    }
+}
+
+async fn token(router: &Router, username: &str) -> String {
+    let body = serde_json::json!({"username": username, "password": PASSWORD}).to_string();
+    let answer = send(
+        router,
+        Request::post("/api/v1/auth/login")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+    format!("Bearer {}", answer.json()["token"].as_str().unwrap())
+}
+
+fn post_json(uri: &str, bearer: &str, body: serde_json::Value) -> Request<Body> {
+    Request::post(uri)
+        .header(header::AUTHORIZATION, bearer)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_string()))
+        .unwrap()
+}
+
+fn get(uri: &str, bearer: &str) -> Request<Body> {
+    Request::get(uri)
+        .header(header::AUTHORIZATION, bearer)
+        .body(Body::empty())
+        .unwrap()
+}
+
+async fn the_api_suggests_adopts_disburses_and_reports(store: Store) {
+    let router = site(store).await;
+    let office = token(&router, "vanphong.hatinh").await;
+    let finance = token(&router, "taichinh.hatinh").await;
+    let oversight = token(&router, "giamsat.hatinh").await;
+    let other = token(&router, "taichinh.nghean").await;
+    let ask = serde_json::json!({"unit": "42", "year": 2026, "total": 1_000_001});
+
+    let answer = send(
+        &router,
+        post_json(
+            "/api/v1/programme/allocations/suggest",
+            &office,
+            ask.clone(),
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+    let json = answer.json();
+    let items = json["items"].as_array().unwrap();
+    // Two communes without flags: 25 each, and the odd VND to the first.
+    let shares: Vec<(&str, u64, u64)> = items
+        .iter()
+        .map(|i| {
+            (
+                i["unit"].as_str().unwrap(),
+                i["coefficient"].as_u64().unwrap(),
+                i["share"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(shares, [("18001", 25, 500_001), ("18002", 25, 500_000)]);
+    let answer = send(
+        &router,
+        post_json(
+            "/api/v1/programme/allocations/suggest",
+            &oversight,
+            ask.clone(),
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::FORBIDDEN);
+    let answer = send(
+        &router,
+        post_json("/api/v1/programme/allocations/suggest", &other, ask),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::NOT_FOUND);
+
+    let adopt = serde_json::json!({
+        "unit": "42", "year": 2026, "project": "c2", "source": "central", "date": "15/02/2026",
+        "document_number": "125/QĐ-UBND",
+        "items": [{"unit": "18001", "amount": 600_000}, {"unit": "18002", "amount": 400_001}],
+    });
+    let answer = send(
+        &router,
+        post_json("/api/v1/programme/allocations", &office, adopt),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+
+    let disburse = |amount: serde_json::Value| {
+        serde_json::json!({
+            "unit": "18001", "year": 2026, "project": "c2", "source": "central",
+            "amount": amount, "date": "20/02/2026", "document_number": "PC-01",
+        })
+    };
+    let answer = send(
+        &router,
+        post_json(
+            "/api/v1/programme/disbursements",
+            &office,
+            disburse(1.into()),
+        ),
+    )
+    .await;
+    assert_eq!(
+        answer.status,
+        StatusCode::FORBIDDEN,
+        "the office allocates but does not spend"
+    );
+    let answer = send(
+        &router,
+        post_json(
+            "/api/v1/programme/disbursements",
+            &finance,
+            disburse("450.000".into()),
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+    let answer = send(
+        &router,
+        post_json(
+            "/api/v1/programme/disbursements",
+            &finance,
+            disburse(150_001.into()),
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::CONFLICT, "{}", answer.text());
+    assert!(answer.text().contains("vượt số vốn"), "{}", answer.text());
+
+    let answer = send(
+        &router,
+        get(
+            "/api/v1/programme/disbursements?unit=42&year=2026",
+            &oversight,
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(answer.json().as_array().unwrap().len(), 1);
+
+    let answer = send(
+        &router,
+        get("/api/v1/programme/progress?unit=42&year=2026", &oversight),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+    let json = answer.json();
+    assert_eq!(json["total"]["allocated"], 1_000_001);
+    assert_eq!(json["total"]["disbursed"], 450_000);
+    assert_eq!(json["communes"][0]["rate"], 75.0);
+
+    // The workbook read back: the total row has the figures as numbers.
+    let answer = send(
+        &router,
+        get(
+            "/api/v1/programme/progress?unit=42&year=2026&format=xlsx",
+            &oversight,
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert!(
+        answer.content_type.contains("spreadsheetml"),
+        "{}",
+        answer.content_type
+    );
+    use calamine::{Data, Reader, Xlsx};
+    let mut book: Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(answer.body)).unwrap();
+    let sheet = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&sheet).unwrap();
+    let total = range
+        .rows()
+        .find(|r| matches!(&r[0], Data::String(s) if s == "Tổng cộng"))
+        .expect("a total row");
+    let numbers: Vec<f64> = total[1..4]
+        .iter()
+        .map(|c| match c {
+            Data::Float(f) => *f,
+            Data::Int(i) => *i as f64,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(numbers, [0.0, 1_000_001.0, 450_000.0]);
+    let answer = send(
+        &router,
+        get(
+            "/api/v1/programme/progress?unit=42&year=2026&format=csv",
+            &oversight,
+        ),
+    )
+    .await;
+    assert!(
+        answer.text().contains("Tổng cộng,0,1000001,450000"),
+        "{}",
+        answer.text()
+    );
+    let answer = send(
+        &router,
+        get(
+            "/api/v1/programme/progress?unit=42&year=2026&format=pdf",
+            &oversight,
+        ),
+    )
+    .await;
+    assert!(answer.body.starts_with(b"%PDF"));
+}
+
+/// The pages read the signed-in user from a bearer token as from a session cookie, so
+/// the same token opens them here.
+async fn the_menu_leads_office_and_oversight_to_the_programme_page(store: Store) {
+    let router = site(store).await;
+    for username in ["vanphong.hatinh", "giamsat.hatinh", "taichinh.hatinh"] {
+        let bearer = token(&router, username).await;
+        let home = send(&router, get("/", &bearer)).await;
+        let text = home.text();
+        let menu = &text[text.find("<nav").unwrap()..text.find("</nav>").unwrap()];
+        assert!(
+            menu.contains("href=\"/programme\">Vốn chương trình<"),
+            "{menu}"
+        );
+        let page = send(&router, get("/programme?unit=42&year=2026", &bearer)).await;
+        assert_eq!(page.status, StatusCode::OK, "{username}: {}", page.text());
+        assert!(
+            page.text()
+                .contains("Tiến độ phân bổ, giải ngân vốn chương trình")
+        );
+        assert!(page.text().contains("cần xác nhận"));
+        let writes = page.text().contains("id=\"disbursement-form\"");
+        assert_eq!(writes, username == "taichinh.hatinh", "{username}");
+        let allocates = page.text().contains("href=\"/programme/allocate?");
+        assert_eq!(allocates, username != "giamsat.hatinh", "{username}");
+    }
+    // The allocation page with a total shows each commune's formula.
+    let bearer = token(&router, "vanphong.hatinh").await;
+    let page = send(
+        &router,
+        get(
+            "/programme/allocate?unit=42&year=2026&total=1.000.000",
+            &bearer,
+        ),
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+    assert!(
+        page.text()
+            .contains("25 (xã còn lại) + 0 × 1 (thôn ĐBKK) = 25"),
+        "{}",
+        page.text()
+    );
+    assert!(page.text().contains("500.000"));
+    let bearer = token(&router, "giamsat.hatinh").await;
+    let page = send(
+        &router,
+        get("/programme/allocate?unit=42&year=2026", &bearer),
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+}
+
+giamngheo_store::store_test!(the_api_suggests_adopts_disburses_and_reports);
+giamngheo_store::store_test!(the_menu_leads_office_and_oversight_to_the_programme_page);
