@@ -31,6 +31,7 @@ mod derive;
 mod figure;
 mod money;
 mod points;
+mod recurrence;
 mod review_window;
 mod standard;
 mod status;
@@ -54,6 +55,7 @@ pub use money::{Lang, grouped, write_grouped};
 pub use points::{
     Answer, Band, PointError, PointItem, PointTable, ResolvedScoreA, Scoring, resolve_score_a,
 };
+pub use recurrence::{Recurrence, RecurrenceError};
 pub use review_window::{DayOfYear, PeriodicWindow};
 pub use standard::{
     AreaLines, IncomeRule, Indicator, MAX_INDICATORS, Origin, Period, Standard, StandardError,
