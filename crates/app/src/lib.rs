@@ -24,6 +24,7 @@ pub mod reporting;
 pub mod reports;
 pub mod reviews;
 pub mod targets;
+pub mod tasks;
 pub mod throttle;
 pub mod unit_retire;
 pub mod units;

@@ -16,6 +16,7 @@ mod rebase;
 mod reform;
 mod reports;
 mod reviews;
+mod tasks;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod units;
@@ -41,6 +42,10 @@ pub use reviews::{
     ClassificationFields, ClassificationRecord, ComplaintRecord, MeetingRecord, MinutesFile,
     NewMeeting, NewReview, NewReviewHousehold, PostingRecord, ReviewHouseholdRecord, ReviewRecord,
     ReviewSummary, SurveyRecord, certificate_number,
+};
+pub use tasks::{
+    AgencyRecord, NewTask, NewTaskFile, NewTaskUpdate, TaskFile, TaskFileMeta, TaskRecord,
+    TaskUpdateRecord,
 };
 pub use units::{NewVillage, UnitRecord, UnitSearchHit, UnitUpdate, UnitUpsert, UnitVersion};
 pub use users::{NewSession, NewUser, SessionRecord, UserChange, UserRecord};
