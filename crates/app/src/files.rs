@@ -26,12 +26,8 @@ pub const DOCUMENTS: &[FileKind] = &[FileKind::Pdf, FileKind::Jpeg, FileKind::Pn
 
 /// Attachments of the agencies' reports (tasks, inspections): documents, photos and Word
 /// files. A Word file is always downloaded, never shown.
-pub const ATTACHMENTS: &[FileKind] = &[
-    FileKind::Pdf,
-    FileKind::Jpeg,
-    FileKind::Png,
-    FileKind::Docx,
-];
+pub const ATTACHMENTS: &[FileKind] =
+    &[FileKind::Pdf, FileKind::Jpeg, FileKind::Png, FileKind::Docx];
 
 impl FileKind {
     /// The media type the file is served with.
@@ -103,9 +99,11 @@ fn is_docx(bytes: &[u8]) -> bool {
     let has = |name: &str| names.iter().any(|n| n == name);
     let forbidden = |n: &String| {
         n.ends_with("vbaproject.bin")
-            || [".exe", ".dll", ".bat", ".cmd", ".com", ".scr", ".js", ".vbs", ".ps1", ".msi"]
-                .iter()
-                .any(|ext| n.ends_with(ext))
+            || [
+                ".exe", ".dll", ".bat", ".cmd", ".com", ".scr", ".js", ".vbs", ".ps1", ".msi",
+            ]
+            .iter()
+            .any(|ext| n.ends_with(ext))
     };
     has("[content_types].xml") && has("word/document.xml") && !names.iter().any(forbidden)
 }

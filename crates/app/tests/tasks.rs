@@ -114,7 +114,8 @@ fn docx() -> Vec<u8> {
     ])
 }
 
-const EXE: &[u8] = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xffThis program cannot be run in DOS mode";
+const EXE: &[u8] =
+    b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xffThis program cannot be run in DOS mode";
 
 async fn the_seed_plan_is_the_2021_plan_of_district_444(store: Store) {
     let app = setup(store).await;
@@ -147,7 +148,13 @@ async fn the_seed_plan_is_the_2021_plan_of_district_444(store: Store) {
     assert_eq!(report.dues.len(), 4);
     assert_eq!(report.status, TaskStatus::NotStarted);
     // Another year of the same unit is an empty plan, not an error.
-    assert!(app.tasks(&province, "444", 2022).await.unwrap().items.is_empty());
+    assert!(
+        app.tasks(&province, "444", 2022)
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
 }
 app_test!(the_seed_plan_is_the_2021_plan_of_district_444);
 
@@ -201,7 +208,10 @@ async fn recurring_due_dates_cross_months_and_tet(store: Store) {
     let mut wrong = update("in_progress", 30, vec![]);
     wrong.period_due = Some(date(2021, 2, 10));
     let e = app.report_task(&yte, id, wrong).await.unwrap_err();
-    assert!(matches!(e, AppError::Invalid { ref field, .. } if field == "period_due"), "{e}");
+    assert!(
+        matches!(e, AppError::Invalid { ref field, .. } if field == "period_due"),
+        "{e}"
+    );
     // Done: nothing is due any more.
     app.report_task(&yte, id, update("done", 100, vec![]))
         .await
@@ -266,13 +276,17 @@ async fn overdue_and_due_soon_lists_per_agency_and_reminders(store: Store) {
     // office sees both of the district.
     let finance = app.task_reminders(&officer("444-tckh")).await.unwrap();
     let got: Vec<(i64, DueState)> = finance.iter().map(|r| (r.task_id, r.state)).collect();
-    assert_eq!(got, vec![(late, DueState::Overdue), (soon, DueState::DueSoon)]);
+    assert_eq!(
+        got,
+        vec![(late, DueState::Overdue), (soon, DueState::DueSoon)]
+    );
     assert_eq!(finance[0].due, date(2021, 2, 1));
-    assert!(app
-        .task_reminders(&officer("444-gddt"))
-        .await
-        .unwrap()
-        .is_empty());
+    assert!(
+        app.task_reminders(&officer("444-gddt"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert_eq!(app.task_reminders(&office).await.unwrap().len(), 2);
 
     // Once reported done, the late task leaves the lists.
@@ -307,7 +321,10 @@ async fn access_per_role(store: Store) {
         officer("444-tckh"),
         actor(Role::Oversight, "444", Tier::District, None),
     ] {
-        assert!(forbidden(app.assign_task(&who, input.clone()).await), "{who:?}");
+        assert!(
+            forbidden(app.assign_task(&who, input.clone()).await),
+            "{who:?}"
+        );
     }
     let admin = actor(Role::Admin, "42", Tier::Province, None);
     assert!(app.assign_task(&admin, input.clone()).await.is_ok());
@@ -332,7 +349,14 @@ async fn access_per_role(store: Store) {
 
     // Oversight reads every task of its unit, and reports on none.
     let oversight = actor(Role::Oversight, "444", Tier::District, None);
-    assert_eq!(app.tasks(&oversight, "444", 2021).await.unwrap().items.len(), 2);
+    assert_eq!(
+        app.tasks(&oversight, "444", 2021)
+            .await
+            .unwrap()
+            .items
+            .len(),
+        2
+    );
     assert!(!app.task(&oversight, id).await.unwrap().may_report);
     assert!(forbidden(
         app.report_task(&oversight, id, update("in_progress", 5, vec![]))
@@ -344,14 +368,16 @@ async fn access_per_role(store: Store) {
             .await
     ));
     assert!(!app.task(&officer("444-gddt"), id).await.unwrap().may_report);
-    assert!(app
-        .report_task(&officer("444-tckh"), id, update("in_progress", 5, vec![]))
-        .await
-        .is_ok());
-    assert!(app
-        .report_task(&officer("444-yte"), id, update("in_progress", 8, vec![]))
-        .await
-        .is_ok());
+    assert!(
+        app.report_task(&officer("444-tckh"), id, update("in_progress", 5, vec![]))
+            .await
+            .is_ok()
+    );
+    assert!(
+        app.report_task(&officer("444-yte"), id, update("in_progress", 8, vec![]))
+            .await
+            .is_ok()
+    );
     let detail = app.task(&office(), id).await.unwrap();
     assert_eq!(detail.updates.len(), 2);
     // Newest first, each naming the agency it speaks for.
@@ -360,25 +386,49 @@ async fn access_per_role(store: Store) {
 
     // A bad field is named and changes nothing.
     let e = app
-        .assign_task(&office(), task("", "444-tckh", &[], Recurrence::Monthly { day: 5 }))
+        .assign_task(
+            &office(),
+            task("", "444-tckh", &[], Recurrence::Monthly { day: 5 }),
+        )
         .await
         .unwrap_err();
-    assert!(matches!(e, AppError::Invalid { ref field, .. } if field == "title"), "{e}");
+    assert!(
+        matches!(e, AppError::Invalid { ref field, .. } if field == "title"),
+        "{e}"
+    );
     let e = app
-        .assign_task(&office(), task("x", "444-khong", &[], Recurrence::Monthly { day: 5 }))
+        .assign_task(
+            &office(),
+            task("x", "444-khong", &[], Recurrence::Monthly { day: 5 }),
+        )
         .await
         .unwrap_err();
-    assert!(matches!(e, AppError::Invalid { ref field, .. } if field == "lead_agency"), "{e}");
+    assert!(
+        matches!(e, AppError::Invalid { ref field, .. } if field == "lead_agency"),
+        "{e}"
+    );
     let e = app
-        .assign_task(&office(), task("x", "444-tckh", &[], Recurrence::Monthly { day: 32 }))
+        .assign_task(
+            &office(),
+            task("x", "444-tckh", &[], Recurrence::Monthly { day: 32 }),
+        )
         .await
         .unwrap_err();
-    assert!(matches!(e, AppError::Invalid { ref field, .. } if field == "day"), "{e}");
+    assert!(
+        matches!(e, AppError::Invalid { ref field, .. } if field == "day"),
+        "{e}"
+    );
     let mut before = task("x", "444-tckh", &[], Recurrence::Monthly { day: 5 });
     before.year = 2019;
     let e = app.assign_task(&office(), before).await.unwrap_err();
-    assert!(matches!(e, AppError::Invalid { ref field, .. } if field == "year"), "{e}");
-    assert_eq!(app.tasks(&office(), "444", 2021).await.unwrap().items.len(), 2);
+    assert!(
+        matches!(e, AppError::Invalid { ref field, .. } if field == "year"),
+        "{e}"
+    );
+    assert_eq!(
+        app.tasks(&office(), "444", 2021).await.unwrap().items.len(),
+        2
+    );
 }
 app_test!(access_per_role);
 
@@ -432,7 +482,11 @@ async fn attachments_are_checked_by_their_bytes(store: Store) {
     // Too large.
     let big = vec![b'%'; giamngheo_app::tasks::MAX_ATTACHMENT_BYTES + 1];
     let e = app
-        .report_task(&labour, id, update("in_progress", 20, vec![file("x.pdf", &big)]))
+        .report_task(
+            &labour,
+            id,
+            update("in_progress", 20, vec![file("x.pdf", &big)]),
+        )
         .await
         .unwrap_err();
     assert!(e.to_string().contains("Tệp quá lớn"), "{e}");
@@ -460,7 +514,10 @@ async fn attachments_are_checked_by_their_bytes(store: Store) {
     let files = &detail.updates[0].files;
     let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
     assert_eq!(names, vec!["Báo cáo quý I.pdf", "anh.jpg", "bien-ban.docx"]);
-    assert_eq!(files[2].media_type, giamngheo_app::files::FileKind::Docx.media_type());
+    assert_eq!(
+        files[2].media_type,
+        giamngheo_app::files::FileKind::Docx.media_type()
+    );
     let back = app.task_file(&labour, files[2].id).await.unwrap();
     assert_eq!(back.bytes, word);
     // Someone outside the area does not learn the file exists.

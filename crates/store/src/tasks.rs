@@ -215,19 +215,23 @@ impl Store {
         let sql = format!(
             "SELECT {TASK_COLUMNS} FROM tasks WHERE unit_code = $1 AND year = $2 ORDER BY id"
         );
-        Ok(with_pool!(self, pool => sqlx::query_as::<_, TaskRecord>(AssertSqlSafe(sql.as_str()))
+        Ok(
+            with_pool!(self, pool => sqlx::query_as::<_, TaskRecord>(AssertSqlSafe(sql.as_str()))
             .bind(unit_code)
             .bind(year)
             .fetch_all(pool)
-            .await?))
+            .await?),
+        )
     }
 
     pub async fn task(&self, id: i64) -> Result<Option<TaskRecord>, StoreError> {
         let sql = format!("SELECT {TASK_COLUMNS} FROM tasks WHERE id = $1");
-        Ok(with_pool!(self, pool => sqlx::query_as::<_, TaskRecord>(AssertSqlSafe(sql.as_str()))
+        Ok(
+            with_pool!(self, pool => sqlx::query_as::<_, TaskRecord>(AssertSqlSafe(sql.as_str()))
             .bind(id)
             .fetch_optional(pool)
-            .await?))
+            .await?),
+        )
     }
 
     /// The co-operating agencies of the given tasks: (task, agency code).
@@ -333,4 +337,3 @@ impl Store {
             .await?))
     }
 }
-

@@ -182,7 +182,10 @@ impl App {
         let code = code.trim();
         match self.store().agency_by_code(code).await? {
             Some(a) => Ok(a.code),
-            None => Err(AppError::invalid(field, format!("không có cơ quan mã «{code}»"))),
+            None => Err(AppError::invalid(
+                field,
+                format!("không có cơ quan mã «{code}»"),
+            )),
         }
     }
 }

@@ -70,7 +70,9 @@ impl TaskStatus {
     }
 
     pub fn parse(code: &str) -> Option<TaskStatus> {
-        TaskStatus::ALL.into_iter().find(|s| s.code() == code.trim())
+        TaskStatus::ALL
+            .into_iter()
+            .find(|s| s.code() == code.trim())
     }
 
     pub fn label_vi(self) -> &'static str {
@@ -211,7 +213,10 @@ pub(crate) fn check_year(year: i32) -> Result<(), AppError> {
     if (2000..=2100).contains(&year) {
         Ok(())
     } else {
-        Err(AppError::invalid("year", format!("năm {year} không hợp lệ")))
+        Err(AppError::invalid(
+            "year",
+            format!("năm {year} không hợp lệ"),
+        ))
     }
 }
 
@@ -352,7 +357,8 @@ impl App {
         let mut out = Vec::with_capacity(records.len());
         for t in records {
             let recurrence = recurrence_of(&t)?;
-            let own: Vec<&TaskUpdateRecord> = updates.iter().filter(|u| u.task_id == t.id).collect();
+            let own: Vec<&TaskUpdateRecord> =
+                updates.iter().filter(|u| u.task_id == t.id).collect();
             let latest = own.last();
             let status = latest
                 .and_then(|u| TaskStatus::parse(&u.status))
@@ -448,7 +454,10 @@ fn recurrence_of(t: &TaskRecord) -> Result<Recurrence, AppError> {
 pub(crate) fn may_report(actor: &Actor, task: &TaskView) -> bool {
     match actor.role {
         Role::Admin | Role::Office => true,
-        Role::AgencyOfficer => actor.agency_code.as_deref().is_some_and(|a| task.involves(a)),
+        Role::AgencyOfficer => actor
+            .agency_code
+            .as_deref()
+            .is_some_and(|a| task.involves(a)),
         _ => false,
     }
 }

@@ -59,8 +59,8 @@ fn parse(file: &str, text: &str) -> Result<Vec<TaskInput>, AppError> {
     plan.tasks
         .into_iter()
         .map(|t| {
-            let recurrence = Recurrence::from_parts(&t.recurrence, t.on, t.month, t.day)
-                .map_err(|e| {
+            let recurrence =
+                Recurrence::from_parts(&t.recurrence, t.on, t.month, t.day).map_err(|e| {
                     AppError::invalid("plan", format!("{file}, mục {}: {e}", t.plan_ref))
                 })?;
             Ok(TaskInput {
@@ -129,7 +129,11 @@ mod tests {
     fn the_seed_plan_parses_with_each_task_to_confirm() {
         let tasks = parse("seed", SEED_PLAN).unwrap();
         assert_eq!(tasks.len(), 19);
-        assert!(tasks.iter().all(|t| t.due_to_confirm && t.unit_code == "444"));
+        assert!(
+            tasks
+                .iter()
+                .all(|t| t.due_to_confirm && t.unit_code == "444")
+        );
         let refs: std::collections::BTreeSet<_> =
             tasks.iter().map(|t| t.plan_ref.clone()).collect();
         assert_eq!(refs.len(), tasks.len(), "refs are unique");

@@ -183,7 +183,11 @@ impl App {
     /// An attachment, for anyone who may read its task.
     pub async fn task_file(&self, actor: &Actor, file_id: i64) -> Result<TaskFile, AppError> {
         let not_found = || AppError::NotFound(format!("tệp đính kèm số {file_id}"));
-        let file = self.store().task_file(file_id).await?.ok_or_else(not_found)?;
+        let file = self
+            .store()
+            .task_file(file_id)
+            .await?
+            .ok_or_else(not_found)?;
         self.authorized_task(actor, file.task_id)
             .await
             .map_err(|e| match e {
@@ -200,7 +204,10 @@ mod tests {
 
     #[test]
     fn a_kept_name_is_its_last_segment() {
-        assert_eq!(clean_name("C:\\fakepath\\báo cáo.pdf", "pdf"), "báo cáo.pdf");
+        assert_eq!(
+            clean_name("C:\\fakepath\\báo cáo.pdf", "pdf"),
+            "báo cáo.pdf"
+        );
         assert_eq!(clean_name("../../etc/passwd", "pdf"), "passwd");
         assert_eq!(clean_name("a\u{0}b\u{7}.png", "png"), "ab.png");
         assert_eq!(clean_name("", "docx"), "tep-dinh-kem.docx");

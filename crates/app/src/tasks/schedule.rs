@@ -6,8 +6,8 @@
 //! task is overdue, so a monthly task that skipped May stays overdue for May even after
 //! June's report. A task reported done has no next due date.
 
-use giamngheo_rules::{Calendar, DeadlineStatus, Recurrence};
 use chrono::NaiveDate;
+use giamngheo_rules::{Calendar, DeadlineStatus, Recurrence};
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -129,7 +129,13 @@ mod tests {
         // On Tuesday 09/02 one working day (10–16/02 are Tết) is left before it.
         assert_eq!(due_state(&cal, due, date(2021, 2, 9), 1), DueState::DueSoon);
         assert_eq!(due_state(&cal, due, date(2021, 2, 3), 1), DueState::OnTime);
-        assert_eq!(due_state(&cal, due, date(2021, 2, 17), 0), DueState::DueSoon);
-        assert_eq!(due_state(&cal, due, date(2021, 2, 18), 5), DueState::Overdue);
+        assert_eq!(
+            due_state(&cal, due, date(2021, 2, 17), 0),
+            DueState::DueSoon
+        );
+        assert_eq!(
+            due_state(&cal, due, date(2021, 2, 18), 5),
+            DueState::Overdue
+        );
     }
 }
