@@ -33,6 +33,7 @@ mod money;
 mod points;
 mod recurrence;
 mod review_window;
+mod sample;
 mod standard;
 mod status;
 mod transition;
@@ -56,6 +57,7 @@ pub use points::{
     Answer, Band, PointError, PointItem, PointTable, ResolvedScoreA, Scoring, resolve_score_a,
 };
 pub use recurrence::{Recurrence, RecurrenceError};
+pub use sample::{ClassFacts, changed_facts, draw as draw_sample};
 pub use review_window::{DayOfYear, PeriodicWindow};
 pub use standard::{
     AreaLines, IncomeRule, Indicator, MAX_INDICATORS, Origin, Period, Standard, StandardError,
