@@ -18,6 +18,7 @@ pub mod facts;
 pub mod files;
 pub mod households;
 pub mod imports;
+pub mod inspections;
 pub mod passwords;
 pub mod reform;
 pub mod reporting;

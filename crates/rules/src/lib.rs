@@ -57,8 +57,8 @@ pub use points::{
     Answer, Band, PointError, PointItem, PointTable, ResolvedScoreA, Scoring, resolve_score_a,
 };
 pub use recurrence::{Recurrence, RecurrenceError};
-pub use sample::{ClassFacts, changed_facts, draw as draw_sample};
 pub use review_window::{DayOfYear, PeriodicWindow};
+pub use sample::{ClassFacts, changed_facts, draw as draw_sample};
 pub use standard::{
     AreaLines, IncomeRule, Indicator, MAX_INDICATORS, Origin, Period, Standard, StandardError,
     StandardSet, UnknownIndicator,

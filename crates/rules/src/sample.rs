@@ -70,7 +70,10 @@ pub struct ClassFacts {
 /// deprived in one period and not the other, and the number of members.
 pub fn changed_facts(before: &ClassFacts, after: &ClassFacts) -> usize {
     usize::from(before.income_per_capita != after.income_per_capita)
-        + before.deprived.symmetric_difference(&after.deprived).count()
+        + before
+            .deprived
+            .symmetric_difference(&after.deprived)
+            .count()
         + usize::from(before.member_count != after.member_count)
 }
 
@@ -89,7 +92,10 @@ mod tests {
         assert_ne!(draw(&ids, 10, 2022), a);
         assert_eq!(a.len(), 10);
         // Fixed forever: a sample drawn today must be drawn again the same in ten years.
-        assert_eq!(draw(&[1, 2, 3, 4, 5], 3, 7), draw(&[5, 4, 3, 2, 1, 1], 3, 7));
+        assert_eq!(
+            draw(&[1, 2, 3, 4, 5], 3, 7),
+            draw(&[5, 4, 3, 2, 1, 1], 3, 7)
+        );
         assert_eq!(draw(&[1, 2, 3], 10, 1).len(), 3);
         assert!(draw(&[], 5, 1).is_empty());
     }

@@ -11,6 +11,7 @@ mod bulk;
 pub mod citus;
 mod error;
 mod households;
+mod inspections;
 mod maintenance;
 mod rebase;
 mod reform;
@@ -28,6 +29,9 @@ pub use households::{
     AuditEntry, AuditRecord, AuditScope, DuplicateRow, HouseholdFields, HouseholdFilter,
     HouseholdListRow, HouseholdRecord, ListTotal, MemberFields, MemberRecord, MemberSave,
     NewHousehold, Transfer, TransferSide, TransferSource, TransferTarget,
+};
+pub use inspections::{
+    ClassFactsRow, FindingRow, InspectionRecord, NewFindingRow, NewInspection, SampleRow,
 };
 pub use maintenance::{Integrity, sqlite_file};
 pub use rebase::Rebase;
