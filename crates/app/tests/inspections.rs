@@ -341,3 +341,62 @@ async fn findings_are_recorded_and_closed_by_the_responsible_agency(store: Store
     assert_eq!(row.closed_by.as_deref(), Some("agency_officer-444"));
 }
 app_test!(findings_are_recorded_and_closed_by_the_responsible_agency);
+
+async fn review_checks_add_their_findings_once(store: Store) {
+    let (app, ids) = setup(store).await;
+    // Poor with an income far above the 2022 rural line (1.500.000 đồng); a certificate
+    // without a decision; a household in order.
+    let mut with_certificate = classification(ids[1], 2022, "near_poor", 1_600_000);
+    with_certificate.certificate_number = Some("HN-2022-0001".into());
+    let rows = vec![
+        classification(ids[0], 2022, "poor", 5_000_000),
+        with_certificate,
+        classification(ids[2], 2022, "poor", 1_000_000),
+    ];
+    app.store()
+        .insert_classifications(&rows, &[], Utc::now())
+        .await
+        .unwrap();
+    // Only the office runs them.
+    let oversight = actor(Role::Oversight, "444", Tier::District, None);
+    assert!(matches!(
+        app.check_review_findings(&oversight, "18499", 2022).await,
+        Err(AppError::Forbidden(_))
+    ));
+    let first = app
+        .check_review_findings(&office(), "18499", 2022)
+        .await
+        .unwrap();
+    assert_eq!((first.added, first.already), (2, 0));
+    let again = app
+        .check_review_findings(&office(), "444", 2022)
+        .await
+        .unwrap();
+    assert_eq!((again.added, again.already), (0, 2));
+    let found = app
+        .store()
+        .unit_findings("review", "18499001")
+        .await
+        .unwrap();
+    let kinds: Vec<(&str, Option<i64>)> = found
+        .iter()
+        .map(|f| (f.kind.as_str(), f.household_id))
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            ("income_above_line", Some(ids[0])),
+            ("certificate_without_decision", Some(ids[1]))
+        ]
+    );
+    assert!(
+        found[0].evidence.contains("\"poor_line\":1500000"),
+        "{}",
+        found[0].evidence
+    );
+    assert!(
+        !found[0].evidence.contains("Trần Thị"),
+        "no names in evidence"
+    );
+}
+app_test!(review_checks_add_their_findings_once);

@@ -119,6 +119,33 @@ const FINDING_COLUMNS: &str = "id, source, kind, check_key, province_code, unit_
      required_action, responsible_agency, deadline, status, status_note, closed_by, \
      closed_at, created_at";
 
+/// A classification as the review checks read it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ReviewCheckRow {
+    pub id: i64,
+    pub household_id: i64,
+    pub province_code: String,
+    pub village_code: String,
+    pub standard: String,
+    pub area: String,
+    pub status: String,
+    pub income_per_capita: Option<i64>,
+    pub decision_number: Option<String>,
+    pub certificate_number: Option<String>,
+}
+
+/// A village meeting as the review checks read it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct MeetingCheckRow {
+    pub id: i64,
+    pub review_id: i64,
+    pub province_code: String,
+    pub village_code: String,
+    pub attendees: i32,
+    pub agreeing: i32,
+    pub passed: bool,
+}
+
 /// Household columns a scope may name.
 fn checked_column(column: &str) -> Result<&str, StoreError> {
     match column {
@@ -323,6 +350,55 @@ impl Store {
             .bind(code)
             .bind(periods.0)
             .bind(periods.1)
+            .fetch_all(pool)
+            .await?),
+        )
+    }
+
+    /// The classifications of a period in a scope, oldest row first (a correction comes
+    /// after the row it corrects).
+    pub async fn review_check_rows(
+        &self,
+        column: &str,
+        code: &str,
+        period: i32,
+    ) -> Result<Vec<ReviewCheckRow>, StoreError> {
+        let sql = format!(
+            "SELECT id, household_id, province_code, village_code, standard, area, status, \
+                    income_per_capita, decision_number, certificate_number \
+             FROM classifications WHERE {} = $1 AND period = $2 ORDER BY household_id, id",
+            checked_column(column)?
+        );
+        Ok(
+            with_pool!(self, pool => sqlx::query_as::<_, ReviewCheckRow>(AssertSqlSafe(sql.as_str()))
+            .bind(code)
+            .bind(period)
+            .fetch_all(pool)
+            .await?),
+        )
+    }
+
+    /// The village meetings of the reviews of a period in a scope.
+    pub async fn review_check_meetings(
+        &self,
+        column: &str,
+        code: &str,
+        period: i32,
+    ) -> Result<Vec<MeetingCheckRow>, StoreError> {
+        // A village is named on the meeting; the other tiers on its review.
+        let filter = match checked_column(column)? {
+            "village_code" => "m.village_code".to_string(),
+            other => format!("r.{other}"),
+        };
+        let sql = format!(
+            "SELECT m.id, m.review_id, r.province_code, m.village_code, m.attendees, m.agreeing, m.passed \
+             FROM review_meetings m JOIN reviews r ON r.id = m.review_id \
+             WHERE {filter} = $1 AND r.period = $2 ORDER BY m.id"
+        );
+        Ok(
+            with_pool!(self, pool => sqlx::query_as::<_, MeetingCheckRow>(AssertSqlSafe(sql.as_str()))
+            .bind(code)
+            .bind(period)
             .fetch_all(pool)
             .await?),
         )

@@ -31,7 +31,8 @@ pub use households::{
     NewHousehold, Transfer, TransferSide, TransferSource, TransferTarget,
 };
 pub use inspections::{
-    ClassFactsRow, FindingRow, InspectionRecord, NewFindingRow, NewInspection, SampleRow,
+    ClassFactsRow, FindingRow, InspectionRecord, MeetingCheckRow, NewFindingRow, NewInspection,
+    ReviewCheckRow, SampleRow,
 };
 pub use maintenance::{Integrity, sqlite_file};
 pub use rebase::Rebase;

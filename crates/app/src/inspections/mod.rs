@@ -10,9 +10,11 @@
 //! finding. Outside the area everything is "not found".
 
 mod findings;
+mod review_checks;
 mod sample;
 
 pub use findings::{FindingInput, FindingStatus};
+pub use review_checks::ReviewChecks;
 pub use sample::{SampleChoice, max_changed_facts};
 
 use crate::access::{Action, Actor, Role};
