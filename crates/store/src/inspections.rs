@@ -479,6 +479,23 @@ impl Store {
         )
     }
 
+    /// The open findings of a province, oldest first.
+    pub async fn open_findings_of_province(
+        &self,
+        province_code: &str,
+    ) -> Result<Vec<FindingRow>, StoreError> {
+        let sql = format!(
+            "SELECT {FINDING_COLUMNS} FROM findings WHERE province_code = $1 AND status = 'open' \
+             ORDER BY id"
+        );
+        Ok(
+            with_pool!(self, pool => sqlx::query_as::<_, FindingRow>(AssertSqlSafe(sql.as_str()))
+            .bind(province_code)
+            .fetch_all(pool)
+            .await?),
+        )
+    }
+
     pub async fn finding_row(&self, id: i64) -> Result<Option<FindingRow>, StoreError> {
         let sql = format!("SELECT {FINDING_COLUMNS} FROM findings WHERE id = $1");
         Ok(

@@ -210,6 +210,28 @@ async fn the_office_assigns_and_the_agency_reports_with_an_attachment(store: Sto
             .starts_with("attachment")
     );
 
+    // The steering committee's page shows the task with its state and links to it; the
+    // lines of modules not in this build say so.
+    let committee = send(&site, get("/committee?unit=444&year=2021", Some(&office))).await;
+    assert_eq!(committee.status, StatusCode::OK);
+    assert!(
+        committee
+            .body
+            .contains("<a href=\"/committee\">Ban Chỉ đạo</a>"),
+        "menu"
+    );
+    assert!(committee.body.contains(&format!(
+        "<a href=\"/tasks/{id}\">Báo cáo cấp thẻ BHYT hằng tháng</a>"
+    )));
+    assert!(
+        committee
+            .body
+            .contains("Sắp đến hạn 17/02/2021 · Đang thực hiện"),
+        "{}",
+        committee.body
+    );
+    assert!(committee.body.contains("Chưa có dữ liệu."));
+
     // Oversight reads the plan and the task, and may not report.
     let mttq = session(&site, "mttq.huongkhe").await;
     let seen = send(&site, get(&format!("/tasks/{id}"), Some(&mttq))).await;

@@ -12,6 +12,7 @@
 //! `unit=444&year=2021` finds its 2021 plan for whoever's area took the district in.
 
 mod assign;
+pub mod committee;
 pub mod plan;
 mod report;
 pub mod schedule;

@@ -4,6 +4,7 @@
 //! the home page. The app layer checks access and every field.
 
 mod api;
+mod committee;
 mod pages;
 
 pub use api::TasksDoc;
@@ -22,6 +23,8 @@ pub(crate) fn routes() -> Routes {
         .route("/tasks/{id}", get(pages::detail))
         .route("/tasks/{id}/updates", post(pages::report))
         .route("/tasks/files/{fid}", get(pages::file))
+        .route("/committee", get(committee::page))
+        .route("/inspections/{id}", get(committee::inspection))
 }
 
 pub(crate) fn api_routes() -> Routes {
