@@ -16,11 +16,18 @@ pub enum FileKind {
     Png,
     /// UTF-8 text holding a JSON object or array (a GeoJSON file).
     Json,
+    /// A Word document (.docx): a zip package with a main document part and no macros.
+    Docx,
 }
 
 /// Scans of meeting minutes and, later, any other attachment: documents and photos a
 /// browser shows without running anything.
 pub const DOCUMENTS: &[FileKind] = &[FileKind::Pdf, FileKind::Jpeg, FileKind::Png];
+
+/// Attachments of the agencies' reports (tasks, inspections): documents, photos and Word
+/// files. A Word file is always downloaded, never shown.
+pub const ATTACHMENTS: &[FileKind] =
+    &[FileKind::Pdf, FileKind::Jpeg, FileKind::Png, FileKind::Docx];
 
 impl FileKind {
     /// The media type the file is served with.
@@ -30,6 +37,9 @@ impl FileKind {
             FileKind::Jpeg => "image/jpeg",
             FileKind::Png => "image/png",
             FileKind::Json => "application/json",
+            FileKind::Docx => {
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            }
         }
     }
 
@@ -40,6 +50,7 @@ impl FileKind {
             FileKind::Jpeg => "jpg",
             FileKind::Png => "png",
             FileKind::Json => "json",
+            FileKind::Docx => "docx",
         }
     }
 
@@ -50,6 +61,7 @@ impl FileKind {
             FileKind::Jpeg => "JPEG",
             FileKind::Png => "PNG",
             FileKind::Json => "JSON (GeoJSON)",
+            FileKind::Docx => "Word (.docx)",
         }
     }
 
@@ -66,6 +78,35 @@ const PDF_MAGIC: &[u8] = b"%PDF-";
 const JPEG_MAGIC: &[u8] = &[0xFF, 0xD8, 0xFF];
 const PNG_MAGIC: &[u8] = &[0x89, b'P', b'N', b'G', b'\r', b'\n', 0x1A, b'\n'];
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+/// A zip archive's first local file header (a .docx is a zip package).
+const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+
+/// Whether a zip archive is a Word document: it opens, it has the package's content
+/// types and a main document part, and it carries no macro project nor any part that is
+/// a program. An executable or script merely renamed `.docx` is no zip at all and fails
+/// earlier; a zip that holds one fails here.
+fn is_docx(bytes: &[u8]) -> bool {
+    let Ok(archive) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else {
+        return false;
+    };
+    let Ok(names) = archive
+        .file_names()
+        .map(|n| n.map(|n| n.to_ascii_lowercase()))
+        .collect::<Result<Vec<String>, _>>()
+    else {
+        return false;
+    };
+    let has = |name: &str| names.iter().any(|n| n == name);
+    let forbidden = |n: &String| {
+        n.ends_with("vbaproject.bin")
+            || [
+                ".exe", ".dll", ".bat", ".cmd", ".com", ".scr", ".js", ".vbs", ".ps1", ".msi",
+            ]
+            .iter()
+            .any(|ext| n.ends_with(ext))
+    };
+    has("[content_types].xml") && has("word/document.xml") && !names.iter().any(forbidden)
+}
 
 /// What `bytes` are, or `None` for anything else (an SVG, HTML, a script, a zip).
 pub fn sniff(bytes: &[u8]) -> Option<FileKind> {
@@ -77,6 +118,9 @@ pub fn sniff(bytes: &[u8]) -> Option<FileKind> {
     }
     if bytes.starts_with(PNG_MAGIC) {
         return Some(FileKind::Png);
+    }
+    if bytes.starts_with(ZIP_MAGIC) {
+        return is_docx(bytes).then_some(FileKind::Docx);
     }
     let text = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
     let first = text.iter().find(|b| !b.is_ascii_whitespace());
@@ -170,6 +214,48 @@ mod tests {
             FileKind::Pdf
         );
         assert!(accept("file", b"%PDF-1.4", &[FileKind::Json]).is_err());
+    }
+
+    /// A zip archive of the given parts, as a word processor or an attacker writes one.
+    pub(crate) fn zip_of(parts: &[(&str, &[u8])]) -> Vec<u8> {
+        use std::io::Write;
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for (name, bytes) in parts {
+            w.start_file(*name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            w.write_all(bytes).unwrap();
+        }
+        w.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn a_word_document_is_known_by_its_parts_and_a_disguised_program_is_not() {
+        let docx = zip_of(&[
+            ("[Content_Types].xml", b"<Types/>"),
+            ("word/document.xml", b"<w:document/>"),
+        ]);
+        assert_eq!(sniff(&docx), Some(FileKind::Docx));
+        assert_eq!(accept("file", &docx, ATTACHMENTS).unwrap(), FileKind::Docx);
+        // A Windows program named `.docx` or `.pdf`: the MZ header is no kind we take.
+        let exe = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00This program cannot be run in DOS mode";
+        assert_eq!(sniff(exe), None);
+        assert!(accept("file", exe, ATTACHMENTS).is_err());
+        // A zip carrying a program, or a macro project, or without a document part.
+        let smuggled = zip_of(&[
+            ("[Content_Types].xml", b"<Types/>"),
+            ("word/document.xml", b"<w:document/>"),
+            ("word/setup.exe", b"MZ"),
+        ]);
+        assert_eq!(sniff(&smuggled), None);
+        let macros = zip_of(&[
+            ("[Content_Types].xml", b"<Types/>"),
+            ("word/document.xml", b"<w:document/>"),
+            ("word/vbaProject.bin", b"\xd0\xcf"),
+        ]);
+        assert_eq!(sniff(&macros), None);
+        assert_eq!(sniff(&zip_of(&[("payload.txt", b"x")])), None);
+        // Word files are accepted only where a route asks for them.
+        assert!(accept("minutes", &docx, DOCUMENTS).is_err());
     }
 
     #[test]

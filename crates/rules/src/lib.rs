@@ -38,7 +38,9 @@ mod points;
 mod policy;
 mod policy_eligibility;
 pub mod programme;
+mod recurrence;
 mod review_window;
+mod sample;
 mod standard;
 mod status;
 mod transition;
@@ -69,7 +71,9 @@ pub use policy_eligibility::{
     Eligible, HouseholdTraits, MemberTraits, StatusChange, StatusHistory, eligible,
     household_eligible, member_meets,
 };
+pub use recurrence::{Recurrence, RecurrenceError};
 pub use review_window::{DayOfYear, PeriodicWindow};
+pub use sample::{ClassFacts, changed_facts, draw as draw_sample};
 pub use standard::{
     AreaLines, IncomeRule, Indicator, MAX_INDICATORS, Origin, Period, Standard, StandardError,
     StandardSet, UnknownIndicator,

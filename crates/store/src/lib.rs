@@ -13,12 +13,14 @@ pub mod citus;
 mod coverage;
 mod error;
 mod households;
+mod inspections;
 mod maintenance;
 mod programme;
 mod rebase;
 mod reform;
 mod reports;
 mod reviews;
+mod tasks;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod units;
@@ -32,6 +34,10 @@ pub use households::{
     AuditEntry, AuditRecord, AuditScope, DuplicateRow, HouseholdFields, HouseholdFilter,
     HouseholdListRow, HouseholdRecord, ListTotal, MemberFields, MemberRecord, MemberSave,
     NewHousehold, Transfer, TransferSide, TransferSource, TransferTarget,
+};
+pub use inspections::{
+    ClassFactsRow, FindingRow, InspectionRecord, MeetingCheckRow, NewFindingRow, NewInspection,
+    ReviewCheckRow, SampleRow,
 };
 pub use maintenance::{Integrity, sqlite_file};
 pub use programme::{AllocationFlags, CommuneAllocationRow, EntryRecord, NewEntry, Recorder};
@@ -47,6 +53,10 @@ pub use reviews::{
     ClassificationFields, ClassificationRecord, ComplaintRecord, MeetingRecord, MinutesFile,
     NewMeeting, NewReview, NewReviewHousehold, PostingRecord, ReviewHouseholdRecord, ReviewRecord,
     ReviewSummary, SurveyRecord, certificate_number,
+};
+pub use tasks::{
+    AgencyRecord, NewTask, NewTaskFile, NewTaskUpdate, TaskFile, TaskFileMeta, TaskRecord,
+    TaskUpdateRecord,
 };
 pub use units::{NewVillage, UnitRecord, UnitSearchHit, UnitUpdate, UnitUpsert, UnitVersion};
 pub use users::{NewSession, NewUser, SessionRecord, UserChange, UserRecord};

@@ -82,6 +82,8 @@ struct HomePage {
     lang: Lang,
     viewer: Option<Viewer>,
     rows: Vec<UnitRow>,
+    /// The user's overdue and due-soon tasks (a rendered block, empty when none).
+    reminders: String,
 }
 
 async fn home(
@@ -98,6 +100,7 @@ async fn home(
         lang,
         viewer: Some(user.viewer(lang)),
         rows: units.iter().map(|u| UnitRow::new(u, lang)).collect(),
+        reminders: crate::tasks::reminders_html(&app, &user.actor, lang).await,
     })
 }
 

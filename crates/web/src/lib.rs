@@ -24,6 +24,7 @@ mod rv_text;
 mod standard_view;
 mod svg;
 mod targets;
+mod tasks;
 mod upload;
 mod users;
 mod villages;
@@ -99,6 +100,7 @@ fn all_routes() -> Routes {
         .merge(households::routes())
         .merge(reports::routes())
         .merge(targets::routes())
+        .merge(tasks::routes())
         .merge(reviews::routes())
         .merge(standard_view::routes())
         .merge(dashboard::routes())
@@ -113,8 +115,9 @@ fn all_routes() -> Routes {
                 .merge(api_households::routes())
                 .merge(reports::api_routes())
                 .merge(targets::api_routes())
-                .merge(policies::api_routes()),
-                .merge(programme::api_routes()),
+                .merge(policies::api_routes())
+                .merge(programme::api_routes())
+                .merge(tasks::api_routes()),
         )
         .route("/healthz", get(healthz))
         .route("/assets/htmx.min.js", get(htmx))

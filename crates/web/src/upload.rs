@@ -37,6 +37,11 @@ const FILE_LIMITS: &[(&str, usize)] = &[
         giamngheo_app::dashboard::MAX_BOUNDARY_BYTES,
     ),
     ("/units/{code}/villages/import", crate::html::MAX_UPLOAD),
+    // Several attachments in one report; each is checked against its own limit.
+    (
+        "/tasks/{id}/updates",
+        giamngheo_app::tasks::MAX_ATTACHMENT_BYTES * giamngheo_app::tasks::MAX_ATTACHMENTS,
+    ),
 ];
 
 /// How much a route may receive.
@@ -115,7 +120,7 @@ pub fn too_large(api: bool, lang: Lang, limit: usize) -> Response {
 /// is shown in the browser, under a policy that lets nothing in it run; a PDF, and
 /// anything that is none of the kinds kept, is saved, never shown.
 pub fn serve(name: &str, bytes: Vec<u8>) -> Response {
-    let kind = files::sniff(&bytes).filter(|k| files::DOCUMENTS.contains(k));
+    let kind = files::sniff(&bytes).filter(|k| files::ATTACHMENTS.contains(k));
     let media_type = kind.map_or("application/octet-stream", FileKind::media_type);
     let stem = ascii_stem(name);
     let filename = match kind {

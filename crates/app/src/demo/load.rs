@@ -287,6 +287,8 @@ impl App {
             (Some(next), true) => self.demo_open_review(&users, next, &pairs_of).await?,
             _ => None,
         };
+        // The seed plan's section V, so that the tasks page shows the district's 2021 plan.
+        self.load_seed_plan_tasks().await?;
         // The reports' plans need statistics of the tables just filled.
         self.store().refresh_statistics().await?;
         tracing::info!(

@@ -1,0 +1,231 @@
+//! An inspection's findings (phát hiện): each names what it is about (a household of
+//! the inspected unit, a benefit, an activity), the action required, the agency
+//! responsible and a deadline, and stays open until the office or that agency closes it
+//! as justified or corrected. A closed finding is not reopened: history is kept.
+
+use super::audit;
+use crate::access::{Actor, Role};
+use crate::reports::tier_of;
+use crate::{App, AppError};
+use chrono::NaiveDate;
+use giamngheo_domain::text::normalize;
+use giamngheo_store::{AuditEntry, NewFindingRow};
+
+/// A finding as the inspectors record it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FindingInput {
+    /// What was found, as a short code (wrong_class, missing_document, benefit_not_received, …).
+    pub kind: String,
+    pub household_id: Option<i64>,
+    pub benefit_id: Option<i64>,
+    pub activity_id: Option<i64>,
+    /// What was seen, in words (no names: the household is named by its id).
+    pub evidence: String,
+    pub required_action: String,
+    pub responsible_agency: String,
+    pub deadline: NaiveDate,
+}
+
+/// How a finding is closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FindingStatus {
+    /// The finding was looked into and the record was right.
+    Justified,
+    /// The record was corrected.
+    Corrected,
+}
+
+impl FindingStatus {
+    pub fn code(self) -> &'static str {
+        match self {
+            FindingStatus::Justified => "justified",
+            FindingStatus::Corrected => "corrected",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<FindingStatus> {
+        match s.trim() {
+            "justified" => Some(FindingStatus::Justified),
+            "corrected" => Some(FindingStatus::Corrected),
+            _ => None,
+        }
+    }
+}
+
+const MAX_TEXT_CHARS: usize = 4000;
+const MAX_KIND_CHARS: usize = 60;
+
+fn text(field: &str, value: &str, required: bool) -> Result<String, AppError> {
+    let value = normalize(value.trim());
+    if required && value.is_empty() {
+        return Err(AppError::invalid(field, "không được để trống"));
+    }
+    if value.chars().count() > MAX_TEXT_CHARS {
+        return Err(AppError::invalid(
+            field,
+            format!("dài quá {MAX_TEXT_CHARS} ký tự"),
+        ));
+    }
+    Ok(value)
+}
+
+impl App {
+    /// Records a finding of inspection `id`; its id.
+    pub async fn add_inspection_finding(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: FindingInput,
+    ) -> Result<i64, AppError> {
+        let record = self.writable_inspection(actor, id).await?;
+        let kind = input.kind.trim().to_string();
+        if kind.is_empty()
+            || kind.chars().count() > MAX_KIND_CHARS
+            || !kind.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+        {
+            return Err(AppError::invalid(
+                "kind",
+                "loại phát hiện là một mã chữ thường không dấu (ví dụ wrong_class)",
+            ));
+        }
+        let evidence = text("evidence", &input.evidence, true)?;
+        let required_action = text("required_action", &input.required_action, true)?;
+        let agency = self
+            .store()
+            .agency_by_code(input.responsible_agency.trim())
+            .await?
+            .ok_or_else(|| {
+                AppError::invalid(
+                    "responsible_agency",
+                    format!("không có cơ quan mã «{}»", input.responsible_agency.trim()),
+                )
+            })?;
+        if let Some(h) = input.household_id {
+            // A household of the inspected unit only; another is "not found" without
+            // saying where it lives.
+            let unit = self.unit(&record.unit_code).await?;
+            let column = match tier_of(&unit) {
+                giamngheo_domain::Tier::Province => "province_code",
+                giamngheo_domain::Tier::District => "district_code",
+                giamngheo_domain::Tier::Commune => "commune_code",
+                giamngheo_domain::Tier::Village => "village_code",
+            };
+            let inside = self
+                .store()
+                .active_household_ids(column, &unit.code)
+                .await?;
+            if !inside.contains(&h) {
+                return Err(AppError::invalid(
+                    "household_id",
+                    format!("không có hộ số {h} trong đơn vị được kiểm tra"),
+                ));
+            }
+        }
+        let now = self
+            .clock()
+            .now()
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let row = NewFindingRow {
+            source: "inspection".into(),
+            kind: kind.clone(),
+            check_key: None,
+            province_code: record.province_code.clone(),
+            unit_code: record.unit_code.clone(),
+            household_id: input.household_id,
+            member_id: None,
+            benefit_id: input.benefit_id,
+            activity_id: input.activity_id,
+            inspection_id: Some(id),
+            evidence: serde_json::json!({ "note": evidence }).to_string(),
+            required_action: Some(required_action),
+            responsible_agency: Some(agency.code.clone()),
+            deadline: Some(input.deadline),
+            created_at: now,
+        };
+        let mut entry = audit(
+            self,
+            actor,
+            "finding.create",
+            "finding",
+            0,
+            &record,
+            serde_json::json!([
+                {"field": "kind", "old": null, "new": kind},
+                {"field": "inspection_id", "old": null, "new": id},
+                {"field": "responsible_agency", "old": null, "new": agency.code},
+            ]),
+        );
+        entry.household_id = input.household_id;
+        self.store()
+            .insert_finding_row(&row, &entry)
+            .await?
+            .ok_or_else(|| AppError::Conflict("phát hiện này đã được ghi".into()))
+    }
+
+    /// Closes an open finding as justified or corrected (the office, or an officer of
+    /// the responsible agency), with a note saying how.
+    pub async fn close_finding(
+        &self,
+        actor: &Actor,
+        finding_id: i64,
+        status: FindingStatus,
+        note: &str,
+    ) -> Result<(), AppError> {
+        let not_found = || AppError::NotFound(format!("phát hiện số {finding_id}"));
+        let f = self
+            .store()
+            .finding_row(finding_id)
+            .await?
+            .ok_or_else(not_found)?;
+        self.authorize(actor, crate::access::Action::ReadAggregates, &f.unit_code)
+            .await
+            .map_err(|e| match e {
+                AppError::NotFound(_) => not_found(),
+                other => other,
+            })?;
+        let allowed = match actor.role {
+            Role::Admin | Role::Office => true,
+            Role::AgencyOfficer => {
+                actor.agency_code.is_some() && actor.agency_code == f.responsible_agency
+            }
+            _ => false,
+        };
+        if !allowed {
+            return Err(AppError::Forbidden(
+                "chỉ cơ quan chịu trách nhiệm hoặc cơ quan chuyên môn được đóng phát hiện".into(),
+            ));
+        }
+        let note = text("note", note, true)?;
+        let at = self
+            .clock()
+            .now()
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let entry = AuditEntry {
+            at: at.clone(),
+            user_id: Some(actor.user_id),
+            username: actor.username.clone(),
+            action: "finding.close".into(),
+            entity: "finding".into(),
+            entity_id: finding_id.to_string(),
+            household_id: f.household_id,
+            unit_code: Some(f.unit_code.clone()),
+            province_code: Some(f.province_code.clone()),
+            changes: serde_json::json!([
+                {"field": "status", "old": f.status, "new": status.code()},
+            ])
+            .to_string(),
+            reason: Some(note.clone()),
+        };
+        self.store()
+            .close_finding_row(
+                finding_id,
+                status.code(),
+                &note,
+                &actor.username,
+                &at,
+                &entry,
+            )
+            .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,284 @@
+//! The steering committee's page of a unit and year, and an inspection's page with its
+//! sample and findings. Both read-only, phone-readable and printable; each line links to
+//! its detail.
+
+use super::{due_label, status_label};
+use crate::auth::{CurrentUser, Viewer};
+use crate::error::HtmlError;
+use crate::format;
+use crate::i18n::{Lang, T};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use chrono::Datelike;
+use giamngheo_app::App;
+use giamngheo_store::FindingRow;
+use serde::Deserialize;
+
+pub struct Line {
+    pub href: String,
+    pub text: String,
+    pub detail: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "committee.html")]
+pub(super) struct CommitteePage {
+    t: &'static T,
+    lang: Lang,
+    viewer: Option<Viewer>,
+    unit: String,
+    unit_name: String,
+    year: i32,
+    review_period: i32,
+    targets: Vec<Line>,
+    review: Vec<Line>,
+    overdue: Vec<Line>,
+    due_soon: Vec<Line>,
+    findings: Vec<Line>,
+    inspections: Vec<Line>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct CommitteeQuery {
+    unit: Option<String>,
+    year: Option<i32>,
+}
+
+fn finding_line(f: &FindingRow, lang: Lang) -> Line {
+    let href = match f.inspection_id {
+        Some(i) => format!("/inspections/{i}"),
+        None => match f.household_id {
+            Some(h) => format!("/households/{h}"),
+            None => format!("/tasks?unit={}", f.unit_code),
+        },
+    };
+    let deadline = f
+        .deadline
+        .as_ref()
+        .map(|d| match lang {
+            Lang::Vi => format!(" · hạn {}", format::date(d)),
+            Lang::En => format!(" · due {}", format::date(d)),
+        })
+        .unwrap_or_default();
+    Line {
+        href,
+        text: finding_kind(&f.kind, lang).to_string(),
+        detail: format!(
+            "{}{deadline}",
+            f.required_action.clone().unwrap_or_default()
+        ),
+    }
+}
+
+/// The Vietnamese name of a finding's kind; an unknown kind is shown as «Phát hiện khác».
+fn finding_kind(kind: &str, lang: Lang) -> &'static str {
+    match (kind, lang) {
+        ("income_above_line", Lang::Vi) => "Hộ nghèo có thu nhập trên chuẩn",
+        ("meeting_under_threshold", Lang::Vi) => "Họp dân không đủ tỷ lệ đồng ý vẫn thông qua",
+        ("certificate_without_decision", Lang::Vi) => "Giấy chứng nhận không có quyết định",
+        ("wrong_class", Lang::Vi) => "Phân loại hộ chưa đúng",
+        (_, Lang::Vi) => "Phát hiện khác",
+        ("income_above_line", Lang::En) => "Poor household with income above the line",
+        ("meeting_under_threshold", Lang::En) => "Meeting passed under the required share",
+        ("certificate_without_decision", Lang::En) => "Certificate without a decision",
+        ("wrong_class", Lang::En) => "Household wrongly classified",
+        (_, Lang::En) => "Other finding",
+    }
+}
+
+pub(super) async fn page(
+    State(app): State<App>,
+    lang: Lang,
+    user: CurrentUser,
+    Query(q): Query<CommitteeQuery>,
+) -> Result<CommitteePage, HtmlError> {
+    let unit = q.unit.unwrap_or_else(|| user.actor.unit_code.clone());
+    let year = q.year.unwrap_or_else(|| app.clock().today().year());
+    let v = app
+        .committee(&user.actor, &unit, year)
+        .await
+        .map_err(|error| HtmlError { lang, error })?;
+    let vi = lang == Lang::Vi;
+    let task_line = |t: &giamngheo_app::tasks::TaskView| Line {
+        href: format!("/tasks/{}", t.id),
+        text: t.title.clone(),
+        detail: format!(
+            "{} · {} {} · {}",
+            t.lead.name,
+            due_label(t.due_state, lang),
+            t.next_due.as_ref().map(format::date).unwrap_or_default(),
+            status_label(t.status, lang)
+        ),
+    };
+    Ok(CommitteePage {
+        t: lang.t(),
+        lang,
+        viewer: Some(user.viewer(lang)),
+        targets: v
+            .targets
+            .targets
+            .iter()
+            .map(|p| Line {
+                href: format!("/targets?unit={}&year={}", v.unit_code, year),
+                text: if vi { &p.label_vi } else { &p.label_en }.clone(),
+                detail: if vi {
+                    p.status.label_vi()
+                } else {
+                    p.status.label_en()
+                }
+                .to_string(),
+            })
+            .collect(),
+        review: v
+            .review_steps
+            .iter()
+            .map(|s| Line {
+                href: "/reviews".into(),
+                text: s.label_vi.clone(),
+                detail: format::number(s.reviews),
+            })
+            .collect(),
+        overdue: v.overdue.iter().map(task_line).collect(),
+        due_soon: v.due_soon.iter().map(task_line).collect(),
+        findings: v
+            .open_findings
+            .iter()
+            .map(|f| finding_line(f, lang))
+            .collect(),
+        inspections: v
+            .inspections
+            .iter()
+            .map(|i| Line {
+                href: format!("/inspections/{}", i.id),
+                text: format::date(&i.planned_on),
+                detail: i
+                    .subject_code
+                    .clone()
+                    .unwrap_or_else(|| i.subject_kind.clone()),
+            })
+            .collect(),
+        unit: v.unit_code.clone(),
+        unit_name: v.unit_name.clone(),
+        year,
+        review_period: v.review_period,
+    })
+}
+
+pub struct SampleLine {
+    pub household_id: i64,
+    pub reason: &'static str,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "inspection.html")]
+pub(super) struct InspectionPage {
+    t: &'static T,
+    lang: Lang,
+    viewer: Option<Viewer>,
+    unit: String,
+    unit_name: String,
+    year: i32,
+    agency: String,
+    subject: String,
+    planned_on: String,
+    held_on: String,
+    members: String,
+    checked: String,
+    method: String,
+    sample: Vec<SampleLine>,
+    findings: Vec<FindingLine>,
+}
+
+pub struct FindingLine {
+    pub kind: &'static str,
+    pub household_id: Option<i64>,
+    pub action: String,
+    pub agency: String,
+    pub deadline: String,
+    pub status: &'static str,
+    pub note: String,
+}
+
+pub(super) async fn inspection(
+    State(app): State<App>,
+    lang: Lang,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<InspectionPage, HtmlError> {
+    let v = app
+        .inspection(&user.actor, id)
+        .await
+        .map_err(|error| HtmlError { lang, error })?;
+    let vi = lang == Lang::Vi;
+    let r = &v.record;
+    Ok(InspectionPage {
+        t: lang.t(),
+        lang,
+        viewer: Some(user.viewer(lang)),
+        unit: r.unit_code.clone(),
+        unit_name: v.unit_name.clone(),
+        year: r.year,
+        agency: v.agency_name.clone(),
+        subject: match (r.subject_kind.as_str(), vi) {
+            ("review", true) => "Rà soát hộ nghèo, hộ cận nghèo",
+            ("policy", true) => "Thực hiện chính sách",
+            ("project", true) => "Thực hiện dự án",
+            ("review", false) => "The household review",
+            ("policy", false) => "A policy",
+            _ => "A project",
+        }
+        .to_string()
+            + &r.subject_code
+                .as_ref()
+                .map(|c| format!(" ({c})"))
+                .unwrap_or_default(),
+        planned_on: format::date(&r.planned_on),
+        held_on: r.held_on.as_ref().map(format::date).unwrap_or_default(),
+        members: r.members.clone(),
+        checked: r.checked.clone(),
+        method: match (r.sample_method.as_deref(), r.sample_seed, vi) {
+            (Some("random"), Some(seed), true) => format!("Ngẫu nhiên, hạt giống {seed}"),
+            (Some("random"), Some(seed), false) => format!("Random, seed {seed}"),
+            (Some("risk"), _, true) => "Theo rủi ro".into(),
+            (Some("risk"), _, false) => "By risk".into(),
+            (_, _, true) => "Chưa chọn mẫu".into(),
+            (_, _, false) => "No sample yet".into(),
+        },
+        sample: v
+            .sample
+            .iter()
+            .map(|s| SampleLine {
+                household_id: s.household_id,
+                reason: match (s.reason.as_str(), vi) {
+                    ("open_finding", true) => "Có phát hiện chưa xử lý",
+                    ("class_changed", true) => "Đổi loại hộ nhưng ít thay đổi thông tin",
+                    (_, true) => "Ngẫu nhiên",
+                    ("open_finding", false) => "Open finding",
+                    ("class_changed", false) => "Class changed on few facts",
+                    (_, false) => "Random",
+                },
+            })
+            .collect(),
+        findings: v
+            .findings
+            .iter()
+            .map(|f| FindingLine {
+                kind: finding_kind(&f.kind, lang),
+                household_id: f.household_id,
+                action: f.required_action.clone().unwrap_or_default(),
+                agency: f.responsible_agency.clone().unwrap_or_default(),
+                deadline: f.deadline.as_ref().map(format::date).unwrap_or_default(),
+                status: match (f.status.as_str(), vi) {
+                    ("open", true) => "Chưa xử lý",
+                    ("justified", true) => "Đã giải trình",
+                    ("corrected", true) => "Đã khắc phục",
+                    ("open", false) => "Open",
+                    ("justified", false) => "Justified",
+                    _ => "Corrected",
+                },
+                note: f.status_note.clone().unwrap_or_default(),
+            })
+            .collect(),
+    })
+}
