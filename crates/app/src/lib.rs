@@ -23,6 +23,7 @@ pub mod reform;
 pub mod reporting;
 pub mod reports;
 pub mod reviews;
+pub mod survey;
 pub mod targets;
 pub mod throttle;
 pub mod unit_retire;

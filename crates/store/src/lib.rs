@@ -16,6 +16,7 @@ mod rebase;
 mod reform;
 mod reports;
 mod reviews;
+mod survey;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod units;
@@ -42,6 +43,7 @@ pub use reviews::{
     NewMeeting, NewReview, NewReviewHousehold, PostingRecord, ReviewHouseholdRecord, ReviewRecord,
     ReviewSummary, SurveyRecord, certificate_number,
 };
+pub use survey::ReviewListItem;
 pub use units::{NewVillage, UnitRecord, UnitSearchHit, UnitUpdate, UnitUpsert, UnitVersion};
 pub use users::{NewSession, NewUser, SessionRecord, UserChange, UserRecord};
 

@@ -20,6 +20,7 @@ mod reviews;
 mod routes;
 mod rv_text;
 mod standard_view;
+mod survey;
 mod svg;
 mod targets;
 mod upload;
@@ -103,12 +104,14 @@ fn all_routes() -> Routes {
         .merge(auth::routes())
         .merge(users::routes())
         .merge(villages::routes())
+        .merge(survey::routes())
         .nest(
             "/api/v1",
             api::routes()
                 .merge(api_households::routes())
                 .merge(reports::api_routes())
-                .merge(targets::api_routes()),
+                .merge(targets::api_routes())
+                .merge(survey::api_routes()),
         )
         .route("/healthz", get(healthz))
         .route("/assets/htmx.min.js", get(htmx))
