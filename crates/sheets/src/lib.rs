@@ -13,5 +13,6 @@ pub mod reform;
 pub mod reports;
 pub mod testing;
 pub mod units;
+pub mod xlsform;
 
 pub use error::{CellError, SheetErrors};

@@ -2,6 +2,8 @@
 //! household lists handed to ODK Collect and KoboCollect, and the submissions they send
 //! back.
 
+pub mod forms;
+
 use crate::access::{Action, Actor};
 use crate::{App, AppError};
 use giamngheo_store::ReviewListItem;
