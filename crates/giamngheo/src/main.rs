@@ -17,6 +17,7 @@ mod bench;
 mod classify;
 mod import;
 mod report;
+mod survey;
 mod units;
 
 #[derive(Parser, Debug)]
@@ -59,6 +60,12 @@ enum Command {
     /// Báo cáo chính thức ra tệp json, csv hoặc xlsx (an official report to a file;
     /// `--list` names them).
     Report(report::ReportArgs),
+    /// Rà soát trên điện thoại (ODK Collect, KoboCollect): phiếu và bản nộp (the field
+    /// survey: forms for the phones, submissions back).
+    Survey {
+        #[command(subcommand)]
+        command: survey::SurveyCommand,
+    },
     /// Người dùng (users).
     User {
         #[command(subcommand)]
@@ -352,6 +359,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Report(args) => {
             let app = open_app(&args.db).await?;
             report::run(&app, args).await
+        }
+        Command::Survey { command } => {
+            let app = open_app(command.db()).await?;
+            survey::run(&app, command).await
         }
         Command::Demo(args) => demo(args).await,
         Command::Backup(args) => backup::backup(args).await,

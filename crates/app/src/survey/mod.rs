@@ -9,6 +9,33 @@ use crate::{App, AppError};
 use giamngheo_store::ReviewListItem;
 
 impl App {
+    /// The actor the command line acts as on a review: an administrator of the review's
+    /// province, since whoever runs the binary holds the database already.
+    pub(crate) async fn system_actor_for_review(&self, review_id: i64) -> Result<Actor, AppError> {
+        let review = self
+            .store()
+            .review(review_id)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("đợt rà soát số {review_id}")))?;
+        Ok(Actor {
+            user_id: 0,
+            username: "system".into(),
+            role: crate::access::Role::Admin,
+            unit_code: review.province_code,
+            unit_tier: giamngheo_domain::Tier::Province,
+            agency_code: None,
+        })
+    }
+
+    /// The forms of a review, for the command line.
+    pub async fn survey_forms_as_system(
+        &self,
+        review_id: i64,
+    ) -> Result<forms::FormBundle, AppError> {
+        let actor = self.system_actor_for_review(review_id).await?;
+        self.survey_forms(&actor, review_id).await
+    }
+
     /// Every commune's reviews below `unit` (the actor's own unit by default), of one
     /// period when given. A unit outside the actor's area is not found.
     pub async fn reviews_below(

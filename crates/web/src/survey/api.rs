@@ -16,7 +16,7 @@ pub(crate) fn routes() -> Routes {
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(list_reviews),
+    paths(list_reviews, super::forms::api_zip),
     components(schemas(ReviewList, ReviewItem)),
     security(("bearer" = []))
 )]
