@@ -459,3 +459,288 @@ async fn forms_stay_within_the_actors_area(store: Store) {
     assert!(app.survey_forms(&district_office(), id).await.is_ok());
 }
 app_test!(forms_stay_within_the_actors_area);
+
+// ---------------------------------------------------------------- submissions
+
+const INDICATORS: [&str; 12] = [
+    "employment",
+    "dependants",
+    "nutrition",
+    "health_insurance",
+    "adult_education",
+    "school_attendance",
+    "housing_quality",
+    "housing_area",
+    "water",
+    "sanitation",
+    "telecom",
+    "info_means",
+];
+const THREE: [&str; 3] = ["health_insurance", "housing_quality", "sanitation"];
+
+/// The answers of phiếu B for a household, as the form's fields name them.
+fn answers(
+    village: &str,
+    household: &str,
+    score_a: &str,
+    ticks: &[&str],
+    version: &str,
+) -> Vec<(String, String)> {
+    let mut a = vec![
+        ("village".to_string(), village.to_string()),
+        (format!("hh_{village}"), household.to_string()),
+        ("household".into(), household.into()),
+        ("confirm".into(), "yes".into()),
+        ("score_a".into(), score_a.into()),
+    ];
+    for i in INDICATORS {
+        a.push((
+            format!("b2_{i}"),
+            if ticks.contains(&i) { "yes" } else { "no" }.into(),
+        ));
+    }
+    a.push(("surveyed_by".into(), "Trần Văn Quý".into()));
+    a.push(("surveyed_on".into(), "2021-09-20".into()));
+    a.push(("form_version".into(), version.into()));
+    a
+}
+
+/// An ODK Central CSV export (.csv.zip) of phiếu B: the main file with Central's system
+/// columns, and a repeat's file pointing at its parent by `PARENT_KEY`.
+fn odk_csv_zip(form_id: &str, rows: &[(&str, Vec<(String, String)>)]) -> Vec<u8> {
+    let fields: Vec<String> = rows[0].1.iter().map(|(k, _)| k.clone()).collect();
+    let mut main = String::from("SubmissionDate,");
+    main.push_str(&fields.join(","));
+    main.push_str(",meta-instanceID,KEY,SubmitterID,SubmitterName,AttachmentsPresent,AttachmentsExpected,Status,ReviewState,DeviceID,Edits,FormVersion\n");
+    let mut repeat = String::from("member_age,PARENT_KEY,KEY\n");
+    for (uuid, values) in rows {
+        main.push_str("2021-09-20T08:15:02.123Z,");
+        main.push_str(
+            &values
+                .iter()
+                .map(|(_, v)| format!("\"{v}\""))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
+        main.push_str(&format!(
+            ",{uuid},{uuid},5,ra-soat-vien-1,0,0,,,collect:abc123,0,ignored\n"
+        ));
+        repeat.push_str(&format!("46,{uuid},{uuid}/member[1]\n"));
+    }
+    giamngheo_sheets::xlsform::zip_files(&[
+        (format!("{form_id}.csv"), main.into_bytes()),
+        (format!("{form_id}-member.csv"), repeat.into_bytes()),
+    ])
+    .unwrap()
+}
+
+async fn surveyed(
+    app: &App,
+    me: &Actor,
+    id: i64,
+    household_id: i64,
+) -> Option<(String, Option<i32>)> {
+    let view = app.review(me, id).await.unwrap();
+    let h = view
+        .households
+        .iter()
+        .find(|h| h.household_id == household_id)
+        .unwrap();
+    h.provisional_status.clone().map(|s| (s, h.score_a))
+}
+
+async fn submissions_from_each_tool_update_one_survey_and_queue_bad_rows(store: Store) {
+    let app = setup(store, "2021-09-25").await;
+    let me = officer(DIEN_MY);
+    let (id, binh, duc) = review_with_households(&app).await;
+    let version = app.review(&me, id).await.unwrap().review.version;
+    app.start_survey(&me, id, version).await.unwrap();
+    let bundle = app.survey_forms(&me, id).await.unwrap();
+    let v = bundle.forms[1].version.clone();
+    let form_id = format!("giamngheo_r{id}_phieu_b");
+
+    // ODK Central, CSV export: Bình's household is poor; a household of Hà Linh and a
+    // score of 1400 go to the queue with their reasons.
+    let zip = odk_csv_zip(
+        &form_id,
+        &[
+            ("uuid:b1", answers(TRUNG_HOA, "HK-0001", "120", &THREE, &v)),
+            ("uuid:x1", answers(TRUNG_HOA, "HL-0001", "120", &THREE, &v)),
+            ("uuid:d1", answers(HA_LAM, "HK-0002", "1400", &[], &v)),
+        ],
+    );
+    let s = app
+        .import_submissions(&me, id, &format!("{form_id}.csv.zip"), &zip)
+        .await
+        .unwrap();
+    assert_eq!(
+        (s.applied, s.updated, s.unchanged, s.queued),
+        (1, 0, 0, 2),
+        "{s:?}"
+    );
+    assert!(
+        s.reasons
+            .iter()
+            .any(|r| r.contains("hộ mã «HL-0001» không thuộc đợt rà soát này")),
+        "{s:?}"
+    );
+    assert!(
+        s.reasons
+            .iter()
+            .any(|r| r.contains("score_a = 1400 ngoài khoảng 0–999")),
+        "{s:?}"
+    );
+    assert_eq!(
+        surveyed(&app, &me, id, binh).await,
+        Some(("poor".into(), Some(120)))
+    );
+    assert_eq!(surveyed(&app, &me, id, duc).await, None);
+    // The same export again changes nothing.
+    let again = app
+        .import_submissions(&me, id, &format!("{form_id}.csv.zip"), &zip)
+        .await
+        .unwrap();
+    assert_eq!(
+        (again.applied, again.updated, again.unchanged, again.queued),
+        (0, 0, 3, 0)
+    );
+
+    // ODK Central, OData: Bình's submission edited (score 150, above the rural line):
+    // the same survey is updated, under the same stable id.
+    let odata = serde_json::json!({
+        "@odata.context": format!("https://central.example.vn/v1/projects/3/forms/{form_id}.svc/$metadata#Submissions"),
+        "value": [{
+            "__id": "uuid:b1",
+            "__system": {"submissionDate": "2021-09-21T02:00:00.000Z", "submitterId": "5",
+                         "submitterName": "ra-soat-vien-1", "attachmentsPresent": 0, "attachmentsExpected": 0,
+                         "status": null, "reviewState": "edited", "deviceId": "collect:abc123", "edits": 1,
+                         "formVersion": v},
+            "meta": {"instanceID": "uuid:b2", "deprecatedID": "uuid:b1"},
+            "village": TRUNG_HOA, "household": "HK-0001", "confirm": "yes", "score_a": 150,
+            "b2_employment": "no", "b2_dependants": "no", "b2_nutrition": "no", "b2_health_insurance": "yes",
+            "b2_adult_education": "no", "b2_school_attendance": "no", "b2_housing_quality": "yes",
+            "b2_housing_area": "no", "b2_water": "no", "b2_sanitation": "yes", "b2_telecom": "no",
+            "b2_info_means": "no", "surveyed_by": "Trần Văn Quý", "surveyed_on": "2021-09-21",
+            "form_version": v
+        }]
+    });
+    let s = app
+        .import_submissions(&me, id, "Submissions.json", odata.to_string().as_bytes())
+        .await
+        .unwrap();
+    assert_eq!((s.applied, s.updated, s.queued), (0, 1, 0), "{s:?}");
+    assert_eq!(
+        surveyed(&app, &me, id, binh).await,
+        Some(("not_poor".into(), Some(150)))
+    );
+
+    // KoboToolbox, data API JSON: Đức's household (the one queued for 1400) surveyed
+    // again on the phone and corrected, then edited once more; one survey, the last.
+    let kobo = |uuid: &str, deprecated: Option<&str>, score: &str| {
+        let mut e = serde_json::Map::new();
+        e.insert("_id".into(), 101.into());
+        e.insert("_uuid".into(), uuid.into());
+        e.insert("formhub/uuid".into(), "f0a1".into());
+        e.insert("__version__".into(), "vKoboDeploy1".into());
+        e.insert("_xform_id_string".into(), form_id.clone().into());
+        e.insert("_submission_time".into(), "2021-09-22T03:00:00".into());
+        e.insert("meta/instanceID".into(), format!("uuid:{uuid}").into());
+        e.insert("meta/rootUuid".into(), "uuid:k1".into());
+        if let Some(d) = deprecated {
+            e.insert("meta/deprecatedID".into(), d.into());
+        }
+        for (k, val) in answers(HA_LAM, "HK-0002", score, &[], &v) {
+            e.insert(k, val.into());
+        }
+        serde_json::Value::Object(e)
+    };
+    let page = serde_json::json!({"count": 1, "next": null, "previous": null, "results": [kobo("k1", None, "100")]});
+    let s = app
+        .import_submissions(&me, id, "kobo.json", page.to_string().as_bytes())
+        .await
+        .unwrap();
+    assert_eq!((s.applied, s.queued), (1, 0), "{s:?}");
+    assert_eq!(
+        surveyed(&app, &me, id, duc).await,
+        Some(("near_poor".into(), Some(100)))
+    );
+    let page = serde_json::json!({"count": 1, "next": null, "previous": null,
+        "results": [kobo("k2", Some("uuid:k1"), "110")]});
+    let s = app
+        .import_submissions(&me, id, "kobo.json", page.to_string().as_bytes())
+        .await
+        .unwrap();
+    assert_eq!((s.applied, s.updated), (0, 1), "{s:?}");
+    assert_eq!(
+        surveyed(&app, &me, id, duc).await,
+        Some(("near_poor".into(), Some(110)))
+    );
+
+    // KoboToolbox, CSV export (`;`-separated): a submission made on an older form is
+    // queued, naming both versions.
+    let mut csv = String::from("_uuid;_submission_time;_xform_id_string;meta/instanceID");
+    let old = answers(HA_LAM, "HK-0002", "90", &[], "0000aaaa0000");
+    for (k, _) in &old {
+        csv.push(';');
+        csv.push_str(k);
+    }
+    csv.push_str(&format!("\nk9;2021-09-23T01:00:00;{form_id};uuid:k9"));
+    for (_, val) in &old {
+        csv.push(';');
+        csv.push_str(val);
+    }
+    csv.push('\n');
+    let s = app
+        .import_submissions(&me, id, "kobo.csv", csv.as_bytes())
+        .await
+        .unwrap();
+    assert_eq!(s.queued, 1, "{s:?}");
+    assert!(
+        s.reasons[0].contains("phiếu phiên bản «0000aaaa0000»"),
+        "{s:?}"
+    );
+    assert_eq!(
+        surveyed(&app, &me, id, duc).await,
+        Some(("near_poor".into(), Some(110)))
+    );
+
+    // Every submission is kept, one row per stable id; the queue says why.
+    let kept = app.survey_submissions(&me, id).await.unwrap();
+    let mut rows: Vec<(String, String, String)> = kept
+        .iter()
+        .map(|r| (r.stable_id.clone(), r.tool.clone(), r.status.clone()))
+        .collect();
+    rows.sort();
+    assert_eq!(
+        rows,
+        [
+            ("uuid:b1", "odk", "applied"),
+            ("uuid:d1", "odk", "queued"),
+            ("uuid:k1", "kobo", "applied"),
+            ("uuid:k9", "kobo", "queued"),
+            ("uuid:x1", "odk", "queued"),
+        ]
+        .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+    );
+    // A file that is no export is refused whole, naming the problem.
+    assert!(matches!(
+        app.import_submissions(&me, id, "x.csv", b"a,b\n1,2\n").await,
+        Err(AppError::Invalid { field, .. }) if field == "file"
+    ));
+    // Another commune's officer finds no such review.
+    assert!(matches!(
+        app.import_submissions(
+            &officer(HA_LINH),
+            id,
+            "kobo.json",
+            page.to_string().as_bytes()
+        )
+        .await,
+        Err(AppError::NotFound(_))
+    ));
+    assert!(matches!(
+        app.survey_submissions(&officer(HA_LINH), id).await,
+        Err(AppError::NotFound(_))
+    ));
+}
+app_test!(submissions_from_each_tool_update_one_survey_and_queue_bad_rows);

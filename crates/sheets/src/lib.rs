@@ -11,6 +11,7 @@ pub mod limits;
 pub mod pdf;
 pub mod reform;
 pub mod reports;
+pub mod submissions;
 pub mod testing;
 pub mod units;
 pub mod xlsform;

@@ -43,7 +43,7 @@ pub use reviews::{
     NewMeeting, NewReview, NewReviewHousehold, PostingRecord, ReviewHouseholdRecord, ReviewRecord,
     ReviewSummary, SurveyRecord, certificate_number,
 };
-pub use survey::ReviewListItem;
+pub use survey::{ReviewListItem, SubmissionRecord};
 pub use units::{NewVillage, UnitRecord, UnitSearchHit, UnitUpdate, UnitUpsert, UnitVersion};
 pub use users::{NewSession, NewUser, SessionRecord, UserChange, UserRecord};
 

@@ -20,6 +20,9 @@ use std::collections::{BTreeMap, HashMap};
 const VI: &str = "Tiếng Việt (vi)";
 const EN: &str = "English (en)";
 
+/// The hidden field that carries the form's version in every submission.
+pub const VERSION_FIELD: &str = "form_version";
+
 /// The columns of a household list attachment.
 pub const ATTACHMENT_COLUMNS: [&str; 5] = ["name", "label", "head_name", "ages", "current_class"];
 
@@ -473,6 +476,19 @@ pub fn build_form(
         }
     }
     let version = hex::encode(&hash.finalize()[..6]);
+    // The version also travels as an answer of its own: every tool exports the fields,
+    // while where each keeps the settings' version differs (KoboToolbox writes its own
+    // deployment id in `__version__`).
+    let mut survey = survey;
+    survey.rows.push(
+        Q {
+            kind: "calculate".into(),
+            name: VERSION_FIELD.into(),
+            calculation: format!("'{version}'"),
+            ..Q::default()
+        }
+        .row(),
+    );
     let form_id = kind.form_id(review_id);
     let settings = FormSheet {
         name: "settings".into(),

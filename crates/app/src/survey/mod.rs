@@ -3,6 +3,7 @@
 //! back.
 
 pub mod forms;
+pub mod import;
 
 use crate::access::{Action, Actor};
 use crate::{App, AppError};
@@ -59,5 +60,29 @@ impl App {
             }
         };
         Ok(self.store().reviews_below(column, &u.code, period).await?)
+    }
+}
+
+impl App {
+    /// A review's submissions (the queue first), for a user who may read the review.
+    pub async fn survey_submissions(
+        &self,
+        actor: &Actor,
+        review_id: i64,
+    ) -> Result<Vec<giamngheo_store::SubmissionRecord>, AppError> {
+        self.review(actor, review_id).await?;
+        Ok(self.store().submissions(review_id).await?)
+    }
+
+    /// Imports submissions, for the command line.
+    pub async fn import_submissions_as_system(
+        &self,
+        review_id: i64,
+        file_name: &str,
+        bytes: &[u8],
+    ) -> Result<import::ImportSummary, AppError> {
+        let actor = self.system_actor_for_review(review_id).await?;
+        self.import_submissions(&actor, review_id, file_name, bytes)
+            .await
     }
 }
