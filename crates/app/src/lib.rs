@@ -26,6 +26,7 @@ pub mod reform;
 pub mod reporting;
 pub mod reports;
 pub mod reviews;
+pub mod survey;
 pub mod targets;
 pub mod tasks;
 pub mod throttle;

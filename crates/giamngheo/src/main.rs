@@ -19,6 +19,7 @@ mod import;
 mod policies;
 mod programme;
 mod report;
+mod survey;
 mod units;
 
 #[derive(Parser, Debug)]
@@ -61,6 +62,12 @@ enum Command {
     /// Báo cáo chính thức ra tệp json, csv hoặc xlsx (an official report to a file;
     /// `--list` names them).
     Report(report::ReportArgs),
+    /// Rà soát trên điện thoại (ODK Collect, KoboCollect): phiếu và bản nộp (the field
+    /// survey: forms for the phones, submissions back).
+    Survey {
+        #[command(subcommand)]
+        command: survey::SurveyCommand,
+    },
     /// Người dùng (users).
     User {
         #[command(subcommand)]
@@ -401,6 +408,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Report(args) => {
             let app = open_app(&args.db).await?;
             report::run(&app, args).await
+        }
+        Command::Survey { command } => {
+            let app = open_app(command.db()).await?;
+            survey::run(&app, command).await
         }
         Command::Demo(args) => demo(args).await,
         Command::Programme { command } => {

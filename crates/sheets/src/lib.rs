@@ -13,7 +13,9 @@ pub mod policies;
 pub mod programme;
 pub mod reform;
 pub mod reports;
+pub mod submissions;
 pub mod testing;
 pub mod units;
+pub mod xlsform;
 
 pub use error::{CellError, SheetErrors};

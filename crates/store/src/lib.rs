@@ -21,6 +21,7 @@ mod reform;
 mod reports;
 mod reviews;
 mod tasks;
+mod survey;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod units;
@@ -58,6 +59,7 @@ pub use tasks::{
     AgencyRecord, NewTask, NewTaskFile, NewTaskUpdate, TaskFile, TaskFileMeta, TaskRecord,
     TaskUpdateRecord,
 };
+pub use survey::{ReviewListItem, SubmissionRecord};
 pub use units::{NewVillage, UnitRecord, UnitSearchHit, UnitUpdate, UnitUpsert, UnitVersion};
 pub use users::{NewSession, NewUser, SessionRecord, UserChange, UserRecord};
 

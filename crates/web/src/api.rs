@@ -76,6 +76,7 @@ pub fn full_openapi() -> utoipa::openapi::OpenApi {
     doc.merge(crate::policies::PoliciesDoc::openapi());
     doc.merge(crate::programme::ProgrammeDoc::openapi());
     doc.merge(crate::tasks::TasksDoc::openapi());
+    doc.merge(crate::survey::SurveyDoc::openapi());
     doc
 }
 

@@ -22,6 +22,7 @@ mod reviews;
 mod routes;
 mod rv_text;
 mod standard_view;
+mod survey;
 mod svg;
 mod targets;
 mod tasks;
@@ -109,6 +110,7 @@ fn all_routes() -> Routes {
         .merge(villages::routes())
         .merge(policies::routes())
         .merge(programme::routes())
+        .merge(survey::routes())
         .nest(
             "/api/v1",
             api::routes()
@@ -117,7 +119,8 @@ fn all_routes() -> Routes {
                 .merge(targets::api_routes())
                 .merge(policies::api_routes())
                 .merge(programme::api_routes())
-                .merge(tasks::api_routes()),
+                .merge(tasks::api_routes())
+                .merge(survey::api_routes()),
         )
         .route("/healthz", get(healthz))
         .route("/assets/htmx.min.js", get(htmx))

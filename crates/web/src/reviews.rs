@@ -283,6 +283,8 @@ struct ReviewPage {
     g_complaint: Gate,
     g_approve: Gate,
     regular: bool,
+    /// The field survey's card (phone forms, submissions), rendered by its module.
+    survey_card: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -453,6 +455,7 @@ async fn show(
         g_complaint: gate(&view, Move::RecordComplaint),
         g_approve: gate(&view, Move::Approve),
         regular: view.review.kind == "regular",
+        survey_card: crate::survey::review_card(lang, &view),
         villages,
     })
 }
