@@ -40,7 +40,7 @@ pub use reports::{
 pub use reviews::{
     ClassificationFields, ClassificationRecord, ComplaintRecord, MeetingRecord, MinutesFile,
     NewMeeting, NewReview, NewReviewHousehold, PostingRecord, ReviewHouseholdRecord, ReviewRecord,
-    ReviewSummary, SurveyRecord, certificate_number,
+    ReviewSummary, SurveyRecord, certificate_number, movement_pairs_statement,
 };
 pub use units::{NewVillage, UnitRecord, UnitSearchHit, UnitUpdate, UnitUpsert, UnitVersion};
 pub use users::{NewSession, NewUser, SessionRecord, UserChange, UserRecord};
