@@ -961,6 +961,54 @@ impl App {
             .collect())
     }
 
+    /// The communes under `unit` whose movement table cannot compare `period` with the
+    /// list in force at its start, each with the year it lacks: `period` itself when the
+    /// commune has not decided it, the year before when it has no earlier list at all.
+    /// Second, the communes that skipped the year before but have an earlier list, each
+    /// with the year of that list, which their table starts from (migration 0056).
+    async fn movement_gaps(
+        &self,
+        unit: &UnitRecord,
+        period: i32,
+        as_of: NaiveDate,
+        day: NaiveDate,
+        basis: Basis,
+    ) -> Result<(Vec<(UnitRecord, i32)>, Vec<(UnitRecord, i32)>), AppError> {
+        let gaps = self.period_gaps(unit, period, as_of, day, basis).await?;
+        let (missing_start, mut gaps): (Vec<_>, Vec<_>) =
+            gaps.into_iter().partition(|(_, year)| *year == period - 1);
+        if missing_start.is_empty() {
+            return Ok((gaps, Vec::new()));
+        }
+        let scope = &self.commune_scope(unit, day, basis).await?;
+        let mut waiting = missing_start;
+        let mut restarted = Vec::new();
+        // Back year by year to the unit's earliest lists, while a commune is still
+        // without an earlier list.
+        let earliest = self
+            .store()
+            .earliest_period(column_of(tier_of(unit)), &unit.code, as_of)
+            .await?
+            .unwrap_or(period);
+        let mut year = period - 2;
+        while !waiting.is_empty() && year >= earliest {
+            let with: HashSet<String> = self
+                .store()
+                .communes_with_period_in(scope, year, as_of)
+                .await?
+                .into_iter()
+                .collect();
+            let (found, rest): (Vec<_>, Vec<_>) = waiting
+                .into_iter()
+                .partition(|(c, _)| with.contains(&c.code));
+            restarted.extend(found.into_iter().map(|(c, _)| (c, year)));
+            waiting = rest;
+            year -= 1;
+        }
+        gaps.extend(waiting);
+        Ok((gaps, restarted))
+    }
+
     /// The communes of `communes` (those under `unit`) without a decision for `period`
     /// that has taken effect today.
     pub async fn communes_without_data(
@@ -1279,9 +1327,27 @@ impl App {
         // communes that have both periods are still checked.
         let mut gap_notes = Vec::new();
         if needs_movement {
-            let gaps = self
-                .period_gaps(&unit, req.period, as_of, day, basis)
+            let (gaps, restarted) = self
+                .movement_gaps(&unit, req.period, as_of, day, basis)
                 .await?;
+            // A commune that skipped the year before starts from its latest earlier list,
+            // the one its review compared against: the table is whole and checked, and
+            // the note says which year its start column is.
+            let mut by_start: BTreeMap<i32, Vec<&str>> = BTreeMap::new();
+            for (commune, year) in &restarted {
+                by_start
+                    .entry(*year)
+                    .or_default()
+                    .push(commune.name.as_str());
+            }
+            for (year, names) in by_start {
+                gap_notes.push(format!(
+                    "Không có kết quả năm {}: {}; đầu kỳ là kết quả năm {year}, danh sách còn hiệu lực khi bắt đầu năm {}.",
+                    req.period - 1,
+                    names.join(", "),
+                    req.period
+                ));
+            }
             if !gaps.is_empty() {
                 let complete: HashSet<String> = self
                     .communes_on(&unit, day, basis)

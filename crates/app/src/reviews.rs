@@ -1405,7 +1405,14 @@ impl App {
     ) -> Result<Vec<ReviewSummary>, AppError> {
         let code = unit.unwrap_or(&actor.unit_code);
         self.authorize(actor, Action::ReadAggregates, code).await?;
-        let u = self.unit(code).await?;
+        let mut u = self.unit(code).await?;
+        // A village's reviews are its commune's: a village head follows the review its
+        // village takes part in.
+        if u.tier == "village"
+            && let Some(parent) = u.parent_code.clone()
+        {
+            u = self.unit(&parent).await?;
+        }
         let column = match u.tier.as_str() {
             "province" => "province_code",
             "district" => "district_code",

@@ -53,7 +53,7 @@ pub use reports::{
 pub use reviews::{
     ClassificationFields, ClassificationRecord, ComplaintRecord, MeetingRecord, MinutesFile,
     NewMeeting, NewReview, NewReviewHousehold, PostingRecord, ReviewHouseholdRecord, ReviewRecord,
-    ReviewSummary, SurveyRecord, certificate_number,
+    ReviewSummary, SurveyRecord, certificate_number, movement_pairs_statement,
 };
 pub use tasks::{
     AgencyRecord, NewTask, NewTaskFile, NewTaskUpdate, TaskFile, TaskFileMeta, TaskRecord,

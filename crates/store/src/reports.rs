@@ -245,12 +245,40 @@ fn holds_as_of(alias: &str, as_of: &str) -> String {
 /// within the scope `$1` (and the re-based scope's codes from `$from`). `unit` is the
 /// grouping column, or the village when re-based.
 fn latest(scope: &ReportScope, period: &str, from: usize) -> String {
+    latest_where(scope, &format!("c.period = {period}"), from)
+}
+
+/// Each household's classification at the start of period `$2` as of `$3`, the pairs'
+/// start row (migration 0056): its row of the latest earlier period in the same province
+/// when it has a row of `$2`, else its row of `$2 - 1` (`$4`), if any. Within the scope
+/// as [`latest`].
+fn start_of(scope: &ReportScope, from: usize) -> String {
+    let same = |a: &str| {
+        format!(
+            "{a}.household_id = c.household_id AND {a}.home_province = c.home_province \
+             AND {a}.province_code = c.province_code"
+        )
+    };
+    latest_where(
+        scope,
+        &format!(
+            "c.period = CASE WHEN EXISTS (SELECT 1 FROM classifications r WHERE {r} AND r.period = $2) \
+                 THEN (SELECT MAX(q.period) FROM classifications q WHERE {q} AND q.period < $2) \
+                 ELSE $4 END",
+            r = same("r"),
+            q = same("q"),
+        ),
+        from,
+    )
+}
+
+fn latest_where(scope: &ReportScope, period: &str, from: usize) -> String {
     format!(
         "SELECT c.household_id, c.home_province, c.{g} AS unit, c.status, c.transition, c.member_count, \
                 c.deprived, c.causes, c.area, c.province_code, c.ethnic_minority, c.merit, \
                 c.female_headed, c.no_labour, c.children, c.head_ethnicity \
          FROM classifications c \
-         WHERE {narrows} AND c.period = {period} AND {holds}",
+         WHERE {narrows} AND {period} AND {holds}",
         g = scope.stored_group(),
         narrows = scope.narrows(&format!("c.{}", scope.scope_column), from),
         holds = holds_as_of("c", "$3"),
@@ -545,8 +573,9 @@ impl Store {
         Ok(facts)
     }
 
-    /// Households grouped by how their status moved from the end of `period - 1` to the
-    /// end of `period`, both as of `as_of`: every household of the scope that counts in a
+    /// Households grouped by how their status moved from the start of `period` (the list
+    /// in force when it began: the household's latest earlier period, migration 0056) to
+    /// its end, both as of `as_of`: every household of the scope that counts in a
     /// movement table (poor or near-poor at either end, or with a recorded movement).
     ///
     /// Read from the pairs kept in `movements` (migration 0013) in two halves, each
@@ -644,8 +673,9 @@ impl Store {
             .collect())
     }
 
-    /// Every household of a unit (by its registry unit or by a classification of either
-    /// period there) with its statuses at the start and the end of `period`, in the
+    /// Every household of a unit (by its registry unit or by a classification of `period`
+    /// or an earlier one there) with its statuses at the start and the end of `period`
+    /// (the start as the movement pairs take it, [`start_of`]), in the
     /// Vietnamese order of the head's name. `scope.group_column` is the unit the
     /// statuses are grouped by, as in the report.
     pub async fn household_statuses(
@@ -673,10 +703,10 @@ impl Store {
              LEFT JOIN ({cur}) cur ON cur.household_id = h.id AND cur.home_province = h.home_province \
              LEFT JOIN ({prev}) prev ON prev.household_id = h.id AND prev.home_province = h.home_province \
              WHERE h.{s} = $1 OR h.id IN (SELECT k.household_id FROM classifications k \
-                            WHERE {narrows} AND k.period IN ($2, $4) AND k.effective_date <= $3) \
+                            WHERE {narrows} AND k.period <= $2 AND k.effective_date <= $3) \
              ORDER BY h.head_sort_key, h.id",
             cur = latest(scope, "$2", 5),
-            prev = latest(scope, "$4", 5),
+            prev = start_of(scope, 5),
             s = scope.scope_column,
             narrows = scope.narrows(&format!("k.{}", scope.scope_column), 5),
         );
@@ -842,6 +872,22 @@ impl Store {
         unit_column(scope_column)?;
         let sql = format!(
             "SELECT MAX(c.period) FROM classifications c \
+             WHERE c.{scope_column} = $1 AND c.effective_date <= $2"
+        );
+        self.period_of(&sql, scope_code, as_of).await
+    }
+
+    /// The earliest period with classifications in a unit (taken effect on or before a
+    /// date): how far back a movement table looks for a commune's list in force.
+    pub async fn earliest_period(
+        &self,
+        scope_column: &'static str,
+        scope_code: &str,
+        as_of: NaiveDate,
+    ) -> Result<Option<i32>, StoreError> {
+        unit_column(scope_column)?;
+        let sql = format!(
+            "SELECT MIN(c.period) FROM classifications c \
              WHERE c.{scope_column} = $1 AND c.effective_date <= $2"
         );
         self.period_of(&sql, scope_code, as_of).await

@@ -480,14 +480,12 @@ macro_rules! insert_classifications {
             qb.push(format!(") AND valid_until IS DISTINCT FROM ({NEXT_EFFECTIVE})"));
             qb.build().execute(&mut *$tx).await?;
             count_rows(&households, &periods, "").build().execute(&mut *$tx).await?;
-            // The households' movement pairs of the periods the new rows end or start.
-            let mut ends: Vec<i32> = periods.iter().flat_map(|p| [*p, *p + 1]).collect();
-            ends.dedup();
+            // The households' movement pairs, all periods: a new period can change the
+            // start period of a later one (migration 0056).
             let mut qb = QueryBuilder::new("DELETE FROM movements");
             push_in(&mut qb, " WHERE household_id", &households);
-            push_in(&mut qb, " AND period", &ends);
             qb.build().execute(&mut *$tx).await?;
-            push_movement_pairs(&households, &ends).build().execute(&mut *$tx).await?;
+            push_movement_pairs(&households).build().execute(&mut *$tx).await?;
             ids.extend(returned);
         }
         ids
@@ -534,28 +532,47 @@ where
     }
 }
 
-/// Recomputes the movement pairs (migration 0013) of `households` for the end periods
-/// `ends`, after their rows' spans are up to date: the same statement as the migration's
-/// backfill, with each of its three parts limited to those households and periods.
-fn push_movement_pairs<DB>(households: &[i64], ends: &[i32]) -> QueryBuilder<DB>
+/// Recomputes the movement pairs (migrations 0013 and 0056) of `households`, after their
+/// rows' spans are up to date: migration 0056's statement, with each of its marks a filter
+/// on those households. All their periods are recomputed, since a new period can change
+/// which period another one starts from (a household that skipped a year).
+fn push_movement_pairs<DB>(households: &[i64]) -> QueryBuilder<DB>
 where
     DB: sqlx::Database,
     i64: for<'t> sqlx::Encode<'t, DB> + sqlx::Type<DB>,
-    i32: for<'t> sqlx::Encode<'t, DB> + sqlx::Type<DB>,
 {
-    let starts: Vec<i32> = ends.iter().map(|p| p - 1).collect();
-    let mut qb = QueryBuilder::new(MOVEMENT_PAIRS[0]);
-    // Both rows hold; then only the end row; then only the start row.
-    push_in(&mut qb, " WHERE c.household_id", households);
-    push_in(&mut qb, " AND c.period", ends);
-    qb.push(MOVEMENT_PAIRS[1]);
-    push_in(&mut qb, " WHERE c.household_id", households);
-    push_in(&mut qb, " AND c.period", ends);
-    qb.push(MOVEMENT_PAIRS[2]);
-    push_in(&mut qb, " WHERE p.household_id", households);
-    push_in(&mut qb, " AND p.period", &starts);
-    qb.push(MOVEMENT_PAIRS[3]);
+    let mut qb = QueryBuilder::new("");
+    let mut rest = movement_pairs_statement();
+    while let Some(at) = rest.find(MARK) {
+        qb.push(&rest[..at]);
+        let after = &rest[at + MARK.len()..];
+        let end = after.find("*/").expect("a household mark is closed");
+        push_in(
+            &mut qb,
+            &format!(" WHERE {}.household_id", &after[..end]),
+            households,
+        );
+        rest = &after[end + 2..];
+    }
+    qb.push(rest);
     qb
+}
+
+/// Where migration 0056's statement takes a filter on households: `/*households:b*/`
+/// filters the rows of alias `b`.
+const MARK: &str = "/*households:";
+
+/// Migration 0056's backfill of the movement pairs, the one statement that writes them
+/// (read from the migration, so that the two cannot differ).
+pub fn movement_pairs_statement() -> &'static str {
+    let migration = include_str!("../migrations/postgres/0056_movement_start_list.sql");
+    let start = migration
+        .find("INSERT INTO movements")
+        .expect("migration 0056 inserts the pairs");
+    let len = migration[start..]
+        .find(';')
+        .expect("the statement ends with a semicolon");
+    &migration[start..start + len]
 }
 
 /// Pushes `{column} IN (…values)`, `column` with whatever precedes it.
@@ -569,68 +586,6 @@ where
     push_list(qb, values);
     qb.push(")");
 }
-
-/// Migration 0013's backfill, cut where [`push_movement_pairs`] puts its filters.
-const MOVEMENT_PAIRS: [&str; 4] = [
-    "INSERT INTO movements (home_province, province_code, household_id, period, valid_from, valid_until, \
-         prev_village_code, prev_commune_code, prev_district_code, prev_status, \
-         cur_village_code, cur_commune_code, cur_district_code, cur_status, transition, \
-         active, split) \
-     SELECT x.home_province, x.province_code, x.household_id, x.period, x.valid_from, x.valid_until, \
-            x.prev_village_code, x.prev_commune_code, x.prev_district_code, x.prev_status, \
-            x.cur_village_code, x.cur_commune_code, x.cur_district_code, x.cur_status, x.transition, \
-            h.active, CASE WHEN h.split_from IS NULL THEN FALSE ELSE TRUE END \
-     FROM ( \
-         SELECT c.home_province, c.province_code, c.household_id, c.period, \
-                CASE WHEN p.effective_date > c.effective_date THEN p.effective_date \
-                     ELSE c.effective_date END AS valid_from, \
-                CASE WHEN c.valid_until IS NULL THEN p.valid_until \
-                     WHEN p.valid_until IS NULL OR c.valid_until < p.valid_until THEN c.valid_until \
-                     ELSE p.valid_until END AS valid_until, \
-                p.village_code AS prev_village_code, p.commune_code AS prev_commune_code, \
-                p.district_code AS prev_district_code, p.status AS prev_status, \
-                c.village_code AS cur_village_code, c.commune_code AS cur_commune_code, \
-                c.district_code AS cur_district_code, c.status AS cur_status, \
-                c.transition AS transition \
-         FROM classifications c \
-         JOIN classifications p ON p.household_id = c.household_id \
-              AND p.home_province = c.home_province AND p.province_code = c.province_code AND p.period = c.period - 1",
-    " UNION ALL \
-         SELECT e.home_province, e.province_code, e.household_id, e.period, e.effective_date, \
-                CASE WHEN e.first_effective IS NULL THEN e.valid_until \
-                     WHEN e.valid_until IS NULL OR e.first_effective < e.valid_until THEN e.first_effective \
-                     ELSE e.valid_until END, \
-                NULL, NULL, NULL, NULL, \
-                e.village_code, e.commune_code, e.district_code, e.status, e.transition \
-         FROM (SELECT c.home_province, c.province_code, c.household_id, c.period, c.effective_date, c.valid_until, \
-                      c.village_code, c.commune_code, c.district_code, c.status, c.transition, \
-                      (SELECT MIN(f.effective_date) FROM classifications f \
-                       WHERE f.household_id = c.household_id AND f.period = c.period - 1 \
-                         AND f.home_province = c.home_province AND f.province_code = c.province_code) AS first_effective \
-               FROM classifications c",
-    ") e \
-         WHERE e.first_effective IS NULL OR e.effective_date < e.first_effective \
-         UNION ALL \
-         SELECT s.home_province, s.province_code, s.household_id, s.period + 1, s.effective_date, \
-                CASE WHEN s.first_effective IS NULL THEN s.valid_until \
-                     WHEN s.valid_until IS NULL OR s.first_effective < s.valid_until THEN s.first_effective \
-                     ELSE s.valid_until END, \
-                s.village_code, s.commune_code, s.district_code, s.status, \
-                NULL, NULL, NULL, NULL, NULL \
-         FROM (SELECT p.home_province, p.province_code, p.household_id, p.period, p.effective_date, p.valid_until, \
-                      p.village_code, p.commune_code, p.district_code, p.status, \
-                      (SELECT MIN(f.effective_date) FROM classifications f \
-                       WHERE f.household_id = p.household_id AND f.period = p.period + 1 \
-                         AND f.home_province = p.home_province AND f.province_code = p.province_code) AS first_effective \
-               FROM classifications p",
-    ") s \
-         WHERE s.first_effective IS NULL OR s.effective_date < s.first_effective \
-     ) x \
-     JOIN households h ON h.id = x.household_id AND h.home_province = x.home_province \
-     WHERE (x.valid_until IS NULL OR x.valid_from < x.valid_until) \
-       AND (x.prev_status IN ('poor', 'near_poor') OR x.cur_status IN ('poor', 'near_poor') \
-            OR (x.transition IS NOT NULL AND x.transition <> 'unchanged'))",
-];
 
 /// The effective date of the classification that follows a row (same household and
 /// period, next in `(effective_date, id)` order): the end of the row's span.

@@ -380,17 +380,8 @@ pub struct Viewer {
     pub role: String,
     pub unit_name: String,
     pub csrf: String,
-    /// Shows the link to the audit log.
-    pub is_admin: bool,
-    /// The menu's link to user management, in the page's language, for the roles that
-    /// manage users (an administrator, an office).
-    pub users_link: Option<&'static str>,
-    /// The menu's link to the villages waiting for their new commune after a reform,
-    /// for an administrator and an office.
-    pub waiting_villages_link: Option<&'static str>,
-    /// The menu's link to the programme's funds, for every role that reads them (not a
-    /// village head).
-    pub programme_link: Option<&'static str>,
+    /// The menu's links the user may open ([`crate::menu`]).
+    pub menu: Vec<crate::menu::MenuLink>,
 }
 
 /// The signed-in user of a page request. Without a sign-in, the request is sent to the
@@ -426,19 +417,7 @@ impl CurrentUser {
             },
             unit_name: self.unit_name.clone(),
             csrf: self.csrf.clone(),
-            is_admin: self.actor.role == Role::Admin,
-            users_link: self
-                .actor
-                .may(giamngheo_app::access::Action::ManageUsers)
-                .then(|| crate::users::menu_label(lang)),
-            waiting_villages_link: matches!(self.actor.role, Role::Admin | Role::Office)
-                .then(|| crate::villages::menu_label(lang)),
-            programme_link: giamngheo_app::programme::access::permits(
-                self.actor.role,
-                None,
-                giamngheo_app::programme::MoneyAction::Read,
-            )
-            .then(|| crate::programme::menu_label(lang)),
+            menu: crate::menu::links(&self.actor, lang),
         }
     }
 }

@@ -21,7 +21,7 @@ use serde::Deserialize;
 
 pub(crate) fn routes() -> Routes {
     Routes::new()
-        .route("/", get(home))
+        .route("/", get(crate::home::page))
         .route("/units/{code}", get(unit_page))
         .route("/units/{code}/villages", post(add_village))
         .route("/units/{code}/villages/import", post(import_villages))
@@ -58,7 +58,7 @@ pub struct UnitRow {
 }
 
 impl UnitRow {
-    fn new(u: &UnitRecord, lang: Lang) -> UnitRow {
+    pub(crate) fn new(u: &UnitRecord, lang: Lang) -> UnitRow {
         UnitRow {
             code: u.code.clone(),
             name: u.name.clone(),
@@ -73,35 +73,6 @@ impl UnitRow {
 pub struct Crumb {
     pub code: String,
     pub name: String,
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "home.html")]
-struct HomePage {
-    t: &'static T,
-    lang: Lang,
-    viewer: Option<Viewer>,
-    rows: Vec<UnitRow>,
-    /// The user's overdue and due-soon tasks (a rendered block, empty when none).
-    reminders: String,
-}
-
-async fn home(
-    State(app): State<App>,
-    lang: Lang,
-    user: CurrentUser,
-) -> Result<HomePage, HtmlError> {
-    let units = app
-        .children(None)
-        .await
-        .map_err(|error| HtmlError { lang, error })?;
-    Ok(HomePage {
-        t: lang.t(),
-        lang,
-        viewer: Some(user.viewer(lang)),
-        rows: units.iter().map(|u| UnitRow::new(u, lang)).collect(),
-        reminders: crate::tasks::reminders_html(&app, &user.actor, lang).await,
-    })
 }
 
 #[derive(Template, WebTemplate)]
@@ -126,6 +97,9 @@ struct UnitPage {
     form_error: Option<String>,
     form_name: String,
     form_kind: String,
+    /// The unit's households, reviews, reports and dashboard, for the roles that may open
+    /// them.
+    shortcuts: Vec<crate::menu::MenuLink>,
 }
 
 #[derive(Deserialize, Default)]
@@ -237,6 +211,7 @@ async fn render_unit(
         form_error,
         form_name,
         form_kind,
+        shortcuts: crate::menu::unit_links(&user.actor, &unit.code, lang),
     })
 }
 

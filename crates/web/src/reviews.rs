@@ -95,13 +95,21 @@ struct ListPage {
     can_open: bool,
 }
 
+/// The unit whose reviews the list shows (the user's own by default).
+#[derive(Deserialize)]
+struct ListQuery {
+    unit: Option<String>,
+}
+
 async fn list(
     State(app): State<App>,
     lang: Lang,
     user: CurrentUser,
+    Query(q): Query<ListQuery>,
 ) -> Result<ListPage, HtmlError> {
     let e = err(lang);
-    let rows = app.reviews(&user.actor, None).await.map_err(&e)?;
+    let unit = q.unit.as_deref().map(str::trim).filter(|u| !u.is_empty());
+    let rows = app.reviews(&user.actor, unit).await.map_err(&e)?;
     let r = lang.r();
     // The communes a user can open a review for: its own, or every commune below its
     // unit, whether a province holds them directly (since July 2025) or through
