@@ -20,8 +20,8 @@ mod rebase;
 mod reform;
 mod reports;
 mod reviews;
-mod tasks;
 mod survey;
+mod tasks;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod units;
@@ -55,11 +55,10 @@ pub use reviews::{
     NewMeeting, NewReview, NewReviewHousehold, PostingRecord, ReviewHouseholdRecord, ReviewRecord,
     ReviewSummary, SurveyRecord, certificate_number, movement_pairs_statement,
 };
-pub use tasks::{
-    AgencyRecord, NewTask, NewTaskFile, NewTaskUpdate, TaskFile, TaskFileMeta, TaskRecord,
-    TaskUpdateRecord,
-};
 pub use survey::{ReviewListItem, SubmissionRecord};
+pub use tasks::{
+    NewTask, NewTaskFile, NewTaskUpdate, TaskFile, TaskFileMeta, TaskRecord, TaskUpdateRecord,
+};
 pub use units::{NewVillage, UnitRecord, UnitSearchHit, UnitUpdate, UnitUpsert, UnitVersion};
 pub use users::{NewSession, NewUser, SessionRecord, UserChange, UserRecord};
 

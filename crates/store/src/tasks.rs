@@ -2,20 +2,9 @@
 //! (migration 0080), and the agencies they name (migration 0060).
 
 use crate::households::insert_audit;
-use crate::{AuditEntry, Store, StoreError, with_pool};
+use crate::{AgencyRecord, AuditEntry, Store, StoreError, with_pool};
 use chrono::NaiveDate;
 use sqlx::{AssertSqlSafe, QueryBuilder};
-
-/// An agency (cơ quan, phòng, ban) as migration 0060 keeps it.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct AgencyRecord {
-    pub code: String,
-    pub name: String,
-    pub unit_code: String,
-    pub kind: String,
-    pub valid_from: NaiveDate,
-    pub valid_to: Option<NaiveDate>,
-}
 
 /// A task of a plan.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -135,15 +124,6 @@ fn placeholders(first: usize, n: usize) -> String {
 }
 
 impl Store {
-    /// An agency by its code, closed or not.
-    pub async fn agency_by_code(&self, code: &str) -> Result<Option<AgencyRecord>, StoreError> {
-        Ok(with_pool!(self, pool => sqlx::query_as::<_, AgencyRecord>(
-            "SELECT code, name, unit_code, kind, valid_from, valid_to FROM agencies WHERE code = $1")
-            .bind(code)
-            .fetch_optional(pool)
-            .await?))
-    }
-
     /// The agencies of a unit, closed ones included, by code.
     pub async fn agencies_of_unit(&self, unit_code: &str) -> Result<Vec<AgencyRecord>, StoreError> {
         Ok(with_pool!(self, pool => sqlx::query_as::<_, AgencyRecord>(

@@ -92,7 +92,7 @@ impl App {
         let required_action = text("required_action", &input.required_action, true)?;
         let agency = self
             .store()
-            .agency_by_code(input.responsible_agency.trim())
+            .agency(input.responsible_agency.trim())
             .await?
             .ok_or_else(|| {
                 AppError::invalid(

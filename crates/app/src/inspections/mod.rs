@@ -131,7 +131,7 @@ impl App {
         }
         let agency = self
             .store()
-            .agency_by_code(input.inspecting_agency.trim())
+            .agency(input.inspecting_agency.trim())
             .await?
             .ok_or_else(|| {
                 AppError::invalid(
@@ -197,7 +197,7 @@ impl App {
         let unit = self.unit(&record.unit_code).await?;
         let agency_name = self
             .store()
-            .agency_by_code(&record.inspecting_agency)
+            .agency(&record.inspecting_agency)
             .await?
             .map(|a| a.name)
             .unwrap_or_else(|| record.inspecting_agency.clone());

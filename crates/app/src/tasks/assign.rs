@@ -180,7 +180,7 @@ impl App {
     /// The code of an agency that exists, or a refusal on `field`.
     async fn known_agency(&self, field: &str, code: &str) -> Result<String, AppError> {
         let code = code.trim();
-        match self.store().agency_by_code(code).await? {
+        match self.store().agency(code).await? {
             Some(a) => Ok(a.code),
             None => Err(AppError::invalid(
                 field,

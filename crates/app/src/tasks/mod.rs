@@ -347,7 +347,7 @@ impl App {
             .chain(co.iter().map(|(_, c)| c))
         {
             if !names.contains_key(code)
-                && let Some(a) = self.store().agency_by_code(code).await?
+                && let Some(a) = self.store().agency(code).await?
             {
                 names.insert(a.code, a.name);
             }
@@ -403,7 +403,7 @@ impl App {
     pub async fn task_reminders(&self, actor: &Actor) -> Result<Vec<Reminder>, AppError> {
         let year = self.clock().today().year();
         let (unit, agency) = match &actor.agency_code {
-            Some(code) => match self.store().agency_by_code(code).await? {
+            Some(code) => match self.store().agency(code).await? {
                 Some(a) => (a.unit_code, Some(a.code)),
                 None => (actor.unit_code.clone(), None),
             },

@@ -90,7 +90,7 @@ impl App {
         for t in &tasks {
             self.unit(&t.unit_code).await?;
             for code in std::iter::once(&t.lead_agency).chain(&t.co_agencies) {
-                if self.store().agency_by_code(code).await?.is_none() {
+                if self.store().agency(code).await?.is_none() {
                     return Err(AppError::invalid(
                         "plan",
                         format!(

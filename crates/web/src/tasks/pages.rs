@@ -125,7 +125,7 @@ pub(super) async fn list(
     let e = err(lang);
     // An agency officer lands on its agency's unit and tasks; anyone else on their unit.
     let own_agency = match &user.actor.agency_code {
-        Some(code) => app.store().agency_by_code(code).await.ok().flatten(),
+        Some(code) => app.store().agency(code).await.ok().flatten(),
         None => None,
     };
     let unit = q.unit.clone().unwrap_or_else(|| {
