@@ -388,6 +388,9 @@ pub struct Viewer {
     /// The menu's link to the villages waiting for their new commune after a reform,
     /// for an administrator and an office.
     pub waiting_villages_link: Option<&'static str>,
+    /// The menu's link to policy coverage, for the office, oversight, a commune officer,
+    /// an agency officer and an administrator.
+    pub coverage_link: Option<&'static str>,
 }
 
 /// The signed-in user of a page request. Without a sign-in, the request is sent to the
@@ -430,6 +433,7 @@ impl CurrentUser {
                 .then(|| crate::users::menu_label(lang)),
             waiting_villages_link: matches!(self.actor.role, Role::Admin | Role::Office)
                 .then(|| crate::villages::menu_label(lang)),
+            coverage_link: crate::policies::menu_label(self.actor.role, lang),
         }
     }
 }

@@ -4,7 +4,21 @@
 mod api;
 mod page;
 
+use crate::i18n::Lang;
 use crate::routes::Routes;
+use giamngheo_app::access::Role;
+
+/// The menu's link to the coverage page, for the roles that follow coverage.
+pub(crate) fn menu_label(role: Role, lang: Lang) -> Option<&'static str> {
+    matches!(
+        role,
+        Role::Admin | Role::Office | Role::Oversight | Role::CommuneOfficer | Role::AgencyOfficer
+    )
+    .then_some(match lang {
+        Lang::Vi => "Bao phủ chính sách",
+        Lang::En => "Policy coverage",
+    })
+}
 
 pub(crate) use api::PoliciesDoc;
 
