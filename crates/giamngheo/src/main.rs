@@ -605,6 +605,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 anyhow::bail!("mật khẩu trống: hãy đưa mật khẩu vào đầu vào chuẩn");
             }
             let app = open_app(&db).await?;
+            if let Some(code) = &agency {
+                app.agency_for_unit(&unit, code).await?;
+            }
             let user = app
                 .add_user_as_system(giamngheo_app::auth::NewUserInput {
                     username,

@@ -48,6 +48,20 @@ pub struct CoverageMember {
     pub school_level: Option<String>,
 }
 
+/// Which coverage to read: the households of `scope_code` (a `scope_column` value),
+/// grouped by `group_column`, classified for `period`, as of `as_of`, for `policy`; with
+/// their members when the policy is given to people.
+#[derive(Debug, Clone, Copy)]
+pub struct CoverageQuery<'a> {
+    pub scope_column: &'a str,
+    pub scope_code: &'a str,
+    pub group_column: &'a str,
+    pub period: i32,
+    pub as_of: NaiveDate,
+    pub policy: &'a str,
+    pub with_members: bool,
+}
+
 /// Everything one policy's coverage in one unit on one date needs.
 #[derive(Debug, Clone, Default)]
 pub struct CoverageInputs {
@@ -63,23 +77,24 @@ pub struct CoverageInputs {
 }
 
 impl Store {
-    /// The inputs of a policy's coverage in the unit `scope_code` (a `scope_column`
-    /// value), grouped by `group_column`, for the households classified for `period` and
-    /// as of `as_of`.
+    /// The inputs of a policy's coverage (see [`CoverageQuery`]).
     ///
     /// A benefit is in force on the date when it started on or before it and either ends
     /// on or after it, or, being a benefit of one date (a loan disbursed, a grant paid),
     /// was given within the date's year.
     pub async fn coverage_inputs(
         &self,
-        scope_column: &str,
-        scope_code: &str,
-        group_column: &str,
-        period: i32,
-        as_of: NaiveDate,
-        policy: &str,
-        with_members: bool,
+        query: &CoverageQuery<'_>,
     ) -> Result<CoverageInputs, StoreError> {
+        let CoverageQuery {
+            scope_column,
+            scope_code,
+            group_column,
+            period,
+            as_of,
+            policy,
+            with_members,
+        } = *query;
         checked(scope_column)?;
         checked(group_column)?;
         // The households in the unit on the date, by their classification for the period

@@ -29,7 +29,9 @@ mod users;
 
 pub use benefits::{AgencyRecord, BenefitRecord, NewBenefit};
 pub use bulk::{ImportRun, RunMark};
-pub use coverage::{CoverageHousehold, CoverageInputs, CoverageMember, CoverageNames};
+pub use coverage::{
+    CoverageHousehold, CoverageInputs, CoverageMember, CoverageNames, CoverageQuery,
+};
 pub use error::{StoreError, UniqueKey};
 pub use households::{
     AuditEntry, AuditRecord, AuditScope, DuplicateRow, HouseholdFields, HouseholdFilter,

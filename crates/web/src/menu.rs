@@ -45,11 +45,29 @@ const MENU: &[Entry] = &[
     Entry { href: "/reports", label: reports_label, roles: EVERYONE },
     Entry { href: "/dashboard", label: |l| l.t().nav_dashboard, roles: EVERYONE },
     Entry { href: "/targets", label: |l| l.t().nav_targets, roles: EVERYONE },
+    Entry { href: "/coverage", label: crate::policies::menu_label, roles: &[Admin, Office, Oversight, CommuneOfficer, AgencyOfficer] },
+    Entry { href: "/programme", label: crate::programme::menu_label, roles: &[Admin, Office, AgencyOfficer, CommuneOfficer, Oversight, ProvinceViewer] },
+    Entry { href: "/tasks", label: tasks_label, roles: EVERYONE },
+    Entry { href: "/committee", label: committee_label, roles: EVERYONE },
     Entry { href: "/standards", label: |l| l.t().nav_standards, roles: EVERYONE },
     Entry { href: "/users", label: crate::users::menu_label, roles: &[Admin, Office] },
     Entry { href: "/units/waiting", label: crate::villages::menu_label, roles: &[Admin, Office] },
     Entry { href: "/audit", label: |l| l.t().nav_audit, roles: &[Admin] },
 ];
+
+fn tasks_label(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Vi => "Nhiệm vụ",
+        Lang::En => "Tasks",
+    }
+}
+
+fn committee_label(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Vi => "Ban Chỉ đạo",
+        Lang::En => "Steering committee",
+    }
+}
 
 fn reports_label(lang: Lang) -> &'static str {
     match lang {

@@ -286,3 +286,126 @@ async fn coverage_api_answers_the_shapes_the_issue_names(store: Store) {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 web_test!(coverage_api_answers_the_shapes_the_issue_names);
+
+/// Signs in through the login page; returns the session cookie.
+async fn page_session(router: &Router, username: &str) -> String {
+    let raw = |request: Request<Body>| async {
+        let response = router.clone().oneshot(request).await.unwrap();
+        let cookies: Vec<String> = response
+            .headers()
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_string())
+            .collect();
+        let status = response.status();
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        (status, cookies, String::from_utf8(body.to_vec()).unwrap())
+    };
+    let (_, cookies, body) = raw(Request::get("/login").body(Body::empty()).unwrap()).await;
+    let login = cookies
+        .iter()
+        .find(|c| c.starts_with("gn_login="))
+        .unwrap()
+        .clone();
+    let at = body.find("name=\"csrf\" value=\"").unwrap() + "name=\"csrf\" value=\"".len();
+    let csrf = &body[at..at + body[at..].find('"').unwrap()];
+    let form = format!(
+        "username={username}&password={}&csrf={csrf}&next=%2F",
+        PASSWORD
+            .bytes()
+            .map(|b| if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            })
+            .collect::<String>()
+    );
+    let (status, cookies, _) = raw(Request::post("/login")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, &login)
+        .body(Body::from(form))
+        .unwrap())
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    cookies
+        .into_iter()
+        .find(|c| c.starts_with("gn_session="))
+        .unwrap()
+}
+
+async fn page(router: &Router, uri: &str, cookie: &str) -> (StatusCode, Vec<u8>) {
+    let response = router
+        .clone()
+        .oneshot(
+            Request::get(uri)
+                .header(header::COOKIE, cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let status = response.status();
+    (
+        status,
+        response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec(),
+    )
+}
+
+async fn the_coverage_page_is_in_the_menu_and_exports_the_uncovered_list(store: Store) {
+    let (router, _app) = site(store).await;
+    let office = page_session(&router, "so.ha.tinh").await;
+    let (status, home) = page(&router, "/", &office).await;
+    assert_eq!(status, StatusCode::OK);
+    let home = String::from_utf8(home).unwrap();
+    let menu = &home[home.find("<nav").unwrap()..home.find("</nav>").unwrap()];
+    assert!(
+        menu.contains("href=\"/coverage\">Bao phủ chính sách<"),
+        "{menu}"
+    );
+
+    let (status, body) = page(&router, "/coverage?unit=18496&year=2026", &office).await;
+    let body = String::from_utf8(body).unwrap();
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains("Thẻ bảo hiểm y tế"));
+    // Drill-down: the card's row by the units below, then the list of the 3 not covered.
+    assert!(body.contains("/coverage/uncovered?unit=18496&amp;year=2026&amp;policy=bhyt"));
+    let (status, body) = page(
+        &router,
+        "/coverage/uncovered?unit=18496&year=2026&policy=bhyt",
+        &office,
+    )
+    .await;
+    let body = String::from_utf8(body).unwrap();
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains(": 3 đối tượng"), "{body}");
+
+    // The .xlsx, read back: a title, the headings, and the three people.
+    let (status, bytes) = page(
+        &router,
+        "/coverage/uncovered.xlsx?unit=18496&year=2026&policy=bhyt",
+        &office,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    use calamine::Reader;
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    assert_eq!(sheet.height(), 5, "title, headings, 3 people");
+    assert_eq!(sheet.get((1, 3)).unwrap().to_string(), "Người được hưởng");
+    let names: Vec<String> = (2..5)
+        .map(|r| sheet.get((r, 3)).unwrap().to_string())
+        .collect();
+    assert!(
+        names
+            .iter()
+            .all(|n| n == "Nguyễn Thị Lan" || n == "Trần Văn Nam"),
+        "{names:?}"
+    );
+}
+web_test!(the_coverage_page_is_in_the_menu_and_exports_the_uncovered_list);

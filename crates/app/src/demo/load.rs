@@ -278,6 +278,23 @@ impl App {
             }
             pairs_of = by_new;
         }
+        // Loans, tuition and a few planted ineligible benefits, by the latest period's
+        // status (demo/benefits.rs).
+        let this_year = self.clock().today().year();
+        let current = plan
+            .periods
+            .iter()
+            .position(|p| p.period == this_year)
+            .and_then(|i| history.get(i))
+            .or(history.last());
+        if let Some(latest) = current {
+            let households: Vec<(Status, i64)> = pairs_of
+                .values()
+                .flatten()
+                .filter_map(|(i, id)| latest.get(*i).map(|s| (s.status, *id)))
+                .collect();
+            self.demo_benefits(seed, &households).await?;
+        }
         let users = self
             .demo_users(seed, &communes, &plan.villages, &codes)
             .await?;

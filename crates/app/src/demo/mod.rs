@@ -20,6 +20,7 @@
 //! the survey results of each classification; [`classify_plan`] classifies them through
 //! the rules engine, with the deprivations derived from the households' facts.
 
+mod benefits;
 mod generator;
 mod load;
 mod people;

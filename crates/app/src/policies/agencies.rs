@@ -116,6 +116,20 @@ impl App {
         user_unit: &str,
         agency_code: &str,
     ) -> Result<(), AppError> {
+        let agency = self.agency_for_unit(user_unit, agency_code).await?;
+        self.store()
+            .set_user_agency(user_id, Some(&agency.code))
+            .await?;
+        Ok(())
+    }
+
+    /// The agency `agency_code` if it exists and serves `unit` or a unit above it;
+    /// checked before a user is created, so that a refused agency creates nobody.
+    pub async fn agency_for_unit(
+        &self,
+        user_unit: &str,
+        agency_code: &str,
+    ) -> Result<AgencyRecord, AppError> {
         let agency = self
             .store()
             .agency(agency_code.trim())
@@ -131,9 +145,6 @@ impl App {
                 ),
             ));
         }
-        self.store()
-            .set_user_agency(user_id, Some(&agency.code))
-            .await?;
-        Ok(())
+        Ok(agency)
     }
 }

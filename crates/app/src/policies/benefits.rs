@@ -264,7 +264,7 @@ impl App {
             }
             (Beneficiary::Person, Some(member_id)) => {
                 let member = self.store().member(member_id).await?;
-                if !member.is_some_and(|m| m.household_id == household.id) {
+                if member.is_none_or(|m| m.household_id != household.id) {
                     return Err(AppError::invalid(
                         "member_id",
                         "thành viên không thuộc hộ này",

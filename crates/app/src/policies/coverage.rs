@@ -202,15 +202,15 @@ impl App {
         let (scope, children) = self.report_scope(unit, as_of).await?;
         let inputs = self
             .store()
-            .coverage_inputs(
-                scope.scope_column,
-                &scope.scope_code,
-                scope.group_column,
-                year,
+            .coverage_inputs(&giamngheo_store::CoverageQuery {
+                scope_column: scope.scope_column,
+                scope_code: &scope.scope_code,
+                group_column: scope.group_column,
+                period: year,
                 as_of,
-                &policy.code,
-                policy.beneficiary == Beneficiary::Person,
-            )
+                policy: &policy.code,
+                with_members: policy.beneficiary == Beneficiary::Person,
+            })
             .await?;
         Ok((inputs, children, scope.scope_column))
     }

@@ -4,6 +4,7 @@
 
 mod benefits;
 mod coverage;
+mod demo;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use giamngheo_app::access::{Actor, Role};

@@ -4,7 +4,17 @@
 mod api;
 mod page;
 
+use crate::i18n::Lang;
 use crate::routes::Routes;
+use giamngheo_app::access::Role;
+
+/// The menu's link to the coverage page, for the roles that follow coverage.
+pub(crate) fn menu_label(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Vi => "Bao phủ chính sách",
+        Lang::En => "Policy coverage",
+    }
+}
 
 pub(crate) use api::PoliciesDoc;
 
