@@ -19,6 +19,7 @@ pub mod files;
 pub mod households;
 pub mod imports;
 pub mod passwords;
+pub mod policies;
 pub mod reform;
 pub mod reporting;
 pub mod reports;

@@ -33,6 +33,7 @@ mod money;
 mod points;
 mod review_window;
 mod standard;
+mod standing;
 mod status;
 mod transition;
 
@@ -59,5 +60,6 @@ pub use standard::{
     AreaLines, IncomeRule, Indicator, MAX_INDICATORS, Origin, Period, Standard, StandardError,
     StandardSet, UnknownIndicator,
 };
+pub use standing::{Standing, StatusSpan, standing_on};
 pub use status::{ParseStatusError, Status};
 pub use transition::{PeriodStatus, Transition, TransitionKind, TransitionWindows, transition};

@@ -7,6 +7,8 @@
 //! whichever pool is open, so the two backends cannot drift apart; where the schema needs
 //! different column types, each backend has its own migrations folder.
 
+mod benefit_findings;
+mod benefit_imports;
 mod bulk;
 pub mod citus;
 mod error;
@@ -21,6 +23,11 @@ pub mod testing;
 mod units;
 mod users;
 
+pub use benefit_findings::{FindingRecord, MemberFact, NewFinding, StatusHistoryRow};
+pub use benefit_imports::{
+    AgencyRecord, BenefitRecord, BenefitTarget, ImportCounts, MatchCandidate, NewBenefit,
+    NewBenefitImport, NewQueueRow, QueueRecord,
+};
 pub use bulk::{ImportRun, RunMark};
 pub use error::{StoreError, UniqueKey};
 pub use households::{
