@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 mod backup;
 mod bench;
+mod benefits;
 mod classify;
 mod import;
 mod report;
@@ -82,6 +83,16 @@ enum Command {
     /// Khôi phục cơ sở dữ liệu từ bản sao lưu, khi máy chủ đã dừng (replaces the
     /// database with a backup; refuses while a server uses it).
     Restore(backup::RestoreArgs),
+    /// Lần hưởng chính sách: nhập danh sách của cơ quan (benefits: an agency's list).
+    Benefits {
+        #[command(subcommand)]
+        command: benefits::BenefitsCommand,
+    },
+    /// Phát hiện về chính sách (findings on the benefits).
+    Findings {
+        #[command(subcommand)]
+        command: benefits::FindingsCommand,
+    },
 }
 
 #[derive(Args, Debug, Clone)]
@@ -354,6 +365,18 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             report::run(&app, args).await
         }
         Command::Demo(args) => demo(args).await,
+        Command::Benefits {
+            command: benefits::BenefitsCommand::Import(args),
+        } => {
+            let app = open_app(&args.db).await?;
+            benefits::import(&app, args).await
+        }
+        Command::Findings {
+            command: benefits::FindingsCommand::Check(args),
+        } => {
+            let app = open_app(&args.db).await?;
+            benefits::check(&app, args).await
+        }
         Command::Backup(args) => backup::backup(args).await,
         Command::Bench {
             command: BenchCommand::Load(args),
