@@ -58,8 +58,7 @@ pub struct CheckArgs {
 
 pub async fn import(app: &App, args: ImportArgs) -> Result<ExitCode> {
     if let Some(dir) = &args.lists_dir {
-        giamngheo_app::policies::lists::use_benefit_lists_dir(dir)
-            .map_err(anyhow::Error::msg)?;
+        giamngheo_app::policies::lists::use_benefit_lists_dir(dir).map_err(anyhow::Error::msg)?;
     }
     let bytes = std::fs::read(&args.file)
         .with_context(|| format!("không đọc được tệp {}", args.file.display()))?;

@@ -23,6 +23,7 @@ pub struct MatchCandidate {
     pub village_code: String,
     pub province_code: String,
     pub citizen_id: Option<String>,
+    pub full_name: String,
     pub name_folded: String,
     pub birth_year: i32,
 }
@@ -179,7 +180,7 @@ impl Store {
         let sql = format!(
             "SELECT m.id AS member_id, h.id AS household_id, h.home_province, \
                     h.code AS household_code, h.village_code, h.province_code, m.citizen_id, \
-                    m.name_folded, m.birth_year \
+                    m.full_name, m.name_folded, m.birth_year \
              FROM households h JOIN members m \
                ON m.home_province = h.home_province AND m.household_id = h.id \
              WHERE h.{column} = $1 AND h.active AND m.active"
@@ -589,6 +590,15 @@ impl Store {
     pub async fn match_queue_units(&self) -> Result<Vec<String>, StoreError> {
         Ok(with_pool!(self, pool => sqlx::query_scalar(
             "SELECT DISTINCT unit_code FROM benefit_match_queue ORDER BY unit_code",
+        )
+        .fetch_all(pool)
+        .await?))
+    }
+
+    /// Every agency, by code.
+    pub async fn list_agencies(&self) -> Result<Vec<AgencyRecord>, StoreError> {
+        Ok(with_pool!(self, pool => sqlx::query_as::<_, AgencyRecord>(
+            "SELECT code, name, unit_code, kind, valid_from, valid_to FROM agencies ORDER BY code",
         )
         .fetch_all(pool)
         .await?))

@@ -73,6 +73,7 @@ pub fn full_openapi() -> utoipa::openapi::OpenApi {
     doc.merge(crate::api_households::HouseholdsDoc::openapi());
     doc.merge(crate::reports::ReportsDoc::openapi());
     doc.merge(crate::targets::TargetsDoc::openapi());
+    doc.merge(crate::policies::findings::FindingsDoc::openapi());
     doc
 }
 

@@ -388,6 +388,8 @@ pub struct Viewer {
     /// The menu's link to the villages waiting for their new commune after a reform,
     /// for an administrator and an office.
     pub waiting_villages_link: Option<&'static str>,
+    /// The menu's links to the support policies' pages the role may use, as (href, label).
+    pub policy_links: Vec<(&'static str, &'static str)>,
 }
 
 /// The signed-in user of a page request. Without a sign-in, the request is sent to the
@@ -430,6 +432,7 @@ impl CurrentUser {
                 .then(|| crate::users::menu_label(lang)),
             waiting_villages_link: matches!(self.actor.role, Role::Admin | Role::Office)
                 .then(|| crate::villages::menu_label(lang)),
+            policy_links: crate::policies::menu_links(self.actor.role, lang),
         }
     }
 }

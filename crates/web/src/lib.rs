@@ -14,6 +14,7 @@ mod households;
 mod html;
 mod i18n;
 mod overload;
+mod policies;
 mod reports;
 mod request_text;
 mod reviews;
@@ -103,12 +104,14 @@ fn all_routes() -> Routes {
         .merge(auth::routes())
         .merge(users::routes())
         .merge(villages::routes())
+        .merge(policies::routes())
         .nest(
             "/api/v1",
             api::routes()
                 .merge(api_households::routes())
                 .merge(reports::api_routes())
-                .merge(targets::api_routes()),
+                .merge(targets::api_routes())
+                .merge(policies::api_routes()),
         )
         .route("/healthz", get(healthz))
         .route("/assets/htmx.min.js", get(htmx))

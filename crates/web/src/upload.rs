@@ -37,6 +37,8 @@ const FILE_LIMITS: &[(&str, usize)] = &[
         giamngheo_app::dashboard::MAX_BOUNDARY_BYTES,
     ),
     ("/units/{code}/villages/import", crate::html::MAX_UPLOAD),
+    // An agency's list: a province's card list in one file.
+    ("/benefits/import", crate::policies::imports::MAX_LIST_BYTES),
 ];
 
 /// How much a route may receive.

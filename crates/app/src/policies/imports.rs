@@ -566,6 +566,103 @@ impl App {
     }
 }
 
+/// The agencies and policies an actor may import for, for the import form.
+#[derive(Debug, Clone)]
+pub struct ImportChoice {
+    pub policy: ListPolicy,
+    pub agencies: Vec<AgencyRecord>,
+}
+
+impl App {
+    /// The policies and, for each, the agencies whose lists `actor` may import: an agency
+    /// officer's own agency; for others, the agencies still open whose unit is the
+    /// actor's or above it.
+    pub async fn import_choices(&self, actor: &Actor) -> Result<Vec<ImportChoice>, AppError> {
+        if !matches!(
+            actor.role,
+            Role::Admin | Role::Office | Role::CommuneOfficer | Role::AgencyOfficer
+        ) {
+            return Err(AppError::Forbidden(format!(
+                "vai trò {} không được nhập danh sách hưởng chính sách",
+                actor.role.label_vi()
+            )));
+        }
+        let chain = self.store().ancestry(&actor.unit_code).await?;
+        let agencies: Vec<AgencyRecord> = self
+            .store()
+            .list_agencies()
+            .await?
+            .into_iter()
+            .filter(|a| a.valid_to.is_none())
+            .filter(|a| chain.iter().any(|u| u.code == a.unit_code))
+            .filter(|a| {
+                actor.role != Role::AgencyOfficer
+                    || actor.agency_code.as_deref() == Some(a.code.as_str())
+            })
+            .collect();
+        Ok(benefit_lists()
+            .policies
+            .iter()
+            .map(|p| ImportChoice {
+                policy: p.clone(),
+                agencies: agencies
+                    .iter()
+                    .filter(|a| p.agency_kinds.contains(&a.kind))
+                    .cloned()
+                    .collect(),
+            })
+            .filter(|c| !c.agencies.is_empty())
+            .collect())
+    }
+
+    /// The members of `ids` within the actor's unit (the candidates of ambiguous rows).
+    pub async fn queue_candidates(
+        &self,
+        actor: &Actor,
+        ids: &HashSet<i64>,
+    ) -> Result<Vec<MatchCandidate>, AppError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.authorize(actor, Action::ReadPersonal, &actor.unit_code)
+            .await?;
+        Ok(self
+            .store()
+            .match_candidates(&actor.unit_code, actor.unit_tier.as_str())
+            .await?
+            .into_iter()
+            .filter(|c| ids.contains(&c.member_id))
+            .collect())
+    }
+
+    /// Members within the actor's unit whose folded name contains the folded `query`, for
+    /// matching a queued row by hand: at most `limit`.
+    pub async fn queue_search(
+        &self,
+        actor: &Actor,
+        query: &str,
+        limit: usize,
+    ) -> Result<Vec<MatchCandidate>, AppError> {
+        self.authorize(actor, Action::ReadPersonal, &actor.unit_code)
+            .await?;
+        let q = text::fold(query);
+        if q.chars().count() < 2 {
+            return Ok(Vec::new());
+        }
+        let tier = actor.unit_tier.as_str();
+        let mut hits: Vec<MatchCandidate> = self
+            .store()
+            .match_candidates(&actor.unit_code, tier)
+            .await?
+            .into_iter()
+            .filter(|c| c.name_folded.contains(&q) || c.household_code.to_lowercase() == q)
+            .take(limit)
+            .collect();
+        hits.sort_by(|a, b| a.household_code.cmp(&b.household_code));
+        Ok(hits)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
