@@ -190,7 +190,7 @@ impl Store {
             if n == 0 {
                 return Err(StoreError::Conflict(format!("phát hiện số {id} đã được xử lý")));
             }
-            let audit = vec![AuditEntry { at: now.clone(), ..audit }];
+            let audit = [AuditEntry { at: now.clone(), ..audit }];
             insert_audit!(tx, audit);
             tx.commit().await?;
         });

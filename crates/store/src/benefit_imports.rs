@@ -341,7 +341,7 @@ impl Store {
             }
             // One audit entry for the run, naming its counts; the benefits themselves
             // carry the run's id, so each row's origin is readable without an entry each.
-            let audit = vec![AuditEntry {
+            let audit = [AuditEntry {
                 at: now.clone(),
                 user_id: run.user_id,
                 username: run.recorded_by.clone(),
@@ -473,7 +473,7 @@ impl Store {
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
-            let audit = vec![AuditEntry {
+            let audit = [AuditEntry {
                 at: now.clone(),
                 entity_id: benefit_id.to_string(),
                 ..audit
@@ -512,7 +512,7 @@ impl Store {
                     "dòng chờ đối chiếu số {id} đã được xử lý"
                 )));
             }
-            let audit = vec![AuditEntry { at: now.clone(), ..audit }];
+            let audit = [AuditEntry { at: now.clone(), ..audit }];
             insert_audit!(tx, audit);
             tx.commit().await?;
         });
