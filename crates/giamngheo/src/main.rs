@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 mod backup;
 mod bench;
+mod benefits;
 mod classify;
 mod import;
 mod policies;
@@ -100,6 +101,16 @@ enum Command {
     /// Khôi phục cơ sở dữ liệu từ bản sao lưu, khi máy chủ đã dừng (replaces the
     /// database with a backup; refuses while a server uses it).
     Restore(backup::RestoreArgs),
+    /// Lần hưởng chính sách: nhập danh sách của cơ quan (benefits: an agency's list).
+    Benefits {
+        #[command(subcommand)]
+        command: benefits::BenefitsCommand,
+    },
+    /// Phát hiện về chính sách (findings on the benefits).
+    Findings {
+        #[command(subcommand)]
+        command: benefits::FindingsCommand,
+    },
 }
 
 #[derive(Args, Debug, Clone)]
@@ -417,6 +428,18 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Programme { command } => {
             let app = open_app(programme::db(&command)).await?;
             programme::run(&app, command).await
+        }
+        Command::Benefits {
+            command: benefits::BenefitsCommand::Import(args),
+        } => {
+            let app = open_app(&args.db).await?;
+            benefits::import(&app, args).await
+        }
+        Command::Findings {
+            command: benefits::FindingsCommand::Check(args),
+        } => {
+            let app = open_app(&args.db).await?;
+            benefits::check(&app, args).await
         }
         Command::Backup(args) => backup::backup(args).await,
         Command::Coverage(args) => {

@@ -42,6 +42,7 @@ mod recurrence;
 mod review_window;
 mod sample;
 mod standard;
+mod standing;
 mod status;
 mod transition;
 
@@ -78,5 +79,6 @@ pub use standard::{
     AreaLines, IncomeRule, Indicator, MAX_INDICATORS, Origin, Period, Standard, StandardError,
     StandardSet, UnknownIndicator,
 };
+pub use standing::{Standing, StatusSpan, standing_on};
 pub use status::{ParseStatusError, Status};
 pub use transition::{PeriodStatus, Transition, TransitionKind, TransitionWindows, transition};

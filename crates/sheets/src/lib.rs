@@ -3,6 +3,7 @@
 //! Every problem found in a file is reported with its line (1 = the header line) and
 //! column name, so the person who made the file can fix it without guessing.
 
+pub mod benefit_lists;
 pub mod csv_out;
 pub mod error;
 pub mod export;

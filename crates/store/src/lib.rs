@@ -7,6 +7,8 @@
 //! whichever pool is open, so the two backends cannot drift apart; where the schema needs
 //! different column types, each backend has its own migrations folder.
 
+mod benefit_findings;
+mod benefit_imports;
 mod benefits;
 mod bulk;
 pub mod citus;
@@ -27,6 +29,11 @@ pub mod testing;
 mod units;
 mod users;
 
+pub use benefit_findings::{FindingRecord, MemberFact, NewFinding, StatusHistoryRow};
+pub use benefit_imports::{
+    BenefitTarget, ImportCounts, ImportedBenefit, ImportedBenefitRecord, MatchCandidate,
+    NewBenefitImport, NewQueueRow, QueueRecord,
+};
 pub use benefits::{AgencyRecord, BenefitRecord, NewBenefit};
 pub use bulk::{ImportRun, RunMark};
 pub use coverage::{

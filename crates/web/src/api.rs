@@ -77,6 +77,7 @@ pub fn full_openapi() -> utoipa::openapi::OpenApi {
     doc.merge(crate::programme::ProgrammeDoc::openapi());
     doc.merge(crate::tasks::TasksDoc::openapi());
     doc.merge(crate::survey::SurveyDoc::openapi());
+    doc.merge(crate::policies::findings::FindingsDoc::openapi());
     doc
 }
 

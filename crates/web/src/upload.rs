@@ -42,6 +42,8 @@ const FILE_LIMITS: &[(&str, usize)] = &[
         "/tasks/{id}/updates",
         giamngheo_app::tasks::MAX_ATTACHMENT_BYTES * giamngheo_app::tasks::MAX_ATTACHMENTS,
     ),
+    // An agency's list: a province's card list in one file.
+    ("/benefits/import", crate::policies::imports::MAX_LIST_BYTES),
 ];
 
 /// How much a route may receive.

@@ -6,12 +6,17 @@
 //! - `benefits`: record, correct (a new row superseding the old, which is voided) and list
 //!   a household's benefits; never deleted, always audited.
 //! - `coverage`: eligible, covered and not covered per policy and unit on a date.
+//! - `imports` and `lists`: agencies' lists (cards, loans, exemptions) with their match
+//!   queue; `findings`: the abuse checks on the benefits.
 
 mod access;
 pub mod agencies;
 pub mod benefits;
 pub mod cards;
 pub mod coverage;
+pub mod findings;
+pub mod imports;
+pub mod lists;
 
 use crate::{App, AppError};
 use giamngheo_rules::{Policy, PolicyCatalogue};

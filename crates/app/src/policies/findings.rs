@@ -1,0 +1,476 @@
+//! Findings on the support policies (trục lợi chính sách), computed from the benefits:
+//! a benefit to a household not eligible on its date; the same person (citizen ID) on two
+//! households' lists; a loan for recently escaped households given after the years of
+//! grace; a card of someone recorded dead or moved away; the same citizen ID twice in one
+//! import. Each is added once, by a stable `check_key`, with its evidence in words; an
+//! officer closes it as justified or corrected. The list shows findings of every source
+//! (the review's and the inspections' too).
+
+use super::imports::group;
+use super::lists::{BenefitLists, EligibleStatus, ListPolicy, benefit_lists};
+use crate::access::{Action, Actor, Role};
+use crate::households::By;
+use crate::{App, AppError};
+use chrono::NaiveDate;
+use giamngheo_rules::{Standing, Status, StatusSpan, standing_on};
+use giamngheo_sheets::benefit_lists::ListRow;
+use giamngheo_store::{
+    AuditEntry, FindingRecord, ImportedBenefitRecord, MemberFact, NewBenefitImport, NewFinding,
+    StatusHistoryRow,
+};
+use std::collections::{BTreeMap, HashMap};
+
+/// What a check run added.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+pub struct FindingsRun {
+    /// Findings found (new or already stored).
+    pub found: u64,
+    /// Of which new.
+    pub added: u64,
+}
+
+/// The finding kinds this module computes, with their Vietnamese names.
+pub const POLICY_FINDING_KINDS: [(&str, &str); 5] = [
+    (
+        "ineligible_benefit",
+        "Hưởng chính sách khi không đủ điều kiện",
+    ),
+    (
+        "duplicate_person",
+        "Một người có tên trong danh sách hưởng của hai hộ",
+    ),
+    (
+        "loan_after_escape",
+        "Vay vốn hộ mới thoát nghèo quá thời hạn",
+    ),
+    (
+        "card_after_death",
+        "Thẻ BHYT của người đã chết hoặc chuyển đi",
+    ),
+    (
+        "duplicate_citizen_id_in_import",
+        "Một số CCCD xuất hiện hai lần trong một lần nhập",
+    ),
+];
+
+/// A finding kind's name in Vietnamese (the kinds of the review and inspections, which
+/// this module does not know, keep their code).
+pub fn finding_kind_vi(kind: &str) -> &str {
+    POLICY_FINDING_KINDS
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map_or(kind, |(_, name)| name)
+}
+
+/// A citizen ID shown with only its last three digits.
+fn masked(id: &str) -> String {
+    let keep = id.len().saturating_sub(3);
+    format!("{}{}", "*".repeat(keep), &id[keep..])
+}
+
+fn dmy(d: NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
+fn evidence(text: String, extra: serde_json::Value) -> String {
+    let mut v = serde_json::json!({ "text": text });
+    if let (Some(obj), serde_json::Value::Object(more)) = (v.as_object_mut(), extra) {
+        obj.extend(more);
+    }
+    v.to_string()
+}
+
+/// The evidence of a stored finding in words.
+pub fn evidence_text(f: &FindingRecord) -> String {
+    serde_json::from_str::<serde_json::Value>(&f.evidence)
+        .ok()
+        .and_then(|v| v.get("text").and_then(|t| t.as_str()).map(str::to_string))
+        .unwrap_or_else(|| f.evidence.clone())
+}
+
+/// Each household's classifications with corrections applied, in the order made.
+fn histories(rows: &[StatusHistoryRow]) -> HashMap<i64, Vec<StatusSpan>> {
+    let superseded: std::collections::HashSet<i64> =
+        rows.iter().filter_map(|r| r.supersedes).collect();
+    let mut out: HashMap<i64, Vec<StatusSpan>> = HashMap::new();
+    for r in rows.iter().filter(|r| !superseded.contains(&r.id)) {
+        if let Ok(status) = r.status.parse::<Status>() {
+            out.entry(r.household_id).or_default().push(StatusSpan {
+                effective: r.effective_date,
+                status,
+            });
+        }
+    }
+    out
+}
+
+fn standing_vi(s: Standing) -> String {
+    match s {
+        Standing::Unclassified => "chưa có kết quả phân loại".into(),
+        Standing::Poor => "hộ nghèo".into(),
+        Standing::NearPoor => "hộ cận nghèo".into(),
+        Standing::Escaped { left_on } => format!("đã thoát nghèo từ {}", dmy(left_on)),
+        Standing::NeverListed => "không thuộc hộ nghèo, cận nghèo".into(),
+    }
+}
+
+fn eligible(policy: &ListPolicy, standing: Standing, date: NaiveDate, years: u32) -> bool {
+    policy.eligible.iter().any(|e| match e {
+        EligibleStatus::Poor => standing == Standing::Poor,
+        EligibleStatus::NearPoor => standing == Standing::NearPoor,
+        EligibleStatus::RecentlyEscaped => standing.recently_escaped_on(date, years),
+    })
+}
+
+/// The checks on the benefits of one unit, pure: the findings they raise.
+pub(crate) fn benefit_findings(
+    lists: &BenefitLists,
+    benefits: &[ImportedBenefitRecord],
+    history: &[StatusHistoryRow],
+    members: &[MemberFact],
+    left_on: &HashMap<i64, NaiveDate>,
+) -> Vec<NewFinding> {
+    let years = lists.recently_escaped_years;
+    let histories = histories(history);
+    let members: HashMap<i64, &MemberFact> = members.iter().map(|m| (m.id, m)).collect();
+    let codes: HashMap<i64, &str> = members
+        .values()
+        .map(|m| (m.household_id, m.household_code.as_str()))
+        .collect();
+    let household_code = |b: &ImportedBenefitRecord| {
+        codes
+            .get(&b.household_id)
+            .map_or_else(|| b.household_id.to_string(), |c| (*c).to_string())
+    };
+    let finding =
+        |kind: &str, key: String, b: &ImportedBenefitRecord, text: String, action: &str| {
+            NewFinding {
+                source: "policy".into(),
+                kind: kind.into(),
+                check_key: key,
+                province_code: b.province_code.clone(),
+                unit_code: b.unit_code.clone(),
+                household_id: Some(b.household_id),
+                member_id: b.member_id,
+                benefit_id: Some(b.id),
+                evidence: evidence(
+                    text,
+                    serde_json::json!({
+                        "policy": b.policy,
+                        "reference": b.reference,
+                        "valid_from": b.valid_from,
+                    }),
+                ),
+                required_action: Some(action.into()),
+                responsible_agency: b.agency_code.clone(),
+            }
+        };
+    let mut out = Vec::new();
+    for b in benefits {
+        let Some(policy) = lists.policy(&b.policy) else {
+            continue;
+        };
+        let history = histories
+            .get(&b.household_id)
+            .map_or(&[][..], Vec::as_slice);
+        let standing = standing_on(history, b.valid_from);
+        let reference = b.reference.as_deref().unwrap_or("—");
+        if policy.loan_after_escape
+            && let Standing::Escaped { left_on } = standing
+            && !standing.recently_escaped_on(b.valid_from, years)
+        {
+            out.push(finding(
+                "loan_after_escape",
+                format!("loan_after_escape:{}", b.id),
+                b,
+                format!(
+                    "Hộ {} vay «{}» (số {reference}) ngày {}, khi đã thoát nghèo từ {} — quá {years} năm",
+                    household_code(b),
+                    policy.name,
+                    dmy(b.valid_from),
+                    dmy(left_on),
+                ),
+                "Rà soát khoản vay với Ngân hàng Chính sách xã hội",
+            ));
+        } else if !eligible(policy, standing, b.valid_from, years) {
+            out.push(finding(
+                "ineligible_benefit",
+                format!("ineligible_benefit:{}", b.id),
+                b,
+                format!(
+                    "Hộ {} hưởng «{}» (số {reference}) ngày {}, khi {}",
+                    household_code(b),
+                    policy.name,
+                    dmy(b.valid_from),
+                    standing_vi(standing),
+                ),
+                "Xác minh điều kiện hưởng; thu hồi nếu không đủ điều kiện",
+            ));
+        }
+        if policy.card
+            && let Some(m) = b.member_id.and_then(|id| members.get(&id))
+            && !m.active
+        {
+            let left = left_on.get(&m.id).copied();
+            let still_valid = match (left, b.valid_to) {
+                (Some(left), Some(to)) => to >= left,
+                _ => true,
+            };
+            if still_valid {
+                let since = left.map_or_else(|| "không rõ ngày".to_string(), dmy);
+                out.push(finding(
+                    "card_after_death",
+                    format!("card_after_death:{}", b.id),
+                    b,
+                    format!(
+                        "Thẻ «{}» (số {reference}) của thành viên đã chết hoặc chuyển đi khỏi hộ {} (ghi nhận {since}) còn giá trị đến {}",
+                        policy.name,
+                        m.household_code,
+                        b.valid_to.map_or_else(|| "không thời hạn".to_string(), dmy),
+                    ),
+                    "Báo cơ quan Bảo hiểm xã hội thu hồi thẻ",
+                ));
+            }
+        }
+    }
+    // The same citizen ID on two households' benefits of one policy.
+    let mut by_person: BTreeMap<(&str, &str), Vec<&ImportedBenefitRecord>> = BTreeMap::new();
+    for b in benefits {
+        if let Some(id) = b
+            .member_id
+            .and_then(|m| members.get(&m))
+            .and_then(|m| m.citizen_id.as_deref())
+        {
+            by_person
+                .entry((b.policy.as_str(), id))
+                .or_default()
+                .push(b);
+        }
+    }
+    for ((policy, id), list) in by_person {
+        let first = list[0];
+        for other in list
+            .iter()
+            .skip(1)
+            .filter(|b| b.household_id != first.household_id)
+        {
+            out.push(finding(
+                "duplicate_person",
+                format!("duplicate_person:{}:{}", first.id, other.id),
+                other,
+                format!(
+                    "Số CCCD {} có trong danh sách hưởng «{policy}» của hai hộ: {} và {}",
+                    masked(id),
+                    household_code(first),
+                    household_code(other),
+                ),
+                "Xác minh người này thuộc hộ nào; thu hồi phần hưởng trùng",
+            ));
+        }
+    }
+    out
+}
+
+impl App {
+    /// Runs the policy checks on the benefits of a unit and adds the new findings.
+    pub async fn check_findings(&self, unit_code: &str) -> Result<FindingsRun, AppError> {
+        let unit = self.unit(unit_code).await?;
+        let store = self.store();
+        let benefits = store.benefits_in(&unit.code, &unit.tier).await?;
+        let history = store.status_history_in(&unit.code, &unit.tier).await?;
+        let members = store.member_facts_in(&unit.code, &unit.tier).await?;
+        let inactive: Vec<i64> = members.iter().filter(|m| !m.active).map(|m| m.id).collect();
+        let left_on: HashMap<i64, NaiveDate> = store
+            .members_left_at(&inactive)
+            .await?
+            .into_iter()
+            .filter_map(|(id, at)| {
+                NaiveDate::parse_from_str(at.get(..10)?, "%Y-%m-%d")
+                    .ok()
+                    .map(|d| (id, d))
+            })
+            .collect();
+        let found = benefit_findings(benefit_lists(), &benefits, &history, &members, &left_on);
+        let added = store.insert_findings(&found, self.clock().now()).await?;
+        if added > 0 {
+            tracing::info!(unit = %unit.code, added, "policy findings added");
+        }
+        Ok(FindingsRun {
+            found: found.len() as u64,
+            added,
+        })
+    }
+
+    /// Adds a finding for each citizen ID that appears on two or more rows of one import.
+    pub(crate) async fn record_duplicate_citizen_ids(
+        &self,
+        run: &NewBenefitImport,
+        import_id: i64,
+        rows: &[ListRow],
+    ) -> Result<u64, AppError> {
+        let mut lines: BTreeMap<&str, Vec<u64>> = BTreeMap::new();
+        for r in rows {
+            if let Some(id) = &r.citizen_id {
+                lines.entry(id.as_str()).or_default().push(r.line);
+            }
+        }
+        let found: Vec<NewFinding> = lines
+            .into_iter()
+            .filter(|(_, l)| l.len() > 1)
+            .map(|(id, l)| NewFinding {
+                source: "policy".into(),
+                kind: "duplicate_citizen_id_in_import".into(),
+                check_key: format!("duplicate_citizen_id_in_import:{import_id}:{}", l[0]),
+                province_code: run.province_code.clone(),
+                unit_code: run.unit_code.clone(),
+                household_id: None,
+                member_id: None,
+                benefit_id: None,
+                evidence: evidence(
+                    format!(
+                        "Số CCCD {} xuất hiện {} lần trong lần nhập số {import_id} («{}»), ở các dòng {}",
+                        masked(id),
+                        l.len(),
+                        run.file_name,
+                        l.iter().map(|n| group(*n)).collect::<Vec<_>>().join(", "),
+                    ),
+                    serde_json::json!({ "import_id": import_id, "lines": l }),
+                ),
+                required_action: Some("Đề nghị cơ quan gửi danh sách kiểm tra lại các dòng trùng".into()),
+                responsible_agency: Some(run.agency_code.clone()),
+            })
+            .collect();
+        Ok(self
+            .store()
+            .insert_findings(&found, self.clock().now())
+            .await?)
+    }
+
+    fn findings_reader(actor: &Actor) -> Result<(), AppError> {
+        match actor.role {
+            Role::Admin
+            | Role::Office
+            | Role::Oversight
+            | Role::CommuneOfficer
+            | Role::AgencyOfficer => Ok(()),
+            _ => Err(AppError::Forbidden(format!(
+                "vai trò {} không xem được các phát hiện",
+                actor.role.label_vi()
+            ))),
+        }
+    }
+
+    /// The findings of every source in `unit_code` (the actor's unit when `None`) and below,
+    /// optionally of one kind and status.
+    pub async fn findings(
+        &self,
+        actor: &Actor,
+        unit_code: Option<&str>,
+        kind: Option<&str>,
+        status: Option<&str>,
+    ) -> Result<Vec<FindingRecord>, AppError> {
+        Self::findings_reader(actor)?;
+        let unit = self.unit(unit_code.unwrap_or(&actor.unit_code)).await?;
+        self.authorize(actor, Action::ReadAggregates, &unit.code)
+            .await?;
+        if let Some(s) = status
+            && !["open", "justified", "corrected"].contains(&s)
+        {
+            return Err(AppError::invalid(
+                "status",
+                "trạng thái phải là open, justified hoặc corrected",
+            ));
+        }
+        let all = self
+            .store()
+            .findings_of_province(&unit.province_code, kind, status)
+            .await?;
+        // Keeps the findings whose unit is the one asked for or below it.
+        let mut inside: HashMap<String, bool> = HashMap::new();
+        let mut out = Vec::new();
+        for f in all {
+            let keep = match inside.get(&f.unit_code) {
+                Some(k) => *k,
+                None => {
+                    let chain = self.store().ancestry(&f.unit_code).await?;
+                    let k = chain.iter().any(|u| u.code == unit.code);
+                    inside.insert(f.unit_code.clone(), k);
+                    k
+                }
+            };
+            if keep {
+                out.push(f);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Closes an open finding as `justified` or `corrected`, with a note; audited. Only
+    /// those who write in the unit close findings (oversight reads them).
+    pub async fn close_finding(
+        &self,
+        by: By<'_>,
+        id: i64,
+        status: &str,
+        note: &str,
+    ) -> Result<(), AppError> {
+        if !["justified", "corrected"].contains(&status) {
+            return Err(AppError::invalid(
+                "status",
+                "trạng thái đóng phải là «đã giải trình» (justified) hoặc «đã khắc phục» (corrected)",
+            ));
+        }
+        let note = giamngheo_domain::text::normalize(note);
+        if note.is_empty() {
+            return Err(AppError::invalid(
+                "note",
+                "cần ghi nội dung giải trình hoặc khắc phục",
+            ));
+        }
+        if note.chars().count() > 1000 {
+            return Err(AppError::invalid("note", "ghi chú dài quá 1.000 ký tự"));
+        }
+        let finding = self
+            .store()
+            .finding(id)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("phát hiện số {id}")))?;
+        let (user_id, username) = match by {
+            By::User(actor) => {
+                self.authorize(actor, Action::WriteHouseholds, &finding.unit_code)
+                    .await
+                    .map_err(|e| match e {
+                        AppError::NotFound(_) => AppError::NotFound(format!("phát hiện số {id}")),
+                        other => other,
+                    })?;
+                (Some(actor.user_id), actor.username.clone())
+            }
+            By::System => (None, "hệ thống".to_string()),
+        };
+        if finding.status != "open" {
+            return Err(AppError::Conflict(format!(
+                "phát hiện số {id} đã được xử lý"
+            )));
+        }
+        let audit = AuditEntry {
+            at: String::new(),
+            user_id,
+            username,
+            action: "finding.close".into(),
+            entity: "finding".into(),
+            entity_id: id.to_string(),
+            household_id: finding.household_id,
+            unit_code: Some(finding.unit_code.clone()),
+            province_code: Some(finding.province_code.clone()),
+            changes: serde_json::json!([
+                {"field": "status", "old": "open", "new": status},
+            ])
+            .to_string(),
+            reason: Some(note.clone()),
+        };
+        self.store()
+            .close_finding(id, status, &note, audit, self.clock().now())
+            .await?;
+        Ok(())
+    }
+}

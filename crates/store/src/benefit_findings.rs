@@ -1,0 +1,266 @@
+//! Findings (table `findings`, migration 0060): writing computed ones once each by their
+//! stable `check_key`, listing every source (policy, review, inspection), closing one with
+//! an audit entry, and the facts the policy checks read.
+
+use crate::households::{AuditEntry, CHUNK, insert_audit};
+use crate::{Store, StoreError, with_pool};
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::{AssertSqlSafe, QueryBuilder};
+
+/// A computed finding to add.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewFinding {
+    pub source: String,
+    pub kind: String,
+    pub check_key: String,
+    pub province_code: String,
+    pub unit_code: String,
+    pub household_id: Option<i64>,
+    pub member_id: Option<i64>,
+    pub benefit_id: Option<i64>,
+    /// JSON with at least `text`: the evidence in words.
+    pub evidence: String,
+    pub required_action: Option<String>,
+    pub responsible_agency: Option<String>,
+}
+
+/// A stored finding of any source.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct FindingRecord {
+    pub id: i64,
+    pub source: String,
+    pub kind: String,
+    pub check_key: Option<String>,
+    pub province_code: String,
+    pub unit_code: String,
+    pub household_id: Option<i64>,
+    pub member_id: Option<i64>,
+    pub benefit_id: Option<i64>,
+    pub evidence: String,
+    pub required_action: Option<String>,
+    pub responsible_agency: Option<String>,
+    pub deadline: Option<NaiveDate>,
+    pub status: String,
+    pub status_note: Option<String>,
+    pub closed_by: Option<String>,
+    pub closed_at: Option<String>,
+    pub created_at: String,
+}
+
+const FINDING_COLUMNS: &str = "id, source, kind, check_key, province_code, unit_code, \
+     household_id, member_id, benefit_id, evidence, required_action, responsible_agency, \
+     deadline, status, status_note, closed_by, closed_at, created_at";
+
+/// One classification as the checks read it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct StatusHistoryRow {
+    pub id: i64,
+    pub household_id: i64,
+    pub effective_date: NaiveDate,
+    pub status: String,
+    pub supersedes: Option<i64>,
+}
+
+/// A member as the checks read it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct MemberFact {
+    pub id: i64,
+    pub household_id: i64,
+    pub household_code: String,
+    pub citizen_id: Option<String>,
+    pub active: bool,
+}
+
+fn timestamp(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+fn scope_column(tier: &str) -> Result<&'static str, StoreError> {
+    Ok(match tier {
+        "province" => "province_code",
+        "district" => "district_code",
+        "commune" => "commune_code",
+        "village" => "village_code",
+        other => return Err(StoreError::NotFound(format!("cấp đơn vị {other}"))),
+    })
+}
+
+impl Store {
+    /// Adds the findings whose `check_key` is new; returns how many were added. A
+    /// finding found again by a later run is left as it is (with its status).
+    pub async fn insert_findings(
+        &self,
+        findings: &[NewFinding],
+        now: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        let now = timestamp(now);
+        let mut added = 0;
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            for chunk in findings.chunks(CHUNK) {
+                let mut qb = QueryBuilder::new(
+                    "INSERT INTO findings (source, kind, check_key, province_code, unit_code, \
+                     household_id, member_id, benefit_id, evidence, required_action, \
+                     responsible_agency, status, created_at) ",
+                );
+                qb.push_values(chunk, |mut b, f| {
+                    b.push_bind(&f.source)
+                        .push_bind(&f.kind)
+                        .push_bind(&f.check_key)
+                        .push_bind(&f.province_code)
+                        .push_bind(&f.unit_code)
+                        .push_bind(f.household_id)
+                        .push_bind(f.member_id)
+                        .push_bind(f.benefit_id)
+                        .push_bind(&f.evidence)
+                        .push_bind(&f.required_action)
+                        .push_bind(&f.responsible_agency)
+                        .push_bind("open")
+                        .push_bind(&now);
+                });
+                qb.push(" ON CONFLICT (check_key) DO NOTHING");
+                added += qb.build().execute(&mut *tx).await?.rows_affected();
+            }
+            tx.commit().await?;
+        });
+        Ok(added)
+    }
+
+    /// The findings of a province (every source), optionally of one kind and status,
+    /// newest first.
+    pub async fn findings_of_province(
+        &self,
+        province_code: &str,
+        kind: Option<&str>,
+        status: Option<&str>,
+    ) -> Result<Vec<FindingRecord>, StoreError> {
+        Ok(with_pool!(self, pool => {
+            let mut qb = QueryBuilder::new(format!(
+                "SELECT {FINDING_COLUMNS} FROM findings WHERE province_code = "
+            ));
+            qb.push_bind(province_code);
+            if let Some(k) = kind {
+                qb.push(" AND kind = ");
+                qb.push_bind(k);
+            }
+            if let Some(s) = status {
+                qb.push(" AND status = ");
+                qb.push_bind(s);
+            }
+            qb.push(" ORDER BY id DESC");
+            qb.build_query_as().fetch_all(pool).await?
+        }))
+    }
+
+    pub async fn finding(&self, id: i64) -> Result<Option<FindingRecord>, StoreError> {
+        let sql = format!("SELECT {FINDING_COLUMNS} FROM findings WHERE id = $1");
+        Ok(
+            with_pool!(self, pool => sqlx::query_as::<_, FindingRecord>(AssertSqlSafe(sql.as_str()))
+            .bind(id)
+            .fetch_optional(pool)
+            .await?),
+        )
+    }
+
+    /// Closes an open finding as justified or corrected, with a note and an audit entry.
+    /// A finding closed meanwhile is a conflict and nothing changes.
+    pub async fn close_finding(
+        &self,
+        id: i64,
+        status: &str,
+        note: &str,
+        audit: AuditEntry,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let now = timestamp(now);
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let n = sqlx::query(
+                "UPDATE findings SET status = $1, status_note = $2, closed_by = $3, \
+                 closed_at = $4 WHERE id = $5 AND status = 'open'",
+            )
+            .bind(status)
+            .bind(note)
+            .bind(&audit.username)
+            .bind(&now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n == 0 {
+                return Err(StoreError::Conflict(format!("phát hiện số {id} đã được xử lý")));
+            }
+            let audit = [AuditEntry { at: now.clone(), ..audit }];
+            insert_audit!(tx, audit);
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// The classifications of the households of a unit of `tier`, in the order made.
+    pub async fn status_history_in(
+        &self,
+        unit_code: &str,
+        tier: &str,
+    ) -> Result<Vec<StatusHistoryRow>, StoreError> {
+        let column = scope_column(tier)?;
+        let sql = format!(
+            "SELECT c.id, c.household_id, c.effective_date, c.status, c.supersedes \
+             FROM classifications c JOIN households h \
+               ON h.home_province = c.home_province AND h.id = c.household_id \
+             WHERE h.{column} = $1 ORDER BY c.id"
+        );
+        Ok(
+            with_pool!(self, pool => sqlx::query_as::<_, StatusHistoryRow>(AssertSqlSafe(sql.as_str()))
+            .bind(unit_code)
+            .fetch_all(pool)
+            .await?),
+        )
+    }
+
+    /// The members of the households of a unit of `tier`, active or not.
+    pub async fn member_facts_in(
+        &self,
+        unit_code: &str,
+        tier: &str,
+    ) -> Result<Vec<MemberFact>, StoreError> {
+        let column = scope_column(tier)?;
+        let sql = format!(
+            "SELECT m.id, m.household_id, h.code AS household_code, m.citizen_id, m.active \
+             FROM members m JOIN households h \
+               ON h.home_province = m.home_province AND h.id = m.household_id \
+             WHERE h.{column} = $1"
+        );
+        Ok(
+            with_pool!(self, pool => sqlx::query_as::<_, MemberFact>(AssertSqlSafe(sql.as_str()))
+            .bind(unit_code)
+            .fetch_all(pool)
+            .await?),
+        )
+    }
+
+    /// When each of the members given left their household (died or moved away), from
+    /// the audit log: (member id, timestamp of the latest `member.leave`).
+    pub async fn members_left_at(&self, ids: &[i64]) -> Result<Vec<(i64, String)>, StoreError> {
+        let mut out = Vec::new();
+        for chunk in ids.chunks(CHUNK) {
+            let rows: Vec<(String, String)> = with_pool!(self, pool => {
+                let mut qb = QueryBuilder::new(
+                    "SELECT entity_id, MAX(at) FROM audit_log WHERE action = 'member.leave' \
+                     AND entity = 'member' AND entity_id IN (",
+                );
+                let mut list = qb.separated(", ");
+                for id in chunk {
+                    list.push_bind(id.to_string());
+                }
+                qb.push(") GROUP BY entity_id");
+                qb.build_query_as().fetch_all(pool).await?
+            });
+            out.extend(
+                rows.into_iter()
+                    .filter_map(|(id, at)| id.parse().ok().map(|id| (id, at))),
+            );
+        }
+        Ok(out)
+    }
+}
