@@ -407,6 +407,13 @@ impl CurrentUser {
         }
     }
 
+    /// The signed-in user of a request the sign-in check has let through, if any.
+    pub(crate) fn of_request(req: &axum::extract::Request) -> Option<CurrentUser> {
+        req.extensions()
+            .get::<SignedIn>()
+            .map(CurrentUser::from_signed_in)
+    }
+
     /// What the page header shows.
     pub fn viewer(&self, lang: Lang) -> Viewer {
         Viewer {

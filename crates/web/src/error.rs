@@ -55,9 +55,118 @@ struct ErrorPage<'a> {
     lang: Lang,
     message: String,
     cells: &'a [CellError],
-    /// Error pages do not show who is signed in: the error may come before the session
-    /// is known.
+    /// Who is signed in, with the menu: filled by [`with_menu`] when the request had a
+    /// session, so that an error is no dead end.
     viewer: Option<crate::auth::Viewer>,
+    /// The page the user came from, for the link back.
+    back: Option<String>,
+    back_label: &'static str,
+}
+
+/// What an error page said, kept on its response so that [`with_menu`] can show it
+/// again with the header and menu of the signed-in user.
+#[derive(Clone)]
+struct Shown {
+    lang: Lang,
+    message: String,
+    cells: Vec<CellError>,
+}
+
+fn back_label(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Vi => "Quay lại trang trước",
+        Lang::En => "Back to the previous page",
+    }
+}
+
+/// What a page answers in place of the framework's own text for a request it could not
+/// read (axum's rejections are English, plain text and name internal types).
+fn framework_message(status: StatusCode, lang: Lang) -> String {
+    match (status, lang) {
+        (StatusCode::NOT_FOUND, _) => lang.t().not_found.to_string(),
+        (StatusCode::BAD_REQUEST, Lang::Vi) => "Địa chỉ trang có tham số không hợp lệ (ví dụ năm để trống, số trang không phải là số). Hãy sửa địa chỉ hoặc quay lại trang trước; không có gì bị thay đổi.".into(),
+        (StatusCode::BAD_REQUEST, Lang::En) => "The page address has an invalid parameter (an empty year, a page number that is not a number). Correct the address or go back; nothing was changed.".into(),
+        (_, Lang::Vi) => "Không đọc được biểu mẫu gửi lên. Hãy quay lại, kiểm tra các ô và gửi lại; không có gì bị thay đổi.".into(),
+        (_, Lang::En) => "The form sent could not be read. Go back, check its fields and send it again; nothing was changed.".into(),
+    }
+}
+
+/// Shows every error page of the site's pages (not the API) with the header and menu of
+/// the signed-in user and a link back to where the user came from, and replaces the
+/// framework's English plain-text refusals (a bad query parameter, an unreadable form,
+/// an unknown address) with a page in the user's language. Runs inside the sign-in
+/// check, which puts the session into the request.
+pub(crate) async fn with_menu(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    if req.uri().path().starts_with("/api/") || req.uri().path().starts_with("/assets/") {
+        return next.run(req).await;
+    }
+    let lang = Lang::of(req.uri(), req.headers());
+    let user = crate::auth::CurrentUser::of_request(&req);
+    let back = req
+        .headers()
+        .get(axum::http::header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(same_site_path);
+    let response = next.run(req).await;
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let shown = match response.extensions().get::<Shown>() {
+        Some(s) if user.is_some() => s.clone(),
+        Some(_) => return response,
+        None => {
+            let plain = response
+                .headers()
+                .get(axum::http::header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .is_none_or(|c| c.starts_with("text/plain"));
+            let framework = matches!(
+                status,
+                StatusCode::BAD_REQUEST
+                    | StatusCode::NOT_FOUND
+                    | StatusCode::UNPROCESSABLE_ENTITY
+                    | StatusCode::UNSUPPORTED_MEDIA_TYPE
+            );
+            if !(plain && framework) {
+                return response;
+            }
+            Shown {
+                lang,
+                message: framework_message(status, lang),
+                cells: Vec::new(),
+            }
+        }
+    };
+    let page = ErrorPage {
+        t: shown.lang.t(),
+        lang: shown.lang,
+        message: shown.message,
+        cells: &shown.cells,
+        viewer: user.map(|u| u.viewer(shown.lang)),
+        back,
+        back_label: back_label(shown.lang),
+    };
+    let (mut parts, _) = response.into_parts();
+    let mut rendered = (status, page).into_response();
+    // The original answer's headers (Retry-After, cookies) stay; the body is the page's.
+    parts.headers.remove(axum::http::header::CONTENT_TYPE);
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    for (name, value) in parts.headers.iter() {
+        rendered.headers_mut().append(name.clone(), value.clone());
+    }
+    rendered
+}
+
+/// The path of a referring page of this site (its scheme and host dropped), for the link
+/// back; another site's address is not linked.
+fn same_site_path(referer: &str) -> Option<String> {
+    let rest = referer.split_once("://").map(|(_, r)| r)?;
+    let path = &rest[rest.find('/')?..];
+    (path.starts_with('/') && !path.starts_with("//")).then(|| path.to_string())
 }
 
 impl IntoResponse for HtmlError {
@@ -76,12 +185,19 @@ impl IntoResponse for HtmlError {
         let page = ErrorPage {
             t,
             lang: self.lang,
-            message,
+            message: message.clone(),
             cells,
             viewer: None,
+            back: None,
+            back_label: back_label(self.lang),
         };
         let mut response = (status, page).into_response();
         set_retry_after(&mut response, retry_after_of(&self.error));
+        response.extensions_mut().insert(Shown {
+            lang: self.lang,
+            message,
+            cells: cells.to_vec(),
+        });
         response
     }
 }
@@ -115,11 +231,19 @@ pub fn page(status: StatusCode, lang: Lang, message: String) -> Response {
     let page = ErrorPage {
         t: lang.t(),
         lang,
-        message,
+        message: message.clone(),
         cells: &[],
         viewer: None,
+        back: None,
+        back_label: back_label(lang),
     };
-    (status, page).into_response()
+    let mut response = (status, page).into_response();
+    response.extensions_mut().insert(Shown {
+        lang,
+        message,
+        cells: Vec::new(),
+    });
+    response
 }
 
 /// The JSON envelope with its own status, code and message, the counterpart of [`page`].

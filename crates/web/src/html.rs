@@ -26,11 +26,13 @@ pub(crate) fn routes() -> Routes {
         .route("/units/{code}/villages", post(add_village))
         .route("/units/{code}/villages/import", post(import_villages))
         .route("/search", get(search))
-        .layer(axum::middleware::from_fn(remember_lang))
 }
 
-/// Keeps a language chosen with `?lang=` in a cookie for the next pages.
-async fn remember_lang(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+/// Keeps a language chosen with `?lang=` on any page in a cookie for the next pages.
+pub(crate) async fn remember_lang(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
     let chosen = req.uri().query().and_then(|q| {
         q.split('&')
             .filter_map(|kv| kv.strip_prefix("lang="))
@@ -344,7 +346,51 @@ struct SearchPage {
     viewer: Option<Viewer>,
     q: String,
     rows: Vec<SearchRow>,
+    households: Vec<HouseholdHit>,
+    households_title: &'static str,
     error: Option<String>,
+}
+
+/// A household the header search found within the user's area: by the head's or a
+/// member's name, the household code or a full citizen ID (for the roles that may search
+/// by it).
+pub struct HouseholdHit {
+    pub id: i64,
+    pub code: String,
+    pub head_name: String,
+    pub village_name: String,
+}
+
+/// How many households the header search shows; the households page lists them all.
+const HOUSEHOLD_HITS: usize = 10;
+
+/// The households of the user's area a search finds, for the roles that read them. A
+/// search they may not make (a citizen ID without the right to read it) finds none.
+async fn household_hits(app: &App, user: &CurrentUser, q: &str) -> Vec<HouseholdHit> {
+    if q.trim().is_empty() || !user.actor.may(Action::ReadPersonal) {
+        return Vec::new();
+    }
+    match app.list_households(&user.actor, None, Some(q), 1).await {
+        Ok(page) => page
+            .items
+            .into_iter()
+            .take(HOUSEHOLD_HITS)
+            .map(|h| HouseholdHit {
+                id: h.id,
+                code: h.code,
+                head_name: h.head_name,
+                village_name: h.village_name,
+            })
+            .collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+fn households_title(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Vi => "Hộ gia đình",
+        Lang::En => "Households",
+    }
 }
 
 /// The results alone, for the live search box (htmx swaps them into the page).
@@ -354,6 +400,8 @@ struct SearchResults {
     t: &'static T,
     q: String,
     rows: Vec<SearchRow>,
+    households: Vec<HouseholdHit>,
+    households_title: &'static str,
     error: Option<String>,
 }
 
@@ -377,12 +425,27 @@ async fn search(
         Err(error) => return Err(HtmlError { lang, error }),
     };
     let t = lang.t();
+    // A search too short for the units is too short for the households too.
+    let households = if error.is_some() {
+        Vec::new()
+    } else {
+        household_hits(&app, &user, &q).await
+    };
+    let households_title = households_title(lang);
     if partial {
         if q.trim().is_empty() {
             // An emptied search box clears the results instead of showing an error.
             return Ok(String::new().into_response());
         }
-        return Ok(SearchResults { t, q, rows, error }.into_response());
+        return Ok(SearchResults {
+            t,
+            q,
+            rows,
+            households,
+            households_title,
+            error,
+        }
+        .into_response());
     }
     Ok(SearchPage {
         t,
@@ -390,6 +453,8 @@ async fn search(
         viewer: Some(user.viewer(lang)),
         q,
         rows,
+        households,
+        households_title,
         error,
     }
     .into_response())

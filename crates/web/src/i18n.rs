@@ -63,23 +63,29 @@ impl<S: Send + Sync> FromRequestParts<S> for Lang {
     type Rejection = Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let from_query = parts.uri.query().and_then(|q| {
+        Ok(Lang::of(&parts.uri, &parts.headers))
+    }
+}
+
+impl Lang {
+    /// The language a request asks for: `?lang=`, else the `lang` cookie, else Vietnamese.
+    pub fn of(uri: &axum::http::Uri, headers: &axum::http::HeaderMap) -> Lang {
+        let from_query = uri.query().and_then(|q| {
             q.split('&')
                 .filter_map(|kv| kv.strip_prefix("lang="))
                 .find_map(Lang::parse)
         });
         if let Some(l) = from_query {
-            return Ok(l);
+            return l;
         }
-        let from_cookie = parts
-            .headers
+        let from_cookie = headers
             .get_all(axum::http::header::COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok())
             .flat_map(|v| v.split(';'))
             .filter_map(|kv| kv.trim().strip_prefix("lang="))
             .find_map(Lang::parse);
-        Ok(from_cookie.unwrap_or(Lang::Vi))
+        from_cookie.unwrap_or(Lang::Vi)
     }
 }
 
@@ -166,7 +172,7 @@ pub static VI: T = T {
     tagline: "Quản lý dữ liệu giảm nghèo bền vững",
     home: "Trang chủ",
     search: "Tìm",
-    search_placeholder: "Tìm đơn vị theo tên, có dấu hoặc không dấu",
+    search_placeholder: "Tìm hộ (tên, mã hộ, CCCD) hoặc đơn vị, có dấu hoặc không dấu",
     search_results: "Kết quả tìm kiếm",
     no_results: "Không tìm thấy đơn vị nào.",
     code: "Mã",
@@ -242,7 +248,7 @@ pub static EN: T = T {
     tagline: "Sustainable poverty reduction data",
     home: "Home",
     search: "Search",
-    search_placeholder: "Find a unit by name, with or without diacritics",
+    search_placeholder: "Find a household (name, code, citizen ID) or a unit, with or without diacritics",
     search_results: "Search results",
     no_results: "No unit found.",
     code: "Code",

@@ -59,6 +59,8 @@ pub fn router_with(app: App, options: WebOptions) -> Router {
     };
     let (routes, _) = all_routes().into_parts();
     routes
+        .layer(axum::middleware::from_fn(error::with_menu))
+        .layer(axum::middleware::from_fn(html::remember_lang))
         .layer(axum::middleware::from_fn(request_text::refuse_nul_in_json))
         .layer(axum::middleware::from_fn_with_state(
             gate,

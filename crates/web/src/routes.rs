@@ -49,7 +49,10 @@ impl Routes {
         self
     }
 
-    /// Wraps the routes added so far in a layer, as [`Router::layer`] does.
+    /// Wraps the routes added so far in a layer, as [`Router::layer`] does. No module
+    /// wraps its own routes today (the language cookie is kept for every page, in
+    /// `router_with`), but a module's own middleware belongs here, on its routes alone.
+    #[allow(dead_code)]
     pub(crate) fn layer<L>(mut self, layer: L) -> Routes
     where
         L: Layer<Route> + Clone + Send + Sync + 'static,
