@@ -319,11 +319,11 @@ async fn findings_are_recorded_and_closed_by_the_responsible_agency(store: Store
 
     // Only the responsible agency (or the office) closes it, once.
     let e = app
-        .close_finding(&oversight, f, FindingStatus::Corrected, "Đã sửa")
+        .close_inspection_finding(&oversight, f, FindingStatus::Corrected, "Đã sửa")
         .await
         .unwrap_err();
     assert!(matches!(e, AppError::Forbidden(_)), "{e}");
-    app.close_finding(
+    app.close_inspection_finding(
         &health,
         f,
         FindingStatus::Corrected,
@@ -332,7 +332,7 @@ async fn findings_are_recorded_and_closed_by_the_responsible_agency(store: Store
     .await
     .unwrap();
     assert!(
-        app.close_finding(&health, f, FindingStatus::Justified, "Lần hai")
+        app.close_inspection_finding(&health, f, FindingStatus::Justified, "Lần hai")
             .await
             .is_err()
     );

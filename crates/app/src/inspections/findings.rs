@@ -164,7 +164,7 @@ impl App {
 
     /// Closes an open finding as justified or corrected (the office, or an officer of
     /// the responsible agency), with a note saying how.
-    pub async fn close_finding(
+    pub async fn close_inspection_finding(
         &self,
         actor: &Actor,
         finding_id: i64,
