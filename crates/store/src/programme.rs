@@ -309,10 +309,13 @@ impl Store {
             let mut audits = audits.to_vec();
             for audit in &mut audits {
                 // The audit entries name the rows they are about once the ids are known.
-                if let Some(index) = audit.entity_id.strip_prefix('#').and_then(|i| i.parse::<usize>().ok()) {
-                    if let Some(id) = ids.get(index) {
-                        audit.entity_id = id.to_string();
-                    }
+                if let Some(id) = audit
+                    .entity_id
+                    .strip_prefix('#')
+                    .and_then(|i| i.parse::<usize>().ok())
+                    .and_then(|index| ids.get(index))
+                {
+                    audit.entity_id = id.to_string();
                 }
             }
             insert_audit!(tx, audits);

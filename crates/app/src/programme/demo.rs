@@ -82,7 +82,7 @@ impl App {
                 &c.code,
                 &FlagsInput {
                     zone: zone.map(str::to_string),
-                    safety_zone: h % 29 == 0,
+                    safety_zone: h.is_multiple_of(29),
                     island: false,
                     special_zone: false,
                     to_confirm: true,

@@ -294,7 +294,7 @@ impl App {
                 }
                 Ok(Apply::Survey(SurveyInput {
                     income_per_capita: (name == "income_per_capita").then_some(value),
-                    score_a: (name == "score_a").then(|| value as i32),
+                    score_a: (name == "score_a").then_some(value as i32),
                     ticks,
                     surveyed_by,
                     surveyed_on,
