@@ -37,6 +37,10 @@ const FILE_LIMITS: &[(&str, usize)] = &[
         giamngheo_app::dashboard::MAX_BOUNDARY_BYTES,
     ),
     ("/units/{code}/villages/import", crate::html::MAX_UPLOAD),
+    (
+        "/reviews/{id}/submissions",
+        giamngheo_app::survey::import::MAX_EXPORT_BYTES,
+    ),
 ];
 
 /// How much a route may receive.
