@@ -327,3 +327,94 @@ async fn an_upload_on_the_review_page_queues_a_bad_submission_with_its_reason(st
     assert_eq!(refused.status, StatusCode::NOT_FOUND, "{}", refused.body);
 }
 web_test!(an_upload_on_the_review_page_queues_a_bad_submission_with_its_reason);
+
+async fn phieu_b_is_entered_on_a_phone_for_one_household(store: Store) {
+    let (router, app, id) = site(store).await;
+    let officer = Actor {
+        user_id: 1,
+        username: "canbo.dienmy".into(),
+        role: Role::CommuneOfficer,
+        unit_code: "18499".into(),
+        unit_tier: Tier::Commune,
+        agency_code: None,
+    };
+    let view = app.review(&officer, id).await.unwrap();
+    let h = view.households[0].clone();
+    app.record_screening(
+        &officer,
+        id,
+        h.id,
+        h.version,
+        &[("Kết luận phiếu A".into(), true)],
+        true,
+    )
+    .await
+    .unwrap();
+    app.start_survey(&officer, id, view.review.version)
+        .await
+        .unwrap();
+    let session = support::sign_in_answer(&router, "canbo.dienmy", PASSWORD)
+        .await
+        .cookie("gn_session")
+        .unwrap();
+    let review = send(
+        &router,
+        support::get(&format!("/reviews/{id}"), Some(&session)),
+    )
+    .await;
+    let link = format!("/reviews/{id}/households/{}/phieu-b", h.id);
+    assert!(
+        review.body.contains(&format!("href=\"{link}\"")),
+        "{}",
+        review.body
+    );
+    let page = send(&router, support::get(&link, Some(&session))).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("class=\"phone-form\""));
+    assert!(
+        page.body
+            .contains("có ít nhất 1 thành viên từ 6 tuổi trở lên không có bảo hiểm y tế")
+    );
+    assert!(page.body.contains(&format!("name=\"a{}\"", h.id)));
+    let rh = h.id.to_string();
+    let version = app.review(&officer, id).await.unwrap().households[0]
+        .version
+        .to_string();
+    let saved = send(
+        &router,
+        support::post_form(
+            &format!("/reviews/{id}/survey"),
+            Some(&format!("gn_session={session}")),
+            &[
+                ("csrf", &page.csrf_field()),
+                ("village", "18499001"),
+                ("rh", &rh),
+                (&format!("v{rh}"), &version),
+                (&format!("c{rh}"), "HK-001"),
+                ("surveyed_by", "Trần Văn Quý"),
+                ("surveyed_on", "06/09/2021"),
+                (&format!("a{rh}"), "120"),
+                (&format!("t{rh}"), "health_insurance"),
+                (&format!("t{rh}"), "housing_quality"),
+                (&format!("t{rh}"), "sanitation"),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let after = app.review(&officer, id).await.unwrap();
+    assert_eq!(
+        after.households[0].provisional_status.as_deref(),
+        Some("poor")
+    );
+
+    // Hà Linh's officer finds no such page.
+    let other = support::sign_in_answer(&router, "canbo.halinh", PASSWORD)
+        .await
+        .cookie("gn_session")
+        .unwrap();
+    let hidden = send(&router, support::get(&link, Some(&other))).await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+    assert!(!hidden.body.contains("Lộc"));
+}
+web_test!(phieu_b_is_entered_on_a_phone_for_one_household);

@@ -4,6 +4,7 @@
 
 mod api;
 mod forms;
+mod phone;
 mod submissions;
 mod text;
 
@@ -22,6 +23,7 @@ pub(crate) fn routes() -> Routes {
     Routes::new()
         .route("/reviews/{id}/forms.zip", get(forms::page_zip))
         .route("/reviews/{id}/submissions", post(submissions::upload))
+        .route("/reviews/{id}/households/{rh}/phieu-b", get(phone::page))
 }
 
 /// The endpoints under `/api/v1`.
@@ -48,6 +50,9 @@ struct Card {
     result: Option<String>,
     queue: Vec<QueueLine>,
     applied: usize,
+    /// (review household id, household code) of the households phiếu B may be entered
+    /// for, each linking to the phone page.
+    phone: Vec<(i64, String)>,
 }
 
 /// `1.0.3.2` (applied, updated, unchanged, queued) in words.
@@ -118,6 +123,15 @@ pub(crate) async fn review_card(
         result: imported.and_then(|i| result_text(lang, i)),
         queue,
         applied,
+        phone: if view.can_write {
+            view.households
+                .iter()
+                .filter(|h| !matches!(h.step.as_str(), "excluded" | "screening"))
+                .map(|h| (h.id, h.household_code.clone()))
+                .collect()
+        } else {
+            Vec::new()
+        },
     }
     .render()
     .unwrap_or_default()

@@ -21,6 +21,9 @@ pub struct ST {
     pub form_a: &'static str,
     pub form_b: &'static str,
     pub result: &'static str,
+    pub phone_title: &'static str,
+    pub phone_links: &'static str,
+    pub deprived: &'static str,
 }
 
 const VI: ST = ST {
@@ -42,6 +45,9 @@ const VI: ST = ST {
     form_a: "Phiếu A",
     form_b: "Phiếu B",
     result: "Kết quả nhập",
+    phone_title: "Phiếu B",
+    phone_links: "Nhập phiếu B trên điện thoại, từng hộ",
+    deprived: "Thiếu hụt",
 };
 
 const EN: ST = ST {
@@ -63,6 +69,9 @@ const EN: ST = ST {
     form_a: "Form A",
     form_b: "Form B",
     result: "Import result",
+    phone_title: "Form B",
+    phone_links: "Enter form B on a phone, one household at a time",
+    deprived: "Deprived",
 };
 
 pub fn st(lang: Lang) -> &'static ST {
