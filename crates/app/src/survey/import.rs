@@ -304,9 +304,14 @@ impl App {
                         ticks.push(i.code.clone());
                     }
                 }
+                let score_a = if name == "score_a" {
+                    Some(i32::try_from(value).map_err(|_| format!("{name} = {value} quá lớn"))?)
+                } else {
+                    None
+                };
                 Ok(Apply::Survey(SurveyInput {
                     income_per_capita: (name == "income_per_capita").then_some(value),
-                    score_a: (name == "score_a").then(|| value as i32),
+                    score_a,
                     ticks,
                     surveyed_by,
                     surveyed_on,
