@@ -30,8 +30,9 @@ fn text(out: &Output) -> String {
     )
 }
 
-/// A database with Điền Mỹ's 2022 review and one household of Thôn Trung Hòa in it.
-fn database(db: &Path) -> i64 {
+/// A database with Điền Mỹ's 2022 review and one household of Thôn Trung Hòa in it,
+/// which asked to be reviewed; the review's id and the version of its phiếu A.
+fn database(db: &Path) -> (i64, String) {
     tokio::runtime::Runtime::new().unwrap().block_on(async {
         let store = Store::connect(db.to_str().unwrap()).await.unwrap();
         store.migrate().await.unwrap();
@@ -98,7 +99,8 @@ fn database(db: &Path) -> i64 {
         )
         .await
         .unwrap();
-        id
+        let forms = app.survey_forms_as_system(id).await.unwrap();
+        (id, forms.forms[0].version.clone())
     })
 }
 
@@ -106,7 +108,7 @@ fn database(db: &Path) -> i64 {
 fn the_forms_of_a_review_are_written_to_a_folder() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("g.db");
-    let id = database(&db);
+    let (id, _) = database(&db);
     let out_dir = dir.path().join("phieu");
     let out = run(
         &db,
@@ -143,5 +145,59 @@ fn the_forms_of_a_review_are_written_to_a_folder() {
         text(&missing).contains("không tìm thấy đợt rà soát số 999"),
         "{}",
         text(&missing)
+    );
+}
+
+#[test]
+fn a_kobo_export_of_phieu_a_is_imported_and_a_second_import_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.db");
+    let (id, version) = database(&db);
+    let entry = |uuid: &str, household: &str| {
+        serde_json::json!({
+            "_id": 7, "_uuid": uuid, "_xform_id_string": format!("giamngheo_r{id}_phieu_a"),
+            "_submission_time": "2021-09-05T03:00:00", "__version__": "vKobo1",
+            "meta/instanceID": format!("uuid:{uuid}"), "meta/rootUuid": format!("uuid:{uuid}"),
+            "village": "18499001", "hh_18499001": household, "household": household, "confirm": "yes",
+            "passed": "yes", "note": "", "surveyed_by": "Trần Văn Quý", "surveyed_on": "2021-09-05",
+            "form_version": version
+        })
+    };
+    let export = serde_json::json!({"count": 2, "next": null, "previous": null,
+        "results": [entry("a1", "HK-1"), entry("a2", "HK-404")]});
+    let file = dir.path().join("kobo.json");
+    std::fs::write(&file, export.to_string()).unwrap();
+    let out = run(
+        &db,
+        &[
+            "import",
+            "--review",
+            &id.to_string(),
+            file.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let said = text(&out);
+    assert!(
+        said.contains("nhập mới: 1, cập nhật: 0, không đổi: 0, chờ xử lý: 1"),
+        "{said}"
+    );
+    assert!(
+        said.contains("hộ mã «HK-404» không thuộc đợt rà soát này"),
+        "{said}"
+    );
+    let again = run(
+        &db,
+        &[
+            "import",
+            "--review",
+            &id.to_string(),
+            file.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        text(&again).contains("nhập mới: 0, cập nhật: 0, không đổi: 2, chờ xử lý: 0"),
+        "{}",
+        text(&again)
     );
 }

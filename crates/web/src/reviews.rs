@@ -298,6 +298,8 @@ struct ReviewPage {
 #[derive(Deserialize, Default)]
 struct NoticeQuery {
     notice: Option<String>,
+    /// What an import of phone submissions did (see `crate::survey`).
+    imported: Option<String>,
 }
 
 fn notice_text(r: &RT, code: &str) -> String {
@@ -463,7 +465,8 @@ async fn show(
         g_complaint: gate(&view, Move::RecordComplaint),
         g_approve: gate(&view, Move::Approve),
         regular: view.review.kind == "regular",
-        survey_card: crate::survey::review_card(lang, &view),
+        survey_card: crate::survey::review_card(&app, lang, &user, &view, q.imported.as_deref())
+            .await,
         villages,
     })
 }

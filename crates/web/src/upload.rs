@@ -44,6 +44,10 @@ const FILE_LIMITS: &[(&str, usize)] = &[
     ),
     // An agency's list: a province's card list in one file.
     ("/benefits/import", crate::policies::imports::MAX_LIST_BYTES),
+    (
+        "/reviews/{id}/submissions",
+        giamngheo_app::survey::import::MAX_EXPORT_BYTES,
+    ),
 ];
 
 /// How much a route may receive.

@@ -229,3 +229,192 @@ async fn the_review_page_links_the_forms(store: Store) {
     assert_eq!(hidden.status, StatusCode::NOT_FOUND);
 }
 web_test!(the_review_page_links_the_forms);
+
+/// A multipart upload of one file with the page's CSRF token.
+fn upload(uri: &str, session: &str, csrf: &str, name: &str, bytes: &[u8]) -> Request<Body> {
+    let boundary = "----giamngheo-survey";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
+         Content-Type: application/json\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    Request::post(uri)
+        .header(header::COOKIE, format!("gn_session={session}"))
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from(body))
+        .unwrap()
+}
+
+async fn an_upload_on_the_review_page_queues_a_bad_submission_with_its_reason(store: Store) {
+    let (router, _app, id) = site(store).await;
+    let session = support::sign_in_answer(&router, "canbo.dienmy", PASSWORD)
+        .await
+        .cookie("gn_session")
+        .unwrap();
+    let page = send(
+        &router,
+        support::get(&format!("/reviews/{id}"), Some(&session)),
+    )
+    .await;
+    assert!(page.body.contains("id=\"survey-import\""), "{}", page.body);
+    let export = serde_json::json!({"count": 1, "next": null, "previous": null, "results": [{
+        "_uuid": "z1", "meta/instanceID": "uuid:z1", "meta/rootUuid": "uuid:z1",
+        "_xform_id_string": format!("giamngheo_r{id}_phieu_b"), "_submission_time": "2021-09-05T03:00:00",
+        "household": "HK-404", "confirm": "yes"
+    }]});
+    let answer = send(
+        &router,
+        upload(
+            &format!("/reviews/{id}/submissions"),
+            &session,
+            &page.csrf_field(),
+            "kobo.json",
+            export.to_string().as_bytes(),
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
+    assert_eq!(
+        answer.location(),
+        format!("/reviews/{id}?imported=0.0.0.1#survey-card")
+    );
+    let page = send(
+        &router,
+        support::get(
+            &answer.location().replace("#survey-card", ""),
+            Some(&session),
+        ),
+    )
+    .await;
+    assert!(
+        page.body
+            .contains("0 bản nộp mới, 0 bản nộp đã sửa được nhập; 0 không đổi; 1 chờ xử lý"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("id=\"survey-queue\""));
+    assert!(
+        page.body
+            .contains("hộ mã «HK-404» không thuộc đợt rà soát này"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("05/09/2021"));
+
+    // Hà Linh's officer cannot upload into Điền Mỹ's review.
+    let other = support::sign_in_answer(&router, "canbo.halinh", PASSWORD)
+        .await
+        .cookie("gn_session")
+        .unwrap();
+    let home = send(&router, support::get("/", Some(&other))).await;
+    let refused = send(
+        &router,
+        upload(
+            &format!("/reviews/{id}/submissions"),
+            &other,
+            &home.csrf_field(),
+            "kobo.json",
+            export.to_string().as_bytes(),
+        ),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND, "{}", refused.body);
+}
+web_test!(an_upload_on_the_review_page_queues_a_bad_submission_with_its_reason);
+
+async fn phieu_b_is_entered_on_a_phone_for_one_household(store: Store) {
+    let (router, app, id) = site(store).await;
+    let officer = Actor {
+        user_id: 1,
+        username: "canbo.dienmy".into(),
+        role: Role::CommuneOfficer,
+        unit_code: "18499".into(),
+        unit_tier: Tier::Commune,
+        agency_code: None,
+    };
+    let view = app.review(&officer, id).await.unwrap();
+    let h = view.households[0].clone();
+    app.record_screening(
+        &officer,
+        id,
+        h.id,
+        h.version,
+        &[("Kết luận phiếu A".into(), true)],
+        true,
+    )
+    .await
+    .unwrap();
+    app.start_survey(&officer, id, view.review.version)
+        .await
+        .unwrap();
+    let session = support::sign_in_answer(&router, "canbo.dienmy", PASSWORD)
+        .await
+        .cookie("gn_session")
+        .unwrap();
+    let review = send(
+        &router,
+        support::get(&format!("/reviews/{id}"), Some(&session)),
+    )
+    .await;
+    let link = format!("/reviews/{id}/households/{}/phieu-b", h.id);
+    assert!(
+        review.body.contains(&format!("href=\"{link}\"")),
+        "{}",
+        review.body
+    );
+    let page = send(&router, support::get(&link, Some(&session))).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("class=\"phone-form\""));
+    assert!(
+        page.body
+            .contains("có ít nhất 1 thành viên từ 6 tuổi trở lên không có bảo hiểm y tế")
+    );
+    assert!(page.body.contains(&format!("name=\"a{}\"", h.id)));
+    let rh = h.id.to_string();
+    let version = app.review(&officer, id).await.unwrap().households[0]
+        .version
+        .to_string();
+    let saved = send(
+        &router,
+        support::post_form(
+            &format!("/reviews/{id}/survey"),
+            Some(&format!("gn_session={session}")),
+            &[
+                ("csrf", &page.csrf_field()),
+                ("village", "18499001"),
+                ("rh", &rh),
+                (&format!("v{rh}"), &version),
+                (&format!("c{rh}"), "HK-001"),
+                ("surveyed_by", "Trần Văn Quý"),
+                ("surveyed_on", "06/09/2021"),
+                (&format!("a{rh}"), "120"),
+                (&format!("t{rh}"), "health_insurance"),
+                (&format!("t{rh}"), "housing_quality"),
+                (&format!("t{rh}"), "sanitation"),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let after = app.review(&officer, id).await.unwrap();
+    assert_eq!(
+        after.households[0].provisional_status.as_deref(),
+        Some("poor")
+    );
+
+    // Hà Linh's officer finds no such page.
+    let other = support::sign_in_answer(&router, "canbo.halinh", PASSWORD)
+        .await
+        .cookie("gn_session")
+        .unwrap();
+    let hidden = send(&router, support::get(&link, Some(&other))).await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+    assert!(!hidden.body.contains("Lộc"));
+}
+web_test!(phieu_b_is_entered_on_a_phone_for_one_household);

@@ -18,6 +18,9 @@ use giamngheo_sheets::submissions::{Submission, read_export};
 use giamngheo_store::SubmissionRecord;
 use std::collections::HashMap;
 
+/// The largest export taken in one upload: a commune's submissions are a few megabytes.
+pub const MAX_EXPORT_BYTES: usize = 32 * 1024 * 1024;
+
 /// What an import did, for the page and the command line.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImportSummary {
@@ -78,6 +81,15 @@ impl App {
         bytes: &[u8],
     ) -> Result<ImportSummary, AppError> {
         self.authorize_review_write(actor, review_id).await?;
+        if bytes.len() > MAX_EXPORT_BYTES {
+            return Err(AppError::invalid(
+                "file",
+                format!(
+                    "tệp lớn hơn {} MB; hãy xuất từng phần",
+                    MAX_EXPORT_BYTES / (1024 * 1024)
+                ),
+            ));
+        }
         let subs = read_export(file_name, bytes)
             .map_err(|e| AppError::invalid("file", format!("{file_name}: {e}")))?;
         let bundle = self.survey_forms(actor, review_id).await.ok();
@@ -292,9 +304,14 @@ impl App {
                         ticks.push(i.code.clone());
                     }
                 }
+                let score_a = if name == "score_a" {
+                    Some(i32::try_from(value).map_err(|_| format!("{name} = {value} quá lớn"))?)
+                } else {
+                    None
+                };
                 Ok(Apply::Survey(SurveyInput {
                     income_per_capita: (name == "income_per_capita").then_some(value),
-                    score_a: (name == "score_a").then_some(value as i32),
+                    score_a,
                     ticks,
                     surveyed_by,
                     surveyed_on,
