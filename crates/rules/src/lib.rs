@@ -42,7 +42,6 @@ mod recurrence;
 mod review_window;
 mod sample;
 mod standard;
-mod standing;
 mod status;
 mod transition;
 
@@ -79,6 +78,5 @@ pub use standard::{
     AreaLines, IncomeRule, Indicator, MAX_INDICATORS, Origin, Period, Standard, StandardError,
     StandardSet, UnknownIndicator,
 };
-pub use standing::{Standing, StatusSpan, standing_on};
 pub use status::{ParseStatusError, Status};
 pub use transition::{PeriodStatus, Transition, TransitionKind, TransitionWindows, transition};

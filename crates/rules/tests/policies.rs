@@ -171,4 +171,27 @@ proptest! {
         let h = history(&rows);
         prop_assert_eq!(h.status_on(probe), expected);
     }
+
+    /// Where a household stood on a date depends only on the classifications in force by
+    /// then: one that starts later changes neither its status nor the day it left the lists
+    /// (the findings on benefits rely on it), and that day is never after the date.
+    #[test]
+    fn later_classifications_do_not_change_the_past(
+        rows in prop::collection::vec((date_strategy(), status_strategy()), 0..8),
+        probe in date_strategy(),
+        extra in status_strategy(),
+    ) {
+        let before = history(&rows);
+        let mut more = rows.clone();
+        more.push((probe.succ_opt().unwrap(), extra));
+        let after = history(&more);
+        prop_assert_eq!(after.status_on(probe), before.status_on(probe));
+        prop_assert_eq!(
+            after.left_lists_on_or_before(probe),
+            before.left_lists_on_or_before(probe)
+        );
+        if let Some(left) = before.left_lists_on_or_before(probe) {
+            prop_assert!(left <= probe);
+        }
+    }
 }

@@ -7,12 +7,14 @@
 //! (the review's and the inspections' too).
 
 use super::imports::group;
-use super::lists::{BenefitLists, EligibleStatus, ListPolicy, benefit_lists};
+use super::lists::{BenefitLists, benefit_lists};
 use crate::access::{Action, Actor, Role};
 use crate::households::By;
 use crate::{App, AppError};
 use chrono::NaiveDate;
-use giamngheo_rules::{Standing, Status, StatusSpan, standing_on};
+use giamngheo_rules::{
+    HouseholdTraits, PolicyCatalogue, Status, StatusChange, StatusHistory, household_eligible,
+};
 use giamngheo_sheets::benefit_lists::ListRow;
 use giamngheo_store::{
     AuditEntry, FindingRecord, ImportedBenefitRecord, MemberFact, NewBenefitImport, NewFinding,
@@ -89,48 +91,46 @@ pub fn evidence_text(f: &FindingRecord) -> String {
 }
 
 /// Each household's classifications with corrections applied, in the order made.
-fn histories(rows: &[StatusHistoryRow]) -> HashMap<i64, Vec<StatusSpan>> {
+fn histories(rows: &[StatusHistoryRow]) -> HashMap<i64, StatusHistory> {
     let superseded: std::collections::HashSet<i64> =
         rows.iter().filter_map(|r| r.supersedes).collect();
-    let mut out: HashMap<i64, Vec<StatusSpan>> = HashMap::new();
+    let mut out: HashMap<i64, Vec<StatusChange>> = HashMap::new();
     for r in rows.iter().filter(|r| !superseded.contains(&r.id)) {
         if let Ok(status) = r.status.parse::<Status>() {
-            out.entry(r.household_id).or_default().push(StatusSpan {
+            out.entry(r.household_id).or_default().push(StatusChange {
                 effective: r.effective_date,
                 status,
             });
         }
     }
-    out
+    out.into_iter()
+        .map(|(id, changes)| (id, StatusHistory::new(changes)))
+        .collect()
 }
 
-fn standing_vi(s: Standing) -> String {
-    match s {
-        Standing::Unclassified => "chưa có kết quả phân loại".into(),
-        Standing::Poor => "hộ nghèo".into(),
-        Standing::NearPoor => "hộ cận nghèo".into(),
-        Standing::Escaped { left_on } => format!("đã thoát nghèo từ {}", dmy(left_on)),
-        Standing::NeverListed => "không thuộc hộ nghèo, cận nghèo".into(),
+/// Where the household stood on `date`, in words, for the evidence.
+fn standing_vi(history: &StatusHistory, date: NaiveDate) -> String {
+    match history.status_on(date) {
+        None => "chưa có kết quả phân loại".into(),
+        Some(Status::Poor) => "hộ nghèo".into(),
+        Some(Status::NearPoor) => "hộ cận nghèo".into(),
+        Some(_) => match history.left_lists_on_or_before(date) {
+            Some(left_on) => format!("đã thoát nghèo từ {}", dmy(left_on)),
+            None => "không thuộc hộ nghèo, cận nghèo".into(),
+        },
     }
-}
-
-fn eligible(policy: &ListPolicy, standing: Standing, date: NaiveDate, years: u32) -> bool {
-    policy.eligible.iter().any(|e| match e {
-        EligibleStatus::Poor => standing == Standing::Poor,
-        EligibleStatus::NearPoor => standing == Standing::NearPoor,
-        EligibleStatus::RecentlyEscaped => standing.recently_escaped_on(date, years),
-    })
 }
 
 /// The checks on the benefits of one unit, pure: the findings they raise.
 pub(crate) fn benefit_findings(
     lists: &BenefitLists,
+    catalogue: &PolicyCatalogue,
     benefits: &[ImportedBenefitRecord],
     history: &[StatusHistoryRow],
     members: &[MemberFact],
     left_on: &HashMap<i64, NaiveDate>,
 ) -> Vec<NewFinding> {
-    let years = lists.recently_escaped_years;
+    let no_history = StatusHistory::default();
     let histories = histories(history);
     let members: HashMap<i64, &MemberFact> = members.iter().map(|m| (m.id, m)).collect();
     let codes: HashMap<i64, &str> = members
@@ -167,17 +167,33 @@ pub(crate) fn benefit_findings(
         };
     let mut out = Vec::new();
     for b in benefits {
-        let Some(policy) = lists.policy(&b.policy) else {
+        let Some(policy) = lists.policy(catalogue, &b.policy) else {
             continue;
         };
-        let history = histories
-            .get(&b.household_id)
-            .map_or(&[][..], Vec::as_slice);
-        let standing = standing_on(history, b.valid_from);
+        let history = histories.get(&b.household_id).unwrap_or(&no_history);
         let reference = b.reference.as_deref().unwrap_or("—");
-        if policy.loan_after_escape
-            && let Standing::Escaped { left_on } = standing
-            && !standing.recently_escaped_on(b.valid_from, years)
+        // The catalogue's rule for the household on the benefit's date. The findings do
+        // not read the household's ethnicity nor its unit's flags, so only its status
+        // (and recent escape) lets it in here; a member's age or school level is not
+        // checked either.
+        let eligible = household_eligible(
+            &policy.policy,
+            history,
+            HouseholdTraits::default(),
+            b.valid_from,
+        )
+        .is_eligible();
+        let years = policy
+            .policy
+            .eligibility
+            .recently_escaped_years
+            .as_ref()
+            .map(|f| f.value);
+        let left_lists = history.left_lists_on_or_before(b.valid_from);
+        if eligible {
+            // Nothing to say about eligibility.
+        } else if policy.loan_after_escape()
+            && let (Some(left_on), Some(years)) = (left_lists, years)
         {
             out.push(finding(
                 "loan_after_escape",
@@ -192,7 +208,7 @@ pub(crate) fn benefit_findings(
                 ),
                 "Rà soát khoản vay với Ngân hàng Chính sách xã hội",
             ));
-        } else if !eligible(policy, standing, b.valid_from, years) {
+        } else {
             out.push(finding(
                 "ineligible_benefit",
                 format!("ineligible_benefit:{}", b.id),
@@ -202,12 +218,12 @@ pub(crate) fn benefit_findings(
                     household_code(b),
                     policy.name,
                     dmy(b.valid_from),
-                    standing_vi(standing),
+                    standing_vi(history, b.valid_from),
                 ),
                 "Xác minh điều kiện hưởng; thu hồi nếu không đủ điều kiện",
             ));
         }
-        if policy.card
+        if policy.card()
             && let Some(m) = b.member_id.and_then(|id| members.get(&id))
             && !m.active
         {
@@ -290,7 +306,14 @@ impl App {
                     .map(|d| (id, d))
             })
             .collect();
-        let found = benefit_findings(benefit_lists(), &benefits, &history, &members, &left_on);
+        let found = benefit_findings(
+            benefit_lists(),
+            self.policies(),
+            &benefits,
+            &history,
+            &members,
+            &left_on,
+        );
         let added = store.insert_findings(&found, self.clock().now()).await?;
         if added > 0 {
             tracing::info!(unit = %unit.code, added, "policy findings added");

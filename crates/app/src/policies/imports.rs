@@ -7,11 +7,12 @@
 //! from a list is dropped. The agency's reference (policy, agency, reference) makes the
 //! import idempotent: a row whose reference is stored already is skipped.
 
-use super::lists::{BenefitUnit, ListPolicy, benefit_lists};
+use super::lists::{ListPolicy, benefit_lists};
 use crate::access::{Action, Actor, Role};
 use crate::households::By;
 use crate::{App, AppError};
 use giamngheo_domain::text;
+use giamngheo_rules::Beneficiary;
 use giamngheo_sheets::SheetErrors;
 use giamngheo_sheets::benefit_lists::{ListRow, read_benefit_list};
 use giamngheo_sheets::households::FileKind;
@@ -202,8 +203,7 @@ impl App {
         unit_code: &str,
     ) -> Result<(ListPolicy, AgencyRecord), AppError> {
         let policy = benefit_lists()
-            .policy(policy)
-            .cloned()
+            .policy(self.policies(), policy)
             .ok_or_else(|| AppError::NotFound(format!("chính sách mã «{policy}»")))?;
         let agency = self
             .store()
@@ -332,7 +332,7 @@ impl App {
                 benefits.push(ImportedBenefit {
                     home_province: c.home_province.clone(),
                     household_id: c.household_id,
-                    member_id: (policy.unit == BenefitUnit::Person).then_some(c.member_id),
+                    member_id: (policy.unit == Beneficiary::Person).then_some(c.member_id),
                     policy: policy.code.clone(),
                     valid_from: row.valid_from,
                     valid_to: row.valid_to,
@@ -468,13 +468,13 @@ impl App {
     ) -> Result<i64, AppError> {
         let (row, policy) = self.queued_row(by, id).await?;
         let member_id = match policy.unit {
-            BenefitUnit::Person => Some(member_id.ok_or_else(|| {
+            Beneficiary::Person => Some(member_id.ok_or_else(|| {
                 AppError::invalid(
                     "member_id",
                     "chính sách này cấp cho từng người: hãy chọn thành viên",
                 )
             })?),
-            BenefitUnit::Household => None,
+            Beneficiary::Household => None,
         };
         let target = self
             .store()
@@ -601,15 +601,15 @@ impl App {
             })
             .collect();
         Ok(benefit_lists()
-            .policies
-            .iter()
+            .policies(self.policies())
+            .into_iter()
             .map(|p| ImportChoice {
-                policy: p.clone(),
                 agencies: agencies
                     .iter()
                     .filter(|a| p.agency_kinds.contains(&a.kind))
                     .cloned()
                     .collect(),
+                policy: p,
             })
             .filter(|c| !c.agencies.is_empty())
             .collect())

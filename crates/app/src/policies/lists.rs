@@ -1,16 +1,16 @@
-//! The policies an agency's list may be imported for, and the column layout of each kind
-//! of list, as data: TOML files shipped in `crates/app/benefit_lists/`, each of which a
-//! folder of the same file names may replace (`BenefitLists::load_dir`).
-//!
-//! The policy part stands in for the policy catalogue until it lands; this is the one
-//! place that knows policy codes, so the catalogue replaces it at the merge.
+//! The column layout of each kind of agency list, as data: TOML files shipped in
+//! `crates/app/benefit_lists/`, each of which a folder of the same file names may replace
+//! (`BenefitLists::load_dir`). Each layout names the catalogue's policies whose lists come
+//! in it (`policies = [...]`); everything else about a policy (its name, the agency kinds
+//! that provide it, person or household, who is eligible) is the policy catalogue's
+//! (`crates/rules/policies/`), so that the rules live in one place.
 
+use giamngheo_rules::{Beneficiary, Policy, PolicyCatalogue, PolicyKind};
 use giamngheo_sheets::benefit_lists::{ListField, ListLayout};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-const POLICIES: &str = include_str!("../../benefit_lists/policies.toml");
 const LAYOUTS: [(&str, &str); 3] = [
     (
         "bhxh_cards",
@@ -26,53 +26,51 @@ const LAYOUTS: [(&str, &str); 3] = [
     ),
 ];
 
-/// Whether a policy goes to a person or to the whole household.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum BenefitUnit {
-    Person,
-    Household,
-}
-
-/// A household status on a date that makes it eligible for a policy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EligibleStatus {
-    Poor,
-    NearPoor,
-    /// Left the poor or near-poor list less than `recently_escaped_years` before.
-    RecentlyEscaped,
-}
-
-/// A policy an agency's list may be imported for.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+/// A catalogue policy an agency's list may be imported for, with the layout of that list.
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListPolicy {
     pub code: String,
     pub name: String,
     pub agency_kinds: Vec<String>,
-    pub unit: BenefitUnit,
+    pub unit: Beneficiary,
     /// The layout of the list its agencies send.
     pub list: String,
-    pub eligible: Vec<EligibleStatus>,
+    /// The catalogue's entry, whose eligibility the findings apply.
+    pub policy: Policy,
+}
+
+impl ListPolicy {
+    fn new(policy: &Policy, list: &str) -> ListPolicy {
+        ListPolicy {
+            code: policy.code.clone(),
+            name: policy.name_vi.clone(),
+            agency_kinds: policy.agency_kinds.clone(),
+            unit: policy.beneficiary,
+            list: list.to_string(),
+            policy: policy.clone(),
+        }
+    }
+
     /// A health-insurance card: a card of someone who died or moved away is a finding.
-    #[serde(default)]
-    pub card: bool,
-    /// A loan for recently escaped households: one given after the years of grace is a
-    /// finding of its own kind.
-    #[serde(default)]
-    pub loan_after_escape: bool,
+    pub fn card(&self) -> bool {
+        self.policy.kind == PolicyKind::InsuranceCard
+    }
+
+    /// A loan that recently escaped households may get: one given after the years of
+    /// grace, to a household not otherwise eligible, is a finding of its own kind.
+    pub fn loan_after_escape(&self) -> bool {
+        self.policy.kind == PolicyKind::Credit
+            && self.policy.eligibility.recently_escaped_years.is_some()
+    }
 }
 
 #[derive(Debug, Deserialize)]
-struct PoliciesFile {
-    recently_escaped_years: u32,
-    policy: Vec<ListPolicy>,
-}
-
-#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct LayoutFile {
     name: String,
     required: Vec<String>,
+    #[serde(default)]
+    policies: Vec<String>,
     columns: BTreeMap<String, Vec<String>>,
 }
 
@@ -83,12 +81,12 @@ pub struct NamedLayout {
     pub layout: ListLayout,
 }
 
-/// The policies and list layouts in force.
+/// The list layouts in force.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BenefitLists {
-    pub recently_escaped_years: u32,
-    pub policies: Vec<ListPolicy>,
     pub layouts: BTreeMap<String, NamedLayout>,
+    /// The layout of each policy's list, by policy code.
+    pub list_of: BTreeMap<String, String>,
 }
 
 impl BenefitLists {
@@ -98,7 +96,7 @@ impl BenefitLists {
             .iter()
             .map(|(k, t)| (k.to_string(), t.to_string()))
             .collect();
-        BenefitLists::parse(POLICIES, &layouts).expect("the shipped benefit list files are valid")
+        BenefitLists::parse(&layouts).expect("the shipped benefit list files are valid")
     }
 
     /// The shipped files with those of `dir` (same names) laid over them.
@@ -111,18 +109,16 @@ impl BenefitLists {
                 Ok(shipped.to_string())
             }
         };
-        let policies = read("policies", POLICIES)?;
         let mut layouts = Vec::new();
         for (k, t) in LAYOUTS {
             layouts.push((k.to_string(), read(k, t)?));
         }
-        BenefitLists::parse(&policies, &layouts)
+        BenefitLists::parse(&layouts)
     }
 
-    fn parse(policies: &str, layouts: &[(String, String)]) -> Result<BenefitLists, String> {
-        let file: PoliciesFile =
-            toml::from_str(policies).map_err(|e| format!("policies.toml: {e}"))?;
+    fn parse(layouts: &[(String, String)]) -> Result<BenefitLists, String> {
         let mut parsed = BTreeMap::new();
+        let mut list_of: BTreeMap<String, String> = BTreeMap::new();
         for (kind, text) in layouts {
             let f: LayoutFile = toml::from_str(text).map_err(|e| format!("{kind}.toml: {e}"))?;
             let field = |code: &str| {
@@ -146,6 +142,13 @@ impl BenefitLists {
                     ));
                 }
             }
+            for code in &f.policies {
+                if let Some(other) = list_of.insert(code.clone(), kind.clone()) {
+                    return Err(format!(
+                        "{kind}.toml: chính sách {code} đã có mẫu danh sách «{other}»"
+                    ));
+                }
+            }
             parsed.insert(
                 kind.clone(),
                 NamedLayout {
@@ -154,23 +157,25 @@ impl BenefitLists {
                 },
             );
         }
-        for p in &file.policy {
-            if !parsed.contains_key(&p.list) {
-                return Err(format!(
-                    "policies.toml: chính sách {} dùng mẫu danh sách không có «{}»",
-                    p.code, p.list
-                ));
-            }
-        }
         Ok(BenefitLists {
-            recently_escaped_years: file.recently_escaped_years,
-            policies: file.policy,
             layouts: parsed,
+            list_of,
         })
     }
 
-    pub fn policy(&self, code: &str) -> Option<&ListPolicy> {
-        self.policies.iter().find(|p| p.code == code)
+    /// A policy of the catalogue whose list has a layout; `None` for a policy unknown to
+    /// the catalogue or without a list.
+    pub fn policy(&self, catalogue: &PolicyCatalogue, code: &str) -> Option<ListPolicy> {
+        let list = self.list_of.get(code)?;
+        catalogue.get(code).map(|p| ListPolicy::new(p, list))
+    }
+
+    /// The catalogue's policies whose lists have a layout, by code.
+    pub fn policies(&self, catalogue: &PolicyCatalogue) -> Vec<ListPolicy> {
+        catalogue
+            .iter()
+            .filter_map(|p| self.list_of.get(&p.code).map(|l| ListPolicy::new(p, l)))
+            .collect()
     }
 
     /// The layout of a policy's list.
@@ -201,9 +206,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_shipped_files_parse_and_name_every_list() {
+    fn the_shipped_layouts_name_catalogue_policies() {
         let lists = BenefitLists::embedded();
-        assert_eq!(lists.recently_escaped_years, 3);
+        let catalogue = PolicyCatalogue::embedded();
         for code in [
             "bhyt",
             "loan_poor",
@@ -211,9 +216,28 @@ mod tests {
             "loan_recently_escaped",
             "tuition_exemption",
         ] {
-            let p = lists.policy(code).unwrap();
-            assert!(!lists.layout_of(p).layout.columns.is_empty());
+            let p = lists.policy(&catalogue, code).unwrap();
+            assert!(!lists.layout_of(&p).layout.columns.is_empty());
+            assert_eq!(p.name, catalogue.get(code).unwrap().name_vi);
         }
+        // Every policy a layout names is in the catalogue.
+        for code in lists.list_of.keys() {
+            assert!(catalogue.get(code).is_some(), "{code}");
+        }
+        assert!(lists.policy(&catalogue, "bhyt").unwrap().card());
+        assert!(
+            lists
+                .policy(&catalogue, "loan_recently_escaped")
+                .unwrap()
+                .loan_after_escape()
+        );
+        assert!(
+            !lists
+                .policy(&catalogue, "loan_poor")
+                .unwrap()
+                .loan_after_escape()
+        );
+        assert!(lists.policy(&catalogue, "housing").is_none());
     }
 
     #[test]
@@ -221,7 +245,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(
             dir.path().join("bhxh_cards.toml"),
-            "name = \"Thẻ\"\nrequired = [\"reference\"]\n[columns]\nreference = [\"Số thẻ mới\"]\n",
+            "name = \"Thẻ\"\nrequired = [\"reference\"]\npolicies = [\"bhyt\"]\n[columns]\nreference = [\"Số thẻ mới\"]\n",
         )
         .unwrap();
         let lists = BenefitLists::load_dir(dir.path()).unwrap();
@@ -230,7 +254,12 @@ mod tests {
             layout.columns,
             vec![(ListField::Reference, vec!["Số thẻ mới".to_string()])]
         );
-        std::fs::write(dir.path().join("policies.toml"), "recently_escaped_years = 3\n[[policy]]\ncode=\"x\"\nname=\"x\"\nagency_kinds=[]\nunit=\"person\"\nlist=\"nope\"\neligible=[]\n").unwrap();
+        // A policy given two layouts is refused.
+        std::fs::write(
+            dir.path().join("bhxh_cards.toml"),
+            "name = \"Thẻ\"\nrequired = [\"reference\"]\npolicies = [\"bhyt\", \"loan_poor\"]\n[columns]\nreference = [\"Số thẻ mới\"]\n",
+        )
+        .unwrap();
         assert!(BenefitLists::load_dir(dir.path()).is_err());
     }
 }
