@@ -33,7 +33,8 @@ pub struct ImportArgs {
     /// Đơn vị đối chiếu; mặc định là đơn vị của cơ quan.
     #[arg(long)]
     unit: Option<String>,
-    /// A folder of list layouts and policies (*.toml) laid over the shipped ones.
+    /// A folder of list layouts (*.toml, each naming the policies of the catalogue its
+    /// lists are for) laid over the shipped ones.
     #[arg(long, env = "GIAMNGHEO_BENEFIT_LISTS_DIR")]
     lists_dir: Option<PathBuf>,
     /// Tệp .csv hoặc .xlsx.
