@@ -409,3 +409,76 @@ async fn the_coverage_page_is_in_the_menu_and_exports_the_uncovered_list(store: 
     );
 }
 web_test!(the_coverage_page_is_in_the_menu_and_exports_the_uncovered_list);
+
+/// Posts a form with the session cookie, as a browser does.
+async fn post_form(router: &Router, uri: &str, cookie: &str, form: String) -> StatusCode {
+    router
+        .clone()
+        .oneshot(
+            Request::post(uri)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::COOKIE, cookie)
+                .body(Body::from(form))
+                .unwrap(),
+        )
+        .await
+        .unwrap()
+        .status()
+}
+
+/// The household page lists the household's benefits and records one through its form;
+/// a bad date is refused with its field named and records nothing.
+async fn a_benefit_is_recorded_on_the_household_page(store: Store) {
+    let (router, app) = site(store).await;
+    let household = app
+        .store()
+        .household_by_code("18496", "H1")
+        .await
+        .unwrap()
+        .unwrap();
+    let id = household.id;
+    let member = app.store().members_of(id, false).await.unwrap()[1].id;
+    let office = page_session(&router, "so.ha.tinh").await;
+    let uri = format!("/households/{id}");
+    let (status, body) = page(&router, &uri, &office).await;
+    let body = String::from_utf8(body).unwrap();
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains("Chính sách đã hưởng"), "{body}");
+    assert!(body.contains("Chưa có chính sách nào được ghi nhận."));
+    let action = format!("action=\"/households/{id}/benefits\"");
+    assert!(body.contains(&action), "{body}");
+    let at = body.find("name=\"csrf\" value=\"").unwrap() + "name=\"csrf\" value=\"".len();
+    let csrf = body[at..at + body[at..].find('"').unwrap()].to_string();
+    let post = format!("/households/{id}/benefits");
+
+    // A day that does not exist is refused and nothing is recorded.
+    let bad = format!(
+        "csrf={csrf}&policy=bhyt&member={member}&valid_from=31%2F02%2F2026&valid_to=&amount=&reference="
+    );
+    assert_eq!(
+        post_form(&router, &post, &office, bad).await,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert!(app.store().household_benefits(id).await.unwrap().is_empty());
+
+    let good = format!(
+        "csrf={csrf}&policy=bhyt&member={member}&valid_from=01%2F02%2F2026&valid_to=31%2F12%2F2026&amount=1.500.000&reference=HT-0042"
+    );
+    assert_eq!(
+        post_form(&router, &post, &office, good).await,
+        StatusCode::SEE_OTHER
+    );
+    let (_, body) = page(&router, &uri, &office).await;
+    let body = String::from_utf8(body).unwrap();
+    let section = &body[body.find("id=\"benefits\"").unwrap()..];
+    let section = &section[..section.find("</table>").unwrap()];
+    assert!(
+        section.contains("<td>Thẻ bảo hiểm y tế</td><td>Trần Văn Nam</td>"),
+        "{section}"
+    );
+    assert!(section.contains("01/02/2026 – 31/12/2026"), "{section}");
+    assert!(section.contains("1.500.000"), "{section}");
+    assert!(section.contains("HT-0042"), "{section}");
+    assert_eq!(app.store().household_benefits(id).await.unwrap().len(), 1);
+}
+web_test!(a_benefit_is_recorded_on_the_household_page);
