@@ -117,6 +117,7 @@ async fn site(store: Store) -> (Router, App) {
     for (username, role) in [
         ("so.ha.tinh", Role::Office),
         ("xem.tinh", Role::ProvinceViewer),
+        ("mttq.tinh", Role::Oversight),
     ] {
         app.add_user_as_system(NewUserInput {
             username: username.into(),
@@ -479,6 +480,25 @@ async fn a_benefit_is_recorded_on_the_household_page(store: Store) {
     assert!(section.contains("01/02/2026 – 31/12/2026"), "{section}");
     assert!(section.contains("1.500.000"), "{section}");
     assert!(section.contains("HT-0042"), "{section}");
+    assert_eq!(app.store().household_benefits(id).await.unwrap().len(), 1);
+
+    // Oversight reads the section but may not record: no form, and the server refuses
+    // a forged post.
+    let oversight = page_session(&router, "mttq.tinh").await;
+    let (status, body) = page(&router, &uri, &oversight).await;
+    let body = String::from_utf8(body).unwrap();
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains("HT-0042"), "{body}");
+    assert!(!body.contains(&action), "{body}");
+    let at = body.find("name=\"csrf\" value=\"").unwrap() + "name=\"csrf\" value=\"".len();
+    let csrf = body[at..at + body[at..].find('"').unwrap()].to_string();
+    let forged = format!(
+        "csrf={csrf}&policy=bhyt&member={member}&valid_from=01%2F03%2F2026&amount=&reference="
+    );
+    assert_eq!(
+        post_form(&router, &post, &oversight, forged).await,
+        StatusCode::FORBIDDEN
+    );
     assert_eq!(app.store().household_benefits(id).await.unwrap().len(), 1);
 }
 web_test!(a_benefit_is_recorded_on_the_household_page);
