@@ -413,7 +413,16 @@ web_test!(the_coverage_page_is_in_the_menu_and_exports_the_uncovered_list);
 
 /// Posts a form with the session cookie, as a browser does.
 async fn post_form(router: &Router, uri: &str, cookie: &str, form: String) -> StatusCode {
-    router
+    post_form_body(router, uri, cookie, form).await.0
+}
+
+async fn post_form_body(
+    router: &Router,
+    uri: &str,
+    cookie: &str,
+    form: String,
+) -> (StatusCode, String) {
+    let response = router
         .clone()
         .oneshot(
             Request::post(uri)
@@ -423,8 +432,10 @@ async fn post_form(router: &Router, uri: &str, cookie: &str, form: String) -> St
                 .unwrap(),
         )
         .await
-        .unwrap()
-        .status()
+        .unwrap();
+    let status = response.status();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8(body.to_vec()).unwrap())
 }
 
 /// The household page lists the household's benefits and records one through its form;
@@ -452,14 +463,15 @@ async fn a_benefit_is_recorded_on_the_household_page(store: Store) {
     let csrf = body[at..at + body[at..].find('"').unwrap()].to_string();
     let post = format!("/households/{id}/benefits");
 
-    // A day that does not exist is refused and nothing is recorded.
+    // A day that does not exist is refused, naming the field by its label, and nothing
+    // is recorded.
     let bad = format!(
         "csrf={csrf}&policy=bhyt&member={member}&valid_from=31%2F02%2F2026&valid_to=&amount=&reference="
     );
-    assert_eq!(
-        post_form(&router, &post, &office, bad).await,
-        StatusCode::UNPROCESSABLE_ENTITY
-    );
+    let (status, refused) = post_form_body(&router, &post, &office, bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert!(refused.contains("Từ ngày"), "{refused}");
+    assert!(!refused.contains("valid_from"), "{refused}");
     assert!(app.store().household_benefits(id).await.unwrap().is_empty());
 
     let good = format!(

@@ -167,8 +167,76 @@ async fn record(
     Path(id): Path<i64>,
     Form(form): Form<RecordForm>,
 ) -> Result<Redirect, HtmlError> {
-    let err = |error| HtmlError { lang, error };
+    let err = |error| HtmlError {
+        lang,
+        error: labelled(error, lang),
+    };
     let input = form.input(id).map_err(err)?;
     app.record_benefit(&user.actor, input).await.map_err(err)?;
     Ok(Redirect::to(&format!("/households/{id}#benefits")))
+}
+
+/// Names a refused field by its label on the form rather than its internal code, so that
+/// the error page speaks the user's language.
+fn labelled(error: AppError, lang: Lang) -> AppError {
+    let AppError::Invalid { field, message } = error else {
+        return error;
+    };
+    let vi = lang == Lang::Vi;
+    let label = match field.as_str() {
+        "policy" => {
+            if vi {
+                "Chính sách"
+            } else {
+                "Policy"
+            }
+        }
+        "member_id" => {
+            if vi {
+                "Người hưởng"
+            } else {
+                "Member"
+            }
+        }
+        "valid_from" => {
+            if vi {
+                "Từ ngày"
+            } else {
+                "From"
+            }
+        }
+        "valid_to" => {
+            if vi {
+                "Đến ngày"
+            } else {
+                "To"
+            }
+        }
+        "amount" => {
+            if vi {
+                "Số tiền"
+            } else {
+                "Amount"
+            }
+        }
+        "reference" => {
+            if vi {
+                "Số hiệu"
+            } else {
+                "Reference"
+            }
+        }
+        "household_id" => {
+            if vi {
+                "Hộ"
+            } else {
+                "Household"
+            }
+        }
+        _ => return AppError::Invalid { field, message },
+    };
+    AppError::Invalid {
+        field: label.to_string(),
+        message,
+    }
 }
