@@ -244,6 +244,8 @@ struct HouseholdPage {
     r: &'static crate::rv_text::RT,
     statuses: Vec<StatusRow>,
     today: String,
+    /// The benefits section; `None` when the actor may not read the household's benefits.
+    benefits: Option<crate::policies::benefits::BenefitsSection>,
 }
 
 /// A household's classification for a period, as the status history shows it.
@@ -544,6 +546,11 @@ async fn show(
             superseded: superseded.contains(&c.id),
         })
         .collect();
+    let members = member_rows(lang, &view);
+    let names: Vec<(i64, String)> = members.iter().map(|m| (m.id, m.name.clone())).collect();
+    let benefits = crate::policies::benefits::section(&app, &user.actor, id, &names, lang)
+        .await
+        .map_err(&err)?;
     let h = lang.h();
     let notice = if q.created.is_some() {
         Some(h.created.to_string())
@@ -567,7 +574,7 @@ async fn show(
         commune_name: view.commune.name.clone(),
         active: view.household.active,
         facts: facts(lang, &view),
-        members: member_rows(lang, &view),
+        members,
         history: history_rows(lang, &history),
         can_write: view.can_write && view.household.active,
         notice,
@@ -575,6 +582,7 @@ async fn show(
         r: lang.r(),
         statuses,
         today: format::date(&app.clock().today()),
+        benefits,
     })
 }
 

@@ -117,6 +117,7 @@ async fn site(store: Store) -> (Router, App) {
     for (username, role) in [
         ("so.ha.tinh", Role::Office),
         ("xem.tinh", Role::ProvinceViewer),
+        ("mttq.tinh", Role::Oversight),
     ] {
         app.add_user_as_system(NewUserInput {
             username: username.into(),
@@ -409,3 +410,107 @@ async fn the_coverage_page_is_in_the_menu_and_exports_the_uncovered_list(store: 
     );
 }
 web_test!(the_coverage_page_is_in_the_menu_and_exports_the_uncovered_list);
+
+/// Posts a form with the session cookie, as a browser does.
+async fn post_form(router: &Router, uri: &str, cookie: &str, form: String) -> StatusCode {
+    post_form_body(router, uri, cookie, form).await.0
+}
+
+async fn post_form_body(
+    router: &Router,
+    uri: &str,
+    cookie: &str,
+    form: String,
+) -> (StatusCode, String) {
+    let response = router
+        .clone()
+        .oneshot(
+            Request::post(uri)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::COOKIE, cookie)
+                .body(Body::from(form))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let status = response.status();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8(body.to_vec()).unwrap())
+}
+
+/// The household page lists the household's benefits and records one through its form;
+/// a bad date is refused with its field named and records nothing.
+async fn a_benefit_is_recorded_on_the_household_page(store: Store) {
+    let (router, app) = site(store).await;
+    let household = app
+        .store()
+        .household_by_code("18496", "H1")
+        .await
+        .unwrap()
+        .unwrap();
+    let id = household.id;
+    let member = app.store().members_of(id, false).await.unwrap()[1].id;
+    let office = page_session(&router, "so.ha.tinh").await;
+    let uri = format!("/households/{id}");
+    let (status, body) = page(&router, &uri, &office).await;
+    let body = String::from_utf8(body).unwrap();
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains("Chính sách đã hưởng"), "{body}");
+    assert!(body.contains("Chưa có chính sách nào được ghi nhận."));
+    let action = format!("action=\"/households/{id}/benefits\"");
+    assert!(body.contains(&action), "{body}");
+    let at = body.find("name=\"csrf\" value=\"").unwrap() + "name=\"csrf\" value=\"".len();
+    let csrf = body[at..at + body[at..].find('"').unwrap()].to_string();
+    let post = format!("/households/{id}/benefits");
+
+    // A day that does not exist is refused, naming the field by its label, and nothing
+    // is recorded.
+    let bad = format!(
+        "csrf={csrf}&policy=bhyt&member={member}&valid_from=31%2F02%2F2026&valid_to=&amount=&reference="
+    );
+    let (status, refused) = post_form_body(&router, &post, &office, bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert!(refused.contains("Từ ngày"), "{refused}");
+    assert!(!refused.contains("valid_from"), "{refused}");
+    assert!(app.store().household_benefits(id).await.unwrap().is_empty());
+
+    let good = format!(
+        "csrf={csrf}&policy=bhyt&member={member}&valid_from=01%2F02%2F2026&valid_to=31%2F12%2F2026&amount=1.500.000&reference=HT-0042"
+    );
+    assert_eq!(
+        post_form(&router, &post, &office, good).await,
+        StatusCode::SEE_OTHER
+    );
+    let (_, body) = page(&router, &uri, &office).await;
+    let body = String::from_utf8(body).unwrap();
+    let section = &body[body.find("id=\"benefits\"").unwrap()..];
+    let section = &section[..section.find("</table>").unwrap()];
+    assert!(
+        section.contains("<td>Thẻ bảo hiểm y tế</td><td>Trần Văn Nam</td>"),
+        "{section}"
+    );
+    assert!(section.contains("01/02/2026 – 31/12/2026"), "{section}");
+    assert!(section.contains("1.500.000"), "{section}");
+    assert!(section.contains("HT-0042"), "{section}");
+    assert_eq!(app.store().household_benefits(id).await.unwrap().len(), 1);
+
+    // Oversight reads the section but may not record: no form, and the server refuses
+    // a forged post.
+    let oversight = page_session(&router, "mttq.tinh").await;
+    let (status, body) = page(&router, &uri, &oversight).await;
+    let body = String::from_utf8(body).unwrap();
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains("HT-0042"), "{body}");
+    assert!(!body.contains(&action), "{body}");
+    let at = body.find("name=\"csrf\" value=\"").unwrap() + "name=\"csrf\" value=\"".len();
+    let csrf = body[at..at + body[at..].find('"').unwrap()].to_string();
+    let forged = format!(
+        "csrf={csrf}&policy=bhyt&member={member}&valid_from=01%2F03%2F2026&amount=&reference="
+    );
+    assert_eq!(
+        post_form(&router, &post, &oversight, forged).await,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(app.store().household_benefits(id).await.unwrap().len(), 1);
+}
+web_test!(a_benefit_is_recorded_on_the_household_page);

@@ -8,11 +8,12 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use chrono::NaiveDate;
-use giamngheo_app::access::Role;
+use giamngheo_app::access::{Actor, Role};
 use giamngheo_app::auth::NewUserInput;
+use giamngheo_app::programme::ledger::PlanInput;
 use giamngheo_app::units::UnitImportOptions;
 use giamngheo_app::{App, Config, FixedClock};
-use giamngheo_domain::Hierarchy;
+use giamngheo_domain::{Hierarchy, Tier};
 use giamngheo_store::Store;
 use std::sync::Arc;
 use support::*;
@@ -49,6 +50,7 @@ async fn site(store: Store) -> Router {
     .await
     .unwrap();
     app.load_seed_plan_tasks().await.unwrap();
+    let mut office_id = 0;
     for (username, role, agency) in [
         ("ldtbxh.huongkhe", Role::Office, Some("444-ldtbxh")),
         ("yte.huongkhe", Role::AgencyOfficer, Some("444-yte")),
@@ -64,7 +66,33 @@ async fn site(store: Store) -> Router {
             .await
             .unwrap();
         app.store().set_user_agency(user.id, agency).await.unwrap();
+        if role == Role::Office {
+            office_id = user.id;
+        }
     }
+    // The district's plan for the year, so that the committee's page has money to show.
+    let admin = Actor {
+        user_id: office_id,
+        username: "ldtbxh.huongkhe".into(),
+        role: Role::Admin,
+        unit_code: "444".into(),
+        unit_tier: Tier::District,
+        agency_code: None,
+    };
+    app.record_plan(
+        &admin,
+        &PlanInput {
+            unit: "444".into(),
+            year: 2021,
+            project: "p3".into(),
+            source: "central".into(),
+            amount: 1_500_000,
+            date: NaiveDate::from_ymd_opt(2021, 1, 15).unwrap(),
+            document_number: None,
+        },
+    )
+    .await
+    .unwrap();
     giamngheo_web::router(app)
 }
 
@@ -210,8 +238,8 @@ async fn the_office_assigns_and_the_agency_reports_with_an_attachment(store: Sto
             .starts_with("attachment")
     );
 
-    // The steering committee's page shows the task with its state and links to it; the
-    // lines of modules not in this build say so.
+    // The steering committee's page shows the task with its state and links to it, and
+    // the real coverage and money of the unit and year, each linking to its page.
     let committee = send(&site, get("/committee?unit=444&year=2021", Some(&office))).await;
     assert_eq!(committee.status, StatusCode::OK);
     assert!(
@@ -230,7 +258,35 @@ async fn the_office_assigns_and_the_agency_reports_with_an_attachment(store: Sto
         "{}",
         committee.body
     );
-    assert!(committee.body.contains("Chưa có dữ liệu."));
+    assert!(
+        !committee.body.contains("Chưa có dữ liệu."),
+        "{}",
+        committee.body
+    );
+    assert!(
+        committee
+            .body
+            .contains("<a href=\"/programme?unit=444&#38;year=2021\">Kế hoạch</a>: <strong>1.500.000 đồng</strong>"),
+        "{}",
+        committee.body
+    );
+    assert!(
+        committee
+            .body
+            .contains("Tỷ lệ giải ngân</a>: <strong>chưa phân bổ</strong>")
+    );
+    assert!(
+        committee.body.contains(
+            "<a href=\"/coverage?unit=444&#38;year=2021&#38;policy=bhyt\">Thẻ bảo hiểm y tế</a>: "
+        ),
+        "{}",
+        committee.body
+    );
+    assert!(
+        committee
+            .body
+            .contains("đủ điều kiện 0 · được hưởng 0 · tỷ lệ 0,00 %")
+    );
 
     // Oversight reads the plan and the task, and may not report.
     let mttq = session(&site, "mttq.huongkhe").await;

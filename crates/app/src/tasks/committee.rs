@@ -1,11 +1,13 @@
 //! The steering committee's page (Ban Chỉ đạo) of a unit and year: where the plan stands
 //! in one place — the targets with their status, the review's progress, the agencies'
-//! overdue tasks, the open findings and the inspections — each line linking to its detail.
-//! Coverage and money belong to modules not in this build; their lines say "chưa có dữ
-//! liệu" until those modules are wired in.
+//! overdue tasks, the open findings and the inspections, the policies' coverage and the
+//! programme's money — each line linking to its detail.
 
 use super::TaskView;
 use crate::access::{Action, Actor};
+use crate::policies::coverage::{CoverageRequest, CoverageRow};
+use crate::programme::access::MoneyAction;
+use crate::programme::progress::Amounts;
 use crate::reports::tier_of;
 use crate::targets::TargetsView;
 use crate::{App, AppError};
@@ -35,6 +37,22 @@ pub struct CommitteeView {
     pub due_soon: Vec<TaskView>,
     pub open_findings: Vec<FindingRow>,
     pub inspections: Vec<InspectionRecord>,
+    /// Coverage per policy of the unit on the year's reference date; `None` when the
+    /// actor may not read coverage, so that the page leaves the line out.
+    pub coverage: Option<Vec<CoverageRow>>,
+    /// The programme's money of the unit for the year; `None` when the actor's role may
+    /// not read money.
+    pub money: Option<Amounts>,
+}
+
+/// A refusal (a role without the right, or a unit outside the area) means "leave the
+/// line out"; any other failure is a real error and stops the page.
+fn unless_refused<T>(result: Result<T, AppError>) -> Result<Option<T>, AppError> {
+    match result {
+        Ok(v) => Ok(Some(v)),
+        Err(AppError::Forbidden(_) | AppError::NotFound(_)) => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 impl App {
@@ -110,6 +128,27 @@ impl App {
             }
         }
         let inspections = self.store().inspections(&unit.code, year).await?;
+        // Coverage and money come through their own functions, with the actor's access:
+        // the committee's page shows no more than their own pages would.
+        let coverage = unless_refused(
+            self.coverage(
+                actor,
+                &CoverageRequest {
+                    unit: unit.code.clone(),
+                    year,
+                    policy: None,
+                    as_of: None,
+                    by_child: false,
+                },
+            )
+            .await,
+        )?
+        .map(|r| r.rows);
+        let money = if self.may_money(actor, MoneyAction::Read).await? {
+            unless_refused(self.programme_progress(actor, &unit.code, year).await)?.map(|p| p.total)
+        } else {
+            None
+        };
         Ok(CommitteeView {
             unit_code: unit.code,
             unit_name: unit.name,
@@ -121,6 +160,8 @@ impl App {
             due_soon: tasks.due_soon(None).into_iter().cloned().collect(),
             open_findings,
             inspections,
+            coverage,
+            money,
         })
     }
 }

@@ -4,6 +4,7 @@
 //! the work; these modules parse forms and render.
 
 mod api;
+pub(crate) mod benefits;
 pub(crate) mod findings;
 pub(crate) mod imports;
 mod page;
@@ -48,6 +49,7 @@ pub(crate) use api::PoliciesDoc;
 /// The pages, served at the site's root.
 pub(crate) fn routes() -> Routes {
     page::routes()
+        .merge(benefits::routes())
         .merge(imports::routes())
         .merge(findings::routes())
 }

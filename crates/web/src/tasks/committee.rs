@@ -7,11 +7,13 @@ use crate::auth::{CurrentUser, Viewer};
 use crate::error::HtmlError;
 use crate::format;
 use crate::i18n::{Lang, T};
+use crate::svg;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use chrono::Datelike;
 use giamngheo_app::App;
+use giamngheo_app::programme::progress::Amounts;
 use giamngheo_store::FindingRow;
 use serde::Deserialize;
 
@@ -37,6 +39,9 @@ pub(super) struct CommitteePage {
     due_soon: Vec<Line>,
     findings: Vec<Line>,
     inspections: Vec<Line>,
+    /// `None` leaves the line out: the actor may not read coverage or money.
+    coverage: Option<Vec<Line>>,
+    money: Option<Vec<Line>>,
 }
 
 #[derive(Deserialize)]
@@ -158,11 +163,98 @@ pub(super) async fn page(
                     .unwrap_or_else(|| i.subject_kind.clone()),
             })
             .collect(),
+        coverage: v.coverage.as_ref().map(|rows| {
+            rows.iter()
+                .map(|r| coverage_line(&app, r, &v.unit_code, year, lang))
+                .collect()
+        }),
+        money: v
+            .money
+            .as_ref()
+            .map(|m| money_lines(m, &v.unit_code, year, lang)),
         unit: v.unit_code.clone(),
         unit_name: v.unit_name.clone(),
         year,
         review_period: v.review_period,
     })
+}
+
+/// A policy's coverage in one line, linking to its coverage by the units below.
+fn coverage_line(
+    app: &App,
+    r: &giamngheo_app::policies::coverage::CoverageRow,
+    unit: &str,
+    year: i32,
+    lang: Lang,
+) -> Line {
+    let vi = lang == Lang::Vi;
+    let name = if vi {
+        r.policy_name.clone()
+    } else {
+        app.policies()
+            .get(&r.policy)
+            .map(|p| p.name_en.clone())
+            .unwrap_or_else(|| r.policy_name.clone())
+    };
+    let to_confirm = match (r.to_confirm, vi) {
+        (false, _) => "",
+        (true, true) => " (có mức cần xác nhận)",
+        (true, false) => " (a figure to confirm)",
+    };
+    let detail = if vi {
+        format!(
+            "đủ điều kiện {} · được hưởng {} · tỷ lệ {}{to_confirm}",
+            format::number(r.eligible),
+            format::number(r.covered),
+            svg::percent(r.rate)
+        )
+    } else {
+        format!(
+            "eligible {} · covered {} · rate {}{to_confirm}",
+            format::number(r.eligible),
+            format::number(r.covered),
+            svg::percent(r.rate)
+        )
+    };
+    Line {
+        href: format!("/coverage?unit={unit}&year={year}&policy={}", r.policy),
+        text: name,
+        detail,
+    }
+}
+
+/// The programme's money of the year in four lines, each linking to the progress page.
+fn money_lines(m: &Amounts, unit: &str, year: i32, lang: Lang) -> Vec<Line> {
+    let vi = lang == Lang::Vi;
+    let href = format!("/programme?unit={unit}&year={year}");
+    let money = |v: i64| {
+        if vi {
+            format!("{} đồng", format::number(v))
+        } else {
+            format!("{} VND", format::number(v))
+        }
+    };
+    let rate = m.rate.map(svg::percent).unwrap_or_else(|| {
+        if vi {
+            "chưa phân bổ".into()
+        } else {
+            "nothing allocated".into()
+        }
+    });
+    let lines: [(&str, &str, String); 4] = [
+        ("Kế hoạch", "Planned", money(m.planned)),
+        ("Đã phân bổ", "Allocated", money(m.allocated)),
+        ("Đã giải ngân", "Disbursed", money(m.disbursed)),
+        ("Tỷ lệ giải ngân", "Disbursement rate", rate),
+    ];
+    lines
+        .into_iter()
+        .map(|(text_vi, text_en, detail)| Line {
+            href: href.clone(),
+            text: if vi { text_vi } else { text_en }.to_string(),
+            detail,
+        })
+        .collect()
 }
 
 pub struct SampleLine {
