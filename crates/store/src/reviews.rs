@@ -377,8 +377,13 @@ macro_rules! number_certificates {
     }};
 }
 
-/// Rows per multi-row insert: 29 parameters a row.
-const CHUNK: usize = 1000;
+/// Parameters a classification row binds: its 28 fields, created_at, home_province, the
+/// six snapshot columns and valid_until.
+const PARAMS_PER_ROW: usize = 37;
+
+/// Rows per multi-row insert: as many as fit in SQLite's limit of 32,766 parameters a
+/// statement. A thousand rows of 37 did not, and the demo failed at its first big chunk.
+const CHUNK: usize = 32_766 / PARAMS_PER_ROW;
 
 macro_rules! insert_classifications {
     ($tx:expr, $rows:expr, $now:expr, $postgres:expr) => {{
