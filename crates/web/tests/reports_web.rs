@@ -559,7 +559,7 @@ async fn the_targets_page_shows_progress_and_saves_an_edit() {
     assert!(body.contains("Giảm tỷ lệ hộ nghèo"));
     assert!(body.contains("1–1,5 điểm %"));
     assert!(body.contains("Chưa có dữ liệu"));
-    assert!(body.contains("chưa ghi nhận chính sách"));
+    assert!(body.contains("chưa có bản ghi hưởng chính sách"));
     let csrf = answer.csrf_field();
 
     let cookie = format!("gn_session={session}");
