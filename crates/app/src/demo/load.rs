@@ -545,6 +545,16 @@ impl App {
                     unit_code,
                 })
                 .await?;
+            if role == Role::AgencyOfficer {
+                // The agency officer works for the province's social insurance agency,
+                // so that the demo shows an agency importing its card list; a database
+                // without that agency (another province's demo) leaves it without one.
+                let agency = format!("{}-bhxh", user.unit_code);
+                match self.store().set_user_agency(user.id, Some(&agency)).await {
+                    Ok(()) | Err(giamngheo_store::StoreError::NotFound(_)) => {}
+                    Err(e) => return Err(e.into()),
+                }
+            }
             users.push(DemoUser {
                 user_id: user.id,
                 username: user.username,
