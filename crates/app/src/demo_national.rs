@@ -19,9 +19,15 @@ use crate::{App, AppError};
 use chrono::NaiveDate;
 use giamngheo_domain::{Area, text};
 use giamngheo_rules::{Evidence, HouseholdInput, IndicatorSet, Lang, Standard, Status, classify};
-use giamngheo_store::{AuditEntry, ClassificationFields, HouseholdFilter};
+use giamngheo_store::{AuditEntry, ClassificationFields, HouseholdFilter, HouseholdListRow};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+
+/// Classifications written in one transaction, at most (rounded up to a whole commune).
+const WRITE_BATCH: usize = 20_000;
+
+/// How many national loads this process has started, to name each one's temporary file.
+static LOADS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// The synthetic shape of the data. These are not rules of the programme (those live in
 /// the standards' files); they only decide what the made-up households look like.
@@ -242,9 +248,13 @@ impl App {
 
         let path: PathBuf = match keep_csv {
             Some(p) => p.to_path_buf(),
+            // Named by the process and a counter of its loads: two loads running at once
+            // in one process (the test suites load SQLite, PostgreSQL and Citus side by
+            // side) must not write, read and delete the same file.
             None => std::env::temp_dir().join(format!(
-                "giamngheo-quoc-gia-{seed}-{households}-{}.csv",
-                std::process::id()
+                "giamngheo-quoc-gia-{seed}-{households}-{}-{}.csv",
+                std::process::id(),
+                LOADS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
             )),
         };
         let written = {
@@ -339,8 +349,10 @@ impl App {
         Ok((found, provinces.len(), missing.len()))
     }
 
-    /// Two periods of classifications for every household, one commune's list per
-    /// period at a time, each with its audit entry.
+    /// Two periods of classifications for every household: each commune's list of a
+    /// period with its audit entry, written a province at a time. A statement per commune
+    /// made 3,321 list queries and 6,642 transactions however few households there were,
+    /// which on Citus (every statement a distributed plan) took minutes for 2,000.
     async fn national_classifications(
         &self,
         seed: u64,
@@ -354,13 +366,15 @@ impl App {
             / total;
         let mut written = 0;
         let mut last = (0, 0);
-        for commune in communes {
+        let mut provinces: Vec<&str> = communes.iter().map(|c| c.province_code.as_str()).collect();
+        provinces.dedup();
+        for province in provinces {
             let (rows, _) = self
                 .store()
                 .list_households(
                     &HouseholdFilter {
-                        scope_column: "commune_code",
-                        scope_code: commune.code.clone(),
+                        scope_column: "province_code",
+                        scope_code: province.to_string(),
                         text: None,
                         citizen_id: None,
                         include_inactive: false,
@@ -370,8 +384,13 @@ impl App {
                     0,
                 )
                 .await?;
-            if rows.is_empty() {
-                continue;
+            let mut by_commune: std::collections::HashMap<&str, Vec<&HouseholdListRow>> =
+                Default::default();
+            for row in &rows {
+                by_commune
+                    .entry(row.commune_code.as_str())
+                    .or_default()
+                    .push(row);
             }
             for (k, (period, standard_id, poor, near)) in shape::PERIODS.iter().enumerate() {
                 let standard = self
@@ -379,8 +398,6 @@ impl App {
                     .standards
                     .get(standard_id)
                     .ok_or_else(|| AppError::invalid("standard", standard_id.to_string()))?;
-                let poor = province_rate(*poor, mountain, &commune.province_code);
-                let near = province_rate(*near, mountain, &commune.province_code);
                 let baseline = k == 0;
                 let effective = NaiveDate::from_ymd_opt(*period, if baseline { 1 } else { 12 }, 1)
                     .expect("a valid day");
@@ -388,113 +405,144 @@ impl App {
                     "Danh sách hộ nghèo, hộ cận nghèo năm {period} (dữ liệu mẫu toàn quốc)"
                 );
                 let mut list = Vec::with_capacity(rows.len());
-                let (mut n_poor, mut n_near) = (0, 0);
-                for row in &rows {
-                    let Some(index) = index_of(&row.code) else {
+                let mut audits = Vec::new();
+                for commune in communes.iter().filter(|c| c.province_code == province) {
+                    let Some(rows) = by_commune.get(commune.code.as_str()) else {
                         continue;
                     };
-                    // One draw per household for both periods, moved a little between
-                    // them: most keep their status, some leave the lists, a few join.
-                    let mut draw = Draw::new(seed ^ 0xC1A5, index);
-                    let u = draw.unit();
-                    let u = if baseline {
-                        u
-                    } else {
-                        (u + (draw.unit() - 0.5) * 0.02).clamp(0.0, 1.0)
-                    };
-                    let intended = if u < poor {
-                        Status::Poor
-                    } else if u < poor + near {
-                        Status::NearPoor
-                    } else {
-                        Status::NotPoor
-                    };
-                    let input = survey_for(standard, commune.area, intended);
-                    let result = classify(standard, &input)
-                        .map_err(|e| AppError::invalid("standard", e.to_string()))?;
-                    match result.status {
-                        Status::Poor => n_poor += 1,
-                        Status::NearPoor => n_near += 1,
-                        _ => {}
+                    let poor = province_rate(*poor, mountain, &commune.province_code);
+                    let near = province_rate(*near, mountain, &commune.province_code);
+                    let before = list.len();
+                    let (mut n_poor, mut n_near) = (0, 0);
+                    for row in rows {
+                        let Some(index) = index_of(&row.code) else {
+                            continue;
+                        };
+                        // One draw per household for both periods, moved a little between
+                        // them: most keep their status, some leave the lists, a few join.
+                        let mut draw = Draw::new(seed ^ 0xC1A5, index);
+                        let u = draw.unit();
+                        let u = if baseline {
+                            u
+                        } else {
+                            (u + (draw.unit() - 0.5) * 0.02).clamp(0.0, 1.0)
+                        };
+                        let intended = if u < poor {
+                            Status::Poor
+                        } else if u < poor + near {
+                            Status::NearPoor
+                        } else {
+                            Status::NotPoor
+                        };
+                        let input = survey_for(standard, commune.area, intended);
+                        let result = classify(standard, &input)
+                            .map_err(|e| AppError::invalid("standard", e.to_string()))?;
+                        match result.status {
+                            Status::Poor => n_poor += 1,
+                            Status::NearPoor => n_near += 1,
+                            _ => {}
+                        }
+                        let Evidence::Income(income) = input.evidence else {
+                            unreachable!("income evidence");
+                        };
+                        list.push(ClassificationFields {
+                            household_id: row.id,
+                            province_code: commune.province_code.clone(),
+                            district_code: None,
+                            commune_code: commune.code.clone(),
+                            village_code: row.village_code.clone(),
+                            period: *period,
+                            standard: standard_id.to_string(),
+                            kind: if baseline { "baseline" } else { "periodic" }.to_string(),
+                            review_id: None,
+                            status: result.status.as_str().to_string(),
+                            area: commune.area.as_str().to_string(),
+                            income_per_capita: Some(income as i64),
+                            score_a: None,
+                            score_b: i32::from(result.score_b),
+                            deprivation_count: i32::from(result.deprivation_count),
+                            deprived: input
+                                .deprived
+                                .indexes()
+                                .map(|k| standard.indicators()[k].code.as_str())
+                                .collect::<Vec<_>>()
+                                .join(","),
+                            reasons: result.reasons_text(Lang::Vi),
+                            transition: None,
+                            member_count: row.member_count,
+                            causes: String::new(),
+                            decision_number: Some(decision.clone()),
+                            decision_date: (!baseline).then_some(effective),
+                            effective_date: effective,
+                            approved_by: "hệ thống".to_string(),
+                            approved_at: format!("{effective}T01:00:00Z"),
+                            supersedes: None,
+                            correction_reason: None,
+                            certificate_number: None,
+                        });
                     }
-                    let Evidence::Income(income) = input.evidence else {
-                        unreachable!("income evidence");
-                    };
-                    list.push(ClassificationFields {
-                        household_id: row.id,
-                        province_code: commune.province_code.clone(),
-                        district_code: None,
-                        commune_code: commune.code.clone(),
-                        village_code: row.village_code.clone(),
-                        period: *period,
-                        standard: standard_id.to_string(),
-                        kind: if baseline { "baseline" } else { "periodic" }.to_string(),
-                        review_id: None,
-                        status: result.status.as_str().to_string(),
-                        area: commune.area.as_str().to_string(),
-                        income_per_capita: Some(income as i64),
-                        score_a: None,
-                        score_b: i32::from(result.score_b),
-                        deprivation_count: i32::from(result.deprivation_count),
-                        deprived: input
-                            .deprived
-                            .indexes()
-                            .map(|k| standard.indicators()[k].code.as_str())
-                            .collect::<Vec<_>>()
-                            .join(","),
-                        reasons: result.reasons_text(Lang::Vi),
-                        transition: None,
-                        member_count: row.member_count,
-                        causes: String::new(),
-                        decision_number: Some(decision.clone()),
-                        decision_date: (!baseline).then_some(effective),
-                        effective_date: effective,
-                        approved_by: "hệ thống".to_string(),
-                        approved_at: format!("{effective}T01:00:00Z"),
-                        supersedes: None,
-                        correction_reason: None,
-                        certificate_number: None,
+                    audits.push(AuditEntry {
+                        at: self
+                            .clock()
+                            .now()
+                            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                        user_id: None,
+                        username: "hệ thống".to_string(),
+                        action: if baseline {
+                            "classification.baseline"
+                        } else {
+                            "review.approve"
+                        }
+                        .to_string(),
+                        entity: "classification".to_string(),
+                        entity_id: String::new(),
+                        household_id: None,
+                        unit_code: Some(commune.code.clone()),
+                        province_code: Some(commune.province_code.clone()),
+                        changes: serde_json::json!([
+                            {"field": "period", "old": null, "new": period},
+                            {"field": "households", "old": null, "new": list.len() - before},
+                            {"field": "poor", "old": null, "new": n_poor},
+                            {"field": "near_poor", "old": null, "new": n_near},
+                        ])
+                        .to_string(),
+                        reason: Some("dữ liệu mẫu toàn quốc".to_string()),
                     });
-                }
-                let audit = AuditEntry {
-                    at: self
-                        .clock()
-                        .now()
-                        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                    user_id: None,
-                    username: "hệ thống".to_string(),
-                    action: if baseline {
-                        "classification.baseline"
-                    } else {
-                        "review.approve"
+                    if k + 1 == shape::PERIODS.len() {
+                        last.0 += n_poor;
+                        last.1 += n_near;
                     }
-                    .to_string(),
-                    entity: "classification".to_string(),
-                    entity_id: String::new(),
-                    household_id: None,
-                    unit_code: Some(commune.code.clone()),
-                    province_code: Some(commune.province_code.clone()),
-                    changes: serde_json::json!([
-                        {"field": "period", "old": null, "new": period},
-                        {"field": "households", "old": null, "new": list.len()},
-                        {"field": "poor", "old": null, "new": n_poor},
-                        {"field": "near_poor", "old": null, "new": n_near},
-                    ])
-                    .to_string(),
-                    reason: Some("dữ liệu mẫu toàn quốc".to_string()),
-                };
-                written += self
-                    .store()
-                    .insert_classifications(&list, &[audit], self.clock().now())
-                    .await?
-                    .len();
-                if k + 1 == shape::PERIODS.len() {
-                    last.0 += n_poor;
-                    last.1 += n_near;
+                    // A large province is written in parts, whole communes each, so that
+                    // memory stays flat in the size of the nation.
+                    if list.len() >= WRITE_BATCH {
+                        written += self.write_national(&mut list, &mut audits).await?;
+                    }
                 }
+                written += self.write_national(&mut list, &mut audits).await?;
             }
         }
         Ok((written, last))
+    }
+
+    /// Writes the classifications gathered so far with their audit entries, and empties
+    /// both; the number written.
+    async fn write_national(
+        &self,
+        list: &mut Vec<ClassificationFields>,
+        audits: &mut Vec<AuditEntry>,
+    ) -> Result<usize, AppError> {
+        if list.is_empty() {
+            audits.clear();
+            return Ok(0);
+        }
+        let written = self
+            .store()
+            .insert_classifications(list, audits, self.clock().now())
+            .await?
+            .len();
+        list.clear();
+        audits.clear();
+        Ok(written)
     }
 }
 
