@@ -303,10 +303,10 @@ impl App {
                     )
                     .await?;
                 Ok(if c.people == 0 {
-                    no_data(format!("chưa có {who} kỳ {year} (no {status} households)"))
+                    no_data(format!("chưa có {who} kỳ {year}"))
                 } else if c.insured == 0 {
                     no_data(format!(
-                        "chưa ghi thẻ BHYT nào cho {} thành viên {who}: danh sách thẻ của cơ quan bảo hiểm xã hội chưa được nhập (no card recorded yet)",
+                        "chưa ghi thẻ BHYT nào cho {} thành viên {who}: danh sách thẻ của cơ quan bảo hiểm xã hội chưa được nhập",
                         number_vi(c.people)
                     ))
                 } else {
@@ -356,7 +356,7 @@ impl App {
                 let poor = get("poor.households");
                 let deprived = get(&format!("poor.deprived.{}", ind.code));
                 Ok(if poor == 0 {
-                    no_data(format!("chưa có hộ nghèo kỳ {year} (no poor households)"))
+                    no_data(format!("chưa có hộ nghèo kỳ {year}"))
                 } else {
                     Measure {
                         value: Some(percent(poor - deprived, poor)),
@@ -377,9 +377,7 @@ impl App {
                 };
                 self.measure_coverage(unit, target, year, as_of).await
             }
-            _ => Ok(no_data(
-                "chỉ tiêu này chưa có nguồn số liệu (no data source for this indicator)",
-            )),
+            _ => Ok(no_data("chỉ tiêu này chưa có nguồn số liệu")),
         }
     }
 
@@ -426,8 +424,7 @@ impl App {
                 .collect();
             agencies.dedup();
             return Ok(no_data(format!(
-                "chưa có bản ghi hưởng chính sách nào ({}) năm {year}: danh sách của {} chưa được nhập \
-                 (no benefit recorded: the agency's list was never imported)",
+                "chưa có bản ghi hưởng chính sách nào ({}) năm {year}: danh sách của {} chưa được nhập",
                 names.join(", "),
                 agencies.join(", ")
             )));
@@ -460,13 +457,11 @@ impl App {
         };
         let Some(start) = trend.iter().map(|(p, _, _)| *p).filter(|p| *p < year).max() else {
             return Ok(no_data(format!(
-                "chưa có kết quả phân loại nào trước năm {year} (no classification before the year)"
+                "chưa có kết quả phân loại nào trước năm {year}"
             )));
         };
         if !trend.iter().any(|(p, _, _)| *p == year) {
-            return Ok(no_data(format!(
-                "chưa có kết quả phân loại kỳ {year} (no classification for the year yet)"
-            )));
+            return Ok(no_data(format!("chưa có kết quả phân loại kỳ {year}")));
         }
         let scope = ReportScope {
             scope_column: column,

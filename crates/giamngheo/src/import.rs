@@ -31,7 +31,7 @@ pub async fn run(app: &App, file: &Path, batch_households: usize) -> Result<Exit
             .import_households_file(By::System, &name, bytes)
             .await
             .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
-        println!("đã nhập {n} hộ");
+        println!("đã nhập {} hộ", number(n as i64));
         return Ok(ExitCode::SUCCESS);
     }
 

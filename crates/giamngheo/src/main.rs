@@ -769,7 +769,9 @@ async fn demo(args: DemoArgs) -> Result<ExitCode> {
 }
 
 /// Loads the demo district into `app`'s database and prints the demo users.
+/// Counts are printed the Vietnamese way (`30.000 hộ`), as on the pages.
 async fn load_and_show_demo(app: &App, seed: u64, households: usize) -> Result<ExitCode> {
+    use giamngheo_sheets::reports::number;
     let started = std::time::Instant::now();
     let summary = app.load_demo(seed, households).await?;
     println!(
@@ -777,26 +779,31 @@ async fn load_and_show_demo(app: &App, seed: u64, households: usize) -> Result<E
         seed,
         app.store().backend().as_str(),
         started.elapsed().as_secs_f64(),
-        summary.villages_created,
-        summary.households,
-        summary.members
+        number(summary.villages_created as i64),
+        number(summary.households as i64),
+        number(summary.members as i64)
     );
     if let (Some(first), Some(last)) = (summary.periods.first(), summary.periods.last()) {
         println!(
             "Danh sách hộ nghèo, hộ cận nghèo các năm {first}–{last}: {} lượt phân loại.",
-            summary.classifications
+            number(summary.classifications as i64)
         );
     }
     if let Some(reform) = &summary.reform {
         println!(
             "Sắp xếp đơn vị hành chính 01/07/2025: {} thôn và {} hộ chuyển về các xã mới.",
-            reform.villages_moved, reform.households_moved
+            number(reform.villages_moved as i64),
+            number(reform.households_moved as i64)
         );
     }
     if let Some(review) = &summary.open_review {
         println!(
             "Đợt rà soát định kỳ cho năm {} (chuẩn {}) đang mở ở xã {}: đã điều tra {}/{} hộ.",
-            review.period, review.standard, review.commune_code, review.surveyed, review.listed
+            review.period,
+            review.standard,
+            review.commune_code,
+            number(review.surveyed as i64),
+            number(review.listed as i64)
         );
     }
     println!();
