@@ -242,3 +242,61 @@ async fn blank_lines_keep_the_line_numbers_an_editor_shows(store: Store) {
     assert_eq!(errors.errors[0].column, "sex");
 }
 app_test!(blank_lines_keep_the_line_numbers_an_editor_shows);
+
+/// A register loaded in bulk counts its members' health-insurance cards: each card becomes
+/// a `bhyt` benefit of its member, valid for the year to its expiry, as the member form and
+/// the one-file import make it; a member without a card gets none, and a re-run of the
+/// finished file adds none.
+async fn cards_in_a_bulk_file_become_bhyt_benefits(store: Store) {
+    let app = one_commune(store).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from(
+        "household_code,village_code,full_name,sex,birth_date,ethnicity,relation,citizen_id,\
+         health_insurance_number,health_insurance_expiry\n",
+    );
+    for (i, card) in ["HN4424212345678,31/12/2026", ","].iter().enumerate() {
+        text.push_str(&format!(
+            "DM-{i:03},18499001,Nguyễn Văn An {i},Nam,1960,Kinh,Chủ hộ,04206000000{i},{card}\n"
+        ));
+    }
+    let path = file(&dir, &text);
+    import(&app, &path, 1, None).await.unwrap();
+    import(&app, &path, 1, None).await.unwrap();
+
+    let with_card = app
+        .store()
+        .household_by_code("18499", "DM-000")
+        .await
+        .unwrap()
+        .unwrap();
+    let benefits = app.store().household_benefits(with_card.id).await.unwrap();
+    assert_eq!(benefits.len(), 1, "{benefits:?}");
+    let b = &benefits[0];
+    let member = &app.store().members_of(with_card.id, false).await.unwrap()[0];
+    assert_eq!(b.policy, "bhyt");
+    assert_eq!(b.member_id, Some(member.id));
+    assert_eq!(b.reference.as_deref(), Some("HN4424212345678"));
+    assert_eq!(b.valid_to, chrono::NaiveDate::from_ymd_opt(2026, 12, 31));
+    assert_eq!(
+        b.valid_from,
+        chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()
+    );
+    assert_eq!(b.source, "import");
+    assert_eq!(b.unit_code, "18499001");
+
+    let without = app
+        .store()
+        .household_by_code("18499", "DM-001")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        app.store()
+            .household_benefits(without.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(count(&app, "benefits").await, 1);
+}
+app_test!(cards_in_a_bulk_file_become_bhyt_benefits);

@@ -244,6 +244,14 @@ impl Store {
                     &data,
                 )
                 .await?;
+                if let Some(first) = batch.first() {
+                    sqlx::query(AssertSqlSafe(card_benefits_sql(true)))
+                        .bind(&first.audit.username)
+                        .bind(&now)
+                        .bind(&ids)
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 mark_run!(tx, mark);
                 tx.commit().await?;
                 Ok(ids)
@@ -292,6 +300,17 @@ impl Store {
                         .bind(&h.fields.province_code)
                         .execute(&mut *tx)
                         .await?;
+                    if h.members
+                        .iter()
+                        .any(|m| m.health_insurance_number.is_some())
+                    {
+                        sqlx::query(AssertSqlSafe(card_benefits_sql(false)))
+                            .bind(&h.audit.username)
+                            .bind(&now)
+                            .bind(id)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
                     ids.push(id);
                 }
                 mark_run!(tx, mark);
@@ -299,6 +318,42 @@ impl Store {
                 Ok(ids)
             }
         }
+    }
+}
+
+/// The `bhyt` benefits of the loaded members' health-insurance cards, written in the
+/// batch's transaction: the benefits are the one source coverage and the targets read, and
+/// a register loaded in bulk would otherwise count none of its cards. The statement is
+/// migration 0061's (a card runs a year to its expiry; without an expiry it counts on the
+/// day it was recorded) and `sync_cards`' rule, limited to the new households; the source
+/// is `import`, recorded by whoever ran the import, whose creation entry of each household
+/// already names the card. Bound: the importer, the time, then the household ids (an
+/// array on PostgreSQL, one id on SQLite).
+fn card_benefits_sql(postgres: bool) -> &'static str {
+    if postgres {
+        "INSERT INTO benefits (home_province, household_id, member_id, policy, valid_from, valid_to, \
+                               reference, unit_code, province_code, source, recorded_by, recorded_at) \
+         SELECT m.home_province, m.household_id, m.id, 'bhyt', \
+                CASE WHEN m.health_insurance_expiry IS NOT NULL \
+                     THEN (m.health_insurance_expiry - INTERVAL '1 year' + INTERVAL '1 day')::date \
+                     ELSE CAST(LEFT(m.created_at, 10) AS DATE) END, \
+                m.health_insurance_expiry, TRIM(m.health_insurance_number), h.village_code, \
+                h.province_code, 'import', $1, $2 \
+         FROM members m JOIN households h ON h.home_province = m.home_province AND h.id = m.household_id \
+         WHERE m.household_id = ANY($3) AND m.active \
+           AND m.health_insurance_number IS NOT NULL AND TRIM(m.health_insurance_number) <> ''"
+    } else {
+        "INSERT INTO benefits (home_province, household_id, member_id, policy, valid_from, valid_to, \
+                               reference, unit_code, province_code, source, recorded_by, recorded_at) \
+         SELECT m.home_province, m.household_id, m.id, 'bhyt', \
+                CASE WHEN m.health_insurance_expiry IS NOT NULL \
+                     THEN date(m.health_insurance_expiry, '-1 year', '+1 day') \
+                     ELSE date(m.created_at) END, \
+                m.health_insurance_expiry, TRIM(m.health_insurance_number), h.village_code, \
+                h.province_code, 'import', $1, $2 \
+         FROM members m JOIN households h ON h.id = m.household_id \
+         WHERE m.household_id = $3 AND m.active \
+           AND m.health_insurance_number IS NOT NULL AND TRIM(m.health_insurance_number) <> ''"
     }
 }
 
