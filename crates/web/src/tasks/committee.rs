@@ -75,14 +75,11 @@ fn finding_line(f: &FindingRecord, lang: Lang) -> Line {
     }
 }
 
-/// The Vietnamese name of a finding's kind; an unknown kind is shown as «Phát hiện khác».
+/// A finding's kind in words: in Vietnamese from the one list of every source's kinds;
+/// an unknown kind is «Phát hiện khác» / "Other finding", never its code.
 fn finding_kind(kind: &str, lang: Lang) -> &'static str {
     match (kind, lang) {
-        ("income_above_line", Lang::Vi) => "Hộ nghèo có thu nhập trên chuẩn",
-        ("meeting_under_threshold", Lang::Vi) => "Họp dân không đủ tỷ lệ đồng ý vẫn thông qua",
-        ("certificate_without_decision", Lang::Vi) => "Giấy chứng nhận không có quyết định",
-        ("wrong_class", Lang::Vi) => "Phân loại hộ chưa đúng",
-        (_, Lang::Vi) => "Phát hiện khác",
+        (_, Lang::Vi) => giamngheo_app::policies::findings::finding_kind_vi(kind),
         ("income_above_line", Lang::En) => "Poor household with income above the line",
         ("meeting_under_threshold", Lang::En) => "Meeting passed under the required share",
         ("certificate_without_decision", Lang::En) => "Certificate without a decision",
