@@ -496,5 +496,42 @@ async fn a_meeting_passed_under_the_threshold_is_a_finding_and_one_at_it_is_not(
         .await
         .unwrap();
     assert_eq!((again.added, again.already), (0, 1));
+    // The one close rule: a review finding names no responsible agency, so an agency's
+    // officer may not close it, nor oversight; the district's office does, with a note.
+    let fid = found[0].id;
+    let health = actor(Role::AgencyOfficer, "444", Tier::District, Some("444-yte"));
+    for who in [&health, &oversight] {
+        let e = app
+            .close_finding(By::User(who), fid, "justified", "Biên bản ghi nhầm")
+            .await
+            .unwrap_err();
+        assert!(matches!(e, AppError::Forbidden(_)), "{e}");
+    }
+    let e = app
+        .close_finding(By::User(&office()), fid, "justified", "  ")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, AppError::Invalid { ref field, .. } if field == "note"),
+        "{e}"
+    );
+    app.close_finding(
+        By::User(&office()),
+        fid,
+        "justified",
+        "Biên bản họp ghi nhầm số người đồng ý; bản gốc 6/10",
+    )
+    .await
+    .unwrap();
+    let closed = app.store().finding(fid).await.unwrap().unwrap();
+    assert_eq!(closed.status, "justified");
+    assert_eq!(closed.closed_by.as_deref(), Some("office-444"));
+    let audit = app.store().audit_log(50, 0).await.unwrap().0;
+    assert!(
+        audit
+            .iter()
+            .any(|a| a.entry.action == "finding.close" && a.entry.entity_id == fid.to_string()),
+        "the close is audited"
+    );
 }
 app_test!(a_meeting_passed_under_the_threshold_is_a_finding_and_one_at_it_is_not);
