@@ -6,9 +6,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use giamngheo_app::access::{Actor, Role};
 use giamngheo_app::households::{By, DraftInput};
-use giamngheo_app::inspections::{
-    FindingInput, FindingStatus, InspectionInput, RecordInput, SampleChoice,
-};
+use giamngheo_app::inspections::{FindingInput, InspectionInput, RecordInput, SampleChoice};
 use giamngheo_app::{App, AppError, Config, FixedClock};
 use giamngheo_domain::household::{HouseholdDraft, MemberDraft, Sex};
 use giamngheo_domain::{Hierarchy, Tier};
@@ -319,20 +317,20 @@ async fn findings_are_recorded_and_closed_by_the_responsible_agency(store: Store
 
     // Only the responsible agency (or the office) closes it, once.
     let e = app
-        .close_inspection_finding(&oversight, f, FindingStatus::Corrected, "Đã sửa")
+        .close_finding(By::User(&oversight), f, "corrected", "Đã sửa")
         .await
         .unwrap_err();
     assert!(matches!(e, AppError::Forbidden(_)), "{e}");
-    app.close_inspection_finding(
-        &health,
+    app.close_finding(
+        By::User(&health),
         f,
-        FindingStatus::Corrected,
+        "corrected",
         "Đã điều chỉnh phân loại hộ",
     )
     .await
     .unwrap();
     assert!(
-        app.close_inspection_finding(&health, f, FindingStatus::Justified, "Lần hai")
+        app.close_finding(By::User(&health), f, "justified", "Lần hai")
             .await
             .is_err()
     );
@@ -400,3 +398,140 @@ async fn review_checks_add_their_findings_once(store: Store) {
     );
 }
 app_test!(review_checks_add_their_findings_once);
+
+/// Records a village meeting of a review of commune 18499 for the 2022 lists.
+async fn meeting(app: &App, review: i64, attendees: i32, agreeing: i32, passed: bool) -> i64 {
+    app.store()
+        .record_meeting(
+            &giamngheo_store::NewMeeting {
+                review_id: review,
+                village_code: "18499001".into(),
+                held_on: date(2021, 11, 20),
+                attendees,
+                agreeing,
+                passed,
+                chaired_by: None,
+                minutes_name: None,
+                minutes_type: None,
+                minutes: None,
+                recorded_by: "test".into(),
+            },
+            &[],
+            &[],
+            Utc::now(),
+        )
+        .await
+        .unwrap()
+}
+
+async fn a_meeting_passed_under_the_threshold_is_a_finding_and_one_at_it_is_not(store: Store) {
+    let (app, _) = setup(store).await;
+    let review = app
+        .store()
+        .insert_review(
+            &giamngheo_store::NewReview {
+                province_code: "42".into(),
+                district_code: Some("444".into()),
+                commune_code: "18499".into(),
+                kind: "periodic".into(),
+                period: 2022,
+                standard: "vn-2022".into(),
+                opened_on: date(2021, 9, 1),
+                due_on: date(2021, 12, 15),
+                posting_days: 7,
+                created_by: "test".into(),
+            },
+            &[],
+            &[],
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+    // The share required is the review settings' (50 % by default): 4 of 10 is under
+    // it, 5 of 10 exactly at it; a meeting that did not pass is not a finding whatever
+    // its count.
+    let under = meeting(&app, review, 10, 4, true).await;
+    let _at = meeting(&app, review, 10, 5, true).await;
+    let _failed = meeting(&app, review, 10, 3, false).await;
+    let first = app
+        .check_review_findings(&office(), "18499", 2022)
+        .await
+        .unwrap();
+    assert_eq!((first.added, first.already), (1, 0));
+    let found = app
+        .store()
+        .unit_findings("review", "18499001")
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].kind, "meeting_under_threshold");
+    assert_eq!(found[0].household_id, None);
+    assert!(
+        found[0]
+            .evidence
+            .contains(&format!("\"meeting_id\":{under}")),
+        "{}",
+        found[0].evidence
+    );
+    assert!(
+        found[0].evidence.contains("4/10"),
+        "the evidence says it in words: {}",
+        found[0].evidence
+    );
+    // It is in the one findings list, with the others, for the office and oversight.
+    let oversight = actor(Role::Oversight, "444", Tier::District, None);
+    let listed = app
+        .findings(
+            &oversight,
+            Some("18499"),
+            Some("meeting_under_threshold"),
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 1);
+    // Run again: nothing added twice.
+    let again = app
+        .check_review_findings(&office(), "18499", 2022)
+        .await
+        .unwrap();
+    assert_eq!((again.added, again.already), (0, 1));
+    // The one close rule: a review finding names no responsible agency, so an agency's
+    // officer may not close it, nor oversight; the district's office does, with a note.
+    let fid = found[0].id;
+    let health = actor(Role::AgencyOfficer, "444", Tier::District, Some("444-yte"));
+    for who in [&health, &oversight] {
+        let e = app
+            .close_finding(By::User(who), fid, "justified", "Biên bản ghi nhầm")
+            .await
+            .unwrap_err();
+        assert!(matches!(e, AppError::Forbidden(_)), "{e}");
+    }
+    let e = app
+        .close_finding(By::User(&office()), fid, "justified", "  ")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, AppError::Invalid { ref field, .. } if field == "note"),
+        "{e}"
+    );
+    app.close_finding(
+        By::User(&office()),
+        fid,
+        "justified",
+        "Biên bản họp ghi nhầm số người đồng ý; bản gốc 6/10",
+    )
+    .await
+    .unwrap();
+    let closed = app.store().finding(fid).await.unwrap().unwrap();
+    assert_eq!(closed.status, "justified");
+    assert_eq!(closed.closed_by.as_deref(), Some("office-444"));
+    let audit = app.store().audit_log(50, 0).await.unwrap().0;
+    assert!(
+        audit
+            .iter()
+            .any(|a| a.entry.action == "finding.close" && a.entry.entity_id == fid.to_string()),
+        "the close is audited"
+    );
+}
+app_test!(a_meeting_passed_under_the_threshold_is_a_finding_and_one_at_it_is_not);

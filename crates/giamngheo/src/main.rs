@@ -17,6 +17,7 @@ mod bench;
 mod benefits;
 mod classify;
 mod import;
+mod inspections;
 mod policies;
 mod programme;
 mod report;
@@ -110,6 +111,17 @@ enum Command {
     Findings {
         #[command(subcommand)]
         command: benefits::FindingsCommand,
+    },
+    /// Nhiệm vụ của các cơ quan: nạp kế hoạch (the agencies' tasks: load a plan).
+    Tasks {
+        #[command(subcommand)]
+        command: inspections::TasksCommand,
+    },
+    /// Kiểm tra, giám sát: lập kế hoạch, chọn mẫu hộ, kiểm tra kết quả rà soát
+    /// (inspections: plan, sample, review checks).
+    Inspections {
+        #[command(subcommand)]
+        command: inspections::InspectionsCommand,
     },
 }
 
@@ -440,6 +452,14 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         } => {
             let app = open_app(&args.db).await?;
             benefits::check(&app, args).await
+        }
+        Command::Tasks { command } => {
+            let app = open_app(inspections::tasks_db(&command)).await?;
+            inspections::run_tasks(&app, command).await
+        }
+        Command::Inspections { command } => {
+            let app = open_app(inspections::db(&command)).await?;
+            inspections::run(&app, command).await
         }
         Command::Backup(args) => backup::backup(args).await,
         Command::Coverage(args) => {

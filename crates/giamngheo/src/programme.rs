@@ -56,7 +56,7 @@ pub struct ReportArgs {
 }
 
 /// An administrator of the province of `unit`, for the command line's work.
-async fn system_actor(app: &App, unit: &str) -> Result<Actor, AppError> {
+pub(crate) async fn system_actor(app: &App, unit: &str) -> Result<Actor, AppError> {
     let record = app.unit(unit).await?;
     Ok(Actor {
         user_id: 0,

@@ -1,27 +1,34 @@
-//! Findings (table `findings`, migration 0060): writing computed ones once each by their
-//! stable `check_key`, listing every source (policy, review, inspection), closing one with
-//! an audit entry, and the facts the policy checks read.
+//! Findings (table `findings`, migration 0060), one model for every source (policy,
+//! review, inspection): writing computed ones once each by their stable `check_key`,
+//! recording one by hand, listing them, closing one with an audit entry, and the facts
+//! the policy checks read.
 
 use crate::households::{AuditEntry, CHUNK, insert_audit};
 use crate::{Store, StoreError, with_pool};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{AssertSqlSafe, QueryBuilder};
 
-/// A computed finding to add.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A finding to add, of any source: computed by the policy or review checks (with a
+/// stable `check_key`, so a later run adds it only once) or recorded by an inspection.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct NewFinding {
+    /// policy, review or inspection.
     pub source: String,
     pub kind: String,
-    pub check_key: String,
+    /// A computed finding's stable key; `None` for one recorded by hand.
+    pub check_key: Option<String>,
     pub province_code: String,
     pub unit_code: String,
     pub household_id: Option<i64>,
     pub member_id: Option<i64>,
     pub benefit_id: Option<i64>,
-    /// JSON with at least `text`: the evidence in words.
+    pub activity_id: Option<i64>,
+    pub inspection_id: Option<i64>,
+    /// JSON with the evidence in words (`text`) and its figures.
     pub evidence: String,
     pub required_action: Option<String>,
     pub responsible_agency: Option<String>,
+    pub deadline: Option<NaiveDate>,
 }
 
 /// A stored finding of any source.
@@ -36,6 +43,8 @@ pub struct FindingRecord {
     pub household_id: Option<i64>,
     pub member_id: Option<i64>,
     pub benefit_id: Option<i64>,
+    pub activity_id: Option<i64>,
+    pub inspection_id: Option<i64>,
     pub evidence: String,
     pub required_action: Option<String>,
     pub responsible_agency: Option<String>,
@@ -48,8 +57,9 @@ pub struct FindingRecord {
 }
 
 const FINDING_COLUMNS: &str = "id, source, kind, check_key, province_code, unit_code, \
-     household_id, member_id, benefit_id, evidence, required_action, responsible_agency, \
-     deadline, status, status_note, closed_by, closed_at, created_at";
+     household_id, member_id, benefit_id, activity_id, inspection_id, evidence, \
+     required_action, responsible_agency, deadline, status, status_note, closed_by, \
+     closed_at, created_at";
 
 /// One classification as the checks read it.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -100,8 +110,8 @@ impl Store {
             for chunk in findings.chunks(CHUNK) {
                 let mut qb = QueryBuilder::new(
                     "INSERT INTO findings (source, kind, check_key, province_code, unit_code, \
-                     household_id, member_id, benefit_id, evidence, required_action, \
-                     responsible_agency, status, created_at) ",
+                     household_id, member_id, benefit_id, activity_id, inspection_id, evidence, \
+                     required_action, responsible_agency, deadline, status, created_at) ",
                 );
                 qb.push_values(chunk, |mut b, f| {
                     b.push_bind(&f.source)
@@ -112,9 +122,12 @@ impl Store {
                         .push_bind(f.household_id)
                         .push_bind(f.member_id)
                         .push_bind(f.benefit_id)
+                        .push_bind(f.activity_id)
+                        .push_bind(f.inspection_id)
                         .push_bind(&f.evidence)
                         .push_bind(&f.required_action)
                         .push_bind(&f.responsible_agency)
+                        .push_bind(f.deadline)
                         .push_bind("open")
                         .push_bind(&now);
                 });
@@ -160,6 +173,104 @@ impl Store {
             .fetch_optional(pool)
             .await?),
         )
+    }
+
+    /// Adds one finding with its audit entry (whose `at` becomes the finding's
+    /// `created_at`); its id, or `None` when a finding with its check key is already
+    /// recorded (nothing is then written).
+    pub async fn insert_finding(
+        &self,
+        f: &NewFinding,
+        audit: &AuditEntry,
+    ) -> Result<Option<i64>, StoreError> {
+        let id = with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let id: Option<i64> = sqlx::query_scalar(
+                "INSERT INTO findings (source, kind, check_key, province_code, unit_code, household_id, \
+                     member_id, benefit_id, activity_id, inspection_id, evidence, required_action, \
+                     responsible_agency, deadline, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
+                 ON CONFLICT (check_key) DO NOTHING RETURNING id")
+                .bind(&f.source)
+                .bind(&f.kind)
+                .bind(&f.check_key)
+                .bind(&f.province_code)
+                .bind(&f.unit_code)
+                .bind(f.household_id)
+                .bind(f.member_id)
+                .bind(f.benefit_id)
+                .bind(f.activity_id)
+                .bind(f.inspection_id)
+                .bind(&f.evidence)
+                .bind(&f.required_action)
+                .bind(&f.responsible_agency)
+                .bind(f.deadline)
+                .bind(&audit.at)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let Some(id) = id else {
+                return Ok(None);
+            };
+            let entries = [AuditEntry { entity_id: id.to_string(), ..audit.clone() }];
+            insert_audit!(tx, entries);
+            tx.commit().await?;
+            id
+        });
+        Ok(Some(id))
+    }
+
+    /// The findings an inspection recorded, oldest first.
+    pub async fn inspection_findings(&self, id: i64) -> Result<Vec<FindingRecord>, StoreError> {
+        self.findings_where("inspection_id = $1 ORDER BY id", &[], Some(id))
+            .await
+    }
+
+    /// The findings of a source in a unit (its own code), oldest first.
+    pub async fn unit_findings(
+        &self,
+        source: &str,
+        unit_code: &str,
+    ) -> Result<Vec<FindingRecord>, StoreError> {
+        self.findings_where(
+            "source = $1 AND unit_code = $2 ORDER BY id",
+            &[source, unit_code],
+            None,
+        )
+        .await
+    }
+
+    /// The open findings of a province, oldest first.
+    pub async fn open_findings_of_province(
+        &self,
+        province_code: &str,
+    ) -> Result<Vec<FindingRecord>, StoreError> {
+        self.findings_where(
+            "province_code = $1 AND status = 'open' ORDER BY id",
+            &[province_code],
+            None,
+        )
+        .await
+    }
+
+    /// The findings matching `filter` (fixed SQL of this module), with its text
+    /// parameters bound first and then an id.
+    async fn findings_where(
+        &self,
+        filter: &str,
+        texts: &[&str],
+        id: Option<i64>,
+    ) -> Result<Vec<FindingRecord>, StoreError> {
+        let sql = format!("SELECT {FINDING_COLUMNS} FROM findings WHERE {filter}");
+        Ok(with_pool!(self, pool => {
+            let mut q = sqlx::query_as::<_, FindingRecord>(AssertSqlSafe(sql.as_str()));
+            for t in texts {
+                q = q.bind(*t);
+            }
+            if let Some(id) = id {
+                q = q.bind(id);
+            }
+            q.fetch_all(pool).await?
+        }))
     }
 
     /// Closes an open finding as justified or corrected, with a note and an audit entry.

@@ -46,8 +46,7 @@ pub use households::{
     NewHousehold, Transfer, TransferSide, TransferSource, TransferTarget,
 };
 pub use inspections::{
-    ClassFactsRow, FindingRow, InspectionRecord, MeetingCheckRow, NewFindingRow, NewInspection,
-    ReviewCheckRow, SampleRow,
+    ClassFactsRow, InspectionRecord, MeetingCheckRow, NewInspection, ReviewCheckRow, SampleRow,
 };
 pub use maintenance::{Integrity, sqlite_file};
 pub use programme::{AllocationFlags, CommuneAllocationRow, EntryRecord, NewEntry, Recorder};

@@ -14,6 +14,7 @@ mod home;
 mod households;
 mod html;
 mod i18n;
+mod inspections;
 mod menu;
 mod overload;
 mod policies;
@@ -115,6 +116,7 @@ fn all_routes() -> Routes {
         .merge(policies::routes())
         .merge(programme::routes())
         .merge(survey::routes())
+        .merge(inspections::routes())
         .nest(
             "/api/v1",
             api::routes()
@@ -124,7 +126,8 @@ fn all_routes() -> Routes {
                 .merge(policies::api_routes())
                 .merge(programme::api_routes())
                 .merge(tasks::api_routes())
-                .merge(survey::api_routes()),
+                .merge(survey::api_routes())
+                .merge(inspections::api_routes()),
         )
         .route("/healthz", get(healthz))
         .route("/assets/htmx.min.js", get(htmx))

@@ -1,15 +1,42 @@
 //! An inspection's findings (phát hiện): each names what it is about (a household of
 //! the inspected unit, a benefit, an activity), the action required, the agency
 //! responsible and a deadline, and stays open until the office or that agency closes it
-//! as justified or corrected. A closed finding is not reopened: history is kept.
+//! as justified or corrected (`App::close_finding`, the one rule for findings of every
+//! source). A closed finding is not reopened: history is kept.
 
 use super::audit;
-use crate::access::{Actor, Role};
+use crate::access::Actor;
 use crate::reports::tier_of;
 use crate::{App, AppError};
 use chrono::NaiveDate;
 use giamngheo_domain::text::normalize;
-use giamngheo_store::{AuditEntry, NewFindingRow};
+use giamngheo_store::NewFinding;
+
+/// The kinds of finding an inspection records, with their Vietnamese and English
+/// names: the form offers these, so no code is typed by hand.
+pub const INSPECTION_FINDING_KINDS: [(&str, &str, &str); 5] = [
+    (
+        "wrong_class",
+        "Phân loại hộ chưa đúng",
+        "Household wrongly classified",
+    ),
+    (
+        "missing_document",
+        "Thiếu hồ sơ, giấy tờ",
+        "Missing document",
+    ),
+    (
+        "benefit_not_received",
+        "Hộ chưa được hưởng chính sách",
+        "Benefit not received",
+    ),
+    (
+        "wrong_procedure",
+        "Thực hiện chưa đúng quy trình",
+        "Procedure not followed",
+    ),
+    ("other", "Phát hiện khác", "Other finding"),
+];
 
 /// A finding as the inspectors record it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,7 +80,6 @@ impl FindingStatus {
 }
 
 const MAX_TEXT_CHARS: usize = 4000;
-const MAX_KIND_CHARS: usize = 60;
 
 fn text(field: &str, value: &str, required: bool) -> Result<String, AppError> {
     let value = normalize(value.trim());
@@ -79,13 +105,17 @@ impl App {
     ) -> Result<i64, AppError> {
         let record = self.writable_inspection(actor, id).await?;
         let kind = input.kind.trim().to_string();
-        if kind.is_empty()
-            || kind.chars().count() > MAX_KIND_CHARS
-            || !kind.chars().all(|c| c.is_ascii_lowercase() || c == '_')
-        {
+        if !INSPECTION_FINDING_KINDS.iter().any(|(k, _, _)| *k == kind) {
             return Err(AppError::invalid(
                 "kind",
-                "loại phát hiện là một mã chữ thường không dấu (ví dụ wrong_class)",
+                format!(
+                    "loại phát hiện không rõ; chọn một trong: {}",
+                    INSPECTION_FINDING_KINDS
+                        .iter()
+                        .map(|(_, vi, _)| *vi)
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                ),
             ));
         }
         let evidence = text("evidence", &input.evidence, true)?;
@@ -121,11 +151,7 @@ impl App {
                 ));
             }
         }
-        let now = self
-            .clock()
-            .now()
-            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-        let row = NewFindingRow {
+        let row = NewFinding {
             source: "inspection".into(),
             kind: kind.clone(),
             check_key: None,
@@ -140,7 +166,6 @@ impl App {
             required_action: Some(required_action),
             responsible_agency: Some(agency.code.clone()),
             deadline: Some(input.deadline),
-            created_at: now,
         };
         let mut entry = audit(
             self,
@@ -157,75 +182,8 @@ impl App {
         );
         entry.household_id = input.household_id;
         self.store()
-            .insert_finding_row(&row, &entry)
+            .insert_finding(&row, &entry)
             .await?
             .ok_or_else(|| AppError::Conflict("phát hiện này đã được ghi".into()))
-    }
-
-    /// Closes an open finding as justified or corrected (the office, or an officer of
-    /// the responsible agency), with a note saying how.
-    pub async fn close_inspection_finding(
-        &self,
-        actor: &Actor,
-        finding_id: i64,
-        status: FindingStatus,
-        note: &str,
-    ) -> Result<(), AppError> {
-        let not_found = || AppError::NotFound(format!("phát hiện số {finding_id}"));
-        let f = self
-            .store()
-            .finding_row(finding_id)
-            .await?
-            .ok_or_else(not_found)?;
-        self.authorize(actor, crate::access::Action::ReadAggregates, &f.unit_code)
-            .await
-            .map_err(|e| match e {
-                AppError::NotFound(_) => not_found(),
-                other => other,
-            })?;
-        let allowed = match actor.role {
-            Role::Admin | Role::Office => true,
-            Role::AgencyOfficer => {
-                actor.agency_code.is_some() && actor.agency_code == f.responsible_agency
-            }
-            _ => false,
-        };
-        if !allowed {
-            return Err(AppError::Forbidden(
-                "chỉ cơ quan chịu trách nhiệm hoặc cơ quan chuyên môn được đóng phát hiện".into(),
-            ));
-        }
-        let note = text("note", note, true)?;
-        let at = self
-            .clock()
-            .now()
-            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-        let entry = AuditEntry {
-            at: at.clone(),
-            user_id: Some(actor.user_id),
-            username: actor.username.clone(),
-            action: "finding.close".into(),
-            entity: "finding".into(),
-            entity_id: finding_id.to_string(),
-            household_id: f.household_id,
-            unit_code: Some(f.unit_code.clone()),
-            province_code: Some(f.province_code.clone()),
-            changes: serde_json::json!([
-                {"field": "status", "old": f.status, "new": status.code()},
-            ])
-            .to_string(),
-            reason: Some(note.clone()),
-        };
-        self.store()
-            .close_finding_row(
-                finding_id,
-                status.code(),
-                &note,
-                &actor.username,
-                &at,
-                &entry,
-            )
-            .await?;
-        Ok(())
     }
 }

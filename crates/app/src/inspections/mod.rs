@@ -13,15 +13,17 @@ mod findings;
 mod review_checks;
 mod sample;
 
-pub use findings::{FindingInput, FindingStatus};
-pub use review_checks::ReviewChecks;
-pub use sample::{SampleChoice, max_changed_facts};
+pub use findings::{FindingInput, FindingStatus, INSPECTION_FINDING_KINDS};
+pub use review_checks::{REVIEW_FINDING_KINDS, ReviewChecks};
+pub use sample::{SampleChoice, SampledHousehold, max_changed_facts};
 
 use crate::access::{Action, Actor, Role};
 use crate::{App, AppError};
 use chrono::NaiveDate;
 use giamngheo_domain::text::normalize;
-use giamngheo_store::{AuditEntry, FindingRow, InspectionRecord, NewInspection, SampleRow};
+use giamngheo_store::{
+    AgencyRecord, AuditEntry, FindingRecord, InspectionRecord, NewInspection, SampleRow,
+};
 use serde::Serialize;
 
 /// What an inspection is about.
@@ -61,8 +63,11 @@ pub struct InspectionView {
     pub agency_name: String,
     #[serde(skip)]
     pub sample: Vec<SampleRow>,
+    /// The sample as the actor may see it: code and head only within their area.
     #[serde(skip)]
-    pub findings: Vec<FindingRow>,
+    pub households: Vec<SampledHousehold>,
+    #[serde(skip)]
+    pub findings: Vec<FindingRecord>,
     /// Whether the actor may record, sample and add findings.
     pub may_write: bool,
 }
@@ -92,6 +97,19 @@ fn audit(
         changes: changes.to_string(),
         reason: None,
     }
+}
+
+/// A unit's inspections of a year, with what the plan form offers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InspectionsPage {
+    pub unit_code: String,
+    pub unit_name: String,
+    pub year: i32,
+    pub items: Vec<InspectionRecord>,
+    /// The agencies of the unit and the units above it.
+    pub agencies: Vec<AgencyRecord>,
+    /// Whether the actor plans inspections (the office, an administrator).
+    pub may_plan: bool,
 }
 
 /// Whether `actor` may write on an inspection by `agency`.
@@ -191,6 +209,55 @@ impl App {
         Ok(self.store().inspections(&unit.code, year).await?)
     }
 
+    /// The inspections page of a unit and year: its inspections, the agencies that may
+    /// inspect it or answer for a finding there, and whether the actor plans.
+    pub async fn inspections_page(
+        &self,
+        actor: &Actor,
+        unit: &str,
+        year: i32,
+    ) -> Result<InspectionsPage, AppError> {
+        let items = self.inspections(actor, unit, year).await?;
+        let unit = self.unit(unit).await?;
+        Ok(InspectionsPage {
+            agencies: self.inspection_agencies(&unit.code, year).await?,
+            may_plan: matches!(actor.role, Role::Admin | Role::Office),
+            unit_code: unit.code,
+            unit_name: unit.name,
+            year,
+            items,
+        })
+    }
+
+    /// The agencies of a unit and of the units above it that existed in `year`: those
+    /// that may inspect the unit (a district's department inspects its communes) or be
+    /// responsible for a finding there. A closed district's 2021 inspections still offer
+    /// its departments of the time.
+    pub async fn inspection_agencies(
+        &self,
+        unit: &str,
+        year: i32,
+    ) -> Result<Vec<AgencyRecord>, AppError> {
+        let (first, last) = (
+            NaiveDate::from_ymd_opt(year, 1, 1),
+            NaiveDate::from_ymd_opt(year, 12, 31),
+        );
+        let mut out = Vec::new();
+        for u in self.store().ancestry(unit).await? {
+            out.extend(
+                self.store()
+                    .agencies_of_unit(&u.code)
+                    .await?
+                    .into_iter()
+                    .filter(|a| {
+                        last.is_none_or(|l| a.valid_from <= l)
+                            && a.valid_to.is_none_or(|to| first.is_none_or(|f| to >= f))
+                    }),
+            );
+        }
+        Ok(out)
+    }
+
     /// An inspection with its sample and findings.
     pub async fn inspection(&self, actor: &Actor, id: i64) -> Result<InspectionView, AppError> {
         let record = self.authorized_inspection(actor, id).await?;
@@ -201,8 +268,10 @@ impl App {
             .await?
             .map(|a| a.name)
             .unwrap_or_else(|| record.inspecting_agency.clone());
+        let sample = self.store().inspection_sample(id).await?;
         Ok(InspectionView {
-            sample: self.store().inspection_sample(id).await?,
+            households: self.sampled_households(actor, &sample).await?,
+            sample,
             findings: self.store().inspection_findings(id).await?,
             may_write: may_write(actor, &record.inspecting_agency),
             record,

@@ -11,13 +11,34 @@
 //! The evidence names the household by its id, never by a name.
 
 use crate::access::{Actor, Role};
+use crate::policies::imports::group;
 use crate::reports::tier_of;
 use crate::{App, AppError};
 use giamngheo_domain::Area;
 use giamngheo_domain::review::meeting_passes_at;
-use giamngheo_store::{AuditEntry, NewFindingRow, ReviewCheckRow};
+use giamngheo_store::{AuditEntry, NewFinding, ReviewCheckRow};
 use std::collections::BTreeMap;
 use std::str::FromStr;
+
+/// The kinds of finding the review checks compute, with their Vietnamese and English
+/// names.
+pub const REVIEW_FINDING_KINDS: [(&str, &str, &str); 3] = [
+    (
+        "income_above_line",
+        "Hộ nghèo có thu nhập trên chuẩn",
+        "Poor household with income above the line",
+    ),
+    (
+        "meeting_under_threshold",
+        "Họp dân không đủ tỷ lệ đồng ý vẫn thông qua",
+        "Meeting passed under the required share",
+    ),
+    (
+        "certificate_without_decision",
+        "Giấy chứng nhận không có quyết định",
+        "Certificate without a decision",
+    ),
+];
 
 /// What a run of the checks did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -64,7 +85,7 @@ impl App {
             giamngheo_domain::Tier::Commune => "commune_code",
             giamngheo_domain::Tier::Village => "village_code",
         };
-        let mut found: Vec<NewFindingRow> = Vec::new();
+        let mut found: Vec<NewFinding> = Vec::new();
         let now = self
             .clock()
             .now()
@@ -75,7 +96,7 @@ impl App {
                        unit: &str,
                        household: Option<i64>,
                        evidence: serde_json::Value,
-                       action: &str| NewFindingRow {
+                       action: &str| NewFinding {
             source: "review".into(),
             kind: kind.into(),
             check_key: Some(key),
@@ -90,7 +111,6 @@ impl App {
             required_action: Some(action.into()),
             responsible_agency: None,
             deadline: None,
-            created_at: now.clone(),
         };
 
         // A period's last row for a household is what stands (corrections come later).
@@ -119,6 +139,12 @@ impl App {
                         &c.village_code,
                         Some(c.household_id),
                         serde_json::json!({
+                            "text": format!(
+                                "Hộ được phân loại hộ nghèo (danh sách năm {period}) có thu nhập bình quân {} đồng/người/tháng, cao hơn chuẩn nghèo {} đồng{}",
+                                group(income as u64),
+                                group(line.value),
+                                if line.to_confirm { " (cần xác nhận)" } else { "" }
+                            ),
                             "classification_id": c.id, "period": period,
                             "standard": c.standard, "area": c.area,
                             "income_per_capita": income, "poor_line": line.value,
@@ -136,6 +162,10 @@ impl App {
                     &c.village_code,
                     Some(c.household_id),
                     serde_json::json!({
+                        "text": format!(
+                            "Có giấy chứng nhận số {} (danh sách năm {period}) nhưng không có quyết định công nhận",
+                            c.certificate_number.as_deref().unwrap_or_default()
+                        ),
                         "classification_id": c.id, "period": period,
                         "certificate_number": c.certificate_number,
                     }),
@@ -158,6 +188,9 @@ impl App {
                     &m.village_code,
                     None,
                     serde_json::json!({
+                        "text": format!(
+                            "Cuộc họp dân được ghi là thông qua với {agreeing}/{attendees} người đồng ý, dưới tỷ lệ tối thiểu {min_percent} %"
+                        ),
                         "meeting_id": m.id, "review_id": m.review_id, "period": period,
                         "attendees": attendees, "agreeing": agreeing,
                         "min_agree_percent": min_percent,
@@ -183,7 +216,7 @@ impl App {
                     .to_string(),
                 reason: None,
             };
-            match self.store().insert_finding_row(&f, &entry).await? {
+            match self.store().insert_finding(&f, &entry).await? {
                 Some(_) => out.added += 1,
                 None => out.already += 1,
             }

@@ -3,7 +3,7 @@
 //! then those whose class changed with few changed facts (`inspections/risk.toml`).
 
 use super::audit;
-use crate::access::Actor;
+use crate::access::{Action, Actor};
 use crate::reports::tier_of;
 use crate::{App, AppError};
 use giamngheo_domain::Tier;
@@ -20,6 +20,43 @@ pub enum SampleChoice {
     Random { size: usize, seed: u64 },
     /// Up to `size` households by risk.
     Risk { size: usize },
+}
+
+impl SampleChoice {
+    /// The sample asked for by its method's name (`random`, `risk`). A random sample
+    /// without a seed takes `fallback_seed` (the clock's), which is kept with the sample
+    /// so that the draw can still be repeated.
+    pub fn from_parts(
+        method: &str,
+        size: usize,
+        seed: Option<u64>,
+        fallback_seed: u64,
+    ) -> Result<SampleChoice, AppError> {
+        match method.trim() {
+            "random" => Ok(SampleChoice::Random {
+                size,
+                seed: seed.unwrap_or(fallback_seed),
+            }),
+            "risk" => Ok(SampleChoice::Risk { size }),
+            other => Err(AppError::invalid(
+                "method",
+                format!("cách chọn mẫu «{other}» không rõ (ngẫu nhiên: random, theo rủi ro: risk)"),
+            )),
+        }
+    }
+}
+
+/// A household of a sample as its page shows it. Its code and head's name are given
+/// only to an actor who may read that household's personal data (within their area);
+/// anyone else sees its number alone.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SampledHousehold {
+    pub position: i32,
+    pub household_id: i64,
+    /// random, open_finding or class_changed.
+    pub reason: String,
+    pub code: Option<String>,
+    pub head_name: Option<String>,
 }
 
 /// The most households a sample takes: an inspection visits a handful, not a register.
@@ -94,6 +131,49 @@ pub(crate) fn class_changed(
 }
 
 impl App {
+    /// The sample's households with their code and head where the actor may read them.
+    pub(crate) async fn sampled_households(
+        &self,
+        actor: &Actor,
+        sample: &[SampleRow],
+    ) -> Result<Vec<SampledHousehold>, AppError> {
+        // One access check per village: a sample is a handful of villages.
+        let mut readable: BTreeMap<String, bool> = BTreeMap::new();
+        let mut out = Vec::with_capacity(sample.len());
+        for s in sample {
+            let household = self.store().household(s.household_id).await?;
+            let mut shown = None;
+            if let Some(h) = household {
+                let village = h.fields.village_code.clone();
+                let may = match readable.get(&village) {
+                    Some(may) => *may,
+                    None => {
+                        let may = match self.authorize(actor, Action::ReadPersonal, &village).await
+                        {
+                            Ok(()) => true,
+                            Err(AppError::NotFound(_) | AppError::Forbidden(_)) => false,
+                            Err(other) => return Err(other),
+                        };
+                        readable.insert(village, may);
+                        may
+                    }
+                };
+                if may {
+                    shown = Some((h.fields.code, h.fields.head_name));
+                }
+            }
+            let (code, head_name) = shown.unzip();
+            out.push(SampledHousehold {
+                position: s.position,
+                household_id: s.household_id,
+                reason: s.reason.clone(),
+                code,
+                head_name,
+            });
+        }
+        Ok(out)
+    }
+
     /// Draws and keeps the sample of inspection `id`; the households in order. A sample
     /// is drawn once: a second draw is refused and the first stands.
     pub async fn draw_inspection_sample(

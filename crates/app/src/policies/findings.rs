@@ -55,13 +55,23 @@ pub const POLICY_FINDING_KINDS: [(&str, &str); 5] = [
     ),
 ];
 
-/// A finding kind's name in Vietnamese (the kinds of the review and inspections, which
-/// this module does not know, keep their code).
-pub fn finding_kind_vi(kind: &str) -> &str {
-    POLICY_FINDING_KINDS
+/// Every finding kind of the one findings list (the policy checks', the review's and
+/// the inspections'), with its Vietnamese name.
+pub fn finding_kinds() -> Vec<(&'static str, &'static str)> {
+    let others = crate::inspections::REVIEW_FINDING_KINDS
         .iter()
+        .chain(crate::inspections::INSPECTION_FINDING_KINDS.iter())
+        .map(|(k, vi, _)| (*k, *vi));
+    POLICY_FINDING_KINDS.iter().copied().chain(others).collect()
+}
+
+/// A finding kind's name in Vietnamese; a kind no longer known is «Phát hiện khác»,
+/// never its code.
+pub fn finding_kind_vi(kind: &str) -> &'static str {
+    finding_kinds()
+        .into_iter()
         .find(|(k, _)| *k == kind)
-        .map_or(kind, |(_, name)| name)
+        .map_or("Phát hiện khác", |(_, name)| name)
 }
 
 /// A citizen ID shown with only its last three digits.
@@ -83,10 +93,13 @@ fn evidence(text: String, extra: serde_json::Value) -> String {
 }
 
 /// The evidence of a stored finding in words.
+/// The evidence of a stored finding in words: the checks write it as `text`, the
+/// inspectors as `note`.
 pub fn evidence_text(f: &FindingRecord) -> String {
-    serde_json::from_str::<serde_json::Value>(&f.evidence)
-        .ok()
-        .and_then(|v| v.get("text").and_then(|t| t.as_str()).map(str::to_string))
+    let v = serde_json::from_str::<serde_json::Value>(&f.evidence).ok();
+    ["text", "note"]
+        .iter()
+        .find_map(|key| v.as_ref()?.get(key)?.as_str().map(str::to_string))
         .unwrap_or_else(|| f.evidence.clone())
 }
 
@@ -147,7 +160,7 @@ pub(crate) fn benefit_findings(
             NewFinding {
                 source: "policy".into(),
                 kind: kind.into(),
-                check_key: key,
+                check_key: Some(key),
                 province_code: b.province_code.clone(),
                 unit_code: b.unit_code.clone(),
                 household_id: Some(b.household_id),
@@ -163,6 +176,7 @@ pub(crate) fn benefit_findings(
                 ),
                 required_action: Some(action.into()),
                 responsible_agency: b.agency_code.clone(),
+                ..Default::default()
             }
         };
     let mut out = Vec::new();
@@ -343,7 +357,7 @@ impl App {
             .map(|(id, l)| NewFinding {
                 source: "policy".into(),
                 kind: "duplicate_citizen_id_in_import".into(),
-                check_key: format!("duplicate_citizen_id_in_import:{import_id}:{}", l[0]),
+                check_key: Some(format!("duplicate_citizen_id_in_import:{import_id}:{}", l[0])),
                 province_code: run.province_code.clone(),
                 unit_code: run.unit_code.clone(),
                 household_id: None,
@@ -361,6 +375,7 @@ impl App {
                 ),
                 required_action: Some("Đề nghị cơ quan gửi danh sách kiểm tra lại các dòng trùng".into()),
                 responsible_agency: Some(run.agency_code.clone()),
+                ..Default::default()
             })
             .collect();
         Ok(self
@@ -428,8 +443,11 @@ impl App {
         Ok(out)
     }
 
-    /// Closes an open finding as `justified` or `corrected`, with a note; audited. Only
-    /// those who write in the unit close findings (oversight reads them).
+    /// Closes an open finding of any source as `justified` or `corrected`, with a note;
+    /// audited. The one rule for every finding: the office of the unit (the roles that
+    /// write there) or an officer of the agency the finding names as responsible closes
+    /// it; oversight and everyone else only read. Outside the actor's area the finding
+    /// is "not found".
     pub async fn close_finding(
         &self,
         by: By<'_>,
@@ -437,13 +455,14 @@ impl App {
         status: &str,
         note: &str,
     ) -> Result<(), AppError> {
-        if !["justified", "corrected"].contains(&status) {
+        let Some(status) = crate::inspections::FindingStatus::parse(status) else {
             return Err(AppError::invalid(
                 "status",
                 "trạng thái đóng phải là «đã giải trình» (justified) hoặc «đã khắc phục» (corrected)",
             ));
-        }
-        let note = giamngheo_domain::text::normalize(note);
+        };
+        let status = status.code();
+        let note = giamngheo_domain::text::normalize(note.trim());
         if note.is_empty() {
             return Err(AppError::invalid(
                 "note",
@@ -453,19 +472,31 @@ impl App {
         if note.chars().count() > 1000 {
             return Err(AppError::invalid("note", "ghi chú dài quá 1.000 ký tự"));
         }
-        let finding = self
-            .store()
-            .finding(id)
-            .await?
-            .ok_or_else(|| AppError::NotFound(format!("phát hiện số {id}")))?;
+        let not_found = || AppError::NotFound(format!("phát hiện số {id}"));
+        let finding = self.store().finding(id).await?.ok_or_else(not_found)?;
+        let hide_place = |e| match e {
+            AppError::NotFound(_) => not_found(),
+            other => other,
+        };
         let (user_id, username) = match by {
             By::User(actor) => {
-                self.authorize(actor, Action::WriteHouseholds, &finding.unit_code)
+                self.authorize(actor, Action::ReadAggregates, &finding.unit_code)
                     .await
-                    .map_err(|e| match e {
-                        AppError::NotFound(_) => AppError::NotFound(format!("phát hiện số {id}")),
-                        other => other,
-                    })?;
+                    .map_err(hide_place)?;
+                if actor.role == Role::AgencyOfficer {
+                    if actor.agency_code.is_none()
+                        || actor.agency_code != finding.responsible_agency
+                    {
+                        return Err(AppError::Forbidden(
+                            "chỉ cơ quan chịu trách nhiệm hoặc cơ quan chuyên môn được đóng phát hiện"
+                                .into(),
+                        ));
+                    }
+                } else {
+                    self.authorize(actor, Action::WriteHouseholds, &finding.unit_code)
+                        .await
+                        .map_err(hide_place)?;
+                }
                 (Some(actor.user_id), actor.username.clone())
             }
             By::System => (None, "hệ thống".to_string()),

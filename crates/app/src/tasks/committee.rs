@@ -12,7 +12,7 @@ use crate::reports::tier_of;
 use crate::targets::TargetsView;
 use crate::{App, AppError};
 use giamngheo_domain::review::Step;
-use giamngheo_store::{FindingRow, InspectionRecord};
+use giamngheo_store::{FindingRecord, InspectionRecord};
 use std::collections::HashMap;
 
 /// The review's progress: how many communes' reviews stand at each step.
@@ -35,7 +35,7 @@ pub struct CommitteeView {
     pub review_steps: Vec<ReviewStep>,
     pub overdue: Vec<TaskView>,
     pub due_soon: Vec<TaskView>,
-    pub open_findings: Vec<FindingRow>,
+    pub open_findings: Vec<FindingRecord>,
     pub inspections: Vec<InspectionRecord>,
     /// Coverage per policy of the unit on the year's reference date; `None` when the
     /// actor may not read coverage, so that the page leaves the line out.

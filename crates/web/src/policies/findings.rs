@@ -14,7 +14,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use giamngheo_app::households::By;
-use giamngheo_app::policies::findings::{POLICY_FINDING_KINDS, evidence_text, finding_kind_vi};
+use giamngheo_app::policies::findings::{evidence_text, finding_kind_vi, finding_kinds};
 use giamngheo_app::{App, AppError};
 use giamngheo_store::FindingRecord;
 use serde::{Deserialize, Serialize};
@@ -77,9 +77,15 @@ pub struct FindingBody {
     pub closed_by: Option<String>,
     pub closed_at: Option<String>,
     pub created_at: String,
+    /// The deadline for the required action, dd/mm/yyyy.
+    pub deadline: Option<String>,
+    /// The inspection that recorded it.
+    pub inspection_id: Option<i64>,
+    pub activity_id: Option<i64>,
 }
 
-fn body(f: &FindingRecord) -> FindingBody {
+/// One finding as the API gives it (here and with its inspection).
+pub(crate) fn finding_body(f: &FindingRecord) -> FindingBody {
     FindingBody {
         id: f.id,
         kind: f.kind.clone(),
@@ -95,6 +101,9 @@ fn body(f: &FindingRecord) -> FindingBody {
         closed_by: f.closed_by.clone(),
         closed_at: f.closed_at.clone(),
         created_at: f.created_at.clone(),
+        deadline: f.deadline.as_ref().map(crate::format::date),
+        inspection_id: f.inspection_id,
+        activity_id: f.activity_id,
     }
 }
 
@@ -122,7 +131,7 @@ async fn api_findings(
         )
         .await?;
     Ok(Json(FindingsBody {
-        items: list.iter().map(body).collect(),
+        items: list.iter().map(finding_body).collect(),
     }))
 }
 
@@ -219,7 +228,8 @@ pub struct RowView {
     pub id: i64,
     pub kind: String,
     pub status: String,
-    pub open: bool,
+    /// Whether the user may close it: the office of the unit, or the responsible agency.
+    pub closable: bool,
     pub unit: String,
     pub source: String,
     pub evidence: String,
@@ -239,7 +249,6 @@ struct FindingsPage {
     unit: String,
     kind: String,
     status: String,
-    can_close: bool,
     notice: Option<String>,
     error: Option<String>,
 }
@@ -270,6 +279,9 @@ async fn render(
         Err(e) => (status_of(&e), None, Some(public_message(&e, lang))),
     };
     let vi = lang == Lang::Vi;
+    let may_write = user
+        .actor
+        .may(giamngheo_app::access::Action::WriteHouseholds);
     let rows = list
         .iter()
         .map(|f| RowView {
@@ -280,7 +292,10 @@ async fn render(
                 f.kind.replace('_', " ")
             },
             status: label(&ft.statuses, &f.status).to_string(),
-            open: f.status == "open",
+            closable: f.status == "open"
+                && (may_write
+                    || (user.actor.agency_code.is_some()
+                        && user.actor.agency_code == f.responsible_agency)),
             unit: f.unit_code.clone(),
             source: label(&ft.sources, &f.source).to_string(),
             evidence: evidence_text(f),
@@ -298,13 +313,10 @@ async fn render(
         lang,
         viewer: Some(user.viewer(lang)),
         rows,
-        kinds: POLICY_FINDING_KINDS.to_vec(),
+        kinds: finding_kinds(),
         unit: q.unit.clone().unwrap_or_default(),
         kind: q.kind.clone().unwrap_or_default(),
         status: q.status.clone().unwrap_or_default(),
-        can_close: user
-            .actor
-            .may(giamngheo_app::access::Action::WriteHouseholds),
         notice,
         error,
     };

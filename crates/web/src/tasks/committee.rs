@@ -1,6 +1,5 @@
-//! The steering committee's page of a unit and year, and an inspection's page with its
-//! sample and findings. Both read-only, phone-readable and printable; each line links to
-//! its detail.
+//! The steering committee's page of a unit and year: read-only, phone-readable and
+//! printable; each line links to its detail (an inspection's page is in `inspections`).
 
 use super::{due_label, status_label};
 use crate::auth::{CurrentUser, Viewer};
@@ -10,11 +9,11 @@ use crate::i18n::{Lang, T};
 use crate::svg;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use chrono::Datelike;
 use giamngheo_app::App;
 use giamngheo_app::programme::progress::Amounts;
-use giamngheo_store::FindingRow;
+use giamngheo_store::FindingRecord;
 use serde::Deserialize;
 
 pub struct Line {
@@ -50,7 +49,7 @@ pub(super) struct CommitteeQuery {
     year: Option<i32>,
 }
 
-fn finding_line(f: &FindingRow, lang: Lang) -> Line {
+fn finding_line(f: &FindingRecord, lang: Lang) -> Line {
     let href = match f.inspection_id {
         Some(i) => format!("/inspections/{i}"),
         None => match f.household_id {
@@ -76,14 +75,11 @@ fn finding_line(f: &FindingRow, lang: Lang) -> Line {
     }
 }
 
-/// The Vietnamese name of a finding's kind; an unknown kind is shown as «Phát hiện khác».
+/// A finding's kind in words: in Vietnamese from the one list of every source's kinds;
+/// an unknown kind is «Phát hiện khác» / "Other finding", never its code.
 fn finding_kind(kind: &str, lang: Lang) -> &'static str {
     match (kind, lang) {
-        ("income_above_line", Lang::Vi) => "Hộ nghèo có thu nhập trên chuẩn",
-        ("meeting_under_threshold", Lang::Vi) => "Họp dân không đủ tỷ lệ đồng ý vẫn thông qua",
-        ("certificate_without_decision", Lang::Vi) => "Giấy chứng nhận không có quyết định",
-        ("wrong_class", Lang::Vi) => "Phân loại hộ chưa đúng",
-        (_, Lang::Vi) => "Phát hiện khác",
+        (_, Lang::Vi) => giamngheo_app::policies::findings::finding_kind_vi(kind),
         ("income_above_line", Lang::En) => "Poor household with income above the line",
         ("meeting_under_threshold", Lang::En) => "Meeting passed under the required share",
         ("certificate_without_decision", Lang::En) => "Certificate without a decision",
@@ -255,122 +251,4 @@ fn money_lines(m: &Amounts, unit: &str, year: i32, lang: Lang) -> Vec<Line> {
             detail,
         })
         .collect()
-}
-
-pub struct SampleLine {
-    pub household_id: i64,
-    pub reason: &'static str,
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "inspection.html")]
-pub(super) struct InspectionPage {
-    t: &'static T,
-    lang: Lang,
-    viewer: Option<Viewer>,
-    unit: String,
-    unit_name: String,
-    year: i32,
-    agency: String,
-    subject: String,
-    planned_on: String,
-    held_on: String,
-    members: String,
-    checked: String,
-    method: String,
-    sample: Vec<SampleLine>,
-    findings: Vec<FindingLine>,
-}
-
-pub struct FindingLine {
-    pub kind: &'static str,
-    pub household_id: Option<i64>,
-    pub action: String,
-    pub agency: String,
-    pub deadline: String,
-    pub status: &'static str,
-    pub note: String,
-}
-
-pub(super) async fn inspection(
-    State(app): State<App>,
-    lang: Lang,
-    user: CurrentUser,
-    Path(id): Path<i64>,
-) -> Result<InspectionPage, HtmlError> {
-    let v = app
-        .inspection(&user.actor, id)
-        .await
-        .map_err(|error| HtmlError { lang, error })?;
-    let vi = lang == Lang::Vi;
-    let r = &v.record;
-    Ok(InspectionPage {
-        t: lang.t(),
-        lang,
-        viewer: Some(user.viewer(lang)),
-        unit: r.unit_code.clone(),
-        unit_name: v.unit_name.clone(),
-        year: r.year,
-        agency: v.agency_name.clone(),
-        subject: match (r.subject_kind.as_str(), vi) {
-            ("review", true) => "Rà soát hộ nghèo, hộ cận nghèo",
-            ("policy", true) => "Thực hiện chính sách",
-            ("project", true) => "Thực hiện dự án",
-            ("review", false) => "The household review",
-            ("policy", false) => "A policy",
-            _ => "A project",
-        }
-        .to_string()
-            + &r.subject_code
-                .as_ref()
-                .map(|c| format!(" ({c})"))
-                .unwrap_or_default(),
-        planned_on: format::date(&r.planned_on),
-        held_on: r.held_on.as_ref().map(format::date).unwrap_or_default(),
-        members: r.members.clone(),
-        checked: r.checked.clone(),
-        method: match (r.sample_method.as_deref(), r.sample_seed, vi) {
-            (Some("random"), Some(seed), true) => format!("Ngẫu nhiên, hạt giống {seed}"),
-            (Some("random"), Some(seed), false) => format!("Random, seed {seed}"),
-            (Some("risk"), _, true) => "Theo rủi ro".into(),
-            (Some("risk"), _, false) => "By risk".into(),
-            (_, _, true) => "Chưa chọn mẫu".into(),
-            (_, _, false) => "No sample yet".into(),
-        },
-        sample: v
-            .sample
-            .iter()
-            .map(|s| SampleLine {
-                household_id: s.household_id,
-                reason: match (s.reason.as_str(), vi) {
-                    ("open_finding", true) => "Có phát hiện chưa xử lý",
-                    ("class_changed", true) => "Đổi loại hộ nhưng ít thay đổi thông tin",
-                    (_, true) => "Ngẫu nhiên",
-                    ("open_finding", false) => "Open finding",
-                    ("class_changed", false) => "Class changed on few facts",
-                    (_, false) => "Random",
-                },
-            })
-            .collect(),
-        findings: v
-            .findings
-            .iter()
-            .map(|f| FindingLine {
-                kind: finding_kind(&f.kind, lang),
-                household_id: f.household_id,
-                action: f.required_action.clone().unwrap_or_default(),
-                agency: f.responsible_agency.clone().unwrap_or_default(),
-                deadline: f.deadline.as_ref().map(format::date).unwrap_or_default(),
-                status: match (f.status.as_str(), vi) {
-                    ("open", true) => "Chưa xử lý",
-                    ("justified", true) => "Đã giải trình",
-                    ("corrected", true) => "Đã khắc phục",
-                    ("open", false) => "Open",
-                    ("justified", false) => "Justified",
-                    _ => "Corrected",
-                },
-                note: f.status_note.clone().unwrap_or_default(),
-            })
-            .collect(),
-    })
 }

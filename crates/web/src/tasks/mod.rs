@@ -24,7 +24,6 @@ pub(crate) fn routes() -> Routes {
         .route("/tasks/{id}/updates", post(pages::report))
         .route("/tasks/files/{fid}", get(pages::file))
         .route("/committee", get(committee::page))
-        .route("/inspections/{id}", get(committee::inspection))
 }
 
 pub(crate) fn api_routes() -> Routes {
@@ -64,7 +63,7 @@ fn recurrence_text(t: &TaskView, lang: Lang) -> String {
 }
 
 /// A field given as `dd/mm/yyyy` (or ISO), or nothing when empty.
-fn optional_date(s: &str, field: &str) -> Result<Option<chrono::NaiveDate>, AppError> {
+pub(crate) fn optional_date(s: &str, field: &str) -> Result<Option<chrono::NaiveDate>, AppError> {
     let s = s.trim();
     if s.is_empty() {
         return Ok(None);
