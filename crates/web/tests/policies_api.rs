@@ -696,3 +696,77 @@ async fn a_quantity_is_recorded_where_the_policy_counts_one(store: Store) {
     assert!(section.contains("value=\"1.200\" required"), "{section}");
 }
 web_test!(a_quantity_is_recorded_where_the_policy_counts_one);
+
+/// The coverage report through the reports' own output path: JSON, the .xlsx read back
+/// (headings and figures), and a PDF.
+async fn the_coverage_report_is_exported_like_the_other_reports(store: Store) {
+    let (router, _app) = site(store).await;
+    let token = token(&router, "so.ha.tinh").await;
+    let base = "/api/v1/reports/bao-phu-chinh-sach?unit=18496&period=2026";
+    let (status, json) = send(&router, get(base, &token)).await;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    let ids: Vec<&str> = json["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    let at = ids.iter().position(|id| *id == "covered.bhyt").unwrap();
+    let total = json["rows"].as_array().unwrap().last().unwrap();
+    assert_eq!(total["values"][at], 1.0);
+
+    let bytes = |format: &'static str| {
+        let router = router.clone();
+        let token = token.clone();
+        async move {
+            let response = router
+                .oneshot(get(&format!("{base}&format={format}"), &token))
+                .await
+                .unwrap();
+            assert_eq!(response.status(), StatusCode::OK, "{format}");
+            response
+                .into_body()
+                .collect()
+                .await
+                .unwrap()
+                .to_bytes()
+                .to_vec()
+        }
+    };
+    use calamine::{Data, Reader};
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes("xlsx").await)).unwrap();
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    let cell = |r: usize, c: usize| sheet.get((r, c)).map(Data::to_string).unwrap_or_default();
+    let find = |text: &str| {
+        (0..sheet.height())
+            .flat_map(|r| (0..sheet.width()).map(move |c| (r, c)))
+            .find(|(r, c)| cell(*r, *c) == text)
+            .unwrap_or_else(|| panic!("«{text}» not in the workbook"))
+    };
+    let title = find("BAO PHỦ CHÍNH SÁCH HỖ TRỢ GIẢM NGHÈO NĂM 2026");
+    assert_eq!(title.1, 0);
+    let (heading_row, _) = find("Số đủ điều kiện");
+    // The policy headings sit under the group headings; the card's three columns are
+    // eligible 4, covered 1 and the rate 25 on the total row.
+    let (total_row, _) = find("Tổng cộng");
+    let columns: Vec<usize> = (0..sheet.width())
+        .filter(|c| cell(heading_row + 1, *c) == "Thẻ bảo hiểm y tế (người)")
+        .collect();
+    assert_eq!(columns.len(), 3, "eligible, covered, rate");
+    let value = |c: usize| match sheet.get((total_row, c)) {
+        Some(Data::Float(x)) => *x,
+        Some(Data::Int(x)) => *x as f64,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(value(columns[0]), 4.0);
+    assert_eq!(value(columns[1]), 1.0);
+    assert!(
+        (value(columns[2]) - 25.0).abs() < 1e-9,
+        "{}",
+        value(columns[2])
+    );
+
+    let pdf = bytes("pdf").await;
+    assert!(pdf.starts_with(b"%PDF"));
+}
+web_test!(the_coverage_report_is_exported_like_the_other_reports);
