@@ -32,6 +32,11 @@ async fn households(app: &App) -> Vec<MatchCandidate> {
             1960 + i
         ));
     }
+    import_households(app, csv).await
+}
+
+/// Imports a households CSV into the commune; its members, sorted by household code.
+async fn import_households(app: &App, csv: String) -> Vec<MatchCandidate> {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ho.csv");
     std::fs::write(&path, csv).unwrap();
@@ -360,19 +365,7 @@ async fn households_with(app: &App, rows: &[(&str, i32, &str)]) -> Vec<MatchCand
             100 + i
         ));
     }
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("ho.csv");
-    std::fs::write(&path, csv).unwrap();
-    app.import_households_bulk(By::System, &path, &BulkOptions::default(), &|_| {})
-        .await
-        .unwrap();
-    let mut members = app
-        .store()
-        .match_candidates("18499", "commune")
-        .await
-        .unwrap();
-    members.sort_by(|a, b| a.household_code.cmp(&b.household_code));
-    members
+    import_households(app, csv).await
 }
 
 /// The findings' eligibility reads what coverage reads: a card held by someone not poor

@@ -515,6 +515,16 @@ async fn a_benefit_is_recorded_on_the_household_page(store: Store) {
 }
 web_test!(a_benefit_is_recorded_on_the_household_page);
 
+/// The id of household `code` of the fixture's commune.
+async fn household_id(app: &App, code: &str) -> i64 {
+    app.store()
+        .household_by_code("18496", code)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
 /// The csrf token of a page.
 fn csrf_of(body: &str) -> String {
     let at = body.find("name=\"csrf\" value=\"").unwrap() + "name=\"csrf\" value=\"".len();
@@ -526,20 +536,8 @@ fn csrf_of(body: &str) -> String {
 /// another household, or a role that may not record, is refused and nothing changes.
 async fn a_benefit_is_corrected_on_the_household_page(store: Store) {
     let (router, app) = site(store).await;
-    let h0 = app
-        .store()
-        .household_by_code("18496", "H0")
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
-    let h1 = app
-        .store()
-        .household_by_code("18496", "H1")
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let h0 = household_id(&app, "H0").await;
+    let h1 = household_id(&app, "H1").await;
     let card = app.store().household_benefits(h0).await.unwrap()[0].id;
     let office = page_session(&router, "so.ha.tinh").await;
     let uri = format!("/households/{h0}");
@@ -642,13 +640,7 @@ web_test!(a_benefit_is_corrected_on_the_household_page);
 /// refused naming the field, with one it is recorded and shown with its unit.
 async fn a_quantity_is_recorded_where_the_policy_counts_one(store: Store) {
     let (router, app) = site(store).await;
-    let id = app
-        .store()
-        .household_by_code("18496", "H1")
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let id = household_id(&app, "H1").await;
     let office = page_session(&router, "so.ha.tinh").await;
     let uri = format!("/households/{id}");
     let (_, body) = page(&router, &uri, &office).await;
