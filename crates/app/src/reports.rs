@@ -119,7 +119,7 @@ pub struct ReportCatalog {
     pub lists: CodeLists,
 }
 
-const BUILTIN: [(&str, &str); 8] = [
+const BUILTIN: [(&str, &str); 9] = [
     (
         "01-ket-qua-ra-soat.toml",
         include_str!("../reports/01-ket-qua-ra-soat.toml"),
@@ -149,6 +149,10 @@ const BUILTIN: [(&str, &str); 8] = [
         include_str!("../reports/05-dan-toc.toml"),
     ),
     ("06-tre-em.toml", include_str!("../reports/06-tre-em.toml")),
+    (
+        "07-bao-phu-chinh-sach.toml",
+        include_str!("../reports/07-bao-phu-chinh-sach.toml"),
+    ),
 ];
 const BUILTIN_CATALOG: &str = include_str!("../reports/catalog.toml");
 
@@ -254,10 +258,13 @@ impl ReportCatalog {
                     return Err(err("một cột không có tiêu đề".into()));
                 }
                 if let Some(e) = &c.expand
-                    && !matches!(e.as_str(), "indicators" | "causes" | "ethnicities")
+                    && !matches!(
+                        e.as_str(),
+                        "indicators" | "causes" | "ethnicities" | "policies"
+                    )
                 {
                     return Err(err(format!(
-                        "expand «{e}» không rõ (indicators, causes, ethnicities)"
+                        "expand «{e}» không rõ (indicators, causes, ethnicities, policies)"
                     )));
                 }
                 if let Some(f) = &c.formula {
@@ -1081,8 +1088,22 @@ impl App {
         let needs_registry = keys
             .iter()
             .any(|k| matches!(k.as_str(), "households" | "people" | "ethnic_minority"));
+        // The coverage of support policies (`coverage.<policy>.<measure>`), counted by
+        // the coverage code itself; its notes say on which day.
+        let policy_list = crate::policies::report::report_policies(self.policies());
+        let mut coverage_notes = Vec::new();
 
         let mut facts = Facts::default();
+        if keys.iter().any(|k| k.starts_with("coverage.")) {
+            let codes = crate::policies::report::coverage_codes(def, &policy_list);
+            let found = self
+                .coverage_facts(&unit.code, req.period, req.as_of, &codes)
+                .await?;
+            for (u, key, value) in found.facts {
+                facts.add(&u, &key, value);
+            }
+            coverage_notes = found.notes;
+        }
         if needs_registry {
             for f in self.store().registry_facts(&registry).await? {
                 facts.add(&f.unit, &f.key, f.value);
@@ -1179,6 +1200,7 @@ impl App {
                 Some("indicators") => indicators.iter().map(Some).collect(),
                 Some("causes") => catalog.lists.causes.iter().map(Some).collect(),
                 Some("ethnicities") => ethnicity_list.iter().map(Some).collect(),
+                Some("policies") => policy_list.iter().map(Some).collect(),
                 _ => vec![None],
             };
             for item in items {
@@ -1437,6 +1459,7 @@ impl App {
             notes: std::iter::once(basis.note(day))
                 .chain(def.notes.iter().map(|n| fill(n)))
                 .chain(gap_notes)
+                .chain(coverage_notes)
                 .collect(),
             columns: cols.into_iter().map(|c| c.out).collect(),
             rows,

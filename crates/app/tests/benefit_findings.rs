@@ -32,6 +32,11 @@ async fn households(app: &App) -> Vec<MatchCandidate> {
             1960 + i
         ));
     }
+    import_households(app, csv).await
+}
+
+/// Imports a households CSV into the commune; its members, sorted by household code.
+async fn import_households(app: &App, csv: String) -> Vec<MatchCandidate> {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ho.csv");
     std::fs::write(&path, csv).unwrap();
@@ -347,3 +352,149 @@ async fn each_finding_kind_is_raised_where_it_should_be_and_not_elsewhere(store:
     ));
 }
 app_test!(each_finding_kind_is_raised_where_it_should_be_and_not_elsewhere);
+
+/// Households HK-100 … of one member each, from `(village, birth year, school level)`,
+/// with citizen IDs 0421000001xx; their members sorted by household code.
+async fn households_with(app: &App, rows: &[(&str, i32, &str)]) -> Vec<MatchCandidate> {
+    let mut csv = String::from(
+        "household_code,village_code,full_name,sex,birth_date,ethnicity,relation,citizen_id,school_level\n",
+    );
+    for (i, (village, born, school)) in rows.iter().enumerate() {
+        csv.push_str(&format!(
+            "HK-{:03},{village},Lê Thị Bình {i},Nữ,{born},Kinh,Chủ hộ,0421000001{i:02},{school}\n",
+            100 + i
+        ));
+    }
+    import_households(app, csv).await
+}
+
+/// The findings' eligibility reads what coverage reads: a card held by someone not poor
+/// in an extremely difficult village is due (not reported), while tuition exempted for a
+/// poor household's member who is not at school is reported.
+async fn findings_read_unit_flags_and_member_facts(store: Store) {
+    let app = one_commune(store.clone()).await;
+    store
+        .execute_admin("UPDATE admin_units SET extremely_difficult = TRUE WHERE code = '18499002'")
+        .await
+        .unwrap();
+    let m = households_with(
+        &app,
+        &[
+            // HK-100: not poor, in the extremely difficult village.
+            ("18499002", 1980, "Không"),
+            // HK-101: not poor, in the other village.
+            ("18499001", 1980, "Không"),
+            // HK-102: poor, a pupil at primary school.
+            ("18499001", 2017, "Tiểu học"),
+            // HK-103: poor, an adult not at school.
+            ("18499001", 1970, "Không"),
+        ],
+    )
+    .await;
+    let rows = vec![
+        classification(m[2].household_id, "poor", date(2025, 12, 20)),
+        classification(m[3].household_id, "poor", date(2025, 12, 20)),
+    ];
+    store
+        .insert_classifications(&rows, &[], chrono::Utc::now())
+        .await
+        .unwrap();
+    let cards = format!(
+        "{CARDS}E0,042100000100,Bình 0,01/01/2026,31/12/2026\n\
+         E1,042100000101,Bình 1,01/01/2026,31/12/2026\n"
+    );
+    import(&app, "bhyt", "42-bhxh", &cards).await;
+    let tuition = "Số quyết định,Số CCCD,Họ và tên học sinh,Từ ngày\n\
+                   T2,042100000102,Bình 2,05/09/2026\n\
+                   T3,042100000103,Bình 3,05/09/2026\n";
+    import(&app, "tuition_exemption", "42-sgddt", tuition).await;
+    let all = app.findings(&office(), None, None, None).await.unwrap();
+    let kinds = |reference: &str| -> Vec<String> {
+        all.iter()
+            .filter(|f| reference_of(f).as_deref() == Some(reference))
+            .map(|f| f.kind.clone())
+            .collect()
+    };
+    let none: Vec<String> = Vec::new();
+    assert_eq!(
+        kinds("E0"),
+        none,
+        "extremely difficult village: the card is due"
+    );
+    assert_eq!(kinds("E1"), vec!["ineligible_benefit"]);
+    assert_eq!(kinds("T2"), none, "a poor household's pupil");
+    assert_eq!(kinds("T3"), vec!["ineligible_benefit"], "not at school");
+    let text = evidence_text(
+        all.iter()
+            .find(|f| reference_of(f).as_deref() == Some("T3"))
+            .unwrap(),
+    );
+    assert!(text.contains("tuổi hoặc cấp học"), "{text}");
+}
+app_test!(findings_read_unit_flags_and_member_facts);
+
+/// A person on two households' lists is found whichever unit is checked: the check of
+/// one village compares its benefits with the whole province's, and the finding is the
+/// same one from either village.
+async fn duplicate_person_is_found_across_units(store: Store) {
+    let app = one_commune(store.clone()).await;
+    let m = households_with(
+        &app,
+        &[("18499001", 1980, "Không"), ("18499002", 1981, "Không")],
+    )
+    .await;
+    let rows = vec![
+        classification(m[0].household_id, "poor", date(2025, 12, 20)),
+        classification(m[1].household_id, "poor", date(2025, 12, 20)),
+    ];
+    store
+        .insert_classifications(&rows, &[], chrono::Utc::now())
+        .await
+        .unwrap();
+    let cards = format!(
+        "{CARDS}F0,042100000100,Bình 0,01/01/2026,31/12/2026\n\
+         F1,042100000101,Bình 1,01/01/2026,31/12/2026\n"
+    );
+    import(&app, "bhyt", "42-bhxh", &cards).await;
+    assert!(
+        app.findings(&office(), None, Some("duplicate_person"), None)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // HK-100's member moves to HK-101, whose member she turns out to be: the same
+    // citizen ID, now on two households' card lists.
+    store
+        .execute_admin(&format!(
+            "UPDATE members SET active = FALSE WHERE id = {}",
+            m[0].member_id
+        ))
+        .await
+        .unwrap();
+    store
+        .execute_admin(&format!(
+            "UPDATE members SET citizen_id = '042100000100' WHERE id = {}",
+            m[1].member_id
+        ))
+        .await
+        .unwrap();
+    let run = app.check_findings("18499002").await.unwrap();
+    assert_eq!(run.added, 1, "the other village's card is compared");
+    let dup = app
+        .findings(&office(), None, Some("duplicate_person"), None)
+        .await
+        .unwrap();
+    assert_eq!(dup.len(), 1);
+    assert_eq!(reference_of(&dup[0]).as_deref(), Some("F1"));
+    let text = evidence_text(&dup[0]);
+    assert!(text.contains("HK-100") && text.contains("HK-101"), "{text}");
+    // Checking the first village finds the same finding, not a second one (its other
+    // finding is the card of the member who left).
+    app.check_findings("18499001").await.unwrap();
+    let again = app
+        .findings(&office(), None, Some("duplicate_person"), None)
+        .await
+        .unwrap();
+    assert_eq!(again.len(), 1);
+}
+app_test!(duplicate_person_is_found_across_units);

@@ -324,7 +324,13 @@ async fn every_report_on_the_demo_district_matches_its_snapshot(store: Store) {
 
     // The district: every report for each of its periods.
     let mut reports: BTreeMap<(&str, i32), Report> = BTreeMap::new();
-    for name in catalog().names() {
+    // The coverage report counts benefits, which the expected figures here (from the
+    // classifications) do not know; its figures are checked in the policies tests.
+    for name in catalog()
+        .names()
+        .into_iter()
+        .filter(|n| *n != "bao-phu-chinh-sach")
+    {
         for &period in periods_of(name) {
             let r = demo.report(name, DISTRICT, period).await;
             insta::assert_json_snapshot!(format!("{name}_{period}"), r);

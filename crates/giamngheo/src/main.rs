@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 mod backup;
 mod bench;
+mod bench_coverage;
 mod benefits;
 mod classify;
 mod import;
@@ -232,6 +233,9 @@ enum BenchCommand {
     /// Tải với nhiều kết nối cùng lúc vào danh sách hộ, trang một hộ, tìm kiếm, báo cáo
     /// xã và bảng điều khiển (load with many connections on the main pages).
     Load(bench::LoadArgs),
+    /// Độ bao phủ một chính sách của cả tỉnh, một mình và khi nhiều yêu cầu cùng lúc
+    /// (coverage of one policy for a province, alone and under concurrent requests).
+    Coverage(bench_coverage::CoverageBenchArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -494,6 +498,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Bench {
             command: BenchCommand::Load(args),
         } => bench::run(args).await,
+        Command::Bench {
+            command: BenchCommand::Coverage(args),
+        } => bench_coverage::run(args).await,
         Command::Restore(args) => backup::restore(args).await,
         Command::Migrate(db) => {
             backup::hold_database(&db.database_url)?;

@@ -64,8 +64,8 @@ pub use points::{
     Answer, Band, PointError, PointItem, PointTable, ResolvedScoreA, Scoring, resolve_score_a,
 };
 pub use policy::{
-    Beneficiary, Eligibility, MemberRule, Policy, PolicyCatalogue, PolicyError, PolicyKind, Terms,
-    UnitFlag,
+    Beneficiary, Eligibility, MemberRule, Policy, PolicyCatalogue, PolicyError, PolicyKind,
+    QuantityUnit, Terms, UnitFlag,
 };
 pub use policy_eligibility::{
     Eligible, HouseholdTraits, MemberTraits, StatusChange, StatusHistory, eligible,

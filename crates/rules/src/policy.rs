@@ -171,9 +171,21 @@ pub struct Policy {
     pub eligibility: Eligibility,
     #[serde(default)]
     pub terms: Vec<Terms>,
+    /// The unit a benefit's quantity is counted in (m² of land, months of training…), for
+    /// a policy whose benefits carry one: entering such a benefit then asks for it.
+    #[serde(default)]
+    pub quantity: Option<QuantityUnit>,
     /// Where the policy was read from: `None` when it is built in.
     #[serde(skip_deserializing)]
     pub file: Option<String>,
+}
+
+/// The unit of a policy's quantity, named in both languages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuantityUnit {
+    pub unit_vi: String,
+    pub unit_en: String,
 }
 
 impl Policy {
@@ -376,6 +388,16 @@ fn parse_file(file: &str, text: &str) -> Result<Vec<Policy>, PolicyError> {
         if policy.name_vi.trim().is_empty() || policy.name_en.trim().is_empty() {
             return Err(invalid(format!(
                 "chính sách «{}» thiếu tên (policy has no name)",
+                policy.code
+            )));
+        }
+        if policy
+            .quantity
+            .as_ref()
+            .is_some_and(|q| q.unit_vi.trim().is_empty() || q.unit_en.trim().is_empty())
+        {
+            return Err(invalid(format!(
+                "chính sách «{}»: đơn vị tính số lượng để trống (quantity unit is empty)",
                 policy.code
             )));
         }

@@ -71,7 +71,8 @@ pub struct StatusHistoryRow {
     pub supersedes: Option<i64>,
 }
 
-/// A member as the checks read it.
+/// A member as the checks read it: who they are, and the facts a policy's eligibility
+/// reads of a person (age, school level), as coverage reads them.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct MemberFact {
     pub id: i64,
@@ -79,6 +80,29 @@ pub struct MemberFact {
     pub household_code: String,
     pub citizen_id: Option<String>,
     pub active: bool,
+    pub birth_date: Option<NaiveDate>,
+    pub birth_year: i32,
+    pub school_level: Option<String>,
+}
+
+/// A household as the checks read it: where it lives (for its unit's flags) and whether
+/// it is an ethnic-minority household.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct HouseholdFact {
+    pub id: i64,
+    pub village_code: String,
+    pub commune_code: String,
+    pub ethnic_minority: bool,
+}
+
+/// A benefit given to a person with a citizen ID, anywhere in a province: what the
+/// duplicate-person check compares the benefits of the unit it checks against.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct PersonBenefit {
+    #[sqlx(flatten)]
+    pub benefit: crate::ImportedBenefitRecord,
+    pub citizen_id: String,
+    pub household_code: String,
 }
 
 fn timestamp(t: DateTime<Utc>) -> String {
@@ -337,7 +361,8 @@ impl Store {
     ) -> Result<Vec<MemberFact>, StoreError> {
         let column = scope_column(tier)?;
         let sql = format!(
-            "SELECT m.id, m.household_id, h.code AS household_code, m.citizen_id, m.active \
+            "SELECT m.id, m.household_id, h.code AS household_code, m.citizen_id, m.active, \
+                    m.birth_date, m.birth_year, m.school_level \
              FROM members m JOIN households h \
                ON h.home_province = m.home_province AND h.id = m.household_id \
              WHERE h.{column} = $1"
@@ -348,6 +373,59 @@ impl Store {
             .fetch_all(pool)
             .await?),
         )
+    }
+
+    /// The households of a unit of `tier`: their village, commune and ethnicity.
+    pub async fn household_facts_in(
+        &self,
+        unit_code: &str,
+        tier: &str,
+    ) -> Result<Vec<HouseholdFact>, StoreError> {
+        let column = scope_column(tier)?;
+        let sql = format!(
+            "SELECT id, village_code, commune_code, ethnic_minority FROM households \
+             WHERE {column} = $1"
+        );
+        Ok(
+            with_pool!(self, pool => sqlx::query_as::<_, HouseholdFact>(AssertSqlSafe(sql.as_str()))
+            .bind(unit_code)
+            .fetch_all(pool)
+            .await?),
+        )
+    }
+
+    /// The benefits not voided, anywhere in the province, of the people holding one of
+    /// these citizen IDs. Read in chunks of IDs.
+    pub async fn person_benefits_in_province(
+        &self,
+        province_code: &str,
+        citizen_ids: &[String],
+    ) -> Result<Vec<PersonBenefit>, StoreError> {
+        let mut out = Vec::new();
+        for chunk in citizen_ids.chunks(CHUNK) {
+            let rows: Vec<PersonBenefit> = with_pool!(self, pool => {
+                let mut qb = QueryBuilder::new(
+                    "SELECT b.id, b.home_province, b.household_id, b.member_id, b.policy, \
+                            b.valid_from, b.valid_to, b.agency_code, b.reference, b.unit_code, \
+                            b.province_code, b.import_id, m.citizen_id, h.code AS household_code \
+                     FROM benefits b \
+                     JOIN members m ON m.home_province = b.home_province AND m.id = b.member_id \
+                     JOIN households h \
+                       ON h.home_province = b.home_province AND h.id = b.household_id \
+                     WHERE b.voided_at IS NULL AND h.province_code = ",
+                );
+                qb.push_bind(province_code);
+                qb.push(" AND m.citizen_id IN (");
+                let mut list = qb.separated(", ");
+                for id in chunk {
+                    list.push_bind(id);
+                }
+                qb.push(") ORDER BY b.id");
+                qb.build_query_as().fetch_all(pool).await?
+            });
+            out.extend(rows);
+        }
+        Ok(out)
     }
 
     /// When each of the members given left their household (died or moved away), from

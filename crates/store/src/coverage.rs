@@ -128,7 +128,7 @@ impl Store {
         );
         let year_start =
             NaiveDate::from_ymd_opt(chrono::Datelike::year(&as_of), 1, 1).unwrap_or(as_of);
-        with_pool!(self, pool => {
+        let inputs = with_pool!(self, pool => {
             let placed: Vec<(i64, String, String, String, bool)> =
                 sqlx::query_as(AssertSqlSafe(placed_sql))
                     .bind(scope_code)
@@ -157,12 +157,6 @@ impl Store {
                 .bind(year_start)
                 .fetch_all(pool)
                 .await?;
-            let flags: Vec<(String, bool, bool)> = sqlx::query_as(
-                "SELECT code, extremely_difficult, border FROM admin_units \
-                 WHERE extremely_difficult OR border",
-            )
-            .fetch_all(pool)
-            .await?;
 
             let mut changes: HashMap<i64, Vec<(NaiveDate, String)>> = HashMap::new();
             for (id, effective, status) in history {
@@ -181,19 +175,37 @@ impl Store {
                     }
                 })
                 .collect();
-            let mut unit_flags = HashMap::new();
-            for (code, difficult, border) in flags {
-                let entry = unit_flags.entry(code).or_insert((false, false));
-                entry.0 |= difficult;
-                entry.1 |= border;
-            }
-            Ok(CoverageInputs {
+            CoverageInputs {
                 households,
                 members,
-                unit_flags,
+                unit_flags: HashMap::new(),
                 covered: covered.into_iter().collect(),
-            })
+            }
+        });
+        Ok(CoverageInputs {
+            unit_flags: self.unit_flags().await?,
+            ..inputs
         })
+    }
+
+    /// The units flagged extremely difficult or border, with the flags
+    /// `(extremely_difficult, border)`; the units without a flag are left out. Coverage
+    /// and the findings both read them, so a household counts as eligible in one exactly
+    /// where it does in the other.
+    pub async fn unit_flags(&self) -> Result<HashMap<String, (bool, bool)>, StoreError> {
+        let flags: Vec<(String, bool, bool)> = with_pool!(self, pool => sqlx::query_as(
+            "SELECT code, extremely_difficult, border FROM admin_units \
+             WHERE extremely_difficult OR border",
+        )
+        .fetch_all(pool)
+        .await?);
+        let mut unit_flags = HashMap::new();
+        for (code, difficult, border) in flags {
+            let entry = unit_flags.entry(code).or_insert((false, false));
+            entry.0 |= difficult;
+            entry.1 |= border;
+        }
+        Ok(unit_flags)
     }
 }
 

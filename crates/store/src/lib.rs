@@ -29,7 +29,9 @@ pub mod testing;
 mod units;
 mod users;
 
-pub use benefit_findings::{FindingRecord, MemberFact, NewFinding, StatusHistoryRow};
+pub use benefit_findings::{
+    FindingRecord, HouseholdFact, MemberFact, NewFinding, PersonBenefit, StatusHistoryRow,
+};
 pub use benefit_imports::{
     BenefitTarget, ImportCounts, ImportedBenefit, ImportedBenefitRecord, MatchCandidate,
     NewBenefitImport, NewQueueRow, QueueRecord,

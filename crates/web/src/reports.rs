@@ -515,10 +515,18 @@ async fn report_page(
                     .map(|(v, c)| Cell {
                         text: figure(*v, c.format),
                         link: c.drill.as_ref().filter(|_| v.is_some()).map(|k| {
-                            format!(
-                                "/reports/{}/households?unit={unit}&period={}&key={k}&as_of={as_of_iso}&basis={basis}",
-                                report.name, report.period
-                            )
+                            // A coverage figure opens the list of the eligible not yet
+                            // covered, which the commune acts on (issue 14).
+                            match giamngheo_app::policies::report::coverage_policy(k) {
+                                Some(policy) => format!(
+                                    "/coverage/uncovered?unit={unit}&year={}&policy={policy}",
+                                    report.period
+                                ),
+                                None => format!(
+                                    "/reports/{}/households?unit={unit}&period={}&key={k}&as_of={as_of_iso}&basis={basis}",
+                                    report.name, report.period
+                                ),
+                            }
                         }),
                     })
                     .collect(),

@@ -514,3 +514,251 @@ async fn a_benefit_is_recorded_on_the_household_page(store: Store) {
     assert_eq!(app.store().household_benefits(id).await.unwrap().len(), 1);
 }
 web_test!(a_benefit_is_recorded_on_the_household_page);
+
+/// The id of household `code` of the fixture's commune.
+async fn household_id(app: &App, code: &str) -> i64 {
+    app.store()
+        .household_by_code("18496", code)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
+/// The csrf token of a page.
+fn csrf_of(body: &str) -> String {
+    let at = body.find("name=\"csrf\" value=\"").unwrap() + "name=\"csrf\" value=\"".len();
+    body[at..at + body[at..].find('"').unwrap()].to_string()
+}
+
+/// A benefit is corrected on the household page: the correction needs a reason, becomes
+/// a new row superseding the old one (kept, struck through), and is audited; a row of
+/// another household, or a role that may not record, is refused and nothing changes.
+async fn a_benefit_is_corrected_on_the_household_page(store: Store) {
+    let (router, app) = site(store).await;
+    let h0 = household_id(&app, "H0").await;
+    let h1 = household_id(&app, "H1").await;
+    let card = app.store().household_benefits(h0).await.unwrap()[0].id;
+    let office = page_session(&router, "so.ha.tinh").await;
+    let uri = format!("/households/{h0}");
+    let (_, body) = page(&router, &uri, &office).await;
+    let body = String::from_utf8(body).unwrap();
+    let action = format!("action=\"/households/{h0}/benefits/{card}/correct\"");
+    assert!(body.contains(&action), "{body}");
+    // The form starts from the row's own values.
+    assert!(body.contains("value=\"31/12/2026\""), "{body}");
+    let csrf = csrf_of(&body);
+    let post = format!("/households/{h0}/benefits/{card}/correct");
+    let member = app.store().household_benefits(h0).await.unwrap()[0]
+        .member_id
+        .unwrap();
+    let values = format!(
+        "csrf={csrf}&policy=&member={member}&valid_from=01%2F01%2F2026&valid_to=30%2F06%2F2026&amount=&quantity=&reference=TE-0001"
+    );
+
+    // Without a reason: refused, naming the field by its label; nothing changes.
+    let (status, refused) =
+        post_form_body(&router, &post, &office, format!("{values}&reason=")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert!(refused.contains("Lý do sửa"), "{refused}");
+    assert_eq!(app.store().household_benefits(h0).await.unwrap().len(), 1);
+
+    // Under another household's address: not found.
+    let elsewhere = format!("/households/{h1}/benefits/{card}/correct");
+    let (status, _) = post_form_body(
+        &router,
+        &elsewhere,
+        &office,
+        format!("{values}&reason=Sai+ng%C3%A0y"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(app.store().household_benefits(h0).await.unwrap().len(), 1);
+
+    // With a reason: a new row supersedes the old one, which stays, voided.
+    let (status, body) = post_form_body(
+        &router,
+        &post,
+        &office,
+        format!("{values}&reason=Th%E1%BA%BB+h%E1%BA%BFt+h%E1%BA%A1n+s%E1%BB%9Bm"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    let rows = app.store().household_benefits(h0).await.unwrap();
+    assert_eq!(rows.len(), 2);
+    let old = rows.iter().find(|r| r.id == card).unwrap();
+    let new = rows.iter().find(|r| r.id != card).unwrap();
+    assert!(old.voided_at.is_some());
+    assert_eq!(new.supersedes, Some(card));
+    assert_eq!(new.valid_to, Some(date(2026, 6, 30)));
+    assert_eq!(new.reference.as_deref(), Some("TE-0001"));
+    let audit = app.store().audit_for_household(h0, 10).await.unwrap();
+    let entry = audit
+        .iter()
+        .find(|a| a.entry.action == "benefit.correct")
+        .unwrap();
+    assert_eq!(entry.entry.reason.as_deref(), Some("Thẻ hết hạn sớm"));
+    assert_eq!(entry.entry.username, "so.ha.tinh");
+    // The page strikes the old row through and offers the correction on the new one only.
+    let (_, body) = page(&router, &uri, &office).await;
+    let body = String::from_utf8(body).unwrap();
+    assert!(body.contains("class=\"superseded\""), "{body}");
+    assert!(!body.contains(&action), "{body}");
+    assert!(
+        body.contains(&format!("/benefits/{}/correct", new.id)),
+        "{body}"
+    );
+    // The old row cannot be corrected again.
+    let (status, _) = post_form_body(
+        &router,
+        &post,
+        &office,
+        format!("{values}&reason=L%E1%BA%A7n+n%E1%BB%AFa"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+
+    // Oversight sees no correction form and is refused a forged one.
+    let oversight = page_session(&router, "mttq.tinh").await;
+    let (_, body) = page(&router, &uri, &oversight).await;
+    let body = String::from_utf8(body).unwrap();
+    assert!(!body.contains("/correct\""), "{body}");
+    let forged = format!(
+        "csrf={}&policy=&member={member}&valid_from=01%2F01%2F2026&valid_to=&amount=&quantity=&reference=&reason=x",
+        csrf_of(&body)
+    );
+    let new_post = format!("/households/{h0}/benefits/{}/correct", new.id);
+    assert_eq!(
+        post_form(&router, &new_post, &oversight, forged).await,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(app.store().household_benefits(h0).await.unwrap().len(), 2);
+}
+web_test!(a_benefit_is_corrected_on_the_household_page);
+
+/// A policy whose unit counts a quantity (land, in m²) asks for it: without one it is
+/// refused naming the field, with one it is recorded and shown with its unit.
+async fn a_quantity_is_recorded_where_the_policy_counts_one(store: Store) {
+    let (router, app) = site(store).await;
+    let id = household_id(&app, "H1").await;
+    let office = page_session(&router, "so.ha.tinh").await;
+    let uri = format!("/households/{id}");
+    let (_, body) = page(&router, &uri, &office).await;
+    let body = String::from_utf8(body).unwrap();
+    assert!(
+        body.contains("Hỗ trợ đất ở, đất sản xuất (số lượng: m²)"),
+        "{body}"
+    );
+    assert!(body.contains("name=\"quantity\""), "{body}");
+    let csrf = csrf_of(&body);
+    let post = format!("/households/{id}/benefits");
+    let form = |quantity: &str| {
+        format!(
+            "csrf={csrf}&policy=land&member=&valid_from=01%2F03%2F2026&valid_to=&amount=&quantity={quantity}&reference=Q%C4%90-7"
+        )
+    };
+    let (status, refused) = post_form_body(&router, &post, &office, form("")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert!(refused.contains("Số lượng"), "{refused}");
+    assert!(refused.contains("m²"), "{refused}");
+    let (status, refused) = post_form_body(&router, &post, &office, form("nhi%E1%BB%81u")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert!(app.store().household_benefits(id).await.unwrap().is_empty());
+
+    // A policy that counts none refuses a quantity rather than keep a figure nobody reads.
+    let card = format!(
+        "csrf={csrf}&policy=loan_poor&member=&valid_from=01%2F03%2F2026&valid_to=&amount=&quantity=3&reference="
+    );
+    let (status, refused) = post_form_body(&router, &post, &office, card).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert!(app.store().household_benefits(id).await.unwrap().is_empty());
+
+    assert_eq!(
+        post_form(&router, &post, &office, form("1.200")).await,
+        StatusCode::SEE_OTHER
+    );
+    let rows = app.store().household_benefits(id).await.unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].quantity, Some(1200.0));
+    let (_, body) = page(&router, &uri, &office).await;
+    let body = String::from_utf8(body).unwrap();
+    let section = &body[body.find("id=\"benefits\"").unwrap()..];
+    assert!(section.contains("1.200 m²"), "{section}");
+    // Its correction form keeps the quantity, required.
+    assert!(section.contains("value=\"1.200\" required"), "{section}");
+}
+web_test!(a_quantity_is_recorded_where_the_policy_counts_one);
+
+/// The coverage report through the reports' own output path: JSON, the .xlsx read back
+/// (headings and figures), and a PDF.
+async fn the_coverage_report_is_exported_like_the_other_reports(store: Store) {
+    let (router, _app) = site(store).await;
+    let token = token(&router, "so.ha.tinh").await;
+    let base = "/api/v1/reports/bao-phu-chinh-sach?unit=18496&period=2026";
+    let (status, json) = send(&router, get(base, &token)).await;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    let ids: Vec<&str> = json["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    let at = ids.iter().position(|id| *id == "covered.bhyt").unwrap();
+    let total = json["rows"].as_array().unwrap().last().unwrap();
+    assert_eq!(total["values"][at], 1.0);
+
+    let bytes = |format: &'static str| {
+        let router = router.clone();
+        let token = token.clone();
+        async move {
+            let response = router
+                .oneshot(get(&format!("{base}&format={format}"), &token))
+                .await
+                .unwrap();
+            assert_eq!(response.status(), StatusCode::OK, "{format}");
+            response
+                .into_body()
+                .collect()
+                .await
+                .unwrap()
+                .to_bytes()
+                .to_vec()
+        }
+    };
+    use calamine::{Data, Reader};
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes("xlsx").await)).unwrap();
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    let cell = |r: usize, c: usize| sheet.get((r, c)).map(Data::to_string).unwrap_or_default();
+    let find = |text: &str| {
+        (0..sheet.height())
+            .flat_map(|r| (0..sheet.width()).map(move |c| (r, c)))
+            .find(|(r, c)| cell(*r, *c) == text)
+            .unwrap_or_else(|| panic!("«{text}» not in the workbook"))
+    };
+    let title = find("BAO PHỦ CHÍNH SÁCH HỖ TRỢ GIẢM NGHÈO NĂM 2026");
+    assert_eq!(title.1, 0);
+    let (heading_row, _) = find("Số đủ điều kiện");
+    // The policy headings sit under the group headings; the card's three columns are
+    // eligible 4, covered 1 and the rate 25 on the total row.
+    let (total_row, _) = find("Tổng cộng");
+    let columns: Vec<usize> = (0..sheet.width())
+        .filter(|c| cell(heading_row + 1, *c) == "Thẻ bảo hiểm y tế (người)")
+        .collect();
+    assert_eq!(columns.len(), 3, "eligible, covered, rate");
+    let value = |c: usize| match sheet.get((total_row, c)) {
+        Some(Data::Float(x)) => *x,
+        Some(Data::Int(x)) => *x as f64,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(value(columns[0]), 4.0);
+    assert_eq!(value(columns[1]), 1.0);
+    assert!(
+        (value(columns[2]) - 25.0).abs() < 1e-9,
+        "{}",
+        value(columns[2])
+    );
+
+    let pdf = bytes("pdf").await;
+    assert!(pdf.starts_with(b"%PDF"));
+}
+web_test!(the_coverage_report_is_exported_like_the_other_reports);

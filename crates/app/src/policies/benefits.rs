@@ -288,6 +288,27 @@ impl App {
         if input.quantity.is_some_and(|q| !q.is_finite() || q < 0.0) {
             return Err(AppError::invalid("quantity", "số lượng không hợp lệ"));
         }
+        // The catalogue says which policies count their benefits (m² of land, months of
+        // training); for those the quantity is part of the record, for the others it
+        // would be a figure nobody reads.
+        match (&policy.quantity, input.quantity) {
+            (Some(unit), None) => {
+                return Err(AppError::invalid(
+                    "quantity",
+                    format!(
+                        "chính sách «{}» cần ghi số lượng (tính bằng {})",
+                        policy.name_vi, unit.unit_vi
+                    ),
+                ));
+            }
+            (None, Some(_)) => {
+                return Err(AppError::invalid(
+                    "quantity",
+                    format!("chính sách «{}» không ghi số lượng", policy.name_vi),
+                ));
+            }
+            _ => {}
+        }
         let reference = input
             .reference
             .map(|r| giamngheo_domain::text::normalize(r.trim()))
@@ -332,6 +353,7 @@ impl App {
             {"field": "valid_from", "old": null, "new": row.valid_from},
             {"field": "valid_to", "old": null, "new": row.valid_to},
             {"field": "amount", "old": null, "new": row.amount},
+            {"field": "quantity", "old": null, "new": row.quantity},
             {"field": "reference", "old": null, "new": row.reference},
         ]);
         let entry = AuditEntry {

@@ -99,6 +99,38 @@ fn eligible_as(why: Eligible) -> String {
     }
 }
 
+/// What the eligibility rule reads of a household: its ethnicity and the flags of the
+/// village or commune it lives in. Coverage and the findings both build it here, so a
+/// household is eligible in the one exactly when it is in the other.
+pub(crate) fn household_traits(
+    unit_flags: &HashMap<String, (bool, bool)>,
+    village_code: &str,
+    commune_code: &str,
+    ethnic_minority: bool,
+) -> HouseholdTraits {
+    let flag = |code: &str| unit_flags.get(code).copied().unwrap_or_default();
+    let (village, commune) = (flag(village_code), flag(commune_code));
+    HouseholdTraits {
+        ethnic_minority,
+        extremely_difficult: village.0 || commune.0,
+        border: village.1 || commune.1,
+    }
+}
+
+/// What the eligibility rule reads of a member (age, school level), for coverage and the
+/// findings alike.
+pub(crate) fn member_traits(
+    birth_date: Option<NaiveDate>,
+    birth_year: i32,
+    school_level: &Option<String>,
+) -> MemberTraits<'_> {
+    MemberTraits {
+        birth_date,
+        birth_year: Some(birth_year),
+        school_level: school_level.as_deref(),
+    }
+}
+
 /// Eligible and covered of one group, and the eligible not covered.
 #[derive(Debug, Default)]
 struct Tally {
@@ -130,13 +162,12 @@ fn evaluate(
                 })
                 .collect(),
         );
-        let flag = |code: &str| inputs.unit_flags.get(code).copied().unwrap_or_default();
-        let (village, commune) = (flag(&h.village_code), flag(&h.commune_code));
-        let traits = HouseholdTraits {
-            ethnic_minority: h.ethnic_minority,
-            extremely_difficult: village.0 || commune.0,
-            border: village.1 || commune.1,
-        };
+        let traits = household_traits(
+            &inputs.unit_flags,
+            &h.village_code,
+            &h.commune_code,
+            h.ethnic_minority,
+        );
         match policy.beneficiary {
             Beneficiary::Household => {
                 let why = eligible(policy, &history, traits, None, as_of);
@@ -147,11 +178,7 @@ fn evaluate(
             }
             Beneficiary::Person => {
                 for m in members_of.get(&h.id).map(Vec::as_slice).unwrap_or_default() {
-                    let member = MemberTraits {
-                        birth_date: m.birth_date,
-                        birth_year: Some(m.birth_year),
-                        school_level: m.school_level.as_deref(),
-                    };
+                    let member = member_traits(m.birth_date, m.birth_year, &m.school_level);
                     let why = eligible(policy, &history, traits, Some(member), as_of);
                     if why.is_eligible() {
                         let covered = inputs.covered.contains(&(h.id, Some(m.id)));

@@ -6,6 +6,7 @@
 //! officer closes it as justified or corrected. The list shows findings of every source
 //! (the review's and the inspections' too).
 
+use super::coverage::{household_traits, member_traits};
 use super::imports::group;
 use super::lists::{BenefitLists, benefit_lists};
 use crate::access::{Action, Actor, Role};
@@ -13,12 +14,12 @@ use crate::households::By;
 use crate::{App, AppError};
 use chrono::NaiveDate;
 use giamngheo_rules::{
-    HouseholdTraits, PolicyCatalogue, Status, StatusChange, StatusHistory, household_eligible,
+    PolicyCatalogue, Status, StatusChange, StatusHistory, eligible, household_eligible,
 };
 use giamngheo_sheets::benefit_lists::ListRow;
 use giamngheo_store::{
-    AuditEntry, FindingRecord, ImportedBenefitRecord, MemberFact, NewBenefitImport, NewFinding,
-    StatusHistoryRow,
+    AuditEntry, FindingRecord, HouseholdFact, ImportedBenefitRecord, MemberFact, NewBenefitImport,
+    NewFinding, PersonBenefit, StatusHistoryRow,
 };
 use std::collections::{BTreeMap, HashMap};
 
@@ -134,18 +135,43 @@ fn standing_vi(history: &StatusHistory, date: NaiveDate) -> String {
     }
 }
 
+/// What the checks on the benefits of one unit read.
+#[derive(Debug, Default)]
+pub(crate) struct CheckInputs {
+    /// The benefits not voided of the unit's households.
+    pub benefits: Vec<ImportedBenefitRecord>,
+    pub history: Vec<StatusHistoryRow>,
+    /// The unit's members, active or not.
+    pub members: Vec<MemberFact>,
+    pub households: Vec<HouseholdFact>,
+    /// The flags of the units flagged (see `Store::unit_flags`).
+    pub unit_flags: HashMap<String, (bool, bool)>,
+    /// When the members who left did so.
+    pub left_on: HashMap<i64, NaiveDate>,
+    /// The benefits, anywhere in the province, of the people with a citizen ID who hold a
+    /// benefit in the unit: a person is on two households' lists whichever units they are.
+    pub elsewhere: Vec<PersonBenefit>,
+}
+
 /// The checks on the benefits of one unit, pure: the findings they raise.
 pub(crate) fn benefit_findings(
     lists: &BenefitLists,
     catalogue: &PolicyCatalogue,
-    benefits: &[ImportedBenefitRecord],
-    history: &[StatusHistoryRow],
-    members: &[MemberFact],
-    left_on: &HashMap<i64, NaiveDate>,
+    inputs: &CheckInputs,
 ) -> Vec<NewFinding> {
+    let CheckInputs {
+        benefits,
+        history,
+        members,
+        households,
+        unit_flags,
+        left_on,
+        elsewhere,
+    } = inputs;
     let no_history = StatusHistory::default();
     let histories = histories(history);
     let members: HashMap<i64, &MemberFact> = members.iter().map(|m| (m.id, m)).collect();
+    let households: HashMap<i64, &HouseholdFact> = households.iter().map(|h| (h.id, h)).collect();
     let codes: HashMap<i64, &str> = members
         .values()
         .map(|m| (m.household_id, m.household_code.as_str()))
@@ -186,17 +212,32 @@ pub(crate) fn benefit_findings(
         };
         let history = histories.get(&b.household_id).unwrap_or(&no_history);
         let reference = b.reference.as_deref().unwrap_or("—");
-        // The catalogue's rule for the household on the benefit's date. The findings do
-        // not read the household's ethnicity nor its unit's flags, so only its status
-        // (and recent escape) lets it in here; a member's age or school level is not
-        // checked either.
-        let eligible = household_eligible(
-            &policy.policy,
-            history,
-            HouseholdTraits::default(),
-            b.valid_from,
-        )
-        .is_eligible();
+        // The catalogue's rule on the benefit's date over the same facts coverage reads:
+        // the household's ethnicity, its village's and commune's flags, and the member's
+        // age and school level for a benefit given to a person.
+        let traits = households
+            .get(&b.household_id)
+            .map(|h| {
+                household_traits(
+                    unit_flags,
+                    &h.village_code,
+                    &h.commune_code,
+                    h.ethnic_minority,
+                )
+            })
+            .unwrap_or_default();
+        let household_ok =
+            household_eligible(&policy.policy, history, traits, b.valid_from).is_eligible();
+        let member = b
+            .member_id
+            .and_then(|id| members.get(&id))
+            .map(|m| member_traits(m.birth_date, m.birth_year, &m.school_level));
+        let eligible = match member {
+            Some(member) => {
+                eligible(&policy.policy, history, traits, Some(member), b.valid_from).is_eligible()
+            }
+            None => household_ok,
+        };
         let years = policy
             .policy
             .eligibility
@@ -232,7 +273,11 @@ pub(crate) fn benefit_findings(
                     household_code(b),
                     policy.name,
                     dmy(b.valid_from),
-                    standing_vi(history, b.valid_from),
+                    if household_ok {
+                        "người hưởng không đủ điều kiện về tuổi hoặc cấp học".to_string()
+                    } else {
+                        standing_vi(history, b.valid_from)
+                    },
                 ),
                 "Xác minh điều kiện hưởng; thu hồi nếu không đủ điều kiện",
             ));
@@ -263,8 +308,12 @@ pub(crate) fn benefit_findings(
             }
         }
     }
-    // The same citizen ID on two households' benefits of one policy.
-    let mut by_person: BTreeMap<(&str, &str), Vec<&ImportedBenefitRecord>> = BTreeMap::new();
+    // The same citizen ID on two households' benefits of one policy, the unit's benefits
+    // compared with the province's. Each group is ordered by benefit id, so the earliest
+    // benefit is the one the others are reported against whichever unit is checked, and
+    // a finding's key is the same from every unit.
+    type Group<'a> = BTreeMap<i64, (&'a ImportedBenefitRecord, String)>;
+    let mut by_person: BTreeMap<(&str, &str), Group<'_>> = BTreeMap::new();
     for b in benefits {
         if let Some(id) = b
             .member_id
@@ -274,25 +323,30 @@ pub(crate) fn benefit_findings(
             by_person
                 .entry((b.policy.as_str(), id))
                 .or_default()
-                .push(b);
+                .insert(b.id, (b, household_code(b)));
         }
     }
-    for ((policy, id), list) in by_person {
-        let first = list[0];
-        for other in list
-            .iter()
-            .skip(1)
-            .filter(|b| b.household_id != first.household_id)
+    for p in elsewhere {
+        if let Some(group) = by_person.get_mut(&(p.benefit.policy.as_str(), p.citizen_id.as_str()))
         {
+            group
+                .entry(p.benefit.id)
+                .or_insert((&p.benefit, p.household_code.clone()));
+        }
+    }
+    for ((policy, id), group) in by_person {
+        let mut list = group.into_values();
+        let Some((first, first_code)) = list.next() else {
+            continue;
+        };
+        for (other, other_code) in list.filter(|(b, _)| b.household_id != first.household_id) {
             out.push(finding(
                 "duplicate_person",
                 format!("duplicate_person:{}:{}", first.id, other.id),
                 other,
                 format!(
-                    "Số CCCD {} có trong danh sách hưởng «{policy}» của hai hộ: {} và {}",
+                    "Số CCCD {} có trong danh sách hưởng «{policy}» của hai hộ: {first_code} và {other_code}",
                     masked(id),
-                    household_code(first),
-                    household_code(other),
                 ),
                 "Xác minh người này thuộc hộ nào; thu hồi phần hưởng trùng",
             ));
@@ -320,14 +374,30 @@ impl App {
                     .map(|d| (id, d))
             })
             .collect();
-        let found = benefit_findings(
-            benefit_lists(),
-            self.policies(),
-            &benefits,
-            &history,
-            &members,
-            &left_on,
-        );
+        // The citizen IDs of the people holding a benefit in the unit, to find their
+        // benefits on other households' lists anywhere in the province.
+        let holders: std::collections::HashSet<i64> =
+            benefits.iter().filter_map(|b| b.member_id).collect();
+        let mut citizen_ids: Vec<String> = members
+            .iter()
+            .filter(|m| holders.contains(&m.id))
+            .filter_map(|m| m.citizen_id.clone())
+            .collect();
+        citizen_ids.sort_unstable();
+        citizen_ids.dedup();
+        let elsewhere = store
+            .person_benefits_in_province(&unit.province_code, &citizen_ids)
+            .await?;
+        let inputs = CheckInputs {
+            households: store.household_facts_in(&unit.code, &unit.tier).await?,
+            unit_flags: store.unit_flags().await?,
+            benefits,
+            history,
+            members,
+            left_on,
+            elsewhere,
+        };
+        let found = benefit_findings(benefit_lists(), self.policies(), &inputs);
         let added = store.insert_findings(&found, self.clock().now()).await?;
         if added > 0 {
             tracing::info!(unit = %unit.code, added, "policy findings added");

@@ -8,6 +8,7 @@
 //! - `coverage`: eligible, covered and not covered per policy and unit on a date.
 //! - `imports` and `lists`: agencies' lists (cards, loans, exemptions) with their match
 //!   queue; `findings`: the abuse checks on the benefits.
+//! - `report`: the coverage facts of the report family `bao-phu-chinh-sach`.
 
 mod access;
 pub mod agencies;
@@ -17,6 +18,7 @@ pub mod coverage;
 pub mod findings;
 pub mod imports;
 pub mod lists;
+pub mod report;
 
 use crate::{App, AppError};
 use giamngheo_rules::{Policy, PolicyCatalogue};

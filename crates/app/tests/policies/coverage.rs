@@ -288,3 +288,80 @@ async fn the_uncovered_list_matches_not_covered_and_hides_names(store: Store) {
     ));
 }
 app_test!(the_uncovered_list_matches_not_covered_and_hides_names);
+
+/// The report family `bao-phu-chinh-sach` is a report definition like the others: one
+/// row per commune and the total, and for each policy with a target its eligible,
+/// covered and rate, the same figures as `App::coverage`.
+async fn the_coverage_report_gives_the_coverage_figures(store: Store) {
+    let f = fixture(store).await;
+    let report = f
+        .app
+        .report_as_system(&giamngheo_app::reports::ReportRequest {
+            name: "bao-phu-chinh-sach".into(),
+            unit: "444".into(),
+            period: 2020,
+            as_of: None,
+            basis: None,
+        })
+        .await
+        .unwrap();
+    let labels: Vec<Option<&str>> = report.rows.iter().map(|r| r.unit_code.as_deref()).collect();
+    assert_eq!(labels, vec![Some("18499"), Some("18502"), None]);
+    let column = |id: &str| {
+        report
+            .columns
+            .iter()
+            .position(|c| c.id == id)
+            .unwrap_or_else(|| panic!("column {id}"))
+    };
+    let figures = |id: &str| -> Vec<Option<f64>> {
+        let i = column(id);
+        report.rows.iter().map(|r| r.values[i]).collect()
+    };
+    assert_eq!(
+        figures("eligible.bhyt"),
+        vec![Some(3.0), Some(3.0), Some(6.0)]
+    );
+    assert_eq!(
+        figures("covered.bhyt"),
+        vec![Some(2.0), Some(1.0), Some(3.0)]
+    );
+    assert_eq!(
+        figures("rate.bhyt"),
+        vec![Some(66.67), Some(33.33), Some(50.0)]
+    );
+    assert_eq!(
+        figures("eligible.loan_poor"),
+        vec![Some(1.0), Some(1.0), Some(2.0)]
+    );
+    assert_eq!(
+        figures("covered.loan_poor"),
+        vec![Some(0.0), Some(0.0), Some(0.0)]
+    );
+    // A policy without a target (legal aid) is not a column.
+    assert!(!report.columns.iter().any(|c| c.id.ends_with(".legal_aid")));
+    let bhyt = &report.columns[column("eligible.bhyt")];
+    assert_eq!(
+        bhyt.heading,
+        vec![
+            "Số đủ điều kiện".to_string(),
+            "Thẻ bảo hiểm y tế (người)".to_string()
+        ]
+    );
+    // A rate opens the list of the eligible not covered of its policy.
+    assert_eq!(
+        report.columns[column("rate.bhyt")].drill.as_deref(),
+        Some("coverage.bhyt.covered")
+    );
+    assert!(
+        report.notes.iter().any(|n| n.contains("31/12/2020")),
+        "{:?}",
+        report.notes
+    );
+    assert!(
+        report.notes.iter().any(|n| n.contains("cần xác nhận")),
+        "{:?}",
+        report.notes
+    );
+}
+app_test!(the_coverage_report_gives_the_coverage_figures);
