@@ -34,6 +34,7 @@ pub mod unit_retire;
 pub mod units;
 pub mod users;
 pub mod village_assignment;
+pub mod periodic;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{AppError, OVERLOAD_RETRY_AFTER_SECS};

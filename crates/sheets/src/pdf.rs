@@ -24,6 +24,9 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::reports::{MOTTO, MOTTO_2, SheetReport, figure, header_cells};
 
+mod periodic;
+pub use periodic::periodic_pdf;
+
 /// One member line of a certificate's member table.
 #[derive(Debug, Clone, Default)]
 pub struct CertMemberDoc {

@@ -28,6 +28,7 @@ mod tasks;
 pub mod testing;
 mod units;
 mod users;
+mod periodic;
 
 pub use benefit_findings::{FindingRecord, MemberFact, NewFinding, StatusHistoryRow};
 pub use benefit_imports::{
@@ -70,6 +71,7 @@ pub use tasks::{
 };
 pub use units::{NewVillage, UnitRecord, UnitSearchHit, UnitUpdate, UnitUpsert, UnitVersion};
 pub use users::{NewSession, NewUser, SessionRecord, UserChange, UserRecord};
+pub use periodic::{PeriodicIssueRecord, PeriodicTextRecord};
 
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
