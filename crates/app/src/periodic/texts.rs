@@ -109,7 +109,15 @@ impl App {
                     format!("báo cáo không có mục «{key}» để soạn"),
                 ));
             }
-            let body = normalize(body.trim_end()).replace("\r\n", "\n");
+            // Line by line: `normalize` folds every run of white space into one space,
+            // and the office's paragraphs are its lines.
+            let body = body
+                .lines()
+                .map(normalize)
+                .collect::<Vec<_>>()
+                .join("\n")
+                .trim()
+                .to_string();
             let (label, _) = label_of(layout, key);
             if body.chars().count() > MAX_TEXT_CHARS {
                 return Err(AppError::invalid(
