@@ -20,6 +20,7 @@ pub mod households;
 pub mod imports;
 pub mod inspections;
 pub mod passwords;
+pub mod periodic;
 pub mod policies;
 pub mod programme;
 pub mod reform;
@@ -34,7 +35,6 @@ pub mod unit_retire;
 pub mod units;
 pub mod users;
 pub mod village_assignment;
-pub mod periodic;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{AppError, OVERLOAD_RETRY_AFTER_SECS};

@@ -90,12 +90,18 @@ fn cell<'a>(t: &'a Table, label: &str) -> &'a [String] {
 async fn the_figures_are_those_of_the_pages_that_show_them(store: Store) {
     let app = app_on(store, "2021-10-01T02:00:00Z", Config::default());
     app.load_demo(2021, 120).await.unwrap();
-    let r = app.periodic_report(&office(), "444", "2021-q3").await.unwrap();
+    let r = app
+        .periodic_report(&office(), "444", "2021-q3")
+        .await
+        .unwrap();
     assert_eq!(r.period, "2021-Q3");
     assert_eq!(r.period_label, "quý III năm 2021");
     assert_eq!(r.as_of, date(2021, 9, 30));
     assert_eq!(r.number, "…/BC-UBND");
-    assert_eq!(r.agency.last().map(String::as_str), Some("UBND HUYỆN HƯƠNG KHÊ"));
+    assert_eq!(
+        r.agency.last().map(String::as_str),
+        Some("UBND HUYỆN HƯƠNG KHÊ")
+    );
     assert!(r.subject.contains("quý III năm 2021"), "{}", r.subject);
 
     // The tasks: the seed plan's nineteen, counted per lead agency.
@@ -182,7 +188,12 @@ async fn texts_are_drafts_with_history_until_issued(store: Store) {
         ]
     };
     let saved = app
-        .save_periodic_texts(&office(), "444", period, &texts("Đạt kết quả tốt.", "Bổ sung vốn."))
+        .save_periodic_texts(
+            &office(),
+            "444",
+            period,
+            &texts("Đạt kết quả tốt.", "Bổ sung vốn."),
+        )
         .await
         .unwrap();
     assert_eq!(saved, 2);
@@ -216,14 +227,21 @@ async fn texts_are_drafts_with_history_until_issued(store: Store) {
         .filter(|a| a.entry.action == "periodic_report.text")
         .collect();
     assert_eq!(entries.len(), 3);
-    assert!(entries.iter().all(|a| !a.entry.changes.contains("Đạt kết quả")));
+    assert!(
+        entries
+            .iter()
+            .all(|a| !a.entry.changes.contains("Đạt kết quả"))
+    );
 
     // An unknown section is refused, naming it, and nothing of the batch is saved.
     let bad = vec![
         ("difficulties".to_string(), "Thiếu cán bộ.".to_string()),
         ("ho_ten_ho".to_string(), "x".to_string()),
     ];
-    match app.save_periodic_texts(&office(), "444", period, &bad).await {
+    match app
+        .save_periodic_texts(&office(), "444", period, &bad)
+        .await
+    {
         Err(AppError::Invalid { field, message }) => {
             assert_eq!(field, "ho_ten_ho");
             assert!(message.contains("ho_ten_ho"), "{message}");
@@ -231,16 +249,27 @@ async fn texts_are_drafts_with_history_until_issued(store: Store) {
         other => panic!("{other:?}"),
     }
     let r = app.periodic_report(&office(), "444", period).await.unwrap();
-    assert!(r.texts.iter().all(|t| t.key != "difficulties" || t.versions == 0));
+    assert!(
+        r.texts
+            .iter()
+            .all(|t| t.key != "difficulties" || t.versions == 0)
+    );
 
     // Issued: numbered and dated, no longer a draft, and closed to edits.
     assert!(matches!(
-        app.issue_periodic_report(&office(), "444", period, "  ", None).await,
+        app.issue_periodic_report(&office(), "444", period, "  ", None)
+            .await,
         Err(AppError::Invalid { .. })
     ));
     assert!(matches!(
-        app.issue_periodic_report(&office(), "444", period, "15/BC-UBND", Some(date(2021, 7, 6)))
-            .await,
+        app.issue_periodic_report(
+            &office(),
+            "444",
+            period,
+            "15/BC-UBND",
+            Some(date(2021, 7, 6))
+        )
+        .await,
         Err(AppError::Invalid { .. })
     ));
     app.issue_periodic_report(&office(), "444", period, "15/BC-UBND", None)
@@ -261,7 +290,10 @@ async fn texts_are_drafts_with_history_until_issued(store: Store) {
         Err(AppError::Conflict(_))
     ));
     // The other periods are still drafts.
-    let q3 = app.periodic_report(&office(), "444", "2021-Q3").await.unwrap();
+    let q3 = app
+        .periodic_report(&office(), "444", "2021-Q3")
+        .await
+        .unwrap();
     assert!(q3.issued.is_none());
 }
 app_test!(texts_are_drafts_with_history_until_issued);
@@ -282,9 +314,12 @@ async fn access_per_role(store: Store) {
     }
     // Oversight reads, and writes nothing.
     let oversight = actor(Role::Oversight, "444", Tier::District);
-    app.periodic_report(&oversight, "444", "2021").await.unwrap();
+    app.periodic_report(&oversight, "444", "2021")
+        .await
+        .unwrap();
     assert!(matches!(
-        app.save_periodic_texts(&oversight, "444", "2021", &texts).await,
+        app.save_periodic_texts(&oversight, "444", "2021", &texts)
+            .await,
         Err(AppError::Forbidden(_))
     ));
     assert!(matches!(

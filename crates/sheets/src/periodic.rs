@@ -99,7 +99,9 @@ const BODY: Look = Look {
 };
 
 fn run(text: &str, look: Look) -> String {
-    let mut props = String::from("<w:rPr><w:rFonts w:ascii=\"Times New Roman\" w:hAnsi=\"Times New Roman\" w:cs=\"Times New Roman\"/>");
+    let mut props = String::from(
+        "<w:rPr><w:rFonts w:ascii=\"Times New Roman\" w:hAnsi=\"Times New Roman\" w:cs=\"Times New Roman\"/>",
+    );
     if look.bold {
         props.push_str("<w:b/>");
     }
@@ -204,7 +206,12 @@ fn body(doc: &PeriodicDoc) -> String {
         let last = i + 1 == doc.agency.len();
         left.push_str(&para(line, small(last), Jc::Center, 0));
     }
-    left.push_str(&para(&format!("Số: {}", doc.number), small(false), Jc::Center, 0));
+    left.push_str(&para(
+        &format!("Số: {}", doc.number),
+        small(false),
+        Jc::Center,
+        0,
+    ));
     let mut right = para(MOTTO, small(true), Jc::Center, 0);
     right.push_str(&para(
         MOTTO_2,
@@ -326,15 +333,7 @@ fn body(doc: &PeriodicDoc) -> String {
         0,
     );
     for line in &doc.recipients {
-        recipients.push_str(&para(
-            line,
-            Look {
-                size: 22,
-                ..BODY
-            },
-            Jc::Left,
-            0,
-        ));
+        recipients.push_str(&para(line, Look { size: 22, ..BODY }, Jc::Left, 0));
     }
     let mut signature = String::new();
     for line in &doc.signer {
@@ -403,7 +402,10 @@ xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:title>{}</dc:title><dc:creator
 /// The report as a .docx file.
 pub fn periodic_docx(doc: &PeriodicDoc) -> Result<Vec<u8>, zip::result::ZipError> {
     zip_files(&[
-        ("[Content_Types].xml".into(), CONTENT_TYPES.as_bytes().to_vec()),
+        (
+            "[Content_Types].xml".into(),
+            CONTENT_TYPES.as_bytes().to_vec(),
+        ),
         ("_rels/.rels".into(), RELS.as_bytes().to_vec()),
         ("docProps/core.xml".into(), core_xml(doc).into_bytes()),
         ("word/document.xml".into(), document_xml(doc).into_bytes()),

@@ -30,7 +30,9 @@ fn sample(rows: usize) -> PeriodicDoc {
             },
             Block::Note("Tỷ lệ 4,03 % (cần xác nhận)".into()),
             Block::Heading("II. ĐÁNH GIÁ CHUNG".into()),
-            Block::Paragraph("Công tác giảm nghèo đạt kết quả tích cực <tốt> & đúng tiến độ.".into()),
+            Block::Paragraph(
+                "Công tác giảm nghèo đạt kết quả tích cực <tốt> & đúng tiến độ.".into(),
+            ),
         ],
         recipients: vec!["- UBND tỉnh;".into(), "- Lưu: VT.".into()],
         signer: vec!["TM. ỦY BAN NHÂN DÂN".into(), "CHỦ TỊCH".into()],
@@ -72,8 +74,15 @@ fn the_docx_holds_the_motto_the_figures_and_the_sections() {
         assert!(xml.contains(text), "document.xml lacks «{text}»");
     }
     // Well-formed enough for Word: every opened table is closed.
-    assert_eq!(xml.matches("<w:tbl>").count(), xml.matches("</w:tbl>").count());
-    assert_eq!(xml.matches("<w:tbl>").count(), 3, "heading, figures, signature");
+    assert_eq!(
+        xml.matches("<w:tbl>").count(),
+        xml.matches("</w:tbl>").count()
+    );
+    assert_eq!(
+        xml.matches("<w:tbl>").count(),
+        3,
+        "heading, figures, signature"
+    );
 }
 
 fn pdf_text(pdf: &[u8]) -> Vec<String> {
@@ -112,7 +121,10 @@ fn the_pdf_reads_back_with_the_motto_the_figures_and_the_signature() {
         "Nguyễn Văn An",
         "Trang 1/1",
     ] {
-        assert!(text.contains(&squash(expected)), "the PDF lacks «{expected}»: {text}");
+        assert!(
+            text.contains(&squash(expected)),
+            "the PDF lacks «{expected}»: {text}"
+        );
     }
 }
 

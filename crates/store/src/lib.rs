@@ -17,6 +17,7 @@ mod error;
 mod households;
 mod inspections;
 mod maintenance;
+mod periodic;
 mod programme;
 mod rebase;
 mod reform;
@@ -28,7 +29,6 @@ mod tasks;
 pub mod testing;
 mod units;
 mod users;
-mod periodic;
 
 pub use benefit_findings::{FindingRecord, MemberFact, NewFinding, StatusHistoryRow};
 pub use benefit_imports::{
@@ -51,6 +51,7 @@ pub use inspections::{
     ReviewCheckRow, SampleRow,
 };
 pub use maintenance::{Integrity, sqlite_file};
+pub use periodic::{PeriodicIssueRecord, PeriodicTextRecord};
 pub use programme::{AllocationFlags, CommuneAllocationRow, EntryRecord, NewEntry, Recorder};
 pub use rebase::Rebase;
 pub use reform::{
@@ -71,7 +72,6 @@ pub use tasks::{
 };
 pub use units::{NewVillage, UnitRecord, UnitSearchHit, UnitUpdate, UnitUpsert, UnitVersion};
 pub use users::{NewSession, NewUser, SessionRecord, UserChange, UserRecord};
-pub use periodic::{PeriodicIssueRecord, PeriodicTextRecord};
 
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};

@@ -16,6 +16,7 @@ mod html;
 mod i18n;
 mod menu;
 mod overload;
+mod periodic;
 mod policies;
 mod programme;
 mod reports;
@@ -115,6 +116,7 @@ fn all_routes() -> Routes {
         .merge(policies::routes())
         .merge(programme::routes())
         .merge(survey::routes())
+        .merge(periodic::routes())
         .nest(
             "/api/v1",
             api::routes()
@@ -124,7 +126,8 @@ fn all_routes() -> Routes {
                 .merge(policies::api_routes())
                 .merge(programme::api_routes())
                 .merge(tasks::api_routes())
-                .merge(survey::api_routes()),
+                .merge(survey::api_routes())
+                .merge(periodic::api_routes()),
         )
         .route("/healthz", get(healthz))
         .route("/assets/htmx.min.js", get(htmx))

@@ -5,8 +5,8 @@
 use super::{Period, Section, Table};
 use crate::policies::coverage::CoverageRequest;
 use crate::reports::{Report, ReportRequest, ValueFormat};
-use crate::tasks::{DueState, TaskStatus};
 use crate::targets::decimal_vi;
+use crate::tasks::{DueState, TaskStatus};
 use crate::{App, AppError};
 use chrono::NaiveDate;
 use giamngheo_sheets::reports::{NumberKind, figure, number};
@@ -221,7 +221,9 @@ impl App {
             if header.is_none() {
                 header = Some((report.agency.clone(), report.place.clone()));
             }
-            section.tables.push((caption.to_string(), transposed(&report)));
+            section
+                .tables
+                .push((caption.to_string(), transposed(&report)));
         }
         let header = match header {
             Some(h) => h,
@@ -307,9 +309,15 @@ impl App {
         section.tables.push((
             format!("Độ bao phủ chính sách đến ngày {}", date(&report.as_of)),
             Table {
-                columns: ["Chính sách", "Đơn vị tính", "Đủ điều kiện", "Đã thụ hưởng", "Tỷ lệ (%)"]
-                    .map(String::from)
-                    .to_vec(),
+                columns: [
+                    "Chính sách",
+                    "Đơn vị tính",
+                    "Đủ điều kiện",
+                    "Đã thụ hưởng",
+                    "Tỷ lệ (%)",
+                ]
+                .map(String::from)
+                .to_vec(),
                 widths: vec![0.4, 0.12, 0.16, 0.16, 0.16],
                 right: vec![false, false, true, true, true],
                 rows,
@@ -331,9 +339,7 @@ impl App {
         period: &Period,
         section: &mut Section,
     ) -> Result<(), AppError> {
-        let progress = self
-            .programme_progress_as_system(unit, period.year)
-            .await?;
+        let progress = self.programme_progress_as_system(unit, period.year).await?;
         let amounts = |a: &crate::programme::progress::Amounts| {
             vec![
                 number(a.planned),
@@ -346,7 +352,11 @@ impl App {
             .lines
             .iter()
             .map(|l| {
-                let confirm = if l.to_confirm { " (cần xác nhận)" } else { "" };
+                let confirm = if l.to_confirm {
+                    " (cần xác nhận)"
+                } else {
+                    ""
+                };
                 std::iter::once(format!(
                     "{} — {}{confirm}",
                     l.project_name_vi, l.source_name_vi

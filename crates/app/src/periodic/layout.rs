@@ -108,7 +108,13 @@ mod tests {
         }
         assert_eq!(
             l.text_keys(),
-            vec!["assessment", "difficulties", "proposals", RECIPIENTS, SIGNER_NAME]
+            vec![
+                "assessment",
+                "difficulties",
+                "proposals",
+                RECIPIENTS,
+                SIGNER_NAME
+            ]
         );
     }
 

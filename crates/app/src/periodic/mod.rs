@@ -189,7 +189,10 @@ impl App {
             };
             match def.kind {
                 SectionKind::Text => section.text = text_of(&def.key),
-                SectionKind::Tasks => self.tasks_section(&unit.code, &period, &mut section).await?,
+                SectionKind::Tasks => {
+                    self.tasks_section(&unit.code, &period, &mut section)
+                        .await?
+                }
                 SectionKind::Targets => {
                     self.targets_section(&unit.code, &period, &mut section)
                         .await?
@@ -205,7 +208,10 @@ impl App {
                     self.coverage_section(&unit.code, &period, as_of, &mut section)
                         .await?
                 }
-                SectionKind::Money => self.money_section(&unit.code, &period, &mut section).await?,
+                SectionKind::Money => {
+                    self.money_section(&unit.code, &period, &mut section)
+                        .await?
+                }
             }
             sections.push(section);
         }

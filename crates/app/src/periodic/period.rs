@@ -28,9 +28,7 @@ const LAST_YEAR: i32 = 2100;
 fn invalid(text: &str) -> AppError {
     AppError::invalid(
         "period",
-        format!(
-            "kỳ báo cáo «{text}» không hợp lệ (dùng năm 2021, quý 2021-Q2 hoặc tháng 2021-05)"
-        ),
+        format!("kỳ báo cáo «{text}» không hợp lệ (dùng năm 2021, quý 2021-Q2 hoặc tháng 2021-05)"),
     )
 }
 
@@ -142,7 +140,9 @@ mod tests {
 
     #[test]
     fn a_wrong_period_is_refused_naming_the_forms() {
-        for bad in ["", "21", "2021-13", "2021-Q5", "2021-Q0", "2021-5", "abc", "1999"] {
+        for bad in [
+            "", "21", "2021-13", "2021-Q5", "2021-Q0", "2021-5", "abc", "1999",
+        ] {
             let e = Period::parse(bad).unwrap_err().to_string();
             assert!(e.contains("2021-Q2"), "{bad}: {e}");
         }

@@ -2,8 +2,8 @@
 //! section is a new row with its audit entry, so every earlier text stays readable; and
 //! the issue, which gives the report its number and date and closes it to edits.
 
-use super::layout::{self, Layout};
 use super::Period;
+use super::layout::{self, Layout};
 use crate::access::Actor;
 use crate::{App, AppError};
 use chrono::NaiveDate;
@@ -143,11 +143,7 @@ impl App {
                 None,
                 &unit.code,
                 &unit.province_code,
-                vec![Self::change(
-                    key,
-                    old.chars().count(),
-                    body.chars().count(),
-                )],
+                vec![Self::change(key, old.chars().count(), body.chars().count())],
             ));
             changed.push((key.clone(), body));
         }
@@ -196,7 +192,10 @@ impl App {
         let unit = self.unit(unit).await?;
         let number = normalize(number.trim());
         if number.is_empty() {
-            return Err(AppError::invalid("number", "cần số văn bản (ví dụ 15/BC-UBND)"));
+            return Err(AppError::invalid(
+                "number",
+                "cần số văn bản (ví dụ 15/BC-UBND)",
+            ));
         }
         if number.chars().count() > MAX_NUMBER_CHARS || number.chars().any(char::is_control) {
             return Err(AppError::invalid(

@@ -36,12 +36,28 @@ pub fn periodic_pdf(r: &PeriodicDoc) -> Vec<u8> {
     let width = doc.setup.width();
     let (rx, rw) = (doc.setup.left + width * 0.40, width * 0.60);
     let date_y = (top - 11.5 * 1.35 * 3.0 - 4.0).min(doc.y + 2.0);
-    doc.line_in(rx, rw, date_y, Style::Italic, 11.5, &r.place_date, Align::Center);
+    doc.line_in(
+        rx,
+        rw,
+        date_y,
+        Style::Italic,
+        11.5,
+        &r.place_date,
+        Align::Center,
+    );
     doc.y = doc.y.min(date_y - 6.0);
     if !r.watermark.is_empty() {
         doc.y -= BODY_SIZE * 1.4;
         let (x, w) = (doc.setup.left, doc.setup.width());
-        doc.line_in(x, w, doc.y, Style::Italic, BODY_SIZE, &r.watermark, Align::Right);
+        doc.line_in(
+            x,
+            w,
+            doc.y,
+            Style::Italic,
+            BODY_SIZE,
+            &r.watermark,
+            Align::Right,
+        );
     }
     doc.title(&[(&r.title, 14.0), (&r.subject, 12.5)]);
     for block in &r.blocks {
@@ -100,14 +116,33 @@ fn closing(doc: &mut Doc, r: &PeriodicDoc) {
     doc.need(recipients.max(sign));
     let top = doc.y;
     doc.signatures("", &signers, 0.5, BODY_SIZE, SIGNATURE_ROOM);
-    let (x, w) = (doc.setup.left + doc.setup.width() * 0.5, doc.setup.width() * 0.5);
+    let (x, w) = (
+        doc.setup.left + doc.setup.width() * 0.5,
+        doc.setup.width() * 0.5,
+    );
     doc.y -= BODY_SIZE * 1.4;
-    doc.line_in(x, w, doc.y, Style::Bold, BODY_SIZE, &r.signer_name, Align::Center);
+    doc.line_in(
+        x,
+        w,
+        doc.y,
+        Style::Bold,
+        BODY_SIZE,
+        &r.signer_name,
+        Align::Center,
+    );
     let bottom = doc.y;
     // The recipients start level with the signer's title.
     let (lx, lw) = (doc.setup.left, doc.setup.width() * 0.48);
     let mut y = top - BODY_SIZE * 1.4;
-    doc.line_in(lx, lw, y, Style::Bold, SMALL_SIZE + 1.0, RECIPIENTS_LABEL, Align::Left);
+    doc.line_in(
+        lx,
+        lw,
+        y,
+        Style::Bold,
+        SMALL_SIZE + 1.0,
+        RECIPIENTS_LABEL,
+        Align::Left,
+    );
     for line in &r.recipients {
         y -= SMALL_SIZE * 1.4;
         doc.line_in(lx, lw, y, Style::Regular, SMALL_SIZE, line, Align::Left);
