@@ -7,14 +7,8 @@
 use axum::Router;
 use axum::http::{StatusCode, header};
 use chrono::NaiveDate;
-use giamngheo_app::access::{Actor, Role};
-use giamngheo_app::auth::NewUserInput;
-use giamngheo_app::programme::ledger::PlanInput;
-use giamngheo_app::units::UnitImportOptions;
-use giamngheo_app::{App, Config, FixedClock};
-use giamngheo_domain::{Hierarchy, Tier};
 use giamngheo_store::Store;
-use std::sync::Arc;
+use support::district::district_444_site;
 use support::*;
 
 mod support;
@@ -23,75 +17,12 @@ const PASSWORD: &str = "mật khẩu đủ dài";
 
 /// Monday 5 April 2021: the first quarter's report is due.
 async fn site(store: Store) -> Router {
-    let now = NaiveDate::from_ymd_opt(2021, 4, 5)
-        .unwrap()
-        .and_hms_opt(2, 0, 0)
-        .unwrap()
-        .and_utc();
-    let app = App::new(
+    district_444_site(
         store,
-        Config {
-            hierarchy: Hierarchy::four_levels(),
-            ..Config::default()
-        },
-        Arc::new(FixedClock(now)),
-    );
-    app.import_units(
-        "code,name,kind,level,parent_code\n42,Tỉnh Hà Tĩnh,Tỉnh,1,\n\
-         444,Huyện Hương Khê,Huyện,2,42\n18499,Xã Điền Mỹ,Xã,3,444\n"
-            .as_bytes(),
-        &UnitImportOptions {
-            valid_from: NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
-            retire_missing: false,
-            hierarchy: None,
-        },
+        NaiveDate::from_ymd_opt(2021, 4, 5).unwrap(),
+        PASSWORD,
     )
     .await
-    .unwrap();
-    app.load_seed_plan_tasks().await.unwrap();
-    let mut office_id = 0;
-    for (username, role, agency) in [
-        ("ldtbxh.huongkhe", Role::Office, Some("444-ldtbxh")),
-        ("yte.huongkhe", Role::AgencyOfficer, Some("444-yte")),
-        ("mttq.huongkhe", Role::Oversight, Some("444-mttq")),
-    ] {
-        let user = app
-            .add_user_as_system(NewUserInput {
-                username: username.into(),
-                password: PASSWORD.into(),
-                role,
-                unit_code: "444".into(),
-            })
-            .await
-            .unwrap();
-        app.store().set_user_agency(user.id, agency).await.unwrap();
-        if role == Role::Office {
-            office_id = user.id;
-        }
-    }
-    let admin = Actor {
-        user_id: office_id,
-        username: "ldtbxh.huongkhe".into(),
-        role: Role::Admin,
-        unit_code: "444".into(),
-        unit_tier: Tier::District,
-        agency_code: None,
-    };
-    app.record_plan(
-        &admin,
-        &PlanInput {
-            unit: "444".into(),
-            year: 2021,
-            project: "p3".into(),
-            source: "central".into(),
-            amount: 1_500_000,
-            date: NaiveDate::from_ymd_opt(2021, 1, 15).unwrap(),
-            document_number: None,
-        },
-    )
-    .await
-    .unwrap();
-    giamngheo_web::router(app)
 }
 
 async fn session(site: &Router, username: &str) -> String {
@@ -104,6 +35,18 @@ async fn session(site: &Router, username: &str) -> String {
 /// The `Cookie` header of a form post.
 fn cookie(session: &str) -> String {
     format!("gn_session={session}")
+}
+
+/// A post of the page's form for the district's first quarter, with `fields` after the
+/// CSRF token, the unit and the period.
+fn post(
+    session: &str,
+    csrf: &str,
+    fields: &[(&str, &str)],
+) -> axum::http::Request<axum::body::Body> {
+    let mut all = vec![("csrf", csrf), ("unit", "444"), ("period", "2021-Q1")];
+    all.extend_from_slice(fields);
+    post_form("/reports/periodic", Some(&cookie(session)), &all)
 }
 
 const PAGE: &str = "/reports/periodic?unit=444&period=2021-Q1";
@@ -144,13 +87,10 @@ async fn the_office_writes_downloads_and_issues_the_report(store: Store) {
 
     let answer = send(
         &site,
-        post_form(
-            "/reports/periodic",
-            Some(&cookie(&office)),
+        post(
+            &office,
+            &page.csrf_field(),
             &[
-                ("csrf", &page.csrf_field()),
-                ("unit", "444"),
-                ("period", "2021-Q1"),
                 ("text_assessment", "Các xã triển khai đúng kế hoạch."),
                 ("text_proposals", "Đề nghị tỉnh bổ sung vốn Dự án 3."),
                 ("text_signer_name", "Nguyễn Văn An"),
@@ -208,13 +148,10 @@ async fn the_office_writes_downloads_and_issues_the_report(store: Store) {
     // Issued: numbered, and the texts are final.
     let answer = send(
         &site,
-        post_form(
-            "/reports/periodic",
-            Some(&cookie(&office)),
+        post(
+            &office,
+            &page.csrf_field(),
             &[
-                ("csrf", &page.csrf_field()),
-                ("unit", "444"),
-                ("period", "2021-Q1"),
                 ("action", "issue"),
                 ("number", "15/BC-UBND"),
                 ("issued_on", "05/04/2021"),
@@ -232,15 +169,10 @@ async fn the_office_writes_downloads_and_issues_the_report(store: Store) {
     assert!(!page.body.contains("name=\"text_assessment\""));
     let again = send(
         &site,
-        post_form(
-            "/reports/periodic",
-            Some(&cookie(&office)),
-            &[
-                ("csrf", &page.csrf_field()),
-                ("unit", "444"),
-                ("period", "2021-Q1"),
-                ("text_assessment", "Sửa sau khi ban hành."),
-            ],
+        post(
+            &office,
+            &page.csrf_field(),
+            &[("text_assessment", "Sửa sau khi ban hành.")],
         ),
     )
     .await;
@@ -262,15 +194,10 @@ async fn access_per_role_and_clear_errors(store: Store) {
     assert!(!page.body.contains("<textarea"));
     let answer = send(
         &site,
-        post_form(
-            "/reports/periodic",
-            Some(&cookie(&oversight)),
-            &[
-                ("csrf", &page.csrf_field()),
-                ("unit", "444"),
-                ("period", "2021-Q1"),
-                ("text_assessment", "Ý kiến giám sát."),
-            ],
+        post(
+            &oversight,
+            &page.csrf_field(),
+            &[("text_assessment", "Ý kiến giám sát.")],
         ),
     )
     .await;
