@@ -2,7 +2,7 @@
 //! .docx: the heading blocks, the place and date under the motto, the title, the
 //! sections, then "Nơi nhận" and the signature block kept together on the last page.
 
-use super::{Align, Doc, PORTRAIT, Signer, Style, signatures_height};
+use super::{Align, Doc, PORTRAIT, Signer, Style, agency_lines, signatures_height};
 use crate::periodic::{Block, PeriodicDoc, RECIPIENTS_LABEL, SIGNATURE_HINT};
 
 const BODY_SIZE: f32 = 12.0;
@@ -17,19 +17,7 @@ const INDENT: f32 = 28.35;
 pub fn periodic_pdf(r: &PeriodicDoc) -> Vec<u8> {
     let mut doc = Doc::new(PORTRAIT);
     doc.number_pages_from_here();
-    let agency: Vec<(Style, String)> = r
-        .agency
-        .iter()
-        .enumerate()
-        .map(|(i, line)| {
-            let style = if i + 1 == r.agency.len() {
-                Style::Bold
-            } else {
-                Style::Regular
-            };
-            (style, line.clone())
-        })
-        .collect();
+    let agency = agency_lines(&r.agency);
     let top = doc.y;
     doc.heading(&agency, Some(&r.number), None);
     // The place and date go under the motto, on the right, as in every document.
