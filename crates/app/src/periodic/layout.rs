@@ -130,4 +130,24 @@ mod tests {
         assert!(Layout::parse(&reserved).unwrap_err().contains("nơi nhận"));
         assert!(Layout::parse("title = 1").is_err());
     }
+
+    #[test]
+    fn an_administrator_corrects_a_heading_through_the_reports_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = BUILTIN.replace("VI. ĐÁNH GIÁ CHUNG", "VI. ĐÁNH GIÁ KẾT QUẢ");
+        std::fs::write(dir.path().join(FILE_NAME), text).unwrap();
+        let catalog = crate::reports::ReportCatalog::with_overrides(dir.path()).unwrap();
+        assert!(
+            catalog
+                .periodic
+                .sections
+                .iter()
+                .any(|s| s.heading == "VI. ĐÁNH GIÁ KẾT QUẢ")
+        );
+        // The table reports are untouched.
+        assert!(catalog.get("ket-qua-ra-soat").is_some());
+        std::fs::write(dir.path().join(FILE_NAME), "title = [").unwrap();
+        let e = crate::reports::ReportCatalog::with_overrides(dir.path()).unwrap_err();
+        assert!(e.to_string().contains(FILE_NAME), "{e}");
+    }
 }
