@@ -20,6 +20,7 @@ pub mod households;
 pub mod imports;
 pub mod inspections;
 pub mod passwords;
+pub mod periodic;
 pub mod policies;
 pub mod programme;
 pub mod reform;

@@ -117,6 +117,8 @@ pub struct CodeLists {
 pub struct ReportCatalog {
     pub reports: Vec<ReportDef>,
     pub lists: CodeLists,
+    /// The periodic report's structure (`bao-cao-dinh-ky.toml`).
+    pub periodic: crate::periodic::Layout,
 }
 
 const BUILTIN: [(&str, &str); 9] = [
@@ -191,6 +193,7 @@ impl ReportCatalog {
         let entries =
             std::fs::read_dir(dir).map_err(|e| err(&dir.display().to_string(), e.to_string()))?;
         let mut extra: Vec<(String, String)> = Vec::new();
+        let mut periodic = None;
         for entry in entries {
             let path = entry
                 .map_err(|e| err(&dir.display().to_string(), e.to_string()))?
@@ -200,8 +203,13 @@ impl ReportCatalog {
             }
             let name = path.display().to_string();
             let text = std::fs::read_to_string(&path).map_err(|e| err(&name, e.to_string()))?;
-            if path.file_name().and_then(|f| f.to_str()) == Some("catalog.toml") {
+            let file_name = path.file_name().and_then(|f| f.to_str());
+            if file_name == Some("catalog.toml") {
                 catalog = text;
+            } else if file_name == Some(crate::periodic::layout::FILE_NAME) {
+                // The periodic report's structure is no table report: it replaces the
+                // built-in layout.
+                periodic = Some(crate::periodic::Layout::parse(&text).map_err(|m| err(&name, m))?);
             } else {
                 extra.push((name, text));
             }
@@ -220,7 +228,11 @@ impl ReportCatalog {
                 .unwrap_or(true)
         });
         files.extend(extra);
-        ReportCatalog::parse(&files, &catalog)
+        let mut parsed = ReportCatalog::parse(&files, &catalog)?;
+        if let Some(layout) = periodic {
+            parsed.periodic = layout;
+        }
+        Ok(parsed)
     }
 
     /// The catalogue from the definitions' texts (file name, text) and the code lists'
@@ -288,7 +300,11 @@ impl ReportCatalog {
             }
             reports.push(def);
         }
-        Ok(ReportCatalog { reports, lists })
+        Ok(ReportCatalog {
+            reports,
+            lists,
+            periodic: crate::periodic::Layout::builtin(),
+        })
     }
 
     pub fn get(&self, name: &str) -> Option<&ReportDef> {

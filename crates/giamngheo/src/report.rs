@@ -4,6 +4,10 @@
 //! standard output without it). `--per-unit` (.xlsx or PDF) adds one report per unit
 //! below the one asked for. A report whose check fails is refused (exit code 2) with
 //! the units and figures named; JSON is written anyway, with `check_failed`.
+//!
+//! `giamngheo report periodic --unit CODE --period 2021|2021-Q2|2021-05
+//! --format json|docx|pdf --output FILE`: the periodic report an office sends up, with
+//! the texts its office saved (a draft until issued on the web page).
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
@@ -22,9 +26,10 @@ pub struct ReportArgs {
     /// Unit code (province, district, commune or village).
     #[arg(long, required_unless_present = "list")]
     unit: Option<String>,
-    /// Classification period (year).
+    /// Classification period (year); for `periodic`, a year, a quarter (2021-Q2) or a
+    /// month (2021-05).
     #[arg(long, required_unless_present = "list")]
-    period: Option<i32>,
+    period: Option<String>,
     /// Figures as of this date (dd/mm/yyyy); today by default.
     #[arg(long)]
     as_of: Option<String>,
@@ -33,7 +38,7 @@ pub struct ReportArgs {
     /// except for a unit closed since, which is reported as it was.
     #[arg(long)]
     basis: Option<String>,
-    /// json, csv, xlsx or pdf.
+    /// json, csv, xlsx or pdf; for `periodic`, json, docx or pdf.
     #[arg(long, default_value = "json")]
     format: String,
     /// Output file, needed for xlsx and pdf; standard output for json and csv when not
@@ -54,8 +59,20 @@ pub async fn run(app: &App, args: ReportArgs) -> Result<ExitCode> {
         for d in &app.catalog().reports {
             println!("{:<26} {}", d.name, d.title.replace("{period}", "…"));
         }
+        println!(
+            "{:<26} Báo cáo định kỳ (kỳ: 2021, 2021-Q2, 2021-05)",
+            PERIODIC
+        );
         return Ok(ExitCode::SUCCESS);
     }
+    if args.name.as_deref() == Some(PERIODIC) {
+        return periodic(app, &args).await;
+    }
+    let period = args.period.as_deref().unwrap_or_default();
+    let period: i32 = period
+        .trim()
+        .parse()
+        .with_context(|| format!("kỳ «{period}» không phải là một năm"))?;
     let as_of = match args.as_of.as_deref() {
         Some(s) => Some(crate::giamngheo_sheets_date(s)?),
         None => None,
@@ -63,7 +80,7 @@ pub async fn run(app: &App, args: ReportArgs) -> Result<ExitCode> {
     let req = ReportRequest {
         name: args.name.clone().unwrap_or_default(),
         unit: args.unit.clone().unwrap_or_default(),
-        period: args.period.unwrap_or_default(),
+        period,
         as_of,
         basis: args.basis.as_deref().map(str::parse).transpose()?,
     };
@@ -106,6 +123,35 @@ pub async fn run(app: &App, args: ReportArgs) -> Result<ExitCode> {
         );
         return Ok(ExitCode::from(2));
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The name that asks for the periodic report rather than a table report.
+const PERIODIC: &str = "periodic";
+
+/// The periodic report of a unit and period as JSON, .docx or PDF.
+async fn periodic(app: &App, args: &ReportArgs) -> Result<ExitCode> {
+    let unit = args.unit.clone().unwrap_or_default();
+    let period = args.period.clone().unwrap_or_default();
+    if args.format != "json" && args.output.is_none() {
+        bail!("--output FILE cần cho định dạng {}", args.format);
+    }
+    let bytes = match args.format.as_str() {
+        "json" | "docx" | "pdf" => {
+            let report = app.periodic_report_as_system(&unit, &period).await?;
+            match args.format.as_str() {
+                "docx" => report.to_docx()?,
+                "pdf" => report.to_pdf(),
+                _ => {
+                    let mut text = serde_json::to_string_pretty(&report)?;
+                    text.push('\n');
+                    text.into_bytes()
+                }
+            }
+        }
+        other => bail!("định dạng «{other}» không có cho báo cáo định kỳ (json, docx, pdf)"),
+    };
+    write_out(args.output.as_ref(), &bytes)?;
     Ok(ExitCode::SUCCESS)
 }
 

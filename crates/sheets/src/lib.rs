@@ -10,6 +10,7 @@ pub mod export;
 pub mod households;
 pub mod limits;
 pub mod pdf;
+pub mod periodic;
 pub mod policies;
 pub mod programme;
 pub mod reform;

@@ -24,6 +24,9 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::reports::{MOTTO, MOTTO_2, SheetReport, figure, header_cells};
 
+mod periodic;
+pub use periodic::periodic_pdf;
+
 /// One member line of a certificate's member table.
 #[derive(Debug, Clone, Default)]
 pub struct CertMemberDoc {
@@ -1239,24 +1242,28 @@ fn layout_header(doc: &Doc, r: &SheetReport, fit: &TableFit) -> HeaderLayout {
     }
 }
 
-/// The pages of one report: the heading blocks, the title, the table with its header
-/// repeated on every page it runs onto, the notes, and the date and signatures kept
-/// together at the end.
-fn report_pages(doc: &mut Doc, r: &SheetReport, fit: &TableFit) {
-    let agency: Vec<(Style, String)> = r
-        .agency
+/// The issuing body's lines for `Doc::heading`: the body itself, the last line, in bold
+/// under the body it belongs to.
+fn agency_lines(lines: &[String]) -> Vec<(Style, String)> {
+    lines
         .iter()
         .enumerate()
         .map(|(i, line)| {
-            let style = if i + 1 == r.agency.len() {
+            let style = if i + 1 == lines.len() {
                 Style::Bold
             } else {
                 Style::Regular
             };
             (style, line.clone())
         })
-        .collect();
-    doc.heading(&agency, None, r.form.as_deref());
+        .collect()
+}
+
+/// The pages of one report: the heading blocks, the title, the table with its header
+/// repeated on every page it runs onto, the notes, and the date and signatures kept
+/// together at the end.
+fn report_pages(doc: &mut Doc, r: &SheetReport, fit: &TableFit) {
+    doc.heading(&agency_lines(&r.agency), None, r.form.as_deref());
     doc.title(&[(&r.title, 13.5)]);
     let (x, width) = (doc.setup.left, doc.setup.width());
     for line in &r.subtitle {

@@ -17,6 +17,7 @@ mod error;
 mod households;
 mod inspections;
 mod maintenance;
+mod periodic;
 mod programme;
 mod rebase;
 mod reform;
@@ -51,6 +52,7 @@ pub use inspections::{
     ClassFactsRow, InspectionRecord, MeetingCheckRow, NewInspection, ReviewCheckRow, SampleRow,
 };
 pub use maintenance::{Integrity, sqlite_file};
+pub use periodic::{PeriodicIssueRecord, PeriodicTextRecord};
 pub use programme::{AllocationFlags, CommuneAllocationRow, EntryRecord, NewEntry, Recorder};
 pub use rebase::Rebase;
 pub use reform::{

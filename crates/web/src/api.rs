@@ -79,6 +79,7 @@ pub fn full_openapi() -> utoipa::openapi::OpenApi {
     doc.merge(crate::survey::SurveyDoc::openapi());
     doc.merge(crate::policies::findings::FindingsDoc::openapi());
     doc.merge(crate::inspections::InspectionsDoc::openapi());
+    doc.merge(crate::periodic::PeriodicDoc::openapi());
     doc
 }
 

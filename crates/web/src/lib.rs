@@ -17,6 +17,7 @@ mod i18n;
 mod inspections;
 mod menu;
 mod overload;
+mod periodic;
 mod policies;
 mod programme;
 mod reports;
@@ -117,6 +118,7 @@ fn all_routes() -> Routes {
         .merge(programme::routes())
         .merge(survey::routes())
         .merge(inspections::routes())
+        .merge(periodic::routes())
         .nest(
             "/api/v1",
             api::routes()
@@ -127,7 +129,8 @@ fn all_routes() -> Routes {
                 .merge(programme::api_routes())
                 .merge(tasks::api_routes())
                 .merge(survey::api_routes())
-                .merge(inspections::api_routes()),
+                .merge(inspections::api_routes())
+                .merge(periodic::api_routes()),
         )
         .route("/healthz", get(healthz))
         .route("/assets/htmx.min.js", get(htmx))

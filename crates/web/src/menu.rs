@@ -57,6 +57,7 @@ const MENU: &[Entry] = &[
     Entry { href: "/units/waiting", label: crate::villages::menu_label, roles: &[Admin, Office] },
     Entry { href: "/audit", label: |l| l.t().nav_audit, roles: &[Admin] },
     Entry { href: "/inspections", label: crate::inspections::menu_label, roles: &[Admin, Office, AgencyOfficer, CommuneOfficer, Oversight] },
+    Entry { href: "/reports/periodic", label: crate::periodic::menu_label, roles: &[Admin, Office, Oversight] },
 ];
 
 fn tasks_label(lang: Lang) -> &'static str {

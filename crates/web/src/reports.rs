@@ -228,7 +228,7 @@ fn export(
     ))
 }
 
-fn download(bytes: Vec<u8>, content_type: &'static str, name: &str) -> Response {
+pub(crate) fn download(bytes: Vec<u8>, content_type: &'static str, name: &str) -> Response {
     let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
         .unwrap_or_else(|_| HeaderValue::from_static("attachment"));
     (

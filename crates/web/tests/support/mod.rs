@@ -6,6 +6,8 @@
 // Each test binary uses only some of these helpers.
 #![allow(dead_code)]
 
+pub mod district;
+
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
