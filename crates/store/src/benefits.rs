@@ -84,8 +84,24 @@ impl Store {
 
     /// Every agency, by code.
     pub async fn agencies(&self) -> Result<Vec<AgencyRecord>, StoreError> {
+        self.agencies_where(None).await
+    }
+
+    /// The agencies of one unit (a district's offices, a province's departments), closed
+    /// ones included, by code.
+    pub async fn agencies_of_unit(&self, unit_code: &str) -> Result<Vec<AgencyRecord>, StoreError> {
+        self.agencies_where(Some(unit_code)).await
+    }
+
+    /// The one query of the agencies: all of them, or one unit's.
+    async fn agencies_where(
+        &self,
+        unit_code: Option<&str>,
+    ) -> Result<Vec<AgencyRecord>, StoreError> {
         Ok(with_pool!(self, pool => sqlx::query_as::<_, AgencyRecord>(
-            "SELECT code, name, unit_code, kind, valid_from, valid_to FROM agencies ORDER BY code")
+            "SELECT code, name, unit_code, kind, valid_from, valid_to FROM agencies \
+             WHERE $1 IS NULL OR unit_code = $1 ORDER BY code")
+            .bind(unit_code)
             .fetch_all(pool)
             .await?))
     }

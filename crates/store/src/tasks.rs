@@ -2,7 +2,7 @@
 //! (migration 0080), and the agencies they name (migration 0060).
 
 use crate::households::insert_audit;
-use crate::{AgencyRecord, AuditEntry, Store, StoreError, with_pool};
+use crate::{AuditEntry, Store, StoreError, with_pool};
 use chrono::NaiveDate;
 use sqlx::{AssertSqlSafe, QueryBuilder};
 
@@ -124,16 +124,6 @@ fn placeholders(first: usize, n: usize) -> String {
 }
 
 impl Store {
-    /// The agencies of a unit, closed ones included, by code.
-    pub async fn agencies_of_unit(&self, unit_code: &str) -> Result<Vec<AgencyRecord>, StoreError> {
-        Ok(with_pool!(self, pool => sqlx::query_as::<_, AgencyRecord>(
-            "SELECT code, name, unit_code, kind, valid_from, valid_to FROM agencies \
-             WHERE unit_code = $1 ORDER BY code")
-            .bind(unit_code)
-            .fetch_all(pool)
-            .await?))
-    }
-
     /// Inserts a task with its co-operating agencies and its audit entry, in one
     /// transaction. A task whose plan reference the unit's plan of that year already has
     /// is not inserted again: `None`.
