@@ -20,6 +20,7 @@ mod policies;
 mod programme;
 mod reports;
 mod request_text;
+mod review_print;
 mod reviews;
 mod routes;
 mod rv_text;
@@ -115,6 +116,7 @@ fn all_routes() -> Routes {
         .merge(policies::routes())
         .merge(programme::routes())
         .merge(survey::routes())
+        .merge(review_print::routes())
         .nest(
             "/api/v1",
             api::routes()

@@ -293,6 +293,8 @@ struct ReviewPage {
     regular: bool,
     /// The field survey's card (phone forms, submissions), rendered by its module.
     survey_card: String,
+    /// The documents to print (posting lists, minutes, decision), rendered by their module.
+    prints: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -468,6 +470,7 @@ async fn show(
         survey_card: crate::survey::review_card(&app, lang, &user, &view, q.imported.as_deref())
             .await,
         villages,
+        prints: crate::review_print::review_card(lang, &view),
     })
 }
 
@@ -1129,7 +1132,7 @@ impl CertificatesPage {
 }
 
 /// A PDF download. The filename is plain ASCII so that every browser keeps it as given.
-fn pdf_response(bytes: Vec<u8>, filename: &str) -> Response {
+pub(crate) fn pdf_response(bytes: Vec<u8>, filename: &str) -> Response {
     (
         [
             (header::CONTENT_TYPE, "application/pdf".to_string()),
@@ -1143,11 +1146,11 @@ fn pdf_response(bytes: Vec<u8>, filename: &str) -> Response {
         .into_response()
 }
 
-fn wants_pdf(format: &Option<String>) -> bool {
+pub(crate) fn wants_pdf(format: &Option<String>) -> bool {
     format.as_deref() == Some("pdf")
 }
 
-fn date_line(place: &str, d: NaiveDate) -> String {
+pub(crate) fn date_line(place: &str, d: NaiveDate) -> String {
     format!(
         "{place}, ngày {:02} tháng {:02} năm {}",
         d.day(),
@@ -1157,7 +1160,7 @@ fn date_line(place: &str, d: NaiveDate) -> String {
 }
 
 /// The short place name of a unit for the date line ("Điền Mỹ" of "Xã Điền Mỹ").
-fn place_name(name: &str) -> String {
+pub(crate) fn place_name(name: &str) -> String {
     for prefix in [
         "Xã ",
         "Phường ",
@@ -1176,6 +1179,8 @@ fn place_name(name: &str) -> String {
 #[derive(Deserialize, Default)]
 struct CertQuery {
     rh: Option<i64>,
+    /// A village's certificates only (its code), for handing them out village by village.
+    village: Option<String>,
     /// `pdf` for the PDF instead of the print-ready page.
     format: Option<String>,
 }
@@ -1214,6 +1219,7 @@ async fn certificates(
         .households
         .iter()
         .filter(|h| q.rh.is_none_or(|r| r == h.id))
+        .filter(|h| q.village.as_deref().is_none_or(|v| v == h.village_code))
     {
         let Some(cid) = h.classification_id else {
             continue;
@@ -1280,7 +1286,10 @@ async fn certificates(
         });
     }
     let decided = view.review.decision_date.unwrap_or(view.today);
-    let one = q.rh.map(|rh| format!("&rh={rh}")).unwrap_or_default();
+    let mut one = q.rh.map(|rh| format!("&rh={rh}")).unwrap_or_default();
+    if let Some(v) = &q.village {
+        one.push_str(&format!("&village={}", crate::headers::component(v)));
+    }
     let page = CertificatesPage {
         lang,
         commune: view.commune.name.clone(),
