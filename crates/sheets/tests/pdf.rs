@@ -205,6 +205,14 @@ fn refusal_letter() {
         head: "Đặng Văn Quý".into(),
         request_date: "05/10/2025".into(),
         reason: "thu nhập bình quân đầu người cao hơn chuẩn cận nghèo".into(),
+        number: "007/UBND".into(),
+        request: "xét công nhận hộ nghèo, hộ cận nghèo".into(),
+        stated_reason: "Con trai của hộ đã có việc làm ổn định tại khu công nghiệp".into(),
+        recipients: vec![
+            "Như trên;".into(),
+            "Trưởng Thôn Trung Hòa;".into(),
+            "Lưu: VT.".into(),
+        ],
     });
     look_at("letter.pdf", &pdf);
     assert!(pdf.starts_with(b"%PDF-"));
@@ -217,6 +225,11 @@ fn refusal_letter() {
         "24/2021/QĐ-TTg",
         "cao hơn chuẩn cận nghèo",
         "TM. ỦY BAN NHÂN DÂN",
+        "Số: 007/UBND",
+        "Nơi nhận:",
+        "- Trưởng Thôn Trung Hòa;",
+        "Con trai của hộ đã có việc làm ổn định",
+        "về đề nghị xét công nhận hộ nghèo, hộ cận nghèo",
     ] {
         assert!(text.contains(needle), "{needle:?} missing from:\n{text}");
     }

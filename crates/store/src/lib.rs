@@ -16,6 +16,7 @@ mod coverage;
 mod error;
 mod households;
 mod inspections;
+mod letters;
 mod maintenance;
 mod programme;
 mod rebase;
@@ -49,6 +50,7 @@ pub use inspections::{
     ClassFactsRow, FindingRow, InspectionRecord, MeetingCheckRow, NewFindingRow, NewInspection,
     ReviewCheckRow, SampleRow,
 };
+pub use letters::{NewRefusalLetter, RefusalLetterRecord};
 pub use maintenance::{Integrity, sqlite_file};
 pub use programme::{AllocationFlags, CommuneAllocationRow, EntryRecord, NewEntry, Recorder};
 pub use rebase::Rebase;

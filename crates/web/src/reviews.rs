@@ -25,9 +25,7 @@ use giamngheo_app::reviews::{
 use giamngheo_app::rules::derive_deprivations;
 use giamngheo_app::{App, AppError};
 use giamngheo_domain::review::Move;
-use giamngheo_sheets::pdf::{
-    CertMemberDoc, CertificateDoc, LetterDoc, certificates_pdf, refusal_letter_pdf,
-};
+use giamngheo_sheets::pdf::{CertMemberDoc, CertificateDoc, certificates_pdf};
 use serde::Deserialize;
 
 pub(crate) fn routes() -> Routes {
@@ -47,7 +45,6 @@ pub(crate) fn routes() -> Routes {
         .route("/reviews/{id}/complaints/{cid}/resolve", post(resolve))
         .route("/reviews/{id}/approve", post(approve))
         .route("/reviews/{id}/certificates", get(certificates))
-        .route("/reviews/{id}/letters/{rh}", get(letter))
         .route("/meetings/{mid}/minutes", get(minutes))
         .route("/households/{id}/regular-review", post(open_regular))
 }
@@ -1185,11 +1182,6 @@ struct CertQuery {
     format: Option<String>,
 }
 
-#[derive(Deserialize, Default)]
-struct FormatQuery {
-    format: Option<String>,
-}
-
 async fn certificates(
     State(app): State<App>,
     lang: Lang,
@@ -1309,66 +1301,6 @@ async fn certificates(
             None => format!("giay-chung-nhan-{id}.pdf"),
         };
         return Ok(pdf_response(certificates_pdf(&page.pdf_docs()), &name));
-    }
-    Ok(page.into_response())
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "refusal_letter.html")]
-struct LetterPage {
-    lang: Lang,
-    commune: String,
-    date_line: String,
-    requester: String,
-    head: String,
-    request_date: String,
-    reason: String,
-    /// The same letter as a PDF, for the "Tải PDF" link.
-    pdf_url: String,
-}
-
-async fn letter(
-    State(app): State<App>,
-    lang: Lang,
-    user: CurrentUser,
-    Path((id, rh)): Path<(i64, i64)>,
-    Query(q): Query<FormatQuery>,
-) -> Result<Response, HtmlError> {
-    let e = err(lang);
-    let view = app.review(&user.actor, id).await.map_err(&e)?;
-    let h = view
-        .households
-        .iter()
-        .find(|h| h.id == rh)
-        .ok_or_else(|| e(AppError::NotFound("hộ trong đợt rà soát".into())))?;
-    let reason = h
-        .refusal_reason
-        .clone()
-        .ok_or_else(|| e(AppError::invalid("letter", "hộ này không bị từ chối")))?;
-    let page = LetterPage {
-        lang,
-        commune: view.commune.name.clone(),
-        date_line: date_line(
-            &place_name(&view.commune.name),
-            view.review.decision_date.unwrap_or(view.today),
-        ),
-        requester: h.requester.clone().unwrap_or_else(|| h.head_name.clone()),
-        head: h.head_name.clone(),
-        request_date: h.request_date.map(|d| format::date(&d)).unwrap_or_default(),
-        reason,
-        pdf_url: format!("/reviews/{id}/letters/{rh}?format=pdf"),
-    };
-    if wants_pdf(&q.format) {
-        let doc = LetterDoc {
-            commune: page.commune.clone(),
-            date_line: page.date_line.clone(),
-            requester: page.requester.clone(),
-            head: page.head.clone(),
-            request_date: page.request_date.clone(),
-            reason: page.reason.clone(),
-        };
-        let name = format!("van-ban-tra-loi-{id}-{rh}.pdf");
-        return Ok(pdf_response(refusal_letter_pdf(&doc), &name));
     }
     Ok(page.into_response())
 }

@@ -522,3 +522,110 @@ async fn only_users_who_may_read_the_commune_print_its_documents(store: Store) {
     assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
 }
 web_test!(only_users_who_may_read_the_commune_print_its_documents);
+
+async fn a_refused_household_gets_a_numbered_letter_with_the_officers_reason(store: Store) {
+    let site = site(store).await;
+    site.approve().await;
+    let id = site.review;
+    let me = session(&site, "canbo.dienmy").await;
+    let view = site.app.review(&site.officer, id).await.unwrap();
+    // The third household of Trung Hòa was found not poor: its request is refused.
+    let refused = view
+        .households
+        .iter()
+        .find(|h| h.head_name == head(3, TRUNG_HOA))
+        .unwrap();
+    let reason = refused.refusal_reason.clone().unwrap();
+    assert!(reason.contains("không đủ điều kiện công nhận"), "{reason}");
+    let uri = format!("/reviews/{id}/letters/{}", refused.id);
+    let page = send(&site, get(&uri, Some(&me))).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("Số: …………/UBND"));
+    assert!(page.body.contains("Văn bản chưa được cấp số."));
+    assert!(page.body.contains("Nơi nhận:"));
+
+    let own_csrf = page.csrf_field();
+    let issue = |reason: &'static str, cookie: String, csrf: String| {
+        let uri = uri.clone();
+        async move {
+            support::post_form(
+                &uri,
+                Some(&format!("gn_session={cookie}")),
+                &[
+                    ("csrf", csrf.as_str()),
+                    ("stated_reason", reason),
+                    ("issued_on", "20/09/2021"),
+                ],
+            )
+        }
+    };
+    let done = send(
+        &site,
+        issue(
+            "Con trai của hộ đã có việc làm ổn định",
+            me.clone(),
+            own_csrf.clone(),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let page = send(&site, get(&format!("{uri}?notice=issued"), Some(&me))).await;
+    assert!(page.body.contains("Đã cấp số 001/UBND"));
+    let text = pages(&send(&site, get(&format!("{uri}?format=pdf"), Some(&me))).await).concat();
+    for needle in [
+        "Số: 001/UBND",
+        "Điền Mỹ, ngày 20 tháng 09 năm 2021",
+        "về đề nghị xét công nhận hộ nghèo, hộ cận nghèo",
+        "Con trai của hộ đã có việc làm ổn định",
+        "không đủ điều kiện công nhận",
+        "Nơi nhận:",
+        "- Trưởng Thôn Trung Hòa;",
+    ] {
+        assert!(text.contains(needle), "{needle:?} missing from:\n{text}");
+    }
+
+    // An empty reason is refused in Vietnamese and issues nothing.
+    let empty = send(&site, issue("   ", me.clone(), own_csrf.clone()).await).await;
+    assert_eq!(
+        empty.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        empty.body
+    );
+    assert!(empty.body.contains("lý do cụ thể"), "{}", empty.body);
+    // Another commune's officer finds nothing; the Front reads but does not issue.
+    // Each session posts with its own token, taken from a page it may open.
+    let other = session(&site, "canbo.halinh").await;
+    let other_csrf = send(&site, get("/reviews", Some(&other)))
+        .await
+        .csrf_field();
+    let hidden = send(&site, issue("Lý do khác", other, other_csrf).await).await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+    let front = session(&site, "mattran.huongkhe").await;
+    let read = send(&site, get(&uri, Some(&front))).await;
+    assert_eq!(read.status, StatusCode::OK);
+    assert!(!read.body.contains("Cấp số và lưu văn bản"));
+    assert_eq!(
+        site.app.store().refusal_letters(id).await.unwrap().len(),
+        1,
+        "nothing issued by the refused attempts"
+    );
+    // Issued again, the letter takes the next number and the first stays as sent.
+    send(
+        &site,
+        issue("Hộ có thu nhập trên chuẩn cận nghèo", me.clone(), own_csrf).await,
+    )
+    .await;
+    let letters = site.app.store().refusal_letters(id).await.unwrap();
+    assert_eq!(
+        letters
+            .iter()
+            .map(|l| l.number.as_str())
+            .collect::<Vec<_>>(),
+        ["001/UBND", "002/UBND"]
+    );
+    let text = pages(&send(&site, get(&format!("{uri}?format=pdf"), Some(&me))).await).concat();
+    assert!(text.contains("Số: 002/UBND") && text.contains("trên chuẩn cận nghèo"));
+}
+web_test!(a_refused_household_gets_a_numbered_letter_with_the_officers_reason);

@@ -1,5 +1,6 @@
 //! The household certificates and the refusal letter, one A4 page each.
 
+use super::print::{Block, PrintDoc, PrintSigner, Run};
 use super::*;
 
 /// One member line of a certificate's member table.
@@ -50,8 +51,19 @@ pub struct LetterDoc {
     pub head: String,
     /// The request date as shown to people ("05/10/2025").
     pub request_date: String,
+    /// The review's recorded reason, right for the kind of request.
     pub reason: String,
+    /// The letter's number ("005/UBND"), or a dotted one before it is issued.
+    pub number: String,
+    /// What the household asked for: "xét công nhận hộ nghèo, hộ cận nghèo" or
+    /// "thoát nghèo, thoát cận nghèo".
+    pub request: String,
+    /// The officer's own words; a dotted line to fill in by hand when empty.
+    pub stated_reason: String,
+    /// "Nơi nhận": the household, the village head, the archive.
+    pub recipients: Vec<String>,
 }
+
 /// The certificates, one A4 page each, in the order given.
 pub fn certificates_pdf(docs: &[CertificateDoc]) -> Vec<u8> {
     let mut doc = Doc::new(PORTRAIT);
@@ -200,72 +212,57 @@ fn certificate_page(doc: &mut Doc, c: &CertificateDoc) {
 
 /// The written answer to a household whose request was refused, on one A4 page.
 pub fn refusal_letter_pdf(l: &LetterDoc) -> Vec<u8> {
-    let mut doc = Doc::new(PORTRAIT);
-    doc.heading(
-        &[(Style::Bold, format!("UBND {}", l.commune.to_uppercase()))],
-        None,
-        None,
-    );
-    doc.y -= 6.0;
-    let size = 12.0;
-    doc.y -= size * 1.4;
-    doc.line_in(
-        LEFT + PORTRAIT.width() * 0.40,
-        PORTRAIT.width() * 0.60,
-        doc.y,
-        Style::Italic,
-        size,
-        &l.date_line,
-        Align::Center,
-    );
-    doc.title(&[
-        ("VĂN BẢN TRẢ LỜI", 15.0),
-        ("về đề nghị rà soát hộ nghèo, hộ cận nghèo", 12.5),
-    ]);
-    let indent = 10.0 * MM;
-    doc.paragraph(
-        &[
-            (Style::Regular, "Kính gửi: Ông/Bà "),
-            (Style::Bold, &l.requester),
-            (Style::Regular, &format!(" (hộ {}).", l.head)),
+    super::print_pdf(&[letter_doc(l)])
+}
+
+/// The refusal letter as blocks, for the print page and the PDF alike: the commune's
+/// number, the reason the review recorded for the kind of request, the officer's own
+/// words, the right to complain, and the recipients beside the chair's signature.
+pub fn letter_doc(l: &LetterDoc) -> PrintDoc {
+    let stated = if l.stated_reason.trim().is_empty() {
+        "…………………………………………………………".to_string()
+    } else {
+        format!("{}.", l.stated_reason.trim().trim_end_matches('.'))
+    };
+    let para = |text: String| Block::Paragraph(vec![Run::plain(text)]);
+    PrintDoc {
+        title: format!("Văn bản trả lời — {}", l.head),
+        blocks: vec![
+            Block::Heading {
+                agency: vec![format!("UBND {}", l.commune.to_uppercase())],
+                number: Some(l.number.clone()),
+            },
+            Block::DateLine(l.date_line.clone()),
+            Block::Title(vec![
+                "VĂN BẢN TRẢ LỜI".into(),
+                format!("về đề nghị {} của hộ gia đình", l.request),
+            ]),
+            Block::Paragraph(vec![
+                Run::plain("Kính gửi: Ông/Bà "),
+                Run::bold(l.requester.clone()),
+                Run::plain(format!(" (hộ {}).", l.head)),
+            ]),
+            para(format!(
+                "Ngày {}, UBND {} nhận được giấy đề nghị {} của hộ gia đình. Sau khi tổ chức rà soát theo quy định tại Quyết định số 24/2021/QĐ-TTg, UBND {} trả lời như sau:",
+                l.request_date, l.commune, l.request, l.commune
+            )),
+            Block::Paragraph(vec![
+                Run::bold("Đề nghị của hộ gia đình chưa được chấp thuận. Lý do: "),
+                Run::plain(format!("{}.", l.reason.trim().trim_end_matches('.'))),
+            ]),
+            Block::Paragraph(vec![Run::bold("Cụ thể: "), Run::plain(stated)]),
+            para(
+                "Nếu không đồng ý, hộ gia đình có quyền khiếu nại theo quy định của pháp luật."
+                    .into(),
+            ),
+            Block::Signatures {
+                date_line: String::new(),
+                recipients: l.recipients.clone(),
+                signers: vec![PrintSigner {
+                    title: vec!["TM. ỦY BAN NHÂN DÂN".into(), "CHỦ TỊCH".into()],
+                    hint: "(Ký, ghi rõ họ tên, đóng dấu)".into(),
+                }],
+            },
         ],
-        size,
-        indent,
-    );
-    doc.paragraph(
-        &[(
-            Style::Regular,
-            &format!(
-                "Ngày {}, UBND {} nhận được giấy đề nghị rà soát của hộ gia đình. Sau khi tổ chức rà soát theo quy định tại Quyết định số 24/2021/QĐ-TTg, UBND {} trả lời như sau:",
-                l.request_date, l.commune, l.commune
-            ),
-        )],
-        size,
-        indent,
-    );
-    doc.paragraph(
-        &[
-            (
-                Style::Bold,
-                "Hộ gia đình không được công nhận theo đề nghị. Lý do: ",
-            ),
-            (
-                Style::Regular,
-                &format!("{}.", l.reason.trim_end_matches('.')),
-            ),
-        ],
-        size,
-        indent,
-    );
-    doc.paragraph(
-        &[(
-            Style::Regular,
-            "Nếu không đồng ý, hộ gia đình có quyền khiếu nại theo quy định của pháp luật.",
-        )],
-        size,
-        indent,
-    );
-    // The date line is already under the motto, as in the HTML letter.
-    doc.signature("");
-    doc.finish(&format!("Văn bản trả lời — {}", l.head))
+    }
 }

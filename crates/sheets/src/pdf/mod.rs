@@ -28,7 +28,9 @@ mod forms;
 mod print;
 mod report;
 
-pub use forms::{CertMemberDoc, CertificateDoc, LetterDoc, certificates_pdf, refusal_letter_pdf};
+pub use forms::{
+    CertMemberDoc, CertificateDoc, LetterDoc, certificates_pdf, letter_doc, refusal_letter_pdf,
+};
 pub use print::{Block, ColumnAlign, ListColumn, ListTable, PrintDoc, PrintSigner, Run, print_pdf};
 pub use report::reports_pdf;
 

@@ -8,6 +8,7 @@
 //! and a village that is not in the review is not found either.
 
 mod docs;
+mod letters;
 
 use crate::auth::CurrentUser;
 use crate::error::HtmlError;
@@ -23,6 +24,7 @@ use docs::{Context, Village};
 use giamngheo_app::reviews::ReviewView;
 use giamngheo_app::{App, AppError};
 use giamngheo_sheets::pdf::{Block, PrintDoc, print_pdf};
+use letters::LetterForm;
 use serde::Deserialize;
 
 pub(crate) fn routes() -> Routes {
@@ -30,6 +32,10 @@ pub(crate) fn routes() -> Routes {
         .route("/reviews/{id}/print/posting", get(posting))
         .route("/reviews/{id}/print/minutes", get(minutes))
         .route("/reviews/{id}/print/decision", get(decision))
+        .route(
+            "/reviews/{id}/letters/{rh}",
+            get(letters::letter).post(letters::issue),
+        )
 }
 
 #[derive(Deserialize, Default)]
@@ -49,6 +55,26 @@ struct PrintPage {
     docs: Vec<PrintDoc>,
     /// The same documents as a PDF, for the "Tải PDF" link.
     pdf_url: String,
+    /// The refusal letter's form, for those who may issue it.
+    form: Option<LetterForm>,
+    /// What the last action did ("Đã cấp số …").
+    notice: Option<String>,
+}
+
+/// The print page of `docs` with its PDF link.
+fn answer_with(lang: Lang, docs: Vec<PrintDoc>, pdf_url: String) -> PrintPage {
+    let title = match docs.as_slice() {
+        [first, ..] => first.title.clone(),
+        [] => "Tài liệu in".into(),
+    };
+    PrintPage {
+        lang,
+        title,
+        docs,
+        pdf_url,
+        form: None,
+        notice: None,
+    }
 }
 
 /// The review with what the documents say about its place.
@@ -121,18 +147,7 @@ fn answer(lang: Lang, docs: Vec<PrintDoc>, q: &PrintQuery, path: &str, file: &st
         .as_deref()
         .map(|v| format!("&village={}", crate::headers::component(v)))
         .unwrap_or_default();
-    let title = match docs.as_slice() {
-        [one] => one.title.clone(),
-        [first, ..] => first.title.clone(),
-        [] => "Tài liệu in".into(),
-    };
-    PrintPage {
-        lang,
-        title,
-        docs,
-        pdf_url: format!("{path}?format=pdf{village}"),
-    }
-    .into_response()
+    answer_with(lang, docs, format!("{path}?format=pdf{village}")).into_response()
 }
 
 /// A file name part for a village code: letters and digits only.
