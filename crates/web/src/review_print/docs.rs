@@ -191,13 +191,13 @@ pub(crate) fn posting_list(cx: &Context<'_>, village: &Village) -> PrintDoc {
     }
     let table = ListTable {
         columns: vec![
-            column("TT", 0.06, ColumnAlign::Center),
-            column("Mã hộ", 0.13, ColumnAlign::Left),
-            column("Họ và tên chủ hộ", 0.25, ColumnAlign::Left),
+            column("TT", 0.05, ColumnAlign::Center),
+            column("Mã hộ", 0.12, ColumnAlign::Left),
+            column("Họ và tên chủ hộ", 0.29, ColumnAlign::Left),
             column("Điểm A (thu nhập)", 0.12, ColumnAlign::Right),
             column("Số chỉ số thiếu hụt", 0.11, ColumnAlign::Right),
             column("Kết quả rà soát", 0.15, ColumnAlign::Left),
-            column("Ghi chú", 0.18, ColumnAlign::Left),
+            column("Ghi chú", 0.16, ColumnAlign::Left),
         ],
         rows: rows
             .iter()
