@@ -108,7 +108,6 @@ impl App {
             .refusal_letters(review_id)
             .await?
             .into_iter()
-            .filter(|l| l.review_household_id == rh_id)
-            .next_back())
+            .rfind(|l| l.review_household_id == rh_id))
     }
 }

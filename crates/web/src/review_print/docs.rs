@@ -262,8 +262,7 @@ pub(crate) fn minutes(cx: &Context<'_>, village: &Village, rule: &str) -> PrintD
         .view
         .meetings
         .iter()
-        .filter(|m| m.village_code == village.code)
-        .next_back();
+        .rfind(|m| m.village_code == village.code);
     let rows = cx.results(Some(&village.code));
     let held = meeting
         .map(|m| format::date(&m.held_on))
