@@ -283,6 +283,11 @@ async fn session(site: &Site, username: &str) -> String {
         .unwrap()
 }
 
+/// The text of each page of the PDF at `uri`, fetched with the session `cookie`.
+async fn pdf(site: &Site, uri: &str, cookie: &str) -> Vec<String> {
+    pages(&send(site, get(uri, Some(cookie))).await)
+}
+
 /// The text of each page of a PDF answer.
 fn pages(answer: &Answer) -> Vec<String> {
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
@@ -367,16 +372,12 @@ async fn a_village_posting_list_prints_over_pages_with_its_header_and_total(stor
         html.body
     );
     // Without a village, each village's list starts on its own pages.
-    let all = pages(
-        &send(
-            &site,
-            get(
-                &format!("/reviews/{id}/print/posting?format=pdf"),
-                Some(&me),
-            ),
-        )
-        .await,
-    );
+    let all = pdf(
+        &site,
+        &format!("/reviews/{id}/print/posting?format=pdf"),
+        &me,
+    )
+    .await;
     let firsts = all
         .iter()
         .filter(|p| p.contains("DANH SÁCH NIÊM YẾT CÔNG KHAI"))
@@ -399,16 +400,12 @@ async fn the_minutes_carry_the_meeting_counts_and_the_decision_its_annex(store: 
     let site = site(store).await;
     let me = session(&site, "canbo.dienmy").await;
     let id = site.review;
-    let minutes = pages(
-        &send(
-            &site,
-            get(
-                &format!("/reviews/{id}/print/minutes?village={TRUNG_HOA}&format=pdf"),
-                Some(&me),
-            ),
-        )
-        .await,
+    let minutes = pdf(
+        &site,
+        &format!("/reviews/{id}/print/minutes?village={TRUNG_HOA}&format=pdf"),
+        &me,
     )
+    .await
     .concat();
     assert!(minutes.contains("BIÊN BẢN HỌP DÂN"));
     assert!(minutes.contains("Hôm nay, ngày 06/09/2021, tại Thôn Trung Hòa"));
@@ -420,16 +417,12 @@ async fn the_minutes_carry_the_meeting_counts_and_the_decision_its_annex(store: 
     assert!(minutes.contains("THƯ KÝ") && minutes.contains("CHỦ TRÌ"));
 
     // Before the decision, the draft leaves its number and date to be written.
-    let draft = pages(
-        &send(
-            &site,
-            get(
-                &format!("/reviews/{id}/print/decision?format=pdf"),
-                Some(&me),
-            ),
-        )
-        .await,
-    );
+    let draft = pdf(
+        &site,
+        &format!("/reviews/{id}/print/decision?format=pdf"),
+        &me,
+    )
+    .await;
     let text = draft.concat();
     assert!(text.contains("(Dự thảo)"));
     assert!(text.contains("Số: …………/QĐ-UBND"));
@@ -441,16 +434,12 @@ async fn the_minutes_carry_the_meeting_counts_and_the_decision_its_annex(store: 
     site.approve().await;
     // Two weeks later: a new session.
     let me = session(&site, "canbo.dienmy").await;
-    let decision = pages(
-        &send(
-            &site,
-            get(
-                &format!("/reviews/{id}/print/decision?format=pdf"),
-                Some(&me),
-            ),
-        )
-        .await,
-    );
+    let decision = pdf(
+        &site,
+        &format!("/reviews/{id}/print/decision?format=pdf"),
+        &me,
+    )
+    .await;
     let first = &decision[0];
     assert!(first.contains("Số: 15/QĐ-UBND"));
     assert!(first.contains("Điền Mỹ, ngày 20 tháng 09 năm 2021"));
@@ -471,16 +460,12 @@ async fn the_minutes_carry_the_meeting_counts_and_the_decision_its_annex(store: 
     );
 
     // The certificates of one village only, one page each.
-    let certificates = pages(
-        &send(
-            &site,
-            get(
-                &format!("/reviews/{id}/certificates?village={HA_LAM}&format=pdf"),
-                Some(&me),
-            ),
-        )
-        .await,
-    );
+    let certificates = pdf(
+        &site,
+        &format!("/reviews/{id}/certificates?village={HA_LAM}&format=pdf"),
+        &me,
+    )
+    .await;
     assert_eq!(certificates.len(), 2, "Hạ Lâm's two poor households");
     assert!(certificates.iter().all(|p| p.contains("Lê Thị Lâm")));
 }
@@ -572,7 +557,7 @@ async fn a_refused_household_gets_a_numbered_letter_with_the_officers_reason(sto
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
     let page = send(&site, get(&format!("{uri}?notice=issued"), Some(&me))).await;
     assert!(page.body.contains("Đã cấp số 001/UBND"));
-    let text = pages(&send(&site, get(&format!("{uri}?format=pdf"), Some(&me))).await).concat();
+    let text = pdf(&site, &format!("{uri}?format=pdf"), &me).await.concat();
     for needle in [
         "Số: 001/UBND",
         "Điền Mỹ, ngày 20 tháng 09 năm 2021",
@@ -625,7 +610,7 @@ async fn a_refused_household_gets_a_numbered_letter_with_the_officers_reason(sto
             .collect::<Vec<_>>(),
         ["001/UBND", "002/UBND"]
     );
-    let text = pages(&send(&site, get(&format!("{uri}?format=pdf"), Some(&me))).await).concat();
+    let text = pdf(&site, &format!("{uri}?format=pdf"), &me).await.concat();
     assert!(text.contains("Số: 002/UBND") && text.contains("trên chuẩn cận nghèo"));
 }
 web_test!(a_refused_household_gets_a_numbered_letter_with_the_officers_reason);

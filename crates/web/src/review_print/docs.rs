@@ -146,6 +146,26 @@ fn score_of(h: &ReviewHouseholdRecord) -> String {
     }
 }
 
+/// The rows of a household list: the running number, the household's code and head,
+/// then the cells `rest` gives for the household and its result.
+fn numbered(
+    rows: &[(&ReviewHouseholdRecord, String)],
+    rest: impl Fn(&ReviewHouseholdRecord, &str) -> Vec<String>,
+) -> Vec<Vec<String>> {
+    rows.iter()
+        .enumerate()
+        .map(|(i, (h, status))| {
+            let mut cells = vec![
+                (i + 1).to_string(),
+                h.household_code.clone(),
+                h.head_name.clone(),
+            ];
+            cells.extend(rest(h, status));
+            cells
+        })
+        .collect()
+}
+
 fn column(heading: &str, share: f32, align: ColumnAlign) -> ListColumn {
     ListColumn {
         heading: heading.into(),
@@ -199,23 +219,16 @@ pub(crate) fn posting_list(cx: &Context<'_>, village: &Village) -> PrintDoc {
             column("Kết quả rà soát", 0.15, ColumnAlign::Left),
             column("Ghi chú", 0.16, ColumnAlign::Left),
         ],
-        rows: rows
-            .iter()
-            .enumerate()
-            .map(|(i, (h, status))| {
-                vec![
-                    (i + 1).to_string(),
-                    h.household_code.clone(),
-                    h.head_name.clone(),
-                    score_of(h),
-                    h.deprivation_count
-                        .map(|d| d.to_string())
-                        .unwrap_or_else(|| "—".into()),
-                    status_words(status),
-                    note_of(h).to_string(),
-                ]
-            })
-            .collect(),
+        rows: numbered(&rows, |h, status| {
+            vec![
+                score_of(h),
+                h.deprivation_count
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|| "—".into()),
+                status_words(status),
+                note_of(h).to_string(),
+            ]
+        }),
         total: Some(vec![
             String::new(),
             "Tổng số".into(),
@@ -308,19 +321,9 @@ pub(crate) fn minutes(cx: &Context<'_>, village: &Village, rule: &str) -> PrintD
             column("Kết quả rà soát", 0.22, ColumnAlign::Left),
             column("Ý kiến cuộc họp", 0.24, ColumnAlign::Left),
         ],
-        rows: rows
-            .iter()
-            .enumerate()
-            .map(|(i, (h, status))| {
-                vec![
-                    (i + 1).to_string(),
-                    h.household_code.clone(),
-                    h.head_name.clone(),
-                    status_words(status),
-                    opinion(h).to_string(),
-                ]
-            })
-            .collect(),
+        rows: numbered(&rows, |h, status| {
+            vec![status_words(status), opinion(h).to_string()]
+        }),
         total: Some(vec![
             String::new(),
             "Tổng số".into(),
@@ -508,24 +511,14 @@ fn annex(rows: &[(&ReviewHouseholdRecord, String)], status_heading: &str) -> Lis
     ListTable {
         columns: vec![
             column("TT", 0.07, ColumnAlign::Center),
-            column("Thôn", 0.22, ColumnAlign::Left),
             column("Mã hộ", 0.15, ColumnAlign::Left),
             column("Họ và tên chủ hộ", 0.32, ColumnAlign::Left),
+            column("Thôn", 0.22, ColumnAlign::Left),
             column(status_heading, 0.24, ColumnAlign::Left),
         ],
-        rows: rows
-            .iter()
-            .enumerate()
-            .map(|(i, (h, status))| {
-                vec![
-                    (i + 1).to_string(),
-                    h.village_name.clone(),
-                    h.household_code.clone(),
-                    h.head_name.clone(),
-                    status_words(status),
-                ]
-            })
-            .collect(),
+        rows: numbered(&rows, |h, status| {
+            vec![h.village_name.clone(), status_words(status)]
+        }),
         total: Some(vec![
             String::new(),
             "Tổng số".into(),

@@ -155,6 +155,13 @@ fn safe(code: &str) -> String {
     code.chars().filter(|c| c.is_ascii_alphanumeric()).collect()
 }
 
+/// The documents printed village by village.
+#[derive(Clone, Copy)]
+enum VillageDoc {
+    Posting,
+    Minutes,
+}
+
 async fn posting(
     State(app): State<App>,
     lang: Lang,
@@ -162,14 +169,7 @@ async fn posting(
     Path(id): Path<i64>,
     Query(q): Query<PrintQuery>,
 ) -> Result<Response, HtmlError> {
-    let e = |error| HtmlError { lang, error };
-    let (view, places) = load(&app, &user, id).await.map_err(e)?;
-    let list = villages(&view, q.village.as_deref()).map_err(e)?;
-    let cx = context(&view, &places);
-    let docs = list.iter().map(|v| docs::posting_list(&cx, v)).collect();
-    let file = format!("niem-yet-{id}{}", suffix(&q));
-    let path = format!("/reviews/{id}/print/posting");
-    Ok(answer(lang, docs, &q, &path, &file))
+    village_docs(&app, lang, &user, id, q, VillageDoc::Posting).await
 }
 
 async fn minutes(
@@ -179,14 +179,37 @@ async fn minutes(
     Path(id): Path<i64>,
     Query(q): Query<PrintQuery>,
 ) -> Result<Response, HtmlError> {
+    village_docs(&app, lang, &user, id, q, VillageDoc::Minutes).await
+}
+
+/// One village's document, or each village's one after the other.
+async fn village_docs(
+    app: &App,
+    lang: Lang,
+    user: &CurrentUser,
+    id: i64,
+    q: PrintQuery,
+    which: VillageDoc,
+) -> Result<Response, HtmlError> {
     let e = |error| HtmlError { lang, error };
-    let (view, places) = load(&app, &user, id).await.map_err(e)?;
+    let (view, places) = load(app, user, id).await.map_err(e)?;
     let list = villages(&view, q.village.as_deref()).map_err(e)?;
     let cx = context(&view, &places);
     let rule = view.meeting_rule.0.clone();
-    let docs = list.iter().map(|v| docs::minutes(&cx, v, &rule)).collect();
-    let file = format!("bien-ban-hop-dan-{id}{}", suffix(&q));
-    let path = format!("/reviews/{id}/print/minutes");
+    let (docs, file, path) = match which {
+        VillageDoc::Posting => (
+            list.iter().map(|v| docs::posting_list(&cx, v)).collect(),
+            "niem-yet",
+            "posting",
+        ),
+        VillageDoc::Minutes => (
+            list.iter().map(|v| docs::minutes(&cx, v, &rule)).collect(),
+            "bien-ban-hop-dan",
+            "minutes",
+        ),
+    };
+    let file = format!("{file}-{id}{}", suffix(&q));
+    let path = format!("/reviews/{id}/print/{path}");
     Ok(answer(lang, docs, &q, &path, &file))
 }
 
