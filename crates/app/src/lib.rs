@@ -26,6 +26,7 @@ pub mod programme;
 pub mod reform;
 pub mod reporting;
 pub mod reports;
+pub mod review_letters;
 pub mod reviews;
 pub mod survey;
 pub mod targets;

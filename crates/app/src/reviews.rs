@@ -42,6 +42,8 @@ pub struct ReviewSettings {
     pub meeting_min_agree_percent: u32,
     /// Where that share comes from, shown beside each meeting's result.
     pub meeting_rule_source: String,
+    /// Refusal letter number pattern; `{n}` is the running number in the commune and year.
+    pub letter_pattern: String,
 }
 
 impl ReviewSettings {
@@ -70,6 +72,7 @@ impl Default for ReviewSettings {
             certificate_pattern: "{n}/GCN-HN.HCN".into(),
             meeting_min_agree_percent: 50,
             meeting_rule_source: "Quyết định 24/2021/QĐ-TTg (review.md, bước 3)".into(),
+            letter_pattern: "{n}/UBND".into(),
         }
     }
 }
@@ -117,6 +120,62 @@ impl ReviewView {
     /// Says whether a move is allowed now, with the reason when it is not.
     pub fn allows(&self, mv: Move) -> Result<(), String> {
         check(&self.facts(), mv).map_err(|e| e.to_string())
+    }
+}
+
+/// The first step of a household's request: a request to be recognised is screened with
+/// phiếu A first; a household on the lists asking to leave them is surveyed with phiếu B
+/// at once (Decision 24/2021/QĐ-TTg), so it is listed for the survey.
+fn first_step(kind: &str) -> &'static str {
+    if kind == "leave" {
+        "listed"
+    } else {
+        "screening"
+    }
+}
+
+/// The reason written to a household whose request phiếu A turned away. Only a request
+/// to be recognised is screened; a request to leave the lists that was screened out
+/// before this rule is answered without blaming phiếu A.
+fn screening_refusal(rh: &ReviewHouseholdRecord) -> String {
+    if rh.request_kind.as_deref() == Some("leave") {
+        "Hộ chưa được khảo sát bằng phiếu B nên chưa có căn cứ xác định thoát nghèo, thoát cận nghèo".into()
+    } else {
+        "Không đạt tiêu chí nhận dạng nhanh (phiếu A)".into()
+    }
+}
+
+/// Why a household's request was not granted, when it was not: a household asking to be
+/// recognised that the survey finds above the lists, or a household asking to leave a
+/// list that the survey finds still on it (or on a poorer one). A household moving from
+/// poor to near-poor has left poverty as it asked. `previous` is its status before.
+fn refusal(
+    kind: Option<&str>,
+    previous: Option<Status>,
+    found: Status,
+    standard: &str,
+) -> Option<String> {
+    let on_lists = matches!(found, Status::Poor | Status::NearPoor);
+    match kind {
+        Some("enter") if !on_lists => Some(format!(
+            "Kết quả rà soát: {}; không đủ điều kiện công nhận hộ nghèo, hộ cận nghèo theo chuẩn {standard}",
+            found.label_vi()
+        )),
+        Some("leave") => {
+            let still = match previous {
+                Some(Status::Poor) => found == Status::Poor,
+                Some(Status::NearPoor) => on_lists,
+                // Not on a list before: asking to leave, it is only refused if found on one.
+                _ => on_lists,
+            };
+            still.then(|| {
+                format!(
+                    "Kết quả rà soát: hộ vẫn là {}; chưa đủ điều kiện thoát nghèo, thoát cận nghèo theo chuẩn {standard}",
+                    found.label_vi()
+                )
+            })
+        }
+        _ => None,
     }
 }
 
@@ -203,6 +262,9 @@ impl App {
         );
         if let Some(p) = self.store().setting("review.certificate_pattern").await? {
             s.certificate_pattern = p;
+        }
+        if let Some(p) = self.store().setting("review.letter_pattern").await? {
+            s.letter_pattern = p;
         }
         // A share outside 1–100 % is a typing error; the regulation's 50 % stays.
         let share = num(
@@ -504,8 +566,8 @@ impl App {
                     request_date: Some(request.date),
                     request_channel: Some(request.channel),
                     requester: Some(request.requester),
+                    step: first_step(&request.kind).into(),
                     request_kind: Some(request.kind),
-                    step: "screening".into(),
                 }],
                 &[audit],
                 self.clock().now(),
@@ -626,8 +688,8 @@ impl App {
                     request_date: Some(request.date),
                     request_channel: Some(request.channel),
                     requester: Some(request.requester),
+                    step: first_step(&request.kind).into(),
                     request_kind: Some(request.kind),
-                    step: "screening".into(),
                 },
                 &[audit],
                 self.clock().now(),
@@ -666,6 +728,12 @@ impl App {
             return Err(AppError::invalid(
                 "household",
                 "chỉ hộ có giấy đề nghị mới nhận dạng bằng phiếu A",
+            ));
+        }
+        if rh.request_kind.as_deref() == Some("leave") {
+            return Err(AppError::invalid(
+                "household",
+                "hộ đề nghị thoát nghèo, thoát cận nghèo không nhận dạng bằng phiếu A mà khảo sát ngay bằng phiếu B",
             ));
         }
         let json = serde_json::to_string(
@@ -1193,10 +1261,7 @@ impl App {
         let mut audit = Vec::new();
         for rh in &view.households {
             if rh.step == "excluded" {
-                refusals.push((
-                    rh.id,
-                    "Không đạt tiêu chí nhận dạng nhanh (phiếu A)".to_string(),
-                ));
+                refusals.push((rh.id, screening_refusal(rh)));
                 continue;
             }
             let Some(status) = rh.provisional_status.as_deref().and_then(parse_status) else {
@@ -1228,11 +1293,13 @@ impl App {
                 &windows,
             );
             let on_lists = matches!(status, Status::Poor | Status::NearPoor);
-            if view.kind() == ReviewKind::Regular
-                && rh.request_kind.as_deref() == Some("enter")
-                && !on_lists
-            {
-                refusals.push((rh.id, format!("Kết quả rà soát: {}; không đủ điều kiện công nhận hộ nghèo, hộ cận nghèo theo chuẩn {}", status.label_vi(), view.review.standard)));
+            if let Some(reason) = refusal(
+                rh.request_kind.as_deref(),
+                previous.map(|p| p.status),
+                status,
+                &view.review.standard,
+            ) {
+                refusals.push((rh.id, reason));
             }
             // The store numbers the certificate from the pattern in the approving
             // transaction, so that concurrent approvals cannot take the same number.

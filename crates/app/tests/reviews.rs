@@ -1799,6 +1799,96 @@ async fn a_poor_household_asking_to_leave_the_lists_is_recorded_as_escaped(store
 }
 app_test!(a_poor_household_asking_to_leave_the_lists_is_recorded_as_escaped);
 
+async fn a_household_asking_to_leave_is_surveyed_without_phieu_a_and_refused_if_still_poor(
+    store: Store,
+) {
+    let (app, clock) = setup(store, "2022-06-15").await;
+    let me = officer(DIEN_MY);
+    let duc = family(&app, &me, "DM-001", HA_LAM, "Phan Văn Đức").await;
+    baseline(&app, duc, 2022, "vn-2022", "poor").await;
+    let id = app
+        .open_regular_review(&me, duc, request("2022-06-15", "leave", "Phan Văn Đức"))
+        .await
+        .unwrap();
+    // Decision 24/2021 surveys a household asking to leave with phiếu B at once: it is
+    // listed for the survey, and phiếu A is refused for it.
+    let view = app.review(&me, id).await.unwrap();
+    let h = rh(&view, duc).clone();
+    assert_eq!(h.step, "listed");
+    match app
+        .record_screening(&me, id, h.id, h.version, &[], false)
+        .await
+    {
+        Err(AppError::Invalid { message, .. }) => assert!(message.contains("phiếu B"), "{message}"),
+        other => panic!("phiếu A for a request to leave: {other:?}"),
+    }
+    // The survey finds the household still poor: the request is refused for that reason,
+    // not for a screening it never had.
+    let ends = through_posting(&app, &clock, &me, id, &phieu_b(120, &FOUR, "2022-06-15")).await;
+    clock.set(&(ends + chrono::Days::new(1)).format("%Y-%m-%d").to_string());
+    app.approve_review(
+        &me,
+        id,
+        version(&app, &me, id).await,
+        "41/QĐ-UBND",
+        clock.today(),
+    )
+    .await
+    .unwrap();
+    let view = app.review(&me, id).await.unwrap();
+    let reason = rh(&view, duc)
+        .refusal_reason
+        .clone()
+        .expect("refused in writing");
+    assert!(reason.contains("hộ vẫn là hộ nghèo"), "{reason}");
+    assert!(reason.contains("chưa đủ điều kiện thoát nghèo"), "{reason}");
+    assert!(!reason.contains("phiếu A"), "{reason}");
+
+    // The letter is numbered in the commune and year when issued, with the officer's
+    // words; issued again it takes the next number, and the first stays as sent.
+    let rh_id = rh(&view, duc).id;
+    let first = app
+        .issue_refusal_letter(&me, id, rh_id, "Hộ còn 4 chỉ số thiếu hụt", clock.today())
+        .await
+        .unwrap();
+    assert_eq!(first.number, "001/UBND");
+    let second = app
+        .issue_refusal_letter(
+            &me,
+            id,
+            rh_id,
+            "Hộ còn thiếu hụt bảo hiểm y tế và nhà ở",
+            clock.today(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(second.number, "002/UBND");
+    let now = app.refusal_letter(&me, id, rh_id).await.unwrap().unwrap();
+    assert_eq!(now, second);
+    assert_eq!(
+        app.store().refusal_letters(id).await.unwrap(),
+        vec![first, second]
+    );
+    // Without a reason, or from another commune, or for the front, nothing is issued.
+    assert!(matches!(
+        app.issue_refusal_letter(&me, id, rh_id, "  ", clock.today())
+            .await,
+        Err(AppError::Invalid { .. })
+    ));
+    assert!(matches!(
+        app.issue_refusal_letter(&officer(HA_LINH), id, rh_id, "x", clock.today())
+            .await,
+        Err(AppError::NotFound(_))
+    ));
+    assert!(matches!(
+        app.issue_refusal_letter(&front(), id, rh_id, "x", clock.today())
+            .await,
+        Err(AppError::Forbidden(_))
+    ));
+    assert_eq!(app.store().refusal_letters(id).await.unwrap().len(), 2);
+}
+app_test!(a_household_asking_to_leave_is_surveyed_without_phieu_a_and_refused_if_still_poor);
+
 /// Eight households of one commune asked to be recognised and were reviewed the same
 /// month; the chair signs the eight decisions at once. Each certificate gets its own
 /// number, and together they run from 001 without a gap.

@@ -3,7 +3,8 @@
 //! the writer, through the fonts' ToUnicode maps.
 
 use giamngheo_sheets::pdf::{
-    CertMemberDoc, CertificateDoc, LetterDoc, certificates_pdf, refusal_letter_pdf, reports_pdf,
+    Block, CertMemberDoc, CertificateDoc, ColumnAlign, LetterDoc, ListColumn, ListTable, PrintDoc,
+    PrintSigner, Run, certificates_pdf, print_pdf, refusal_letter_pdf, reports_pdf,
 };
 use giamngheo_sheets::reports::{NumberKind, SheetColumn, SheetReport, SheetRow};
 
@@ -204,6 +205,14 @@ fn refusal_letter() {
         head: "Đặng Văn Quý".into(),
         request_date: "05/10/2025".into(),
         reason: "thu nhập bình quân đầu người cao hơn chuẩn cận nghèo".into(),
+        number: "007/UBND".into(),
+        request: "xét công nhận hộ nghèo, hộ cận nghèo".into(),
+        stated_reason: "Con trai của hộ đã có việc làm ổn định tại khu công nghiệp".into(),
+        recipients: vec![
+            "Như trên;".into(),
+            "Trưởng Thôn Trung Hòa;".into(),
+            "Lưu: VT.".into(),
+        ],
     });
     look_at("letter.pdf", &pdf);
     assert!(pdf.starts_with(b"%PDF-"));
@@ -216,6 +225,11 @@ fn refusal_letter() {
         "24/2021/QĐ-TTg",
         "cao hơn chuẩn cận nghèo",
         "TM. ỦY BAN NHÂN DÂN",
+        "Số: 007/UBND",
+        "Nơi nhận:",
+        "- Trưởng Thôn Trung Hòa;",
+        "Con trai của hộ đã có việc làm ổn định",
+        "về đề nghị xét công nhận hộ nghèo, hộ cận nghèo",
     ] {
         assert!(text.contains(needle), "{needle:?} missing from:\n{text}");
     }
@@ -409,6 +423,11 @@ fn the_signatures_never_stand_on_a_page_without_the_table() {
         let pages = pages_of(&reports_pdf(&[movement("Huyện Hương Khê", communes)]));
         let last = pages.last().unwrap();
         assert!(last.contains("Tổng cộng"), "{communes} rows: {last}");
+        // The row above the total goes over with it: never a total alone.
+        assert!(
+            last.contains(&format!("Xã Hương Trạch {communes}\n")),
+            "{communes} rows: {last}"
+        );
         assert!(
             last.contains("THỦ TRƯỞNG ĐƠN VỊ"),
             "{communes} rows: {last}"
@@ -453,4 +472,125 @@ fn report_text_is_precomposed_and_the_fonts_subset() {
     let (_, text) = text_of(&pdf);
     assert!(text.contains("Chứt"), "{text}");
     assert!(pdf.len() < 150_000, "{} bytes", pdf.len());
+}
+
+/// A posting list of `n` households, as the review's print pages build it.
+fn posting(n: usize) -> PrintDoc {
+    let column = |heading: &str, share: f32| ListColumn {
+        heading: heading.into(),
+        share,
+        align: ColumnAlign::Left,
+    };
+    PrintDoc {
+        title: "Danh sách niêm yết — Thôn Trung Hòa".into(),
+        blocks: vec![
+            Block::Heading {
+                agency: vec!["UBND XÃ ĐIỀN MỸ".into(), "THÔN TRUNG HÒA".into()],
+                number: None,
+            },
+            Block::Title(vec!["DANH SÁCH NIÊM YẾT CÔNG KHAI".into()]),
+            Block::Subtitle(vec!["Thôn Trung Hòa, Xã Điền Mỹ".into()]),
+            Block::Table(ListTable {
+                columns: vec![
+                    column("TT", 0.08),
+                    column("Họ và tên chủ hộ", 0.5),
+                    column("Kết quả rà soát", 0.42),
+                ],
+                rows: (1..=n)
+                    .map(|i| vec![i.to_string(), format!("Hộ số {i:03}"), "Hộ nghèo".into()])
+                    .collect(),
+                total: Some(vec![String::new(), "Tổng số".into(), format!("{n} hộ")]),
+            }),
+            Block::Note("Ý kiến, khiếu nại gửi Ủy ban nhân dân xã.".into()),
+            Block::Signatures {
+                date_line: "Điền Mỹ, ngày 01 tháng 12 năm 2025".into(),
+                recipients: Vec::new(),
+                signers: vec![
+                    PrintSigner {
+                        title: vec!["TRƯỞNG THÔN".into()],
+                        hint: "(Ký, ghi rõ họ tên)".into(),
+                    },
+                    PrintSigner {
+                        title: vec!["TM. ỦY BAN NHÂN DÂN".into(), "CHỦ TỊCH".into()],
+                        hint: "(Ký, ghi rõ họ tên, đóng dấu)".into(),
+                    },
+                ],
+            },
+        ],
+    }
+}
+
+#[test]
+fn a_long_list_repeats_its_header_and_keeps_its_last_row_with_the_total_and_signatures() {
+    // Every length from one page to three, so that the table ends at every height of
+    // the page, including just above its foot.
+    for n in 1..=90 {
+        let pdf = print_pdf(&[posting(n)]);
+        let pages = pages_of(&pdf);
+        if n == 90 {
+            look_at("posting-list.pdf", &pdf);
+            assert!(pages.len() >= 3, "{} pages", pages.len());
+        }
+        for (i, page) in pages.iter().enumerate() {
+            assert!(
+                page.contains("Họ và tên chủ hộ") && page.contains("Kết quả rà soát"),
+                "{n} rows: the header is missing from page {}",
+                i + 1
+            );
+            assert!(page.contains(&format!("Trang {}/{}", i + 1, pages.len())));
+        }
+        let text = pages.concat();
+        for i in 1..=n {
+            assert_eq!(
+                text.matches(&format!("Hộ số {i:03}")).count(),
+                1,
+                "{n} rows"
+            );
+        }
+        let last = pages.last().unwrap();
+        assert!(
+            last.contains(&format!("Hộ số {n:03}")) && last.contains("Tổng số"),
+            "{n} rows: the last row and the total part on {last}"
+        );
+        assert!(last.contains("TRƯỞNG THÔN") && last.contains("CHỦ TỊCH"));
+        assert!(last.contains("Ý kiến, khiếu nại"));
+    }
+}
+
+#[test]
+fn a_decision_carries_its_recipients_and_its_annex_on_a_new_page() {
+    let mut doc = posting(3);
+    doc.blocks.insert(
+        4,
+        Block::Paragraph(vec![
+            Run::bold("Điều 1. "),
+            Run::plain("Công nhận 3 hộ nghèo."),
+        ]),
+    );
+    let annex = doc.blocks[3].clone();
+    doc.blocks[6] = Block::Signatures {
+        date_line: String::new(),
+        recipients: vec!["Như Điều 3;".into(), "Lưu: VT.".into()],
+        signers: vec![PrintSigner {
+            title: vec!["CHỦ TỊCH".into()],
+            hint: "(Ký, ghi rõ họ tên, đóng dấu)".into(),
+        }],
+    };
+    doc.blocks.push(Block::PageBreak);
+    doc.blocks
+        .push(Block::Title(vec!["DANH SÁCH KÈM THEO".into()]));
+    doc.blocks.push(annex);
+    let pages = pages_of(&print_pdf(&[doc]));
+    assert_eq!(pages.len(), 2);
+    assert!(pages[0].contains("Nơi nhận:") && pages[0].contains("- Như Điều 3;"));
+    // The bold and the plain run are drawn apart; the text reads back in order.
+    let article = pages[0].find("Điều 1.").expect("article 1");
+    assert!(pages[0][article..].contains("Công nhận 3 hộ nghèo."));
+    assert!(pages[1].contains("DANH SÁCH KÈM THEO"));
+    assert!(!pages[0].contains("DANH SÁCH KÈM THEO"));
+    assert!(pages[1].contains("Hộ số 003"));
+    // Two documents each start on a new page, numbered on their own.
+    let pages = pages_of(&print_pdf(&[posting(2), posting(2)]));
+    assert_eq!(pages.len(), 2);
+    assert!(pages.iter().all(|p| p.contains("Trang 1/1")));
 }

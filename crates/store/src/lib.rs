@@ -16,6 +16,7 @@ mod coverage;
 mod error;
 mod households;
 mod inspections;
+mod letters;
 mod maintenance;
 mod periodic;
 mod programme;
@@ -51,6 +52,7 @@ pub use households::{
 pub use inspections::{
     ClassFactsRow, InspectionRecord, MeetingCheckRow, NewInspection, ReviewCheckRow, SampleRow,
 };
+pub use letters::{NewRefusalLetter, RefusalLetterRecord};
 pub use maintenance::{Integrity, sqlite_file};
 pub use periodic::{PeriodicIssueRecord, PeriodicTextRecord};
 pub use programme::{AllocationFlags, CommuneAllocationRow, EntryRecord, NewEntry, Recorder};

@@ -22,6 +22,7 @@ mod policies;
 mod programme;
 mod reports;
 mod request_text;
+mod review_print;
 mod reviews;
 mod routes;
 mod rv_text;
@@ -119,6 +120,7 @@ fn all_routes() -> Routes {
         .merge(survey::routes())
         .merge(inspections::routes())
         .merge(periodic::routes())
+        .merge(review_print::routes())
         .nest(
             "/api/v1",
             api::routes()

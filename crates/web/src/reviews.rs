@@ -25,9 +25,7 @@ use giamngheo_app::reviews::{
 use giamngheo_app::rules::derive_deprivations;
 use giamngheo_app::{App, AppError};
 use giamngheo_domain::review::Move;
-use giamngheo_sheets::pdf::{
-    CertMemberDoc, CertificateDoc, LetterDoc, certificates_pdf, refusal_letter_pdf,
-};
+use giamngheo_sheets::pdf::{CertMemberDoc, CertificateDoc, certificates_pdf};
 use serde::Deserialize;
 
 pub(crate) fn routes() -> Routes {
@@ -47,7 +45,6 @@ pub(crate) fn routes() -> Routes {
         .route("/reviews/{id}/complaints/{cid}/resolve", post(resolve))
         .route("/reviews/{id}/approve", post(approve))
         .route("/reviews/{id}/certificates", get(certificates))
-        .route("/reviews/{id}/letters/{rh}", get(letter))
         .route("/meetings/{mid}/minutes", get(minutes))
         .route("/households/{id}/regular-review", post(open_regular))
 }
@@ -293,6 +290,8 @@ struct ReviewPage {
     regular: bool,
     /// The field survey's card (phone forms, submissions), rendered by its module.
     survey_card: String,
+    /// The documents to print (posting lists, minutes, decision), rendered by their module.
+    prints: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -468,6 +467,7 @@ async fn show(
         survey_card: crate::survey::review_card(&app, lang, &user, &view, q.imported.as_deref())
             .await,
         villages,
+        prints: crate::review_print::review_card(lang, &view),
     })
 }
 
@@ -1129,7 +1129,7 @@ impl CertificatesPage {
 }
 
 /// A PDF download. The filename is plain ASCII so that every browser keeps it as given.
-fn pdf_response(bytes: Vec<u8>, filename: &str) -> Response {
+pub(crate) fn pdf_response(bytes: Vec<u8>, filename: &str) -> Response {
     (
         [
             (header::CONTENT_TYPE, "application/pdf".to_string()),
@@ -1143,11 +1143,11 @@ fn pdf_response(bytes: Vec<u8>, filename: &str) -> Response {
         .into_response()
 }
 
-fn wants_pdf(format: &Option<String>) -> bool {
+pub(crate) fn wants_pdf(format: &Option<String>) -> bool {
     format.as_deref() == Some("pdf")
 }
 
-fn date_line(place: &str, d: NaiveDate) -> String {
+pub(crate) fn date_line(place: &str, d: NaiveDate) -> String {
     format!(
         "{place}, ngày {:02} tháng {:02} năm {}",
         d.day(),
@@ -1157,7 +1157,7 @@ fn date_line(place: &str, d: NaiveDate) -> String {
 }
 
 /// The short place name of a unit for the date line ("Điền Mỹ" of "Xã Điền Mỹ").
-fn place_name(name: &str) -> String {
+pub(crate) fn place_name(name: &str) -> String {
     for prefix in [
         "Xã ",
         "Phường ",
@@ -1176,12 +1176,9 @@ fn place_name(name: &str) -> String {
 #[derive(Deserialize, Default)]
 struct CertQuery {
     rh: Option<i64>,
+    /// A village's certificates only (its code), for handing them out village by village.
+    village: Option<String>,
     /// `pdf` for the PDF instead of the print-ready page.
-    format: Option<String>,
-}
-
-#[derive(Deserialize, Default)]
-struct FormatQuery {
     format: Option<String>,
 }
 
@@ -1214,6 +1211,7 @@ async fn certificates(
         .households
         .iter()
         .filter(|h| q.rh.is_none_or(|r| r == h.id))
+        .filter(|h| q.village.as_deref().is_none_or(|v| v == h.village_code))
     {
         let Some(cid) = h.classification_id else {
             continue;
@@ -1280,7 +1278,10 @@ async fn certificates(
         });
     }
     let decided = view.review.decision_date.unwrap_or(view.today);
-    let one = q.rh.map(|rh| format!("&rh={rh}")).unwrap_or_default();
+    let mut one = q.rh.map(|rh| format!("&rh={rh}")).unwrap_or_default();
+    if let Some(v) = &q.village {
+        one.push_str(&format!("&village={}", crate::headers::component(v)));
+    }
     let page = CertificatesPage {
         lang,
         commune: view.commune.name.clone(),
@@ -1300,66 +1301,6 @@ async fn certificates(
             None => format!("giay-chung-nhan-{id}.pdf"),
         };
         return Ok(pdf_response(certificates_pdf(&page.pdf_docs()), &name));
-    }
-    Ok(page.into_response())
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "refusal_letter.html")]
-struct LetterPage {
-    lang: Lang,
-    commune: String,
-    date_line: String,
-    requester: String,
-    head: String,
-    request_date: String,
-    reason: String,
-    /// The same letter as a PDF, for the "Tải PDF" link.
-    pdf_url: String,
-}
-
-async fn letter(
-    State(app): State<App>,
-    lang: Lang,
-    user: CurrentUser,
-    Path((id, rh)): Path<(i64, i64)>,
-    Query(q): Query<FormatQuery>,
-) -> Result<Response, HtmlError> {
-    let e = err(lang);
-    let view = app.review(&user.actor, id).await.map_err(&e)?;
-    let h = view
-        .households
-        .iter()
-        .find(|h| h.id == rh)
-        .ok_or_else(|| e(AppError::NotFound("hộ trong đợt rà soát".into())))?;
-    let reason = h
-        .refusal_reason
-        .clone()
-        .ok_or_else(|| e(AppError::invalid("letter", "hộ này không bị từ chối")))?;
-    let page = LetterPage {
-        lang,
-        commune: view.commune.name.clone(),
-        date_line: date_line(
-            &place_name(&view.commune.name),
-            view.review.decision_date.unwrap_or(view.today),
-        ),
-        requester: h.requester.clone().unwrap_or_else(|| h.head_name.clone()),
-        head: h.head_name.clone(),
-        request_date: h.request_date.map(|d| format::date(&d)).unwrap_or_default(),
-        reason,
-        pdf_url: format!("/reviews/{id}/letters/{rh}?format=pdf"),
-    };
-    if wants_pdf(&q.format) {
-        let doc = LetterDoc {
-            commune: page.commune.clone(),
-            date_line: page.date_line.clone(),
-            requester: page.requester.clone(),
-            head: page.head.clone(),
-            request_date: page.request_date.clone(),
-            reason: page.reason.clone(),
-        };
-        let name = format!("van-ban-tra-loi-{id}-{rh}.pdf");
-        return Ok(pdf_response(refusal_letter_pdf(&doc), &name));
     }
     Ok(page.into_response())
 }

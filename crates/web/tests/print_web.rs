@@ -1,0 +1,616 @@
+//! What the review procedure makes a commune print (issue 15), through the router on
+//! SQLite, PostgreSQL and Citus: the posting list and the meeting minutes of a village,
+//! the draft and the final recognition decision with its annex, and the certificates by
+//! village, each as a page and as a PDF read back with lopdf; and who may print them.
+
+mod support;
+
+use axum::Router;
+use axum::http::{StatusCode, header};
+use chrono::{DateTime, NaiveDate, Utc};
+use giamngheo_app::access::{Actor, Role};
+use giamngheo_app::auth::NewUserInput;
+use giamngheo_app::households::{By, DraftInput};
+use giamngheo_app::reviews::{MeetingInput, RequestInput, SurveyInput};
+use giamngheo_app::units::UnitImportOptions;
+use giamngheo_app::{App, Clock, Config};
+use giamngheo_domain::household::{HouseholdDraft, MemberDraft, Sex};
+use giamngheo_domain::{Hierarchy, Tier};
+use giamngheo_store::Store;
+use giamngheo_store::store_test as web_test;
+use std::sync::{Arc, Mutex};
+use support::{Answer, get, send};
+
+const PASSWORD: &str = "mật khẩu đủ dài";
+const TRUNG_HOA: &str = "18499001";
+const HA_LAM: &str = "18499002";
+/// Enough households in Trung Hòa for its posting list to run over two pages.
+const TRUNG_HOA_HOUSEHOLDS: usize = 45;
+
+/// A clock the test moves past the posting, as the days of a review pass.
+struct MovableClock(Mutex<DateTime<Utc>>);
+
+impl Clock for MovableClock {
+    fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().unwrap()
+    }
+}
+
+fn day(date: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap()
+}
+
+fn morning(date: NaiveDate) -> DateTime<Utc> {
+    date.and_hms_opt(2, 0, 0).unwrap().and_utc()
+}
+
+fn head(i: usize, village: &str) -> String {
+    if village == TRUNG_HOA {
+        format!("Nguyễn Văn Hộ {i:02}")
+    } else {
+        format!("Lê Thị Lâm {i:02}")
+    }
+}
+
+struct Site {
+    router: Router,
+    app: App,
+    clock: Arc<MovableClock>,
+    review: i64,
+    officer: Actor,
+}
+
+impl support::Served for Site {
+    fn router(&self) -> &Router {
+        &self.router
+    }
+}
+
+/// Điền Mỹ's periodic review for 2022, every household added on request and surveyed,
+/// its two villages' meetings held, and the posting under way.
+async fn site(store: Store) -> Site {
+    let clock = Arc::new(MovableClock(Mutex::new(morning(day("2021-09-06")))));
+    let app = App::new(
+        store,
+        Config {
+            hierarchy: Hierarchy::four_levels(),
+            ..Config::default()
+        },
+        clock.clone(),
+    );
+    app.import_units(
+        "code,name,kind,level,parent_code\n42,Tỉnh Hà Tĩnh,Tỉnh,1,\n444,Huyện Hương Khê,Huyện,2,42\n\
+         18499,Xã Điền Mỹ,Xã,3,444\n18502,Xã Hà Linh,Xã,3,444\n"
+            .as_bytes(),
+        &UnitImportOptions {
+            valid_from: day("2020-01-01"),
+            retire_missing: false,
+            hierarchy: None,
+        },
+    )
+    .await
+    .unwrap();
+    app.import_villages_as_system(
+        "commune_code,name,kind\n18499,Thôn Trung Hòa,Thôn\n18499,Thôn Hạ Lâm,Thôn\n18502,Thôn Bắc Hà,Thôn\n"
+            .as_bytes(),
+    )
+    .await
+    .unwrap();
+    for (username, role, unit) in [
+        ("canbo.dienmy", Role::CommuneOfficer, "18499"),
+        ("canbo.halinh", Role::CommuneOfficer, "18502"),
+        ("phong.huongkhe", Role::Office, "444"),
+        ("mattran.huongkhe", Role::Oversight, "444"),
+        ("truongthon.trunghoa", Role::VillageHead, TRUNG_HOA),
+        ("tinh.hatinh", Role::ProvinceViewer, "42"),
+    ] {
+        app.add_user_as_system(NewUserInput {
+            username: username.into(),
+            password: PASSWORD.into(),
+            role,
+            unit_code: unit.into(),
+        })
+        .await
+        .unwrap();
+    }
+    let mut drafts = Vec::new();
+    for (village, n) in [(TRUNG_HOA, TRUNG_HOA_HOUSEHOLDS), (HA_LAM, 3)] {
+        for i in 1..=n {
+            drafts.push(DraftInput::form(HouseholdDraft {
+                code: format!("{}-{i:03}", &village[5..]),
+                village_code: village.into(),
+                address: "Xóm 1".into(),
+                members: vec![MemberDraft {
+                    full_name: head(i, village),
+                    sex: Some(if village == HA_LAM {
+                        Sex::Female
+                    } else {
+                        Sex::Male
+                    }),
+                    birth_year: Some(1970),
+                    ethnicity: "01".into(),
+                    relation: "head".into(),
+                    ..Default::default()
+                }],
+                ..Default::default()
+            }));
+        }
+    }
+    let ids = app
+        .create_households(By::System, drafts, "test")
+        .await
+        .unwrap();
+    let officer = Actor {
+        user_id: 1,
+        username: "canbo.dienmy".into(),
+        role: Role::CommuneOfficer,
+        unit_code: "18499".into(),
+        unit_tier: Tier::Commune,
+        agency_code: None,
+    };
+    let review = app
+        .open_periodic_review(&officer, "18499", 2022, "vn-2022")
+        .await
+        .unwrap();
+    for id in &ids {
+        let rh = app
+            .add_review_request(
+                &officer,
+                review,
+                *id,
+                RequestInput {
+                    date: day("2021-09-01"),
+                    channel: "in_person".into(),
+                    requester: "Chủ hộ".into(),
+                    kind: "enter".into(),
+                },
+            )
+            .await
+            .unwrap();
+        app.record_screening(&officer, review, rh, 1, &[], true)
+            .await
+            .unwrap();
+    }
+    let version = |app: App, officer: Actor| async move {
+        app.review(&officer, review).await.unwrap().review.version
+    };
+    app.start_survey(
+        &officer,
+        review,
+        version(app.clone(), officer.clone()).await,
+    )
+    .await
+    .unwrap();
+    let view = app.review(&officer, review).await.unwrap();
+    for (i, h) in view.households.iter().enumerate() {
+        // Every third household has found work: not poor, and refused.
+        let (score, ticks) = if i % 3 == 2 {
+            (250, vec![])
+        } else {
+            (
+                120,
+                vec![
+                    "health_insurance".to_string(),
+                    "sanitation".into(),
+                    "water".into(),
+                ],
+            )
+        };
+        app.record_survey(
+            &officer,
+            review,
+            h.id,
+            h.version,
+            SurveyInput {
+                income_per_capita: None,
+                score_a: Some(score),
+                ticks,
+                surveyed_by: "Rà soát viên".into(),
+                surveyed_on: day("2021-09-06"),
+            },
+        )
+        .await
+        .unwrap();
+    }
+    app.start_meetings(
+        &officer,
+        review,
+        version(app.clone(), officer.clone()).await,
+    )
+    .await
+    .unwrap();
+    for (village, attendees, agreeing) in [(TRUNG_HOA, 40, 31), (HA_LAM, 12, 12)] {
+        app.record_meeting(
+            &officer,
+            review,
+            MeetingInput {
+                village_code: village.into(),
+                held_on: day("2021-09-06"),
+                attendees,
+                agreeing,
+                chaired_by: Some("Trần Văn Chủ".into()),
+                minutes: None,
+            },
+        )
+        .await
+        .unwrap();
+    }
+    app.start_posting(
+        &officer,
+        review,
+        version(app.clone(), officer.clone()).await,
+        day("2021-09-06"),
+        "Nhà văn hóa thôn",
+    )
+    .await
+    .unwrap();
+    Site {
+        router: giamngheo_web::router(app.clone()),
+        app,
+        clock,
+        review,
+        officer,
+    }
+}
+
+impl Site {
+    async fn approve(&self) {
+        *self.clock.0.lock().unwrap() = morning(day("2021-09-20"));
+        let v = self
+            .app
+            .review(&self.officer, self.review)
+            .await
+            .unwrap()
+            .review
+            .version;
+        self.app
+            .approve_review(
+                &self.officer,
+                self.review,
+                v,
+                "15/QĐ-UBND",
+                day("2021-09-20"),
+            )
+            .await
+            .unwrap();
+    }
+}
+
+async fn session(site: &Site, username: &str) -> String {
+    support::sign_in_answer(site, username, PASSWORD)
+        .await
+        .cookie("gn_session")
+        .unwrap()
+}
+
+/// The text of each page of the PDF at `uri`, fetched with the session `cookie`.
+async fn pdf(site: &Site, uri: &str, cookie: &str) -> Vec<String> {
+    pages(&send(site, get(uri, Some(cookie))).await)
+}
+
+/// The text of each page of a PDF answer.
+fn pages(answer: &Answer) -> Vec<String> {
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    assert_eq!(answer.header(header::CONTENT_TYPE), "application/pdf");
+    let doc = lopdf::Document::load_mem(&answer.bytes).expect("the PDF parses");
+    doc.get_pages()
+        .keys()
+        .map(|n| doc.extract_text(&[*n]).expect("text extracts"))
+        .collect()
+}
+
+async fn a_village_posting_list_prints_over_pages_with_its_header_and_total(store: Store) {
+    let site = site(store).await;
+    let me = session(&site, "canbo.dienmy").await;
+    let id = site.review;
+    let page = send(&site, get(&format!("/reviews/{id}"), Some(&me))).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let link = format!("/reviews/{id}/print/posting?village={TRUNG_HOA}&amp;format=pdf");
+    assert!(page.body.contains(&link), "{}", page.body);
+    assert!(page.body.contains("Giấy tờ in"));
+
+    let uri = format!("/reviews/{id}/print/posting?village={TRUNG_HOA}&format=pdf");
+    let answer = send(&site, get(&uri, Some(&me))).await;
+    assert!(
+        answer
+            .header(header::CONTENT_DISPOSITION)
+            .contains(&format!("niem-yet-{id}-{TRUNG_HOA}.pdf"))
+    );
+    let sheets = pages(&answer);
+    assert!(sheets.len() >= 2, "{} pages", sheets.len());
+    for (i, p) in sheets.iter().enumerate() {
+        assert!(
+            p.contains("Họ và tên chủ hộ") && p.contains("Ghi chú"),
+            "the header is repeated on page {}: {p}",
+            i + 1
+        );
+    }
+    let text = sheets.concat();
+    assert!(text.contains("DANH SÁCH NIÊM YẾT CÔNG KHAI"));
+    assert!(text.contains("Thời gian niêm yết: từ ngày 06/09/2021 đến ngày"));
+    assert!(text.contains("Nơi niêm yết: Nhà văn hóa thôn"));
+    for i in 1..=TRUNG_HOA_HOUSEHOLDS {
+        assert_eq!(text.matches(&head(i, TRUNG_HOA)).count(), 1, "{i}");
+    }
+    assert!(!text.contains("Lê Thị Lâm"), "another village's households");
+    // 45 households: every third not poor.
+    assert!(text.contains("Tổng số"));
+    // The counts wrap inside their cell; read as one line.
+    let flat = text.replace('\n', " ");
+    assert!(
+        flat.contains("30 hộ nghèo, 0 hộ cận nghèo, 15 hộ khác"),
+        "{flat}"
+    );
+    let last = sheets.last().unwrap();
+    assert!(last.contains("Tổng số") && last.contains("TRƯỞNG THÔN"));
+    assert!(
+        last.matches("Nguyễn Văn Hộ").count() >= 1,
+        "the total never stands alone with the signatures: {last}"
+    );
+
+    // The print page says the same, with the PDF's link.
+    let html = send(
+        &site,
+        get(
+            &format!("/reviews/{id}/print/posting?village={TRUNG_HOA}"),
+            Some(&me),
+        ),
+    )
+    .await;
+    assert_eq!(html.status, StatusCode::OK);
+    assert!(html.body.contains("DANH SÁCH NIÊM YẾT CÔNG KHAI"));
+    assert!(html.body.contains(&head(45, TRUNG_HOA)));
+    // The link's `&` is escaped as the template escapes it.
+    let pdf_link = ["&amp;", "&#38;"].map(|amp| {
+        format!(
+            "href=\"/reviews/{id}/print/posting?format=pdf{amp}village={TRUNG_HOA}\" id=\"pdf\""
+        )
+    });
+    assert!(
+        pdf_link.iter().any(|l| html.body.contains(l)),
+        "{}",
+        html.body
+    );
+    // Without a village, each village's list starts on its own pages.
+    let all = pdf(
+        &site,
+        &format!("/reviews/{id}/print/posting?format=pdf"),
+        &me,
+    )
+    .await;
+    let firsts = all
+        .iter()
+        .filter(|p| p.contains("DANH SÁCH NIÊM YẾT CÔNG KHAI"))
+        .count();
+    assert_eq!(firsts, 2);
+    // A village that is not in the review is not found.
+    let none = send(
+        &site,
+        get(
+            &format!("/reviews/{id}/print/posting?village=18502001"),
+            Some(&me),
+        ),
+    )
+    .await;
+    assert_eq!(none.status, StatusCode::NOT_FOUND);
+}
+web_test!(a_village_posting_list_prints_over_pages_with_its_header_and_total);
+
+async fn the_minutes_carry_the_meeting_counts_and_the_decision_its_annex(store: Store) {
+    let site = site(store).await;
+    let me = session(&site, "canbo.dienmy").await;
+    let id = site.review;
+    let minutes = pdf(
+        &site,
+        &format!("/reviews/{id}/print/minutes?village={TRUNG_HOA}&format=pdf"),
+        &me,
+    )
+    .await
+    .concat();
+    assert!(minutes.contains("BIÊN BẢN HỌP DÂN"));
+    assert!(minutes.contains("Hôm nay, ngày 06/09/2021, tại Thôn Trung Hòa"));
+    assert!(minutes.contains("Trần Văn Chủ"));
+    assert!(minutes.contains("Số người dự họp: 40 người"));
+    assert!(minutes.contains("31 người (77,5 %)"));
+    assert!(minutes.contains("không đồng ý: 9 người"));
+    assert!(minutes.contains("thông qua kết quả rà soát"));
+    assert!(minutes.contains("THƯ KÝ") && minutes.contains("CHỦ TRÌ"));
+
+    // Before the decision, the draft leaves its number and date to be written.
+    let draft = pdf(
+        &site,
+        &format!("/reviews/{id}/print/decision?format=pdf"),
+        &me,
+    )
+    .await;
+    let text = draft.concat();
+    assert!(text.contains("(Dự thảo)"));
+    assert!(text.contains("Số: …………/QĐ-UBND"));
+    assert!(
+        text.contains("Nghị định 07/2021/NĐ-CP"),
+        "the standard's instrument"
+    );
+
+    site.approve().await;
+    // Two weeks later: a new session.
+    let me = session(&site, "canbo.dienmy").await;
+    let decision = pdf(
+        &site,
+        &format!("/reviews/{id}/print/decision?format=pdf"),
+        &me,
+    )
+    .await;
+    let first = &decision[0];
+    assert!(first.contains("Số: 15/QĐ-UBND"));
+    assert!(first.contains("Điền Mỹ, ngày 20 tháng 09 năm 2021"));
+    assert!(!first.contains("Dự thảo"));
+    assert!(first.contains("Công nhận 32 hộ nghèo và 0 hộ cận nghèo năm 2022"));
+    assert!(first.contains("Nơi nhận:") && first.contains("UBND Huyện Hương Khê (báo cáo);"));
+    assert!(
+        !first.contains("Nguyễn Văn Hộ"),
+        "the annex starts on its own page"
+    );
+    let annex = decision[1..].concat();
+    assert!(annex.contains("DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO NĂM 2022"));
+    assert!(annex.contains("(Kèm theo Quyết định số 15/QĐ-UBND ngày 20/09/2021"));
+    assert!(annex.contains("Lê Thị Lâm 01") && annex.contains("Nguyễn Văn Hộ 01"));
+    assert!(
+        !annex.contains("Nguyễn Văn Hộ 03"),
+        "not poor: not recognised"
+    );
+
+    // The certificates of one village only, one page each.
+    let certificates = pdf(
+        &site,
+        &format!("/reviews/{id}/certificates?village={HA_LAM}&format=pdf"),
+        &me,
+    )
+    .await;
+    assert_eq!(certificates.len(), 2, "Hạ Lâm's two poor households");
+    assert!(certificates.iter().all(|p| p.contains("Lê Thị Lâm")));
+}
+web_test!(the_minutes_carry_the_meeting_counts_and_the_decision_its_annex);
+
+async fn only_users_who_may_read_the_commune_print_its_documents(store: Store) {
+    let site = site(store).await;
+    let id = site.review;
+    let documents = [
+        format!("/reviews/{id}/print/posting?village={TRUNG_HOA}"),
+        format!("/reviews/{id}/print/posting?village={TRUNG_HOA}&format=pdf"),
+        format!("/reviews/{id}/print/minutes?village={HA_LAM}"),
+        format!("/reviews/{id}/print/minutes?format=pdf"),
+        format!("/reviews/{id}/print/decision"),
+        format!("/reviews/{id}/print/decision?format=pdf"),
+    ];
+    for (user, expected) in [
+        ("canbo.dienmy", StatusCode::OK),
+        ("phong.huongkhe", StatusCode::OK),
+        ("mattran.huongkhe", StatusCode::OK),
+        // Outside the commune: the review is not found, and no name shows.
+        ("canbo.halinh", StatusCode::NOT_FOUND),
+        ("truongthon.trunghoa", StatusCode::NOT_FOUND),
+        // Aggregates only: the names on the lists are not for this role.
+        ("tinh.hatinh", StatusCode::FORBIDDEN),
+    ] {
+        let cookie = session(&site, user).await;
+        for uri in &documents {
+            let answer = send(&site, get(uri, Some(&cookie))).await;
+            assert_eq!(answer.status, expected, "{user} {uri}");
+            if expected != StatusCode::OK {
+                assert!(!answer.body.contains("Nguyễn Văn Hộ"), "{user} {uri}");
+                assert!(!answer.body.contains("Lê Thị Lâm"), "{user} {uri}");
+            }
+        }
+    }
+    // Without a session, the sign-in page.
+    let anonymous = send(&site, get(&documents[0], None)).await;
+    assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
+}
+web_test!(only_users_who_may_read_the_commune_print_its_documents);
+
+async fn a_refused_household_gets_a_numbered_letter_with_the_officers_reason(store: Store) {
+    let site = site(store).await;
+    site.approve().await;
+    let id = site.review;
+    let me = session(&site, "canbo.dienmy").await;
+    let view = site.app.review(&site.officer, id).await.unwrap();
+    // The third household of Trung Hòa was found not poor: its request is refused.
+    let refused = view
+        .households
+        .iter()
+        .find(|h| h.head_name == head(3, TRUNG_HOA))
+        .unwrap();
+    let reason = refused.refusal_reason.clone().unwrap();
+    assert!(reason.contains("không đủ điều kiện công nhận"), "{reason}");
+    let uri = format!("/reviews/{id}/letters/{}", refused.id);
+    let page = send(&site, get(&uri, Some(&me))).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("Số: …………/UBND"));
+    assert!(page.body.contains("Văn bản chưa được cấp số."));
+    assert!(page.body.contains("Nơi nhận:"));
+
+    let own_csrf = page.csrf_field();
+    let issue = |reason: &'static str, cookie: String, csrf: String| {
+        let uri = uri.clone();
+        async move {
+            support::post_form(
+                &uri,
+                Some(&format!("gn_session={cookie}")),
+                &[
+                    ("csrf", csrf.as_str()),
+                    ("stated_reason", reason),
+                    ("issued_on", "20/09/2021"),
+                ],
+            )
+        }
+    };
+    let done = send(
+        &site,
+        issue(
+            "Con trai của hộ đã có việc làm ổn định",
+            me.clone(),
+            own_csrf.clone(),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let page = send(&site, get(&format!("{uri}?notice=issued"), Some(&me))).await;
+    assert!(page.body.contains("Đã cấp số 001/UBND"));
+    let text = pdf(&site, &format!("{uri}?format=pdf"), &me).await.concat();
+    for needle in [
+        "Số: 001/UBND",
+        "Điền Mỹ, ngày 20 tháng 09 năm 2021",
+        "về đề nghị xét công nhận hộ nghèo, hộ cận nghèo",
+        "Con trai của hộ đã có việc làm ổn định",
+        "không đủ điều kiện công nhận",
+        "Nơi nhận:",
+        "- Trưởng Thôn Trung Hòa;",
+    ] {
+        assert!(text.contains(needle), "{needle:?} missing from:\n{text}");
+    }
+
+    // An empty reason is refused in Vietnamese and issues nothing.
+    let empty = send(&site, issue("   ", me.clone(), own_csrf.clone()).await).await;
+    assert_eq!(
+        empty.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        empty.body
+    );
+    assert!(empty.body.contains("lý do cụ thể"), "{}", empty.body);
+    // Another commune's officer finds nothing; the Front reads but does not issue.
+    // Each session posts with its own token, taken from a page it may open.
+    let other = session(&site, "canbo.halinh").await;
+    let other_csrf = send(&site, get("/reviews", Some(&other)))
+        .await
+        .csrf_field();
+    let hidden = send(&site, issue("Lý do khác", other, other_csrf).await).await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+    let front = session(&site, "mattran.huongkhe").await;
+    let read = send(&site, get(&uri, Some(&front))).await;
+    assert_eq!(read.status, StatusCode::OK);
+    assert!(!read.body.contains("Cấp số và lưu văn bản"));
+    assert_eq!(
+        site.app.store().refusal_letters(id).await.unwrap().len(),
+        1,
+        "nothing issued by the refused attempts"
+    );
+    // Issued again, the letter takes the next number and the first stays as sent.
+    send(
+        &site,
+        issue("Hộ có thu nhập trên chuẩn cận nghèo", me.clone(), own_csrf).await,
+    )
+    .await;
+    let letters = site.app.store().refusal_letters(id).await.unwrap();
+    assert_eq!(
+        letters
+            .iter()
+            .map(|l| l.number.as_str())
+            .collect::<Vec<_>>(),
+        ["001/UBND", "002/UBND"]
+    );
+    let text = pdf(&site, &format!("{uri}?format=pdf"), &me).await.concat();
+    assert!(text.contains("Số: 002/UBND") && text.contains("trên chuẩn cận nghèo"));
+}
+web_test!(a_refused_household_gets_a_numbered_letter_with_the_officers_reason);
