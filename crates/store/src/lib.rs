@@ -18,6 +18,7 @@ mod households;
 mod inspections;
 mod maintenance;
 mod programme;
+mod programme_activities;
 mod rebase;
 mod reform;
 mod reports;
@@ -51,6 +52,7 @@ pub use inspections::{
 };
 pub use maintenance::{Integrity, sqlite_file};
 pub use programme::{AllocationFlags, CommuneAllocationRow, EntryRecord, NewEntry, Recorder};
+pub use programme_activities::{ActivityRecord, BeneficiaryRecord, NewActivity, NewBeneficiary};
 pub use rebase::Rebase;
 pub use reform::{
     ReformInput, ReformOutcome, SuccessionPair, UserMove, VillageAssignment, WaitingVillage,

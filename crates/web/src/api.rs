@@ -78,6 +78,7 @@ pub fn full_openapi() -> utoipa::openapi::OpenApi {
     doc.merge(crate::tasks::TasksDoc::openapi());
     doc.merge(crate::survey::SurveyDoc::openapi());
     doc.merge(crate::policies::findings::FindingsDoc::openapi());
+    doc.merge(crate::programme::ActivityDoc::openapi());
     doc
 }
 

@@ -56,6 +56,7 @@ const MENU: &[Entry] = &[
     Entry { href: "/users", label: crate::users::menu_label, roles: &[Admin, Office] },
     Entry { href: "/units/waiting", label: crate::villages::menu_label, roles: &[Admin, Office] },
     Entry { href: "/audit", label: |l| l.t().nav_audit, roles: &[Admin] },
+    Entry { href: "/programme/activities", label: crate::programme::activities_label, roles: &[Admin, Office, AgencyOfficer, CommuneOfficer, Oversight, ProvinceViewer] },
 ];
 
 fn tasks_label(lang: Lang) -> &'static str {
