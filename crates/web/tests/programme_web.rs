@@ -306,6 +306,24 @@ async fn the_api_suggests_adopts_disburses_and_reports(store: Store) {
     )
     .await;
     assert!(answer.body.starts_with(b"%PDF"));
+
+    // The dashboard shows the year's disbursement progress by commune, linking to the
+    // progress report.
+    let page = send(&router, get("/dashboard?unit=42", &oversight)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+    let text = page.text();
+    let start = text
+        .find("id=\"programme-money\"")
+        .expect("the money section");
+    let section = &text[start..start + text[start..].find("</section>").unwrap()];
+    assert!(section.contains("Xã Sơn Kim"), "{section}");
+    assert!(section.contains("1.000.001"), "{section}");
+    assert!(section.contains("450.000"), "{section}");
+    assert!(section.contains("75,00"), "{section}");
+    assert!(
+        section.contains("href=\"/programme?unit=42&amp;year=2026\""),
+        "{section}"
+    );
 }
 
 /// The pages read the signed-in user from a bearer token as from a session cookie, so

@@ -7,11 +7,13 @@ mod activities;
 mod activities_api;
 mod activities_text;
 mod api;
+mod dashboard;
 mod pages;
 mod text;
 
 pub use activities_api::ActivityDoc;
 pub use api::ProgrammeDoc;
+pub(crate) use dashboard::money_section;
 
 /// The programme's pages: the money's and the activities'.
 pub(crate) fn routes() -> crate::routes::Routes {

@@ -45,7 +45,7 @@ pub struct AmountsView {
     pub to_confirm: bool,
 }
 
-fn amounts_view(label: String, a: &Amounts, to_confirm: bool) -> AmountsView {
+pub(crate) fn amounts_view(label: String, a: &Amounts, to_confirm: bool) -> AmountsView {
     AmountsView {
         label,
         planned: format::number(a.planned),

@@ -60,6 +60,7 @@ pub struct PT {
     pub adopted: &'static str,
     pub adopt: &'static str,
     pub rule: &'static str,
+    pub progress_link: &'static str,
 }
 
 const VI: PT = PT {
@@ -120,6 +121,7 @@ const VI: PT = PT {
     adopted: "Phân bổ (đồng)",
     adopt: "Phê duyệt phân bổ",
     rule: "Căn cứ",
+    progress_link: "Xem báo cáo tiến độ vốn",
 };
 
 const EN: PT = PT {
@@ -180,6 +182,7 @@ const EN: PT = PT {
     adopted: "Allocated (VND)",
     adopt: "Adopt the allocation",
     rule: "Basis",
+    progress_link: "See the fund progress report",
 };
 
 pub fn lang_text(lang: Lang) -> &'static PT {
