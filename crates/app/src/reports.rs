@@ -119,7 +119,7 @@ pub struct ReportCatalog {
     pub lists: CodeLists,
 }
 
-const BUILTIN: [(&str, &str); 8] = [
+const BUILTIN: [(&str, &str); 9] = [
     (
         "01-ket-qua-ra-soat.toml",
         include_str!("../reports/01-ket-qua-ra-soat.toml"),
@@ -149,6 +149,10 @@ const BUILTIN: [(&str, &str); 8] = [
         include_str!("../reports/05-dan-toc.toml"),
     ),
     ("06-tre-em.toml", include_str!("../reports/06-tre-em.toml")),
+    (
+        "07-tien-do-von.toml",
+        include_str!("../reports/07-tien-do-von.toml"),
+    ),
 ];
 const BUILTIN_CATALOG: &str = include_str!("../reports/catalog.toml");
 
@@ -254,10 +258,13 @@ impl ReportCatalog {
                     return Err(err("một cột không có tiêu đề".into()));
                 }
                 if let Some(e) = &c.expand
-                    && !matches!(e.as_str(), "indicators" | "causes" | "ethnicities")
+                    && !matches!(
+                        e.as_str(),
+                        "indicators" | "causes" | "ethnicities" | "funding_sources"
+                    )
                 {
                     return Err(err(format!(
-                        "expand «{e}» không rõ (indicators, causes, ethnicities)"
+                        "expand «{e}» không rõ (indicators, causes, ethnicities, funding_sources)"
                     )));
                 }
                 if let Some(f) = &c.formula {
@@ -1081,8 +1088,14 @@ impl App {
         let needs_registry = keys
             .iter()
             .any(|k| matches!(k.as_str(), "households" | "people" | "ethnic_minority"));
+        let needs_money = keys.iter().any(|k| k.starts_with("money."));
 
         let mut facts = Facts::default();
+        if needs_money {
+            for (row, key, amount) in self.money_facts(&unit, req.period, &row_units).await? {
+                facts.add(&row, &key, amount);
+            }
+        }
         if needs_registry {
             for f in self.store().registry_facts(&registry).await? {
                 facts.add(&f.unit, &f.key, f.value);
@@ -1167,6 +1180,20 @@ impl App {
             })
             .collect();
 
+        // The programme's funding sources open in the period, for the columns of the
+        // money reports that expand over them.
+        let funding_sources: Vec<CodeName> = self
+            .programme()
+            .funding_sources()
+            .iter()
+            .filter(|s| s.open_in(req.period))
+            .map(|s| CodeName {
+                code: s.code.clone(),
+                name: s.name_vi.clone(),
+                name_en: s.name_en.clone(),
+            })
+            .collect();
+
         // Columns, expanded.
         struct Col {
             out: ReportColumn,
@@ -1179,6 +1206,7 @@ impl App {
                 Some("indicators") => indicators.iter().map(Some).collect(),
                 Some("causes") => catalog.lists.causes.iter().map(Some).collect(),
                 Some("ethnicities") => ethnicity_list.iter().map(Some).collect(),
+                Some("funding_sources") => funding_sources.iter().map(Some).collect(),
                 _ => vec![None],
             };
             for item in items {
@@ -1204,7 +1232,9 @@ impl App {
                         formula
                             .as_ref()
                             .and_then(|f| f.names().first().map(|s| s.to_string()))
-                    });
+                    })
+                    // Money is not households: its drill-down is the ledger's page.
+                    .filter(|d| !d.starts_with("money."));
                 let id = match (&c.id, item) {
                     (Some(id), Some(it)) => format!("{id}.{}", it.code),
                     (Some(id), None) => id.clone(),

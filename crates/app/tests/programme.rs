@@ -578,6 +578,54 @@ async fn the_progress_report_counts_plans_allocations_disbursements_and_reversal
             Some(15.0)
         ]
     );
+
+    // The report definition `tien-do-von` gives the same figures: the total, and each
+    // commune's allocated, disbursed and rate; the disbursements by source add up.
+    let report = app
+        .report(
+            &finance,
+            &giamngheo_app::reports::ReportRequest {
+                name: "tien-do-von".into(),
+                unit: "42".into(),
+                period: 2026,
+                as_of: None,
+                basis: None,
+            },
+        )
+        .await
+        .unwrap();
+    let total = report.rows.last().unwrap();
+    assert_eq!(total.label, "Tổng cộng");
+    assert_eq!(
+        total.values[..4],
+        [
+            Some(progress.total.planned as f64),
+            Some(progress.total.allocated as f64),
+            Some(progress.total.disbursed as f64),
+            progress.total.rate
+        ]
+    );
+    let by_source: f64 = total.values[4..].iter().flatten().sum();
+    assert_eq!(by_source, progress.total.disbursed as f64);
+    for c in &progress.communes {
+        let row = report
+            .rows
+            .iter()
+            .find(|r| r.unit_code.as_deref() == Some(c.unit.as_str()))
+            .unwrap_or_else(|| panic!("a row for {}", c.unit));
+        assert_eq!(
+            row.values[1..4],
+            [
+                Some(c.amounts.allocated as f64),
+                Some(c.amounts.disbursed as f64),
+                c.amounts.rate
+            ],
+            "{}",
+            c.unit
+        );
+    }
+    // Money is not households: no money column drills down to households.
+    assert!(report.columns.iter().all(|c| c.drill.is_none()));
 }
 
 /// The units import takes the allocation flags: the coefficients read them, each change
