@@ -131,11 +131,11 @@ async fn an_activity_is_corrected_by_a_new_version_and_bad_input_changes_nothing
         .unwrap();
     assert_eq!(same, id);
     let now = app.activity(&officer, id).await.unwrap();
-    assert_eq!(now.participants, Some(64));
+    assert_eq!(now.fields.participants, Some(64));
     assert_eq!(now.replaces, Some(first.version_id));
     let history = app.activity_history(&officer, id).await.unwrap();
     assert_eq!(history.len(), 2);
-    assert_eq!(history[0].participants, Some(60));
+    assert_eq!(history[0].fields.participants, Some(60));
     assert_eq!(history[0].replaced_by, Some(now.version_id));
     // A correction of a version already corrected is a conflict.
     let e = app

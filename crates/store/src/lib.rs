@@ -52,7 +52,9 @@ pub use inspections::{
 };
 pub use maintenance::{Integrity, sqlite_file};
 pub use programme::{AllocationFlags, CommuneAllocationRow, EntryRecord, NewEntry, Recorder};
-pub use programme_activities::{ActivityRecord, BeneficiaryRecord, NewActivity, NewBeneficiary};
+pub use programme_activities::{
+    ActivityFields, ActivityRecord, BeneficiaryRecord, NewActivity, NewBeneficiary,
+};
 pub use rebase::Rebase;
 pub use reform::{
     ReformInput, ReformOutcome, SuccessionPair, UserMove, VillageAssignment, WaitingVillage,

@@ -13,11 +13,9 @@ use crate::{Backend, Store, StoreError, with_pool};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{AssertSqlSafe, QueryBuilder};
 
-/// A version of an activity to write.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewActivity {
-    /// The version this one corrects; `None` for a new activity.
-    pub replaces: Option<i64>,
+/// What an officer records about an activity, the same in every version.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize)]
+pub struct ActivityFields {
     pub year: i32,
     pub programme: String,
     pub project: String,
@@ -38,6 +36,14 @@ pub struct NewActivity {
     pub reason: Option<String>,
 }
 
+/// A version of an activity to write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewActivity {
+    /// The version this one corrects; `None` for a new activity.
+    pub replaces: Option<i64>,
+    pub fields: ActivityFields,
+}
+
 /// A version of an activity as stored, with the money the ledger links to it.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ActivityRecord {
@@ -48,23 +54,8 @@ pub struct ActivityRecord {
     pub replaces: Option<i64>,
     /// The version that corrects this one, if any.
     pub replaced_by: Option<i64>,
-    pub year: i32,
-    pub programme: String,
-    pub project: String,
-    pub activity_type: String,
-    pub unit_code: String,
-    pub province_code: String,
-    pub name: String,
-    pub start_date: NaiveDate,
-    pub end_date: Option<NaiveDate>,
-    pub planned_quantity: Option<i64>,
-    pub done_quantity: Option<i64>,
-    pub place: Option<String>,
-    pub content: Option<String>,
-    pub participants: Option<i32>,
-    pub participants_women: Option<i32>,
-    pub participants_minority: Option<i32>,
-    pub reason: Option<String>,
+    #[sqlx(flatten)]
+    pub fields: ActivityFields,
     /// Disbursements of the ledger naming the activity, net of reversals (VND).
     pub disbursed: i64,
     pub recorded_by_name: String,
@@ -125,6 +116,7 @@ impl Store {
     ) -> Result<i64, StoreError> {
         let now = timestamp(now);
         let postgres = self.backend() == Backend::Postgres;
+        let f = &activity.fields;
         let id = with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             if postgres {
@@ -166,23 +158,23 @@ impl Store {
             )
             .bind(root)
             .bind(activity.replaces)
-            .bind(activity.year)
-            .bind(&activity.programme)
-            .bind(&activity.project)
-            .bind(&activity.activity_type)
-            .bind(&activity.unit_code)
-            .bind(&activity.province_code)
-            .bind(&activity.name)
-            .bind(activity.start_date)
-            .bind(activity.end_date)
-            .bind(activity.planned_quantity)
-            .bind(activity.done_quantity)
-            .bind(&activity.place)
-            .bind(&activity.content)
-            .bind(activity.participants)
-            .bind(activity.participants_women)
-            .bind(activity.participants_minority)
-            .bind(&activity.reason)
+            .bind(f.year)
+            .bind(&f.programme)
+            .bind(&f.project)
+            .bind(&f.activity_type)
+            .bind(&f.unit_code)
+            .bind(&f.province_code)
+            .bind(&f.name)
+            .bind(f.start_date)
+            .bind(f.end_date)
+            .bind(f.planned_quantity)
+            .bind(f.done_quantity)
+            .bind(&f.place)
+            .bind(&f.content)
+            .bind(f.participants)
+            .bind(f.participants_women)
+            .bind(f.participants_minority)
+            .bind(&f.reason)
             .bind(by.user_id)
             .bind(by.username)
             .bind(&now)

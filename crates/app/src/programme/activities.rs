@@ -11,7 +11,9 @@ use crate::access::{Action, Actor};
 use crate::{App, AppError};
 use chrono::NaiveDate;
 use giamngheo_rules::programme::{ActivityPlace, ProgrammeStructure};
-use giamngheo_store::{ActivityRecord, BeneficiaryRecord, NewActivity, NewBeneficiary};
+use giamngheo_store::{
+    ActivityFields, ActivityRecord, BeneficiaryRecord, NewActivity, NewBeneficiary,
+};
 use serde::{Deserialize, Serialize};
 
 /// An activity as an officer enters or corrects it.
@@ -37,18 +39,17 @@ pub struct ActivityInput {
     pub participants_minority: Option<i32>,
 }
 
-/// An activity as the pages and the API show it (its current version).
+/// An activity as the pages and the API show it (its current version), with the names
+/// of its project and kind from the programme's structure.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ActivityView {
     pub id: i64,
     pub version_id: i64,
     pub replaces: Option<i64>,
     pub replaced_by: Option<i64>,
-    pub year: i32,
-    pub programme: String,
-    pub project: String,
+    #[serde(flatten)]
+    pub fields: ActivityFields,
     pub project_name: String,
-    pub activity_type: String,
     pub activity_type_name: String,
     /// The unit of its quantities (hộ, người, cuộc…).
     pub quantity_unit: String,
@@ -56,18 +57,6 @@ pub struct ActivityView {
     pub event: bool,
     /// The structure of the year is still "to confirm".
     pub to_confirm: bool,
-    pub unit: String,
-    pub name: String,
-    pub start_date: NaiveDate,
-    pub end_date: Option<NaiveDate>,
-    pub planned_quantity: Option<i64>,
-    pub done_quantity: Option<i64>,
-    pub place: Option<String>,
-    pub content: Option<String>,
-    pub participants: Option<i32>,
-    pub participants_women: Option<i32>,
-    pub participants_minority: Option<i32>,
-    pub reason: Option<String>,
     /// The disbursements of the ledger naming the activity, net of reversals (VND).
     pub disbursed: i64,
     pub recorded_by: String,
@@ -198,23 +187,25 @@ fn checked(
     Ok((
         NewActivity {
             replaces: None,
-            year: input.year,
-            programme: structure.id.clone(),
-            project: input.project.clone(),
-            activity_type: input.activity_type.clone(),
-            unit_code: unit.code.clone(),
-            province_code: unit.province_code.clone(),
-            name,
-            start_date: input.start_date,
-            end_date: input.end_date,
-            planned_quantity: input.planned_quantity,
-            done_quantity: input.done_quantity,
-            place: clean_text("place", input.place.as_deref(), MAX_NAME_CHARS)?,
-            content: clean_text("content", input.content.as_deref(), MAX_TEXT_CHARS)?,
-            participants: event.then_some(input.participants).flatten(),
-            participants_women: event.then_some(input.participants_women).flatten(),
-            participants_minority: event.then_some(input.participants_minority).flatten(),
-            reason: None,
+            fields: ActivityFields {
+                year: input.year,
+                programme: structure.id.clone(),
+                project: input.project.clone(),
+                activity_type: input.activity_type.clone(),
+                unit_code: unit.code.clone(),
+                province_code: unit.province_code.clone(),
+                name,
+                start_date: input.start_date,
+                end_date: input.end_date,
+                planned_quantity: input.planned_quantity,
+                done_quantity: input.done_quantity,
+                place: clean_text("place", input.place.as_deref(), MAX_NAME_CHARS)?,
+                content: clean_text("content", input.content.as_deref(), MAX_TEXT_CHARS)?,
+                participants: event.then_some(input.participants).flatten(),
+                participants_women: event.then_some(input.participants_women).flatten(),
+                participants_minority: event.then_some(input.participants_minority).flatten(),
+                reason: None,
+            },
         },
         place.activity_type.livelihood_model,
     ))
@@ -222,58 +213,40 @@ fn checked(
 
 impl App {
     fn activity_view(&self, r: ActivityRecord) -> ActivityView {
+        let f = &r.fields;
         let structure = self
             .programme()
             .structures()
             .iter()
-            .find(|s| s.id == r.programme);
-        let place = structure.and_then(|s| find_place(s, &r.project, &r.activity_type));
-        let project_name = place
-            .as_ref()
-            .map(|p| {
+            .find(|s| s.id == f.programme);
+        let place = structure.and_then(|s| find_place(s, &f.project, &f.activity_type));
+        let (project_name, activity_type_name, quantity_unit) = match &place {
+            Some(p) => (
                 p.subproject
                     .map(|s| s.name_vi.clone())
-                    .unwrap_or_else(|| p.project.name_vi.clone())
-            })
-            .unwrap_or_else(|| r.project.clone());
+                    .unwrap_or_else(|| p.project.name_vi.clone()),
+                p.activity_type.name_vi.clone(),
+                p.activity_type.unit_vi.clone(),
+            ),
+            None => (f.project.clone(), f.activity_type.clone(), String::new()),
+        };
         ActivityView {
             id: r.activity_id,
             version_id: r.version_id,
             replaces: r.replaces,
             replaced_by: r.replaced_by,
-            year: r.year,
-            programme: r.programme,
-            project: r.project,
             project_name,
-            activity_type_name: place
-                .as_ref()
-                .map(|p| p.activity_type.name_vi.clone())
-                .unwrap_or_else(|| r.activity_type.clone()),
-            quantity_unit: place
-                .as_ref()
-                .map(|p| p.activity_type.unit_vi.clone())
-                .unwrap_or_default(),
+            activity_type_name,
+            quantity_unit,
             livelihood_model: place
                 .as_ref()
                 .is_some_and(|p| p.activity_type.livelihood_model),
             event: place.as_ref().is_some_and(|p| p.activity_type.event),
             to_confirm: structure.is_some_and(|s| s.to_confirm),
-            activity_type: r.activity_type,
-            unit: r.unit_code,
-            name: r.name,
-            start_date: r.start_date,
-            end_date: r.end_date,
-            planned_quantity: r.planned_quantity,
-            done_quantity: r.done_quantity,
-            place: r.place,
-            content: r.content,
-            participants: r.participants,
-            participants_women: r.participants_women,
-            participants_minority: r.participants_minority,
-            reason: r.reason,
             disbursed: r.disbursed,
             recorded_by: r.recorded_by_name,
             recorded_at: r.recorded_at,
+            fields: r.fields,
         }
     }
 
@@ -322,7 +295,7 @@ impl App {
     ) -> Result<i64, AppError> {
         let old = self.activity(actor, id).await?;
         let old_livelihood = old.livelihood_model;
-        self.authorize_activity_write(actor, &old.unit, old_livelihood)
+        self.authorize_activity_write(actor, &old.fields.unit_code, old_livelihood)
             .await?;
         let reason = clean_text("reason", Some(reason), MAX_TEXT_CHARS)?
             .ok_or_else(|| AppError::invalid("reason", "cần ghi lý do sửa"))?;
@@ -337,7 +310,7 @@ impl App {
             )));
         }
         activity.replaces = Some(version_id);
-        activity.reason = Some(reason);
+        activity.fields.reason = Some(reason);
         self.write_activity(actor, activity, "programme.activity.correct")
             .await
     }
@@ -354,25 +327,25 @@ impl App {
             "programme_activity",
             "#0".into(),
             None,
-            &activity.unit_code,
-            &activity.province_code,
+            &activity.fields.unit_code,
+            &activity.fields.province_code,
             vec![
-                Self::change("project", serde_json::Value::Null, &activity.project),
+                Self::change("project", serde_json::Value::Null, &activity.fields.project),
                 Self::change(
                     "activity_type",
                     serde_json::Value::Null,
-                    &activity.activity_type,
+                    &activity.fields.activity_type,
                 ),
-                Self::change("name", serde_json::Value::Null, &activity.name),
+                Self::change("name", serde_json::Value::Null, &activity.fields.name),
                 Self::change("replaces", serde_json::Value::Null, activity.replaces),
             ],
         );
-        audit.reason = activity.reason.clone();
+        audit.reason = activity.fields.reason.clone();
         let id = self
             .store()
             .record_activity(&activity, &audit, &recorder(actor), self.clock().now())
             .await?;
-        tracing::info!(year = activity.year, %action, "programme activity written");
+        tracing::info!(year = activity.fields.year, %action, "programme activity written");
         Ok(id)
     }
 
@@ -381,7 +354,7 @@ impl App {
     pub async fn activity(&self, actor: &Actor, id: i64) -> Result<ActivityView, AppError> {
         let not_found = || AppError::NotFound(format!("hoạt động số {id}"));
         let record = self.store().activity(id).await?.ok_or_else(not_found)?;
-        self.authorize_money(actor, super::MoneyAction::Read, &record.unit_code)
+        self.authorize_money(actor, super::MoneyAction::Read, &record.fields.unit_code)
             .await
             .map_err(|e| match e {
                 AppError::NotFound(_) => not_found(),
@@ -431,7 +404,7 @@ impl App {
         reason: Option<&str>,
     ) -> Result<usize, AppError> {
         let activity = self.activity(actor, id).await?;
-        self.authorize_activity_write(actor, &activity.unit, activity.livelihood_model)
+        self.authorize_activity_write(actor, &activity.fields.unit_code, activity.livelihood_model)
             .await?;
         let reason = clean_text("reason", reason, MAX_TEXT_CHARS)?;
         if remove && reason.is_none() {
@@ -512,7 +485,7 @@ impl App {
         // The beneficiary must be within the activity's unit: the commune itself or
         // one below it.
         let chain = self.store().ancestry(&commune.code).await?;
-        if !chain.iter().any(|u| u.code == activity.unit) {
+        if !chain.iter().any(|u| u.code == activity.fields.unit_code) {
             return Err(AppError::invalid(
                 "commune",
                 format!("{} không thuộc đơn vị của hoạt động", commune.name),

@@ -161,7 +161,7 @@ impl App {
                 format!("hoạt động số {id} không phải là mô hình giảm nghèo"),
             ));
         }
-        let unit = self.unit(&activity.unit).await?;
+        let unit = self.unit(&activity.fields.unit_code).await?;
         let journal = self.store().beneficiary_journal(id).await?;
         let on_list = current_beneficiaries(journal);
         let participants: BTreeSet<i64> = on_list.iter().filter_map(|r| r.household_id).collect();
@@ -174,7 +174,7 @@ impl App {
         for commune in &communes {
             let rows = self
                 .store()
-                .classifications_in_commune(commune, activity.year + FOLLOW_UP_YEARS as i32)
+                .classifications_in_commune(commune, activity.fields.year + FOLLOW_UP_YEARS as i32)
                 .await?;
             history.extend(rows.into_iter().map(|r| ClassPoint {
                 household_id: r.fields.household_id,
@@ -184,11 +184,12 @@ impl App {
                 status: r.fields.status,
             }));
         }
-        let (groups, participants_not_followed) = evaluate(activity.year, &participants, &history);
+        let (groups, participants_not_followed) =
+            evaluate(activity.fields.year, &participants, &history);
         Ok(Evaluation {
             activity_id: id,
-            name: activity.name,
-            year: activity.year,
+            name: activity.fields.name,
+            year: activity.fields.year,
             unit_name: unit.name,
             groups,
             participants_not_followed,

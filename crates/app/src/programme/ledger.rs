@@ -412,17 +412,17 @@ impl App {
             .activity(actor, id)
             .await
             .map_err(|_| AppError::invalid("activity_id", format!("không có hoạt động số {id}")))?;
-        if activity.year != year {
+        if activity.fields.year != year {
             return Err(AppError::invalid(
                 "activity_id",
                 format!(
                     "hoạt động số {id} thuộc năm {}, không phải năm {year}",
-                    activity.year
+                    activity.fields.year
                 ),
             ));
         }
         let chain = self.store().ancestry(commune).await?;
-        if !chain.iter().any(|u| u.code == activity.unit) {
+        if !chain.iter().any(|u| u.code == activity.fields.unit_code) {
             return Err(AppError::invalid(
                 "activity_id",
                 format!("hoạt động số {id} không thuộc xã giải ngân"),

@@ -71,29 +71,33 @@ fn count(n: Option<i64>, unit: &str) -> String {
 fn row(a: &ActivityView) -> ActivityRow {
     ActivityRow {
         id: a.id,
-        name: a.name.clone(),
+        name: a.fields.name.clone(),
         kind: a.activity_type_name.clone(),
         project: a.project_name.clone(),
-        unit: a.unit.clone(),
-        dates: match a.end_date {
-            Some(end) => format!("{} – {}", format::date(&a.start_date), format::date(&end)),
-            None => format::date(&a.start_date),
+        unit: a.fields.unit_code.clone(),
+        dates: match a.fields.end_date {
+            Some(end) => format!(
+                "{} – {}",
+                format::date(&a.fields.start_date),
+                format::date(&end)
+            ),
+            None => format::date(&a.fields.start_date),
         },
-        planned: count(a.planned_quantity, &a.quantity_unit),
-        done: count(a.done_quantity, &a.quantity_unit),
-        participants: match a.participants {
+        planned: count(a.fields.planned_quantity, &a.quantity_unit),
+        done: count(a.fields.done_quantity, &a.quantity_unit),
+        participants: match a.fields.participants {
             None => String::new(),
             Some(n) => format!(
                 "{} ({} nữ, {} DTTS)",
                 format::number(i64::from(n)),
-                format::number(i64::from(a.participants_women.unwrap_or(0))),
-                format::number(i64::from(a.participants_minority.unwrap_or(0)))
+                format::number(i64::from(a.fields.participants_women.unwrap_or(0))),
+                format::number(i64::from(a.fields.participants_minority.unwrap_or(0)))
             ),
         },
         disbursed: format::number(a.disbursed),
         to_confirm: a.to_confirm,
         version_id: a.version_id,
-        reason: a.reason.clone().unwrap_or_default(),
+        reason: a.fields.reason.clone().unwrap_or_default(),
         recorded_by: a.recorded_by.clone(),
         recorded_at: a.recorded_at.clone(),
     }
@@ -354,12 +358,16 @@ async fn detail(
         lang,
         viewer: Some(user.viewer(lang)),
         activity: row(&view),
-        form_kind: format!("{}|{}", view.project, view.activity_type),
-        start: format::date(&view.start_date),
-        end: view.end_date.map(|d| format::date(&d)).unwrap_or_default(),
+        form_kind: format!("{}|{}", view.fields.project, view.fields.activity_type),
+        start: format::date(&view.fields.start_date),
+        end: view
+            .fields
+            .end_date
+            .map(|d| format::date(&d))
+            .unwrap_or_default(),
         history: history.iter().map(row).collect(),
         beneficiaries,
-        kinds: kinds(&app, view.year, lang),
+        kinds: kinds(&app, view.fields.year, lang),
         can_write,
         saved: q.saved.is_some(),
         view,
@@ -371,13 +379,13 @@ impl DetailPage {
     fn value(&self, field: &str) -> String {
         let v = &self.view;
         match field {
-            "planned_quantity" => opt(v.planned_quantity),
-            "done_quantity" => opt(v.done_quantity),
-            "participants" => opt(v.participants),
-            "participants_women" => opt(v.participants_women),
-            "participants_minority" => opt(v.participants_minority),
-            "place" => v.place.clone().unwrap_or_default(),
-            "content" => v.content.clone().unwrap_or_default(),
+            "planned_quantity" => opt(v.fields.planned_quantity),
+            "done_quantity" => opt(v.fields.done_quantity),
+            "participants" => opt(v.fields.participants),
+            "participants_women" => opt(v.fields.participants_women),
+            "participants_minority" => opt(v.fields.participants_minority),
+            "place" => v.fields.place.clone().unwrap_or_default(),
+            "content" => v.fields.content.clone().unwrap_or_default(),
             _ => String::new(),
         }
     }
