@@ -471,6 +471,35 @@ async fn activities_are_recorded_listed_and_evaluated(store: Store) {
             .contains(&format!("/programme/activities/{id}/evaluation"))
     );
 
+    // The finance department's disbursement form names the activity it pays for; the
+    // activity then shows the money.
+    let finance = token(&router, "taichinh.hatinh").await;
+    let form = format!(
+        "unit=18001&year=2026&project=c2&source=central&amount=250.000&date=10%2F04%2F2026\
+         &overdraw_note=t%E1%BA%A1m+%E1%BB%A9ng&activity={id}"
+    );
+    let answer = send(
+        &router,
+        Request::post("/programme/disbursements")
+            .header(header::AUTHORIZATION, &finance)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(form))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());
+    let one = send(
+        &router,
+        get(&format!("/api/v1/programme/activities/{id}"), &oversight),
+    )
+    .await;
+    assert_eq!(
+        one.json()["activity"]["disbursed"],
+        250_000,
+        "{}",
+        one.text()
+    );
+
     let answer = send(
         &router,
         get(

@@ -61,6 +61,7 @@ pub struct PT {
     pub adopt: &'static str,
     pub rule: &'static str,
     pub progress_link: &'static str,
+    pub activity: &'static str,
 }
 
 const VI: PT = PT {
@@ -122,6 +123,7 @@ const VI: PT = PT {
     adopt: "Phê duyệt phân bổ",
     rule: "Căn cứ",
     progress_link: "Xem báo cáo tiến độ vốn",
+    activity: "Số hoạt động (nếu có)",
 };
 
 const EN: PT = PT {
@@ -183,6 +185,7 @@ const EN: PT = PT {
     adopt: "Adopt the allocation",
     rule: "Basis",
     progress_link: "See the fund progress report",
+    activity: "Activity number (if any)",
 };
 
 pub fn lang_text(lang: Lang) -> &'static PT {
