@@ -121,7 +121,7 @@ pub struct ReportCatalog {
     pub periodic: crate::periodic::Layout,
 }
 
-const BUILTIN: [(&str, &str); 9] = [
+const BUILTIN: [(&str, &str); 10] = [
     (
         "01-ket-qua-ra-soat.toml",
         include_str!("../reports/01-ket-qua-ra-soat.toml"),
@@ -154,6 +154,10 @@ const BUILTIN: [(&str, &str); 9] = [
     (
         "07-bao-phu-chinh-sach.toml",
         include_str!("../reports/07-bao-phu-chinh-sach.toml"),
+    ),
+    (
+        "08-tien-do-von.toml",
+        include_str!("../reports/08-tien-do-von.toml"),
     ),
 ];
 const BUILTIN_CATALOG: &str = include_str!("../reports/catalog.toml");
@@ -272,11 +276,11 @@ impl ReportCatalog {
                 if let Some(e) = &c.expand
                     && !matches!(
                         e.as_str(),
-                        "indicators" | "causes" | "ethnicities" | "policies"
+                        "indicators" | "causes" | "ethnicities" | "policies" | "funding_sources"
                     )
                 {
                     return Err(err(format!(
-                        "expand «{e}» không rõ (indicators, causes, ethnicities, policies)"
+                        "expand «{e}» không rõ (indicators, causes, ethnicities, policies, funding_sources)"
                     )));
                 }
                 if let Some(f) = &c.formula {
@@ -1120,6 +1124,12 @@ impl App {
             }
             coverage_notes = found.notes;
         }
+        // The programme's money (`money.…`), from the ledger.
+        if keys.iter().any(|k| k.starts_with("money.")) {
+            for (row, key, amount) in self.money_facts(&unit, req.period, &row_units).await? {
+                facts.add(&row, &key, amount);
+            }
+        }
         if needs_registry {
             for f in self.store().registry_facts(&registry).await? {
                 facts.add(&f.unit, &f.key, f.value);
@@ -1204,6 +1214,20 @@ impl App {
             })
             .collect();
 
+        // The programme's funding sources open in the period, for the columns of the
+        // money reports that expand over them.
+        let funding_sources: Vec<CodeName> = self
+            .programme()
+            .funding_sources()
+            .iter()
+            .filter(|s| s.open_in(req.period))
+            .map(|s| CodeName {
+                code: s.code.clone(),
+                name: s.name_vi.clone(),
+                name_en: s.name_en.clone(),
+            })
+            .collect();
+
         // Columns, expanded.
         struct Col {
             out: ReportColumn,
@@ -1217,6 +1241,7 @@ impl App {
                 Some("causes") => catalog.lists.causes.iter().map(Some).collect(),
                 Some("ethnicities") => ethnicity_list.iter().map(Some).collect(),
                 Some("policies") => policy_list.iter().map(Some).collect(),
+                Some("funding_sources") => funding_sources.iter().map(Some).collect(),
                 _ => vec![None],
             };
             for item in items {
@@ -1242,7 +1267,9 @@ impl App {
                         formula
                             .as_ref()
                             .and_then(|f| f.names().first().map(|s| s.to_string()))
-                    });
+                    })
+                    // Money is not households: its drill-down is the ledger's page.
+                    .filter(|d| !d.starts_with("money."));
                 let id = match (&c.id, item) {
                     (Some(id), Some(it)) => format!("{id}.{}", it.code),
                     (Some(id), None) => id.clone(),

@@ -205,6 +205,21 @@ impl App {
         }
         let now = self.clock().now();
         self.store().upsert_units(&upserts, keep_flags, now).await?;
+        // The programme's allocation flags, when the file has their columns: each unit's
+        // change is audited as an administrator's edit would be.
+        for row in &rows {
+            if let Some(a) = &row.allocation {
+                let flags = giamngheo_store::AllocationFlags {
+                    zone: a.zone.clone(),
+                    safety_zone: a.safety_zone,
+                    island: a.island,
+                    special_zone: a.special_zone,
+                    allocation_flags_to_confirm: a.to_confirm,
+                };
+                self.write_allocation_flags(None, row.code.as_str(), flags)
+                    .await?;
+            }
+        }
         let retired = self
             .store()
             .retire_units(

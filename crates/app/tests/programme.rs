@@ -578,9 +578,148 @@ async fn the_progress_report_counts_plans_allocations_disbursements_and_reversal
             Some(15.0)
         ]
     );
+
+    // The report definition `tien-do-von` gives the same figures: the total, and each
+    // commune's allocated, disbursed and rate; the disbursements by source add up.
+    let report = app
+        .report(
+            &finance,
+            &giamngheo_app::reports::ReportRequest {
+                name: "tien-do-von".into(),
+                unit: "42".into(),
+                period: 2026,
+                as_of: None,
+                basis: None,
+            },
+        )
+        .await
+        .unwrap();
+    let total = report.rows.last().unwrap();
+    assert_eq!(total.label, "Tổng cộng");
+    assert_eq!(
+        total.values[..4],
+        [
+            Some(progress.total.planned as f64),
+            Some(progress.total.allocated as f64),
+            Some(progress.total.disbursed as f64),
+            progress.total.rate
+        ]
+    );
+    let by_source: f64 = total.values[4..].iter().flatten().sum();
+    assert_eq!(by_source, progress.total.disbursed as f64);
+    for c in &progress.communes {
+        let row = report
+            .rows
+            .iter()
+            .find(|r| r.unit_code.as_deref() == Some(c.unit.as_str()))
+            .unwrap_or_else(|| panic!("a row for {}", c.unit));
+        assert_eq!(
+            row.values[1..4],
+            [
+                Some(c.amounts.allocated as f64),
+                Some(c.amounts.disbursed as f64),
+                c.amounts.rate
+            ],
+            "{}",
+            c.unit
+        );
+    }
+    // Money is not households: no money column drills down to households.
+    assert!(report.columns.iter().all(|c| c.drill.is_none()));
+}
+
+/// The units import takes the allocation flags: the coefficients read them, each change
+/// is audited, and a bad cell refuses the file naming its line and column.
+async fn the_units_import_takes_the_allocation_flags(store: Store) {
+    let now: DateTime<Utc> = DateTime::parse_from_rfc3339("2026-03-01T08:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc);
+    let config = Config {
+        hierarchy: Hierarchy::three_levels(),
+        ..Config::default()
+    };
+    let app = App::new(store.clone(), config, Arc::new(FixedClock(now)));
+    let options = giamngheo_app::units::UnitImportOptions {
+        valid_from: date(2025, 7, 1),
+        retire_missing: false,
+        hierarchy: None,
+    };
+    let units = "code,name,kind,level,parent_code,border,zone,safety_zone,island,special_zone,flags_to_confirm\n\
+                 42,Tỉnh Hà Tĩnh,Tỉnh,1,,0,,0,0,0,0\n\
+                 18001,Xã Một,Xã,2,42,1,II,0,0,0,1\n\
+                 18002,Xã Hai,Xã,2,42,0,I,0,0,0,1\n\
+                 18003,Xã Ba,Xã,2,42,0,,0,1,0,1\n\
+                 18004,Xã Bốn,Xã,2,42,0,,0,0,0,0\n\
+                 18005,Xã Năm,Xã,2,42,0,khu vực II,1,0,0,1\n";
+    app.import_units(units.as_bytes(), &options).await.unwrap();
+    let suggestion = app
+        .suggest_allocation(
+            &admin(),
+            &SuggestRequest {
+                unit: "42".into(),
+                year: 2026,
+                total: 1_000_000,
+                weighting: Weighting::Coefficients,
+            },
+        )
+        .await
+        .unwrap();
+    let coefficients: Vec<(&str, u64)> = suggestion
+        .items
+        .iter()
+        .map(|i| (i.unit.as_str(), i.coefficient))
+        .collect();
+    assert_eq!(
+        coefficients,
+        [
+            ("18001", 50),
+            ("18002", 30),
+            ("18003", 50),
+            ("18004", 25),
+            ("18005", 50)
+        ]
+    );
+    let flags = store.allocation_flags("18005").await.unwrap();
+    assert_eq!(flags.zone.as_deref(), Some("II"));
+    assert!(flags.safety_zone && flags.allocation_flags_to_confirm);
+    // Four communes changed (Xã Bốn and the province have no flag set).
+    assert_eq!(
+        giamngheo_store::testing::query_i64(
+            &store,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'unit.allocation_flags'"
+        )
+        .await,
+        4
+    );
+
+    let bad = "code,name,kind,level,parent_code,zone,island\n\
+               18001,Xã Một,Xã,2,42,III,0\n\
+               18002,Xã Hai,Xã,2,42,IV,có\n";
+    match app.import_units(bad.as_bytes(), &options).await {
+        Err(AppError::File(errors)) => {
+            let places: Vec<(u64, &str)> = errors
+                .errors
+                .iter()
+                .map(|e| (e.line, e.column.as_str()))
+                .collect();
+            assert_eq!(places, [(3, "zone"), (3, "island")]);
+        }
+        other => panic!("expected the file refused, got {other:?}"),
+    }
+    // Nothing changed: Xã Một is still zone II.
+    assert_eq!(
+        store
+            .allocation_flags("18001")
+            .await
+            .unwrap()
+            .zone
+            .as_deref(),
+        Some("II")
+    );
 }
 
 app_test!(the_suggested_allocation_matches_the_hand_computed_fixture);
 app_test!(the_progress_report_counts_plans_allocations_disbursements_and_reversals);
 app_test!(the_ledger_refuses_an_overdraw_and_keeps_a_reversal);
 app_test!(money_is_written_by_finance_allocated_by_the_office_and_read_in_scope);
+app_test!(the_units_import_takes_the_allocation_flags);

@@ -19,7 +19,23 @@ pub struct UnitRow {
     pub area: Option<Area>,
     /// Set only when the file has the flag columns; otherwise existing flags are kept.
     pub flags: Option<UnitFlags>,
+    /// Set only when the file has one of the allocation columns (zone, safety zone,
+    /// island, special zone, to confirm); otherwise existing allocation flags are kept.
+    pub allocation: Option<AllocationRow>,
     pub valid_from: Option<NaiveDate>,
+}
+
+/// The flags the programme's allocation coefficients read (reform-2025.md), as a units
+/// file gives them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AllocationRow {
+    /// `I`, `II` or `III` (khu vực of ethnic-minority and mountain areas), if any.
+    pub zone: Option<String>,
+    pub safety_zone: bool,
+    pub island: bool,
+    pub special_zone: bool,
+    /// The flags are a guess still to be confirmed by a decision.
+    pub to_confirm: bool,
 }
 
 /// One row of a village list.
@@ -40,6 +56,31 @@ const FLAG_COLUMNS: [&str; 4] = [
     "programme_30a",
     "programme_135",
 ];
+/// The allocation columns: the zone, then the yes/no flags.
+const ALLOCATION_COLUMNS: [&str; 5] = [
+    "zone",
+    "safety_zone",
+    "island",
+    "special_zone",
+    "flags_to_confirm",
+];
+
+/// A zone as a file writes it: `I`, `II`, `III` (or 1, 2, 3, or «khu vực II»); empty
+/// for none.
+fn parse_zone(text: &str) -> Result<Option<String>, String> {
+    let folded = text::fold(text.trim());
+    let bare = folded.strip_prefix("khu vuc").unwrap_or(&folded).trim();
+    match bare {
+        "" => Ok(None),
+        "i" | "1" => Ok(Some("I".into())),
+        "ii" | "2" => Ok(Some("II".into())),
+        "iii" | "3" => Ok(Some("III".into())),
+        _ => Err(format!(
+            "khu vực «{}» phải là I, II hoặc III (hoặc để trống)",
+            text.trim()
+        )),
+    }
+}
 
 /// A CSV reader of a file held in memory, past its header, or the header's problem.
 pub(crate) fn open_csv<'a>(
@@ -95,6 +136,7 @@ pub fn read_units<R: Read>(input: R) -> Result<Vec<UnitRow>, SheetErrors> {
     let optional: Vec<&str> = ["area", "valid_from"]
         .into_iter()
         .chain(FLAG_COLUMNS)
+        .chain(ALLOCATION_COLUMNS)
         .collect();
     let (mut reader, required, found) =
         crate::reform::open(&bytes, &lines, &UNIT_REQUIRED, &optional)?;
@@ -103,8 +145,10 @@ pub fn read_units<R: Read>(input: R) -> Result<Vec<UnitRow>, SheetErrors> {
         unreachable!("all five required columns were found");
     };
     let (i_area, i_valid_from) = (found[0], found[1]);
-    let flag_idx: Vec<Option<usize>> = found[2..].to_vec();
+    let flag_idx: Vec<Option<usize>> = found[2..2 + FLAG_COLUMNS.len()].to_vec();
     let has_flags = flag_idx.iter().any(Option::is_some);
+    let allocation_idx: Vec<Option<usize>> = found[2 + FLAG_COLUMNS.len()..].to_vec();
+    let has_allocation = allocation_idx.iter().any(Option::is_some);
 
     let mut rows = Vec::new();
     let mut seen = HashSet::new();
@@ -183,6 +227,34 @@ pub fn read_units<R: Read>(input: R) -> Result<Vec<UnitRow>, SheetErrors> {
         } else {
             None
         };
+        let allocation = if has_allocation {
+            let mut row = AllocationRow::default();
+            if let Some(i) = allocation_idx[0] {
+                match parse_zone(cell(i)) {
+                    Ok(zone) => row.zone = zone,
+                    Err(e) => {
+                        errors.push(line, "zone", e);
+                    }
+                }
+            }
+            for (k, idx) in allocation_idx.iter().enumerate().skip(1) {
+                let Some(i) = idx else { continue };
+                match parse_flag(cell(*i)) {
+                    Some(v) => match k {
+                        1 => row.safety_zone = v,
+                        2 => row.island = v,
+                        3 => row.special_zone = v,
+                        _ => row.to_confirm = v,
+                    },
+                    None => {
+                        errors.push(line, ALLOCATION_COLUMNS[k], "phải là 0 hoặc 1");
+                    }
+                }
+            }
+            Some(row)
+        } else {
+            None
+        };
         let valid_from = match i_valid_from.map(cell) {
             None | Some("") => None,
             Some(d) => parse_date(d)
@@ -202,6 +274,7 @@ pub fn read_units<R: Read>(input: R) -> Result<Vec<UnitRow>, SheetErrors> {
                 parent_code,
                 area,
                 flags,
+                allocation,
                 valid_from,
             });
         }
@@ -415,6 +488,47 @@ mod tests {
             .map(|e| (e.line, e.column.as_str()))
             .collect();
         assert_eq!(places, vec![(3, "code"), (4, "name"), (4, "level")]);
+    }
+
+    #[test]
+    fn the_allocation_flags_are_read_and_bad_ones_named_by_line_and_column() {
+        let csv = "code,name,kind,level,parent_code,border,zone,safety_zone,island,special_zone,flags_to_confirm\n\
+                   42,Tỉnh Hà Tĩnh,Tỉnh,1,,0,,0,0,0,0\n\
+                   18001,Xã Sơn Kim,Xã,2,42,1,khu vực II,0,0,0,1\n\
+                   18002,Xã Kỳ Anh,Xã,2,42,0,III,1,0,1,0\n";
+        let rows = read_units(csv.as_bytes()).unwrap();
+        assert_eq!(rows[0].allocation, Some(AllocationRow::default()));
+        assert_eq!(
+            rows[1].allocation,
+            Some(AllocationRow {
+                zone: Some("II".into()),
+                to_confirm: true,
+                ..AllocationRow::default()
+            })
+        );
+        assert!(rows[1].flags.unwrap().border);
+        let third = rows[2].allocation.clone().unwrap();
+        assert_eq!(third.zone.as_deref(), Some("III"));
+        assert!(third.safety_zone && third.special_zone && !third.island);
+
+        let bad = "code,name,kind,level,parent_code,zone,island\n\
+                   42,Tỉnh Hà Tĩnh,Tỉnh,1,,IV,0\n\
+                   18001,Xã Sơn Kim,Xã,2,42,I,có\n";
+        let err = read_units(bad.as_bytes()).unwrap_err();
+        let places: Vec<(u64, &str)> = err
+            .errors
+            .iter()
+            .map(|e| (e.line, e.column.as_str()))
+            .collect();
+        assert_eq!(places, vec![(2, "zone"), (3, "island")]);
+        assert!(
+            err.errors[0].reason.contains("phải là I, II hoặc III"),
+            "{:?}",
+            err.errors[0]
+        );
+        // Without the columns, nothing is said about the allocation flags.
+        let plain = "code,name,kind,level,parent_code\n42,Tỉnh Hà Tĩnh,Tỉnh,1,\n";
+        assert_eq!(read_units(plain.as_bytes()).unwrap()[0].allocation, None);
     }
 
     #[test]

@@ -20,6 +20,7 @@ mod letters;
 mod maintenance;
 mod periodic;
 mod programme;
+mod programme_activities;
 mod rebase;
 mod reform;
 mod reports;
@@ -56,6 +57,9 @@ pub use letters::{NewRefusalLetter, RefusalLetterRecord};
 pub use maintenance::{Integrity, sqlite_file};
 pub use periodic::{PeriodicIssueRecord, PeriodicTextRecord};
 pub use programme::{AllocationFlags, CommuneAllocationRow, EntryRecord, NewEntry, Recorder};
+pub use programme_activities::{
+    ActivityFields, ActivityRecord, BeneficiaryRecord, NewActivity, NewBeneficiary,
+};
 pub use rebase::Rebase;
 pub use reform::{
     ReformInput, ReformOutcome, SuccessionPair, UserMove, VillageAssignment, WaitingVillage,

@@ -33,6 +33,7 @@ async fn migrate_places_every_table_and_a_rerun_changes_nothing() {
         "members",
         "movements",
         "review_households",
+        "programme_beneficiaries",
     ] {
         assert!(
             before.contains(&format!("{distributed} h colocated:true")),
@@ -47,6 +48,7 @@ async fn migrate_places_every_table_and_a_rerun_changes_nothing() {
         "reviews",
         "settings",
         "users",
+        "programme_activities",
     ] {
         assert!(
             before.contains(&format!("{reference} n reference")),

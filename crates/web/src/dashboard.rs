@@ -17,6 +17,7 @@ use axum::extract::{Multipart, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use chrono::Datelike;
 use giamngheo_app::dashboard::{Dashboard, UnitRate};
 use giamngheo_app::{App, AppError};
 use giamngheo_domain::review::Step;
@@ -229,6 +230,8 @@ struct DashboardPage {
     csrf: String,
     notice: Option<String>,
     upload_errors: Vec<String>,
+    /// The programme's disbursement progress (HTML), empty for who does not read it.
+    money: String,
 }
 
 #[derive(Deserialize)]
@@ -244,6 +247,7 @@ fn build(
     dash: Dashboard,
     notice: Option<String>,
     upload_errors: Vec<String>,
+    money: String,
 ) -> DashboardPage {
     let d = text(lang);
     let series = [
@@ -386,6 +390,7 @@ fn build(
         csrf: user.csrf.clone(),
         notice,
         upload_errors,
+        money,
     }
 }
 
@@ -418,7 +423,13 @@ async fn page(
     let notice = q
         .uploaded
         .map(|n| format!("{} {}", text(lang).uploaded, format::number(n as i64)));
-    Ok(build(lang, &user, dash, notice, Vec::new()))
+    // The money of the year asked about, or of this year: a period is the year a
+    // classification holds for, and the programme's books are kept by the same year.
+    let year = period.unwrap_or_else(|| app.clock().today().year());
+    let money = crate::programme::money_section(&app, &user.actor, &dash.unit.code, year, lang)
+        .await
+        .map_err(err)?;
+    Ok(build(lang, &user, dash, notice, Vec::new(), money))
 }
 
 async fn upload(
@@ -472,7 +483,7 @@ async fn upload(
                 .await
                 .map_err(err)?;
             let problems = message.lines().map(str::to_string).collect();
-            let page = build(lang, &user, dash, None, problems);
+            let page = build(lang, &user, dash, None, problems, String::new());
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
         Err(e) => Err(err(e)),

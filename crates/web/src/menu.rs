@@ -58,6 +58,7 @@ const MENU: &[Entry] = &[
     Entry { href: "/audit", label: |l| l.t().nav_audit, roles: &[Admin] },
     Entry { href: "/inspections", label: crate::inspections::menu_label, roles: &[Admin, Office, AgencyOfficer, CommuneOfficer, Oversight] },
     Entry { href: "/reports/periodic", label: crate::periodic::menu_label, roles: &[Admin, Office, Oversight] },
+    Entry { href: "/programme/activities", label: crate::programme::activities_label, roles: &[Admin, Office, AgencyOfficer, CommuneOfficer, Oversight, ProvinceViewer] },
 ];
 
 fn tasks_label(lang: Lang) -> &'static str {

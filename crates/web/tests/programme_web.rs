@@ -306,6 +306,24 @@ async fn the_api_suggests_adopts_disburses_and_reports(store: Store) {
     )
     .await;
     assert!(answer.body.starts_with(b"%PDF"));
+
+    // The dashboard shows the year's disbursement progress by commune, linking to the
+    // progress report.
+    let page = send(&router, get("/dashboard?unit=42", &oversight)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+    let text = page.text();
+    let start = text
+        .find("id=\"programme-money\"")
+        .expect("the money section");
+    let section = &text[start..start + text[start..].find("</section>").unwrap()];
+    assert!(section.contains("Xã Sơn Kim"), "{section}");
+    assert!(section.contains("1.000.001"), "{section}");
+    assert!(section.contains("450.000"), "{section}");
+    assert!(section.contains("75,00"), "{section}");
+    assert!(
+        section.contains("href=\"/programme?unit=42&amp;year=2026\""),
+        "{section}"
+    );
 }
 
 /// The pages read the signed-in user from a bearer token as from a session cookie, so
@@ -360,5 +378,175 @@ async fn the_menu_leads_office_and_oversight_to_the_programme_page(store: Store)
     assert_eq!(page.status, StatusCode::FORBIDDEN);
 }
 
+/// The activities through the API and the pages: the office records a livelihood model
+/// and an event, bad input is refused naming the field, oversight reads but may not
+/// write, the menu leads to the list, and the model's evaluation is a real .xlsx.
+async fn activities_are_recorded_listed_and_evaluated(store: Store) {
+    let router = site(store).await;
+    let office = token(&router, "vanphong.hatinh").await;
+    let oversight = token(&router, "giamsat.hatinh").await;
+    let model = serde_json::json!({
+        "unit": "18001", "year": 2026, "project": "c2", "activity_type": "livelihood_model",
+        "name": "Mô hình trồng cam", "start_date": "01/04/2026", "planned_quantity": 12
+    });
+    let answer = send(
+        &router,
+        post_json("/api/v1/programme/activities", &office, model.clone()),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+    let id = answer.json()["id"].as_i64().unwrap();
+    let mut event = serde_json::json!({
+        "unit": "18002", "year": 2026, "project": "c5", "activity_type": "communication_event",
+        "name": "Truyền thông về chính sách", "start_date": "2026-05-02", "place": "Hội trường xã",
+        "participants": 40, "participants_women": 41
+    });
+    let answer = send(
+        &router,
+        post_json("/api/v1/programme/activities", &office, event.clone()),
+    )
+    .await;
+    assert_eq!(
+        answer.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        answer.text()
+    );
+    assert!(
+        answer.text().contains("participants_women"),
+        "{}",
+        answer.text()
+    );
+    event["participants_women"] = 22.into();
+    let answer = send(
+        &router,
+        post_json("/api/v1/programme/activities", &oversight, event.clone()),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::FORBIDDEN, "{}", answer.text());
+    let answer = send(
+        &router,
+        post_json("/api/v1/programme/activities", &office, event),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+
+    let list = send(
+        &router,
+        get("/api/v1/programme/activities?unit=42&year=2026", &oversight),
+    )
+    .await;
+    assert_eq!(list.json().as_array().unwrap().len(), 2, "{}", list.text());
+    let home = send(&router, get("/", &oversight)).await;
+    assert!(
+        home.text()
+            .contains("href=\"/programme/activities\">Hoạt động chương trình<")
+    );
+    let page = send(
+        &router,
+        get("/programme/activities?unit=42&year=2026", &oversight),
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+    assert!(page.text().contains("Mô hình trồng cam"));
+    assert!(
+        page.text().contains("40 (22 nữ, 0 DTTS)"),
+        "{}",
+        page.text()
+    );
+    assert!(!page.text().contains("id=\"activity-form\""));
+    let page = send(
+        &router,
+        get("/programme/activities?unit=42&year=2026", &office),
+    )
+    .await;
+    assert!(page.text().contains("id=\"activity-form\""));
+    let page = send(
+        &router,
+        get(&format!("/programme/activities/{id}"), &office),
+    )
+    .await;
+    assert!(
+        page.text()
+            .contains(&format!("/programme/activities/{id}/evaluation"))
+    );
+
+    // The finance department's disbursement form names the activity it pays for; the
+    // activity then shows the money.
+    let finance = token(&router, "taichinh.hatinh").await;
+    let form = format!(
+        "unit=18001&year=2026&project=c2&source=central&amount=250.000&date=10%2F04%2F2026\
+         &overdraw_note=t%E1%BA%A1m+%E1%BB%A9ng&activity={id}"
+    );
+    let answer = send(
+        &router,
+        Request::post("/programme/disbursements")
+            .header(header::AUTHORIZATION, &finance)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(form))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());
+    let one = send(
+        &router,
+        get(&format!("/api/v1/programme/activities/{id}"), &oversight),
+    )
+    .await;
+    assert_eq!(
+        one.json()["activity"]["disbursed"],
+        250_000,
+        "{}",
+        one.text()
+    );
+
+    let answer = send(
+        &router,
+        get(
+            &format!("/api/v1/programme/activities/{id}/evaluation?format=xlsx"),
+            &oversight,
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+    use calamine::{Data, Reader, Xlsx};
+    let mut book: Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(answer.body)).unwrap();
+    let sheet = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&sheet).unwrap();
+    let text = |c: &Data| match c {
+        Data::String(s) => s.clone(),
+        _ => String::new(),
+    };
+    assert!(range.rows().any(|r| {
+        r.iter()
+            .any(|c| text(c).contains("ĐÁNH GIÁ KẾT QUẢ THOÁT NGHÈO"))
+    }));
+    let labels: Vec<String> = range
+        .rows()
+        .map(|r| text(&r[0]))
+        .filter(|l| l.contains(" — Hộ"))
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            "Tham gia mô hình — Hộ nghèo",
+            "Tham gia mô hình — Hộ cận nghèo",
+            "Không tham gia (cùng xã) — Hộ nghèo",
+            "Không tham gia (cùng xã) — Hộ cận nghèo",
+        ]
+    );
+    let answer = send(
+        &router,
+        get(
+            &format!("/programme/activities/{id}/evaluation"),
+            &oversight,
+        ),
+    )
+    .await;
+    assert!(answer.text().contains("Đến năm 2027"), "{}", answer.text());
+}
+
 giamngheo_store::store_test!(the_api_suggests_adopts_disburses_and_reports);
 giamngheo_store::store_test!(the_menu_leads_office_and_oversight_to_the_programme_page);
+giamngheo_store::store_test!(activities_are_recorded_listed_and_evaluated);

@@ -537,7 +537,7 @@ async fn a_reports_dir_override_changes_a_heading() {
     assert_eq!(report["columns"][0]["heading"][0], "Tổng số hộ (đã sửa)");
     // The other reports are still the built-in ones.
     let list = send(&site, api("/reports", &token)).await.json();
-    assert_eq!(list.as_array().unwrap().len(), 9);
+    assert_eq!(list.as_array().unwrap().len(), 10);
 
     // A malformed file is refused, naming the file and the line.
     std::fs::write(dir.join("hong.toml"), "name = \"x\"\ntitle = [\n").unwrap();

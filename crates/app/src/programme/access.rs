@@ -27,6 +27,23 @@ pub enum MoneyAction {
 /// The agency kind whose officers write money.
 pub const FINANCE: &str = "finance";
 
+/// The agency kind whose officers write the livelihood activities (plan-2021.md: the
+/// agriculture department guides production and the poverty-reduction models).
+pub const AGRICULTURE: &str = "agriculture";
+
+/// Whether `role` (of an agency of `agency_kind`) may record or correct an activity of
+/// a kind that is (`livelihood`) or is not a livelihood model, within its area: the
+/// administrator, the office and the commune officers (their commune's, by the area
+/// check) write every activity; the agriculture agency's officers their livelihood
+/// models; oversight and the other agencies read.
+pub fn permits_activity_write(role: Role, agency_kind: Option<&str>, livelihood: bool) -> bool {
+    match role {
+        Role::Admin | Role::Office | Role::CommuneOfficer => true,
+        Role::AgencyOfficer => livelihood && agency_kind == Some(AGRICULTURE),
+        _ => false,
+    }
+}
+
 /// Whether `role` (of an agency of `agency_kind`, for an agency officer) may take
 /// `action` within its area.
 pub fn permits(role: Role, agency_kind: Option<&str>, action: MoneyAction) -> bool {
@@ -45,15 +62,38 @@ impl App {
     /// Whether `actor`'s role (and agency) allows `action` at all, leaving the area to
     /// [`App::authorize_money`]: the pages show a form only to those who may use it.
     pub async fn may_money(&self, actor: &Actor, action: MoneyAction) -> Result<bool, AppError> {
-        let kind = match (&actor.agency_code, actor.role) {
+        let kind = self.actor_agency_kind(actor).await?;
+        Ok(permits(actor.role, kind.as_deref(), action))
+    }
+
+    /// The kind of an agency officer's agency today; `None` for other roles.
+    pub(crate) async fn actor_agency_kind(
+        &self,
+        actor: &Actor,
+    ) -> Result<Option<String>, AppError> {
+        Ok(match (&actor.agency_code, actor.role) {
             (Some(code), Role::AgencyOfficer) => {
                 self.store()
                     .agency_kind_on(code, self.clock().today())
                     .await?
             }
             _ => None,
-        };
-        Ok(permits(actor.role, kind.as_deref(), action))
+        })
+    }
+
+    /// Whether `actor` may record activities at all (of a livelihood kind or not),
+    /// leaving the area to the write itself: the pages show forms only to those.
+    pub async fn may_write_activity(
+        &self,
+        actor: &Actor,
+        livelihood: bool,
+    ) -> Result<bool, AppError> {
+        let kind = self.actor_agency_kind(actor).await?;
+        Ok(permits_activity_write(
+            actor.role,
+            kind.as_deref(),
+            livelihood,
+        ))
     }
 
     /// Checks that `actor` may take `action` on the money of `unit_code`.
@@ -112,5 +152,28 @@ mod tests {
         assert!(!permits(Role::CommuneOfficer, None, MoneyAction::Allocate));
         assert!(!permits(Role::VillageHead, None, MoneyAction::Read));
         assert!(!permits(Role::Office, None, MoneyAction::EditFlags));
+    }
+
+    #[test]
+    fn the_agriculture_agency_writes_only_livelihood_activities() {
+        assert!(permits_activity_write(
+            Role::AgencyOfficer,
+            Some("agriculture"),
+            true
+        ));
+        assert!(!permits_activity_write(
+            Role::AgencyOfficer,
+            Some("agriculture"),
+            false
+        ));
+        assert!(!permits_activity_write(
+            Role::AgencyOfficer,
+            Some("finance"),
+            true
+        ));
+        assert!(permits_activity_write(Role::CommuneOfficer, None, false));
+        assert!(permits_activity_write(Role::Office, None, true));
+        assert!(!permits_activity_write(Role::Oversight, None, true));
+        assert!(!permits_activity_write(Role::VillageHead, None, true));
     }
 }

@@ -338,8 +338,6 @@ impl App {
                     .to_string(),
             ),
         };
-        let record = self.unit(unit).await?;
-        let old = self.store().allocation_flags(unit).await?;
         let new = AllocationFlags {
             zone,
             safety_zone: input.safety_zone,
@@ -347,6 +345,19 @@ impl App {
             special_zone: input.special_zone,
             allocation_flags_to_confirm: input.to_confirm,
         };
+        self.write_allocation_flags(Some(actor), unit, new).await
+    }
+
+    /// Writes a unit's allocation flags when they changed, audited old → new, for an
+    /// actor or (`None`) the system's units import.
+    pub(crate) async fn write_allocation_flags(
+        &self,
+        actor: Option<&Actor>,
+        unit: &str,
+        new: AllocationFlags,
+    ) -> Result<(), AppError> {
+        let record = self.unit(unit).await?;
+        let old = self.store().allocation_flags(unit).await?;
         let mut changes = Vec::new();
         if old.zone != new.zone {
             changes.push(Self::change("zone", &old.zone, &new.zone));
@@ -368,8 +379,16 @@ impl App {
         if changes.is_empty() {
             return Ok(());
         }
-        let audit = self.audit(
-            actor,
+        let system = Actor {
+            user_id: 0,
+            username: "hệ thống".into(),
+            role: crate::access::Role::Admin,
+            unit_code: record.province_code.clone(),
+            unit_tier: giamngheo_domain::Tier::Province,
+            agency_code: None,
+        };
+        let mut audit = self.audit(
+            actor.unwrap_or(&system),
             "unit.allocation_flags",
             "unit",
             unit.to_string(),
@@ -378,6 +397,10 @@ impl App {
             &record.province_code,
             changes,
         );
+        if actor.is_none() {
+            audit.user_id = None;
+            audit.reason = Some("nhập danh mục đơn vị".into());
+        }
         self.store()
             .set_allocation_flags(unit, &new, &audit, self.clock().now())
             .await?;

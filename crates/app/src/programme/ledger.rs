@@ -171,6 +171,10 @@ impl App {
                 format!("giải ngân ghi cho một xã; «{}» không phải là xã", unit.name),
             ));
         }
+        if let Some(id) = input.activity_id {
+            self.check_disbursed_activity(actor, id, &unit.code, input.year)
+                .await?;
+        }
         let entry = NewEntry {
             kind: "disbursement".into(),
             year: input.year,
@@ -393,6 +397,38 @@ impl App {
             .await?;
         tracing::info!(kind = %entry.kind, year = entry.year, "programme entry recorded");
         Ok(ids[0])
+    }
+
+    /// Checks that the activity a disbursement names exists within the actor's area,
+    /// is of the same year, and belongs to the commune or a unit above it.
+    async fn check_disbursed_activity(
+        &self,
+        actor: &Actor,
+        id: i64,
+        commune: &str,
+        year: i32,
+    ) -> Result<(), AppError> {
+        let activity = self
+            .activity(actor, id)
+            .await
+            .map_err(|_| AppError::invalid("activity_id", format!("không có hoạt động số {id}")))?;
+        if activity.fields.year != year {
+            return Err(AppError::invalid(
+                "activity_id",
+                format!(
+                    "hoạt động số {id} thuộc năm {}, không phải năm {year}",
+                    activity.fields.year
+                ),
+            ));
+        }
+        let chain = self.store().ancestry(commune).await?;
+        if !chain.iter().any(|u| u.code == activity.fields.unit_code) {
+            return Err(AppError::invalid(
+                "activity_id",
+                format!("hoạt động số {id} không thuộc xã giải ngân"),
+            ));
+        }
+        Ok(())
     }
 
     /// The ledger rows of `year` for `unit` and the communes below it, of one kind or

@@ -1,19 +1,24 @@
 //! The poverty-reduction programme (issue 16): its structure and funding sources as data
 //! (`giamngheo_rules::programme`), the units' allocation flags, the suggested allocation
-//! of a budget to communes, and the money ledger (plans, allocations, disbursements).
+//! of a budget to communes, the money ledger (plans, allocations, disbursements), and
+//! the activities with their beneficiaries and the livelihood models' evaluation.
 //!
 //! Who may do what is decided in [`access`]; every function here asks it first.
 
 pub mod access;
+pub mod activities;
 pub mod allocation;
 pub mod demo;
+pub mod evaluation;
 pub mod ledger;
 pub mod progress;
 
 pub use access::MoneyAction;
+pub use activities::{ActivityInput, ActivityView, BeneficiaryInput, BeneficiaryView};
 pub use allocation::{
     AdoptItem, AdoptRequest, FlagsInput, SuggestRequest, Suggestion, SuggestionItem,
 };
+pub use evaluation::{Evaluation, EvaluationGroup};
 pub use ledger::{DisbursementInput, EntryView, PlanInput, ReverseInput};
 pub use progress::{Amounts, CommuneLine, Progress, ProjectLine};
 

@@ -324,3 +324,52 @@ impl Progress {
         }
     }
 }
+
+impl App {
+    /// The ledger's amounts of `year` in `unit` as facts of the report definitions
+    /// (`money.planned`, `money.allocated`, `money.disbursed`, and the same per funding
+    /// source as `money.source.<code>.<…>`), each placed on the row unit that holds the
+    /// entry's unit, or on the entry's own unit when no row does (a province's plan):
+    /// (row unit code, fact, amount). Reversals count with their negative amounts, as on
+    /// the progress page, so that both show the same figures.
+    pub(crate) async fn money_facts(
+        &self,
+        unit: &giamngheo_store::UnitRecord,
+        year: i32,
+        rows: &[giamngheo_store::UnitRecord],
+    ) -> Result<Vec<(String, String, i64)>, AppError> {
+        let units = self.money_units(unit, year).await?;
+        let entries = self
+            .store()
+            .entries(&unit.province_code, year, &units, &[])
+            .await?;
+        let row_codes: std::collections::HashSet<&str> =
+            rows.iter().map(|u| u.code.as_str()).collect();
+        let mut placed: BTreeMap<String, String> = BTreeMap::new();
+        let mut out = Vec::with_capacity(entries.len() * 2);
+        for e in entries {
+            let row = match placed.get(&e.unit_code) {
+                Some(row) => row.clone(),
+                None => {
+                    let chain = self.store().ancestry(&e.unit_code).await?;
+                    let row = chain
+                        .iter()
+                        .map(|u| u.code.as_str())
+                        .find(|c| row_codes.contains(c))
+                        .unwrap_or(&e.unit_code)
+                        .to_string();
+                    placed.insert(e.unit_code.clone(), row.clone());
+                    row
+                }
+            };
+            let kind = match e.kind.as_str() {
+                "plan" => "planned",
+                "allocation" => "allocated",
+                _ => "disbursed",
+            };
+            out.push((row.clone(), format!("money.{kind}"), e.amount));
+            out.push((row, format!("money.source.{}.{kind}", e.source), e.amount));
+        }
+        Ok(out)
+    }
+}

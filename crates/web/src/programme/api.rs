@@ -373,23 +373,34 @@ pub(crate) fn progress_response(
     format: &str,
     today: chrono::NaiveDate,
 ) -> Result<Response, AppError> {
+    if matches!(format, "json" | "") {
+        return Ok(Json(progress).into_response());
+    }
     let sheet = progress.to_sheet(today);
     let name = format!("tien-do-von-{}-{}", progress.unit, progress.year);
+    file_response(&sheet, format, &name)
+}
+
+/// A report sheet as a CSV, .xlsx or PDF download named `name`.
+pub(crate) fn file_response(
+    sheet: &giamngheo_sheets::reports::SheetReport,
+    format: &str,
+    name: &str,
+) -> Result<Response, AppError> {
     let (bytes, content_type, extension) = match format {
-        "json" | "" => return Ok(Json(progress).into_response()),
         "csv" => (
-            giamngheo_sheets::reports::csv(&sheet),
+            giamngheo_sheets::reports::csv(sheet),
             "text/csv; charset=utf-8",
             "csv",
         ),
         "xlsx" => (
-            giamngheo_sheets::reports::xlsx(std::slice::from_ref(&sheet))
+            giamngheo_sheets::reports::xlsx(std::slice::from_ref(sheet))
                 .map_err(|e| AppError::invalid("format", format!("không tạo được .xlsx: {e}")))?,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             "xlsx",
         ),
         "pdf" => (
-            giamngheo_sheets::pdf::reports_pdf(std::slice::from_ref(&sheet)),
+            giamngheo_sheets::pdf::reports_pdf(std::slice::from_ref(sheet)),
             "application/pdf",
             "pdf",
         ),

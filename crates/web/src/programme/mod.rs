@@ -3,13 +3,27 @@
 //! then adopted), the exports, and the JSON API under `/api/v1/programme`. The app
 //! layer checks access; these handlers only read the request and render.
 
+mod activities;
+mod activities_api;
+mod activities_text;
 mod api;
+mod dashboard;
 mod pages;
 mod text;
 
+pub use activities_api::ActivityDoc;
 pub use api::ProgrammeDoc;
-pub(crate) use api::api_routes;
-pub(crate) use pages::routes;
+pub(crate) use dashboard::money_section;
+
+/// The programme's pages: the money's and the activities'.
+pub(crate) fn routes() -> crate::routes::Routes {
+    pages::routes().merge(activities::routes())
+}
+
+/// The programme's API: the money's and the activities'.
+pub(crate) fn api_routes() -> crate::routes::Routes {
+    api::api_routes().merge(activities_api::api_routes())
+}
 
 use crate::i18n::Lang;
 use giamngheo_app::AppError;
@@ -17,6 +31,11 @@ use giamngheo_app::AppError;
 /// The menu's label of the programme pages.
 pub(crate) fn menu_label(lang: Lang) -> &'static str {
     text::lang_text(lang).menu
+}
+
+/// The menu's label of the activity pages.
+pub(crate) fn activities_label(lang: Lang) -> &'static str {
+    activities_text::activity_text(lang).menu
 }
 
 /// Reads an amount of VND as an officer types it: `1.500.000`, `1 500 000` or

@@ -45,7 +45,7 @@ pub struct AmountsView {
     pub to_confirm: bool,
 }
 
-fn amounts_view(label: String, a: &Amounts, to_confirm: bool) -> AmountsView {
+pub(crate) fn amounts_view(label: String, a: &Amounts, to_confirm: bool) -> AmountsView {
     AmountsView {
         label,
         planned: format::number(a.planned),
@@ -518,6 +518,9 @@ struct MoneyForm {
     /// The page the form came from, to go back to.
     #[serde(default)]
     back: String,
+    /// The number of the activity a disbursement pays for, if any.
+    #[serde(default)]
+    activity: String,
 }
 
 fn some(text: &str) -> Option<String> {
@@ -570,7 +573,15 @@ async fn disburse(
         year: f.year,
         project: f.project.clone(),
         source: f.source.clone(),
-        activity_id: None,
+        activity_id: match some(&f.activity) {
+            None => None,
+            Some(n) => Some(n.parse::<i64>().map_err(|_| {
+                err(AppError::invalid(
+                    "activity_id",
+                    format!("«{n}» không phải số hoạt động"),
+                ))
+            })?),
+        },
         amount: parse_vnd("amount", &f.amount).map_err(err)?,
         date: parse_day("date", &f.date).map_err(err)?,
         document_number: some(&f.document_number),

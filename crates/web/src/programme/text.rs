@@ -60,6 +60,8 @@ pub struct PT {
     pub adopted: &'static str,
     pub adopt: &'static str,
     pub rule: &'static str,
+    pub progress_link: &'static str,
+    pub activity: &'static str,
 }
 
 const VI: PT = PT {
@@ -120,6 +122,8 @@ const VI: PT = PT {
     adopted: "Phân bổ (đồng)",
     adopt: "Phê duyệt phân bổ",
     rule: "Căn cứ",
+    progress_link: "Xem báo cáo tiến độ vốn",
+    activity: "Số hoạt động (nếu có)",
 };
 
 const EN: PT = PT {
@@ -180,6 +184,8 @@ const EN: PT = PT {
     adopted: "Allocated (VND)",
     adopt: "Adopt the allocation",
     rule: "Basis",
+    progress_link: "See the fund progress report",
+    activity: "Activity number (if any)",
 };
 
 pub fn lang_text(lang: Lang) -> &'static PT {
