@@ -6,6 +6,7 @@
 pub mod access;
 pub mod agencies;
 pub mod auth;
+pub mod awaiting;
 pub mod basis;
 pub mod bulk_import;
 pub mod clock;
