@@ -5,6 +5,7 @@
 use crate::auth::{CurrentUser, Viewer};
 use crate::error::HtmlError;
 use crate::format;
+use crate::hh_problems::FieldProblems;
 use crate::hh_text::HT;
 use crate::i18n::{Lang, T};
 use crate::routes::Routes;
@@ -690,6 +691,8 @@ struct FormPage {
     house_selects: Vec<Select>,
     members: Vec<MemberFormView>,
     error: Option<String>,
+    /// The problems of a refused form, shown next to their inputs.
+    problems: FieldProblems,
     is_new: bool,
 }
 
@@ -910,9 +913,10 @@ fn form_page(
     f: HouseholdForm,
     mut members: Vec<MemberForm>,
     villages: Vec<(String, String)>,
-    error: Option<String>,
+    problems: Option<FieldProblems>,
     is_new: bool,
 ) -> FormPage {
+    let problems = problems.unwrap_or_default();
     // One blank row lets the user add a member without another round trip.
     if !members
         .iter()
@@ -945,7 +949,8 @@ fn form_page(
         f,
         villages,
         members: member_views(lang, members),
-        error,
+        error: (!problems.is_empty()).then(|| problems.summary(lang.h())),
+        problems,
         is_new,
     }
 }
@@ -1041,7 +1046,7 @@ async fn commune_for(
 }
 
 /// A draft and, for each of its members, the stored member it edits.
-type ParsedDraft = Result<(HouseholdDraft, Vec<Option<i64>>), String>;
+type ParsedDraft = Result<(HouseholdDraft, Vec<Option<i64>>), FieldProblems>;
 
 /// The form as typed, the version it was opened at, and the draft read from it.
 struct ParsedForm {
@@ -1133,31 +1138,41 @@ fn opt(s: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_string())
 }
 
+/// The form indices of the member blocks that become members of the draft, in order:
+/// a blank new block and a removed member are left out.
+fn kept_members(members: &[MemberForm]) -> Vec<usize> {
+    members
+        .iter()
+        .filter(|m| !(m.remove || (m.id.is_empty() && m.full_name.is_empty())))
+        .map(|m| m.index)
+        .collect()
+}
+
 fn to_draft(
     f: &HouseholdForm,
     members: &[MemberForm],
-) -> Result<(HouseholdDraft, Vec<Option<i64>>), String> {
-    let mut problems = Vec::new();
-    let number = |label: &str, s: &str, problems: &mut Vec<String>| -> Option<u32> {
+) -> Result<(HouseholdDraft, Vec<Option<i64>>), FieldProblems> {
+    let mut problems = FieldProblems::new();
+    let number = |name: &str, s: &str, problems: &mut FieldProblems| -> Option<u32> {
         if s.is_empty() {
             return None;
         }
         match s.replace('.', "").parse::<u32>() {
             Ok(v) => Some(v),
             Err(_) => {
-                problems.push(format!("{label}: «{s}» không phải số"));
+                problems.push(name, format!("«{s}» không phải số"));
                 None
             }
         }
     };
-    let date = |label: &str, s: &str, problems: &mut Vec<String>| -> Option<NaiveDate> {
+    let date = |name: &str, s: &str, problems: &mut FieldProblems| -> Option<NaiveDate> {
         if s.is_empty() {
             return None;
         }
         match giamngheo_sheets::units::parse_date(s) {
             Ok(d) => Some(d),
             Err(e) => {
-                problems.push(format!("{label}: {e}"));
+                problems.push(name, e);
                 None
             }
         }
@@ -1196,12 +1211,12 @@ fn to_draft(
         if m.remove || (m.id.is_empty() && m.full_name.is_empty()) {
             continue;
         }
-        let at = format!("{} «{}»", "thành viên", m.full_name);
+        let at = |field: &str| format!("m{}.{field}", m.index);
         let (birth_date, birth_year) =
             if m.birth.len() == 4 && m.birth.bytes().all(|b| b.is_ascii_digit()) {
                 (None, m.birth.parse().ok())
             } else {
-                let d = date(&format!("{at}: ngày sinh"), &m.birth, &mut problems);
+                let d = date(&at("birth"), &m.birth, &mut problems);
                 (d, None)
             };
         let citizen_id = if m.citizen_id.is_empty() {
@@ -1210,7 +1225,7 @@ fn to_draft(
             match CitizenId::parse(&m.citizen_id) {
                 Ok(c) => Some(c),
                 Err(e) => {
-                    problems.push(format!("{at}: {e}"));
+                    problems.push(at("citizen_id"), e.to_string());
                     None
                 }
             }
@@ -1222,7 +1237,10 @@ fn to_draft(
                 .replace('.', "")
                 .parse::<i64>()
                 .unwrap_or_else(|_| {
-                    problems.push(format!("{at}: trợ cấp «{}» không phải số", m.allowance));
+                    problems.push(
+                        at("social_allowance_vnd"),
+                        format!("«{}» không phải số", m.allowance),
+                    );
                     0
                 })
         };
@@ -1236,7 +1254,7 @@ fn to_draft(
             citizen_id,
             health_insurance_number: opt(&m.hi_number),
             health_insurance_expiry: date(
-                &format!("{at}: hạn thẻ BHYT"),
+                &at("health_insurance_expiry"),
                 &m.hi_expiry,
                 &mut problems,
             ),
@@ -1255,14 +1273,24 @@ fn to_draft(
     if problems.is_empty() {
         Ok((draft, ids))
     } else {
-        Err(problems.join("; "))
+        Err(problems)
     }
 }
 
-fn problem_text(e: &AppError) -> Option<String> {
+/// The app's refusal of a form as problems of its inputs; any other error stays one.
+fn problems_of(e: AppError, members: &[MemberForm]) -> Result<FieldProblems, AppError> {
     match e {
-        AppError::Invalid { message, .. } | AppError::Conflict(message) => Some(message.clone()),
-        _ => None,
+        AppError::Invalid { field, message } => Ok(FieldProblems::from_app(
+            &field,
+            &message,
+            &kept_members(members),
+        )),
+        AppError::Conflict(message) => {
+            let mut p = FieldProblems::new();
+            p.push("", message);
+            Ok(p)
+        }
+        other => Err(other),
     }
 }
 
@@ -1285,14 +1313,14 @@ async fn update(
             let reason = opt(&f.reason);
             app.update_household(&user.actor, id, version, draft, ids, reason)
                 .await
-                .map_err(|e| problem_text(&e).ok_or(e))
+                .map_err(|e| problems_of(e, &members))
         }
-        Err(message) => Err(Ok(message)),
+        Err(problems) => Err(Ok(problems)),
     };
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/households/{id}?saved=1")).into_response()),
         Err(Err(e)) => Err(err(e)),
-        Err(Ok(message)) => {
+        Err(Ok(problems)) => {
             // The form comes back as typed, with the reason, so nothing is lost.
             let view = app.household(&user.actor, id).await.map_err(&err)?;
             let villages = village_options(&app, &view.commune.code)
@@ -1308,7 +1336,7 @@ async fn update(
                 f,
                 members,
                 villages,
-                Some(message),
+                Some(problems),
                 false,
             );
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
@@ -1333,18 +1361,23 @@ async fn create(
         Ok((draft, _)) => app
             .create_household(&user.actor, draft)
             .await
-            .map_err(|e| problem_text(&e).ok_or(e)),
-        Err(message) => Err(Ok(message)),
+            .map_err(|e| problems_of(e, &members)),
+        Err(problems) => Err(Ok(problems)),
     };
     // The form comes back as typed with the reason. A village outside the user's area
     // is not used to pick the villages offered, so no other commune's names are shown.
     let (message, start) = match result {
         Ok(id) => return Ok(Redirect::to(&format!("/households/{id}?created=1")).into_response()),
         Err(Err(AppError::NotFound(m))) => {
-            (format!("không tìm thấy {m} trong địa bàn của bạn"), None)
+            let mut p = FieldProblems::new();
+            p.push(
+                "village_code",
+                format!("không tìm thấy {m} trong địa bàn của bạn"),
+            );
+            (p, None)
         }
         Err(Err(e)) => return Err(err(e)),
-        Err(Ok(message)) => (message, opt(&f.village_code)),
+        Err(Ok(problems)) => (problems, opt(&f.village_code)),
     };
     let commune = match commune_for(&app, &user, start.as_deref()).await {
         Ok(c) => c,
