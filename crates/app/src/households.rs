@@ -8,9 +8,9 @@ use giamngheo_domain::household::{HouseholdDraft, MemberDraft, RELATIONS, mask_c
 use giamngheo_domain::{Tier, text};
 use giamngheo_sheets::SheetErrors;
 use giamngheo_store::{
-    AuditEntry, AuditRecord, AuditScope, DuplicateRow, HouseholdFields, HouseholdFilter,
-    HouseholdListRow, HouseholdRecord, MemberFields, MemberRecord, MemberSave, NewHousehold,
-    StoreError, Transfer, TransferSide, TransferSource, TransferTarget, UnitRecord,
+    AuditEntry, AuditFilter, AuditRecord, AuditScope, DuplicateRow, HouseholdFields,
+    HouseholdFilter, HouseholdListRow, HouseholdRecord, MemberFields, MemberRecord, MemberSave,
+    NewHousehold, StoreError, Transfer, TransferSide, TransferSource, TransferTarget, UnitRecord,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -1463,14 +1463,20 @@ impl App {
     }
 
     /// The audit log of the administrator's area, with their own actions: like every
-    /// other read, it stops at the user's unit, since entries name members.
+    /// other read, it stops at the user's unit, since entries name members. `filter`
+    /// narrows it further (who, which action, when, which unit); a unit outside the
+    /// user's area is refused as any other read there is.
     pub async fn audit_log(
         &self,
         actor: &Actor,
+        filter: &AuditFilter,
         page: i64,
     ) -> Result<(Vec<AuditRecord>, i64), AppError> {
         if !actor.may(Action::ReadAuditLog) {
             return Err(AppError::Forbidden("nhật ký hệ thống".into()));
+        }
+        if let Some(unit) = &filter.unit {
+            self.authorize(actor, Action::ReadAuditLog, unit).await?;
         }
         let page = page.max(1);
         let scope = match actor.unit_tier {
@@ -1479,8 +1485,33 @@ impl App {
         };
         Ok(self
             .store()
-            .audit_log_in(scope, actor.user_id, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+            .audit_log_in(
+                scope,
+                actor.user_id,
+                filter,
+                PAGE_SIZE,
+                (page - 1) * PAGE_SIZE,
+            )
             .await?)
+    }
+
+    /// The code and head of the households an audit page names, for a reader of the
+    /// audit log (who reads those entries already).
+    pub async fn audit_household_labels(
+        &self,
+        actor: &Actor,
+        ids: &[i64],
+    ) -> Result<HashMap<i64, (String, String)>, AppError> {
+        if !actor.may(Action::ReadAuditLog) {
+            return Err(AppError::Forbidden("nhật ký hệ thống".into()));
+        }
+        Ok(self
+            .store()
+            .household_labels(ids)
+            .await?
+            .into_iter()
+            .map(|(id, code, head)| (id, (code, head)))
+            .collect())
     }
 }
 

@@ -240,6 +240,18 @@ pub struct AuditEntry {
     pub reason: Option<String>,
 }
 
+/// What a reader narrows the audit log to, beyond their area: who acted, which action,
+/// when (`from` inclusive, `before` exclusive, as stored RFC 3339 UTC text, which sorts
+/// as time does) and in which unit (the unit and every unit under it).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    pub username: Option<String>,
+    pub action: Option<String>,
+    pub from: Option<String>,
+    pub before: Option<String>,
+    pub unit: Option<String>,
+}
+
 /// Whose audit entries a user may read: a province's, or those of the units under a
 /// district, commune or village.
 #[derive(Debug, Clone, Copy)]
@@ -1170,6 +1182,7 @@ impl Store {
         &self,
         scope: AuditScope<'_>,
         user_id: i64,
+        filter: &AuditFilter,
         limit: i64,
         offset: i64,
     ) -> Result<(Vec<AuditRecord>, i64), StoreError> {
@@ -1177,21 +1190,14 @@ impl Store {
         // units table alone, and the log is then filtered on their codes: Citus runs a
         // recursive query only beside a filter on the distribution column, so the
         // recursion cannot sit inside the log's query.
-        let (filter, unit, area) = match scope {
+        let (mut filter_sql, unit, mut binds) = match scope {
             AuditScope::Province(code) => (
                 "(province_code = $1 OR unit_code = $1 OR user_id = $2)".to_string(),
                 code,
                 Vec::new(),
             ),
             AuditScope::Below(code) => {
-                let area: Vec<String> = with_pool!(self, pool => sqlx::query_scalar(
-                    "WITH RECURSIVE area(code) AS (SELECT code FROM admin_units WHERE code = $1 \
-                     UNION ALL SELECT u.code FROM admin_units u JOIN area a ON u.parent_code = a.code) \
-                     SELECT DISTINCT code FROM area",
-                )
-                .bind(code)
-                .fetch_all(pool)
-                .await?);
+                let area = self.units_below(code).await?;
                 let list: Vec<String> = (0..area.len()).map(|i| format!("${}", i + 3)).collect();
                 let filter = if list.is_empty() {
                     "user_id = $2 AND $1 = $1".to_string()
@@ -1204,27 +1210,92 @@ impl Store {
                 (filter, code, area)
             }
         };
+        // The reader's own filters, each a further condition with its own parameters.
+        let next = |value: String, binds: &mut Vec<String>| {
+            binds.push(value);
+            format!("${}", binds.len() + 2)
+        };
+        if let Some(name) = &filter.username {
+            let p = next(name.clone(), &mut binds);
+            filter_sql.push_str(&format!(" AND username = {p}"));
+        }
+        if let Some(action) = &filter.action {
+            let p = next(action.clone(), &mut binds);
+            filter_sql.push_str(&format!(" AND action = {p}"));
+        }
+        if let Some(from) = &filter.from {
+            let p = next(from.clone(), &mut binds);
+            filter_sql.push_str(&format!(" AND at >= {p}"));
+        }
+        if let Some(before) = &filter.before {
+            let p = next(before.clone(), &mut binds);
+            filter_sql.push_str(&format!(" AND at < {p}"));
+        }
+        if let Some(code) = &filter.unit {
+            let area = self.units_below(code).await?;
+            if area.is_empty() {
+                filter_sql.push_str(" AND 1 = 0");
+            } else {
+                let list: Vec<String> = area.into_iter().map(|c| next(c, &mut binds)).collect();
+                filter_sql.push_str(&format!(" AND unit_code IN ({})", list.join(", ")));
+            }
+        }
         let rows_sql = format!(
-            "SELECT id, {AUDIT_COLUMNS} FROM audit_log WHERE {filter} \
+            "SELECT id, {AUDIT_COLUMNS} FROM audit_log WHERE {filter_sql} \
              ORDER BY id DESC LIMIT {limit} OFFSET {offset}"
         );
-        let count_sql = format!("SELECT COUNT(*) FROM audit_log WHERE {filter}");
+        let count_sql = format!("SELECT COUNT(*) FROM audit_log WHERE {filter_sql}");
         Ok(with_pool!(self, pool => {
             let mut count = sqlx::query_scalar(AssertSqlSafe(count_sql.as_str()))
                 .bind(unit)
                 .bind(user_id);
-            for code in &area {
-                count = count.bind(code);
+            for value in &binds {
+                count = count.bind(value);
             }
             let total: i64 = count.fetch_one(pool).await?;
             let mut page = sqlx::query_as::<_, AuditRecord>(AssertSqlSafe(rows_sql.as_str()))
                 .bind(unit)
                 .bind(user_id);
-            for code in &area {
-                page = page.bind(code);
+            for value in &binds {
+                page = page.bind(value);
             }
             let rows = page.fetch_all(pool).await?;
             (rows, total)
+        }))
+    }
+
+    /// A unit's code and the codes of every unit under it, from the units table alone.
+    async fn units_below(&self, code: &str) -> Result<Vec<String>, StoreError> {
+        Ok(with_pool!(self, pool => sqlx::query_scalar(
+            "WITH RECURSIVE area(code) AS (SELECT code FROM admin_units WHERE code = $1 \
+             UNION ALL SELECT u.code FROM admin_units u JOIN area a ON u.parent_code = a.code) \
+             SELECT DISTINCT code FROM area",
+        )
+        .bind(code)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    /// The code and head of each household asked for, to name households in the audit
+    /// log by what officials know them by rather than by their internal number.
+    pub async fn household_labels(
+        &self,
+        ids: &[i64],
+    ) -> Result<Vec<(i64, String, String)>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT id, code, head_name FROM households WHERE id IN ({})",
+            list.join(", ")
+        );
+        Ok(with_pool!(self, pool => {
+            let mut q = sqlx::query_as::<_, (i64, String, String)>(AssertSqlSafe(sql.as_str()));
+            for id in ids {
+                q = q.bind(id);
+            }
+            q.fetch_all(pool).await?
         }))
     }
 

@@ -40,6 +40,15 @@ impl Refused {
         }
     }
 
+    /// A form shown again with values and no problem (a filter form keeps what it
+    /// filters on).
+    pub fn with_values(values: HashMap<String, String>) -> Refused {
+        Refused {
+            values,
+            ..Refused::default()
+        }
+    }
+
     /// Names the form field that the app's field `from` is typed in, when the two
     /// differ (the app says `village_code`, the form's select is `village`).
     pub fn field_alias(mut self, from: &str, to: &str) -> Refused {

@@ -17,13 +17,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::NaiveDate;
 use giamngheo_app::access::Action;
-use giamngheo_app::households::{By, HouseholdView, decode_changes};
+use giamngheo_app::households::{By, HouseholdView};
 use giamngheo_app::{App, AppError};
 use giamngheo_domain::household::{
     Choice, ChoiceList, CitizenId, DISABILITIES, ETHNICITIES, HouseholdDraft, LATRINES, MATERIALS,
     MemberDraft, NUTRITION, RELATIONS, SCHOOL_LEVELS, Sex, WATER_SOURCES, WORK_STATUSES,
 };
-use giamngheo_store::AuditRecord;
 use serde::Deserialize;
 
 pub(crate) fn routes() -> Routes {
@@ -39,7 +38,6 @@ pub(crate) fn routes() -> Routes {
         .route("/households/{id}/move-member", post(move_member))
         .route("/households/{id}/split", post(split))
         .route("/households/{id}/merge", post(merge))
-        .route("/audit", get(audit_log))
 }
 
 fn html_err(lang: Lang) -> impl Fn(AppError) -> HtmlError {
@@ -92,7 +90,7 @@ struct ListQuery {
     as_of: String,
 }
 
-fn query_string(pairs: &[(&str, &str)]) -> String {
+pub(crate) fn query_string(pairs: &[(&str, &str)]) -> String {
     let parts: Vec<String> = pairs
         .iter()
         .filter(|(_, v)| !v.is_empty())
@@ -212,14 +210,6 @@ pub struct MemberRow {
     pub is_head: bool,
 }
 
-pub struct HistoryRow {
-    pub at: String,
-    pub who: String,
-    pub action: String,
-    pub reason: String,
-    pub changes: Vec<(String, String, String)>,
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "household.html")]
 struct HouseholdPage {
@@ -238,7 +228,7 @@ struct HouseholdPage {
     active: bool,
     facts: Vec<Fact>,
     members: Vec<MemberRow>,
-    history: Vec<HistoryRow>,
+    history: Vec<crate::audit::HistoryRow>,
     can_write: bool,
     notice: Option<String>,
     relations: &'static [Choice],
@@ -279,69 +269,6 @@ fn birth_text(date: Option<NaiveDate>, year: i32) -> String {
         Some(d) => format::date(&d),
         None => year.to_string(),
     }
-}
-
-/// Shows an audit timestamp (stored in UTC) in Vietnam's time, as officials read it.
-fn local_time(at: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(at)
-        .map(|t| {
-            (t.with_timezone(&chrono::Utc) + chrono::Duration::hours(7))
-                .format("%d/%m/%Y %H:%M")
-                .to_string()
-        })
-        .unwrap_or_else(|_| at.to_string())
-}
-
-fn action_label(lang: Lang, action: &str) -> String {
-    let vi = match action {
-        "household.create" => "Thêm hộ",
-        "household.update" => "Sửa thông tin hộ",
-        "household.move" => "Chuyển thôn",
-        "household.split" => "Tách hộ",
-        "household.merge_in" => "Nhập hộ khác vào",
-        "household.merge_out" => "Nhập vào hộ khác",
-        "member.add" => "Thêm thành viên",
-        "member.update" => "Sửa thành viên",
-        "member.leave" => "Thành viên rời hộ",
-        "member.move_in" => "Thành viên chuyển đến",
-        "member.move_out" => "Thành viên chuyển đi",
-        "user.create" => "Tạo người dùng",
-        "user.password_reset" => "Đặt lại mật khẩu người dùng",
-        "user.disable" => "Khóa tài khoản",
-        "user.enable" => "Mở khóa tài khoản",
-        "user.unit" => "Chuyển đơn vị người dùng",
-        other => other,
-    };
-    match lang {
-        Lang::Vi => vi.to_string(),
-        Lang::En => action.replace(['.', '_'], " "),
-    }
-}
-
-fn json_text(v: &serde_json::Value) -> String {
-    match v {
-        serde_json::Value::Null => "—".into(),
-        serde_json::Value::Bool(true) => "✓".into(),
-        serde_json::Value::Bool(false) => "✗".into(),
-        serde_json::Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
-pub fn history_rows(lang: Lang, records: &[AuditRecord]) -> Vec<HistoryRow> {
-    records
-        .iter()
-        .map(|r| HistoryRow {
-            at: local_time(&r.entry.at),
-            who: r.entry.username.clone(),
-            action: action_label(lang, &r.entry.action),
-            reason: r.entry.reason.clone().unwrap_or_default(),
-            changes: decode_changes(&r.entry.changes)
-                .into_iter()
-                .map(|c| (c.field, json_text(&c.old), json_text(&c.new)))
-                .collect(),
-        })
-        .collect()
 }
 
 /// The words for a movement between periods (hộ thoát nghèo, hộ tái nghèo, …).
@@ -576,7 +503,7 @@ async fn show(
         active: view.household.active,
         facts: facts(lang, &view),
         members,
-        history: history_rows(lang, &history),
+        history: crate::audit::history_rows(lang, &history),
         can_write: view.can_write && view.household.active,
         notice,
         relations: RELATIONS.choices,
@@ -1633,7 +1560,6 @@ struct DuplicatesPage {
 #[derive(Deserialize, Default)]
 struct UnitParam {
     unit: Option<String>,
-    page: Option<i64>,
 }
 
 async fn duplicates(
@@ -1673,45 +1599,5 @@ async fn duplicates(
                 household_code: r.household_code,
             })
             .collect(),
-    })
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "audit.html")]
-struct AuditPage {
-    t: &'static T,
-    h: &'static HT,
-    lang: Lang,
-    viewer: Option<Viewer>,
-    rows: Vec<(Option<i64>, HistoryRow)>,
-    total: String,
-    prev: Option<String>,
-    next: Option<String>,
-}
-
-async fn audit_log(
-    State(app): State<App>,
-    lang: Lang,
-    user: CurrentUser,
-    Query(q): Query<UnitParam>,
-) -> Result<AuditPage, HtmlError> {
-    let err = html_err(lang);
-    let page = q.page.unwrap_or(1).max(1);
-    let (records, total) = app.audit_log(&user.actor, page).await.map_err(&err)?;
-    let rows = history_rows(lang, &records);
-    let size = giamngheo_app::households::PAGE_SIZE;
-    Ok(AuditPage {
-        t: lang.t(),
-        h: lang.h(),
-        lang,
-        viewer: Some(user.viewer(lang)),
-        rows: records
-            .iter()
-            .map(|r| r.entry.household_id)
-            .zip(rows)
-            .collect(),
-        total: format::number(total),
-        prev: (page > 1).then(|| format!("/audit?page={}", page - 1)),
-        next: (page * size < total).then(|| format!("/audit?page={}", page + 1)),
     })
 }

@@ -4,6 +4,7 @@
 
 mod api;
 mod api_households;
+mod audit;
 mod auth;
 mod dashboard;
 mod error;
@@ -117,6 +118,7 @@ fn all_routes() -> Routes {
         .merge(policies::routes())
         .merge(programme::routes())
         .merge(survey::routes())
+        .merge(audit::routes())
         .nest(
             "/api/v1",
             api::routes()
