@@ -6,11 +6,13 @@ use crate::access::{Action, Actor};
 use crate::{App, AppError};
 use giamngheo_domain::household::{HouseholdDraft, MemberDraft, RELATIONS, mask_citizen_id};
 use giamngheo_domain::{Tier, text};
+use giamngheo_rules::Status;
 use giamngheo_sheets::SheetErrors;
 use giamngheo_store::{
     AuditEntry, AuditFilter, AuditRecord, AuditScope, DuplicateRow, HouseholdFields,
-    HouseholdFilter, HouseholdListRow, HouseholdRecord, MemberFields, MemberRecord, MemberSave,
-    NewHousehold, StoreError, Transfer, TransferSide, TransferSource, TransferTarget, UnitRecord,
+    HouseholdFilter, HouseholdListRow, HouseholdRecord, ListNarrowing, MemberFields, MemberRecord,
+    MemberSave, NewHousehold, StoreError, Transfer, TransferSide, TransferSource, TransferTarget,
+    UnitRecord,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -759,12 +761,29 @@ impl App {
         page: i64,
         as_of: Option<chrono::NaiveDate>,
     ) -> Result<HouseholdPage, AppError> {
+        self.list_households_narrowed(actor, unit, query, &ListNarrowing::default(), page, as_of)
+            .await
+    }
+
+    /// [`App::list_households_as_of`] narrowed by the list page's filters and sorted by
+    /// the column asked for. A status that is not one is refused in words.
+    pub async fn list_households_narrowed(
+        &self,
+        actor: &Actor,
+        unit: Option<&str>,
+        query: Option<&str>,
+        narrowing: &ListNarrowing,
+        page: i64,
+        as_of: Option<chrono::NaiveDate>,
+    ) -> Result<HouseholdPage, AppError> {
+        check_status(narrowing.status.as_deref())?;
         let (_, filter) = self.household_filter(actor, unit, query, as_of).await?;
         let page = page.max(1);
         let (items, total) = self
             .store()
-            .list_households_counted(
+            .list_households_narrowed(
                 &filter,
+                narrowing,
                 PAGE_SIZE,
                 (page - 1) * PAGE_SIZE,
                 Some(LIST_COUNT_UP_TO),
@@ -777,6 +796,25 @@ impl App {
             page,
             page_size: PAGE_SIZE,
         })
+    }
+
+    /// Each household's status of every period (the row in force), oldest first, for
+    /// the households of a list page the user was shown: the page's class history.
+    pub async fn period_statuses(
+        &self,
+        actor: &Actor,
+        ids: &[i64],
+    ) -> Result<HashMap<i64, Vec<(i32, Status)>>, AppError> {
+        if !actor.may(Action::ReadPersonal) {
+            return Err(AppError::Forbidden("danh sách hộ".into()));
+        }
+        let mut out: HashMap<i64, Vec<(i32, Status)>> = HashMap::new();
+        for (id, period, status) in self.store().period_statuses(ids).await? {
+            if let Ok(s) = status.parse::<Status>() {
+                out.entry(id).or_default().push((period, s));
+            }
+        }
+        Ok(out)
     }
 
     /// The filter of a household list: the unit (the user's own by default, within its
@@ -1512,6 +1550,17 @@ impl App {
             .into_iter()
             .map(|(id, code, head)| (id, (code, head)))
             .collect())
+    }
+}
+
+/// Refuses a status filter that names no status, in words.
+pub(crate) fn check_status(status: Option<&str>) -> Result<(), AppError> {
+    match status {
+        Some(s) if s.parse::<Status>().is_err() => Err(AppError::invalid(
+            "status",
+            "tình trạng không hợp lệ (hộ nghèo, hộ cận nghèo, hộ có mức sống trung bình hoặc hộ không nghèo)",
+        )),
+        _ => Ok(()),
     }
 }
 

@@ -42,8 +42,9 @@ pub use coverage::{
 pub use error::{StoreError, UniqueKey};
 pub use households::{
     AuditEntry, AuditFilter, AuditRecord, AuditScope, DuplicateRow, HouseholdFields,
-    HouseholdFilter, HouseholdListRow, HouseholdRecord, ListTotal, MemberFields, MemberRecord,
-    MemberSave, NewHousehold, Transfer, TransferSide, TransferSource, TransferTarget,
+    HouseholdFilter, HouseholdListRow, HouseholdRecord, HouseholdSort, ListNarrowing, ListTotal,
+    MemberFields, MemberRecord, MemberSave, NewHousehold, Transfer, TransferSide, TransferSource,
+    TransferTarget,
 };
 pub use inspections::{
     ClassFactsRow, FindingRow, InspectionRecord, MeetingCheckRow, NewFindingRow, NewInspection,

@@ -11,6 +11,7 @@ mod error;
 mod form;
 mod format;
 mod headers;
+mod hh_list;
 mod hh_problems;
 mod hh_text;
 mod home;

@@ -240,7 +240,7 @@ async fn page(
             .filter_map(|k| typed.get(k).map(|v| (k, v.as_str())))
             .collect();
         pairs.push(("page", &p));
-        format!("/audit?{}", crate::households::query_string(&pairs))
+        format!("/audit?{}", crate::hh_list::query_string(&pairs))
     };
     let status = if form.is_refused() {
         StatusCode::UNPROCESSABLE_ENTITY

@@ -1,0 +1,169 @@
+//! The households page as the commune officer of the demo (07/12/2026) uses it: the
+//! current status and class history of each household, filters by status, village and
+//! female head, sorting by a column, page numbers, and the export that holds exactly the
+//! filtered list (issue 15).
+
+use axum::http::StatusCode;
+use chrono::NaiveDate;
+use giamngheo_app::access::Role;
+use giamngheo_app::{App, Config, FixedClock};
+use giamngheo_store::Store;
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+mod support;
+use support::{get, send, sign_in_answer};
+
+/// The households found, from the summary line.
+fn total(page: &str) -> i64 {
+    let at = page.find("class=\"summary\"").expect("a summary");
+    let strong = at + page[at..].find("<strong>").unwrap() + "<strong>".len();
+    let end = strong + page[strong..].find("</strong>").unwrap();
+    page[strong..end].replace('.', "").parse().unwrap()
+}
+
+/// The cells of each row of the list: code, head, village, address, people, status,
+/// history.
+fn rows(page: &str) -> Vec<Vec<String>> {
+    let Some(start) = page.find("<table class=\"households\">") else {
+        return Vec::new();
+    };
+    let body = &page[start..start + page[start..].find("</table>").unwrap()];
+    body.split("<tr>")
+        .skip(2)
+        .map(|r| {
+            r.split("<td")
+                .skip(1)
+                .map(|c| {
+                    let inner = &c[c.find('>').unwrap() + 1..c.find("</td>").unwrap()];
+                    // The head's cell is a link.
+                    match inner.find("\">") {
+                        Some(i) if inner.starts_with("<a ") => {
+                            inner[i + 2..inner.find("</a>").unwrap()].to_string()
+                        }
+                        _ => inner.to_string(),
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+async fn the_household_list_filters_sorts_and_exports_what_it_shows(store: Store) {
+    let now = NaiveDate::from_ymd_opt(2026, 12, 7)
+        .unwrap()
+        .and_hms_opt(2, 0, 0)
+        .unwrap()
+        .and_utc();
+    let app = App::new(store, Config::default(), Arc::new(FixedClock(now)));
+    let demo = app.load_demo(2021, 120).await.unwrap();
+    let router = giamngheo_web::router(app.clone());
+    let officer = demo
+        .users
+        .iter()
+        .find(|u| u.role == Role::CommuneOfficer)
+        .unwrap();
+    let session = sign_in_answer(&router, &officer.username, &officer.password)
+        .await
+        .cookie("gn_session")
+        .unwrap();
+    let open = |uri: String| {
+        let router = router.clone();
+        let session = session.clone();
+        async move {
+            let answer = send(&router, get(&uri, Some(&session))).await;
+            assert_eq!(answer.status, StatusCode::OK, "{uri}: {}", answer.body);
+            answer.body
+        }
+    };
+
+    let all = open("/households".into()).await;
+    let everyone = total(&all);
+    assert!(everyone > 0);
+    assert!(all.contains("Tình trạng hiện tại"), "{all}");
+    assert!(all.contains("aria-current=\"page\""), "page numbers: {all}");
+    // The demo's households carry their 2021–2026 lists: the history names the years.
+    let first = &rows(&all)[0];
+    assert!(first[6].contains("2026: "), "{first:?}");
+
+    // By status: every row shown is poor, and the poor and the others make up the list.
+    let poor = open("/households?status=poor".into()).await;
+    let poor_rows = rows(&poor);
+    assert!(!poor_rows.is_empty());
+    assert!(
+        poor_rows.iter().all(|r| r[5] == "Hộ nghèo"),
+        "{poor_rows:?}"
+    );
+    let mut by_status = 0;
+    for s in ["poor", "near_poor", "medium", "not_poor"] {
+        by_status += total(&open(format!("/households?status={s}")).await);
+    }
+    assert!(
+        by_status <= everyone && by_status > 0,
+        "{by_status} of {everyone}"
+    );
+
+    // A yes/no filter splits the list in two.
+    let female = total(&open("/households?female_head=1".into()).await);
+    let male = total(&open("/households?female_head=0".into()).await);
+    assert_eq!(female + male, everyone);
+
+    // By village: every row is of that village.
+    let review = demo.open_review.as_ref().unwrap();
+    let village = app.store().review_households(review.id).await.unwrap()[0].clone();
+    let of_village = open(format!("/households?village={}", village.village_code)).await;
+    let village_rows = rows(&of_village);
+    assert!(!village_rows.is_empty());
+    assert!(village_rows.iter().all(|r| r[2] == village.village_name));
+    assert!(
+        of_village.contains(&format!(
+            "<option value=\"{}\" selected>",
+            village.village_code
+        )),
+        "the filter shows its choice"
+    );
+
+    // Sorted by code, descending.
+    let sorted = rows(&open("/households?sort=code&dir=desc".into()).await);
+    let codes: Vec<&String> = sorted.iter().map(|r| &r[0]).collect();
+    let mut expected = codes.clone();
+    expected.sort_by(|a, b| b.cmp(a));
+    assert_eq!(codes, expected);
+
+    // The export of the filtered list holds exactly its households.
+    let shown: BTreeSet<String> = poor_rows.iter().map(|r| r[0].clone()).collect();
+    assert!(total(&poor) <= 50, "one page holds the poor of the commune");
+    let link_start = poor.find("/api/v1/households/export?").unwrap();
+    let link = poor[link_start..]
+        .split('"')
+        .next()
+        .unwrap()
+        .replace("&amp;", "&")
+        .replace("&#38;", "&")
+        .replace("format=xlsx", "format=csv");
+    assert!(
+        link.contains("status=poor") && link.contains("format=csv"),
+        "{link}"
+    );
+    let csv = send(&router, get(&link, Some(&session))).await;
+    assert_eq!(csv.status, StatusCode::OK, "{}", csv.body);
+    let exported: BTreeSet<String> = csv
+        .body
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').next())
+        .map(|c| c.trim_matches('"').to_string())
+        .collect();
+    assert_eq!(exported, shown, "{link}");
+
+    // A filter that is no choice gets a Vietnamese refusal, not the framework's text.
+    let bad = send(&router, get("/households?merit=maybe", Some(&session))).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.body.contains("phải là có (1) hoặc không (0)"),
+        "{}",
+        bad.body
+    );
+}
+giamngheo_store::store_test!(the_household_list_filters_sorts_and_exports_what_it_shows);
