@@ -17,6 +17,7 @@ pub mod error;
 pub mod export;
 pub mod facts;
 pub mod files;
+pub mod household_codes;
 pub mod households;
 pub mod imports;
 pub mod inspections;

@@ -1418,6 +1418,20 @@ impl Store {
         .await?))
     }
 
+    /// Every household code of a commune (left households included: their codes stay
+    /// taken), for suggesting the next one.
+    pub async fn household_codes_in_commune(
+        &self,
+        commune: &str,
+    ) -> Result<Vec<String>, StoreError> {
+        Ok(with_pool!(self, pool => sqlx::query_scalar(
+            "SELECT code FROM households WHERE commune_code = $1",
+        )
+        .bind(commune)
+        .fetch_all(pool)
+        .await?))
+    }
+
     /// The status of each period (the row in force) of the households asked for, oldest
     /// period first: a list page's class history, whose last entry is the current status.
     pub async fn period_statuses(

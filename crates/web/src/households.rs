@@ -28,7 +28,7 @@ use serde::Deserialize;
 pub(crate) fn routes() -> Routes {
     Routes::new()
         .route("/households", get(crate::hh_list::list).post(create))
-        .route("/households/new", get(new_form))
+        .route("/households/new", get(crate::hh_new::new_form))
         .route("/households/import", get(import_page).post(import_upload))
         .route("/households/template.xlsx", get(template_xlsx))
         .route("/households/template.csv", get(template_csv))
@@ -459,7 +459,7 @@ pub struct MemberFormView {
 
 #[derive(Template, WebTemplate)]
 #[template(path = "household_form.html")]
-struct FormPage {
+pub(crate) struct FormPage {
     t: &'static T,
     h: &'static HT,
     lang: Lang,
@@ -674,7 +674,10 @@ fn house_selects(lang: Lang, f: &HouseholdForm) -> Vec<Select> {
 
 /// The villages a household can be placed in: those of the household's commune, or of
 /// the user's commune or village.
-async fn village_options(app: &App, commune: &str) -> Result<Vec<(String, String)>, AppError> {
+pub(crate) async fn village_options(
+    app: &App,
+    commune: &str,
+) -> Result<Vec<(String, String)>, AppError> {
     Ok(app
         .children(Some(commune))
         .await?
@@ -685,7 +688,7 @@ async fn village_options(app: &App, commune: &str) -> Result<Vec<(String, String
 }
 
 #[allow(clippy::too_many_arguments)]
-fn form_page(
+pub(crate) fn form_page(
     lang: Lang,
     user: &CurrentUser,
     title: String,
@@ -772,47 +775,9 @@ async fn edit_form(
     ))
 }
 
-#[derive(Deserialize, Default)]
-struct NewQuery {
-    village: Option<String>,
-}
-
-async fn new_form(
-    State(app): State<App>,
-    lang: Lang,
-    user: CurrentUser,
-    Query(q): Query<NewQuery>,
-) -> Result<FormPage, HtmlError> {
-    let err = html_err(lang);
-    if !user.actor.may(Action::WriteHouseholds) {
-        return Err(err(AppError::Forbidden("thêm hộ".into())));
-    }
-    let commune = commune_for(&app, &user, q.village.as_deref())
-        .await
-        .map_err(&err)?;
-    let villages = village_options(&app, &commune).await.map_err(&err)?;
-    let f = HouseholdForm {
-        village_code: q.village.unwrap_or_default(),
-        ..Default::default()
-    };
-    Ok(form_page(
-        lang,
-        &user,
-        lang.h().add_household.to_string(),
-        "/households".into(),
-        "/households".into(),
-        0,
-        f,
-        Vec::new(),
-        villages,
-        None,
-        true,
-    ))
-}
-
 /// The commune whose villages a new household may go to: the village's commune when one
 /// is given, else the user's own commune (or the commune of the user's village).
-async fn commune_for(
+pub(crate) async fn commune_for(
     app: &App,
     user: &CurrentUser,
     village: Option<&str>,

@@ -12,6 +12,7 @@ mod form;
 mod format;
 mod headers;
 mod hh_list;
+mod hh_new;
 mod hh_problems;
 mod hh_text;
 mod home;

@@ -167,3 +167,60 @@ async fn the_household_list_filters_sorts_and_exports_what_it_shows(store: Store
     );
 }
 giamngheo_store::store_test!(the_household_list_filters_sorts_and_exports_what_it_shows);
+
+async fn adding_a_household_suggests_the_next_code_and_an_office_picks_a_commune(store: Store) {
+    let now = NaiveDate::from_ymd_opt(2026, 12, 7)
+        .unwrap()
+        .and_hms_opt(2, 0, 0)
+        .unwrap()
+        .and_utc();
+    let app = App::new(store, Config::default(), Arc::new(FixedClock(now)));
+    let demo = app.load_demo(2021, 120).await.unwrap();
+    let router = giamngheo_web::router(app.clone());
+    let user = |role| demo.users.iter().find(|u| u.role == role).unwrap();
+    let officer = user(Role::CommuneOfficer);
+    let session_of = |name: String, password: String| {
+        let router = router.clone();
+        async move {
+            sign_in_answer(&router, &name, &password)
+                .await
+                .cookie("gn_session")
+                .unwrap()
+        }
+    };
+    let code_field = |page: &str| {
+        let at = page.find("name=\"code\" value=\"").expect("the code field") + 19;
+        page[at..at + page[at..].find('"').unwrap()].to_string()
+    };
+    // The commune's codes are "{commune}-nnnnn": the suggestion is one past the highest.
+    let codes = app
+        .store()
+        .household_codes_in_commune(&officer.unit_code)
+        .await
+        .unwrap();
+    let highest = codes
+        .iter()
+        .filter_map(|c| c.strip_prefix(&format!("{}-", officer.unit_code)))
+        .filter_map(|n| n.parse::<u64>().ok())
+        .max()
+        .unwrap();
+    let expected = format!("{}-{:05}", officer.unit_code, highest + 1);
+    let session = session_of(officer.username.clone(), officer.password.clone()).await;
+    let form = send(&router, get("/households/new", Some(&session))).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    assert_eq!(code_field(&form.body), expected);
+
+    // An office above the communes picks the commune first, then gets its next code.
+    let office = user(Role::Office);
+    let session = session_of(office.username.clone(), office.password.clone()).await;
+    let pick = send(&router, get("/households/new", Some(&session))).await;
+    assert_eq!(pick.status, StatusCode::OK, "{}", pick.body);
+    let link = format!("/households/new?commune={}", officer.unit_code);
+    assert!(pick.body.contains(&link), "{}", pick.body);
+    let form = send(&router, get(&link, Some(&session))).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    assert_eq!(code_field(&form.body), expected);
+}
+giamngheo_store::store_test!(
+    adding_a_household_suggests_the_next_code_and_an_office_picks_a_commune
+);
