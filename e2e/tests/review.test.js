@@ -18,7 +18,7 @@ test('a regular review takes one household from its request to a printed certifi
 
   // The household asks to be recognised as poor.
   await page.goto(`${base}/households?q=ho+thi+an`);
-  await Promise.all([page.waitForNavigation(), page.locator('table.households a').first().click()]);
+  await Promise.all([page.waitForNavigation(), page.locator('table.households tbody a').first().click()]);
   await page.fill('#regular-review input[name=requester]', 'Hồ Thị An');
   await submit(page, '#regular-review button[type=submit]');
   assert.match(page.url(), /\/reviews\/\d+/);

@@ -5,26 +5,17 @@
 //! outside the administrator's province is refused.
 
 use axum::http::StatusCode;
-use chrono::NaiveDate;
+use giamngheo_app::App;
 use giamngheo_app::access::{Actor, Role};
-use giamngheo_app::{App, Config, FixedClock};
 use giamngheo_domain::Tier;
 use giamngheo_store::Store;
-use std::sync::Arc;
 
 mod support;
-use support::{Answer, get, send, sign_in_answer};
+use support::{Answer, demo_of_today, demo_session, demo_user, get, send};
 
 async fn audit_filters_find_a_change_in_words(store: Store) {
-    let now = NaiveDate::from_ymd_opt(2026, 12, 7)
-        .unwrap()
-        .and_hms_opt(2, 0, 0)
-        .unwrap()
-        .and_utc();
-    let app = App::new(store, Config::default(), Arc::new(FixedClock(now)));
-    let demo = app.load_demo(2021, 120).await.unwrap();
-    let router = giamngheo_web::router(app.clone());
-    let user = |role| demo.users.iter().find(|u| u.role == role).unwrap();
+    let (router, app, demo) = demo_of_today(store, 120).await;
+    let user = |role| demo_user(&demo, role);
     let officer_user = user(Role::CommuneOfficer);
     let officer = Actor {
         user_id: officer_user.user_id,
@@ -55,10 +46,7 @@ async fn audit_filters_find_a_change_in_words(store: Store) {
     );
 
     let admin = user(Role::Admin);
-    let session = sign_in_answer(&router, &admin.username, &admin.password)
-        .await
-        .cookie("gn_session")
-        .unwrap();
+    let session = demo_session(&router, &demo, Role::Admin).await;
     let open = |uri: String| {
         let router = router.clone();
         let session = session.clone();

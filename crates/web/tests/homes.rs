@@ -5,31 +5,20 @@
 //! own figures, without a name.
 
 use axum::http::StatusCode;
-use chrono::NaiveDate;
+use giamngheo_app::App;
 use giamngheo_app::access::Role;
 use giamngheo_app::demo::DemoSummary;
-use giamngheo_app::{App, Config, FixedClock};
 use giamngheo_store::Store;
-use std::sync::Arc;
 
 mod support;
-use support::{Answer, get, send, sign_in_answer};
+use support::{Answer, demo_of_today, demo_session, get, send};
 
 async fn demo_today(store: Store) -> (axum::Router, App, DemoSummary) {
-    let now = NaiveDate::from_ymd_opt(2026, 12, 7)
-        .unwrap()
-        .and_hms_opt(2, 0, 0)
-        .unwrap()
-        .and_utc();
-    let app = App::new(store, Config::default(), Arc::new(FixedClock(now)));
-    let demo = app.load_demo(2021, 120).await.unwrap();
-    (giamngheo_web::router(app.clone()), app, demo)
+    demo_of_today(store, 120).await
 }
 
 async fn home_of(site: &axum::Router, demo: &DemoSummary, role: Role) -> Answer {
-    let user = demo.users.iter().find(|u| u.role == role).unwrap();
-    let signed_in = sign_in_answer(site, &user.username, &user.password).await;
-    let session = signed_in.cookie("gn_session").unwrap();
+    let session = demo_session(site, demo, role).await;
     let home = send(site, get("/", Some(&session))).await;
     assert_eq!(home.status, StatusCode::OK, "{role:?}: {}", home.body);
     home

@@ -4,15 +4,12 @@
 //! filtered list (issue 15).
 
 use axum::http::StatusCode;
-use chrono::NaiveDate;
 use giamngheo_app::access::Role;
-use giamngheo_app::{App, Config, FixedClock};
 use giamngheo_store::Store;
 use std::collections::BTreeSet;
-use std::sync::Arc;
 
 mod support;
-use support::{get, send, sign_in_answer};
+use support::{demo_of_today, demo_session, demo_user, get, send};
 
 /// The households found, from the summary line.
 fn total(page: &str) -> i64 {
@@ -50,23 +47,8 @@ fn rows(page: &str) -> Vec<Vec<String>> {
 }
 
 async fn the_household_list_filters_sorts_and_exports_what_it_shows(store: Store) {
-    let now = NaiveDate::from_ymd_opt(2026, 12, 7)
-        .unwrap()
-        .and_hms_opt(2, 0, 0)
-        .unwrap()
-        .and_utc();
-    let app = App::new(store, Config::default(), Arc::new(FixedClock(now)));
-    let demo = app.load_demo(2021, 120).await.unwrap();
-    let router = giamngheo_web::router(app.clone());
-    let officer = demo
-        .users
-        .iter()
-        .find(|u| u.role == Role::CommuneOfficer)
-        .unwrap();
-    let session = sign_in_answer(&router, &officer.username, &officer.password)
-        .await
-        .cookie("gn_session")
-        .unwrap();
+    let (router, app, demo) = demo_of_today(store, 120).await;
+    let session = demo_session(&router, &demo, Role::CommuneOfficer).await;
     let open = |uri: String| {
         let router = router.clone();
         let session = session.clone();
@@ -169,25 +151,8 @@ async fn the_household_list_filters_sorts_and_exports_what_it_shows(store: Store
 giamngheo_store::store_test!(the_household_list_filters_sorts_and_exports_what_it_shows);
 
 async fn adding_a_household_suggests_the_next_code_and_an_office_picks_a_commune(store: Store) {
-    let now = NaiveDate::from_ymd_opt(2026, 12, 7)
-        .unwrap()
-        .and_hms_opt(2, 0, 0)
-        .unwrap()
-        .and_utc();
-    let app = App::new(store, Config::default(), Arc::new(FixedClock(now)));
-    let demo = app.load_demo(2021, 120).await.unwrap();
-    let router = giamngheo_web::router(app.clone());
-    let user = |role| demo.users.iter().find(|u| u.role == role).unwrap();
-    let officer = user(Role::CommuneOfficer);
-    let session_of = |name: String, password: String| {
-        let router = router.clone();
-        async move {
-            sign_in_answer(&router, &name, &password)
-                .await
-                .cookie("gn_session")
-                .unwrap()
-        }
-    };
+    let (router, app, demo) = demo_of_today(store, 120).await;
+    let officer = demo_user(&demo, Role::CommuneOfficer);
     let code_field = |page: &str| {
         let at = page.find("name=\"code\" value=\"").expect("the code field") + 19;
         page[at..at + page[at..].find('"').unwrap()].to_string()
@@ -205,14 +170,13 @@ async fn adding_a_household_suggests_the_next_code_and_an_office_picks_a_commune
         .max()
         .unwrap();
     let expected = format!("{}-{:05}", officer.unit_code, highest + 1);
-    let session = session_of(officer.username.clone(), officer.password.clone()).await;
+    let session = demo_session(&router, &demo, Role::CommuneOfficer).await;
     let form = send(&router, get("/households/new", Some(&session))).await;
     assert_eq!(form.status, StatusCode::OK, "{}", form.body);
     assert_eq!(code_field(&form.body), expected);
 
     // An office above the communes picks the commune first, then gets its next code.
-    let office = user(Role::Office);
-    let session = session_of(office.username.clone(), office.password.clone()).await;
+    let session = demo_session(&router, &demo, Role::Office).await;
     let pick = send(&router, get("/households/new", Some(&session))).await;
     assert_eq!(pick.status, StatusCode::OK, "{}", pick.body);
     let link = format!("/households/new?commune={}", officer.unit_code);

@@ -5,14 +5,12 @@
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use chrono::NaiveDate;
+use giamngheo_app::App;
 use giamngheo_app::access::Role;
-use giamngheo_app::{App, Config, FixedClock};
 use giamngheo_store::Store;
-use std::sync::Arc;
 
 mod support;
-use support::{Answer, get, post_form, send, sign_in_answer};
+use support::{Answer, demo_of_today, demo_session, get, post_form, send};
 
 struct Site {
     router: axum::Router,
@@ -23,23 +21,8 @@ struct Site {
 }
 
 async fn officer_site(store: Store) -> Site {
-    let now = NaiveDate::from_ymd_opt(2026, 12, 7)
-        .unwrap()
-        .and_hms_opt(2, 0, 0)
-        .unwrap()
-        .and_utc();
-    let app = App::new(store, Config::default(), Arc::new(FixedClock(now)));
-    let demo = app.load_demo(2021, 120).await.unwrap();
-    let router = giamngheo_web::router(app.clone());
-    let officer = demo
-        .users
-        .iter()
-        .find(|u| u.role == Role::CommuneOfficer)
-        .unwrap();
-    let session = sign_in_answer(&router, &officer.username, &officer.password)
-        .await
-        .cookie("gn_session")
-        .unwrap();
+    let (router, app, demo) = demo_of_today(store, 120).await;
+    let session = demo_session(&router, &demo, Role::CommuneOfficer).await;
     let home = send(&router, get("/", Some(&session))).await;
     Site {
         router,
