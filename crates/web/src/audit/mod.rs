@@ -221,7 +221,7 @@ async fn page(
         .collect();
     let actor = &user.actor;
     let units = {
-        let own = (!actor.unit_code.is_empty()).then(|| actor.unit_code.as_str());
+        let own = (!actor.unit_code.is_empty()).then_some(actor.unit_code.as_str());
         let mut units = Vec::new();
         if let Some(code) = own {
             let u = app.unit(code).await.map_err(err)?;
