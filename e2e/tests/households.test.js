@@ -34,7 +34,7 @@ test('a commune officer finds a household without diacritics, edits it and sees 
   const history = page.locator('table.history');
   const text = await history.innerText();
   assert.match(text, /Sửa thông tin hộ/);
-  assert.match(text, /address/);
+  assert.match(text, /Địa chỉ/);
   assert.match(text, /Xóm Đồng\s*→\s*Xóm Đồng Mới/);
   assert.match(text, /canbo\.dienmy/);
   assert.match(text, /Đổi tên xóm/);

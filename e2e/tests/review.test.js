@@ -18,7 +18,7 @@ test('a regular review takes one household from its request to a printed certifi
 
   // The household asks to be recognised as poor.
   await page.goto(`${base}/households?q=ho+thi+an`);
-  await Promise.all([page.waitForNavigation(), page.locator('table.households a').first().click()]);
+  await Promise.all([page.waitForNavigation(), page.locator('table.households tbody a').first().click()]);
   await page.fill('#regular-review input[name=requester]', 'Hồ Thị An');
   await submit(page, '#regular-review button[type=submit]');
   assert.match(page.url(), /\/reviews\/\d+/);
@@ -37,9 +37,18 @@ test('a regular review takes one household from its request to a printed certifi
   await page.goto(reviewUrl);
   assert.match(await page.locator('table.review-households').innerText(), /Hộ nghèo/);
 
-  // Step 3: the village meeting passes with 15 of 20.
+  // Step 3: a meeting typed wrong (more agreeing than attending) comes back with what
+  // was typed and the problem next to its field; corrected, it passes with 15 of 20.
   await submit(page, '#start-meetings');
   await page.fill('#meeting-form input[name=attendees]', '20');
+  await page.fill('#meeting-form input[name=agreeing]', '25');
+  await page.fill('#meeting-form input[name=chaired_by]', 'Trần Văn Bình');
+  await Promise.all([page.waitForNavigation(), page.click('#meeting-form button[type=submit]')]);
+  assert.equal(await page.inputValue('#meeting-form input[name=attendees]'), '20');
+  assert.equal(await page.inputValue('#meeting-form input[name=agreeing]'), '25');
+  assert.equal(await page.inputValue('#meeting-form input[name=chaired_by]'), 'Trần Văn Bình');
+  const problem = page.locator('#meeting-form label:has(input[name=agreeing]) .field-error');
+  assert.match(await problem.innerText(), /lớn hơn số người dự họp/);
   await page.fill('#meeting-form input[name=agreeing]', '15');
   await submit(page, '#meeting-form button[type=submit]');
   assert.match(await page.locator('.notice').innerText(), /Thông qua/);

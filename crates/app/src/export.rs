@@ -9,6 +9,7 @@ use crate::{App, AppError};
 use giamngheo_domain::household::{RELATIONS, mask_citizen_id};
 use giamngheo_rules::Status;
 use giamngheo_sheets::export::ExportLine;
+use giamngheo_store::ListNarrowing;
 use std::collections::HashMap;
 
 /// The most households one export holds: beyond it the user narrows the unit, so that
@@ -18,14 +19,16 @@ pub const MAX_EXPORT_HOUSEHOLDS: i64 = 20_000;
 impl App {
     /// The lines of the export of `unit` (the user's own by default), with the search
     /// `query` of the households page, households whose current status is `status` only
-    /// when it is given (`poor`, `near_poor`, `medium`, `not_poor`). A unit outside the
-    /// user's area is not found.
+    /// when it is given (`poor`, `near_poor`, `medium`, `not_poor`), narrowed and sorted
+    /// as the households page is (`narrowing`), so that the file holds the list on
+    /// screen. A unit outside the user's area is not found.
     pub async fn export_households(
         &self,
         actor: &Actor,
         unit: Option<&str>,
         query: Option<&str>,
         status: Option<&str>,
+        narrowing: &ListNarrowing,
         as_of: Option<chrono::NaiveDate>,
     ) -> Result<Vec<ExportLine>, AppError> {
         let wanted: Option<Status> = match status.map(str::trim).filter(|s| !s.is_empty()) {
@@ -43,8 +46,9 @@ impl App {
         let (unit, filter) = self.household_filter(actor, unit, query, as_of).await?;
         let (households, total) = self
             .store()
-            .list_households(&filter, MAX_EXPORT_HOUSEHOLDS, 0)
+            .list_households_narrowed(&filter, narrowing, MAX_EXPORT_HOUSEHOLDS, 0, None)
             .await?;
+        let total = total.count;
         if total > MAX_EXPORT_HOUSEHOLDS {
             return Err(AppError::invalid(
                 "unit",

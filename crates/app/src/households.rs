@@ -6,11 +6,13 @@ use crate::access::{Action, Actor};
 use crate::{App, AppError};
 use giamngheo_domain::household::{HouseholdDraft, MemberDraft, RELATIONS, mask_citizen_id};
 use giamngheo_domain::{Tier, text};
+use giamngheo_rules::Status;
 use giamngheo_sheets::SheetErrors;
 use giamngheo_store::{
-    AuditEntry, AuditRecord, AuditScope, DuplicateRow, HouseholdFields, HouseholdFilter,
-    HouseholdListRow, HouseholdRecord, MemberFields, MemberRecord, MemberSave, NewHousehold,
-    StoreError, Transfer, TransferSide, TransferSource, TransferTarget, UnitRecord,
+    AuditEntry, AuditFilter, AuditRecord, AuditScope, DuplicateRow, HouseholdFields,
+    HouseholdFilter, HouseholdListRow, HouseholdRecord, ListNarrowing, MemberFields, MemberRecord,
+    MemberSave, NewHousehold, StoreError, Transfer, TransferSide, TransferSource, TransferTarget,
+    UnitRecord,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -759,12 +761,29 @@ impl App {
         page: i64,
         as_of: Option<chrono::NaiveDate>,
     ) -> Result<HouseholdPage, AppError> {
+        self.list_households_narrowed(actor, unit, query, &ListNarrowing::default(), page, as_of)
+            .await
+    }
+
+    /// [`App::list_households_as_of`] narrowed by the list page's filters and sorted by
+    /// the column asked for. A status that is not one is refused in words.
+    pub async fn list_households_narrowed(
+        &self,
+        actor: &Actor,
+        unit: Option<&str>,
+        query: Option<&str>,
+        narrowing: &ListNarrowing,
+        page: i64,
+        as_of: Option<chrono::NaiveDate>,
+    ) -> Result<HouseholdPage, AppError> {
+        check_status(narrowing.status.as_deref())?;
         let (_, filter) = self.household_filter(actor, unit, query, as_of).await?;
         let page = page.max(1);
         let (items, total) = self
             .store()
-            .list_households_counted(
+            .list_households_narrowed(
                 &filter,
+                narrowing,
                 PAGE_SIZE,
                 (page - 1) * PAGE_SIZE,
                 Some(LIST_COUNT_UP_TO),
@@ -777,6 +796,25 @@ impl App {
             page,
             page_size: PAGE_SIZE,
         })
+    }
+
+    /// Each household's status of every period (the row in force), oldest first, for
+    /// the households of a list page the user was shown: the page's class history.
+    pub async fn period_statuses(
+        &self,
+        actor: &Actor,
+        ids: &[i64],
+    ) -> Result<HashMap<i64, Vec<(i32, Status)>>, AppError> {
+        if !actor.may(Action::ReadPersonal) {
+            return Err(AppError::Forbidden("danh sách hộ".into()));
+        }
+        let mut out: HashMap<i64, Vec<(i32, Status)>> = HashMap::new();
+        for (id, period, status) in self.store().period_statuses(ids).await? {
+            if let Ok(s) = status.parse::<Status>() {
+                out.entry(id).or_default().push((period, s));
+            }
+        }
+        Ok(out)
     }
 
     /// The filter of a household list: the unit (the user's own by default, within its
@@ -1463,14 +1501,20 @@ impl App {
     }
 
     /// The audit log of the administrator's area, with their own actions: like every
-    /// other read, it stops at the user's unit, since entries name members.
+    /// other read, it stops at the user's unit, since entries name members. `filter`
+    /// narrows it further (who, which action, when, which unit); a unit outside the
+    /// user's area is refused as any other read there is.
     pub async fn audit_log(
         &self,
         actor: &Actor,
+        filter: &AuditFilter,
         page: i64,
     ) -> Result<(Vec<AuditRecord>, i64), AppError> {
         if !actor.may(Action::ReadAuditLog) {
             return Err(AppError::Forbidden("nhật ký hệ thống".into()));
+        }
+        if let Some(unit) = &filter.unit {
+            self.authorize(actor, Action::ReadAuditLog, unit).await?;
         }
         let page = page.max(1);
         let scope = match actor.unit_tier {
@@ -1479,8 +1523,44 @@ impl App {
         };
         Ok(self
             .store()
-            .audit_log_in(scope, actor.user_id, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+            .audit_log_in(
+                scope,
+                actor.user_id,
+                filter,
+                PAGE_SIZE,
+                (page - 1) * PAGE_SIZE,
+            )
             .await?)
+    }
+
+    /// The code and head of the households an audit page names, for a reader of the
+    /// audit log (who reads those entries already).
+    pub async fn audit_household_labels(
+        &self,
+        actor: &Actor,
+        ids: &[i64],
+    ) -> Result<HashMap<i64, (String, String)>, AppError> {
+        if !actor.may(Action::ReadAuditLog) {
+            return Err(AppError::Forbidden("nhật ký hệ thống".into()));
+        }
+        Ok(self
+            .store()
+            .household_labels(ids)
+            .await?
+            .into_iter()
+            .map(|(id, code, head)| (id, (code, head)))
+            .collect())
+    }
+}
+
+/// Refuses a status filter that names no status, in words.
+pub(crate) fn check_status(status: Option<&str>) -> Result<(), AppError> {
+    match status {
+        Some(s) if s.parse::<Status>().is_err() => Err(AppError::invalid(
+            "status",
+            "tình trạng không hợp lệ (hộ nghèo, hộ cận nghèo, hộ có mức sống trung bình hoặc hộ không nghèo)",
+        )),
+        _ => Ok(()),
     }
 }
 

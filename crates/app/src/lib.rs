@@ -6,6 +6,7 @@
 pub mod access;
 pub mod agencies;
 pub mod auth;
+pub mod awaiting;
 pub mod basis;
 pub mod bulk_import;
 pub mod clock;
@@ -16,6 +17,7 @@ pub mod error;
 pub mod export;
 pub mod facts;
 pub mod files;
+pub mod household_codes;
 pub mod households;
 pub mod imports;
 pub mod inspections;

@@ -1156,7 +1156,10 @@ async fn an_approved_classification_changes_only_by_a_correction_with_a_reason(s
     assert_eq!(newest.fields.effective_date, day("2021-11-02"));
     let old = statuses.iter().find(|c| c.id == approved.id).unwrap();
     assert_eq!(old, &approved, "the approved row is never overwritten");
-    let (log, _) = app.audit_log(&admin(), 1).await.unwrap();
+    let (log, _) = app
+        .audit_log(&admin(), &Default::default(), 1)
+        .await
+        .unwrap();
     let entry = log
         .iter()
         .find(|a| a.entry.action == "classification.correct")

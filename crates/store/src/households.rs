@@ -240,6 +240,18 @@ pub struct AuditEntry {
     pub reason: Option<String>,
 }
 
+/// What a reader narrows the audit log to, beyond their area: who acted, which action,
+/// when (`from` inclusive, `before` exclusive, as stored RFC 3339 UTC text, which sorts
+/// as time does) and in which unit (the unit and every unit under it).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    pub username: Option<String>,
+    pub action: Option<String>,
+    pub from: Option<String>,
+    pub before: Option<String>,
+    pub unit: Option<String>,
+}
+
 /// Whose audit entries a user may read: a province's, or those of the units under a
 /// district, commune or village.
 #[derive(Debug, Clone, Copy)]
@@ -301,6 +313,122 @@ pub struct HouseholdFilter {
     /// When not empty, the households of these villages instead of the scope's: the
     /// villages a unit closed by a reform had, which now lie under its successors.
     pub villages: Vec<String>,
+}
+
+/// The column a household list is sorted by.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum HouseholdSort {
+    /// The head's name, the Vietnamese way (given name first): the default.
+    #[default]
+    Head,
+    Code,
+    Village,
+    Members,
+}
+
+impl HouseholdSort {
+    /// Every sort and its name in a page address.
+    pub const ALL: [(HouseholdSort, &'static str); 4] = [
+        (HouseholdSort::Head, "head"),
+        (HouseholdSort::Code, "code"),
+        (HouseholdSort::Village, "village"),
+        (HouseholdSort::Members, "members"),
+    ];
+
+    pub fn parse(s: &str) -> Option<HouseholdSort> {
+        HouseholdSort::ALL
+            .iter()
+            .find(|(_, name)| *name == s)
+            .map(|(sort, _)| *sort)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        HouseholdSort::ALL
+            .iter()
+            .find(|(sort, _)| *sort == self)
+            .map(|(_, name)| *name)
+            .unwrap_or("head")
+    }
+
+    fn column(self) -> &'static str {
+        match self {
+            HouseholdSort::Head => "head_sort_key",
+            HouseholdSort::Code => "code",
+            HouseholdSort::Village => "village_code",
+            HouseholdSort::Members => "member_count",
+        }
+    }
+}
+
+/// What the households page narrows its list to, beyond the unit and the search.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListNarrowing {
+    /// One village of the unit.
+    pub village: Option<String>,
+    /// The current status (`poor`, `near_poor`, `medium`, `not_poor`): the household's
+    /// classification of its latest period still in force.
+    pub status: Option<String>,
+    pub ethnic_minority: Option<bool>,
+    pub female_headed: Option<bool>,
+    pub merit: Option<bool>,
+    /// Whether any active member has a disability recorded.
+    pub disability: Option<bool>,
+    pub sort: HouseholdSort,
+    pub descending: bool,
+}
+
+impl HouseholdSort {
+    fn order(descending: bool) -> &'static str {
+        if descending { "DESC" } else { "ASC" }
+    }
+}
+
+impl ListNarrowing {
+    /// Adds the narrowing's conditions on `h` (the households) and their parameters.
+    fn push_conditions(&self, conditions: &mut String, binds: &mut Vec<String>) {
+        if let Some(v) = &self.village {
+            binds.push(v.clone());
+            conditions.push_str(&format!(" AND h.village_code = ${}", binds.len()));
+        }
+        for (column, wanted) in [
+            ("ethnic_minority", self.ethnic_minority),
+            ("female_headed", self.female_headed),
+            ("merit", self.merit),
+        ] {
+            if let Some(w) = wanted {
+                conditions.push_str(&format!(
+                    " AND h.{column} = {}",
+                    if w { "TRUE" } else { "FALSE" }
+                ));
+            }
+        }
+        if let Some(d) = self.disability {
+            conditions.push_str(&format!(
+                " AND {}EXISTS (SELECT 1 FROM members m WHERE m.household_id = h.id \
+                 AND m.home_province = h.home_province AND m.active = TRUE \
+                 AND m.disability IS NOT NULL AND m.disability <> '')",
+                if d { "" } else { "NOT " }
+            ));
+        }
+        if let Some(status) = &self.status {
+            binds.push(status.clone());
+            // The current status: the row in force (no `valid_until`) of the
+            // household's latest period. Joined on the household's province so that
+            // Citus keeps the subqueries on the household's shard.
+            conditions.push_str(&format!(
+                " AND EXISTS (SELECT 1 FROM classifications c WHERE c.household_id = h.id \
+                 AND c.home_province = h.home_province AND c.valid_until IS NULL AND c.status = ${} \
+                 AND NOT EXISTS (SELECT 1 FROM classifications l WHERE l.household_id = c.household_id \
+                 AND l.home_province = c.home_province AND l.valid_until IS NULL AND l.period > c.period))",
+                binds.len()
+            ));
+        }
+    }
+
+    /// The sort column and its direction.
+    fn order_by(&self) -> (&'static str, &'static str) {
+        (self.sort.column(), HouseholdSort::order(self.descending))
+    }
 }
 
 /// A possible duplicate: people of one village with the same folded name and birth year.
@@ -721,6 +849,27 @@ impl Store {
         offset: i64,
         count_up_to: Option<i64>,
     ) -> Result<(Vec<HouseholdListRow>, ListTotal), StoreError> {
+        self.list_households_narrowed(
+            filter,
+            &ListNarrowing::default(),
+            limit,
+            offset,
+            count_up_to,
+        )
+        .await
+    }
+
+    /// [`Store::list_households_counted`] narrowed further by the list page's filters
+    /// (village, current status, ethnic minority, female head, merit, disability) and
+    /// sorted by one of its columns.
+    pub async fn list_households_narrowed(
+        &self,
+        filter: &HouseholdFilter,
+        narrowing: &ListNarrowing,
+        limit: i64,
+        offset: i64,
+        count_up_to: Option<i64>,
+    ) -> Result<(Vec<HouseholdListRow>, ListTotal), StoreError> {
         assert!(
             SCOPE_COLUMNS.contains(&filter.scope_column),
             "scope column comes from a fixed list"
@@ -781,20 +930,25 @@ impl Store {
                 binds.len()
             ));
         }
+        narrowing.push_conditions(&mut conditions, &mut binds);
         let bound = count_up_to.map(|c| c.max(offset + limit));
         let bound_sql = bound.map(|b| format!(" LIMIT {b}")).unwrap_or_default();
+        let (sort_column, direction) = narrowing.order_by();
         // The page's ids are found first from the index alone; only the rows of the page
         // are then read in full, with the count of all the ids found carried on each.
         let v_latest = crate::units::latest_version("v", "h.village_code");
+        // The sort column is carried in `matched` under the name `sort_key` so that
+        // the page is cut in the order the user asked for; the head's sort key breaks
+        // ties, so that equal values still list the Vietnamese way.
         let page_sql = format!(
-            "WITH matched AS MATERIALIZED (SELECT h.id, h.head_sort_key FROM households h \
-             WHERE {conditions} ORDER BY h.head_sort_key, h.id{bound_sql}) \
+            "WITH matched AS MATERIALIZED (SELECT h.id, h.{sort_column} AS sort_key, h.head_sort_key FROM households h \
+             WHERE {conditions} ORDER BY h.{sort_column} {direction}, h.head_sort_key, h.id{bound_sql}) \
              SELECT h.id, h.code, h.head_name, h.village_code, v.name AS village_name, h.commune_code, \
              h.address, h.member_count, h.ethnic_minority, h.version, \
              (SELECT COUNT(*) FROM matched) AS matched_count \
              FROM households h JOIN admin_units v ON v.code = h.village_code AND {v_latest} \
-             WHERE h.id IN (SELECT id FROM matched ORDER BY head_sort_key, id LIMIT {limit} OFFSET {offset}) \
-             ORDER BY h.head_sort_key, h.id"
+             WHERE h.id IN (SELECT id FROM matched ORDER BY sort_key {direction}, head_sort_key, id LIMIT {limit} OFFSET {offset}) \
+             ORDER BY h.{sort_column} {direction}, h.head_sort_key, h.id"
         );
         let rows: Vec<CountedRow> = with_pool!(self, pool => {
             let mut page = sqlx::query_as::<_, CountedRow>(AssertSqlSafe(page_sql.as_str()));
@@ -1170,6 +1324,7 @@ impl Store {
         &self,
         scope: AuditScope<'_>,
         user_id: i64,
+        filter: &AuditFilter,
         limit: i64,
         offset: i64,
     ) -> Result<(Vec<AuditRecord>, i64), StoreError> {
@@ -1177,21 +1332,14 @@ impl Store {
         // units table alone, and the log is then filtered on their codes: Citus runs a
         // recursive query only beside a filter on the distribution column, so the
         // recursion cannot sit inside the log's query.
-        let (filter, unit, area) = match scope {
+        let (mut filter_sql, unit, mut binds) = match scope {
             AuditScope::Province(code) => (
                 "(province_code = $1 OR unit_code = $1 OR user_id = $2)".to_string(),
                 code,
                 Vec::new(),
             ),
             AuditScope::Below(code) => {
-                let area: Vec<String> = with_pool!(self, pool => sqlx::query_scalar(
-                    "WITH RECURSIVE area(code) AS (SELECT code FROM admin_units WHERE code = $1 \
-                     UNION ALL SELECT u.code FROM admin_units u JOIN area a ON u.parent_code = a.code) \
-                     SELECT DISTINCT code FROM area",
-                )
-                .bind(code)
-                .fetch_all(pool)
-                .await?);
+                let area = self.units_below(code).await?;
                 let list: Vec<String> = (0..area.len()).map(|i| format!("${}", i + 3)).collect();
                 let filter = if list.is_empty() {
                     "user_id = $2 AND $1 = $1".to_string()
@@ -1204,27 +1352,130 @@ impl Store {
                 (filter, code, area)
             }
         };
+        // The reader's own filters, each a further condition with its own parameters.
+        let next = |value: String, binds: &mut Vec<String>| {
+            binds.push(value);
+            format!("${}", binds.len() + 2)
+        };
+        if let Some(name) = &filter.username {
+            let p = next(name.clone(), &mut binds);
+            filter_sql.push_str(&format!(" AND username = {p}"));
+        }
+        if let Some(action) = &filter.action {
+            let p = next(action.clone(), &mut binds);
+            filter_sql.push_str(&format!(" AND action = {p}"));
+        }
+        if let Some(from) = &filter.from {
+            let p = next(from.clone(), &mut binds);
+            filter_sql.push_str(&format!(" AND at >= {p}"));
+        }
+        if let Some(before) = &filter.before {
+            let p = next(before.clone(), &mut binds);
+            filter_sql.push_str(&format!(" AND at < {p}"));
+        }
+        if let Some(code) = &filter.unit {
+            let area = self.units_below(code).await?;
+            if area.is_empty() {
+                filter_sql.push_str(" AND 1 = 0");
+            } else {
+                let list: Vec<String> = area.into_iter().map(|c| next(c, &mut binds)).collect();
+                filter_sql.push_str(&format!(" AND unit_code IN ({})", list.join(", ")));
+            }
+        }
         let rows_sql = format!(
-            "SELECT id, {AUDIT_COLUMNS} FROM audit_log WHERE {filter} \
+            "SELECT id, {AUDIT_COLUMNS} FROM audit_log WHERE {filter_sql} \
              ORDER BY id DESC LIMIT {limit} OFFSET {offset}"
         );
-        let count_sql = format!("SELECT COUNT(*) FROM audit_log WHERE {filter}");
+        let count_sql = format!("SELECT COUNT(*) FROM audit_log WHERE {filter_sql}");
         Ok(with_pool!(self, pool => {
             let mut count = sqlx::query_scalar(AssertSqlSafe(count_sql.as_str()))
                 .bind(unit)
                 .bind(user_id);
-            for code in &area {
-                count = count.bind(code);
+            for value in &binds {
+                count = count.bind(value);
             }
             let total: i64 = count.fetch_one(pool).await?;
             let mut page = sqlx::query_as::<_, AuditRecord>(AssertSqlSafe(rows_sql.as_str()))
                 .bind(unit)
                 .bind(user_id);
-            for code in &area {
-                page = page.bind(code);
+            for value in &binds {
+                page = page.bind(value);
             }
             let rows = page.fetch_all(pool).await?;
             (rows, total)
+        }))
+    }
+
+    /// A unit's code and the codes of every unit under it, from the units table alone.
+    async fn units_below(&self, code: &str) -> Result<Vec<String>, StoreError> {
+        Ok(with_pool!(self, pool => sqlx::query_scalar(
+            "WITH RECURSIVE area(code) AS (SELECT code FROM admin_units WHERE code = $1 \
+             UNION ALL SELECT u.code FROM admin_units u JOIN area a ON u.parent_code = a.code) \
+             SELECT DISTINCT code FROM area",
+        )
+        .bind(code)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    /// Every household code of a commune (left households included: their codes stay
+    /// taken), for suggesting the next one.
+    pub async fn household_codes_in_commune(
+        &self,
+        commune: &str,
+    ) -> Result<Vec<String>, StoreError> {
+        Ok(with_pool!(self, pool => sqlx::query_scalar(
+            "SELECT code FROM households WHERE commune_code = $1",
+        )
+        .bind(commune)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    /// The status of each period (the row in force) of the households asked for, oldest
+    /// period first: a list page's class history, whose last entry is the current status.
+    pub async fn period_statuses(
+        &self,
+        ids: &[i64],
+    ) -> Result<Vec<(i64, i32, String)>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT household_id, period, status FROM classifications \
+             WHERE household_id IN ({}) AND valid_until IS NULL ORDER BY household_id, period, id",
+            list.join(", ")
+        );
+        Ok(with_pool!(self, pool => {
+            let mut q = sqlx::query_as::<_, (i64, i32, String)>(AssertSqlSafe(sql.as_str()));
+            for id in ids {
+                q = q.bind(id);
+            }
+            q.fetch_all(pool).await?
+        }))
+    }
+
+    /// The code and head of each household asked for, to name households in the audit
+    /// log by what officials know them by rather than by their internal number.
+    pub async fn household_labels(
+        &self,
+        ids: &[i64],
+    ) -> Result<Vec<(i64, String, String)>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT id, code, head_name FROM households WHERE id IN ({})",
+            list.join(", ")
+        );
+        Ok(with_pool!(self, pool => {
+            let mut q = sqlx::query_as::<_, (i64, String, String)>(AssertSqlSafe(sql.as_str()));
+            for id in ids {
+                q = q.bind(id);
+            }
+            q.fetch_all(pool).await?
         }))
     }
 

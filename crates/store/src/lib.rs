@@ -46,9 +46,10 @@ pub use coverage::{
 };
 pub use error::{StoreError, UniqueKey};
 pub use households::{
-    AuditEntry, AuditRecord, AuditScope, DuplicateRow, HouseholdFields, HouseholdFilter,
-    HouseholdListRow, HouseholdRecord, ListTotal, MemberFields, MemberRecord, MemberSave,
-    NewHousehold, Transfer, TransferSide, TransferSource, TransferTarget,
+    AuditEntry, AuditFilter, AuditRecord, AuditScope, DuplicateRow, HouseholdFields,
+    HouseholdFilter, HouseholdListRow, HouseholdRecord, HouseholdSort, ListNarrowing, ListTotal,
+    MemberFields, MemberRecord, MemberSave, NewHousehold, Transfer, TransferSide, TransferSource,
+    TransferTarget,
 };
 pub use inspections::{
     ClassFactsRow, InspectionRecord, MeetingCheckRow, NewInspection, ReviewCheckRow, SampleRow,

@@ -59,6 +59,37 @@ pub struct ExportQuery {
     /// The day the unit code is taken on (dd/mm/yyyy); today by default. A code closed
     /// on that day answers 410 with the units that replaced it.
     as_of: Option<String>,
+    /// The households page's filters, so that the file holds the list on screen: one
+    /// village of the unit (its code).
+    village: Option<String>,
+    /// `1` for ethnic minority households only, `0` for the others.
+    ethnic_minority: Option<String>,
+    /// `1` for households with a female head only, `0` for the others.
+    female_head: Option<String>,
+    /// `1` for households with a person of merit only, `0` for the others.
+    merit: Option<String>,
+    /// `1` for households with a member with a disability only, `0` for the others.
+    disability: Option<String>,
+    /// The list's order: `head` (default), `code`, `village` or `members`.
+    sort: Option<String>,
+    /// `desc` for the reverse order.
+    dir: Option<String>,
+}
+
+impl ExportQuery {
+    fn filters(&self) -> crate::hh_list::ListFilters {
+        let s = |v: &Option<String>| v.clone().unwrap_or_default();
+        crate::hh_list::ListFilters {
+            village: s(&self.village),
+            status: s(&self.status),
+            ethnic_minority: s(&self.ethnic_minority),
+            female_head: s(&self.female_head),
+            merit: s(&self.merit),
+            disability: s(&self.disability),
+            sort: s(&self.sort),
+            dir: s(&self.dir),
+        }
+    }
 }
 
 /// The households of a unit the user may read as a file, one line per member; citizen
@@ -93,6 +124,7 @@ async fn export(
             q.unit.as_deref(),
             q.q.as_deref(),
             q.status.as_deref(),
+            &q.filters().narrowing()?,
             as_of,
         )
         .await?;

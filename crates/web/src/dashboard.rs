@@ -148,7 +148,7 @@ pub static DT_EN: DT = DT {
     no_poor: "No poor households in this period.",
 };
 
-fn text(lang: Lang) -> &'static DT {
+pub(crate) fn text(lang: Lang) -> &'static DT {
     match lang {
         Lang::Vi => &DT_VI,
         Lang::En => &DT_EN,
@@ -202,6 +202,58 @@ fn without_data_line(lang: Lang, units: &[giamngheo_store::UnitRecord]) -> Strin
     line
 }
 
+/// The tables of rates by unit and of review progress by commune, as the dashboard and
+/// the province viewer's home show them (templates `figures_*.html`).
+pub struct Figures {
+    pub d: &'static DT,
+    pub has_data: bool,
+    pub total: Option<RateLine>,
+    pub rates: Vec<RateLine>,
+    pub steps: Vec<&'static str>,
+    pub progress: Vec<ProgressLine>,
+    pub any_review: bool,
+}
+
+pub(crate) fn figures(lang: Lang, dash: &Dashboard) -> Figures {
+    let d = text(lang);
+    let steps: Vec<&'static str> = Step::ALL
+        .iter()
+        .map(|s| match lang {
+            Lang::Vi => s.label_vi(),
+            Lang::En => s.label_en(),
+        })
+        .collect();
+    let progress = dash
+        .progress
+        .iter()
+        .map(|p| ProgressLine {
+            name: p.commune_name.clone(),
+            counts: p.by_step.iter().map(|(_, n)| format::number(*n)).collect(),
+            current: match p.current() {
+                Some(s) => match lang {
+                    Lang::Vi => s.label_vi(),
+                    Lang::En => s.label_en(),
+                }
+                .to_string(),
+                None => d.not_started.to_string(),
+            },
+        })
+        .collect();
+    Figures {
+        d,
+        has_data: dash.has_data,
+        total: dash.total.as_ref().filter(|_| dash.has_data).map(rate_line),
+        rates: if dash.has_data {
+            dash.rates.iter().map(rate_line).collect()
+        } else {
+            Vec::new()
+        },
+        steps,
+        progress,
+        any_review: dash.progress.iter().any(|p| p.total() > 0),
+    }
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "dashboard.html")]
 struct DashboardPage {
@@ -217,14 +269,11 @@ struct DashboardPage {
     /// The communes below without a decision for the period, named in one line.
     without_data: String,
     standard: String,
-    total: Option<RateLine>,
     rates_svg: String,
-    rates: Vec<RateLine>,
+    /// The tables of rates and progress, shared with the province viewer's home.
+    fig: Figures,
     trend_svg: String,
     deprivation_svg: String,
-    steps: Vec<&'static str>,
-    progress: Vec<ProgressLine>,
-    any_review: bool,
     map_svg: Option<String>,
     can_upload: bool,
     csrf: String,
@@ -312,30 +361,6 @@ fn build(
         &deprivation_rows,
         if dash.has_data { d.no_poor } else { d.no_data },
     );
-    let steps: Vec<&'static str> = Step::ALL
-        .iter()
-        .map(|s| match lang {
-            Lang::Vi => s.label_vi(),
-            Lang::En => s.label_en(),
-        })
-        .collect();
-    let any_review = dash.progress.iter().any(|p| p.total() > 0);
-    let progress = dash
-        .progress
-        .iter()
-        .map(|p| ProgressLine {
-            name: p.commune_name.clone(),
-            counts: p.by_step.iter().map(|(_, n)| format::number(*n)).collect(),
-            current: match p.current() {
-                Some(s) => match lang {
-                    Lang::Vi => s.label_vi(),
-                    Lang::En => s.label_en(),
-                }
-                .to_string(),
-                None => d.not_started.to_string(),
-            },
-        })
-        .collect();
     let map_svg = (!dash.map.is_empty()).then(|| {
         let areas: Vec<MapArea> = dash
             .map
@@ -373,18 +398,10 @@ fn build(
         has_data: dash.has_data,
         without_data: without_data_line(lang, &dash.communes_without_data),
         standard: dash.standard.clone().unwrap_or_default(),
-        total: dash.total.as_ref().filter(|_| dash.has_data).map(rate_line),
         rates_svg,
-        rates: if dash.has_data {
-            dash.rates.iter().map(rate_line).collect()
-        } else {
-            Vec::new()
-        },
+        fig: figures(lang, &dash),
         trend_svg,
         deprivation_svg,
-        steps,
-        progress,
-        any_review,
         map_svg,
         can_upload: dash.can_upload,
         csrf: user.csrf.clone(),

@@ -5,6 +5,7 @@
 use crate::auth::{CurrentUser, Viewer};
 use crate::error::HtmlError;
 use crate::format;
+use crate::hh_problems::FieldProblems;
 use crate::hh_text::HT;
 use crate::i18n::{Lang, T};
 use crate::routes::Routes;
@@ -16,19 +17,18 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::NaiveDate;
 use giamngheo_app::access::Action;
-use giamngheo_app::households::{By, HouseholdView, decode_changes};
+use giamngheo_app::households::{By, HouseholdView};
 use giamngheo_app::{App, AppError};
 use giamngheo_domain::household::{
     Choice, ChoiceList, CitizenId, DISABILITIES, ETHNICITIES, HouseholdDraft, LATRINES, MATERIALS,
     MemberDraft, NUTRITION, RELATIONS, SCHOOL_LEVELS, Sex, WATER_SOURCES, WORK_STATUSES,
 };
-use giamngheo_store::AuditRecord;
 use serde::Deserialize;
 
 pub(crate) fn routes() -> Routes {
     Routes::new()
-        .route("/households", get(list).post(create))
-        .route("/households/new", get(new_form))
+        .route("/households", get(crate::hh_list::list).post(create))
+        .route("/households/new", get(crate::hh_new::new_form))
         .route("/households/import", get(import_page).post(import_upload))
         .route("/households/template.xlsx", get(template_xlsx))
         .route("/households/template.csv", get(template_csv))
@@ -38,156 +38,10 @@ pub(crate) fn routes() -> Routes {
         .route("/households/{id}/move-member", post(move_member))
         .route("/households/{id}/split", post(split))
         .route("/households/{id}/merge", post(merge))
-        .route("/audit", get(audit_log))
 }
 
 fn html_err(lang: Lang) -> impl Fn(AppError) -> HtmlError {
     move |error| HtmlError { lang, error }
-}
-
-// ---------------------------------------------------------------- list
-
-pub struct ListRow {
-    pub id: i64,
-    pub code: String,
-    pub head: String,
-    pub village: String,
-    pub address: String,
-    pub members: String,
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "households.html")]
-struct ListPage {
-    t: &'static T,
-    h: &'static HT,
-    lang: Lang,
-    viewer: Option<Viewer>,
-    unit_code: String,
-    unit_name: String,
-    q: String,
-    /// The search, encoded for the export links' query string.
-    q_param: String,
-    /// The day the unit code was taken on (dd/mm/yyyy), encoded for the export links;
-    /// empty for today.
-    as_of_param: String,
-    rows: Vec<ListRow>,
-    total: String,
-    page: i64,
-    pages: String,
-    prev: Option<String>,
-    next: Option<String>,
-    can_write: bool,
-}
-
-#[derive(Deserialize, Default)]
-struct ListQuery {
-    unit: Option<String>,
-    #[serde(default)]
-    q: String,
-    page: Option<i64>,
-    /// The day the unit code is taken on (dd/mm/yyyy); today by default.
-    #[serde(default)]
-    as_of: String,
-}
-
-fn query_string(pairs: &[(&str, &str)]) -> String {
-    let parts: Vec<String> = pairs
-        .iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| format!("{k}={}", urlencode(v)))
-        .collect();
-    parts.join("&")
-}
-
-fn urlencode(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            b' ' => out.push('+'),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
-
-async fn list(
-    State(app): State<App>,
-    lang: Lang,
-    user: CurrentUser,
-    Query(q): Query<ListQuery>,
-) -> Result<ListPage, HtmlError> {
-    let err = html_err(lang);
-    let page_no = q.page.unwrap_or(1).max(1);
-    let as_of = Some(q.as_of.trim())
-        .filter(|d| !d.is_empty())
-        .map(giamngheo_app::units::parse_as_of)
-        .transpose()
-        .map_err(&err)?;
-    let page = app
-        .list_households_as_of(&user.actor, q.unit.as_deref(), Some(&q.q), page_no, as_of)
-        .await
-        .map_err(&err)?;
-    let unit = match q.unit.as_deref() {
-        Some(code) => app.resolve_unit(code, as_of).await.map_err(&err)?,
-        None => app.unit(&user.actor.unit_code).await.map_err(&err)?,
-    };
-    let pages = ((page.total + page.page_size - 1) / page.page_size).max(1);
-    let link = |p: i64| {
-        let p = p.to_string();
-        format!(
-            "/households?{}",
-            query_string(&[
-                ("unit", q.unit.as_deref().unwrap_or("")),
-                ("q", &q.q),
-                ("as_of", q.as_of.trim()),
-                ("page", &p)
-            ])
-        )
-    };
-    Ok(ListPage {
-        t: lang.t(),
-        h: lang.h(),
-        lang,
-        can_write: user.actor.may(Action::WriteHouseholds),
-        viewer: Some(user.viewer(lang)),
-        unit_code: unit.code.clone(),
-        unit_name: unit.name,
-        q: q.q.clone(),
-        q_param: crate::headers::component(&q.q),
-        as_of_param: crate::headers::component(q.as_of.trim()),
-        rows: page
-            .items
-            .iter()
-            .map(|r| ListRow {
-                id: r.id,
-                code: r.code.clone(),
-                head: r.head_name.clone(),
-                village: r.village_name.clone(),
-                address: r.address.clone(),
-                members: format::number(r.member_count as i64),
-            })
-            .collect(),
-        // A list counted only up to its bound says "more than" and offers a next page
-        // as long as pages come back full.
-        total: if page.more {
-            format!("{} {}", lang.h().more_than, format::number(page.total))
-        } else {
-            format::number(page.total)
-        },
-        page: page.page,
-        pages: if page.more {
-            format!("{}+", format::number(pages))
-        } else {
-            format::number(pages)
-        },
-        prev: (page.page > 1).then(|| link(page.page - 1)),
-        next: (page.page < pages || (page.more && page.items.len() as i64 == page.page_size))
-            .then(|| link(page.page + 1)),
-    })
 }
 
 // ---------------------------------------------------------------- one household
@@ -211,14 +65,6 @@ pub struct MemberRow {
     pub is_head: bool,
 }
 
-pub struct HistoryRow {
-    pub at: String,
-    pub who: String,
-    pub action: String,
-    pub reason: String,
-    pub changes: Vec<(String, String, String)>,
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "household.html")]
 struct HouseholdPage {
@@ -237,7 +83,7 @@ struct HouseholdPage {
     active: bool,
     facts: Vec<Fact>,
     members: Vec<MemberRow>,
-    history: Vec<HistoryRow>,
+    history: Vec<crate::audit::HistoryRow>,
     can_write: bool,
     notice: Option<String>,
     relations: &'static [Choice],
@@ -278,69 +124,6 @@ fn birth_text(date: Option<NaiveDate>, year: i32) -> String {
         Some(d) => format::date(&d),
         None => year.to_string(),
     }
-}
-
-/// Shows an audit timestamp (stored in UTC) in Vietnam's time, as officials read it.
-fn local_time(at: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(at)
-        .map(|t| {
-            (t.with_timezone(&chrono::Utc) + chrono::Duration::hours(7))
-                .format("%d/%m/%Y %H:%M")
-                .to_string()
-        })
-        .unwrap_or_else(|_| at.to_string())
-}
-
-fn action_label(lang: Lang, action: &str) -> String {
-    let vi = match action {
-        "household.create" => "Thêm hộ",
-        "household.update" => "Sửa thông tin hộ",
-        "household.move" => "Chuyển thôn",
-        "household.split" => "Tách hộ",
-        "household.merge_in" => "Nhập hộ khác vào",
-        "household.merge_out" => "Nhập vào hộ khác",
-        "member.add" => "Thêm thành viên",
-        "member.update" => "Sửa thành viên",
-        "member.leave" => "Thành viên rời hộ",
-        "member.move_in" => "Thành viên chuyển đến",
-        "member.move_out" => "Thành viên chuyển đi",
-        "user.create" => "Tạo người dùng",
-        "user.password_reset" => "Đặt lại mật khẩu người dùng",
-        "user.disable" => "Khóa tài khoản",
-        "user.enable" => "Mở khóa tài khoản",
-        "user.unit" => "Chuyển đơn vị người dùng",
-        other => other,
-    };
-    match lang {
-        Lang::Vi => vi.to_string(),
-        Lang::En => action.replace(['.', '_'], " "),
-    }
-}
-
-fn json_text(v: &serde_json::Value) -> String {
-    match v {
-        serde_json::Value::Null => "—".into(),
-        serde_json::Value::Bool(true) => "✓".into(),
-        serde_json::Value::Bool(false) => "✗".into(),
-        serde_json::Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
-pub fn history_rows(lang: Lang, records: &[AuditRecord]) -> Vec<HistoryRow> {
-    records
-        .iter()
-        .map(|r| HistoryRow {
-            at: local_time(&r.entry.at),
-            who: r.entry.username.clone(),
-            action: action_label(lang, &r.entry.action),
-            reason: r.entry.reason.clone().unwrap_or_default(),
-            changes: decode_changes(&r.entry.changes)
-                .into_iter()
-                .map(|c| (c.field, json_text(&c.old), json_text(&c.new)))
-                .collect(),
-        })
-        .collect()
 }
 
 /// The words for a movement between periods (hộ thoát nghèo, hộ tái nghèo, …).
@@ -575,7 +358,7 @@ async fn show(
         active: view.household.active,
         facts: facts(lang, &view),
         members,
-        history: history_rows(lang, &history),
+        history: crate::audit::history_rows(lang, &history),
         can_write: view.can_write && view.household.active,
         notice,
         relations: RELATIONS.choices,
@@ -676,7 +459,7 @@ pub struct MemberFormView {
 
 #[derive(Template, WebTemplate)]
 #[template(path = "household_form.html")]
-struct FormPage {
+pub(crate) struct FormPage {
     t: &'static T,
     h: &'static HT,
     lang: Lang,
@@ -690,6 +473,8 @@ struct FormPage {
     house_selects: Vec<Select>,
     members: Vec<MemberFormView>,
     error: Option<String>,
+    /// The problems of a refused form, shown next to their inputs.
+    problems: FieldProblems,
     is_new: bool,
 }
 
@@ -889,7 +674,10 @@ fn house_selects(lang: Lang, f: &HouseholdForm) -> Vec<Select> {
 
 /// The villages a household can be placed in: those of the household's commune, or of
 /// the user's commune or village.
-async fn village_options(app: &App, commune: &str) -> Result<Vec<(String, String)>, AppError> {
+pub(crate) async fn village_options(
+    app: &App,
+    commune: &str,
+) -> Result<Vec<(String, String)>, AppError> {
     Ok(app
         .children(Some(commune))
         .await?
@@ -900,7 +688,7 @@ async fn village_options(app: &App, commune: &str) -> Result<Vec<(String, String
 }
 
 #[allow(clippy::too_many_arguments)]
-fn form_page(
+pub(crate) fn form_page(
     lang: Lang,
     user: &CurrentUser,
     title: String,
@@ -910,9 +698,10 @@ fn form_page(
     f: HouseholdForm,
     mut members: Vec<MemberForm>,
     villages: Vec<(String, String)>,
-    error: Option<String>,
+    problems: Option<FieldProblems>,
     is_new: bool,
 ) -> FormPage {
+    let problems = problems.unwrap_or_default();
     // One blank row lets the user add a member without another round trip.
     if !members
         .iter()
@@ -945,7 +734,8 @@ fn form_page(
         f,
         villages,
         members: member_views(lang, members),
-        error,
+        error: (!problems.is_empty()).then(|| problems.summary(lang.h())),
+        problems,
         is_new,
     }
 }
@@ -985,47 +775,9 @@ async fn edit_form(
     ))
 }
 
-#[derive(Deserialize, Default)]
-struct NewQuery {
-    village: Option<String>,
-}
-
-async fn new_form(
-    State(app): State<App>,
-    lang: Lang,
-    user: CurrentUser,
-    Query(q): Query<NewQuery>,
-) -> Result<FormPage, HtmlError> {
-    let err = html_err(lang);
-    if !user.actor.may(Action::WriteHouseholds) {
-        return Err(err(AppError::Forbidden("thêm hộ".into())));
-    }
-    let commune = commune_for(&app, &user, q.village.as_deref())
-        .await
-        .map_err(&err)?;
-    let villages = village_options(&app, &commune).await.map_err(&err)?;
-    let f = HouseholdForm {
-        village_code: q.village.unwrap_or_default(),
-        ..Default::default()
-    };
-    Ok(form_page(
-        lang,
-        &user,
-        lang.h().add_household.to_string(),
-        "/households".into(),
-        "/households".into(),
-        0,
-        f,
-        Vec::new(),
-        villages,
-        None,
-        true,
-    ))
-}
-
 /// The commune whose villages a new household may go to: the village's commune when one
 /// is given, else the user's own commune (or the commune of the user's village).
-async fn commune_for(
+pub(crate) async fn commune_for(
     app: &App,
     user: &CurrentUser,
     village: Option<&str>,
@@ -1041,7 +793,7 @@ async fn commune_for(
 }
 
 /// A draft and, for each of its members, the stored member it edits.
-type ParsedDraft = Result<(HouseholdDraft, Vec<Option<i64>>), String>;
+type ParsedDraft = Result<(HouseholdDraft, Vec<Option<i64>>), FieldProblems>;
 
 /// The form as typed, the version it was opened at, and the draft read from it.
 struct ParsedForm {
@@ -1133,31 +885,41 @@ fn opt(s: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_string())
 }
 
+/// The form indices of the member blocks that become members of the draft, in order:
+/// a blank new block and a removed member are left out.
+fn kept_members(members: &[MemberForm]) -> Vec<usize> {
+    members
+        .iter()
+        .filter(|m| !(m.remove || (m.id.is_empty() && m.full_name.is_empty())))
+        .map(|m| m.index)
+        .collect()
+}
+
 fn to_draft(
     f: &HouseholdForm,
     members: &[MemberForm],
-) -> Result<(HouseholdDraft, Vec<Option<i64>>), String> {
-    let mut problems = Vec::new();
-    let number = |label: &str, s: &str, problems: &mut Vec<String>| -> Option<u32> {
+) -> Result<(HouseholdDraft, Vec<Option<i64>>), FieldProblems> {
+    let mut problems = FieldProblems::new();
+    let number = |name: &str, s: &str, problems: &mut FieldProblems| -> Option<u32> {
         if s.is_empty() {
             return None;
         }
         match s.replace('.', "").parse::<u32>() {
             Ok(v) => Some(v),
             Err(_) => {
-                problems.push(format!("{label}: «{s}» không phải số"));
+                problems.push(name, format!("«{s}» không phải số"));
                 None
             }
         }
     };
-    let date = |label: &str, s: &str, problems: &mut Vec<String>| -> Option<NaiveDate> {
+    let date = |name: &str, s: &str, problems: &mut FieldProblems| -> Option<NaiveDate> {
         if s.is_empty() {
             return None;
         }
         match giamngheo_sheets::units::parse_date(s) {
             Ok(d) => Some(d),
             Err(e) => {
-                problems.push(format!("{label}: {e}"));
+                problems.push(name, e);
                 None
             }
         }
@@ -1196,12 +958,12 @@ fn to_draft(
         if m.remove || (m.id.is_empty() && m.full_name.is_empty()) {
             continue;
         }
-        let at = format!("{} «{}»", "thành viên", m.full_name);
+        let at = |field: &str| format!("m{}.{field}", m.index);
         let (birth_date, birth_year) =
             if m.birth.len() == 4 && m.birth.bytes().all(|b| b.is_ascii_digit()) {
                 (None, m.birth.parse().ok())
             } else {
-                let d = date(&format!("{at}: ngày sinh"), &m.birth, &mut problems);
+                let d = date(&at("birth"), &m.birth, &mut problems);
                 (d, None)
             };
         let citizen_id = if m.citizen_id.is_empty() {
@@ -1210,7 +972,7 @@ fn to_draft(
             match CitizenId::parse(&m.citizen_id) {
                 Ok(c) => Some(c),
                 Err(e) => {
-                    problems.push(format!("{at}: {e}"));
+                    problems.push(at("citizen_id"), e.to_string());
                     None
                 }
             }
@@ -1222,7 +984,10 @@ fn to_draft(
                 .replace('.', "")
                 .parse::<i64>()
                 .unwrap_or_else(|_| {
-                    problems.push(format!("{at}: trợ cấp «{}» không phải số", m.allowance));
+                    problems.push(
+                        at("social_allowance_vnd"),
+                        format!("«{}» không phải số", m.allowance),
+                    );
                     0
                 })
         };
@@ -1236,7 +1001,7 @@ fn to_draft(
             citizen_id,
             health_insurance_number: opt(&m.hi_number),
             health_insurance_expiry: date(
-                &format!("{at}: hạn thẻ BHYT"),
+                &at("health_insurance_expiry"),
                 &m.hi_expiry,
                 &mut problems,
             ),
@@ -1255,14 +1020,24 @@ fn to_draft(
     if problems.is_empty() {
         Ok((draft, ids))
     } else {
-        Err(problems.join("; "))
+        Err(problems)
     }
 }
 
-fn problem_text(e: &AppError) -> Option<String> {
+/// The app's refusal of a form as problems of its inputs; any other error stays one.
+fn problems_of(e: AppError, members: &[MemberForm]) -> Result<FieldProblems, AppError> {
     match e {
-        AppError::Invalid { message, .. } | AppError::Conflict(message) => Some(message.clone()),
-        _ => None,
+        AppError::Invalid { field, message } => Ok(FieldProblems::from_app(
+            &field,
+            &message,
+            &kept_members(members),
+        )),
+        AppError::Conflict(message) => {
+            let mut p = FieldProblems::new();
+            p.push("", message);
+            Ok(p)
+        }
+        other => Err(other),
     }
 }
 
@@ -1285,14 +1060,14 @@ async fn update(
             let reason = opt(&f.reason);
             app.update_household(&user.actor, id, version, draft, ids, reason)
                 .await
-                .map_err(|e| problem_text(&e).ok_or(e))
+                .map_err(|e| problems_of(e, &members))
         }
-        Err(message) => Err(Ok(message)),
+        Err(problems) => Err(Ok(problems)),
     };
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/households/{id}?saved=1")).into_response()),
         Err(Err(e)) => Err(err(e)),
-        Err(Ok(message)) => {
+        Err(Ok(problems)) => {
             // The form comes back as typed, with the reason, so nothing is lost.
             let view = app.household(&user.actor, id).await.map_err(&err)?;
             let villages = village_options(&app, &view.commune.code)
@@ -1308,7 +1083,7 @@ async fn update(
                 f,
                 members,
                 villages,
-                Some(message),
+                Some(problems),
                 false,
             );
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
@@ -1333,18 +1108,23 @@ async fn create(
         Ok((draft, _)) => app
             .create_household(&user.actor, draft)
             .await
-            .map_err(|e| problem_text(&e).ok_or(e)),
-        Err(message) => Err(Ok(message)),
+            .map_err(|e| problems_of(e, &members)),
+        Err(problems) => Err(Ok(problems)),
     };
     // The form comes back as typed with the reason. A village outside the user's area
     // is not used to pick the villages offered, so no other commune's names are shown.
     let (message, start) = match result {
         Ok(id) => return Ok(Redirect::to(&format!("/households/{id}?created=1")).into_response()),
         Err(Err(AppError::NotFound(m))) => {
-            (format!("không tìm thấy {m} trong địa bàn của bạn"), None)
+            let mut p = FieldProblems::new();
+            p.push(
+                "village_code",
+                format!("không tìm thấy {m} trong địa bàn của bạn"),
+            );
+            (p, None)
         }
         Err(Err(e)) => return Err(err(e)),
-        Err(Ok(message)) => (message, opt(&f.village_code)),
+        Err(Ok(problems)) => (problems, opt(&f.village_code)),
     };
     let commune = match commune_for(&app, &user, start.as_deref()).await {
         Ok(c) => c,
@@ -1600,7 +1380,6 @@ struct DuplicatesPage {
 #[derive(Deserialize, Default)]
 struct UnitParam {
     unit: Option<String>,
-    page: Option<i64>,
 }
 
 async fn duplicates(
@@ -1640,45 +1419,5 @@ async fn duplicates(
                 household_code: r.household_code,
             })
             .collect(),
-    })
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "audit.html")]
-struct AuditPage {
-    t: &'static T,
-    h: &'static HT,
-    lang: Lang,
-    viewer: Option<Viewer>,
-    rows: Vec<(Option<i64>, HistoryRow)>,
-    total: String,
-    prev: Option<String>,
-    next: Option<String>,
-}
-
-async fn audit_log(
-    State(app): State<App>,
-    lang: Lang,
-    user: CurrentUser,
-    Query(q): Query<UnitParam>,
-) -> Result<AuditPage, HtmlError> {
-    let err = html_err(lang);
-    let page = q.page.unwrap_or(1).max(1);
-    let (records, total) = app.audit_log(&user.actor, page).await.map_err(&err)?;
-    let rows = history_rows(lang, &records);
-    let size = giamngheo_app::households::PAGE_SIZE;
-    Ok(AuditPage {
-        t: lang.t(),
-        h: lang.h(),
-        lang,
-        viewer: Some(user.viewer(lang)),
-        rows: records
-            .iter()
-            .map(|r| r.entry.household_id)
-            .zip(rows)
-            .collect(),
-        total: format::number(total),
-        prev: (page > 1).then(|| format!("/audit?page={}", page - 1)),
-        next: (page * size < total).then(|| format!("/audit?page={}", page + 1)),
     })
 }

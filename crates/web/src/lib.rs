@@ -4,11 +4,16 @@
 
 mod api;
 mod api_households;
+mod audit;
 mod auth;
 mod dashboard;
 mod error;
+mod form;
 mod format;
 mod headers;
+mod hh_list;
+mod hh_new;
+mod hh_problems;
 mod hh_text;
 mod home;
 mod households;
@@ -121,6 +126,7 @@ fn all_routes() -> Routes {
         .merge(inspections::routes())
         .merge(periodic::routes())
         .merge(review_print::routes())
+        .merge(audit::routes())
         .nest(
             "/api/v1",
             api::routes()

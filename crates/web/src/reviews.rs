@@ -5,6 +5,7 @@
 
 use crate::auth::{CurrentUser, Viewer};
 use crate::error::HtmlError;
+use crate::form::Refused;
 use crate::format;
 use crate::headers::{component, see_other};
 use crate::i18n::{Lang, T};
@@ -14,7 +15,7 @@ use crate::standard_view::StandardView;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Form, Multipart, Path, Query, State};
-use axum::http::header;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::{Datelike, NaiveDate};
@@ -292,6 +293,22 @@ struct ReviewPage {
     survey_card: String,
     /// The documents to print (posting lists, minutes, decision), rendered by their module.
     prints: String,
+    /// The meeting form as typed when it was refused, shown again (empty otherwise).
+    meeting_form: Refused,
+}
+
+impl ReviewPage {
+    /// The meeting form's problem when it is about no field of the form.
+    fn meeting_general(&self) -> Option<&str> {
+        self.meeting_form.general(&[
+            "village",
+            "held_on",
+            "attendees",
+            "agreeing",
+            "chaired_by",
+            "minutes",
+        ])
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -319,8 +336,21 @@ async fn show(
     Path(id): Path<i64>,
     Query(q): Query<NoticeQuery>,
 ) -> Result<ReviewPage, HtmlError> {
-    let e = err(lang);
-    let view = app.review(&user.actor, id).await.map_err(&e)?;
+    review_page(&app, lang, &user, id, &q, Refused::default())
+        .await
+        .map_err(err(lang))
+}
+
+/// The review page, with the meeting form as typed when it was refused.
+async fn review_page(
+    app: &App,
+    lang: Lang,
+    user: &CurrentUser,
+    id: i64,
+    q: &NoticeQuery,
+    meeting_form: Refused,
+) -> Result<ReviewPage, AppError> {
+    let view = app.review(&user.actor, id).await?;
     let r = lang.r();
     let step = view.step();
     let mut villages: Vec<(String, String)> = view
@@ -464,10 +494,11 @@ async fn show(
         g_complaint: gate(&view, Move::RecordComplaint),
         g_approve: gate(&view, Move::Approve),
         regular: view.review.kind == "regular",
-        survey_card: crate::survey::review_card(&app, lang, &user, &view, q.imported.as_deref())
+        survey_card: crate::survey::review_card(app, lang, user, &view, q.imported.as_deref())
             .await,
         villages,
         prints: crate::review_print::review_card(lang, &view),
+        meeting_form,
     })
 }
 
@@ -593,6 +624,21 @@ pub struct SurveyRow {
     /// Which evidence decided the provisional class, empty before the survey.
     pub evidence: &'static str,
     pub disagreements: String,
+    /// Why the row was not saved, next to it (empty when it was, or was not sent).
+    pub error: String,
+}
+
+/// A survey grid as typed when some rows were refused: the refused rows come back with
+/// what was typed in them and their problem; the rows saved show what was stored.
+#[derive(Default)]
+struct SurveyTyped {
+    /// Per review household: score A, income and the ticked indicators as typed.
+    rows: std::collections::HashMap<i64, (String, String, Vec<String>)>,
+    errors: std::collections::HashMap<i64, String>,
+    surveyor: Option<String>,
+    surveyed_on: Option<String>,
+    /// The problem of the survey date, next to it.
+    date_error: Option<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -613,6 +659,7 @@ struct SurveyPage {
     surveyor: String,
     today: String,
     errors: Vec<String>,
+    date_error: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -627,7 +674,7 @@ async fn survey_form(
     Path(id): Path<i64>,
     Query(q): Query<VillageQuery>,
 ) -> Result<SurveyPage, HtmlError> {
-    survey_page(&app, lang, &user, id, q.village, Vec::new())
+    survey_page(&app, lang, &user, id, q.village, SurveyTyped::default())
         .await
         .map_err(err(lang))
 }
@@ -638,7 +685,7 @@ async fn survey_page(
     user: &CurrentUser,
     id: i64,
     village: Option<String>,
-    errors: Vec<String>,
+    typed: SurveyTyped,
 ) -> Result<SurveyPage, AppError> {
     let view = app.review(&user.actor, id).await?;
     let standard = app
@@ -684,16 +731,28 @@ async fn survey_page(
             .filter(|s| !s.is_empty())
             .collect();
         let surveyed = h.provisional_status.is_some();
+        let typed_row = typed.rows.get(&h.id);
+        let entered: Vec<&str> = match typed_row {
+            Some((_, _, ticks)) => ticks.iter().map(String::as_str).collect(),
+            None => entered,
+        };
         rows.push(SurveyRow {
+            error: typed.errors.get(&h.id).cloned().unwrap_or_default(),
             rh: h.id,
             version: h.version,
             code: h.household_code.clone(),
             head: h.head_name.clone(),
-            score_a: h.score_a.map(|v| v.to_string()).unwrap_or_default(),
-            income: h
-                .income_per_capita
-                .map(|v| v.to_string())
-                .unwrap_or_default(),
+            score_a: match typed_row {
+                Some((a, _, _)) => a.clone(),
+                None => h.score_a.map(|v| v.to_string()).unwrap_or_default(),
+            },
+            income: match typed_row {
+                Some((_, i, _)) => i.clone(),
+                None => h
+                    .income_per_capita
+                    .map(|v| v.to_string())
+                    .unwrap_or_default(),
+            },
             ticks: indicators
                 .iter()
                 .map(|&code| {
@@ -703,7 +762,7 @@ async fn survey_page(
                         .any(|t| t.code == code && t.deprived == Some(true));
                     TickCell {
                         code: code.to_string(),
-                        checked: if surveyed {
+                        checked: if surveyed || typed_row.is_some() {
                             entered.contains(&code)
                         } else {
                             suggested
@@ -734,9 +793,23 @@ async fn survey_page(
         rows,
         uses_score_a: shown.uses_score_a,
         standard: shown,
-        surveyor: user.actor.username.clone(),
-        today: format::date(&view.today),
-        errors,
+        surveyor: typed
+            .surveyor
+            .unwrap_or_else(|| user.actor.username.clone()),
+        today: typed
+            .surveyed_on
+            .unwrap_or_else(|| format::date(&view.today)),
+        // A refused row's problem is next to it; only a count is said above the grid.
+        errors: if typed.errors.is_empty() {
+            Vec::new()
+        } else {
+            vec![format!(
+                "{} {}",
+                lang.r().rows_refused,
+                format::number(typed.errors.len() as i64)
+            )]
+        },
+        date_error: typed.date_error,
     })
 }
 
@@ -760,16 +833,46 @@ async fn survey_save(
             .map(|(_, v)| v.trim().to_string())
             .unwrap_or_default()
     };
-    let surveyed_on = date(&get("surveyed_on"), "surveyed_on").map_err(&e)?;
     let surveyor = get("surveyed_by");
     let village = get("village");
+    let typed_row = |rh: i64| {
+        let ticks = pairs
+            .iter()
+            .filter(|(k, _)| *k == format!("t{rh}"))
+            .map(|(_, v)| v.clone())
+            .collect();
+        (get(&format!("a{rh}")), get(&format!("i{rh}")), ticks)
+    };
+    let surveyed_on = match date(&get("surveyed_on"), "surveyed_on") {
+        Ok(d) => d,
+        // A survey date that is not a date refuses the whole grid: every row comes back
+        // as typed, and the problem is next to the date.
+        Err(AppError::Invalid { message, .. }) => {
+            let typed = SurveyTyped {
+                rows: pairs
+                    .iter()
+                    .filter_map(|(k, v)| (k == "rh").then(|| v.parse().ok()).flatten())
+                    .map(|rh| (rh, typed_row(rh)))
+                    .collect(),
+                errors: Default::default(),
+                surveyor: Some(surveyor),
+                surveyed_on: Some(get("surveyed_on")),
+                date_error: Some(message),
+            };
+            let page = survey_page(&app, lang, &user, id, Some(village), typed)
+                .await
+                .map_err(&e)?;
+            return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+        Err(other) => return Err(e(other)),
+    };
     let mut rows: Vec<i64> = pairs
         .iter()
         .filter_map(|(k, v)| (k == "rh").then(|| v.parse().ok()).flatten())
         .collect();
     rows.dedup();
     let mut saved = 0;
-    let mut errors = Vec::new();
+    let mut typed = SurveyTyped::default();
     for rh in rows {
         let score_a = get(&format!("a{rh}"));
         let income = get(&format!("i{rh}"));
@@ -792,7 +895,6 @@ async fn survey_save(
                 .map(Some)
                 .map_err(|_| format!("{what} «{s}» không phải số"))
         };
-        let code = get(&format!("c{rh}"));
         let input = match (parse(&score_a, "điểm A"), parse(&income, "thu nhập")) {
             (Ok(a), Ok(i)) => SurveyInput {
                 score_a: a.map(|v| v as i32),
@@ -802,26 +904,30 @@ async fn survey_save(
                 surveyed_on,
             },
             (Err(m), _) | (_, Err(m)) => {
-                errors.push(format!("{code}: {m}"));
+                typed.errors.insert(rh, m);
+                typed.rows.insert(rh, typed_row(rh));
                 continue;
             }
         };
         match app.record_survey(&user.actor, id, rh, version, input).await {
             Ok(_) => saved += 1,
             Err(AppError::Invalid { message, .. } | AppError::Conflict(message)) => {
-                errors.push(format!("{code}: {message}"))
+                typed.errors.insert(rh, message);
+                typed.rows.insert(rh, typed_row(rh));
             }
             Err(other) => return Err(e(other)),
         }
     }
-    if errors.is_empty() {
+    if typed.errors.is_empty() {
         return Ok(see_other(&format!(
             "/reviews/{id}/survey?village={}&saved={saved}",
             component(&village)
         )));
     }
-    // Rows that failed come back with the message; the rows saved stay saved.
-    let page = survey_page(&app, lang, &user, id, Some(village), errors)
+    // Rows that failed come back as typed with their message; the rows saved stay saved.
+    typed.surveyor = Some(surveyor);
+    typed.surveyed_on = Some(get("surveyed_on"));
+    let page = survey_page(&app, lang, &user, id, Some(village), typed)
         .await
         .map_err(&e)?;
     Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
@@ -872,18 +978,32 @@ async fn meeting(
             .parse::<u32>()
             .map_err(|_| AppError::invalid(k, "phải là số"))
     };
-    let input = MeetingInput {
-        village_code: get("village"),
-        held_on: date(&get("held_on"), "held_on").map_err(&e)?,
-        attendees: number("attendees").map_err(&e)?,
-        agreeing: number("agreeing").map_err(&e)?,
-        chaired_by: Some(get("chaired_by")).filter(|s| !s.is_empty()),
-        minutes,
+    let saved = async {
+        let input = MeetingInput {
+            village_code: get("village"),
+            held_on: date(&get("held_on"), "held_on")?,
+            attendees: number("attendees")?,
+            agreeing: number("agreeing")?,
+            chaired_by: Some(get("chaired_by")).filter(|s| !s.is_empty()),
+            minutes,
+        };
+        app.record_meeting(&user.actor, id, input).await
+    }
+    .await;
+    let passed = match saved {
+        Ok(passed) => passed,
+        // A refused meeting shows the review again with what was typed and the problem
+        // next to its field; the minutes file is not kept and must be chosen again.
+        Err(error) => {
+            let refused = Refused::of(fields, error)
+                .map_err(&e)?
+                .field_alias("village_code", "village");
+            let page = review_page(&app, lang, &user, id, &NoticeQuery::default(), refused)
+                .await
+                .map_err(&e)?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
     };
-    let passed = app
-        .record_meeting(&user.actor, id, input)
-        .await
-        .map_err(&e)?;
     Ok(back(
         id,
         if passed {

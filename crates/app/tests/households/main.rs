@@ -457,11 +457,11 @@ async fn every_change_is_in_the_households_history_and_the_log_is_append_only(st
     );
     // Only administrators read the whole log.
     assert!(matches!(
-        app.audit_log(&me, 1).await,
+        app.audit_log(&me, &Default::default(), 1).await,
         Err(AppError::Forbidden(_))
     ));
     let admin = actor(Role::Admin, "42", Tier::Province);
-    let (entries, total) = app.audit_log(&admin, 1).await.unwrap();
+    let (entries, total) = app.audit_log(&admin, &Default::default(), 1).await.unwrap();
     assert_eq!(total, 4);
     assert_eq!(entries.len(), 4);
 }
@@ -793,7 +793,10 @@ async fn the_audit_log_shows_an_administrator_only_their_area_and_own_actions(st
     // The commune's administrator: the commune's entries and their own, nothing of Hà
     // Linh or of another province, not even a member's name.
     let commune_admin = user(21, Role::Admin, DIEN_MY, Tier::Commune);
-    let (entries, total) = app.audit_log(&commune_admin, 1).await.unwrap();
+    let (entries, total) = app
+        .audit_log(&commune_admin, &Default::default(), 1)
+        .await
+        .unwrap();
     assert_eq!(total, 2);
     assert_eq!(seen(&entries), ["commune_officer-18499", "quantri.dienmy"]);
     let text = format!("{entries:?}");
@@ -803,7 +806,10 @@ async fn the_audit_log_shows_an_administrator_only_their_area_and_own_actions(st
 
     // The province's administrator: both communes of Hà Tĩnh, nothing of Quảng Bình.
     let province_admin = user(22, Role::Admin, "42", Tier::Province);
-    let (entries, total) = app.audit_log(&province_admin, 1).await.unwrap();
+    let (entries, total) = app
+        .audit_log(&province_admin, &Default::default(), 1)
+        .await
+        .unwrap();
     assert_eq!(total, 2);
     assert_eq!(
         seen(&entries),
@@ -813,12 +819,15 @@ async fn the_audit_log_shows_an_administrator_only_their_area_and_own_actions(st
 
     // The district's administrator: the units under the district.
     let district_admin = user(23, Role::Admin, "444", Tier::District);
-    let (_, total) = app.audit_log(&district_admin, 1).await.unwrap();
+    let (_, total) = app
+        .audit_log(&district_admin, &Default::default(), 1)
+        .await
+        .unwrap();
     assert_eq!(total, 2);
 
     // Quảng Bình's administrator sees Quảng Bình's entry alone.
     let other = user(24, Role::Admin, "44", Tier::Province);
-    let (entries, total) = app.audit_log(&other, 1).await.unwrap();
+    let (entries, total) = app.audit_log(&other, &Default::default(), 1).await.unwrap();
     assert_eq!(total, 1);
     assert_eq!(seen(&entries), ["commune_officer-19000"]);
 }

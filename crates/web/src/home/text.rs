@@ -26,6 +26,18 @@ pub struct HT {
     pub intro_village: &'static str,
     pub intro_oversight: &'static str,
     pub intro_viewer: &'static str,
+    pub awaiting_title: &'static str,
+    pub no_awaiting: &'static str,
+    pub household: &'static str,
+    pub village: &'static str,
+    pub awaiting_what: &'static str,
+    pub open_review: &'static str,
+    pub awaiting_more: &'static str,
+    pub dues_title: &'static str,
+    pub calendar: &'static str,
+    pub report: &'static str,
+    pub figures_title: &'static str,
+    pub progress_title: &'static str,
 }
 
 const VI: HT = HT {
@@ -52,6 +64,18 @@ const VI: HT = HT {
     intro_village: "Thôn của bạn và phần việc của thôn trong đợt rà soát.",
     intro_oversight: "Theo dõi, giám sát kết quả rà soát và báo cáo của đơn vị.",
     intro_viewer: "Số liệu tổng hợp của tỉnh: tổng quan và báo cáo, không có thông tin cá nhân.",
+    awaiting_title: "Hộ đang chờ xử lý",
+    no_awaiting: "Không có hộ nào đang chờ xử lý trong các đợt rà soát đang thực hiện.",
+    household: "Hộ",
+    village: "Thôn",
+    awaiting_what: "Đang chờ",
+    open_review: "Mở đợt rà soát",
+    awaiting_more: "Chỉ hiện {n} hộ đầu tiên; xem các hộ còn lại trên trang đợt rà soát.",
+    dues_title: "Hạn báo cáo sắp đến và đã quá",
+    calendar: "Lịch báo cáo",
+    report: "Báo cáo",
+    figures_title: "Hộ nghèo, hộ cận nghèo theo đơn vị",
+    progress_title: "Tiến độ rà soát theo xã",
 };
 
 const EN: HT = HT {
@@ -78,6 +102,18 @@ const EN: HT = HT {
     intro_village: "Your village and its part of the review.",
     intro_oversight: "Following and overseeing your unit's review results and reports.",
     intro_viewer: "The province's aggregate figures: dashboard and reports, no personal data.",
+    awaiting_title: "Households awaiting something",
+    no_awaiting: "No household is awaiting anything in the reviews under way.",
+    household: "Household",
+    village: "Village",
+    awaiting_what: "Awaiting",
+    open_review: "Open the review",
+    awaiting_more: "Only the first {n} households are shown; the review page lists the others.",
+    dues_title: "Reporting dates due and missed",
+    calendar: "Reporting calendar",
+    report: "Report",
+    figures_title: "Poor and near-poor households by unit",
+    progress_title: "Review progress by commune",
 };
 
 pub fn of(lang: Lang) -> &'static HT {

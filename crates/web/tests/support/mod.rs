@@ -161,3 +161,46 @@ pub async fn sign_in_answer(site: &impl Served, username: &str, password: &str) 
     assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
     answer
 }
+
+/// The demo district as a new user meets it on 07/12/2026, nine in the morning in
+/// Vietnam: the 2026 lists decided, the 2027 review of the officer's commune open and half
+/// surveyed. `households` is the demo's size (120 gives the review households to work
+/// on).
+pub async fn demo_of_today(
+    store: giamngheo_store::Store,
+    households: usize,
+) -> (Router, giamngheo_app::App, giamngheo_app::demo::DemoSummary) {
+    let now = chrono::NaiveDate::from_ymd_opt(2026, 12, 7)
+        .unwrap()
+        .and_hms_opt(2, 0, 0)
+        .unwrap()
+        .and_utc();
+    let app = giamngheo_app::App::new(
+        store,
+        giamngheo_app::Config::default(),
+        std::sync::Arc::new(giamngheo_app::FixedClock(now)),
+    );
+    let demo = app.load_demo(2021, households).await.unwrap();
+    (giamngheo_web::router(app.clone()), app, demo)
+}
+
+/// The demo user of a role.
+pub fn demo_user(
+    demo: &giamngheo_app::demo::DemoSummary,
+    role: giamngheo_app::access::Role,
+) -> &giamngheo_app::demo::DemoUser {
+    demo.users.iter().find(|u| u.role == role).unwrap()
+}
+
+/// Signs in as the demo user of a role; returns the session cookie's value.
+pub async fn demo_session(
+    site: &Router,
+    demo: &giamngheo_app::demo::DemoSummary,
+    role: giamngheo_app::access::Role,
+) -> String {
+    let user = demo_user(demo, role);
+    sign_in_answer(site, &user.username, &user.password)
+        .await
+        .cookie("gn_session")
+        .unwrap()
+}
