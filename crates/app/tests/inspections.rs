@@ -294,6 +294,68 @@ async fn findings_are_recorded_and_closed_by_the_responsible_agency(store: Store
         matches!(e, AppError::Invalid { ref field, .. } if field == "household_id"),
         "{e}"
     );
+    // So are a benefit of that household and an activity that does not exist.
+    let elsewhere_benefit = app
+        .store()
+        .insert_benefits(
+            &[giamngheo_store::NewBenefit {
+                household_id: ids[31],
+                member_id: None,
+                policy: "housing".into(),
+                valid_from: date(2022, 1, 10),
+                valid_to: None,
+                amount: Some(40_000_000),
+                quantity: None,
+                agency_code: None,
+                reference: None,
+                unit_code: "18520001".into(),
+                province_code: "42".into(),
+                source: "entry".into(),
+                import_id: None,
+                recorded_by: "test".into(),
+            }],
+            &[giamngheo_store::AuditEntry {
+                at: "2022-01-10T00:00:00Z".into(),
+                user_id: None,
+                username: "test".into(),
+                action: "benefit.create".into(),
+                entity: "benefit".into(),
+                entity_id: String::new(),
+                household_id: Some(ids[31]),
+                unit_code: Some("18520001".into()),
+                province_code: Some("42".into()),
+                changes: "[]".into(),
+                reason: None,
+            }],
+            "2022-01-10T00:00:00Z",
+        )
+        .await
+        .unwrap()[0];
+    for (input, field) in [
+        (
+            FindingInput {
+                benefit_id: Some(elsewhere_benefit),
+                ..finding(None, "444-yte")
+            },
+            "benefit_id",
+        ),
+        (
+            FindingInput {
+                activity_id: Some(987_654),
+                ..finding(None, "444-yte")
+            },
+            "activity_id",
+        ),
+    ] {
+        let e = app
+            .add_inspection_finding(&labour, id, input)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(e, AppError::Invalid { field: ref f, .. } if f == field),
+            "{e}"
+        );
+    }
 
     let f = app
         .add_inspection_finding(&labour, id, finding(Some(ids[3]), "444-yte"))

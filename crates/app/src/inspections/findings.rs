@@ -130,9 +130,9 @@ impl App {
                     format!("không có cơ quan mã «{}»", input.responsible_agency.trim()),
                 )
             })?;
-        if let Some(h) = input.household_id {
-            // A household of the inspected unit only; another is "not found" without
-            // saying where it lives.
+        // A household, benefit or activity of the inspected unit only; another is "not
+        // found" without saying where it is.
+        if input.household_id.is_some() || input.benefit_id.is_some() {
             let unit = self.unit(&record.unit_code).await?;
             let column = match tier_of(&unit) {
                 giamngheo_domain::Tier::Province => "province_code",
@@ -144,10 +144,41 @@ impl App {
                 .store()
                 .active_household_ids(column, &unit.code)
                 .await?;
-            if !inside.contains(&h) {
+            if let Some(h) = input.household_id
+                && !inside.contains(&h)
+            {
                 return Err(AppError::invalid(
                     "household_id",
                     format!("không có hộ số {h} trong đơn vị được kiểm tra"),
+                ));
+            }
+            if let Some(b) = input.benefit_id {
+                let benefit = self.store().benefit(b).await?;
+                if !benefit.is_some_and(|x| inside.contains(&x.household_id)) {
+                    return Err(AppError::invalid(
+                        "benefit_id",
+                        format!(
+                            "không có bản ghi hưởng chính sách số {b} trong đơn vị được kiểm tra"
+                        ),
+                    ));
+                }
+            }
+        }
+        if let Some(a) = input.activity_id {
+            let activity = self.store().activity(a).await?;
+            let inside = match activity {
+                Some(act) => self
+                    .store()
+                    .ancestry(&act.fields.unit_code)
+                    .await?
+                    .iter()
+                    .any(|u| u.code == record.unit_code),
+                None => false,
+            };
+            if !inside {
+                return Err(AppError::invalid(
+                    "activity_id",
+                    format!("không có hoạt động số {a} trong đơn vị được kiểm tra"),
                 ));
             }
         }
