@@ -16,7 +16,7 @@ test('the posting list of a village downloads as a PDF from the review page', as
   // Nguyễn Văn Bình asks to be recognised; the request passes phiếu A and form B finds
   // the household poor.
   await page.goto(`${base}/households?q=nguyen+van+binh`);
-  await Promise.all([page.waitForNavigation(), page.locator('table.households a').first().click()]);
+  await Promise.all([page.waitForNavigation(), page.locator('table.households tbody a').first().click()]);
   await page.fill('#regular-review input[name=requester]', 'Nguyễn Văn Bình');
   await submit(page, '#regular-review button[type=submit]');
   const reviewUrl = page.url().split('?')[0];
