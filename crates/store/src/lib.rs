@@ -25,6 +25,7 @@ mod rebase;
 mod reform;
 mod reports;
 mod reviews;
+mod rollup;
 mod survey;
 mod tasks;
 #[cfg(feature = "testing")]

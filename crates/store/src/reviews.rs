@@ -414,12 +414,17 @@ macro_rules! insert_classifications {
                     qb.build().fetch_all(&mut *$tx).await?;
                 }
             }
-            // The households' rows of these periods leave the per-commune counts before
-            // the write and come back after it with their new spans (migration 0051).
+            // The counts the households' rows of these periods make up are read before
+            // the write and after it, and only the difference is written, in key order
+            // (see crate::rollup: concurrent approvals must not lock the count rows in
+            // different orders).
             let mut periods: Vec<i32> = chunk.iter().map(|c| c.period).collect();
             periods.sort_unstable();
             periods.dedup();
-            count_rows(&households, &periods, "-").build().execute(&mut *$tx).await?;
+            let counts_before: Vec<crate::rollup::CountRow> = crate::rollup::counted(&households, &periods)
+                .build_query_as()
+                .fetch_all(&mut *$tx)
+                .await?;
             // Each row is written once, whole: the household's characteristics and the
             // end of its span (the next row already stored, if any) are read first and
             // computed here, then inserted with the row. Inserting and then updating each
@@ -484,7 +489,14 @@ macro_rules! insert_classifications {
             push_list(&mut qb, &periods);
             qb.push(format!(") AND valid_until IS DISTINCT FROM ({NEXT_EFFECTIVE})"));
             qb.build().execute(&mut *$tx).await?;
-            count_rows(&households, &periods, "").build().execute(&mut *$tx).await?;
+            let counts_after: Vec<crate::rollup::CountRow> = crate::rollup::counted(&households, &periods)
+                .build_query_as()
+                .fetch_all(&mut *$tx)
+                .await?;
+            let changes = crate::rollup::changes(counts_before, counts_after);
+            for mut statement in crate::rollup::apply(&changes) {
+                statement.build().execute(&mut *$tx).await?;
+            }
             // The households' movement pairs, all periods: a new period can change the
             // start period of a later one (migration 0056).
             let mut qb = QueryBuilder::new("DELETE FROM movements");
@@ -497,33 +509,9 @@ macro_rules! insert_classifications {
     }};
 }
 
-/// Adds the classifications of `households` in `periods` to the per-commune counts
-/// (migration 0051), or takes them away when `sign` is `-`.
-fn count_rows<DB>(households: &[i64], periods: &[i32], sign: &str) -> QueryBuilder<DB>
-where
-    DB: sqlx::Database,
-    i64: for<'t> sqlx::Encode<'t, DB> + sqlx::Type<DB>,
-    i32: for<'t> sqlx::Encode<'t, DB> + sqlx::Type<DB>,
-{
-    let mut qb = QueryBuilder::new(format!(
-        "INSERT INTO classification_counts ({COUNT_KEY}, households) \
-         SELECT {COUNT_KEY_OF_ROW}, {sign}COUNT(*) FROM classifications c WHERE c.household_id IN ("
-    ));
-    push_list(&mut qb, households);
-    qb.push(") AND c.period IN (");
-    push_list(&mut qb, periods);
-    qb.push(format!(
-        ") GROUP BY {COUNT_KEY_OF_ROW} ON CONFLICT ({COUNT_KEY}) \
-         DO UPDATE SET households = classification_counts.households + excluded.households"
-    ));
-    qb
-}
-
-/// The key of the per-commune counts, and how a classification row gives it.
-const COUNT_KEY: &str =
-    "province_code, district_code, commune_code, period, status, effective_date, valid_until";
-pub(crate) const COUNT_KEY_OF_ROW: &str = "c.province_code, COALESCE(c.district_code, ''), \
-     c.commune_code, c.period, c.status, c.effective_date, COALESCE(c.valid_until, '9999-12-31')";
+/// How a classification row gives its key in the per-commune counts (see
+/// [`crate::rollup`]); the reports read the counts by it.
+pub(crate) use crate::rollup::COUNT_KEY_OF_ROW;
 
 /// Binds `values` as a comma-separated list (the inside of an `IN (…)`).
 fn push_list<DB, T>(qb: &mut QueryBuilder<DB>, values: &[T])

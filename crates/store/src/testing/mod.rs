@@ -165,6 +165,50 @@ pub async fn query_i64(store: &Store, sql: &str) -> i64 {
         .expect("the test's query"))
 }
 
+/// A plain classification of a household in a rural village for a test: the status and
+/// date it was decided, no scores, no review, no certificate. Tests set the fields they
+/// look at on the result, so that each does not spell out all 28 fields again.
+pub fn classification(
+    household_id: i64,
+    province: &str,
+    commune: &str,
+    village: &str,
+    period: i32,
+    status: &str,
+    effective_date: chrono::NaiveDate,
+) -> crate::ClassificationFields {
+    crate::ClassificationFields {
+        household_id,
+        province_code: province.into(),
+        district_code: None,
+        commune_code: commune.into(),
+        village_code: village.into(),
+        period,
+        standard: "vn-2022".into(),
+        kind: "periodic".into(),
+        review_id: None,
+        status: status.into(),
+        area: "rural".into(),
+        income_per_capita: None,
+        score_a: None,
+        score_b: 0,
+        deprivation_count: 0,
+        deprived: String::new(),
+        reasons: String::new(),
+        transition: None,
+        member_count: 1,
+        causes: String::new(),
+        decision_number: None,
+        decision_date: None,
+        effective_date,
+        approved_by: "chủ tịch".into(),
+        approved_at: "x".into(),
+        supersedes: None,
+        correction_reason: None,
+        certificate_number: None,
+    }
+}
+
 /// Swaps the database name at the end of a PostgreSQL URL, keeping any query string.
 fn replace_database(url: &str, name: &str) -> String {
     let (base, query) = match url.split_once('?') {
