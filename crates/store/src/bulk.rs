@@ -253,6 +253,13 @@ impl Store {
                         .await?;
                 }
                 mark_run!(tx, mark);
+                // After the run's mark: Citus takes no write to a shared (reference) table
+                // after claims written to many shards at once in the same transaction.
+                crate::claims::settle!(
+                    tx,
+                    &Default::default(),
+                    &crate::claims::Held::of_new(batch)
+                );
                 tx.commit().await?;
                 Ok(ids)
             }
@@ -314,6 +321,13 @@ impl Store {
                     ids.push(id);
                 }
                 mark_run!(tx, mark);
+                // After the run's mark: Citus takes no write to a shared (reference) table
+                // after claims written to many shards at once in the same transaction.
+                crate::claims::settle!(
+                    tx,
+                    &Default::default(),
+                    &crate::claims::Held::of_new(batch)
+                );
                 tx.commit().await?;
                 Ok(ids)
             }

@@ -6,6 +6,9 @@
 //!   by that column, co-located with `households`, so that a household's rows share its
 //!   shard and the joins between them stay on one node;
 //! - the tables in [`LOCAL`] are read and written by the coordinator alone and stay there;
+//! - the claims of unique values (migration 0091, [`CLAIMS`]) are distributed by the
+//!   value itself, so that each value has one place in the cluster where a second claim
+//!   of it is refused, whichever households' shards the claimants live on;
 //! - every other table is small and shared (units, settings, users, reviews…) and becomes
 //!   a reference table, copied to every node.
 //!
@@ -30,10 +33,19 @@ const LOCAL: [&str; 2] = ["sessions", "_sqlx_migrations"];
 /// the foreign key and its ON DELETE CASCADE working.
 const REFERENCED_BY_LOCAL: [&str; 1] = ["users"];
 
+/// The claims tables and the column each is distributed by (migration 0091).
+const CLAIMS: [(&str, &str); 3] = [
+    ("citizen_id_claims", "citizen_id"),
+    ("household_code_claims", "commune_code"),
+    ("certificate_claims", "commune_code"),
+];
+
 /// How a table is placed on the cluster.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Placement {
     Distributed,
+    /// Distributed by the named column of its own, in a co-location group of its own.
+    ByValue(&'static str),
     Reference,
     Local,
 }
@@ -42,6 +54,8 @@ pub enum Placement {
 pub fn placement(table: &str, has_distribution_column: bool) -> Placement {
     if LOCAL.contains(&table) {
         Placement::Local
+    } else if let Some((_, column)) = CLAIMS.iter().find(|(t, _)| *t == table) {
+        Placement::ByValue(column)
     } else if has_distribution_column {
         Placement::Distributed
     } else {
@@ -78,6 +92,7 @@ pub async fn distribute(pool: &PgPool) -> Result<usize, StoreError> {
     .await?;
     let mut reference = Vec::new();
     let mut distributed = Vec::new();
+    let mut by_value = Vec::new();
     for row in &rows {
         let name: String = row.get("name");
         if row.get::<bool, _>("known") {
@@ -87,6 +102,7 @@ pub async fn distribute(pool: &PgPool) -> Result<usize, StoreError> {
             Placement::Local => {}
             Placement::Reference => reference.push(name),
             Placement::Distributed => distributed.push(name),
+            Placement::ByValue(column) => by_value.push((name, column)),
         }
     }
     // A reference table can only point at tables Citus already holds, so the tables
@@ -140,6 +156,18 @@ pub async fn distribute(pool: &PgPool) -> Result<usize, StoreError> {
                 .execute(&mut *conn)
                 .await?;
         }
+        if had_rows {
+            drop_local_copy(&mut conn, table).await?;
+        }
+        placed += 1;
+    }
+    for (table, column) in &by_value {
+        let had_rows = has_rows(&mut conn, table).await?;
+        sqlx::query("SELECT create_distributed_table($1, $2, colocate_with => 'none')")
+            .bind(table)
+            .bind(column)
+            .execute(&mut *conn)
+            .await?;
         if had_rows {
             drop_local_copy(&mut conn, table).await?;
         }
@@ -211,6 +239,10 @@ mod tests {
         assert_eq!(placement("audit_log", true), Placement::Distributed);
         assert_eq!(placement("admin_units", false), Placement::Reference);
         assert_eq!(placement("sessions", false), Placement::Local);
+        assert_eq!(
+            placement("citizen_id_claims", false),
+            Placement::ByValue("citizen_id")
+        );
         assert_eq!(placement("_sqlx_migrations", false), Placement::Local);
     }
 

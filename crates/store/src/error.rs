@@ -71,6 +71,23 @@ const UNIQUE_INDEXES: &[(&str, &str, UniqueKey)] = &[
         "targets.unit_code, targets.year, targets.indicator",
         UniqueKey::Target,
     ),
+    // The claims that make three of the keys above hold across home provinces
+    // (migration 0091, crates/store/src/claims.rs).
+    (
+        "citizen_id_claims_pkey",
+        "citizen_id_claims.citizen_id",
+        UniqueKey::CitizenId,
+    ),
+    (
+        "household_code_claims_pkey",
+        "household_code_claims.commune_code, household_code_claims.code",
+        UniqueKey::HouseholdCode,
+    ),
+    (
+        "certificate_claims_pkey",
+        "certificate_claims.commune_code, certificate_claims.province_code, certificate_claims.period, certificate_claims.certificate_number",
+        UniqueKey::CertificateNumber,
+    ),
     (
         "review_households_review_id_household_id_key",
         "review_households.review_id, review_households.household_id",
@@ -95,7 +112,7 @@ impl UniqueKey {
             UNIQUE_INDEXES
                 .iter()
                 .find(|(name, columns, _)| {
-                    db.constraint() == Some(*name) || sqlite_columns == *columns
+                    constraint_name(db.as_ref()) == Some(*name) || sqlite_columns == *columns
                 })
                 .map(|(_, _, key)| *key)
                 .unwrap_or(UniqueKey::Other),
@@ -114,6 +131,30 @@ impl UniqueKey {
             UniqueKey::ReviewHousehold => "hộ đã có trong đợt rà soát này",
             UniqueKey::Other => "dữ liệu này vừa được người khác lưu; hãy tải lại trang",
         }
+    }
+}
+
+/// The unique index a violation names. Citus passes a worker's error on without the
+/// constraint field, so its name is then read from the message
+/// (`… violates unique constraint "NAME"`).
+fn constraint_name(db: &dyn sqlx::error::DatabaseError) -> Option<&str> {
+    let name = db.constraint().or_else(|| {
+        let message = db.message();
+        let start = message.find("unique constraint \"")? + "unique constraint \"".len();
+        let len = message[start..].find('"')?;
+        Some(&message[start..start + len])
+    })?;
+    Some(without_shard(name))
+}
+
+/// The name of an index as the schema gives it: on Citus, a violation is reported by the
+/// shard that refused it, whose index name ends in `_` and the shard's number.
+fn without_shard(constraint: &str) -> &str {
+    match constraint.rsplit_once('_') {
+        Some((name, shard)) if !shard.is_empty() && shard.bytes().all(|b| b.is_ascii_digit()) => {
+            name
+        }
+        _ => constraint,
     }
 }
 
@@ -138,5 +179,23 @@ impl StoreError {
             }
             _ => StoreError::Database(e),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_shard;
+
+    #[test]
+    fn a_shards_index_is_named_as_in_the_schema() {
+        assert_eq!(
+            without_shard("citizen_id_claims_pkey_102044"),
+            "citizen_id_claims_pkey"
+        );
+        assert_eq!(
+            without_shard("citizen_id_claims_pkey"),
+            "citizen_id_claims_pkey"
+        );
+        assert_eq!(without_shard("users_username_key"), "users_username_key");
     }
 }

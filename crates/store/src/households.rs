@@ -708,6 +708,7 @@ impl Store {
                 insert_audit!(tx, audits);
                 ids.extend(chunk_ids);
             }
+            crate::claims::settle!(tx, &Default::default(), &crate::claims::Held::of_new(households));
             tx.commit().await?;
         });
         Ok(ids)
@@ -1021,6 +1022,7 @@ impl Store {
         );
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
+            let held_before = crate::claims::held_by!(tx, &[id]);
             let q = sqlx::query(AssertSqlSafe(update_sql.as_str()));
             let q = bind_household!(q, bind, fields);
             let updated = q
@@ -1066,6 +1068,8 @@ impl Store {
                 }
             }
             insert_members!(tx, inserts, &now);
+            let held_after = crate::claims::held_by!(tx, &[id]);
+            crate::claims::settle!(tx, &held_before, &held_after);
             insert_audit!(tx, audit);
             tx.commit().await?;
         });
@@ -1133,6 +1137,11 @@ impl Store {
             let mut tx = pool.begin_with(self.begin_writing()).await?;
             let mut homes = home_provinces!(tx, [from.id]);
             let from_home = homes.get(&from.id).cloned().unwrap_or_default();
+            let mut before_ids = vec![from.id];
+            if let TransferTarget::Existing(to) = &transfer.to {
+                before_ids.push(to.id);
+            }
+            let held_before = crate::claims::held_by!(tx, &before_ids);
             let target_id = match &transfer.to {
                 TransferTarget::Existing(to) => {
                     let q = sqlx::query(AssertSqlSafe(update_sql.as_str()));
@@ -1243,6 +1252,8 @@ impl Store {
                     a
                 })
                 .collect();
+            let held_after = crate::claims::held_by!(tx, &[from.id, target_id]);
+            crate::claims::settle!(tx, &held_before, &held_after);
             insert_audit!(tx, audit);
             tx.commit().await?;
             target_id

@@ -12,6 +12,7 @@ mod benefit_imports;
 mod benefits;
 mod bulk;
 pub mod citus;
+mod claims;
 mod coverage;
 mod error;
 mod households;

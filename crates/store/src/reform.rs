@@ -211,6 +211,13 @@ macro_rules! move_village {
                 $name, $code, v.code
             )));
         }
+        // The village's households claim their codes in the new commune and release them
+        // in the old one (migration 0091), in the same transaction.
+        let village_codes = "SELECT commune_code, code FROM households WHERE village_code = $1";
+        let codes_before: Vec<(String, String)> = sqlx::query_as(village_codes)
+            .bind(&v.code)
+            .fetch_all(&mut *$tx)
+            .await?;
         $out.households_moved += sqlx::query(
             "UPDATE households SET commune_code = $1, district_code = NULL, province_code = $2, \
              version = version + 1, updated_at = $3 WHERE village_code = $4",
@@ -226,6 +233,15 @@ macro_rules! move_village {
             $name, $code, v.code
         )))?
         .rows_affected();
+        let codes_after: Vec<(String, String)> = sqlx::query_as(village_codes)
+            .bind(&v.code)
+            .fetch_all(&mut *$tx)
+            .await?;
+        let held = |codes: Vec<(String, String)>| $crate::claims::Held {
+            codes: codes.into_iter().collect(),
+            ..Default::default()
+        };
+        $crate::claims::settle!($tx, &held(codes_before), &held(codes_after));
         sqlx::query(
             "UPDATE members SET province_code = $1 \
              WHERE household_id IN (SELECT id FROM households WHERE village_code = $2)",

@@ -505,6 +505,9 @@ macro_rules! insert_classifications {
             push_movement_pairs(&households).build().execute(&mut *$tx).await?;
             ids.extend(returned);
         }
+        // Last: Citus takes no write to a shared table (the counts above) after claims
+        // written to several shards at once in the same transaction.
+        crate::claims::claim_certificates!($tx, $rows);
         ids
     }};
 }

@@ -209,6 +209,92 @@ pub fn classification(
     }
 }
 
+/// A new household for a test, registered in `province` (its distribution key), with
+/// its members and an audit entry; the other fields are plain.
+pub fn new_household(
+    code: &str,
+    province: &str,
+    commune: &str,
+    village: &str,
+    members: Vec<crate::MemberFields>,
+) -> crate::NewHousehold {
+    crate::NewHousehold {
+        fields: crate::HouseholdFields {
+            code: code.into(),
+            village_code: village.into(),
+            commune_code: commune.into(),
+            district_code: None,
+            province_code: province.into(),
+            head_name: "Chủ hộ".into(),
+            head_sort_key: "chu ho".into(),
+            address: String::new(),
+            phone: None,
+            area: "rural".into(),
+            area_overridden: false,
+            ethnic_minority: false,
+            female_headed: false,
+            merit: false,
+            social_allowance: false,
+            floor_area_m2: None,
+            wall_material: None,
+            column_material: None,
+            roof_material: None,
+            water_source: None,
+            latrine: None,
+            has_tv: false,
+            has_radio: false,
+            has_computer: false,
+            has_smartphone: false,
+            loudspeaker: false,
+            production_land_m2: None,
+            notes: String::new(),
+            member_count: members.len() as i32,
+        },
+        members,
+        audit: crate::AuditEntry {
+            at: "2026-01-01T00:00:00Z".into(),
+            user_id: None,
+            username: "test".into(),
+            action: "household.create".into(),
+            entity: "household".into(),
+            entity_id: String::new(),
+            household_id: None,
+            unit_code: Some(commune.into()),
+            province_code: Some(province.into()),
+            changes: "[]".into(),
+            reason: None,
+        },
+    }
+}
+
+/// A member for a test: the head, with a name and a citizen ID.
+pub fn member(full_name: &str, citizen_id: Option<&str>) -> crate::MemberFields {
+    let folded = giamngheo_domain::text::fold(full_name);
+    crate::MemberFields {
+        position: 1,
+        full_name: full_name.into(),
+        name_folded: folded.clone(),
+        sort_key: folded,
+        sex: "male".into(),
+        birth_date: None,
+        birth_year: 1980,
+        ethnicity: "Kinh".into(),
+        relation: "head".into(),
+        citizen_id: citizen_id.map(Into::into),
+        health_insurance_number: None,
+        health_insurance_expiry: None,
+        school_level: None,
+        school_grade: None,
+        qualification: None,
+        work_status: None,
+        labour_contract: false,
+        disability: None,
+        social_allowance_vnd: 0,
+        nutrition: None,
+        uses_internet: false,
+    }
+}
+
 /// Swaps the database name at the end of a PostgreSQL URL, keeping any query string.
 fn replace_database(url: &str, name: &str) -> String {
     let (base, query) = match url.split_once('?') {
