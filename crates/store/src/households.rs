@@ -910,10 +910,24 @@ impl Store {
                      AND m.name_folded LIKE ${name} ESCAPE '\\' \
                      UNION ALL SELECT c.id FROM households c WHERE c.{scope} = $1 AND UPPER(c.code) = ${n})"
                 )
+            } else if text.chars().count() >= 3 {
+                // SQLite's trigram index of member names (migration 0092) finds the
+                // members whose name holds the text, as the LIKE below would, and the
+                // code index the household code; only those households are then checked
+                // against the unit, as on PostgreSQL. The text is given to FTS5 as one
+                // quoted phrase, so that none of its characters is read as an operator.
+                binds.push(format!("\"{}\"", text.replace('"', "\"\"")));
+                let phrase = binds.len();
+                format!(
+                    " AND h.id IN (SELECT m.household_id FROM members m WHERE m.id IN \
+                     (SELECT rowid FROM member_names WHERE member_names MATCH ${phrase}) AND m.active = TRUE \
+                     UNION ALL SELECT c.id FROM households c WHERE UPPER(c.code) = ${n})"
+                )
             } else {
-                // SQLite has no trigram index: the search looks only at the members of
-                // the unit's households, one household at a time through the (household,
-                // active, name) index, never at the members of the whole database.
+                // Fewer than three characters make no trigram: the search looks only at
+                // the members of the unit's households, one household at a time through
+                // the (household, active, name) index, never at the members of the whole
+                // database.
                 format!(
                     " AND (EXISTS (SELECT 1 FROM members m WHERE m.household_id = h.id \
                      AND m.active = TRUE AND m.name_folded LIKE ${name} ESCAPE '\\') \

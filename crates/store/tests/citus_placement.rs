@@ -59,6 +59,18 @@ async fn migrate_places_every_table_and_a_rerun_changes_nothing() {
         before.contains(&"sessions n local".to_string()),
         "{before:?}"
     );
+    // The claims of unique values are distributed by the value, apart from the households
+    // (migration 0091).
+    for by_value in [
+        "certificate_claims",
+        "citizen_id_claims",
+        "household_code_claims",
+    ] {
+        assert!(
+            before.contains(&format!("{by_value} h colocated:false")),
+            "{by_value}: {before:?}"
+        );
+    }
     // No triggers: Citus refuses them on distributed tables (the audit log's append-only
     // guard is a pair of rules, migration 0040).
     let triggers = db
