@@ -258,7 +258,7 @@ impl Store {
                 crate::claims::settle!(
                     tx,
                     &Default::default(),
-                    &crate::claims::Held::of_new(batch)
+                    &crate::claims::Held::of_new(batch)?
                 );
                 tx.commit().await?;
                 Ok(ids)
@@ -326,7 +326,7 @@ impl Store {
                 crate::claims::settle!(
                     tx,
                     &Default::default(),
-                    &crate::claims::Held::of_new(batch)
+                    &crate::claims::Held::of_new(batch)?
                 );
                 tx.commit().await?;
                 Ok(ids)

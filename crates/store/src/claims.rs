@@ -14,6 +14,7 @@
 //! The same code runs on SQLite, where the rows' own unique indexes already hold for the
 //! whole database; the claims then only agree with them.
 
+use crate::{StoreError, UniqueKey};
 use std::collections::BTreeSet;
 
 /// Rows per claim statement (two parameters a row at most).
@@ -28,20 +29,23 @@ pub(crate) struct Held {
 }
 
 impl Held {
-    /// What new households with their members will hold (new members are active).
-    pub(crate) fn of_new(households: &[crate::NewHousehold]) -> Held {
+    /// What new households with their members will hold (new members are active). A
+    /// value given twice among them is refused here, as its claim would be: the set of
+    /// claims would otherwise hold it once and let both through.
+    pub(crate) fn of_new(households: &[crate::NewHousehold]) -> Result<Held, StoreError> {
         let mut held = Held::default();
         for h in households {
-            held.codes
-                .insert((h.fields.commune_code.clone(), h.fields.code.clone()));
-            held.citizen_ids.extend(
-                h.members
-                    .iter()
-                    .filter_map(|m| m.citizen_id.clone())
-                    .filter(|c| !c.is_empty()),
-            );
+            let code = (h.fields.commune_code.clone(), h.fields.code.clone());
+            if !held.codes.insert(code) {
+                return Err(StoreError::Duplicate(UniqueKey::HouseholdCode));
+            }
+            for id in h.members.iter().filter_map(|m| m.citizen_id.as_ref()) {
+                if !id.is_empty() && !held.citizen_ids.insert(id.clone()) {
+                    return Err(StoreError::Duplicate(UniqueKey::CitizenId));
+                }
+            }
         }
-        held
+        Ok(held)
     }
 }
 

@@ -708,7 +708,7 @@ impl Store {
                 insert_audit!(tx, audits);
                 ids.extend(chunk_ids);
             }
-            crate::claims::settle!(tx, &Default::default(), &crate::claims::Held::of_new(households));
+            crate::claims::settle!(tx, &Default::default(), &crate::claims::Held::of_new(households)?);
             tx.commit().await?;
         });
         Ok(ids)
@@ -1034,8 +1034,11 @@ impl Store {
             m + 2,
             m + 3
         );
+        // The claims are read before the first write: on SQLite the write lock is taken
+        // at the start (see Store::begin_writing).
+        let begin = self.begin_writing();
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_with(begin).await?;
             let held_before = crate::claims::held_by!(tx, &[id]);
             let q = sqlx::query(AssertSqlSafe(update_sql.as_str()));
             let q = bind_household!(q, bind, fields);

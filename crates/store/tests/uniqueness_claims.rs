@@ -62,6 +62,20 @@ async fn a_value_held_in_another_home_province_is_refused(store: Store) {
         register(&store, "DM-2", "44", Some(CITIZEN)).await,
         UniqueKey::CitizenId,
     );
+    // Nor may two new households of different home provinces share one in one batch.
+    let pair = ["42", "44"].map(|home| {
+        new_household(
+            "DM-3",
+            home,
+            COMMUNE,
+            VILLAGE,
+            vec![member("Lê Văn Bình", None)],
+        )
+    });
+    refused(
+        store.insert_households(&pair, Utc::now()).await,
+        UniqueKey::HouseholdCode,
+    );
     assert_eq!(
         store.household_count().await.unwrap(),
         1,

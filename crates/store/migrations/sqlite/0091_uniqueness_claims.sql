@@ -18,7 +18,7 @@ CREATE TABLE citizen_id_claims (
     citizen_id TEXT PRIMARY KEY
 );
 INSERT INTO citizen_id_claims (citizen_id)
-SELECT DISTINCT citizen_id FROM members WHERE citizen_id IS NOT NULL AND active;
+SELECT DISTINCT citizen_id FROM members WHERE citizen_id IS NOT NULL AND citizen_id <> '' AND active;
 
 -- A household code in a commune (active or not: the unique key never released a code).
 CREATE TABLE household_code_claims (
