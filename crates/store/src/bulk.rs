@@ -176,6 +176,9 @@ impl Store {
         mark: Option<RunMark<'_>>,
     ) -> Result<Vec<i64>, StoreError> {
         let now = timestamp(now);
+        // The values the batch claims (migration 0091), refused before any write when two
+        // of its households share one.
+        let claims = crate::claims::Held::of_new(batch)?;
         match &self.pool {
             Pool::Postgres(pool) => {
                 let mut tx = pool.begin().await?;
@@ -255,11 +258,7 @@ impl Store {
                 mark_run!(tx, mark);
                 // After the run's mark: Citus takes no write to a shared (reference) table
                 // after claims written to many shards at once in the same transaction.
-                crate::claims::settle!(
-                    tx,
-                    &Default::default(),
-                    &crate::claims::Held::of_new(batch)?
-                );
+                crate::claims::settle!(tx, &Default::default(), &claims);
                 tx.commit().await?;
                 Ok(ids)
             }
@@ -323,11 +322,7 @@ impl Store {
                 mark_run!(tx, mark);
                 // After the run's mark: Citus takes no write to a shared (reference) table
                 // after claims written to many shards at once in the same transaction.
-                crate::claims::settle!(
-                    tx,
-                    &Default::default(),
-                    &crate::claims::Held::of_new(batch)?
-                );
+                crate::claims::settle!(tx, &Default::default(), &claims);
                 tx.commit().await?;
                 Ok(ids)
             }

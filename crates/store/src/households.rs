@@ -657,6 +657,9 @@ impl Store {
     ) -> Result<Vec<i64>, StoreError> {
         let now = timestamp(now);
         let mut ids = Vec::with_capacity(households.len());
+        // Before any write: two of them sharing a code would also be matched to one id
+        // below.
+        let claims = crate::claims::Held::of_new(households)?;
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             for chunk in households.chunks(CHUNK) {
@@ -708,7 +711,7 @@ impl Store {
                 insert_audit!(tx, audits);
                 ids.extend(chunk_ids);
             }
-            crate::claims::settle!(tx, &Default::default(), &crate::claims::Held::of_new(households)?);
+            crate::claims::settle!(tx, &Default::default(), &claims);
             tx.commit().await?;
         });
         Ok(ids)

@@ -5,7 +5,7 @@
 //! left and households of another unit included.
 
 use chrono::Utc;
-use giamngheo_store::testing::{member, new_household};
+use giamngheo_store::testing::{add_units, member, new_household};
 use giamngheo_store::{HouseholdFilter, MemberSave, Store, store_test};
 
 const NAMES: [&str; 8] = [
@@ -20,17 +20,17 @@ const NAMES: [&str; 8] = [
 ];
 
 async fn units(store: &Store) {
-    store
-        .execute_admin(
-            "INSERT INTO admin_units (code, name, name_folded, kind, level, tier, parent_code, province_code, valid_from, created_at, updated_at) VALUES \
-             ('42', 'Tỉnh Hà Tĩnh', 'tinh ha tinh', 'Tỉnh', 1, 'province', NULL, '42', '2020-01-01', 'x', 'x'), \
-             ('18499', 'Xã Điền Mỹ', 'xa dien my', 'Xã', 2, 'commune', '42', '42', '2020-01-01', 'x', 'x'), \
-             ('18499001', 'Thôn Trung Hòa', 'thon trung hoa', 'Thôn', 3, 'village', '18499', '42', '2020-01-01', 'x', 'x'), \
-             ('18496', 'Thị trấn Hương Khê', 'thi tran huong khe', 'Thị trấn', 2, 'commune', '42', '42', '2020-01-01', 'x', 'x'), \
-             ('18496001', 'Tổ 1', 'to 1', 'Tổ dân phố', 3, 'village', '18496', '42', '2020-01-01', 'x', 'x')",
-        )
-        .await
-        .unwrap();
+    add_units(
+        store,
+        &[
+            ("42", "Tỉnh Hà Tĩnh", "province", None),
+            ("18499", "Xã Điền Mỹ", "commune", Some("42")),
+            ("18499001", "Thôn Trung Hòa", "village", Some("18499")),
+            ("18496", "Thị trấn Hương Khê", "commune", Some("42")),
+            ("18496001", "Tổ 1", "village", Some("18496")),
+        ],
+    )
+    .await;
 }
 
 /// The households of a commune (scope) whose active members' folded names hold `text`,

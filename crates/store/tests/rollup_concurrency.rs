@@ -3,7 +3,7 @@
 //! counts must afterwards equal a recount of the classifications.
 
 use chrono::{NaiveDate, Utc};
-use giamngheo_store::testing::classification;
+use giamngheo_store::testing::{add_units, classification};
 use giamngheo_store::{ClassificationFields, Store, store_test};
 
 const COMMUNES: [&str; 2] = ["18499", "18496"];
@@ -20,22 +20,13 @@ async fn sql(store: &Store, statement: &str) {
 /// Two communes of Hà Tĩnh with a village each, and their households; every third
 /// household was first registered in another province (another shard on Citus).
 async fn communes_with_households(store: &Store) {
-    let mut units = String::from(
-        "('42', 'Tỉnh Hà Tĩnh', 'tinh ha tinh', 'Tỉnh', 1, 'province', NULL, '42', '2020-01-01', 'x', 'x')",
-    );
-    for commune in COMMUNES {
-        units.push_str(&format!(
-            ", ('{commune}', 'Xã {commune}', 'xa {commune}', 'Xã', 2, 'commune', '42', '42', '2020-01-01', 'x', 'x'), \
-             ('{commune}001', 'Thôn {commune}', 'thon {commune}', 'Thôn', 3, 'village', '{commune}', '42', '2020-01-01', 'x', 'x')"
-        ));
+    let villages = COMMUNES.map(|c| format!("{c}001"));
+    let mut units = vec![("42", "Tỉnh Hà Tĩnh", "province", None)];
+    for (commune, village) in COMMUNES.iter().zip(&villages) {
+        units.push((commune, "Xã thử", "commune", Some("42")));
+        units.push((village, "Thôn thử", "village", Some(commune)));
     }
-    sql(
-        store,
-        &format!(
-            "INSERT INTO admin_units (code, name, name_folded, kind, level, tier, parent_code, province_code, valid_from, created_at, updated_at) VALUES {units}"
-        ),
-    )
-    .await;
+    add_units(store, &units).await;
     let mut rows = Vec::new();
     for (c, commune) in COMMUNES.iter().enumerate() {
         for i in 0..PER_COMMUNE {

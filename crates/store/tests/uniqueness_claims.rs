@@ -5,7 +5,7 @@
 //! and a value released by its holder may be taken again.
 
 use chrono::{NaiveDate, Utc};
-use giamngheo_store::testing::{classification, member, new_household};
+use giamngheo_store::testing::{add_units, classification, member, new_household};
 use giamngheo_store::{MemberSave, Store, StoreError, UniqueKey, store_test};
 
 const COMMUNE: &str = "18499";
@@ -13,15 +13,15 @@ const VILLAGE: &str = "18499001";
 const CITIZEN: &str = "042080000001";
 
 async fn units(store: &Store) {
-    store
-        .execute_admin(
-            "INSERT INTO admin_units (code, name, name_folded, kind, level, tier, parent_code, province_code, valid_from, created_at, updated_at) VALUES \
-             ('42', 'Tỉnh Hà Tĩnh', 'tinh ha tinh', 'Tỉnh', 1, 'province', NULL, '42', '2020-01-01', 'x', 'x'), \
-             ('18499', 'Xã Điền Mỹ', 'xa dien my', 'Xã', 2, 'commune', '42', '42', '2020-01-01', 'x', 'x'), \
-             ('18499001', 'Thôn Trung Hòa', 'thon trung hoa', 'Thôn', 3, 'village', '18499', '42', '2020-01-01', 'x', 'x')",
-        )
-        .await
-        .unwrap();
+    add_units(
+        store,
+        &[
+            ("42", "Tỉnh Hà Tĩnh", "province", None),
+            (COMMUNE, "Xã Điền Mỹ", "commune", Some("42")),
+            (VILLAGE, "Thôn Trung Hòa", "village", Some(COMMUNE)),
+        ],
+    )
+    .await;
 }
 
 /// A household living in Điền Mỹ, first registered in `home`.

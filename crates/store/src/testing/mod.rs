@@ -165,6 +165,34 @@ pub async fn query_i64(store: &Store, sql: &str) -> i64 {
         .expect("the test's query"))
 }
 
+/// Adds units for a test straight into `admin_units`, valid since 2020, all of province
+/// 42: (code, name, tier, parent). The tier gives the level and the kind.
+pub async fn add_units(store: &Store, units: &[(&str, &str, &str, Option<&str>)]) {
+    let rows: Vec<String> = units
+        .iter()
+        .map(|(code, name, tier, parent)| {
+            let (level, kind) = match *tier {
+                "province" => (1, "Tỉnh"),
+                "commune" => (2, "Xã"),
+                _ => (3, "Thôn"),
+            };
+            format!(
+                "('{code}', '{name}', '{}', '{kind}', {level}, '{tier}', {}, '42', '2020-01-01', 'x', 'x')",
+                giamngheo_domain::text::fold(name),
+                parent.map_or("NULL".to_string(), |p| format!("'{p}'")),
+            )
+        })
+        .collect();
+    store
+        .execute_admin(&format!(
+            "INSERT INTO admin_units (code, name, name_folded, kind, level, tier, parent_code, \
+             province_code, valid_from, created_at, updated_at) VALUES {}",
+            rows.join(", ")
+        ))
+        .await
+        .expect("the test's units");
+}
+
 /// A plain classification of a household in a rural village for a test: the status and
 /// date it was decided, no scores, no review, no certificate. Tests set the fields they
 /// look at on the result, so that each does not spell out all 28 fields again.
