@@ -614,3 +614,55 @@ async fn a_refused_household_gets_a_numbered_letter_with_the_officers_reason(sto
     assert!(text.contains("Số: 002/UBND") && text.contains("trên chuẩn cận nghèo"));
 }
 web_test!(a_refused_household_gets_a_numbered_letter_with_the_officers_reason);
+
+/// The text of every printed review document (the posting lists and minutes of all the
+/// villages, the draft and the final decision), page by page, compared with the text
+/// recorded before the wording moved into data files: the built-in wording must print
+/// exactly what the code printed. `GIAMNGHEO_WRITE_GOLDEN=1` records it again, after a
+/// deliberate change of wording.
+async fn the_built_in_wording_prints_the_recorded_text(store: Store) {
+    let site = site(store).await;
+    let me = session(&site, "canbo.dienmy").await;
+    let id = site.review;
+    let mut text = String::new();
+    let mut add = |name: &str, pages: Vec<String>| {
+        for (i, page) in pages.iter().enumerate() {
+            text.push_str(&format!("===== {name}, page {}\n{page}\n", i + 1));
+        }
+    };
+    for doc in ["posting", "minutes", "decision"] {
+        let uri = format!("/reviews/{id}/print/{doc}?format=pdf");
+        add(doc, pdf(&site, &uri, &me).await);
+    }
+    site.approve().await;
+    let me = session(&site, "canbo.dienmy").await;
+    let uri = format!("/reviews/{id}/print/decision?format=pdf");
+    add("decision (approved)", pdf(&site, &uri, &me).await);
+
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/review_print.txt");
+    if std::env::var_os("GIAMNGHEO_WRITE_GOLDEN").is_some() {
+        std::fs::write(path, &text).unwrap();
+    }
+    let recorded = std::fs::read_to_string(path).expect("the recorded text");
+    assert!(
+        text == recorded,
+        "the printed text differs from {path}:\n{}",
+        first_difference(&text, &recorded)
+    );
+}
+web_test!(the_built_in_wording_prints_the_recorded_text);
+
+/// The first line where two texts differ, both versions, for a readable failure.
+fn first_difference(printed: &str, recorded: &str) -> String {
+    let (mut a, mut b) = (printed.lines(), recorded.lines());
+    for n in 1.. {
+        match (a.next(), b.next()) {
+            (None, None) => break,
+            (x, y) if x != y => {
+                return format!("line {n}:\n printed:  {x:?}\n recorded: {y:?}");
+            }
+            _ => {}
+        }
+    }
+    "the same lines, different line endings".into()
+}
