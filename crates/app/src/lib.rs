@@ -24,6 +24,7 @@ pub mod inspections;
 pub mod passwords;
 pub mod periodic;
 pub mod policies;
+pub mod print_wording;
 pub mod programme;
 pub mod reform;
 pub mod reporting;
@@ -70,6 +71,10 @@ pub struct Config {
     /// embedded ones, or with an administrator's folder laid over them
     /// (`--programme-dir`).
     pub programme: Arc<giamngheo_rules::programme::ProgrammeSet>,
+    /// The wording of the documents a review prints: the built-in one, or with an
+    /// administrator's folder laid over it (`--forms-dir`), so a legal basis or a
+    /// signature title is corrected without a rebuild.
+    pub wording: Arc<print_wording::Wording>,
 }
 
 impl Default for Config {
@@ -81,6 +86,7 @@ impl Default for Config {
             reports: Arc::new(reports::catalog().clone()),
             policies: Arc::new(giamngheo_rules::PolicyCatalogue::embedded()),
             programme: Arc::new(giamngheo_rules::programme::ProgrammeSet::embedded()),
+            wording: Arc::new(print_wording::Wording::default()),
         }
     }
 }

@@ -159,6 +159,11 @@ struct DbArgs {
     /// id, e.g. the 2026–2035 components once the decision is at hand.
     #[arg(long, env = "GIAMNGHEO_PROGRAMME_DIR")]
     programme_dir: Option<PathBuf>,
+    /// A directory of wording files (*.toml) laid over the built-in wording of the
+    /// printed review documents (van-ban-ra-soat.toml), key by key. A file with a
+    /// mistake is refused with its line and key, and the built-in wording is kept.
+    #[arg(long, env = "GIAMNGHEO_FORMS_DIR")]
+    forms_dir: Option<PathBuf>,
 }
 
 /// The demo's defaults, shared by `demo` and `serve --demo`.
@@ -700,6 +705,21 @@ fn report_catalog(db: &DbArgs) -> Result<giamngheo_app::reports::ReportCatalog> 
     }
 }
 
+/// The wording of the printed documents: the built-in one, with the `--forms-dir`
+/// folder laid over it. Unlike a report definition, a bad wording file does not stop the
+/// start: the commune must still be able to print, so the file is refused, said why on
+/// standard error (file, line and key), and the built-in wording is kept.
+fn print_wording(db: &DbArgs) -> giamngheo_app::print_wording::Wording {
+    let Some(dir) = &db.forms_dir else {
+        return giamngheo_app::print_wording::Wording::default();
+    };
+    let (wording, problems) = giamngheo_app::print_wording::Wording::with_overrides(dir);
+    for problem in problems {
+        eprintln!("cảnh báo: {problem}");
+    }
+    wording
+}
+
 /// Opens the database, brings its schema up to date and loads the official units list
 /// into an empty database, so that every command works on a fresh installation.
 async fn open_app(db: &DbArgs) -> Result<App> {
@@ -734,6 +754,7 @@ async fn open_app(db: &DbArgs) -> Result<App> {
         reports: Arc::new(report_catalog(db)?),
         policies: Arc::new(policies),
         programme: Arc::new(programme),
+        wording: Arc::new(print_wording(db)),
         ..Config::default()
     };
     let app = App::new(store, config, Arc::new(SystemClock));

@@ -11,6 +11,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use giamngheo_app::access::{Actor, Role};
 use giamngheo_app::auth::NewUserInput;
 use giamngheo_app::households::{By, DraftInput};
+use giamngheo_app::print_wording::Wording;
 use giamngheo_app::reviews::{MeetingInput, RequestInput, SurveyInput};
 use giamngheo_app::units::UnitImportOptions;
 use giamngheo_app::{App, Clock, Config};
@@ -69,11 +70,17 @@ impl support::Served for Site {
 /// Điền Mỹ's periodic review for 2022, every household added on request and surveyed,
 /// its two villages' meetings held, and the posting under way.
 async fn site(store: Store) -> Site {
+    site_with(store, Wording::default()).await
+}
+
+/// The same site, printing with `wording`.
+async fn site_with(store: Store, wording: Wording) -> Site {
     let clock = Arc::new(MovableClock(Mutex::new(morning(day("2021-09-06")))));
     let app = App::new(
         store,
         Config {
             hierarchy: Hierarchy::four_levels(),
+            wording: Arc::new(wording),
             ..Config::default()
         },
         clock.clone(),
@@ -288,6 +295,11 @@ async fn pdf(site: &Site, uri: &str, cookie: &str) -> Vec<String> {
     pages(&send(site, get(uri, Some(cookie))).await)
 }
 
+/// The text of the PDF at `uri`, all its pages one after the other.
+async fn pdf_text(site: &Site, uri: &str, cookie: &str) -> String {
+    pdf(site, uri, cookie).await.concat()
+}
+
 /// The text of each page of a PDF answer.
 fn pages(answer: &Answer) -> Vec<String> {
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
@@ -400,13 +412,12 @@ async fn the_minutes_carry_the_meeting_counts_and_the_decision_its_annex(store: 
     let site = site(store).await;
     let me = session(&site, "canbo.dienmy").await;
     let id = site.review;
-    let minutes = pdf(
+    let minutes = pdf_text(
         &site,
         &format!("/reviews/{id}/print/minutes?village={TRUNG_HOA}&format=pdf"),
         &me,
     )
-    .await
-    .concat();
+    .await;
     assert!(minutes.contains("BIÊN BẢN HỌP DÂN"));
     assert!(minutes.contains("Hôm nay, ngày 06/09/2021, tại Thôn Trung Hòa"));
     assert!(minutes.contains("Trần Văn Chủ"));
@@ -614,3 +625,109 @@ async fn a_refused_household_gets_a_numbered_letter_with_the_officers_reason(sto
     assert!(text.contains("Số: 002/UBND") && text.contains("trên chuẩn cận nghèo"));
 }
 web_test!(a_refused_household_gets_a_numbered_letter_with_the_officers_reason);
+
+/// The text of every printed review document (the posting lists and minutes of all the
+/// villages, the draft and the final decision), page by page, compared with the text
+/// recorded before the wording moved into data files: the built-in wording must print
+/// exactly what the code printed. `GIAMNGHEO_WRITE_GOLDEN=1` records it again, after a
+/// deliberate change of wording.
+async fn the_built_in_wording_prints_the_recorded_text(store: Store) {
+    let site = site(store).await;
+    let me = session(&site, "canbo.dienmy").await;
+    let id = site.review;
+    let mut text = String::new();
+    let mut add = |name: &str, pages: Vec<String>| {
+        for (i, page) in pages.iter().enumerate() {
+            text.push_str(&format!("===== {name}, page {}\n{page}\n", i + 1));
+        }
+    };
+    for doc in ["posting", "minutes", "decision"] {
+        let uri = format!("/reviews/{id}/print/{doc}?format=pdf");
+        add(doc, pdf(&site, &uri, &me).await);
+    }
+    site.approve().await;
+    let me = session(&site, "canbo.dienmy").await;
+    let uri = format!("/reviews/{id}/print/decision?format=pdf");
+    add("decision (approved)", pdf(&site, &uri, &me).await);
+
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/review_print.txt");
+    if std::env::var_os("GIAMNGHEO_WRITE_GOLDEN").is_some() {
+        std::fs::write(path, &text).unwrap();
+    }
+    let recorded = std::fs::read_to_string(path).expect("the recorded text");
+    assert!(
+        text == recorded,
+        "the printed text differs from {path}:\n{}",
+        first_difference(&text, &recorded)
+    );
+}
+web_test!(the_built_in_wording_prints_the_recorded_text);
+
+/// The first line where two texts differ, both versions, for a readable failure.
+fn first_difference(printed: &str, recorded: &str) -> String {
+    let (mut a, mut b) = (printed.lines(), recorded.lines());
+    for n in 1.. {
+        match (a.next(), b.next()) {
+            (None, None) => break,
+            (x, y) if x != y => {
+                return format!("line {n}:\n printed:  {x:?}\n recorded: {y:?}");
+            }
+            _ => {}
+        }
+    }
+    "the same lines, different line endings".into()
+}
+
+/// An administrator's wording folder changes what is printed, and a file of it with a
+/// mistake is refused whole, naming its line and key, the built-in wording kept.
+async fn an_overriding_wording_file_changes_the_printed_text(store: Store) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a-sua.toml"),
+        "[decision]\nrecipients = [\"Như Điều 3;\", \"UBND {district} (b/c);\", \"Lưu: VT, LĐTBXH.\"]\n\n\
+         [minutes]\ncopies = \"Biên bản được lập thành 03 bản.\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("b-loi.toml"),
+        "[decision]\ndecides = \"QUYẾT ĐỊNH LẠI:\"\nissuer = \"CHỦ TỊCH {chairman}\"\n",
+    )
+    .unwrap();
+    let (wording, problems) = Wording::with_overrides(dir.path());
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    let message = problems[0].to_string();
+    assert!(
+        message.contains("«b-loi.toml», dòng 3, mục «decision.issuer»"),
+        "{message}"
+    );
+
+    let site = site_with(store, wording).await;
+    let me = session(&site, "canbo.dienmy").await;
+    let id = site.review;
+    let decision = pdf_text(
+        &site,
+        &format!("/reviews/{id}/print/decision?format=pdf"),
+        &me,
+    )
+    .await;
+    assert!(
+        decision.contains("UBND Huyện Hương Khê (b/c);"),
+        "{decision}"
+    );
+    assert!(decision.contains("Lưu: VT, LĐTBXH."));
+    assert!(
+        decision.contains("QUYẾT ĐỊNH:") && !decision.contains("QUYẾT ĐỊNH LẠI"),
+        "nothing of the refused file is used"
+    );
+    let minutes = pdf_text(
+        &site,
+        &format!("/reviews/{id}/print/minutes?village={TRUNG_HOA}&format=pdf"),
+        &me,
+    )
+    .await;
+    assert!(
+        minutes.contains("Biên bản được lập thành 03 bản"),
+        "{minutes}"
+    );
+}
+web_test!(an_overriding_wording_file_changes_the_printed_text);

@@ -6,11 +6,14 @@
 //!
 //! These are official Vietnamese forms: they are printed in Vietnamese whatever the
 //! language of the pages, and a value not known yet is left as a dotted line for the
-//! commune to fill in by hand, as on the paper forms.
+//! commune to fill in by hand, as on the paper forms. Their words come from the wording
+//! files (`giamngheo_app::print_wording`, overridable with `--forms-dir`); this module
+//! only chooses which text goes where and fills in the figures.
 
 use crate::format;
 use crate::i18n::Lang;
 use chrono::{Datelike, NaiveDate};
+use giamngheo_app::print_wording::Wording;
 use giamngheo_app::reviews::ReviewView;
 use giamngheo_sheets::pdf::{
     Block, ColumnAlign, ListColumn, ListTable, PrintDoc, PrintSigner, Run,
@@ -28,6 +31,8 @@ pub(crate) struct Context<'a> {
     pub province: String,
     /// The instrument of the review's poverty standard ("Nghị định 07/2021/NĐ-CP, Điều 3").
     pub instrument: Option<String>,
+    /// The wording of the documents, built-in or overridden.
+    pub wording: &'a Wording,
 }
 
 /// A village of the review: its code and name.
@@ -46,19 +51,74 @@ impl Context<'_> {
         crate::reviews::place_name(self.commune())
     }
 
+    /// The text of a wording key with its figures filled in.
+    fn text(&self, key: &str, values: &[(&str, &str)]) -> String {
+        self.wording.text(key, values)
+    }
+
+    /// The lines of a wording key, those without their value left out.
+    fn lines(&self, key: &str, values: &[(&str, &str)]) -> Vec<String> {
+        self.wording.lines(key, values)
+    }
+
+    fn commune_upper(&self) -> String {
+        self.commune().to_uppercase()
+    }
+
     /// The commune's issuing body, as its documents head it.
     fn commune_body(&self) -> String {
-        format!("UBND {}", self.commune().to_uppercase())
+        self.text(
+            "common.commune_body",
+            &[("commune_upper", &self.commune_upper())],
+        )
     }
 
     /// "định kỳ năm 2021 (danh sách năm 2022)" or "thường xuyên năm 2022".
     fn review_words(&self) -> String {
         let period = self.view.review.period;
-        if self.view.review.kind == "periodic" {
-            format!("định kỳ năm {} (danh sách năm {period})", period - 1)
+        let (year, survey_year) = (period.to_string(), (period - 1).to_string());
+        let key = if self.view.review.kind == "periodic" {
+            "common.review_periodic"
         } else {
-            format!("thường xuyên năm {period}")
+            "common.review_ongoing"
+        };
+        self.text(key, &[("year", &year), ("survey_year", &survey_year)])
+    }
+
+    /// A column heading of the `common` section.
+    fn column(&self, key: &str, share: f32, align: ColumnAlign) -> ListColumn {
+        column(&self.text(key, &[]), share, align)
+    }
+
+    /// The total row's "N hộ".
+    fn households(&self, count: usize) -> String {
+        self.text("common.total_households", &[("count", &count.to_string())])
+    }
+
+    /// The counts of a list's total row: "3 hộ nghèo, 2 hộ cận nghèo, 1 hộ khác".
+    fn counts(&self, rows: &[(&ReviewHouseholdRecord, String)]) -> String {
+        let n = |s: &str| rows.iter().filter(|(_, r)| r == s).count();
+        let others = rows.len() - n("poor") - n("near_poor");
+        self.text(
+            "common.counts",
+            &[
+                ("poor", &n("poor").to_string()),
+                ("near_poor", &n("near_poor").to_string()),
+                ("others", &others.to_string()),
+            ],
+        )
+    }
+
+    /// A signer whose title lines and hint are wording keys.
+    fn signer(&self, title: &str, hint: &str) -> PrintSigner {
+        PrintSigner {
+            title: self.lines(title, &[]),
+            hint: self.text(hint, &[]),
         }
+    }
+
+    fn chair(&self) -> PrintSigner {
+        self.signer("common.chair_title", "common.chair_hint")
     }
 
     /// The households of a village (or of the commune) that reached a result, in the
@@ -84,10 +144,12 @@ impl Context<'_> {
     fn date_line(&self, d: Option<NaiveDate>) -> String {
         match d {
             Some(d) => crate::reviews::date_line(&self.place(), d),
-            None => format!(
-                "{}, ngày {BLANK} tháng {BLANK} năm {}",
-                self.place(),
-                self.view.today.year()
+            None => self.text(
+                "common.date_line_blank",
+                &[
+                    ("place", &self.place()),
+                    ("year", &self.view.today.year().to_string()),
+                ],
             ),
         }
     }
@@ -117,23 +179,13 @@ fn status_words(status: &str) -> String {
     Lang::Vi.status(Some(status))
 }
 
-/// The counts of a list's total row: "3 hộ nghèo, 2 hộ cận nghèo, 1 hộ khác".
-fn counts(rows: &[(&ReviewHouseholdRecord, String)]) -> String {
-    let n = |s: &str| rows.iter().filter(|(_, r)| r == s).count();
-    let others = rows.len() - n("poor") - n("near_poor");
-    format!(
-        "{} hộ nghèo, {} hộ cận nghèo, {others} hộ khác",
-        n("poor"),
-        n("near_poor")
-    )
-}
-
-/// Why a household is in the review, as the posting list's last column says it.
+/// Why a household is in the review, as the posting list's last column says it: the
+/// wording key of the note.
 fn note_of(h: &ReviewHouseholdRecord) -> &'static str {
     match (h.source.as_str(), h.request_kind.as_deref()) {
-        ("list", _) => "Đang trong danh sách",
-        (_, Some("leave")) => "Đề nghị thoát nghèo",
-        _ => "Đề nghị xét công nhận",
+        ("list", _) => "posting.note_listed",
+        (_, Some("leave")) => "posting.note_leave",
+        _ => "posting.note_enter",
     }
 }
 
@@ -174,20 +226,6 @@ fn column(heading: &str, share: f32, align: ColumnAlign) -> ListColumn {
     }
 }
 
-fn signer(title: &[&str], hint: &str) -> PrintSigner {
-    PrintSigner {
-        title: title.iter().map(|s| s.to_string()).collect(),
-        hint: hint.into(),
-    }
-}
-
-fn chair() -> PrintSigner {
-    signer(
-        &["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"],
-        "(Ký, ghi rõ họ tên, đóng dấu)",
-    )
-}
-
 fn para(text: String) -> Block {
     Block::Paragraph(vec![Run::plain(text)])
 }
@@ -197,27 +235,29 @@ fn para(text: String) -> Block {
 pub(crate) fn posting_list(cx: &Context<'_>, village: &Village) -> PrintDoc {
     let rows = cx.results(Some(&village.code));
     let posting = cx.view.postings.last();
-    let period = match posting {
-        Some(p) => format!(
-            "Thời gian niêm yết: từ ngày {} đến ngày {}",
-            format::date(&p.starts_on),
-            format::date(&p.ends_on)
-        ),
-        None => format!("Thời gian niêm yết: từ ngày {BLANK} đến ngày {BLANK}"),
+    let (from, to) = match posting {
+        Some(p) => (format::date(&p.starts_on), format::date(&p.ends_on)),
+        None => (BLANK.to_string(), BLANK.to_string()),
     };
-    let mut subtitle = vec![format!("{}, {}", village.name, cx.commune()), period];
+    let mut subtitle = vec![
+        cx.text(
+            "posting.place_line",
+            &[("village", &village.name), ("commune", cx.commune())],
+        ),
+        cx.text("posting.period", &[("from", &from), ("to", &to)]),
+    ];
     if let Some(p) = posting.filter(|p| !p.place.trim().is_empty()) {
-        subtitle.push(format!("Nơi niêm yết: {}", p.place.trim()));
+        subtitle.push(cx.text("posting.where", &[("place", p.place.trim())]));
     }
     let table = ListTable {
         columns: vec![
-            column("TT", 0.05, ColumnAlign::Center),
-            column("Mã hộ", 0.12, ColumnAlign::Left),
-            column("Họ và tên chủ hộ", 0.29, ColumnAlign::Left),
-            column("Điểm A (thu nhập)", 0.12, ColumnAlign::Right),
-            column("Số chỉ số thiếu hụt", 0.11, ColumnAlign::Right),
-            column("Kết quả rà soát", 0.15, ColumnAlign::Left),
-            column("Ghi chú", 0.16, ColumnAlign::Left),
+            cx.column("common.col_number", 0.05, ColumnAlign::Center),
+            cx.column("common.col_code", 0.12, ColumnAlign::Left),
+            cx.column("common.col_head", 0.29, ColumnAlign::Left),
+            cx.column("posting.col_score", 0.12, ColumnAlign::Right),
+            cx.column("posting.col_deprivations", 0.11, ColumnAlign::Right),
+            cx.column("common.col_result", 0.15, ColumnAlign::Left),
+            cx.column("posting.col_note", 0.16, ColumnAlign::Left),
         ],
         rows: numbered(&rows, |h, status| {
             vec![
@@ -226,43 +266,38 @@ pub(crate) fn posting_list(cx: &Context<'_>, village: &Village) -> PrintDoc {
                     .map(|d| d.to_string())
                     .unwrap_or_else(|| "—".into()),
                 status_words(status),
-                note_of(h).to_string(),
+                cx.text(note_of(h), &[]),
             ]
         }),
         total: Some(vec![
             String::new(),
-            "Tổng số".into(),
-            format!("{} hộ", rows.len()),
+            cx.text("common.total_label", &[]),
+            cx.households(rows.len()),
             String::new(),
             String::new(),
-            counts(&rows),
+            cx.counts(&rows),
             String::new(),
         ]),
     };
+    let review = cx.review_words();
     PrintDoc {
-        title: format!("Danh sách niêm yết — {}", village.name),
+        title: cx.text("posting.doc_title", &[("village", &village.name)]),
         blocks: vec![
             Block::Heading {
                 agency: vec![cx.commune_body(), village.name.to_uppercase()],
                 number: None,
             },
-            Block::Title(vec![
-                "DANH SÁCH NIÊM YẾT CÔNG KHAI".into(),
-                format!(
-                    "Kết quả rà soát hộ nghèo, hộ cận nghèo {}",
-                    cx.review_words()
-                ),
-            ]),
+            Block::Title(cx.lines("posting.title", &[("review", &review)])),
             Block::Subtitle(subtitle),
             Block::Table(table),
-            Block::Note(
-                "Ý kiến, khiếu nại về kết quả rà soát gửi Ủy ban nhân dân xã trong thời gian niêm yết."
-                    .into(),
-            ),
+            Block::Note(cx.text("posting.complaints", &[])),
             Block::Signatures {
                 date_line: cx.date_line(posting.map(|p| p.starts_on)),
                 recipients: Vec::new(),
-                signers: vec![signer(&["TRƯỞNG THÔN"], "(Ký, ghi rõ họ tên)"), chair()],
+                signers: vec![
+                    cx.signer("posting.village_head_title", "common.sign_hint"),
+                    cx.chair(),
+                ],
             },
         ],
     }
@@ -284,99 +319,102 @@ pub(crate) fn minutes(cx: &Context<'_>, village: &Village, rule: &str) -> PrintD
         .and_then(|m| m.chaired_by.clone())
         .filter(|c| !c.trim().is_empty())
         .unwrap_or_else(|| BLANK.to_string());
-    let votes = match meeting {
+    let figures = match meeting {
         Some(m) => {
             // Shown to one decimal, as the rule compares the exact share.
             let share = f64::from(m.agreeing) * 100.0 / f64::from(m.attendees.max(1));
-            format!(
-                "Số người dự họp: {} người. Số người đồng ý: {} người ({} %). Số người không đồng ý: {} người.",
-                m.attendees,
-                m.agreeing,
+            [
+                m.attendees.to_string(),
+                m.agreeing.to_string(),
                 format!("{share:.1}").replace('.', ","),
-                (m.attendees - m.agreeing).max(0)
-            )
+                (m.attendees - m.agreeing).max(0).to_string(),
+            ]
         }
-        None => format!(
-            "Số người dự họp: {BLANK} người. Số người đồng ý: {BLANK} người ({BLANK} %). Số người không đồng ý: {BLANK} người."
-        ),
+        None => [BLANK, BLANK, BLANK, BLANK].map(String::from),
     };
-    let outcome = match meeting {
-        Some(m) if m.passed => "Kết quả: cuộc họp thông qua kết quả rà soát của thôn.".to_string(),
-        Some(_) => {
-            "Kết quả: cuộc họp không thông qua; các hộ được điều tra, rà soát lại và họp lại."
-                .to_string()
-        }
-        None => format!("Kết quả: {BLANK}"),
-    };
+    let [attendees, agreeing, share, disagreeing] = &figures;
+    let votes = cx.text(
+        "minutes.votes",
+        &[
+            ("attendees", attendees),
+            ("agreeing", agreeing),
+            ("share", share),
+            ("disagreeing", disagreeing),
+        ],
+    );
+    let outcome = cx.text(
+        match meeting {
+            Some(m) if m.passed => "minutes.passed",
+            Some(_) => "minutes.not_passed",
+            None => "minutes.no_result",
+        },
+        &[],
+    );
     let opinion = |h: &ReviewHouseholdRecord| match h.meeting_outcome.as_str() {
-        "agreed" => "Thống nhất",
-        "rejected" => "Không thống nhất",
-        _ => "",
+        "agreed" => cx.text("minutes.opinion_agreed", &[]),
+        "rejected" => cx.text("minutes.opinion_rejected", &[]),
+        _ => String::new(),
     };
     let table = ListTable {
         columns: vec![
-            column("TT", 0.07, ColumnAlign::Center),
-            column("Mã hộ", 0.15, ColumnAlign::Left),
-            column("Họ và tên chủ hộ", 0.32, ColumnAlign::Left),
-            column("Kết quả rà soát", 0.22, ColumnAlign::Left),
-            column("Ý kiến cuộc họp", 0.24, ColumnAlign::Left),
+            cx.column("common.col_number", 0.07, ColumnAlign::Center),
+            cx.column("common.col_code", 0.15, ColumnAlign::Left),
+            cx.column("common.col_head", 0.32, ColumnAlign::Left),
+            cx.column("common.col_result", 0.22, ColumnAlign::Left),
+            cx.column("minutes.col_opinion", 0.24, ColumnAlign::Left),
         ],
-        rows: numbered(&rows, |h, status| {
-            vec![status_words(status), opinion(h).to_string()]
-        }),
+        rows: numbered(&rows, |h, status| vec![status_words(status), opinion(h)]),
         total: Some(vec![
             String::new(),
-            "Tổng số".into(),
-            format!("{} hộ", rows.len()),
-            counts(&rows),
+            cx.text("common.total_label", &[]),
+            cx.households(rows.len()),
+            cx.counts(&rows),
             String::new(),
         ]),
     };
+    let review = cx.review_words();
+    // A label and its text are separate keys so the label stays bold; the space between
+    // them is layout, not wording.
+    let labelled = |key: &str| format!("{} ", cx.text(key, &[]));
     PrintDoc {
-        title: format!("Biên bản họp dân — {}", village.name),
+        title: cx.text("minutes.doc_title", &[("village", &village.name)]),
         blocks: vec![
             Block::Heading {
                 agency: vec![cx.commune_body(), village.name.to_uppercase()],
                 number: None,
             },
-            Block::Title(vec![
-                "BIÊN BẢN HỌP DÂN".into(),
-                format!(
-                    "Thống nhất kết quả rà soát hộ nghèo, hộ cận nghèo {}",
-                    cx.review_words()
-                ),
-            ]),
-            para(format!(
-                "Hôm nay, ngày {held}, tại {}, {}, cuộc họp dân được tổ chức để thống nhất kết quả rà soát hộ nghèo, hộ cận nghèo theo Quyết định số 24/2021/QĐ-TTg.",
-                village.name,
-                cx.commune()
+            Block::Title(cx.lines("minutes.title", &[("review", &review)])),
+            para(cx.text(
+                "minutes.opening",
+                &[
+                    ("held", &held),
+                    ("village", &village.name),
+                    ("commune", cx.commune()),
+                ],
             )),
             Block::Paragraph(vec![
-                Run::bold("Chủ trì: "),
-                Run::plain(format!("{chaired}, Trưởng thôn. ")),
-                Run::bold("Thư ký: "),
+                Run::bold(labelled("minutes.chair_label")),
+                Run::plain(format!(
+                    "{} ",
+                    cx.text("minutes.chair_text", &[("chaired", &chaired)])
+                )),
+                Run::bold(labelled("minutes.secretary_label")),
                 Run::plain(BLANK),
             ]),
-            para(
-                "Thành phần: đại diện Ban chỉ đạo rà soát cấp xã, Bí thư chi bộ thôn, đại diện các tổ chức đoàn thể, rà soát viên và đại diện các hộ gia đình; Ban công tác Mặt trận thôn giám sát."
-                    .into(),
-            ),
+            para(cx.text("minutes.attendance", &[])),
             para(votes),
             Block::Paragraph(vec![Run::bold(outcome)]),
             Block::Note(rule.to_string()),
-            para("Danh sách hộ đưa ra cuộc họp:".into()),
+            para(cx.text("minutes.list_intro", &[])),
             Block::Table(table),
-            para(
-                "Biên bản được lập thành 02 bản: thôn giữ 01 bản, Ủy ban nhân dân xã giữ 01 bản."
-                    .into(),
-            ),
+            para(cx.text("minutes.copies", &[])),
             Block::Signatures {
                 date_line: String::new(),
                 recipients: Vec::new(),
                 signers: vec![
-                    signer(&["THƯ KÝ"], "(Ký, ghi rõ họ tên)"),
-                    signer(&["ĐẠI DIỆN MẶT TRẬN"], "(Ký, ghi rõ họ tên)"),
-                    signer(&["CHỦ TRÌ"], "(Ký, ghi rõ họ tên)"),
+                    cx.signer("minutes.secretary_title", "common.sign_hint"),
+                    cx.signer("minutes.front_title", "common.sign_hint"),
+                    cx.signer("minutes.chair_title", "common.sign_hint"),
                 ],
             },
         ],
@@ -389,11 +427,11 @@ pub(crate) fn minutes(cx: &Context<'_>, village: &Village, rule: &str) -> PrintD
 pub(crate) fn decision(cx: &Context<'_>) -> PrintDoc {
     let review = &cx.view.review;
     let decided = review.step == "closed";
-    let period = review.period;
+    let year = review.period.to_string();
     let number = if decided {
         review.decision_number.clone().unwrap_or_default()
     } else {
-        format!("{BLANK}/QĐ-UBND")
+        cx.text("decision.number_blank", &[])
     };
     let when = if decided { review.decision_date } else { None };
     let rows = cx.results(None);
@@ -407,99 +445,100 @@ pub(crate) fn decision(cx: &Context<'_>) -> PrintDoc {
         .filter(|(h, s)| h.source == "list" && !matches!(s.as_str(), "poor" | "near_poor"))
         .cloned()
         .collect();
-    let count = |s: &str| listed.iter().filter(|(_, r)| r == s).count();
+    let count = |s: &str| listed.iter().filter(|(_, r)| r == s).count().to_string();
     let commune = cx.commune();
-    let mut basis = vec!["Căn cứ Luật Tổ chức chính quyền địa phương;".to_string()];
-    if let Some(instrument) = &cx.instrument {
-        basis.push(format!(
-            "Căn cứ {instrument} quy định chuẩn nghèo áp dụng cho đợt rà soát;"
-        ));
-    }
-    basis.push(
-        "Căn cứ Quyết định số 24/2021/QĐ-TTg của Thủ tướng Chính phủ quy định quy trình rà soát hộ nghèo, hộ cận nghèo hằng năm;"
-            .into(),
+    let commune_upper = cx.commune_upper();
+    let review_words = cx.review_words();
+    let instrument = cx.instrument.clone().unwrap_or_default();
+    let basis = cx.lines(
+        "decision.basis",
+        &[
+            ("instrument", &instrument),
+            ("review", &review_words),
+            ("commune", commune),
+        ],
     );
-    basis.push(format!(
-        "Căn cứ kết quả rà soát hộ nghèo, hộ cận nghèo {} trên địa bàn {commune};",
-        cx.review_words()
-    ));
     let mut blocks = vec![
         Block::Heading {
-            agency: vec![format!("ỦY BAN NHÂN DÂN {}", commune.to_uppercase())],
+            agency: vec![cx.text("decision.agency", &[("commune_upper", &commune_upper)])],
             number: Some(number.clone()),
         },
         Block::DateLine(cx.date_line(when)),
-        Block::Title(vec![
-            "QUYẾT ĐỊNH".into(),
-            format!("Về việc công nhận hộ nghèo, hộ cận nghèo năm {period}"),
-        ]),
+        Block::Title(cx.lines("decision.title", &[("year", &year)])),
     ];
     if !decided {
-        blocks.push(Block::Subtitle(vec!["(Dự thảo)".into()]));
+        blocks.push(Block::Subtitle(vec![cx.text("decision.draft_mark", &[])]));
     }
-    blocks.push(Block::Title(vec![format!(
-        "CHỦ TỊCH ỦY BAN NHÂN DÂN {}",
-        commune.to_uppercase()
-    )]));
+    blocks.push(Block::Title(vec![
+        cx.text("decision.issuer", &[("commune_upper", &commune_upper)]),
+    ]));
     blocks.extend(basis.into_iter().map(para));
-    blocks.push(Block::Title(vec!["QUYẾT ĐỊNH:".into()]));
-    blocks.push(Block::Paragraph(vec![
-        Run::bold("Điều 1. "),
-        Run::plain(format!(
-            "Công nhận {} hộ nghèo và {} hộ cận nghèo năm {period} trên địa bàn {commune}; {} hộ ra khỏi danh sách hộ nghèo, hộ cận nghèo (danh sách kèm theo).",
-            count("poor"),
-            count("near_poor"),
-            leaving.len()
-        )),
-    ]));
-    blocks.push(Block::Paragraph(vec![
-        Run::bold("Điều 2. "),
-        Run::plain("Quyết định có hiệu lực kể từ ngày ký."),
-    ]));
-    blocks.push(Block::Paragraph(vec![
-        Run::bold("Điều 3. "),
-        Run::plain(format!(
-            "Văn phòng Ủy ban nhân dân {commune}, công chức phụ trách lao động - thương binh và xã hội, trưởng các thôn và các hộ gia đình có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này."
-        )),
-    ]));
-    let mut recipients = vec!["Như Điều 3;".to_string()];
-    if !cx.district.is_empty() {
-        recipients.push(format!("UBND {} (báo cáo);", cx.district));
-    }
-    recipients.push("Lưu: VT.".into());
+    blocks.push(Block::Title(vec![cx.text("decision.decides", &[])]));
+    let article = |n: u8, values: &[(&str, &str)]| {
+        Block::Paragraph(vec![
+            Run::bold(format!(
+                "{} ",
+                cx.text(&format!("decision.article_{n}_label"), &[])
+            )),
+            Run::plain(cx.text(&format!("decision.article_{n}"), values)),
+        ])
+    };
+    blocks.push(article(
+        1,
+        &[
+            ("poor", &count("poor")),
+            ("near_poor", &count("near_poor")),
+            ("year", &year),
+            ("commune", commune),
+            ("leaving", &leaving.len().to_string()),
+        ],
+    ));
+    blocks.push(article(2, &[]));
+    blocks.push(article(3, &[("commune", commune)]));
     blocks.push(Block::Signatures {
         date_line: String::new(),
-        recipients,
-        signers: vec![signer(&["CHỦ TỊCH"], "(Ký, ghi rõ họ tên, đóng dấu)")],
+        recipients: cx.lines("decision.recipients", &[("district", &cx.district)]),
+        signers: vec![cx.signer("decision.signer_title", "decision.signer_hint")],
     });
 
-    let reference = match when {
-        Some(d) => format!("ngày {}", format::date(&d)),
-        None => format!("ngày {BLANK}"),
-    };
+    let date = when
+        .map(|d| format::date(&d))
+        .unwrap_or_else(|| BLANK.to_string());
+    let reference = cx.text("decision.annex_date", &[("date", &date)]);
     blocks.push(Block::PageBreak);
-    blocks.push(Block::Title(vec![
-        format!("DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO NĂM {period}"),
-        format!("{commune}, {}", cx.province),
-    ]));
-    blocks.push(Block::Subtitle(vec![format!(
-        "(Kèm theo Quyết định số {number} {reference} của Chủ tịch Ủy ban nhân dân {commune})"
+    blocks.push(Block::Title(cx.lines(
+        "decision.annex_title",
+        &[
+            ("year", &year),
+            ("commune", commune),
+            ("province", &cx.province),
+        ],
+    )));
+    blocks.push(Block::Subtitle(vec![cx.text(
+        "decision.annex_reference",
+        &[
+            ("number", &number),
+            ("date", &reference),
+            ("commune", commune),
+        ],
     )]));
-    blocks.push(Block::Table(annex(&listed, "Phân loại")));
+    blocks.push(Block::Table(annex(cx, &listed, "decision.col_class")));
     if !leaving.is_empty() {
-        blocks.push(Block::Title(vec![
-            "DANH SÁCH HỘ RA KHỎI DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO".into(),
-        ]));
-        blocks.push(Block::Table(annex(&leaving, "Kết quả rà soát")));
+        blocks.push(Block::Title(cx.lines("decision.leaving_title", &[])));
+        blocks.push(Block::Table(annex(cx, &leaving, "common.col_result")));
     }
     PrintDoc {
-        title: format!("Dự thảo quyết định công nhận — {commune}"),
+        title: cx.text("decision.doc_title", &[("commune", commune)]),
         blocks,
     }
 }
 
 /// An annex list: the households by village, with their class and their count.
-fn annex(rows: &[(&ReviewHouseholdRecord, String)], status_heading: &str) -> ListTable {
+fn annex(
+    cx: &Context<'_>,
+    rows: &[(&ReviewHouseholdRecord, String)],
+    status_heading: &str,
+) -> ListTable {
     let mut rows = rows.to_vec();
     rows.sort_by(|(a, sa), (b, sb)| {
         (&a.village_name, rank(sa), &a.household_code).cmp(&(
@@ -510,21 +549,21 @@ fn annex(rows: &[(&ReviewHouseholdRecord, String)], status_heading: &str) -> Lis
     });
     ListTable {
         columns: vec![
-            column("TT", 0.07, ColumnAlign::Center),
-            column("Mã hộ", 0.15, ColumnAlign::Left),
-            column("Họ và tên chủ hộ", 0.32, ColumnAlign::Left),
-            column("Thôn", 0.22, ColumnAlign::Left),
-            column(status_heading, 0.24, ColumnAlign::Left),
+            cx.column("common.col_number", 0.07, ColumnAlign::Center),
+            cx.column("common.col_code", 0.15, ColumnAlign::Left),
+            cx.column("common.col_head", 0.32, ColumnAlign::Left),
+            cx.column("decision.col_village", 0.22, ColumnAlign::Left),
+            cx.column(status_heading, 0.24, ColumnAlign::Left),
         ],
         rows: numbered(&rows, |h, status| {
             vec![h.village_name.clone(), status_words(status)]
         }),
         total: Some(vec![
             String::new(),
-            "Tổng số".into(),
-            format!("{} hộ", rows.len()),
+            cx.text("common.total_label", &[]),
+            cx.households(rows.len()),
             String::new(),
-            counts(&rows),
+            cx.counts(&rows),
         ]),
     }
 }

@@ -21,11 +21,13 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use docs::{Context, Village};
+use giamngheo_app::print_wording::Wording;
 use giamngheo_app::reviews::ReviewView;
 use giamngheo_app::{App, AppError};
 use giamngheo_sheets::pdf::{Block, PrintDoc, print_pdf};
 use letters::LetterForm;
 use serde::Deserialize;
+use std::sync::Arc;
 
 pub(crate) fn routes() -> Routes {
     Routes::new()
@@ -96,6 +98,7 @@ async fn load(app: &App, user: &CurrentUser, id: i64) -> Result<(ReviewView, Pla
             .standards
             .get(&view.review.standard)
             .and_then(|s| s.instrument().map(str::to_string)),
+        wording: app.config().wording.clone(),
     };
     Ok((view, places))
 }
@@ -104,14 +107,16 @@ struct Places {
     district: String,
     province: String,
     instrument: Option<String>,
+    wording: Arc<Wording>,
 }
 
-fn context<'a>(view: &'a ReviewView, places: &Places) -> Context<'a> {
+fn context<'a>(view: &'a ReviewView, places: &'a Places) -> Context<'a> {
     Context {
         view,
         district: places.district.clone(),
         province: places.province.clone(),
         instrument: places.instrument.clone(),
+        wording: &places.wording,
     }
 }
 

@@ -1,373 +1,7 @@
-//! Pages of the household registry: the list with search, a household with its members
-//! and history, the edit form, moves, splits and merges, imports and possible
-//! duplicates. Access is decided by the app layer; these handlers only render.
+//! The household form: its fields as text, parsing what was typed, and the create and
+//! update handlers that re-render it with the problems next to their fields.
 
-use crate::auth::{CurrentUser, Viewer};
-use crate::error::HtmlError;
-use crate::format;
-use crate::hh_problems::FieldProblems;
-use crate::hh_text::HT;
-use crate::i18n::{Lang, T};
-use crate::routes::Routes;
-use askama::Template;
-use askama_web::WebTemplate;
-use axum::extract::{Form, Multipart, Path, Query, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use chrono::NaiveDate;
-use giamngheo_app::access::Action;
-use giamngheo_app::households::{By, HouseholdView};
-use giamngheo_app::{App, AppError};
-use giamngheo_domain::household::{
-    Choice, ChoiceList, CitizenId, DISABILITIES, ETHNICITIES, HouseholdDraft, LATRINES, MATERIALS,
-    MemberDraft, NUTRITION, RELATIONS, SCHOOL_LEVELS, Sex, WATER_SOURCES, WORK_STATUSES,
-};
-use serde::Deserialize;
-
-pub(crate) fn routes() -> Routes {
-    Routes::new()
-        .route("/households", get(crate::hh_list::list).post(create))
-        .route("/households/new", get(crate::hh_new::new_form))
-        .route("/households/import", get(import_page).post(import_upload))
-        .route("/households/template.xlsx", get(template_xlsx))
-        .route("/households/template.csv", get(template_csv))
-        .route("/households/duplicates", get(duplicates))
-        .route("/households/{id}", get(show).post(update))
-        .route("/households/{id}/edit", get(edit_form))
-        .route("/households/{id}/move-member", post(move_member))
-        .route("/households/{id}/split", post(split))
-        .route("/households/{id}/merge", post(merge))
-}
-
-fn html_err(lang: Lang) -> impl Fn(AppError) -> HtmlError {
-    move |error| HtmlError { lang, error }
-}
-
-// ---------------------------------------------------------------- one household
-
-pub struct Fact {
-    pub label: &'static str,
-    pub value: String,
-}
-
-pub struct MemberRow {
-    pub id: i64,
-    pub name: String,
-    pub sex: &'static str,
-    pub birth: String,
-    pub ethnicity: String,
-    pub relation: String,
-    pub citizen_id: String,
-    pub insurance: String,
-    pub school: String,
-    pub work: String,
-    pub is_head: bool,
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "household.html")]
-struct HouseholdPage {
-    t: &'static T,
-    h: &'static HT,
-    lang: Lang,
-    viewer: Option<Viewer>,
-    id: i64,
-    version: i64,
-    code: String,
-    head: String,
-    village_code: String,
-    village_name: String,
-    commune_code: String,
-    commune_name: String,
-    active: bool,
-    facts: Vec<Fact>,
-    members: Vec<MemberRow>,
-    history: Vec<crate::audit::HistoryRow>,
-    can_write: bool,
-    notice: Option<String>,
-    relations: &'static [Choice],
-    r: &'static crate::rv_text::RT,
-    statuses: Vec<StatusRow>,
-    today: String,
-    /// The benefits section; `None` when the actor may not read the household's benefits.
-    benefits: Option<crate::policies::benefits::BenefitsSection>,
-}
-
-/// A household's classification for a period, as the status history shows it.
-pub struct StatusRow {
-    pub period: i32,
-    pub status: String,
-    pub standard: String,
-    /// Whether the standard still has figures or indicators to confirm, shown as a mark
-    /// beside its id with a link to its sources on the standards page.
-    pub standard_to_confirm: bool,
-    pub kind: String,
-    pub transition: String,
-    pub decision: String,
-    pub certificate: String,
-    pub reasons: String,
-    pub superseded: bool,
-}
-
-fn yes_no(h: &HT, v: bool) -> String {
-    if v { h.yes } else { h.no }.to_string()
-}
-
-fn opt_number(v: Option<i32>) -> String {
-    v.map(|v| format::number(v as i64))
-        .unwrap_or_else(|| "—".into())
-}
-
-fn birth_text(date: Option<NaiveDate>, year: i32) -> String {
-    match date {
-        Some(d) => format::date(&d),
-        None => year.to_string(),
-    }
-}
-
-/// The words for a movement between periods (hộ thoát nghèo, hộ tái nghèo, …).
-fn transition_label(lang: Lang) -> impl Fn(&str) -> String {
-    use giamngheo_app::rules::TransitionKind::*;
-    move |code: &str| {
-        let kind = [
-            NewlyPoor,
-            FellBack,
-            EscapedPoverty,
-            EscapedNearPoverty,
-            PoorToNearPoor,
-            NearPoorToPoor,
-            NewNearPoor,
-            Unchanged,
-        ]
-        .into_iter()
-        .find(|k| k.as_str() == code);
-        match (kind, lang) {
-            (Some(k), Lang::Vi) => k.label_vi().to_string(),
-            (Some(k), Lang::En) => k.label_en().to_string(),
-            (None, _) => code.to_string(),
-        }
-    }
-}
-
-fn facts(lang: Lang, v: &HouseholdView) -> Vec<Fact> {
-    let h = lang.h();
-    let f = &v.household.fields;
-    let mut info = Vec::new();
-    for (on, label) in [
-        (f.has_tv, h.tv),
-        (f.has_radio, h.radio),
-        (f.has_computer, h.computer),
-        (f.has_smartphone, h.smartphone),
-        (f.loudspeaker, h.loudspeaker),
-    ] {
-        if on {
-            info.push(label);
-        }
-    }
-    vec![
-        Fact {
-            label: h.address,
-            value: f.address.clone(),
-        },
-        Fact {
-            label: h.phone,
-            value: f.phone.clone().unwrap_or_else(|| "—".into()),
-        },
-        Fact {
-            label: h.area,
-            value: lang.area(Some(&f.area)).to_string(),
-        },
-        Fact {
-            label: h.ethnic_minority,
-            value: yes_no(h, f.ethnic_minority),
-        },
-        Fact {
-            label: h.female_headed,
-            value: yes_no(h, f.female_headed),
-        },
-        Fact {
-            label: h.merit,
-            value: yes_no(h, f.merit),
-        },
-        Fact {
-            label: h.social_allowance,
-            value: yes_no(h, f.social_allowance),
-        },
-        Fact {
-            label: h.floor_area,
-            value: opt_number(f.floor_area_m2),
-        },
-        Fact {
-            label: h.wall,
-            value: lang.label(&MATERIALS, f.wall_material.as_deref()),
-        },
-        Fact {
-            label: h.column,
-            value: lang.label(&MATERIALS, f.column_material.as_deref()),
-        },
-        Fact {
-            label: h.roof,
-            value: lang.label(&MATERIALS, f.roof_material.as_deref()),
-        },
-        Fact {
-            label: h.water,
-            value: lang.label(&WATER_SOURCES, f.water_source.as_deref()),
-        },
-        Fact {
-            label: h.latrine,
-            value: lang.label(&LATRINES, f.latrine.as_deref()),
-        },
-        Fact {
-            label: h.information,
-            value: if info.is_empty() {
-                "—".into()
-            } else {
-                info.join(", ")
-            },
-        },
-        Fact {
-            label: h.land,
-            value: opt_number(f.production_land_m2),
-        },
-        Fact {
-            label: h.notes,
-            value: if f.notes.is_empty() {
-                "—".into()
-            } else {
-                f.notes.clone()
-            },
-        },
-    ]
-}
-
-fn member_rows(lang: Lang, v: &HouseholdView) -> Vec<MemberRow> {
-    let h = lang.h();
-    v.members
-        .iter()
-        .map(|m| {
-            let f = &m.fields;
-            let insurance = match (&f.health_insurance_number, f.health_insurance_expiry) {
-                (Some(n), Some(e)) => format!("{n} (đến {})", format::date(&e)),
-                (Some(n), None) => n.clone(),
-                _ => "—".into(),
-            };
-            let school = match (&f.school_level, f.school_grade) {
-                (Some(l), Some(g)) if l != "none" => format!(
-                    "{} ({} {g})",
-                    lang.label(&SCHOOL_LEVELS, Some(l)),
-                    h.school_grade
-                ),
-                (Some(l), _) if l != "none" => lang.label(&SCHOOL_LEVELS, Some(l)),
-                _ => lang.label(&SCHOOL_LEVELS, f.qualification.as_deref()),
-            };
-            MemberRow {
-                id: m.id,
-                name: f.full_name.clone(),
-                sex: if f.sex == "female" { h.female } else { h.male },
-                birth: birth_text(f.birth_date, f.birth_year),
-                ethnicity: lang.label(&ETHNICITIES, Some(&f.ethnicity)),
-                relation: lang.label(&RELATIONS, Some(&f.relation)),
-                citizen_id: f.citizen_id.clone().unwrap_or_else(|| "—".into()),
-                insurance,
-                school,
-                work: lang.label(&WORK_STATUSES, f.work_status.as_deref()),
-                is_head: f.relation == "head",
-            }
-        })
-        .collect()
-}
-
-#[derive(Deserialize, Default)]
-struct ShowQuery {
-    saved: Option<u8>,
-    created: Option<u8>,
-}
-
-async fn show(
-    State(app): State<App>,
-    lang: Lang,
-    user: CurrentUser,
-    Path(id): Path<i64>,
-    Query(q): Query<ShowQuery>,
-) -> Result<HouseholdPage, HtmlError> {
-    let err = html_err(lang);
-    let view = app.household(&user.actor, id).await.map_err(&err)?;
-    let history = app.household_history(&user.actor, id).await.map_err(&err)?;
-    let classifications = app
-        .household_statuses(&user.actor, id)
-        .await
-        .map_err(&err)?;
-    let superseded: Vec<i64> = classifications
-        .iter()
-        .filter_map(|c| c.fields.supersedes)
-        .collect();
-    let statuses = classifications
-        .iter()
-        .map(|c| StatusRow {
-            period: c.fields.period,
-            status: lang.status(Some(&c.fields.status)),
-            standard: c.fields.standard.clone(),
-            standard_to_confirm: app
-                .config()
-                .standards
-                .get(&c.fields.standard)
-                .is_some_and(crate::standard_view::to_confirm),
-            kind: c.fields.kind.clone(),
-            transition: c
-                .fields
-                .transition
-                .as_deref()
-                .map(transition_label(lang))
-                .unwrap_or_default(),
-            decision: match (&c.fields.decision_number, c.fields.decision_date) {
-                (Some(n), Some(d)) => format!("{n}, {}", format::date(&d)),
-                _ => c.fields.correction_reason.clone().unwrap_or_default(),
-            },
-            certificate: c.fields.certificate_number.clone().unwrap_or_default(),
-            reasons: c.fields.reasons.clone(),
-            superseded: superseded.contains(&c.id),
-        })
-        .collect();
-    let members = member_rows(lang, &view);
-    let names: Vec<(i64, String)> = members.iter().map(|m| (m.id, m.name.clone())).collect();
-    let benefits = crate::policies::benefits::section(&app, &user.actor, id, &names, lang)
-        .await
-        .map_err(&err)?;
-    let h = lang.h();
-    let notice = if q.created.is_some() {
-        Some(h.created.to_string())
-    } else if q.saved.is_some() {
-        Some(h.saved.to_string())
-    } else {
-        None
-    };
-    Ok(HouseholdPage {
-        t: lang.t(),
-        h,
-        lang,
-        viewer: Some(user.viewer(lang)),
-        id,
-        version: view.household.version,
-        code: view.household.fields.code.clone(),
-        head: view.household.fields.head_name.clone(),
-        village_code: view.village.code.clone(),
-        village_name: view.village.name.clone(),
-        commune_code: view.commune.code.clone(),
-        commune_name: view.commune.name.clone(),
-        active: view.household.active,
-        facts: facts(lang, &view),
-        members,
-        history: crate::audit::history_rows(lang, &history),
-        can_write: view.can_write && view.household.active,
-        notice,
-        relations: RELATIONS.choices,
-        r: lang.r(),
-        statuses,
-        today: format::date(&app.clock().today()),
-        benefits,
-    })
-}
+use super::*;
 
 // ---------------------------------------------------------------- the form
 
@@ -431,7 +65,7 @@ pub struct Select {
     pub allow_empty: bool,
 }
 
-fn select(
+pub(super) fn select(
     lang: Lang,
     name: String,
     label: &'static str,
@@ -478,11 +112,11 @@ pub(crate) struct FormPage {
     is_new: bool,
 }
 
-fn date_text(d: Option<NaiveDate>) -> String {
+pub(super) fn date_text(d: Option<NaiveDate>) -> String {
     d.map(|d| format::date(&d)).unwrap_or_default()
 }
 
-fn form_of(view: &HouseholdView) -> (HouseholdForm, Vec<MemberForm>) {
+pub(super) fn form_of(view: &HouseholdView) -> (HouseholdForm, Vec<MemberForm>) {
     let f = &view.household.fields;
     let hf = HouseholdForm {
         code: f.code.clone(),
@@ -557,7 +191,7 @@ fn form_of(view: &HouseholdView) -> (HouseholdForm, Vec<MemberForm>) {
     (hf, members)
 }
 
-fn member_views(lang: Lang, members: Vec<MemberForm>) -> Vec<MemberFormView> {
+pub(super) fn member_views(lang: Lang, members: Vec<MemberForm>) -> Vec<MemberFormView> {
     let h = lang.h();
     members
         .into_iter()
@@ -626,7 +260,7 @@ fn member_views(lang: Lang, members: Vec<MemberForm>) -> Vec<MemberFormView> {
         .collect()
 }
 
-fn house_selects(lang: Lang, f: &HouseholdForm) -> Vec<Select> {
+pub(super) fn house_selects(lang: Lang, f: &HouseholdForm) -> Vec<Select> {
     let h = lang.h();
     vec![
         select(
@@ -740,7 +374,7 @@ pub(crate) fn form_page(
     }
 }
 
-async fn edit_form(
+pub(super) async fn edit_form(
     State(app): State<App>,
     lang: Lang,
     user: CurrentUser,
@@ -793,10 +427,10 @@ pub(crate) async fn commune_for(
 }
 
 /// A draft and, for each of its members, the stored member it edits.
-type ParsedDraft = Result<(HouseholdDraft, Vec<Option<i64>>), FieldProblems>;
+pub(super) type ParsedDraft = Result<(HouseholdDraft, Vec<Option<i64>>), FieldProblems>;
 
 /// The form as typed, the version it was opened at, and the draft read from it.
-struct ParsedForm {
+pub(super) struct ParsedForm {
     household: HouseholdForm,
     members: Vec<MemberForm>,
     version: i64,
@@ -804,7 +438,7 @@ struct ParsedForm {
 }
 
 /// Reads the form into a draft; also keeps what was typed, for showing it again.
-fn parse_form(pairs: &[(String, String)]) -> ParsedForm {
+pub(super) fn parse_form(pairs: &[(String, String)]) -> ParsedForm {
     let get = |k: &str| {
         pairs
             .iter()
@@ -881,13 +515,13 @@ fn parse_form(pairs: &[(String, String)]) -> ParsedForm {
     }
 }
 
-fn opt(s: &str) -> Option<String> {
+pub(super) fn opt(s: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_string())
 }
 
 /// The form indices of the member blocks that become members of the draft, in order:
 /// a blank new block and a removed member are left out.
-fn kept_members(members: &[MemberForm]) -> Vec<usize> {
+pub(super) fn kept_members(members: &[MemberForm]) -> Vec<usize> {
     members
         .iter()
         .filter(|m| !(m.remove || (m.id.is_empty() && m.full_name.is_empty())))
@@ -895,7 +529,7 @@ fn kept_members(members: &[MemberForm]) -> Vec<usize> {
         .collect()
 }
 
-fn to_draft(
+pub(super) fn to_draft(
     f: &HouseholdForm,
     members: &[MemberForm],
 ) -> Result<(HouseholdDraft, Vec<Option<i64>>), FieldProblems> {
@@ -1025,7 +659,7 @@ fn to_draft(
 }
 
 /// The app's refusal of a form as problems of its inputs; any other error stays one.
-fn problems_of(e: AppError, members: &[MemberForm]) -> Result<FieldProblems, AppError> {
+pub(super) fn problems_of(e: AppError, members: &[MemberForm]) -> Result<FieldProblems, AppError> {
     match e {
         AppError::Invalid { field, message } => Ok(FieldProblems::from_app(
             &field,
@@ -1041,7 +675,7 @@ fn problems_of(e: AppError, members: &[MemberForm]) -> Result<FieldProblems, App
     }
 }
 
-async fn update(
+pub(super) async fn update(
     State(app): State<App>,
     lang: Lang,
     user: CurrentUser,
@@ -1091,7 +725,7 @@ async fn update(
     }
 }
 
-async fn create(
+pub(super) async fn create(
     State(app): State<App>,
     lang: Lang,
     user: CurrentUser,
@@ -1145,279 +779,4 @@ async fn create(
         true,
     );
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
-}
-
-// ---------------------------------------------------------------- moves, splits, merges
-
-/// Finds a household of the same commune by its code, for the move and merge forms.
-async fn household_in_commune(
-    app: &App,
-    user: &CurrentUser,
-    commune: &str,
-    code: &str,
-) -> Result<(i64, i64), AppError> {
-    let found = app
-        .store()
-        .household_by_code(commune, code.trim())
-        .await?
-        .ok_or_else(|| {
-            AppError::invalid("code", format!("không có hộ mã {} trong xã", code.trim()))
-        })?;
-    let view = app.household(&user.actor, found.id).await?;
-    Ok((view.household.id, view.household.version))
-}
-
-#[derive(Deserialize)]
-struct MoveForm {
-    version: i64,
-    member: i64,
-    to_code: String,
-    relation: String,
-}
-
-async fn move_member(
-    State(app): State<App>,
-    lang: Lang,
-    user: CurrentUser,
-    Path(id): Path<i64>,
-    Form(form): Form<MoveForm>,
-) -> Result<Response, HtmlError> {
-    let err = html_err(lang);
-    let view = app.household(&user.actor, id).await.map_err(&err)?;
-    let to = household_in_commune(&app, &user, &view.commune.code, &form.to_code)
-        .await
-        .map_err(&err)?;
-    app.move_member(
-        &user.actor,
-        form.member,
-        (id, form.version),
-        to,
-        &form.relation,
-    )
-    .await
-    .map_err(&err)?;
-    Ok(Redirect::to(&format!("/households/{id}?saved=1")).into_response())
-}
-
-async fn split(
-    State(app): State<App>,
-    lang: Lang,
-    user: CurrentUser,
-    Path(id): Path<i64>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Result<Response, HtmlError> {
-    let err = html_err(lang);
-    let get = |k: &str| {
-        pairs
-            .iter()
-            .find(|(key, _)| key == k)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
-    let version = get("version").parse().unwrap_or(0);
-    let members: Vec<i64> = pairs
-        .iter()
-        .filter(|(k, _)| k == "members")
-        .filter_map(|(_, v)| v.parse().ok())
-        .collect();
-    let head = get("new_head").parse().unwrap_or(0);
-    let new_id = app
-        .split_household(&user.actor, id, version, &members, head, &get("new_code"))
-        .await
-        .map_err(&err)?;
-    Ok(Redirect::to(&format!("/households/{new_id}?created=1")).into_response())
-}
-
-#[derive(Deserialize)]
-struct MergeForm {
-    version: i64,
-    from_code: String,
-}
-
-async fn merge(
-    State(app): State<App>,
-    lang: Lang,
-    user: CurrentUser,
-    Path(id): Path<i64>,
-    Form(form): Form<MergeForm>,
-) -> Result<Response, HtmlError> {
-    let err = html_err(lang);
-    let view = app.household(&user.actor, id).await.map_err(&err)?;
-    let source = household_in_commune(&app, &user, &view.commune.code, &form.from_code)
-        .await
-        .map_err(&err)?;
-    app.merge_households(&user.actor, (id, form.version), source)
-        .await
-        .map_err(&err)?;
-    Ok(Redirect::to(&format!("/households/{id}?saved=1")).into_response())
-}
-
-// ---------------------------------------------------------------- import
-
-#[derive(Template, WebTemplate)]
-#[template(path = "household_import.html")]
-struct ImportPage {
-    t: &'static T,
-    h: &'static HT,
-    lang: Lang,
-    viewer: Option<Viewer>,
-    notice: Option<String>,
-}
-
-#[derive(Deserialize, Default)]
-struct ImportQuery {
-    imported: Option<i64>,
-}
-
-async fn import_page(
-    lang: Lang,
-    user: CurrentUser,
-    Query(q): Query<ImportQuery>,
-) -> Result<ImportPage, HtmlError> {
-    if !user.actor.may(Action::WriteHouseholds) {
-        return Err(HtmlError {
-            lang,
-            error: AppError::Forbidden("nhập hộ".into()),
-        });
-    }
-    Ok(ImportPage {
-        t: lang.t(),
-        h: lang.h(),
-        lang,
-        viewer: Some(user.viewer(lang)),
-        notice: q
-            .imported
-            .map(|n| format!("{} {}", lang.h().imported, format::number(n))),
-    })
-}
-
-/// Largest household file accepted through the web; larger files go through the
-/// command line.
-const MAX_IMPORT: usize = giamngheo_sheets::households::MAX_FILE_BYTES;
-
-async fn import_upload(
-    State(app): State<App>,
-    lang: Lang,
-    user: CurrentUser,
-    mut multipart: Multipart,
-) -> Result<Response, HtmlError> {
-    let err = html_err(lang);
-    let mut file = None;
-    while let Ok(Some(field)) = multipart.next_field().await {
-        if field.name() == Some("file") {
-            let name = field.file_name().unwrap_or("").to_string();
-            let bytes = field
-                .bytes()
-                .await
-                .map_err(|_| err(AppError::invalid("file", "không đọc được tệp tải lên")))?;
-            if bytes.len() > MAX_IMPORT {
-                return Ok(crate::upload::too_large(false, lang, MAX_IMPORT));
-            }
-            file = Some((name, bytes));
-        }
-    }
-    let Some((name, bytes)) = file else {
-        return Err(err(AppError::invalid("file", "chưa chọn tệp")));
-    };
-    let n = app
-        .import_households_file(By::User(&user.actor), &name, Vec::from(bytes))
-        .await
-        .map_err(&err)?;
-    Ok(Redirect::to(&format!("/households/import?imported={n}")).into_response())
-}
-
-async fn template_xlsx() -> Response {
-    (
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"mau-nhap-ho-gia-dinh.xlsx\"",
-            ),
-        ],
-        giamngheo_sheets::households::households_template_xlsx(),
-    )
-        .into_response()
-}
-
-async fn template_csv() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"mau-nhap-ho-gia-dinh.csv\"",
-            ),
-        ],
-        giamngheo_sheets::households::households_template_csv(),
-    )
-        .into_response()
-}
-
-// ---------------------------------------------------------------- duplicates and audit
-
-pub struct DuplicateView {
-    pub name: String,
-    pub birth_year: i32,
-    pub village: String,
-    pub household_id: i64,
-    pub household_code: String,
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "duplicates.html")]
-struct DuplicatesPage {
-    t: &'static T,
-    h: &'static HT,
-    lang: Lang,
-    viewer: Option<Viewer>,
-    rows: Vec<DuplicateView>,
-}
-
-#[derive(Deserialize, Default)]
-struct UnitParam {
-    unit: Option<String>,
-}
-
-async fn duplicates(
-    State(app): State<App>,
-    lang: Lang,
-    user: CurrentUser,
-    Query(q): Query<UnitParam>,
-) -> Result<DuplicatesPage, HtmlError> {
-    let err = html_err(lang);
-    let rows = app
-        .possible_duplicates(&user.actor, q.unit.as_deref())
-        .await
-        .map_err(&err)?;
-    let mut names = std::collections::HashMap::new();
-    for r in &rows {
-        if !names.contains_key(&r.village_code) {
-            let name = app
-                .unit(&r.village_code)
-                .await
-                .map(|u| u.name)
-                .unwrap_or_default();
-            names.insert(r.village_code.clone(), name);
-        }
-    }
-    Ok(DuplicatesPage {
-        t: lang.t(),
-        h: lang.h(),
-        lang,
-        viewer: Some(user.viewer(lang)),
-        rows: rows
-            .into_iter()
-            .map(|r| DuplicateView {
-                name: r.full_name,
-                birth_year: r.birth_year,
-                village: names[&r.village_code].clone(),
-                household_id: r.household_id,
-                household_code: r.household_code,
-            })
-            .collect(),
-    })
 }
