@@ -419,7 +419,9 @@ macro_rules! insert_classifications {
             let mut periods: Vec<i32> = chunk.iter().map(|c| c.period).collect();
             periods.sort_unstable();
             periods.dedup();
-            count_rows(&households, &periods, "-").build().execute(&mut *$tx).await?;
+            for rollup in &ROLLUPS {
+                count_rows(rollup, &households, &periods, "-").build().execute(&mut *$tx).await?;
+            }
             // Each row is written once, whole: the household's characteristics and the
             // end of its span (the next row already stored, if any) are read first and
             // computed here, then inserted with the row. Inserting and then updating each
@@ -484,7 +486,10 @@ macro_rules! insert_classifications {
             push_list(&mut qb, &periods);
             qb.push(format!(") AND valid_until IS DISTINCT FROM ({NEXT_EFFECTIVE})"));
             qb.build().execute(&mut *$tx).await?;
-            count_rows(&households, &periods, "").build().execute(&mut *$tx).await?;
+            for rollup in &ROLLUPS {
+                count_rows(rollup, &households, &periods, "").build().execute(&mut *$tx).await?;
+            }
+            current_status(&households).build().execute(&mut *$tx).await?;
             // The households' movement pairs, all periods: a new period can change the
             // start period of a later one (migration 0056).
             let mut qb = QueryBuilder::new("DELETE FROM movements");
@@ -497,33 +502,119 @@ macro_rules! insert_classifications {
     }};
 }
 
-/// Adds the classifications of `households` in `periods` to the per-commune counts
-/// (migration 0051), or takes them away when `sign` is `-`.
-fn count_rows<DB>(households: &[i64], periods: &[i32], sign: &str) -> QueryBuilder<DB>
+/// A table of figures kept up to date with each classification written: the households
+/// per key, the key computed from each classification row.
+pub(crate) struct Rollup {
+    pub table: &'static str,
+    /// The table's key columns.
+    pub key: &'static [&'static str],
+    /// How a classification row `c` gives the key, column for column.
+    pub key_of_row: &'static [&'static str],
+}
+
+/// The per-commune counts (migration 0051) and the per-village counts with the
+/// deprivation lists of the households on a list (migration 0095).
+pub(crate) const ROLLUPS: [Rollup; 2] = [
+    Rollup {
+        table: "classification_counts",
+        key: &[
+            "province_code",
+            "district_code",
+            "commune_code",
+            "period",
+            "status",
+            "effective_date",
+            "valid_until",
+        ],
+        key_of_row: &[
+            "c.province_code",
+            "COALESCE(c.district_code, '')",
+            "c.commune_code",
+            "c.period",
+            "c.status",
+            "c.effective_date",
+            "COALESCE(c.valid_until, '9999-12-31')",
+        ],
+    },
+    Rollup {
+        table: "classification_village_counts",
+        key: &[
+            "province_code",
+            "district_code",
+            "commune_code",
+            "village_code",
+            "period",
+            "status",
+            "deprived",
+            "effective_date",
+            "valid_until",
+        ],
+        key_of_row: &[
+            "c.province_code",
+            "COALESCE(c.district_code, '')",
+            "c.commune_code",
+            "c.village_code",
+            "c.period",
+            "c.status",
+            "CASE WHEN c.status IN ('poor', 'near_poor') THEN c.deprived ELSE '' END",
+            "c.effective_date",
+            "COALESCE(c.valid_until, '9999-12-31')",
+        ],
+    },
+];
+
+/// Adds the classifications of `households` in `periods` to the counts of `rollup`, or
+/// takes them away when `sign` is `-`.
+fn count_rows<DB>(
+    rollup: &Rollup,
+    households: &[i64],
+    periods: &[i32],
+    sign: &str,
+) -> QueryBuilder<DB>
 where
     DB: sqlx::Database,
     i64: for<'t> sqlx::Encode<'t, DB> + sqlx::Type<DB>,
     i32: for<'t> sqlx::Encode<'t, DB> + sqlx::Type<DB>,
 {
+    let (table, key, key_of_row) = (
+        rollup.table,
+        rollup.key.join(", "),
+        rollup.key_of_row.join(", "),
+    );
     let mut qb = QueryBuilder::new(format!(
-        "INSERT INTO classification_counts ({COUNT_KEY}, households) \
-         SELECT {COUNT_KEY_OF_ROW}, {sign}COUNT(*) FROM classifications c WHERE c.household_id IN ("
+        "INSERT INTO {table} ({key}, households) \
+         SELECT {key_of_row}, {sign}COUNT(*) FROM classifications c WHERE c.household_id IN ("
     ));
     push_list(&mut qb, households);
     qb.push(") AND c.period IN (");
     push_list(&mut qb, periods);
     qb.push(format!(
-        ") GROUP BY {COUNT_KEY_OF_ROW} ON CONFLICT ({COUNT_KEY}) \
-         DO UPDATE SET households = classification_counts.households + excluded.households"
+        ") GROUP BY {key_of_row} ON CONFLICT ({key}) \
+         DO UPDATE SET households = {table}.households + excluded.households"
     ));
     qb
 }
 
-/// The key of the per-commune counts, and how a classification row gives it.
-const COUNT_KEY: &str =
-    "province_code, district_code, commune_code, period, status, effective_date, valid_until";
-pub(crate) const COUNT_KEY_OF_ROW: &str = "c.province_code, COALESCE(c.district_code, ''), \
-     c.commune_code, c.period, c.status, c.effective_date, COALESCE(c.valid_until, '9999-12-31')";
+/// Sets the current status kept on `households` (migration 0096) to the row in force of
+/// each one's latest period, after their rows' spans are up to date; a household whose
+/// status did not change is not written.
+fn current_status<DB>(households: &[i64]) -> QueryBuilder<DB>
+where
+    DB: sqlx::Database,
+    i64: for<'t> sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+{
+    let mut qb = QueryBuilder::new(
+        "UPDATE households AS h SET current_status = c.status FROM classifications c \
+         WHERE c.household_id = h.id AND c.home_province = h.home_province \
+         AND c.valid_until IS NULL AND NOT EXISTS (SELECT 1 FROM classifications l \
+         WHERE l.household_id = c.household_id AND l.home_province = c.home_province \
+         AND l.valid_until IS NULL AND l.period > c.period) \
+         AND h.current_status IS DISTINCT FROM c.status AND h.id IN (",
+    );
+    push_list(&mut qb, households);
+    qb.push(")");
+    qb
+}
 
 /// Binds `values` as a comma-separated list (the inside of an `IN (…)`).
 fn push_list<DB, T>(qb: &mut QueryBuilder<DB>, values: &[T])
