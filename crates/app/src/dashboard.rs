@@ -335,9 +335,11 @@ impl App {
         let codes: Vec<&str> = indicators.iter().map(|i| i.0.as_str()).collect();
         let mut facts: HashMap<String, HashMap<String, i64>> = HashMap::new();
         let registry = self.store().registry_facts(scope).await?;
+        // The households and deprivations of each status come from the per-village
+        // counts kept with each classification (migration 0095), not from the rows.
         let status = self
             .store()
-            .status_facts(scope, period, as_of, &codes, &[])
+            .status_counts(scope, period, as_of, &codes)
             .await?;
         for f in registry.into_iter().chain(status) {
             *facts.entry(f.unit).or_default().entry(f.key).or_default() += f.value;

@@ -568,6 +568,7 @@ async fn classifications_are_written_once_and_counted_as_they_are_written(store:
         date(2022, 6, 1),
     ] {
         for (column, code) in [
+            ("village_code", "18499001"),
             ("commune_code", "18499"),
             ("district_code", "444"),
             ("province_code", "42"),
@@ -596,5 +597,26 @@ async fn classifications_are_written_once_and_counted_as_they_are_written(store:
             assert_eq!(trend, counted, "{column} {code} on {day}");
         }
     }
+    // The current status kept on each household (migration 0096) is the row in force of
+    // its latest period, after the corrections too: DM02's corrections of 2021 leave it
+    // near-poor, as its 2022 row says.
+    let differing = giamngheo_store::testing::query_i64(
+        store,
+        "SELECT COUNT(*) FROM households h WHERE h.current_status IS DISTINCT FROM \
+         (SELECT c.status FROM classifications c WHERE c.household_id = h.id \
+          AND c.home_province = h.home_province AND c.valid_until IS NULL \
+          AND NOT EXISTS (SELECT 1 FROM classifications l WHERE l.household_id = c.household_id \
+          AND l.home_province = c.home_province AND l.valid_until IS NULL AND l.period > c.period))",
+    )
+    .await;
+    assert_eq!(differing, 0);
+    let dm02_now = giamngheo_store::testing::query_i64(
+        store,
+        &format!(
+            "SELECT COUNT(*) FROM households WHERE id = {dm02} AND current_status = 'near_poor'"
+        ),
+    )
+    .await;
+    assert_eq!(dm02_now, 1);
 }
 app_test!(classifications_are_written_once_and_counted_as_they_are_written);

@@ -49,6 +49,11 @@ pub struct LoadArgs {
     /// The report read for the commune.
     #[arg(long, default_value = "ket-qua-ra-soat")]
     report: String,
+    /// Load one page alone instead of the mix: `list`, `household`, `search`, `report`,
+    /// `dashboard` or `poor` (the list of the user's whole area narrowed to its poor
+    /// households).
+    #[arg(long)]
+    only: Option<String>,
     /// The server's process id, to print its memory (VmRSS and peak VmHWM) at the end.
     #[arg(long)]
     server_pid: Option<u32>,
@@ -71,7 +76,7 @@ pub async fn run(args: LoadArgs) -> Result<ExitCode> {
     let token = login(&host, &args.username, &args.password).await?;
     let (household, commune) = pick_targets(&host, &token, args.commune.as_deref()).await?;
     let search: String = args.search.split_whitespace().collect::<Vec<_>>().join("+");
-    let pages: Arc<Vec<(&'static str, String)>> = Arc::new(vec![
+    let pages: Vec<(&'static str, String)> = vec![
         ("danh sách hộ", format!("/households?unit={commune}")),
         ("trang một hộ", format!("/households/{household}")),
         (
@@ -83,7 +88,20 @@ pub async fn run(args: LoadArgs) -> Result<ExitCode> {
             format!("/reports/{}?unit={commune}", args.report),
         ),
         ("bảng điều khiển", "/dashboard".to_string()),
-    ]);
+        // The whole area of the user narrowed to its poor households: the status
+        // filter on the largest unit the user has.
+        ("hộ nghèo", "/households?status=poor".to_string()),
+    ];
+    // The mix is the five pages; the poor households' list is loaded alone.
+    const NAMES: [&str; 6] = ["list", "household", "search", "report", "dashboard", "poor"];
+    let pages = match args.only.as_deref() {
+        None => pages[..5].to_vec(),
+        Some(name) => match NAMES.iter().position(|n| *n == name) {
+            Some(i) => vec![pages[i].clone()],
+            None => bail!("--only phải là một trong: {}", NAMES.join(", ")),
+        },
+    };
+    let pages = Arc::new(pages);
     eprintln!(
         "Đo tải {} trong {} giây với {} kết nối (hộ {household}, xã {commune})…",
         args.url, args.duration, args.connections

@@ -412,16 +412,10 @@ impl ListNarrowing {
         }
         if let Some(status) = &self.status {
             binds.push(status.clone());
-            // The current status: the row in force (no `valid_until`) of the
-            // household's latest period. Joined on the household's province so that
-            // Citus keeps the subqueries on the household's shard.
-            conditions.push_str(&format!(
-                " AND EXISTS (SELECT 1 FROM classifications c WHERE c.household_id = h.id \
-                 AND c.home_province = h.home_province AND c.valid_until IS NULL AND c.status = ${} \
-                 AND NOT EXISTS (SELECT 1 FROM classifications l WHERE l.household_id = c.household_id \
-                 AND l.home_province = c.home_province AND l.valid_until IS NULL AND l.period > c.period))",
-                binds.len()
-            ));
+            // The current status kept on the household (migration 0096) with each
+            // classification written: one range of the (unit, status, active, sort key)
+            // indexes instead of a subquery on the classifications per household.
+            conditions.push_str(&format!(" AND h.current_status = ${}", binds.len()));
         }
     }
 

@@ -24,6 +24,7 @@ mod programme;
 mod programme_activities;
 mod rebase;
 mod reform;
+mod report_rollup;
 mod reports;
 mod reviews;
 mod rollup;

@@ -13,7 +13,7 @@ use crate::rebase::{Rebase, placeholders};
 use crate::{Store, StoreError, with_pool};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{AssertSqlSafe, Row};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// The household and classification columns that name a unit.
@@ -25,7 +25,7 @@ const UNIT_COLUMNS: [&str; 4] = [
 ];
 
 /// Refuses a column name that is not a unit column: the name goes into SQL text.
-fn unit_column(column: &str) -> Result<(), StoreError> {
+pub(crate) fn unit_column(column: &str) -> Result<(), StoreError> {
     if UNIT_COLUMNS.contains(&column) {
         Ok(())
     } else {
@@ -64,7 +64,7 @@ impl ReportScope {
     /// The condition narrowing rows of `alias` to the scope, `column` the scope's column
     /// there: its code (`$1`), or when re-based every code the scope's villages were
     /// stored under (`$1` and the parameters from `$from`, bound by [`Self::extra_codes`]).
-    fn narrows(&self, column: &str, from: usize) -> String {
+    pub(crate) fn narrows(&self, column: &str, from: usize) -> String {
         match &self.rebase {
             None => format!("{column} = $1"),
             Some(r) => format!(
@@ -80,7 +80,7 @@ impl ReportScope {
     }
 
     /// The codes [`Self::narrows`] binds after the query's own parameters.
-    fn extra_codes(&self) -> &[String] {
+    pub(crate) fn extra_codes(&self) -> &[String] {
         self.rebase
             .as_deref()
             .map(|r| r.stored_scope_codes.as_slice())
@@ -89,7 +89,7 @@ impl ReportScope {
 
     /// The row unit of a stored unit value (`village` when re-based, where the query
     /// selected the village), none when the row lies outside the scope.
-    fn row_unit(&self, stored: Option<String>) -> Option<String> {
+    pub(crate) fn row_unit(&self, stored: Option<String>) -> Option<String> {
         match &self.rebase {
             None => stored,
             Some(r) => r.unit_of(stored.as_deref()),
@@ -98,7 +98,7 @@ impl ReportScope {
 
     /// The column a query selects as a row's unit: the grouping column, or the village
     /// that decides the unit when re-based.
-    fn stored_group(&self) -> &'static str {
+    pub(crate) fn stored_group(&self) -> &'static str {
         if self.rebase.is_some() {
             "village_code"
         } else {
@@ -106,7 +106,7 @@ impl ReportScope {
         }
     }
 
-    fn check(&self) -> Result<(), StoreError> {
+    pub(crate) fn check(&self) -> Result<(), StoreError> {
         if UNIT_COLUMNS.contains(&self.scope_column) && UNIT_COLUMNS.contains(&self.group_column) {
             Ok(())
         } else {
@@ -291,7 +291,7 @@ impl ReportScope {
     /// report indexes (migration 0014), so that the groups come straight off the index
     /// whether the rows are districts or (without districts) communes. The caller sums
     /// the groups of a row unit.
-    fn unit_grouping(&self, alias: &str) -> String {
+    pub(crate) fn unit_grouping(&self, alias: &str) -> String {
         if self.rebase.is_some() {
             return format!("{alias}.village_code");
         }
@@ -737,256 +737,51 @@ impl Store {
         Ok(rows)
     }
 
-    /// Households per period and status (the trend over years), each period as of a date.
-    ///
-    /// A commune, district or province reads the per-commune counts kept with each
-    /// classification written (migration 0051): the spans that hold on the day, summed.
-    /// A village (a few hundred rows) is counted from its classifications.
-    pub async fn status_trend(
-        &self,
-        scope_column: &'static str,
-        scope_code: &str,
-        as_of: NaiveDate,
-    ) -> Result<Vec<(i32, String, i64)>, StoreError> {
-        self.status_trend_in(
-            &ReportScope::as_stored(scope_column, scope_code, scope_column),
-            as_of,
-        )
-        .await
-    }
-
-    /// [`Store::status_trend`] of a scope, re-based when the scope is: every period then
-    /// counts the households of the villages the unit has on the scope's day, so that a
-    /// commune made by the 2025 reform shows the years of the communes it absorbed.
-    pub async fn status_trend_in(
-        &self,
-        scope: &ReportScope,
-        as_of: NaiveDate,
-    ) -> Result<Vec<(i32, String, i64)>, StoreError> {
-        scope.check()?;
-        // A scope on the stored units reads the per-commune counts kept at each
-        // classification write; a re-based scope needs each row's village, which those
-        // counts do not keep, so it counts the classifications themselves.
-        if scope.rebase.is_none() {
-            let sql = if scope.scope_column == "village_code" {
-                format!(
-                    "SELECT c.period, c.status, COUNT(*) FROM classifications c \
-                     WHERE c.{s} = $1 AND {holds} \
-                     GROUP BY c.period, c.status ORDER BY c.period",
-                    holds = holds_as_of("c", "$2"),
-                    s = scope.scope_column
-                )
-            } else {
-                // A span emptied by a later row keeps its key with 0 households: left out,
-                // as a count of the rows would leave it out.
-                format!(
-                    "SELECT k.period, k.status, CAST(SUM(k.households) AS BIGINT) FROM classification_counts k \
-                     WHERE k.{col} = $1 AND k.effective_date <= $2 AND k.valid_until > $2 \
-                     GROUP BY k.period, k.status HAVING SUM(k.households) > 0 ORDER BY k.period",
-                    col = scope.scope_column
-                )
-            };
-            return Ok(with_pool!(self, pool =>
-                sqlx::query_as(AssertSqlSafe(sql.as_str()))
-                    .bind(&scope.scope_code)
-                    .bind(as_of)
-                    .fetch_all(pool)
-                    .await?));
-        }
-        let sql = format!(
-            "SELECT c.period, c.status, c.village_code, COUNT(*) FROM classifications c \
-             WHERE {narrows} AND {holds} \
-             GROUP BY c.period, c.status, c.village_code ORDER BY c.period",
-            holds = holds_as_of("c", "$2"),
-            narrows = scope.narrows(&format!("c.{}", scope.scope_column), 3),
-        );
-        let rows: Vec<(i32, String, Option<String>, i64)> = with_pool!(self, pool => {
-            let mut q = sqlx::query_as(AssertSqlSafe(sql.as_str()))
-                .bind(&scope.scope_code)
-                .bind(as_of);
-            for code in scope.extra_codes() {
-                q = q.bind(code);
-            }
-            q.fetch_all(pool).await?
-        });
-        let mut sums: BTreeMap<(i32, String), i64> = BTreeMap::new();
-        for (period, status, village, n) in rows {
-            if scope.row_unit(village).is_none() {
-                continue;
-            }
-            *sums.entry((period, status)).or_default() += n;
-        }
-        Ok(sums.into_iter().map(|((p, s), n)| (p, s, n)).collect())
-    }
-
-    /// The per-commune counts that differ from a count of the classifications
-    /// themselves, as `(key, kept, counted)`: empty when they agree, as they must. For
+    /// The kept counts (per commune, migration 0051; per village, migration 0095) that
+    /// differ from a count of the classifications themselves, as `(key, kept, counted)`
+    /// with the table's name first in the key: empty when they agree, as they must. For
     /// the check command and the tests.
     pub async fn classification_count_mismatches(
         &self,
     ) -> Result<Vec<(String, i64, i64)>, StoreError> {
-        let key = "province_code, district_code, commune_code, CAST(period AS TEXT), status, \
-                   CAST(effective_date AS TEXT), CAST(valid_until AS TEXT)";
-        let kept_sql =
-            format!("SELECT {key}, households FROM classification_counts WHERE households <> 0");
-        let counted_sql = format!(
-            "SELECT c.province_code, COALESCE(c.district_code, ''), c.commune_code, \
-             CAST(c.period AS TEXT), c.status, CAST(c.effective_date AS TEXT), \
-             CAST(COALESCE(c.valid_until, '9999-12-31') AS TEXT), COUNT(*) \
-             FROM classifications c GROUP BY {of_row}",
-            of_row = crate::reviews::COUNT_KEY_OF_ROW,
-        );
-        type Row = (String, String, String, String, String, String, String, i64);
-        let read = |rows: Vec<Row>| -> BTreeMap<String, i64> {
-            rows.into_iter()
-                .map(|(p, d, c, y, st, e, v, n)| (format!("{p}/{d}/{c}/{y}/{st}/{e}/{v}"), n))
-                .collect()
-        };
-        let (kept, counted) = with_pool!(self, pool => (
-            read(sqlx::query_as(AssertSqlSafe(kept_sql.as_str())).fetch_all(pool).await?),
-            read(sqlx::query_as(AssertSqlSafe(counted_sql.as_str())).fetch_all(pool).await?),
-        ));
-        let mut keys: Vec<&String> = kept.keys().chain(counted.keys()).collect();
-        keys.sort();
-        keys.dedup();
-        Ok(keys
-            .into_iter()
-            .filter_map(|k| {
+        let mut out = Vec::new();
+        for rollup in &crate::reviews::ROLLUPS {
+            // Every key column is read as text, which both backends give for a date.
+            let text = |columns: &[&str]| {
+                columns
+                    .iter()
+                    .map(|c| format!("CAST({c} AS TEXT)"))
+                    .collect::<Vec<_>>()
+                    .join(" || '/' || ")
+            };
+            let kept_sql = format!(
+                "SELECT {}, households FROM {} WHERE households <> 0",
+                text(rollup.key),
+                rollup.table
+            );
+            let counted_sql = format!(
+                "SELECT {}, COUNT(*) FROM classifications c GROUP BY {}",
+                text(rollup.key_of_row),
+                rollup.key_of_row.join(", ")
+            );
+            let (kept, counted): (BTreeMap<String, i64>, BTreeMap<String, i64>) = with_pool!(self, pool => (
+                sqlx::query_as::<_, (String, i64)>(AssertSqlSafe(kept_sql.as_str()))
+                    .fetch_all(pool).await?.into_iter().collect(),
+                sqlx::query_as::<_, (String, i64)>(AssertSqlSafe(counted_sql.as_str()))
+                    .fetch_all(pool).await?.into_iter().collect(),
+            ));
+            let mut keys: Vec<&String> = kept.keys().chain(counted.keys()).collect();
+            keys.sort();
+            keys.dedup();
+            out.extend(keys.into_iter().filter_map(|k| {
                 let (a, b) = (
                     kept.get(k).copied().unwrap_or(0),
                     counted.get(k).copied().unwrap_or(0),
                 );
-                (a != b).then(|| (k.clone(), a, b))
-            })
-            .collect())
-    }
-
-    /// The latest period with a classification in a unit that took effect on or before a
-    /// date (none when the unit has none).
-    pub async fn latest_period(
-        &self,
-        scope_column: &'static str,
-        scope_code: &str,
-        as_of: NaiveDate,
-    ) -> Result<Option<i32>, StoreError> {
-        unit_column(scope_column)?;
-        let sql = format!(
-            "SELECT MAX(c.period) FROM classifications c \
-             WHERE c.{scope_column} = $1 AND c.effective_date <= $2"
-        );
-        self.period_of(&sql, scope_code, as_of).await
-    }
-
-    /// The earliest period with classifications in a unit (taken effect on or before a
-    /// date): how far back a movement table looks for a commune's list in force.
-    pub async fn earliest_period(
-        &self,
-        scope_column: &'static str,
-        scope_code: &str,
-        as_of: NaiveDate,
-    ) -> Result<Option<i32>, StoreError> {
-        unit_column(scope_column)?;
-        let sql = format!(
-            "SELECT MIN(c.period) FROM classifications c \
-             WHERE c.{scope_column} = $1 AND c.effective_date <= $2"
-        );
-        self.period_of(&sql, scope_code, as_of).await
-    }
-
-    /// The latest period for which every commune of a unit that has any classification
-    /// (taken effect on or before a date) has one: the period a dashboard or report can
-    /// show whole. One commune that has already decided next year's lists must not make
-    /// its district open on a year the others have not reached. None when no period is
-    /// complete (or the unit has no classification).
-    pub async fn latest_complete_period(
-        &self,
-        scope_column: &'static str,
-        scope_code: &str,
-        as_of: NaiveDate,
-    ) -> Result<Option<i32>, StoreError> {
-        unit_column(scope_column)?;
-        let sql = format!(
-            "SELECT MAX(x.period) FROM (SELECT c.period, COUNT(DISTINCT c.commune_code) AS n \
-               FROM classifications c WHERE c.{scope_column} = $1 AND c.effective_date <= $2 \
-               GROUP BY c.period) x \
-             WHERE x.n = (SELECT COUNT(DISTINCT a.commune_code) FROM classifications a \
-               WHERE a.{scope_column} = $1 AND a.effective_date <= $2)"
-        );
-        self.period_of(&sql, scope_code, as_of).await
-    }
-
-    /// Runs a query of one period bound to a unit code (`$1`) and a date (`$2`).
-    async fn period_of(
-        &self,
-        sql: &str,
-        scope_code: &str,
-        as_of: NaiveDate,
-    ) -> Result<Option<i32>, StoreError> {
-        Ok(with_pool!(self, pool =>
-            sqlx::query_scalar::<_, Option<i32>>(AssertSqlSafe(sql))
-                .bind(scope_code)
-                .bind(as_of)
-                .fetch_one(pool)
-                .await?))
-    }
-
-    /// The communes of a unit with classifications of a period taken effect on or before
-    /// a date, so that a page can name the communes that have none.
-    pub async fn communes_with_period(
-        &self,
-        scope_column: &'static str,
-        scope_code: &str,
-        period: i32,
-        as_of: NaiveDate,
-    ) -> Result<Vec<String>, StoreError> {
-        self.communes_with_period_in(
-            &ReportScope::as_stored(scope_column, scope_code, "commune_code"),
-            period,
-            as_of,
-        )
-        .await
-    }
-
-    /// [`Store::communes_with_period`] of a scope whose rows are communes, re-based when
-    /// the scope is (a new commune has the years of the communes it absorbed).
-    pub async fn communes_with_period_in(
-        &self,
-        scope: &ReportScope,
-        period: i32,
-        as_of: NaiveDate,
-    ) -> Result<Vec<String>, StoreError> {
-        scope.check()?;
-        if scope.rebase.is_some() {
-            let sql = format!(
-                "SELECT DISTINCT c.village_code FROM classifications c \
-                 WHERE {narrows} AND c.period = $2 AND c.effective_date <= $3",
-                narrows = scope.narrows(&format!("c.{}", scope.scope_column), 4),
-            );
-            let villages: Vec<String> = with_pool!(self, pool => {
-                let q = bind_scope!(sqlx::query_scalar(AssertSqlSafe(sql.as_str())), scope, period, as_of);
-                q.fetch_all(pool).await?
-            });
-            let communes: HashSet<String> = villages
-                .into_iter()
-                .filter_map(|v| scope.row_unit(Some(v)))
-                .collect();
-            let mut communes: Vec<String> = communes.into_iter().collect();
-            communes.sort();
-            return Ok(communes);
+                (a != b).then(|| (format!("{}/{k}", rollup.table), a, b))
+            }));
         }
-        let (scope_column, scope_code) = (scope.scope_column, &scope.scope_code);
-        let sql = format!(
-            "SELECT DISTINCT c.commune_code FROM classifications c \
-             WHERE c.{scope_column} = $1 AND c.period = $2 AND c.effective_date <= $3 \
-             ORDER BY c.commune_code"
-        );
-        Ok(with_pool!(self, pool =>
-            sqlx::query_scalar::<_, String>(AssertSqlSafe(sql.as_str()))
-                .bind(scope_code)
-                .bind(period)
-                .bind(as_of)
-                .fetch_all(pool)
-                .await?))
+        Ok(out)
     }
 
     /// The people of the households that are poor (or near-poor) for a period as of a

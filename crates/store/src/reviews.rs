@@ -421,10 +421,16 @@ macro_rules! insert_classifications {
             let mut periods: Vec<i32> = chunk.iter().map(|c| c.period).collect();
             periods.sort_unstable();
             periods.dedup();
-            let counts_before: Vec<crate::rollup::CountRow> = crate::rollup::counted(&households, &periods)
-                .build_query_as()
-                .fetch_all(&mut *$tx)
-                .await?;
+            let mut counts_before = Vec::with_capacity(crate::rollup::ROLLUPS.len());
+            for rollup in &crate::rollup::ROLLUPS {
+                let rows = crate::rollup::counted(rollup, &households, &periods)
+                    .build()
+                    .fetch_all(&mut *$tx)
+                    .await?;
+                let rows: Result<Vec<_>, sqlx::Error> =
+                    rows.iter().map(|r| crate::rollup::decode(rollup, r)).collect();
+                counts_before.push(rows?);
+            }
             // Each row is written once, whole: the household's characteristics and the
             // end of its span (the next row already stored, if any) are read first and
             // computed here, then inserted with the row. Inserting and then updating each
@@ -489,14 +495,19 @@ macro_rules! insert_classifications {
             push_list(&mut qb, &periods);
             qb.push(format!(") AND valid_until IS DISTINCT FROM ({NEXT_EFFECTIVE})"));
             qb.build().execute(&mut *$tx).await?;
-            let counts_after: Vec<crate::rollup::CountRow> = crate::rollup::counted(&households, &periods)
-                .build_query_as()
-                .fetch_all(&mut *$tx)
-                .await?;
-            let changes = crate::rollup::changes(counts_before, counts_after);
-            for mut statement in crate::rollup::apply(&changes) {
-                statement.build().execute(&mut *$tx).await?;
+            for (rollup, before) in crate::rollup::ROLLUPS.iter().zip(counts_before) {
+                let rows = crate::rollup::counted(rollup, &households, &periods)
+                    .build()
+                    .fetch_all(&mut *$tx)
+                    .await?;
+                let after: Result<Vec<_>, sqlx::Error> =
+                    rows.iter().map(|r| crate::rollup::decode(rollup, r)).collect();
+                let changes = crate::rollup::changes(before, after?);
+                for mut statement in crate::rollup::apply(rollup, &changes) {
+                    statement.build().execute(&mut *$tx).await?;
+                }
             }
+            current_status(&households).build().execute(&mut *$tx).await?;
             // The households' movement pairs, all periods: a new period can change the
             // start period of a later one (migration 0056).
             let mut qb = QueryBuilder::new("DELETE FROM movements");
@@ -512,9 +523,29 @@ macro_rules! insert_classifications {
     }};
 }
 
-/// How a classification row gives its key in the per-commune counts (see
-/// [`crate::rollup`]); the reports read the counts by it.
-pub(crate) use crate::rollup::COUNT_KEY_OF_ROW;
+/// The rollups the reports read (see [`crate::rollup`]).
+pub(crate) use crate::rollup::ROLLUPS;
+
+/// Sets the current status kept on `households` (migration 0096) to the row in force of
+/// each one's latest period, after their rows' spans are up to date; a household whose
+/// status did not change is not written.
+fn current_status<DB>(households: &[i64]) -> QueryBuilder<DB>
+where
+    DB: sqlx::Database,
+    i64: for<'t> sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+{
+    let mut qb = QueryBuilder::new(
+        "UPDATE households AS h SET current_status = c.status FROM classifications c \
+         WHERE c.household_id = h.id AND c.home_province = h.home_province \
+         AND c.valid_until IS NULL AND NOT EXISTS (SELECT 1 FROM classifications l \
+         WHERE l.household_id = c.household_id AND l.home_province = c.home_province \
+         AND l.valid_until IS NULL AND l.period > c.period) \
+         AND h.current_status IS DISTINCT FROM c.status AND h.id IN (",
+    );
+    push_list(&mut qb, households);
+    qb.push(")");
+    qb
+}
 
 /// Binds `values` as a comma-separated list (the inside of an `IN (…)`).
 fn push_list<DB, T>(qb: &mut QueryBuilder<DB>, values: &[T])
