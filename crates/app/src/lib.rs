@@ -20,6 +20,7 @@ pub mod files;
 pub mod household_codes;
 pub mod households;
 pub mod imports;
+mod matching;
 pub mod inspections;
 pub mod passwords;
 pub mod periodic;

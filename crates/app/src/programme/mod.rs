@@ -8,6 +8,7 @@
 pub mod access;
 pub mod activities;
 pub mod allocation;
+pub mod beneficiary_imports;
 pub mod demo;
 pub mod evaluation;
 pub mod ledger;
@@ -15,6 +16,7 @@ pub mod progress;
 
 pub use access::MoneyAction;
 pub use activities::{ActivityInput, ActivityView, BeneficiaryInput, BeneficiaryView};
+pub use beneficiary_imports::ActivityImportSummary;
 pub use allocation::{
     AdoptItem, AdoptRequest, FlagsInput, SuggestRequest, Suggestion, SuggestionItem,
 };
