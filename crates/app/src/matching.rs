@@ -28,7 +28,10 @@ pub(crate) struct Index<'a> {
 }
 
 impl<'a> Index<'a> {
-    pub(crate) fn new(candidates: &'a [MatchCandidate], villages: &'a [(String, String)]) -> Index<'a> {
+    pub(crate) fn new(
+        candidates: &'a [MatchCandidate],
+        villages: &'a [(String, String)],
+    ) -> Index<'a> {
         let mut by_citizen_id: HashMap<&str, Vec<usize>> = HashMap::new();
         let mut by_name_year: HashMap<(&str, i32), Vec<usize>> = HashMap::new();
         for (i, c) in candidates.iter().enumerate() {
@@ -105,7 +108,6 @@ impl<'a> Index<'a> {
         }
     }
 }
-
 
 impl App {
     /// The active members of `unit` and below, with the folded names of their villages:

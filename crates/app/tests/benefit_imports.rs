@@ -3,10 +3,10 @@
 //! a re-import changes nothing, resolving a queued row writes its benefit, a bad row is
 //! named by line and column, and an agency officer cannot import another agency's policy.
 
+use giamngheo_app::AppError;
 use giamngheo_app::access::{Actor, Role};
 use giamngheo_app::households::By;
 use giamngheo_app::policies::imports::BenefitImportRequest;
-use giamngheo_app::AppError;
 use giamngheo_domain::Tier;
 use giamngheo_store::Store;
 

@@ -53,7 +53,11 @@ fn list() -> String {
         csv.push_str(&format!("042{i:09},Nguyễn Văn An {i},{},\n", 1950 + i % 40));
     }
     for i in 91..93 {
-        let village = if i % 2 == 0 { "Trung Hoa" } else { "thon ha lam" };
+        let village = if i % 2 == 0 {
+            "Trung Hoa"
+        } else {
+            "thon ha lam"
+        };
         csv.push_str(&format!(",Nguyen Van An {i},{},{village}\n", 1950 + i % 40));
     }
     csv.push_str(",Trần Thị Bình,1970,Thôn Trung Hòa\n");
@@ -79,10 +83,21 @@ async fn a_list_is_matched_queued_and_imported_once(store: Store) {
         .await
         .unwrap();
     assert_eq!(
-        (s.rows, s.added, s.queued, s.unmatched, s.ambiguous, s.skipped),
+        (
+            s.rows,
+            s.added,
+            s.queued,
+            s.unmatched,
+            s.ambiguous,
+            s.skipped
+        ),
         (100, 93, 7, 5, 2, 0)
     );
-    assert!(s.message_vi().contains("thêm 93 người"), "{}", s.message_vi());
+    assert!(
+        s.message_vi().contains("thêm 93 người"),
+        "{}",
+        s.message_vi()
+    );
     assert_eq!(app.beneficiaries(&me, id).await.unwrap().len(), 93);
     let queue = app.activity_queue(&me, id, None).await.unwrap();
     assert_eq!(queue.len(), 7);

@@ -167,7 +167,10 @@ impl App {
             }
             if let Some(b) = input.benefit_id {
                 let inside = match self.store().benefit(b).await? {
-                    Some(x) => self.household_inside(x.household_id, tier, &unit.code).await?,
+                    Some(x) => {
+                        self.household_inside(x.household_id, tier, &unit.code)
+                            .await?
+                    }
                     None => false,
                 };
                 if !inside {

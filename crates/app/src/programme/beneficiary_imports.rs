@@ -92,7 +92,9 @@ impl App {
         bytes: &[u8],
     ) -> Result<ActivityImportSummary, AppError> {
         let activity = self.activity_for_list(actor, id).await?;
-        let layout = benefit_lists().layouts[ACTIVITY_BENEFICIARIES].layout.clone();
+        let layout = benefit_lists().layouts[ACTIVITY_BENEFICIARIES]
+            .layout
+            .clone();
         let kind = FileKind::detect(file_name, bytes);
         let owned = bytes.to_vec();
         let rows =
@@ -239,7 +241,10 @@ impl App {
             .await?
             .filter(|h| h.active)
             .ok_or_else(not_found)?;
-        let chain = self.store().ancestry(&household.fields.village_code).await?;
+        let chain = self
+            .store()
+            .ancestry(&household.fields.village_code)
+            .await?;
         if !chain.iter().any(|u| u.code == activity.fields.unit_code) {
             return Err(AppError::invalid(
                 "household_id",

@@ -16,10 +16,10 @@ pub mod progress;
 
 pub use access::MoneyAction;
 pub use activities::{ActivityInput, ActivityView, BeneficiaryInput, BeneficiaryView};
-pub use beneficiary_imports::ActivityImportSummary;
 pub use allocation::{
     AdoptItem, AdoptRequest, FlagsInput, SuggestRequest, Suggestion, SuggestionItem,
 };
+pub use beneficiary_imports::ActivityImportSummary;
 pub use evaluation::{Evaluation, EvaluationGroup};
 pub use ledger::{DisbursementInput, EntryView, PlanInput, ReverseInput};
 pub use progress::{Amounts, CommuneLine, Progress, ProjectLine};

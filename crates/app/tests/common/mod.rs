@@ -1,11 +1,11 @@
 //! Set-ups shared by the import tests.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use giamngheo_app::bulk_import::BulkOptions;
+use giamngheo_app::households::By;
 use giamngheo_app::units::UnitImportOptions;
 use giamngheo_app::{App, Config, FixedClock};
 use giamngheo_domain::Hierarchy;
-use giamngheo_app::bulk_import::BulkOptions;
-use giamngheo_app::households::By;
 use giamngheo_store::{MatchCandidate, Store};
 use std::sync::Arc;
 

@@ -224,7 +224,12 @@ async fn render(
             }
             (StatusCode::UNPROCESSABLE_ENTITY, None, None, lines)
         }
-        Err(e) => (status_of(&e), None, Some(public_message(&e, lang)), Vec::new()),
+        Err(e) => (
+            status_of(&e),
+            None,
+            Some(public_message(&e, lang)),
+            Vec::new(),
+        ),
     };
     let page = async {
         let activity = app.activity(&user.actor, id).await?;
@@ -326,10 +331,7 @@ async fn import(
     if bytes.len() > MAX_LIST_BYTES {
         return Err(AppError::invalid(
             "file",
-            format!(
-                "tệp lớn hơn giới hạn {} MB",
-                MAX_LIST_BYTES / (1024 * 1024)
-            ),
+            format!("tệp lớn hơn giới hạn {} MB", MAX_LIST_BYTES / (1024 * 1024)),
         ));
     }
     let _slot = app.import_slot()?;

@@ -13,8 +13,8 @@ mod pages;
 mod text;
 
 pub use activities_api::ActivityDoc;
-pub use beneficiary_imports::BeneficiaryImportDoc;
 pub use api::ProgrammeDoc;
+pub use beneficiary_imports::BeneficiaryImportDoc;
 pub(crate) use beneficiary_imports::queue_text;
 pub(crate) use dashboard::money_section;
 
