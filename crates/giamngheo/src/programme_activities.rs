@@ -30,7 +30,7 @@ pub enum ActivitiesCommand {
         year: i32,
     },
     /// Ghi một hoạt động mới.
-    Add(AddArgs),
+    Add(Box<AddArgs>),
     /// Nhập danh sách hưởng lợi của một hoạt động từ tệp .xlsx hoặc .csv.
     ImportBeneficiaries {
         #[command(flatten)]
