@@ -9,7 +9,7 @@
 
 use crate::households::{AuditEntry, insert_audit};
 use crate::programme::Recorder;
-use crate::programme_activities::NewBeneficiary;
+use crate::programme_activities::{NewBeneficiary, insert_beneficiary};
 use crate::units::timestamp;
 use crate::{Backend, Store, StoreError, with_pool};
 use chrono::{DateTime, Utc};
@@ -96,7 +96,7 @@ const QUEUE_COLUMNS: &str = "id, activity_id, unit_code, province_code, file_nam
 
 /// The same lock as the beneficiary journal's writes (programme_activities.rs), so that
 /// an import and a hand-made change of one list do not interleave.
-const JOURNAL_LOCK: i64 = 71161;
+const JOURNAL_LOCK: &str = "SELECT pg_advisory_xact_lock(71161)";
 
 impl Store {
     /// Writes an import of an activity's list in one transaction: the matched rows not
@@ -114,10 +114,7 @@ impl Store {
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             if postgres {
-                sqlx::query("SELECT pg_advisory_xact_lock($1)")
-                    .bind(JOURNAL_LOCK)
-                    .execute(&mut *tx)
-                    .await?;
+                sqlx::raw_sql(JOURNAL_LOCK).execute(&mut *tx).await?;
             }
             let known: Vec<(Option<i64>, Option<i64>)> = sqlx::query_as(
                 "SELECT DISTINCT household_id, member_id FROM programme_beneficiaries WHERE activity_id = $1",
@@ -132,23 +129,7 @@ impl Store {
                     counts.skipped += 1;
                     continue;
                 }
-                sqlx::query(
-                    "INSERT INTO programme_beneficiaries (home_province, activity_id, household_id, member_id, \
-                     commune_code, action, reason, recorded_by, recorded_by_name, recorded_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                )
-                .bind(&row.home_province)
-                .bind(run.activity_id)
-                .bind(row.household_id)
-                .bind(row.member_id)
-                .bind(&row.commune_code)
-                .bind(&row.action)
-                .bind(&row.reason)
-                .bind(by.user_id)
-                .bind(by.username)
-                .bind(&now)
-                .execute(&mut *tx)
-                .await?;
+                insert_beneficiary!(tx, run.activity_id, row, by, &now);
                 audits.push(audit.clone());
                 counts.added += 1;
             }
@@ -245,10 +226,7 @@ impl Store {
         with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
             if postgres {
-                sqlx::query("SELECT pg_advisory_xact_lock($1)")
-                    .bind(JOURNAL_LOCK)
-                    .execute(&mut *tx)
-                    .await?;
+                sqlx::raw_sql(JOURNAL_LOCK).execute(&mut *tx).await?;
             }
             let closed = sqlx::query(
                 "UPDATE programme_beneficiary_queue SET status = $1, household_id = $2, member_id = $3, \
@@ -291,21 +269,12 @@ impl Store {
                         "người này đã có trong danh sách hưởng lợi của hoạt động".into(),
                     ));
                 }
-                sqlx::query(
-                    "INSERT INTO programme_beneficiaries (home_province, activity_id, household_id, member_id, \
-                     commune_code, action, reason, recorded_by, recorded_by_name, recorded_at) \
-                     VALUES ($1, $2, $3, $4, $5, 'add', NULL, $6, $7, $8)",
-                )
-                .bind(&row.home_province)
-                .bind(activity_id)
-                .bind(row.household_id)
-                .bind(row.member_id)
-                .bind(&row.commune_code)
-                .bind(by.user_id)
-                .bind(by.username)
-                .bind(&now)
-                .execute(&mut *tx)
-                .await?;
+                let row = NewBeneficiary {
+                    action: "add".into(),
+                    reason: None,
+                    ..row.clone()
+                };
+                insert_beneficiary!(tx, activity_id, row, by, &now);
             }
             let audits = [audit.clone()];
             insert_audit!(tx, audits);

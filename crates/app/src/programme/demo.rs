@@ -31,6 +31,18 @@ fn mix(seed: u64, code: &str) -> u64 {
     h
 }
 
+/// The administrator of the demo's province, who writes its programme year.
+fn demo_admin() -> Actor {
+    Actor {
+        user_id: 0,
+        username: "demo".into(),
+        role: Role::Admin,
+        unit_code: DEMO_PROVINCE.into(),
+        unit_tier: Tier::Province,
+        agency_code: None,
+    }
+}
+
 /// What the demo's programme year wrote.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DemoFunds {
@@ -51,14 +63,7 @@ impl App {
         {
             return Ok(DemoFunds::default());
         }
-        let admin = Actor {
-            user_id: 0,
-            username: "demo".into(),
-            role: Role::Admin,
-            unit_code: DEMO_PROVINCE.into(),
-            unit_tier: Tier::Province,
-            agency_code: None,
-        };
+        let admin = demo_admin();
         let first = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(today);
         let communes = self
             .store()
@@ -280,14 +285,7 @@ impl App {
         if self.programme().structure_for(year).is_none() {
             return Ok(0);
         }
-        let admin = Actor {
-            user_id: 0,
-            username: "demo".into(),
-            role: Role::Admin,
-            unit_code: DEMO_PROVINCE.into(),
-            unit_tier: Tier::Province,
-            agency_code: None,
-        };
+        let admin = demo_admin();
         let mut written = 0;
         for (commune, ids) in households.iter().take(DEMO_ACTIVITY_COMMUNES) {
             for (kind, name, planned, done, month, listed, event) in DEMO_ACTIVITIES {
