@@ -21,6 +21,7 @@ pub mod household_codes;
 pub mod households;
 pub mod imports;
 pub mod inspections;
+mod matching;
 pub mod passwords;
 pub mod periodic;
 pub mod policies;

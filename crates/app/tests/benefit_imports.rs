@@ -3,54 +3,17 @@
 //! a re-import changes nothing, resolving a queued row writes its benefit, a bad row is
 //! named by line and column, and an agency officer cannot import another agency's policy.
 
+use giamngheo_app::AppError;
 use giamngheo_app::access::{Actor, Role};
-use giamngheo_app::bulk_import::BulkOptions;
 use giamngheo_app::households::By;
 use giamngheo_app::policies::imports::BenefitImportRequest;
-use giamngheo_app::{App, AppError};
 use giamngheo_domain::Tier;
-use giamngheo_store::{MatchCandidate, Store};
+use giamngheo_store::Store;
 
 use giamngheo_store::store_test as app_test;
 
 mod common;
-use common::one_commune;
-
-/// 100 households of one member each in Xã Điền Mỹ; the last two share a name, a birth
-/// year and a village and have no citizen ID, so a row naming them is ambiguous.
-async fn households(app: &App) -> Vec<MatchCandidate> {
-    let mut csv = String::from(
-        "household_code,village_code,full_name,sex,birth_date,ethnicity,relation,citizen_id\n",
-    );
-    for i in 0..100 {
-        let village = if i % 2 == 0 { "18499001" } else { "18499002" };
-        if i >= 98 {
-            csv.push_str(&format!(
-                "HK-{i:03},18499001,Trần Thị Bình,Nữ,1970,Kinh,Chủ hộ,\n"
-            ));
-        } else {
-            csv.push_str(&format!(
-                "HK-{i:03},{village},Nguyễn Văn An {i},Nam,{},Kinh,Chủ hộ,042{:09}\n",
-                1950 + i % 40,
-                i
-            ));
-        }
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("ho.csv");
-    std::fs::write(&path, csv).unwrap();
-    app.import_households_bulk(By::System, &path, &BulkOptions::default(), &|_| {})
-        .await
-        .unwrap();
-    let mut members = app
-        .store()
-        .match_candidates("18499", "commune")
-        .await
-        .unwrap();
-    members.sort_by(|a, b| a.household_code.cmp(&b.household_code));
-    assert_eq!(members.len(), 100);
-    members
-}
+use common::{hundred_households as households, one_commune};
 
 const HEADER: &str = "Mã thẻ,Số CCCD,Họ và tên,Năm sinh,Thôn,Từ ngày,Đến ngày\n";
 

@@ -738,6 +738,24 @@ async fn load_small_demo(db: TestDb) {
     assert!(listed > 0, "Hương Liên has poor households");
     assert_eq!(view.households.len(), listed);
 
+    // The programme's activities of the year, with households on the models' lists
+    // and events counted by sex and ethnic minority.
+    let admin = giamngheo_app::access::Actor {
+        user_id: 0,
+        username: "test".into(),
+        role: giamngheo_app::access::Role::Admin,
+        unit_code: "42".into(),
+        unit_tier: giamngheo_domain::Tier::Province,
+        agency_code: None,
+    };
+    let activities = app.activities(&admin, "42", 2021).await.unwrap();
+    assert!(activities.len() >= 4, "{}", activities.len());
+    let model = activities.iter().find(|a| a.livelihood_model).unwrap();
+    assert_eq!(app.beneficiaries(&admin, model.id).await.unwrap().len(), 10);
+    let event = activities.iter().find(|a| a.event).unwrap();
+    assert!(event.fields.participants_women.unwrap() < event.fields.participants.unwrap());
+    assert!(app.model_evaluation(&admin, model.id).await.is_ok());
+
     // A second load is refused: demo data never mixes with data already there.
     match app.load_demo(1, 10).await {
         Err(AppError::Conflict(message)) => assert!(message.contains("500 hộ"), "{message}"),

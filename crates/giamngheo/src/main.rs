@@ -21,6 +21,7 @@ mod import;
 mod inspections;
 mod policies;
 mod programme;
+mod programme_activities;
 mod report;
 mod survey;
 mod units;

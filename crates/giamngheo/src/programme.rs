@@ -4,6 +4,7 @@
 //! - `programme report --unit CODE --year YEAR --format json|csv|xlsx|pdf [--output FILE]`:
 //!   the progress report (planned, allocated, disbursed, rate by project and source and
 //!   by commune).
+//! - `programme activities list|add|import-beneficiaries`: see `programme_activities`.
 //! - `programme import disbursements FILE.xlsx`: the finance department's sheet, all or
 //!   nothing; each problem is named by line and column.
 
@@ -19,6 +20,11 @@ use std::process::ExitCode;
 pub enum ProgrammeCommand {
     /// Tiến độ phân bổ, giải ngân vốn (the progress report) ra json, csv, xlsx hoặc pdf.
     Report(ReportArgs),
+    /// Hoạt động của chương trình: list, add, import-beneficiaries.
+    Activities {
+        #[command(subcommand)]
+        what: crate::programme_activities::ActivitiesCommand,
+    },
     /// Nhập dữ liệu (imports).
     Import {
         #[command(subcommand)]
@@ -71,6 +77,7 @@ pub(crate) async fn system_actor(app: &App, unit: &str) -> Result<Actor, AppErro
 pub fn db(command: &ProgrammeCommand) -> &crate::DbArgs {
     match command {
         ProgrammeCommand::Report(args) => &args.db,
+        ProgrammeCommand::Activities { what } => crate::programme_activities::db(what),
         ProgrammeCommand::Import {
             what: ImportCommand::Disbursements { db, .. },
         } => db,
@@ -80,6 +87,7 @@ pub fn db(command: &ProgrammeCommand) -> &crate::DbArgs {
 pub async fn run(app: &App, command: ProgrammeCommand) -> Result<ExitCode> {
     match command {
         ProgrammeCommand::Report(args) => report(app, args).await,
+        ProgrammeCommand::Activities { what } => crate::programme_activities::run(app, what).await,
         ProgrammeCommand::Import {
             what: ImportCommand::Disbursements { file, .. },
         } => import(app, &file).await,
@@ -152,7 +160,7 @@ async fn import(app: &App, file: &PathBuf) -> Result<ExitCode> {
     }
 }
 
-fn refused(errors: &giamngheo_sheets::SheetErrors) -> Result<ExitCode> {
+pub(crate) fn refused(errors: &giamngheo_sheets::SheetErrors) -> Result<ExitCode> {
     eprintln!("tệp bị từ chối, không nhập dòng nào:");
     for e in &errors.errors {
         eprintln!("  {e}");

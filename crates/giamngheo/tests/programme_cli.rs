@@ -249,3 +249,106 @@ async fn a_disbursement_sheet_goes_in_whole_or_not_at_all() {
     );
     assert!(std::fs::read(&xlsx).unwrap().starts_with(b"PK"));
 }
+
+/// `programme activities add|list|import-beneficiaries`: a bad option or a bad row is
+/// named and changes nothing; the list's unknown people wait in the queue, once.
+#[tokio::test]
+async fn activities_are_added_listed_and_given_a_list_of_beneficiaries() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.db");
+    let db = s(&db).to_string();
+    let add = |extra: &[&str]| {
+        let mut args = vec![
+            "programme",
+            "activities",
+            "add",
+            "--database-url",
+            &db,
+            "--unit",
+            "42",
+            "--year",
+            "2026",
+            "--project",
+            "c5",
+            "--type",
+            "communication_event",
+            "--name",
+            "Hội nghị truyền thông giảm nghèo",
+        ];
+        args.extend_from_slice(extra);
+        run(&args)
+    };
+    let out = add(&["--start", "40/05/2026", "--participants", "50"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--start: ngày «40/05/2026»"), "{err}");
+    let out = add(&["--start", "10/05/2026"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("participants"));
+    let out = add(&[
+        "--start",
+        "10/05/2026",
+        "--participants",
+        "50",
+        "--women",
+        "21",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("đã ghi hoạt động số 1"));
+    let out = run(&[
+        "programme",
+        "activities",
+        "list",
+        "--database-url",
+        &db,
+        "--unit",
+        "42",
+        "--year",
+        "2026",
+    ]);
+    let listed = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(listed.lines().count(), 1, "{listed}");
+    assert!(listed.contains("10/05/2026") && listed.contains("Hội nghị truyền thông giảm nghèo"));
+
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "Họ và tên,Năm sinh\nLê Văn Tám,1980\nHồ Thị Chín,abc\n",
+    )
+    .unwrap();
+    let import = |file: &Path| {
+        run(&[
+            "programme",
+            "activities",
+            "import-beneficiaries",
+            "--database-url",
+            &db,
+            "--activity",
+            "1",
+            s(file),
+        ])
+    };
+    let out = import(&bad);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("dòng 3, cột «Năm sinh»"), "{err}");
+    let good = dir.path().join("good.csv");
+    std::fs::write(
+        &good,
+        "Họ và tên,Năm sinh\nLê Văn Tám,1980\nHồ Thị Chín,1990\n",
+    )
+    .unwrap();
+    let out = import(&good);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("2 dòng chờ đối chiếu"));
+    let out = import(&good);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("2 dòng đã có từ lần nhập trước"));
+}

@@ -21,6 +21,7 @@ pub struct MatchCandidate {
     pub home_province: String,
     pub household_code: String,
     pub village_code: String,
+    pub commune_code: String,
     pub province_code: String,
     pub citizen_id: Option<String>,
     pub full_name: String,
@@ -168,7 +169,7 @@ impl Store {
         let column = scope_column(tier)?;
         let sql = format!(
             "SELECT m.id AS member_id, h.id AS household_id, h.home_province, \
-                    h.code AS household_code, h.village_code, h.province_code, m.citizen_id, \
+                    h.code AS household_code, h.village_code, h.commune_code, h.province_code, m.citizen_id, \
                     m.full_name, m.name_folded, m.birth_year \
              FROM households h JOIN members m \
                ON m.home_province = h.home_province AND m.household_id = h.id \

@@ -22,6 +22,7 @@ mod maintenance;
 mod periodic;
 mod programme;
 mod programme_activities;
+mod programme_beneficiary_queue;
 mod rebase;
 mod reform;
 mod report_rollup;
@@ -63,6 +64,9 @@ pub use periodic::{PeriodicIssueRecord, PeriodicTextRecord};
 pub use programme::{AllocationFlags, CommuneAllocationRow, EntryRecord, NewEntry, Recorder};
 pub use programme_activities::{
     ActivityFields, ActivityRecord, BeneficiaryRecord, NewActivity, NewBeneficiary,
+};
+pub use programme_beneficiary_queue::{
+    ActivityImportCounts, ActivityQueueRecord, NewActivityImport, NewActivityQueueRow,
 };
 pub use rebase::Rebase;
 pub use reform::{

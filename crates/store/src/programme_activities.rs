@@ -91,6 +91,31 @@ pub struct BeneficiaryRecord {
     pub recorded_at: String,
 }
 
+/// Writes one line of an activity's beneficiary journal inside an open transaction:
+/// the one insert of the hand-made changes, the imports and the queue's matches.
+macro_rules! insert_beneficiary {
+    ($tx:expr, $activity_id:expr, $row:expr, $by:expr, $now:expr) => {
+        sqlx::query(
+            "INSERT INTO programme_beneficiaries (home_province, activity_id, household_id, member_id, \
+             commune_code, action, reason, recorded_by, recorded_by_name, recorded_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(&$row.home_province)
+        .bind($activity_id)
+        .bind($row.household_id)
+        .bind($row.member_id)
+        .bind(&$row.commune_code)
+        .bind(&$row.action)
+        .bind(&$row.reason)
+        .bind($by.user_id)
+        .bind($by.username)
+        .bind($now)
+        .execute(&mut *$tx)
+        .await?
+    };
+}
+pub(crate) use insert_beneficiary;
+
 const ACTIVITY_COLUMNS: &str = "COALESCE(a.root_id, a.id) AS activity_id, a.id AS version_id, a.replaces, \
      (SELECT r.id FROM programme_activities r WHERE r.replaces = a.id) AS replaced_by, \
      a.year, a.programme, a.project, a.activity_type, a.unit_code, a.province_code, a.name, \
@@ -298,23 +323,7 @@ impl Store {
                     }
                     _ => {}
                 }
-                sqlx::query(
-                    "INSERT INTO programme_beneficiaries (home_province, activity_id, household_id, member_id, \
-                     commune_code, action, reason, recorded_by, recorded_by_name, recorded_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                )
-                .bind(&row.home_province)
-                .bind(activity_id)
-                .bind(row.household_id)
-                .bind(row.member_id)
-                .bind(&row.commune_code)
-                .bind(&row.action)
-                .bind(&row.reason)
-                .bind(by.user_id)
-                .bind(by.username)
-                .bind(&now)
-                .execute(&mut *tx)
-                .await?;
+                insert_beneficiary!(tx, activity_id, row, by, &now);
             }
             insert_audit!(tx, audits);
             tx.commit().await?;

@@ -49,6 +49,7 @@ async fn migrate_places_every_table_and_a_rerun_changes_nothing() {
         "settings",
         "users",
         "programme_activities",
+        "programme_beneficiary_queue",
     ] {
         assert!(
             before.contains(&format!("{reference} n reference")),

@@ -81,6 +81,7 @@ pub fn full_openapi() -> utoipa::openapi::OpenApi {
     doc.merge(crate::inspections::InspectionsDoc::openapi());
     doc.merge(crate::periodic::PeriodicDoc::openapi());
     doc.merge(crate::programme::ActivityDoc::openapi());
+    doc.merge(crate::programme::BeneficiaryImportDoc::openapi());
     doc
 }
 

@@ -44,6 +44,15 @@ const FILE_LIMITS: &[(&str, usize)] = &[
     ),
     // An agency's list: a province's card list in one file.
     ("/benefits/import", crate::policies::imports::MAX_LIST_BYTES),
+    // An activity's list of beneficiaries, on the page and through the API.
+    (
+        "/programme/activities/{id}/beneficiaries/import",
+        crate::policies::imports::MAX_LIST_BYTES,
+    ),
+    (
+        "/api/v1/programme/activities/{id}/beneficiaries/import",
+        crate::policies::imports::MAX_LIST_BYTES,
+    ),
     (
         "/reviews/{id}/submissions",
         giamngheo_app::survey::import::MAX_EXPORT_BYTES,

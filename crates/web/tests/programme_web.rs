@@ -547,6 +547,118 @@ async fn activities_are_recorded_listed_and_evaluated(store: Store) {
     assert!(answer.text().contains("Đến năm 2027"), "{}", answer.text());
 }
 
+fn multipart(uri: &str, bearer: &str, file_name: &str, file: &str) -> Request<Body> {
+    let boundary = "XyZ-giamngheo-boundary";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\n\
+         Content-Type: text/csv\r\n\r\n{file}\r\n--{boundary}--\r\n"
+    );
+    Request::post(uri)
+        .header(header::AUTHORIZATION, bearer)
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from(body))
+        .unwrap()
+}
+
+/// A list of beneficiaries through the API and the pages: the rows the registry does not
+/// know wait in the activity's queue, a second upload changes nothing, a bad row is named
+/// by line and column, and the officer rejects a queued row.
+async fn an_activity_list_is_imported_and_its_queue_resolved(store: Store) {
+    let router = site(store).await;
+    let office = token(&router, "vanphong.hatinh").await;
+    let model = serde_json::json!({
+        "unit": "18001", "year": 2026, "project": "c2", "activity_type": "livelihood_model",
+        "name": "Mô hình nuôi gà", "start_date": "01/04/2026", "planned_quantity": 2
+    });
+    let answer = send(
+        &router,
+        post_json("/api/v1/programme/activities", &office, model),
+    )
+    .await;
+    let id = answer.json()["id"].as_i64().unwrap();
+    let page = send(
+        &router,
+        get(&format!("/programme/activities/{id}"), &office),
+    )
+    .await;
+    assert!(
+        page.text().contains("id=\"beneficiary-import\""),
+        "{}",
+        page.text()
+    );
+
+    let list = "Họ và tên,Năm sinh,Thôn\nLê Văn Tám,1980,Thôn 1\nHồ Thị Chín,1990,\n";
+    let uri = format!("/api/v1/programme/activities/{id}/beneficiaries/import");
+    let answer = send(&router, multipart(&uri, &office, "ds.csv", list)).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+    let summary = answer.json();
+    assert_eq!(
+        (summary["added"].as_u64(), summary["queued"].as_u64()),
+        (Some(0), Some(2))
+    );
+    assert!(
+        summary["message"]
+            .as_str()
+            .unwrap()
+            .contains("2 dòng chờ đối chiếu")
+    );
+    let again = send(&router, multipart(&uri, &office, "ds.csv", list)).await;
+    assert_eq!(again.json()["skipped"], 2, "{}", again.text());
+
+    let bad = "Họ và tên,Năm sinh\nLê Văn Tám,1980\nHồ Thị Chín,chín mươi\n";
+    let answer = send(&router, multipart(&uri, &office, "ds.csv", bad)).await;
+    assert_eq!(
+        answer.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        answer.text()
+    );
+    let problem = &answer.json()["error"]["problems"][0];
+    assert_eq!(
+        (problem["line"].as_u64(), problem["column"].as_str()),
+        (Some(3), Some("Năm sinh"))
+    );
+
+    let queue = send(
+        &router,
+        get(&format!("/api/v1/programme/activities/{id}/queue"), &office),
+    )
+    .await;
+    let rows = queue.json();
+    assert_eq!(rows.as_array().unwrap().len(), 2, "{}", queue.text());
+    let first = rows[0]["id"].as_i64().unwrap();
+    let answer = send(
+        &router,
+        post_json(
+            &format!("/api/v1/programme/activities/{id}/queue/{first}/reject"),
+            &office,
+            serde_json::json!({"reason": "không ở xã này"}),
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::NO_CONTENT, "{}", answer.text());
+    let page = send(
+        &router,
+        get(&format!("/programme/activities/{id}/queue"), &office),
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+    assert!(
+        page.text().contains("Hồ Thị Chín · 1990"),
+        "{}",
+        page.text()
+    );
+    assert!(!page.text().contains("Lê Văn Tám"), "{}", page.text());
+    // Oversight reads the programme but may not change an activity's list.
+    let oversight = token(&router, "giamsat.hatinh").await;
+    let answer = send(&router, multipart(&uri, &oversight, "ds.csv", list)).await;
+    assert_eq!(answer.status, StatusCode::FORBIDDEN, "{}", answer.text());
+}
+
 giamngheo_store::store_test!(the_api_suggests_adopts_disburses_and_reports);
 giamngheo_store::store_test!(the_menu_leads_office_and_oversight_to_the_programme_page);
 giamngheo_store::store_test!(activities_are_recorded_listed_and_evaluated);
+giamngheo_store::store_test!(an_activity_list_is_imported_and_its_queue_resolved);

@@ -295,6 +295,14 @@ impl App {
                 .collect();
             self.demo_benefits(seed, &households).await?;
         }
+        // The programme's year: funds allocated by the suggested formula and disbursed,
+        // and activities with their households (programme/demo.rs).
+        self.demo_programme(seed).await?;
+        let by_commune: BTreeMap<String, Vec<i64>> = pairs_of
+            .iter()
+            .map(|(c, pairs)| (c.clone(), pairs.iter().map(|(_, id)| *id).collect()))
+            .collect();
+        self.demo_activities(seed, &by_commune).await?;
         let users = self
             .demo_users(seed, &communes, &plan.villages, &codes)
             .await?;

@@ -96,6 +96,28 @@ fn text(field: &str, value: &str, required: bool) -> Result<String, AppError> {
 }
 
 impl App {
+    /// Whether household `id` is active and lies in the unit `code` of tier `tier`. Only
+    /// that one household is read: loading every household of a province to test one id
+    /// would cost a full scan per finding.
+    async fn household_inside(
+        &self,
+        id: i64,
+        tier: giamngheo_domain::Tier,
+        code: &str,
+    ) -> Result<bool, AppError> {
+        let Some(h) = self.store().household(id).await? else {
+            return Ok(false);
+        };
+        let f = &h.fields;
+        let at = match tier {
+            giamngheo_domain::Tier::Province => Some(&f.province_code),
+            giamngheo_domain::Tier::District => f.district_code.as_ref(),
+            giamngheo_domain::Tier::Commune => Some(&f.commune_code),
+            giamngheo_domain::Tier::Village => Some(&f.village_code),
+        };
+        Ok(h.active && at.is_some_and(|c| c == code))
+    }
+
     /// Records a finding of inspection `id`; its id.
     pub async fn add_inspection_finding(
         &self,
@@ -134,18 +156,9 @@ impl App {
         // found" without saying where it is.
         if input.household_id.is_some() || input.benefit_id.is_some() {
             let unit = self.unit(&record.unit_code).await?;
-            let column = match tier_of(&unit) {
-                giamngheo_domain::Tier::Province => "province_code",
-                giamngheo_domain::Tier::District => "district_code",
-                giamngheo_domain::Tier::Commune => "commune_code",
-                giamngheo_domain::Tier::Village => "village_code",
-            };
-            let inside = self
-                .store()
-                .active_household_ids(column, &unit.code)
-                .await?;
+            let tier = tier_of(&unit);
             if let Some(h) = input.household_id
-                && !inside.contains(&h)
+                && !self.household_inside(h, tier, &unit.code).await?
             {
                 return Err(AppError::invalid(
                     "household_id",
@@ -153,8 +166,14 @@ impl App {
                 ));
             }
             if let Some(b) = input.benefit_id {
-                let benefit = self.store().benefit(b).await?;
-                if !benefit.is_some_and(|x| inside.contains(&x.household_id)) {
+                let inside = match self.store().benefit(b).await? {
+                    Some(x) => {
+                        self.household_inside(x.household_id, tier, &unit.code)
+                            .await?
+                    }
+                    None => false,
+                };
+                if !inside {
                     return Err(AppError::invalid(
                         "benefit_id",
                         format!(

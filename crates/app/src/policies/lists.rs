@@ -11,7 +11,10 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-const LAYOUTS: [(&str, &str); 3] = [
+/// The layout of an activity's list of beneficiaries, which belongs to no policy.
+pub const ACTIVITY_BENEFICIARIES: &str = "activity_beneficiaries";
+
+const LAYOUTS: [(&str, &str); 4] = [
     (
         "bhxh_cards",
         include_str!("../../benefit_lists/bhxh_cards.toml"),
@@ -23,6 +26,10 @@ const LAYOUTS: [(&str, &str); 3] = [
     (
         "school_exemptions",
         include_str!("../../benefit_lists/school_exemptions.toml"),
+    ),
+    (
+        ACTIVITY_BENEFICIARIES,
+        include_str!("../../benefit_lists/activity_beneficiaries.toml"),
     ),
 ];
 

@@ -251,7 +251,7 @@ impl App {
     }
 
     /// Checks that `actor` may write an activity of the kind given in `unit`.
-    async fn authorize_activity_write(
+    pub(super) async fn authorize_activity_write(
         &self,
         actor: &Actor,
         unit: &str,

@@ -31,6 +31,18 @@ fn mix(seed: u64, code: &str) -> u64 {
     h
 }
 
+/// The administrator of the demo's province, who writes its programme year.
+fn demo_admin() -> Actor {
+    Actor {
+        user_id: 0,
+        username: "demo".into(),
+        role: Role::Admin,
+        unit_code: DEMO_PROVINCE.into(),
+        unit_tier: Tier::Province,
+        agency_code: None,
+    }
+}
+
 /// What the demo's programme year wrote.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DemoFunds {
@@ -51,14 +63,7 @@ impl App {
         {
             return Ok(DemoFunds::default());
         }
-        let admin = Actor {
-            user_id: 0,
-            username: "demo".into(),
-            role: Role::Admin,
-            unit_code: DEMO_PROVINCE.into(),
-            unit_tier: Tier::Province,
-            agency_code: None,
-        };
+        let admin = demo_admin();
         let first = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(today);
         let communes = self
             .store()
@@ -193,5 +198,190 @@ impl App {
             allocations,
             disbursements,
         })
+    }
+}
+
+/// The demo's activities of one commune: activity type, name, planned and done
+/// quantities, the month it started, households on its list, and for events the
+/// participants (all, women, ethnic minority).
+type DemoActivity = (
+    &'static str,
+    &'static str,
+    i64,
+    i64,
+    u32,
+    usize,
+    Option<(i32, i32, i32)>,
+);
+
+/// The year's activities of each demo commune, by activity type: each is written under
+/// the project of the year's structure that has that type (the last one, the project
+/// of its own rather than a sub-project of Programme 30a), and left out in a period
+/// whose structure has no such type.
+const DEMO_ACTIVITIES: [DemoActivity; 5] = [
+    (
+        "livelihood_model",
+        "Mô hình nuôi bò sinh sản (dữ liệu mẫu)",
+        12,
+        10,
+        3,
+        10,
+        None,
+    ),
+    (
+        "housing",
+        "Hỗ trợ sửa chữa nhà ở cho hộ nghèo (dữ liệu mẫu)",
+        5,
+        3,
+        4,
+        3,
+        None,
+    ),
+    (
+        "vocational_training",
+        "Lớp đào tạo nghề may công nghiệp (dữ liệu mẫu)",
+        30,
+        25,
+        5,
+        0,
+        None,
+    ),
+    (
+        "communication_event",
+        "Hội nghị truyền thông về chính sách giảm nghèo (dữ liệu mẫu)",
+        2,
+        1,
+        6,
+        0,
+        Some((64, 37, 5)),
+    ),
+    (
+        "training",
+        "Tập huấn cán bộ xã về rà soát hộ nghèo (dữ liệu mẫu)",
+        1,
+        1,
+        2,
+        0,
+        Some((28, 11, 2)),
+    ),
+];
+
+/// How many of the demo's communes get activities: enough for the pages and the
+/// evaluation to show something, few enough to keep the demo quick.
+const DEMO_ACTIVITY_COMMUNES: usize = 4;
+
+impl App {
+    /// Writes the demo's activities of today's year (when a programme period covers it)
+    /// in the first communes of `households` (commune code → household ids), with the
+    /// households of each livelihood model and housing line on their lists; returns how
+    /// many activities were written.
+    pub async fn demo_activities(
+        &self,
+        seed: u64,
+        households: &std::collections::BTreeMap<String, Vec<i64>>,
+    ) -> Result<usize, AppError> {
+        let today = self.clock().today();
+        let year = today.year();
+        if self.programme().structure_for(year).is_none() {
+            return Ok(0);
+        }
+        let admin = demo_admin();
+        let mut written = 0;
+        for (commune, ids) in households.iter().take(DEMO_ACTIVITY_COMMUNES) {
+            for (kind, name, planned, done, month, listed, event) in DEMO_ACTIVITIES {
+                // An activity of a kind the year's structure does not have is left out
+                // rather than failing the demo: the structure is data and may change.
+                let Some(project) = self
+                    .structure_for(year)?
+                    .activity_places()
+                    .filter(|p| p.activity_type.code == kind)
+                    .last()
+                    .map(|p| {
+                        p.subproject
+                            .map(|s| &s.code)
+                            .unwrap_or(&p.project.code)
+                            .clone()
+                    })
+                else {
+                    continue;
+                };
+                let start =
+                    NaiveDate::from_ymd_opt(year, month, 1 + (mix(seed, commune) % 20) as u32)
+                        .unwrap_or(today)
+                        .min(today);
+                let input = super::ActivityInput {
+                    unit: commune.clone(),
+                    year,
+                    project,
+                    activity_type: kind.into(),
+                    name: name.into(),
+                    start_date: start,
+                    end_date: None,
+                    planned_quantity: Some(planned),
+                    done_quantity: Some(done),
+                    place: event.map(|_| "Hội trường Ủy ban nhân dân xã".into()),
+                    content: event
+                        .map(|_| "Các chính sách hỗ trợ giảm nghèo của chương trình".into()),
+                    participants: event.map(|e| e.0),
+                    participants_women: event.map(|e| e.1),
+                    participants_minority: event.map(|e| e.2),
+                };
+                let id = self.record_activity(&admin, &input).await?;
+                written += 1;
+                if listed == 0 || ids.is_empty() {
+                    continue;
+                }
+                // A deterministic choice of households spread over the commune's list.
+                let step = (ids.len() / listed).max(1);
+                let offset = (mix(seed ^ id as u64, commune) as usize) % step;
+                let mut rows = Vec::new();
+                for household_id in ids.iter().skip(offset).step_by(step).take(listed) {
+                    let Some(h) = self.store().household(*household_id).await? else {
+                        continue;
+                    };
+                    let Some(home) = self.store().home_province_of(*household_id).await? else {
+                        continue;
+                    };
+                    rows.push(giamngheo_store::NewBeneficiary {
+                        home_province: home,
+                        household_id: Some(*household_id),
+                        member_id: None,
+                        commune_code: h.fields.commune_code.clone(),
+                        action: "add".into(),
+                        reason: None,
+                    });
+                }
+                let audits: Vec<_> = rows
+                    .iter()
+                    .map(|r| {
+                        self.audit(
+                            &admin,
+                            "programme.beneficiary.add",
+                            "programme_activity",
+                            id.to_string(),
+                            r.household_id,
+                            &r.commune_code,
+                            DEMO_PROVINCE,
+                            Vec::new(),
+                        )
+                    })
+                    .collect();
+                self.store()
+                    .record_beneficiaries(
+                        id,
+                        &rows,
+                        &audits,
+                        &super::allocation::recorder(&admin),
+                        self.clock().now(),
+                    )
+                    .await?;
+            }
+        }
+        tracing::info!(
+            year,
+            activities = written,
+            "demo programme activities written"
+        );
+        Ok(written)
     }
 }

@@ -8,6 +8,7 @@
 pub mod access;
 pub mod activities;
 pub mod allocation;
+pub mod beneficiary_imports;
 pub mod demo;
 pub mod evaluation;
 pub mod ledger;
@@ -18,6 +19,7 @@ pub use activities::{ActivityInput, ActivityView, BeneficiaryInput, BeneficiaryV
 pub use allocation::{
     AdoptItem, AdoptRequest, FlagsInput, SuggestRequest, Suggestion, SuggestionItem,
 };
+pub use beneficiary_imports::ActivityImportSummary;
 pub use evaluation::{Evaluation, EvaluationGroup};
 pub use ledger::{DisbursementInput, EntryView, PlanInput, ReverseInput};
 pub use progress::{Amounts, CommuneLine, Progress, ProjectLine};

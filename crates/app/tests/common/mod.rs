@@ -1,10 +1,12 @@
 //! Set-ups shared by the import tests.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use giamngheo_app::bulk_import::BulkOptions;
+use giamngheo_app::households::By;
 use giamngheo_app::units::UnitImportOptions;
 use giamngheo_app::{App, Config, FixedClock};
 use giamngheo_domain::Hierarchy;
-use giamngheo_store::Store;
+use giamngheo_store::{MatchCandidate, Store};
 use std::sync::Arc;
 
 /// One commune, Xã Điền Mỹ (18499), with two villages, 18499001 and 18499002.
@@ -30,4 +32,41 @@ pub async fn one_commune(store: Store) -> App {
         .await
         .unwrap();
     app
+}
+
+/// 100 households of one member each in Xã Điền Mỹ; the last two share a name, a birth
+/// year and a village and have no citizen ID, so a row naming them is ambiguous.
+#[allow(dead_code)] // Only the tests of list imports use it.
+pub async fn hundred_households(app: &App) -> Vec<MatchCandidate> {
+    let mut csv = String::from(
+        "household_code,village_code,full_name,sex,birth_date,ethnicity,relation,citizen_id\n",
+    );
+    for i in 0..100 {
+        let village = if i % 2 == 0 { "18499001" } else { "18499002" };
+        if i >= 98 {
+            csv.push_str(&format!(
+                "HK-{i:03},18499001,Trần Thị Bình,Nữ,1970,Kinh,Chủ hộ,\n"
+            ));
+        } else {
+            csv.push_str(&format!(
+                "HK-{i:03},{village},Nguyễn Văn An {i},Nam,{},Kinh,Chủ hộ,042{:09}\n",
+                1950 + i % 40,
+                i
+            ));
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ho.csv");
+    std::fs::write(&path, csv).unwrap();
+    app.import_households_bulk(By::System, &path, &BulkOptions::default(), &|_| {})
+        .await
+        .unwrap();
+    let mut members = app
+        .store()
+        .match_candidates("18499", "commune")
+        .await
+        .unwrap();
+    members.sort_by(|a, b| a.household_code.cmp(&b.household_code));
+    assert_eq!(members.len(), 100);
+    members
 }

@@ -375,7 +375,7 @@ async fn render_queue(
     (status, page).into_response()
 }
 
-fn label(c: &giamngheo_store::MatchCandidate) -> String {
+pub(crate) fn label(c: &giamngheo_store::MatchCandidate) -> String {
     format!("{} · {} · {}", c.household_code, c.full_name, c.birth_year)
 }
 

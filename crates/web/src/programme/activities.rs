@@ -302,6 +302,8 @@ pub struct BeneficiaryRow {
 struct DetailPage {
     t: &'static T,
     a: &'static AT,
+    /// The text of the list import and its queue.
+    qt: &'static super::beneficiary_imports::QT,
     lang: Lang,
     viewer: Option<Viewer>,
     activity: ActivityRow,
@@ -355,6 +357,7 @@ async fn detail(
     Ok(DetailPage {
         t: lang.t(),
         a: activity_text(lang),
+        qt: super::queue_text(lang),
         lang,
         viewer: Some(user.viewer(lang)),
         activity: row(&view),

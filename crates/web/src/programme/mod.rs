@@ -7,22 +7,29 @@ mod activities;
 mod activities_api;
 mod activities_text;
 mod api;
+mod beneficiary_imports;
 mod dashboard;
 mod pages;
 mod text;
 
 pub use activities_api::ActivityDoc;
 pub use api::ProgrammeDoc;
+pub use beneficiary_imports::BeneficiaryImportDoc;
+pub(crate) use beneficiary_imports::queue_text;
 pub(crate) use dashboard::money_section;
 
 /// The programme's pages: the money's and the activities'.
 pub(crate) fn routes() -> crate::routes::Routes {
-    pages::routes().merge(activities::routes())
+    pages::routes()
+        .merge(activities::routes())
+        .merge(beneficiary_imports::routes())
 }
 
 /// The programme's API: the money's and the activities'.
 pub(crate) fn api_routes() -> crate::routes::Routes {
-    api::api_routes().merge(activities_api::api_routes())
+    api::api_routes()
+        .merge(activities_api::api_routes())
+        .merge(beneficiary_imports::api_routes())
 }
 
 use crate::i18n::Lang;
