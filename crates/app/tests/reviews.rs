@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use giamngheo_app::access::{Actor, Role};
+use giamngheo_app::awaiting::Awaiting;
 use giamngheo_app::reviews::{MeetingInput, RequestInput, ReviewView, SurveyInput};
 use giamngheo_app::{App, AppError, Clock, Config};
 use giamngheo_domain::household::{HouseholdDraft, MemberDraft, Sex};
@@ -744,6 +745,75 @@ async fn the_annual_review_of_a_commune_runs_from_the_list_to_the_certificates(s
         "the first survey and the re-check's are both kept: {duc_trail:?}"
     );
     assert_eq!(duc_trail[0], "review.approve");
+
+    // The five certificates wait to be issued on the officer's home; the households off
+    // the lists get none.
+    let awaiting_certificates = |app: App, unit: &'static str| async move {
+        let mut hs: Vec<i64> = app
+            .households_awaiting(&officer(DIEN_MY), unit)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|a| a.awaiting == Awaiting::Certificate)
+            .map(|a| a.household_id)
+            .collect();
+        hs.sort();
+        hs
+    };
+    let mut five = vec![binh, lan, duc, hoa, nam];
+    five.sort();
+    assert_eq!(awaiting_certificates(app.clone(), DIEN_MY).await, five);
+    assert_eq!(
+        awaiting_certificates(app.clone(), HA_LAM).await,
+        [duc, hoa, nam],
+        "a village's home lists its own households only"
+    );
+    // Issued before the decision or in the future: refused by its field.
+    for bad in ["2021-10-24", "2021-10-26"] {
+        let err = app
+            .issue_certificates(&me, id, None, None, day(bad))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, AppError::Invalid { field, .. } if field == "issued_on"),
+            "{bad}: {err:?}"
+        );
+    }
+    // A household off the lists has no certificate to issue.
+    assert!(matches!(
+        app.issue_certificates(&me, id, Some(rh(&view, hung).id), None, day("2021-10-25"))
+            .await,
+        Err(AppError::NotFound(_))
+    ));
+    // One household's, then Hạ Lâm's, then the rest; issuing again adds nothing.
+    let one = app
+        .issue_certificates(&me, id, Some(rh(&view, binh).id), None, day("2021-10-25"))
+        .await
+        .unwrap();
+    assert_eq!(one, 1);
+    let village = app
+        .issue_certificates(&me, id, None, Some(HA_LAM), day("2021-10-25"))
+        .await
+        .unwrap();
+    assert_eq!(village, 3);
+    assert_eq!(awaiting_certificates(app.clone(), DIEN_MY).await, [lan]);
+    let rest = app
+        .issue_certificates(&me, id, None, None, day("2021-10-25"))
+        .await
+        .unwrap();
+    assert_eq!(rest, 1, "only Trần Thị Lan's was left");
+    assert!(awaiting_certificates(app.clone(), DIEN_MY).await.is_empty());
+    let again = app
+        .issue_certificates(&me, id, None, None, day("2021-10-25"))
+        .await
+        .unwrap();
+    assert_eq!(again, 0);
+    // A commune cannot record another commune's certificates.
+    assert!(
+        app.issue_certificates(&officer(HA_LINH), id, None, None, day("2021-10-25"))
+            .await
+            .is_err()
+    );
 }
 app_test!(the_annual_review_of_a_commune_runs_from_the_list_to_the_certificates);
 

@@ -11,6 +11,7 @@ mod benefit_findings;
 mod benefit_imports;
 mod benefits;
 mod bulk;
+mod certificate_issues;
 pub mod citus;
 mod coverage;
 mod error;
@@ -24,6 +25,7 @@ mod programme_activities;
 mod rebase;
 mod reform;
 mod reports;
+mod review_surveys;
 mod reviews;
 mod survey;
 mod tasks;
@@ -41,6 +43,7 @@ pub use benefit_imports::{
 };
 pub use benefits::{AgencyRecord, BenefitRecord, NewBenefit};
 pub use bulk::{ImportRun, RunMark};
+pub use certificate_issues::CertificateIssue;
 pub use coverage::{
     CoverageHousehold, CoverageInputs, CoverageMember, CoverageNames, CoverageQuery,
 };
@@ -69,6 +72,7 @@ pub use reports::{
     BoundaryRecord, Fact, HouseholdStatusRow, InsuranceCount, MovementGroup, ReportScope,
     TargetInput, TargetRecord,
 };
+pub use review_surveys::SurveyWrite;
 pub use reviews::{
     ClassificationFields, ClassificationRecord, ComplaintRecord, MeetingRecord, MinutesFile,
     NewMeeting, NewReview, NewReviewHousehold, PostingRecord, ReviewHouseholdRecord, ReviewRecord,

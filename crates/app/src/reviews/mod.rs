@@ -5,8 +5,13 @@
 //! overwritten.
 
 mod approval;
+mod issues;
 mod open;
 mod steps;
+mod survey;
+
+pub use issues::gets_certificate;
+pub use survey::SurveyEntry;
 
 use crate::access::Actor;
 use crate::households::FieldChange;

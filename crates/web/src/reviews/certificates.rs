@@ -1,16 +1,17 @@
 //! Certificates of a review, and the PDF helpers the printed documents share.
 
-use super::err;
+use super::{date, err};
 use crate::auth::CurrentUser;
 use crate::error::HtmlError;
 use crate::format;
 use crate::i18n::Lang;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Form, Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate};
+use giamngheo_app::access::Action;
 use giamngheo_app::{App, AppError};
 use giamngheo_sheets::pdf::{CertMemberDoc, CertificateDoc, certificates_pdf};
 use serde::Deserialize;
@@ -48,6 +49,19 @@ pub(super) struct CertificatesPage {
     certificates: Vec<Certificate>,
     /// The same certificates as a PDF, for the "Tải PDF" link.
     pdf_url: String,
+    /// The form recording the certificates shown as issued, for a user who may write.
+    issue: Option<IssueForm>,
+}
+
+/// The form that records the certificates of the page as issued to their households.
+pub struct IssueForm {
+    pub action: String,
+    pub csrf: String,
+    pub rh: String,
+    pub village: String,
+    pub today: String,
+    /// "Đã cấp 3/5 giấy chứng nhận trên trang này."
+    pub state: String,
 }
 
 impl CertificatesPage {
@@ -238,8 +252,34 @@ pub(super) async fn certificates(
     if let Some(v) = &q.village {
         one.push_str(&format!("&village={}", crate::headers::component(v)));
     }
+    let issued = app
+        .store()
+        .certificates_issued(id)
+        .await
+        .map_err(|x| e(x.into()))?;
+    let shown: Vec<i64> = view
+        .households
+        .iter()
+        .filter(|h| q.rh.is_none_or(|r| r == h.id))
+        .filter(|h| q.village.as_deref().is_none_or(|v| v == h.village_code))
+        .filter(|h| giamngheo_app::reviews::gets_certificate(h))
+        .map(|h| h.id)
+        .collect();
+    let issue = (user.actor.may(Action::WriteHouseholds) && !shown.is_empty()).then(|| IssueForm {
+        action: format!("/reviews/{id}/certificates/issued"),
+        csrf: user.viewer(lang).csrf,
+        rh: q.rh.map(|r| r.to_string()).unwrap_or_default(),
+        village: q.village.clone().unwrap_or_default(),
+        today: view.today.format("%Y-%m-%d").to_string(),
+        state: format!(
+            "Đã ghi nhận cấp {}/{} giấy chứng nhận trên trang này.",
+            format::number(shown.iter().filter(|h| issued.contains_key(h)).count() as i64),
+            format::number(shown.len() as i64)
+        ),
+    });
     let page = CertificatesPage {
         lang,
+        issue,
         commune: view.commune.name.clone(),
         district: name_of("district"),
         decision: format!(
@@ -259,4 +299,50 @@ pub(super) async fn certificates(
         return Ok(pdf_response(certificates_pdf(&page.pdf_docs()), &name));
     }
     Ok(page.into_response())
+}
+
+#[derive(Deserialize)]
+pub(super) struct IssuedForm {
+    #[serde(default)]
+    rh: String,
+    #[serde(default)]
+    village: String,
+    issued_on: String,
+}
+
+/// Records the certificates of the page (one household's, a village's or the review's)
+/// as issued on the date typed, then shows the page again.
+pub(super) async fn certificates_issued(
+    State(app): State<App>,
+    lang: Lang,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<IssuedForm>,
+) -> Result<Response, HtmlError> {
+    let e = err(lang);
+    app.authorize_review_write(&user.actor, id)
+        .await
+        .map_err(&e)?;
+    let issued_on = date(&f.issued_on, "issued_on").map_err(&e)?;
+    let rh = match f.rh.trim() {
+        "" => None,
+        r => Some(r.parse::<i64>().map_err(|_| {
+            e(AppError::invalid(
+                "rh",
+                "số hộ trong đợt rà soát không hợp lệ",
+            ))
+        })?),
+    };
+    let village = Some(f.village.trim()).filter(|v| !v.is_empty());
+    app.issue_certificates(&user.actor, id, rh, village, issued_on)
+        .await
+        .map_err(&e)?;
+    let mut back = format!("/reviews/{id}/certificates?issued=1");
+    if let Some(r) = rh {
+        back.push_str(&format!("&rh={r}"));
+    }
+    if let Some(v) = village {
+        back.push_str(&format!("&village={}", crate::headers::component(v)));
+    }
+    Ok(crate::headers::see_other(&back))
 }

@@ -13,7 +13,7 @@ use actions::{
     start_meetings, start_survey,
 };
 use calendar::{calendar, calendar_sent};
-use certificates::certificates;
+use certificates::{certificates, certificates_issued};
 pub(crate) use certificates::{date_line, pdf_response, place_name, wants_pdf};
 use survey::{survey_form, survey_save};
 
@@ -53,6 +53,10 @@ pub(crate) fn routes() -> Routes {
         .route("/reviews/{id}/complaints/{cid}/resolve", post(resolve))
         .route("/reviews/{id}/approve", post(approve))
         .route("/reviews/{id}/certificates", get(certificates))
+        .route(
+            "/reviews/{id}/certificates/issued",
+            post(certificates_issued),
+        )
         .route("/meetings/{mid}/minutes", get(minutes))
         .route("/households/{id}/regular-review", post(open_regular))
 }

@@ -12,7 +12,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Form, Path, Query, State};
 use axum::response::{IntoResponse, Response};
-use giamngheo_app::reviews::SurveyInput;
+use giamngheo_app::reviews::{SurveyEntry, SurveyInput};
 use giamngheo_app::rules::derive_deprivations;
 use giamngheo_app::{App, AppError};
 use serde::Deserialize;
@@ -284,8 +284,8 @@ pub(super) async fn survey_save(
         .filter_map(|(k, v)| (k == "rh").then(|| v.parse().ok()).flatten())
         .collect();
     rows.dedup();
-    let mut saved = 0;
     let mut typed = SurveyTyped::default();
+    let mut inputs = Vec::new();
     for rh in rows {
         let score_a = get(&format!("a{rh}"));
         let income = get(&format!("i{rh}"));
@@ -322,7 +322,21 @@ pub(super) async fn survey_save(
                 continue;
             }
         };
-        match app.record_survey(&user.actor, id, rh, version, input).await {
+        inputs.push(SurveyEntry {
+            rh_id: rh,
+            version,
+            input,
+        });
+    }
+    // The rows are saved together, in one transaction: a village's grid saved row by row
+    // took seconds.
+    let mut saved = 0;
+    for (rh, result) in app
+        .record_surveys(&user.actor, id, inputs)
+        .await
+        .map_err(&e)?
+    {
+        match result {
             Ok(_) => saved += 1,
             Err(AppError::Invalid { message, .. } | AppError::Conflict(message)) => {
                 typed.errors.insert(rh, message);
