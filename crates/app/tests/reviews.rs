@@ -808,6 +808,55 @@ async fn the_annual_review_of_a_commune_runs_from_the_list_to_the_certificates(s
         .await
         .unwrap();
     assert_eq!(again, 0);
+    // Trung Hòa's village head reads Trung Hòa's part of the review, to print its
+    // documents: its households, meetings and complaints only, and changes nothing.
+    let head = actor(Role::VillageHead, TRUNG_HOA, Tier::Village);
+    let part = app.review(&head, id).await.unwrap();
+    let mut ours: Vec<i64> = part.households.iter().map(|h| h.household_id).collect();
+    ours.sort();
+    let mut trung_hoa = vec![binh, lan, hung, mai];
+    trung_hoa.sort();
+    assert_eq!(
+        ours, trung_hoa,
+        "no household of Hạ Lâm in Trung Hòa's part"
+    );
+    assert!(part.meetings.iter().all(|m| m.village_code == TRUNG_HOA));
+    assert!(!part.meetings.is_empty());
+    assert!(
+        part.complaints
+            .iter()
+            .all(|c| c.household_id.is_some_and(|h| trung_hoa.contains(&h))),
+        "no complaint about another village's household"
+    );
+    assert!(!part.can_write);
+    let ha_lam_meeting = view
+        .meetings
+        .iter()
+        .find(|m| m.village_code == HA_LAM)
+        .unwrap()
+        .id;
+    assert!(matches!(
+        app.meeting_minutes(&head, ha_lam_meeting).await,
+        Err(AppError::NotFound(_))
+    ));
+    let (_, _, bytes) = app
+        .meeting_minutes(&head, part.meetings[0].id)
+        .await
+        .unwrap();
+    assert!(bytes.starts_with(b"%PDF"), "the village's own minutes open");
+    assert!(app.meeting_minutes(&me, ha_lam_meeting).await.is_ok());
+    assert!(
+        app.issue_certificates(&head, id, None, None, day("2021-10-25"))
+            .await
+            .is_err(),
+        "a village head records nothing"
+    );
+    // A village head of another commune does not find the review at all.
+    let other = actor(Role::VillageHead, BAC_HA, Tier::Village);
+    assert!(matches!(
+        app.review(&other, id).await,
+        Err(AppError::NotFound(_))
+    ));
     // A commune cannot record another commune's certificates.
     assert!(
         app.issue_certificates(&officer(HA_LINH), id, None, None, day("2021-10-25"))

@@ -5,6 +5,7 @@ use super::{RequestInput, ReviewView, first_step, validate_request};
 use crate::access::{Action, Actor};
 use crate::{App, AppError};
 use chrono::Datelike;
+use giamngheo_domain::Tier;
 use giamngheo_domain::review::{Move, Step, check};
 use giamngheo_rules::DeadlineStatus;
 use giamngheo_store::{ClassificationRecord, NewReview, NewReviewHousehold, ReviewHouseholdRecord};
@@ -231,17 +232,31 @@ impl App {
     pub async fn review(&self, actor: &Actor, id: i64) -> Result<ReviewView, AppError> {
         let not_found = || AppError::NotFound(format!("đợt rà soát số {id}"));
         let review = self.store().review(id).await?.ok_or_else(not_found)?;
-        self.authorize(actor, Action::ReadPersonal, &review.commune_code)
+        // A village head reads their own village's part of their commune's review (to
+        // print its posting list, minutes and certificates); anyone else reads it whole
+        // or not at all.
+        let village = self.village_part(actor, &review.commune_code).await?;
+        let scope = village.as_deref().unwrap_or(&review.commune_code);
+        self.authorize(actor, Action::ReadPersonal, scope)
             .await
             .map_err(|e| match e {
                 AppError::NotFound(_) => not_found(),
                 other => other,
             })?;
         let commune = self.unit(&review.commune_code).await?;
-        let households = self.store().review_households(id).await?;
-        let meetings = self.store().meetings(id).await?;
+        let mut households = self.store().review_households(id).await?;
+        let mut meetings = self.store().meetings(id).await?;
         let postings = self.store().postings(id).await?;
-        let complaints = self.store().complaints(id).await?;
+        let mut complaints = self.store().complaints(id).await?;
+        if let Some(v) = &village {
+            households.retain(|h| h.village_code == *v);
+            meetings.retain(|m| m.village_code == *v);
+            // A complaint names its complainant: only those about the village's own
+            // households are shown in the village's part.
+            let ours: std::collections::HashSet<i64> =
+                households.iter().map(|h| h.household_id).collect();
+            complaints.retain(|c| c.household_id.is_some_and(|h| ours.contains(&h)));
+        }
         let today = self.clock().today();
         let settings = self.review_settings().await?;
         let deadline = if review.step == "closed" {
@@ -251,7 +266,9 @@ impl App {
                 .deadline_status(today, review.due_on, settings.warning_working_days)
         };
         Ok(ReviewView {
-            can_write: actor.may(Action::WriteHouseholds) && review.step != "closed",
+            can_write: village.is_none()
+                && actor.may(Action::WriteHouseholds)
+                && review.step != "closed",
             review,
             commune,
             households,
@@ -262,6 +279,17 @@ impl App {
             today,
             meeting_rule: (settings.meeting_rule_vi(), settings.meeting_rule_en()),
         })
+    }
+
+    /// The village whose part of a commune's review the actor reads: their own, when the
+    /// actor works for a village of that commune; `None` for everyone else, who is
+    /// checked against the whole commune.
+    async fn village_part(&self, actor: &Actor, commune: &str) -> Result<Option<String>, AppError> {
+        if actor.unit_tier != Tier::Village {
+            return Ok(None);
+        }
+        let village = self.unit(&actor.unit_code).await?;
+        Ok((village.parent_code.as_deref() == Some(commune)).then_some(village.code))
     }
 
     /// Loads a review for a change: the user may write in its commune, the version read

@@ -122,7 +122,11 @@ impl App {
             .meeting_minutes(meeting_id)
             .await?
             .ok_or_else(|| AppError::NotFound("biên bản".into()))?;
-        self.review(actor, file.review_id).await?;
+        // A village head's view of the review holds their village's meetings only.
+        let view = self.review(actor, file.review_id).await?;
+        if !view.meetings.iter().any(|m| m.id == meeting_id) {
+            return Err(AppError::NotFound("biên bản".into()));
+        }
         Ok((file.name, file.media_type, file.bytes))
     }
 

@@ -1,56 +1,51 @@
 //! The review's forms that record a step: requests, screening, meetings, posting, complaints, approval.
 
-use super::{NoticeQuery, back, date, err, review_page};
+use super::{ReviewForms, back, date, err, refused_page, saved_or_refused, typed};
 use crate::auth::CurrentUser;
 use crate::error::HtmlError;
 use crate::form::Refused;
 use crate::i18n::Lang;
 use axum::extract::{Form, Multipart, Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use giamngheo_app::reviews::{MAX_MINUTES_BYTES, MeetingInput, RequestInput};
 use giamngheo_app::{App, AppError};
 use serde::Deserialize;
+use std::collections::HashMap;
 
-#[derive(Deserialize)]
-pub(super) struct RequestForm {
-    household_code: String,
-    date: String,
-    channel: String,
-    requester: String,
-    kind: String,
-}
-
+/// Records a household's request; a refused one shows the page again as typed.
 pub(super) async fn add_request(
     State(app): State<App>,
     lang: Lang,
     user: CurrentUser,
     Path(id): Path<i64>,
-    Form(f): Form<RequestForm>,
+    Form(fields): Form<HashMap<String, String>>,
 ) -> Result<Response, HtmlError> {
-    let e = err(lang);
-    let view = app.review(&user.actor, id).await.map_err(&e)?;
-    let household = app
-        .store()
-        .household_by_code(&view.review.commune_code, f.household_code.trim())
-        .await
-        .map_err(|x| e(x.into()))?
-        .ok_or_else(|| {
-            e(AppError::invalid(
-                "household_code",
-                format!("không có hộ mã {} trong xã", f.household_code.trim()),
-            ))
-        })?;
-    let request = RequestInput {
-        date: date(&f.date, "date").map_err(&e)?,
-        channel: f.channel,
-        requester: f.requester,
-        kind: f.kind,
+    let get = |k: &str| typed(&fields, k);
+    let saved = async {
+        let view = app.review(&user.actor, id).await?;
+        let code = get("household_code");
+        let household = app
+            .store()
+            .household_by_code(&view.review.commune_code, &code)
+            .await?
+            .ok_or_else(|| {
+                AppError::invalid("household_code", format!("không có hộ mã {code} trong xã"))
+            })?;
+        let request = RequestInput {
+            date: date(&get("date"), "date")?,
+            channel: get("channel"),
+            requester: get("requester"),
+            kind: get("kind"),
+        };
+        app.add_review_request(&user.actor, id, household.id, request)
+            .await
+    }
+    .await;
+    let place = |request| ReviewForms {
+        request,
+        ..ReviewForms::default()
     };
-    app.add_review_request(&user.actor, id, household.id, request)
-        .await
-        .map_err(&e)?;
-    Ok(back(id, "saved"))
+    saved_or_refused(&app, lang, &user, id, fields, saved, "saved", place).await
 }
 
 #[derive(Deserialize)]
@@ -148,12 +143,7 @@ pub(super) async fn meeting(
             fields.insert(name, text);
         }
     }
-    let get = |k: &str| {
-        fields
-            .get(k)
-            .map(|v| v.trim().to_string())
-            .unwrap_or_default()
-    };
+    let get = |k: &str| typed(&fields, k);
     let number = |k: &str| {
         get(k)
             .parse::<u32>()
@@ -176,13 +166,14 @@ pub(super) async fn meeting(
         // A refused meeting shows the review again with what was typed and the problem
         // next to its field; the minutes file is not kept and must be chosen again.
         Err(error) => {
-            let refused = Refused::of(fields, error)
+            let meeting = Refused::of(fields, error)
                 .map_err(&e)?
                 .field_alias("village_code", "village");
-            let page = review_page(&app, lang, &user, id, &NoticeQuery::default(), refused)
-                .await
-                .map_err(&e)?;
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+            let forms = ReviewForms {
+                meeting,
+                ..ReviewForms::default()
+            };
+            return refused_page(&app, lang, &user, id, forms).await;
         }
     };
     Ok(back(
@@ -309,26 +300,29 @@ pub(super) async fn resolve(
     Ok(back(id, "saved"))
 }
 
-#[derive(Deserialize)]
-pub(super) struct ApproveForm {
-    version: i64,
-    decision_number: String,
-    decision_date: String,
-}
-
+/// Records the chair's decision; a refused one shows the page again as typed.
 pub(super) async fn approve(
     State(app): State<App>,
     lang: Lang,
     user: CurrentUser,
     Path(id): Path<i64>,
-    Form(f): Form<ApproveForm>,
+    Form(fields): Form<HashMap<String, String>>,
 ) -> Result<Response, HtmlError> {
-    let e = err(lang);
-    let d = date(&f.decision_date, "decision_date").map_err(&e)?;
-    app.approve_review(&user.actor, id, f.version, &f.decision_number, d)
-        .await
-        .map_err(&e)?;
-    Ok(back(id, "approved"))
+    let get = |k: &str| typed(&fields, k);
+    let saved = async {
+        let version = get("version")
+            .parse()
+            .map_err(|_| AppError::invalid("version", "phiên bản không hợp lệ"))?;
+        let d = date(&get("decision_date"), "decision_date")?;
+        app.approve_review(&user.actor, id, version, &get("decision_number"), d)
+            .await
+    }
+    .await;
+    let place = |approve| ReviewForms {
+        approve,
+        ..ReviewForms::default()
+    };
+    saved_or_refused(&app, lang, &user, id, fields, saved, "approved", place).await
 }
 
 #[derive(Deserialize)]

@@ -27,6 +27,7 @@ use crate::rv_text::RT;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::NaiveDate;
@@ -67,6 +68,36 @@ fn err(lang: Lang) -> impl Fn(AppError) -> HtmlError {
 
 fn date(s: &str, field: &str) -> Result<NaiveDate, AppError> {
     giamngheo_sheets::units::parse_date(s.trim()).map_err(|e| AppError::invalid(field, e))
+}
+
+/// Back to the review with `notice` when a form saved; otherwise the page again with the
+/// form as typed, `place` putting it in its slot of the page.
+#[allow(clippy::too_many_arguments)]
+async fn saved_or_refused<T>(
+    app: &App,
+    lang: Lang,
+    user: &CurrentUser,
+    id: i64,
+    fields: std::collections::HashMap<String, String>,
+    saved: Result<T, AppError>,
+    notice: &str,
+    place: fn(Refused) -> ReviewForms,
+) -> Result<Response, HtmlError> {
+    match saved {
+        Ok(_) => Ok(back(id, notice)),
+        Err(error) => {
+            let refused = Refused::of(fields, error).map_err(err(lang))?;
+            refused_page(app, lang, user, id, place(refused)).await
+        }
+    }
+}
+
+/// What was typed in a form's field, trimmed; empty when the field was not sent.
+fn typed(fields: &std::collections::HashMap<String, String>, name: &str) -> String {
+    fields
+        .get(name)
+        .map(|v| v.trim().to_string())
+        .unwrap_or_default()
 }
 
 fn back(id: i64, notice: &str) -> Response {
@@ -306,9 +337,49 @@ struct ReviewPage {
     prints: String,
     /// The meeting form as typed when it was refused, shown again (empty otherwise).
     meeting_form: Refused,
+    /// The request form likewise.
+    request_form: Refused,
+    /// The decision form likewise.
+    approve_form: Refused,
+}
+
+/// The review page's forms as typed when one of them was refused; all empty for a page
+/// shown fresh.
+#[derive(Default)]
+pub(super) struct ReviewForms {
+    pub(super) meeting: Refused,
+    pub(super) request: Refused,
+    pub(super) approve: Refused,
+}
+
+/// Shows the review page again with the refused form as typed and its problem next to
+/// its field; nothing was saved, so it answers 422.
+pub(super) async fn refused_page(
+    app: &App,
+    lang: Lang,
+    user: &CurrentUser,
+    id: i64,
+    forms: ReviewForms,
+) -> Result<Response, HtmlError> {
+    let page = review_page(app, lang, user, id, &NoticeQuery::default(), forms)
+        .await
+        .map_err(err(lang))?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
 impl ReviewPage {
+    /// The request form's problem when it is about no field of the form.
+    fn request_general(&self) -> Option<&str> {
+        self.request_form
+            .general(&["household_code", "date", "channel", "requester", "kind"])
+    }
+
+    /// The decision form's problem when it is about no field of the form.
+    fn approve_general(&self) -> Option<&str> {
+        self.approve_form
+            .general(&["decision_number", "decision_date"])
+    }
+
     /// The meeting form's problem when it is about no field of the form.
     fn meeting_general(&self) -> Option<&str> {
         self.meeting_form.general(&[
@@ -347,7 +418,7 @@ async fn show(
     Path(id): Path<i64>,
     Query(q): Query<NoticeQuery>,
 ) -> Result<ReviewPage, HtmlError> {
-    review_page(&app, lang, &user, id, &q, Refused::default())
+    review_page(&app, lang, &user, id, &q, ReviewForms::default())
         .await
         .map_err(err(lang))
 }
@@ -359,7 +430,7 @@ async fn review_page(
     user: &CurrentUser,
     id: i64,
     q: &NoticeQuery,
-    meeting_form: Refused,
+    forms: ReviewForms,
 ) -> Result<ReviewPage, AppError> {
     let view = app.review(&user.actor, id).await?;
     let r = lang.r();
@@ -509,6 +580,8 @@ async fn review_page(
             .await,
         villages,
         prints: crate::review_print::review_card(lang, &view),
-        meeting_form,
+        meeting_form: forms.meeting,
+        request_form: forms.request,
+        approve_form: forms.approve,
     })
 }
