@@ -1,11 +1,13 @@
 //! The households awaiting something in the reviews under way (issue 15): a request not
 //! yet screened with phiếu A, a household whose phiếu B is not entered, one sent back to
 //! the survey by its village meeting, one waiting for its meeting, and one with an open
-//! complaint. A commune officer's home lists them for the commune, a village head's for
+//! complaint, and, once the decision is taken, one whose certificate is not issued yet. A
+//! commune officer's home lists them for the commune, a village head's for
 //! the village, so that the day's work is on the first page rather than found by opening
 //! each review.
 
 use crate::access::{Action, Actor};
+use crate::reviews::gets_certificate;
 use crate::{App, AppError};
 use giamngheo_domain::review::Step;
 use giamngheo_store::{ComplaintRecord, ReviewHouseholdRecord};
@@ -24,15 +26,19 @@ pub enum Awaiting {
     Meeting,
     /// A complaint about it is not resolved, or its recheck is not entered.
     Complaint,
+    /// Recognised poor or near-poor by the decision, and its certificate not recorded as
+    /// issued.
+    Certificate,
 }
 
 impl Awaiting {
-    pub const ALL: [Awaiting; 5] = [
+    pub const ALL: [Awaiting; 6] = [
         Awaiting::Screening,
         Awaiting::Survey,
         Awaiting::Resurvey,
         Awaiting::Meeting,
         Awaiting::Complaint,
+        Awaiting::Certificate,
     ];
 
     pub fn label_vi(self) -> &'static str {
@@ -42,6 +48,7 @@ impl Awaiting {
             Awaiting::Resurvey => "Họp dân không thống nhất, chờ điều tra lại",
             Awaiting::Meeting => "Chờ họp dân",
             Awaiting::Complaint => "Khiếu nại chưa giải quyết",
+            Awaiting::Certificate => "Chưa cấp giấy chứng nhận",
         }
     }
 
@@ -52,6 +59,7 @@ impl Awaiting {
             Awaiting::Resurvey => "Meeting disagreed, to be surveyed again",
             Awaiting::Meeting => "Waiting for the village meeting",
             Awaiting::Complaint => "Complaint not resolved",
+            Awaiting::Certificate => "Certificate not issued",
         }
     }
 }
@@ -60,6 +68,8 @@ impl Awaiting {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AwaitingHousehold {
     pub review_id: i64,
+    /// The household's row in the review, which the certificate page selects by.
+    pub review_household_id: i64,
     pub household_id: i64,
     pub household_code: String,
     pub head_name: String,
@@ -116,23 +126,42 @@ impl App {
             // the communes' progress instead.
             return Ok(Vec::new());
         }
+        let reviews = self.reviews(actor, Some(unit)).await?;
+        // Certificates are awaited from the reviews decided for the latest period decided:
+        // an earlier year's certificates have been replaced by that period's.
+        let latest_decided = reviews
+            .iter()
+            .filter(|r| r.closed_on.is_some())
+            .map(|r| r.period)
+            .max();
         let mut out = Vec::new();
-        for review in self
-            .reviews(actor, Some(unit))
-            .await?
-            .into_iter()
-            .filter(|r| r.closed_on.is_none())
-        {
+        for review in reviews {
+            let decided = review.closed_on.is_some();
+            if decided && Some(review.period) != latest_decided {
+                continue;
+            }
             let step = Step::parse(&review.step).unwrap_or(Step::Closed);
-            let complaints = self.store().complaints(review.id).await?;
-            let open = open_complaint_households(&complaints);
+            let (open, issued) = if decided {
+                let issued = self.store().certificates_issued(review.id).await?;
+                (HashSet::new(), issued.into_keys().collect())
+            } else {
+                let complaints = self.store().complaints(review.id).await?;
+                (open_complaint_households(&complaints), HashSet::new())
+            };
             for h in self.store().review_households(review.id).await? {
                 if village.as_ref().is_some_and(|v| *v != h.village_code) {
                     continue;
                 }
-                if let Some(awaiting) = awaiting_of(step, &h, &open) {
+                let awaiting = if decided {
+                    (gets_certificate(&h) && !issued.contains(&h.id))
+                        .then_some(Awaiting::Certificate)
+                } else {
+                    awaiting_of(step, &h, &open)
+                };
+                if let Some(awaiting) = awaiting {
                     out.push(AwaitingHousehold {
                         review_id: review.id,
+                        review_household_id: h.id,
                         household_id: h.household_id,
                         household_code: h.household_code,
                         head_name: h.head_name,

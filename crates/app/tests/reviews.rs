@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use giamngheo_app::access::{Actor, Role};
+use giamngheo_app::awaiting::Awaiting;
 use giamngheo_app::reviews::{MeetingInput, RequestInput, ReviewView, SurveyInput};
 use giamngheo_app::{App, AppError, Clock, Config};
 use giamngheo_domain::household::{HouseholdDraft, MemberDraft, Sex};
@@ -744,6 +745,124 @@ async fn the_annual_review_of_a_commune_runs_from_the_list_to_the_certificates(s
         "the first survey and the re-check's are both kept: {duc_trail:?}"
     );
     assert_eq!(duc_trail[0], "review.approve");
+
+    // The five certificates wait to be issued on the officer's home; the households off
+    // the lists get none.
+    let awaiting_certificates = |app: App, unit: &'static str| async move {
+        let mut hs: Vec<i64> = app
+            .households_awaiting(&officer(DIEN_MY), unit)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|a| a.awaiting == Awaiting::Certificate)
+            .map(|a| a.household_id)
+            .collect();
+        hs.sort();
+        hs
+    };
+    let mut five = vec![binh, lan, duc, hoa, nam];
+    five.sort();
+    assert_eq!(awaiting_certificates(app.clone(), DIEN_MY).await, five);
+    assert_eq!(
+        awaiting_certificates(app.clone(), HA_LAM).await,
+        [duc, hoa, nam],
+        "a village's home lists its own households only"
+    );
+    // Issued before the decision or in the future: refused by its field.
+    for bad in ["2021-10-24", "2021-10-26"] {
+        let err = app
+            .issue_certificates(&me, id, None, None, day(bad))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, AppError::Invalid { field, .. } if field == "issued_on"),
+            "{bad}: {err:?}"
+        );
+    }
+    // A household off the lists has no certificate to issue.
+    assert!(matches!(
+        app.issue_certificates(&me, id, Some(rh(&view, hung).id), None, day("2021-10-25"))
+            .await,
+        Err(AppError::NotFound(_))
+    ));
+    // One household's, then Hạ Lâm's, then the rest; issuing again adds nothing.
+    let one = app
+        .issue_certificates(&me, id, Some(rh(&view, binh).id), None, day("2021-10-25"))
+        .await
+        .unwrap();
+    assert_eq!(one, 1);
+    let village = app
+        .issue_certificates(&me, id, None, Some(HA_LAM), day("2021-10-25"))
+        .await
+        .unwrap();
+    assert_eq!(village, 3);
+    assert_eq!(awaiting_certificates(app.clone(), DIEN_MY).await, [lan]);
+    let rest = app
+        .issue_certificates(&me, id, None, None, day("2021-10-25"))
+        .await
+        .unwrap();
+    assert_eq!(rest, 1, "only Trần Thị Lan's was left");
+    assert!(awaiting_certificates(app.clone(), DIEN_MY).await.is_empty());
+    let again = app
+        .issue_certificates(&me, id, None, None, day("2021-10-25"))
+        .await
+        .unwrap();
+    assert_eq!(again, 0);
+    // Trung Hòa's village head reads Trung Hòa's part of the review, to print its
+    // documents: its households, meetings and complaints only, and changes nothing.
+    let head = actor(Role::VillageHead, TRUNG_HOA, Tier::Village);
+    let part = app.review(&head, id).await.unwrap();
+    let mut ours: Vec<i64> = part.households.iter().map(|h| h.household_id).collect();
+    ours.sort();
+    let mut trung_hoa = vec![binh, lan, hung, mai];
+    trung_hoa.sort();
+    assert_eq!(
+        ours, trung_hoa,
+        "no household of Hạ Lâm in Trung Hòa's part"
+    );
+    assert!(part.meetings.iter().all(|m| m.village_code == TRUNG_HOA));
+    assert!(!part.meetings.is_empty());
+    assert!(
+        part.complaints
+            .iter()
+            .all(|c| c.household_id.is_some_and(|h| trung_hoa.contains(&h))),
+        "no complaint about another village's household"
+    );
+    assert!(!part.can_write);
+    let ha_lam_meeting = view
+        .meetings
+        .iter()
+        .find(|m| m.village_code == HA_LAM)
+        .unwrap()
+        .id;
+    assert!(matches!(
+        app.meeting_minutes(&head, ha_lam_meeting).await,
+        Err(AppError::NotFound(_))
+    ));
+    let (_, _, bytes) = app
+        .meeting_minutes(&head, part.meetings[0].id)
+        .await
+        .unwrap();
+    assert!(bytes.starts_with(b"%PDF"), "the village's own minutes open");
+    assert!(app.meeting_minutes(&me, ha_lam_meeting).await.is_ok());
+    assert!(
+        app.issue_certificates(&head, id, None, None, day("2021-10-25"))
+            .await
+            .is_err(),
+        "a village head records nothing"
+    );
+    // A village head of another commune does not find the review at all.
+    let other = actor(Role::VillageHead, BAC_HA, Tier::Village);
+    assert!(matches!(
+        app.review(&other, id).await,
+        Err(AppError::NotFound(_))
+    ));
+    // A commune cannot record another commune's certificates.
+    assert!(
+        app.issue_certificates(&officer(HA_LINH), id, None, None, day("2021-10-25"))
+            .await
+            .is_err()
+    );
 }
 app_test!(the_annual_review_of_a_commune_runs_from_the_list_to_the_certificates);
 

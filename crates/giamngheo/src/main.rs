@@ -15,6 +15,7 @@ use std::sync::Arc;
 mod backup;
 mod bench;
 mod bench_coverage;
+mod bench_survey;
 mod benefits;
 mod classify;
 mod import;
@@ -242,6 +243,9 @@ enum BenchCommand {
     /// Độ bao phủ một chính sách của cả tỉnh, một mình và khi nhiều yêu cầu cùng lúc
     /// (coverage of one policy for a province, alone and under concurrent requests).
     Coverage(bench_coverage::CoverageBenchArgs),
+    /// Lưu phiếu B của một thôn 100 hộ: cả lưới một lần và từng hộ một (saving a
+    /// village's phiếu B grid, at once and row by row).
+    Survey(bench_survey::SurveyBenchArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -507,6 +511,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Bench {
             command: BenchCommand::Coverage(args),
         } => bench_coverage::run(args).await,
+        Command::Bench {
+            command: BenchCommand::Survey(args),
+        } => bench_survey::run(args).await,
         Command::Restore(args) => backup::restore(args).await,
         Command::Migrate(db) => {
             backup::hold_database(&db.database_url)?;

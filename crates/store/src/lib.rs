@@ -11,6 +11,7 @@ mod benefit_findings;
 mod benefit_imports;
 mod benefits;
 mod bulk;
+mod certificate_issues;
 pub mod citus;
 mod claims;
 mod coverage;
@@ -27,6 +28,7 @@ mod rebase;
 mod reform;
 mod report_rollup;
 mod reports;
+mod review_surveys;
 mod reviews;
 mod rollup;
 mod survey;
@@ -45,6 +47,7 @@ pub use benefit_imports::{
 };
 pub use benefits::{AgencyRecord, BenefitRecord, NewBenefit};
 pub use bulk::{ImportRun, RunMark};
+pub use certificate_issues::CertificateIssue;
 pub use coverage::{
     CoverageHousehold, CoverageInputs, CoverageMember, CoverageNames, CoverageQuery,
 };
@@ -76,6 +79,7 @@ pub use reports::{
     BoundaryRecord, Fact, HouseholdStatusRow, InsuranceCount, MovementGroup, ReportScope,
     TargetInput, TargetRecord,
 };
+pub use review_surveys::SurveyWrite;
 pub use reviews::{
     ClassificationFields, ClassificationRecord, ComplaintRecord, MeetingRecord, MinutesFile,
     NewMeeting, NewReview, NewReviewHousehold, PostingRecord, ReviewHouseholdRecord, ReviewRecord,

@@ -1007,58 +1007,6 @@ impl Store {
         Ok(())
     }
 
-    /// Records phiếu B and the provisional class; the household then waits for its
-    /// village meeting, unless `after_recheck`: a re-check during the posting decides
-    /// without a new meeting.
-    #[allow(clippy::too_many_arguments)]
-    pub async fn save_survey(
-        &self,
-        id: i64,
-        expected_version: i64,
-        s: &SurveyRecord,
-        after_recheck: bool,
-        audit: &[AuditEntry],
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        let now = timestamp(now);
-        with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
-            let n = sqlx::query(
-                "UPDATE review_households SET income_per_capita = $1, score_a = $2, b1_answers = $3, ticks = $4, \
-                 derived_ticks = $5, disagreements = $6, surveyed_by = $7, surveyed_on = $8, provisional_status = $9, \
-                 provisional_reasons = $10, deprivation_count = $11, score_b = $12, \
-                 meeting_outcome = CASE WHEN $16 THEN meeting_outcome ELSE 'pending' END, \
-                 step = CASE WHEN $16 THEN 'agreed' ELSE 'surveyed' END, \
-                 version = version + 1, updated_at = $13 WHERE id = $14 AND version = $15",
-            )
-            .bind(s.income_per_capita)
-            .bind(s.score_a)
-            .bind(&s.b1_answers)
-            .bind(&s.ticks)
-            .bind(&s.derived_ticks)
-            .bind(&s.disagreements)
-            .bind(&s.surveyed_by)
-            .bind(s.surveyed_on)
-            .bind(&s.provisional_status)
-            .bind(&s.provisional_reasons)
-            .bind(s.deprivation_count)
-            .bind(s.score_b)
-            .bind(&now)
-            .bind(id)
-            .bind(expected_version)
-            .bind(after_recheck)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if n == 0 {
-                return Err(StoreError::Stale("phiếu điều tra của hộ".into()));
-            }
-            insert_audit!(tx, audit);
-            tx.commit().await?;
-        });
-        Ok(())
-    }
-
     /// Records a village meeting and its outcome for the given review households.
     pub async fn record_meeting(
         &self,

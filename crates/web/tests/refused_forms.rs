@@ -1,7 +1,7 @@
 //! A refused form comes back with what was typed and the problem next to its field
 //! (issue 15), on the demo of 07/12/2026 as its commune officer meets it: the village
-//! meeting form, the phiếu B grid and the household form with its members. Nothing is
-//! saved, and the page answers 422 with the header and menu.
+//! meeting form, the request and decision forms, the phiếu B grid and the household form
+//! with its members. Nothing is saved, and the page answers 422 with the header and menu.
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -275,3 +275,91 @@ async fn a_refused_household_keeps_its_fields_and_members(store: Store) {
     assert!(!answer.body.contains("members[0]"), "{}", answer.body);
 }
 giamngheo_store::store_test!(a_refused_household_keeps_its_fields_and_members);
+
+async fn a_refused_request_and_decision_keep_what_was_typed(store: Store) {
+    let site = officer_site(store).await;
+    let before = site
+        .app
+        .store()
+        .review_households(site.review)
+        .await
+        .unwrap()
+        .len();
+    let answer = send(
+        &site.router,
+        post_form(
+            &format!("/reviews/{}/requests", site.review),
+            Some(&format!("gn_session={}", site.session)),
+            &[
+                ("csrf", &site.csrf),
+                ("household_code", "KHÔNG-CÓ-999"),
+                ("date", "03/12/2026"),
+                ("channel", "online"),
+                ("requester", "Phan Thị Lụa"),
+                ("kind", "leave"),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(
+        answer.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        answer.body
+    );
+    let page = &answer.body;
+    let code = around(page, "household_code");
+    assert!(code.contains("value=\"KHÔNG-CÓ-999\""), "{code}");
+    assert!(code.contains("field-error"), "{code}");
+    assert!(code.contains("không có hộ mã KHÔNG-CÓ-999"), "{code}");
+    assert!(page.contains("value=\"Phan Thị Lụa\""), "{page}");
+    assert!(page.contains("value=\"03/12/2026\""), "{page}");
+    assert!(
+        page.contains("<option value=\"online\" selected>"),
+        "{page}"
+    );
+    assert!(page.contains("<option value=\"leave\" selected>"), "{page}");
+    assert!(page.contains("<nav"), "the page keeps its menu");
+    let after = site
+        .app
+        .store()
+        .review_households(site.review)
+        .await
+        .unwrap()
+        .len();
+    assert_eq!(after, before, "nothing saved");
+
+    // A decision date that is not a date: the number typed stays, the problem is next to
+    // the date, and the review is not decided.
+    let answer = send(
+        &site.router,
+        post_form(
+            &format!("/reviews/{}/approve", site.review),
+            Some(&format!("gn_session={}", site.session)),
+            &[
+                ("csrf", &site.csrf),
+                ("version", "1"),
+                ("decision_number", "77/QĐ-UBND"),
+                ("decision_date", "31/02/2026"),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(
+        answer.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        answer.body
+    );
+    let page = &answer.body;
+    assert!(
+        around(page, "decision_number").contains("value=\"77/QĐ-UBND\""),
+        "{page}"
+    );
+    let date = around(page, "decision_date");
+    assert!(date.contains("value=\"31/02/2026\""), "{date}");
+    assert!(date.contains("field-error"), "{date}");
+    let review = site.app.store().review(site.review).await.unwrap().unwrap();
+    assert_ne!(review.step, "closed");
+}
+giamngheo_store::store_test!(a_refused_request_and_decision_keep_what_was_typed);

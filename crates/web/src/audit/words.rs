@@ -81,6 +81,11 @@ pub const ACTIONS: &[(&str, &str, &str)] = &[
     ),
     ("review.survey", "Nhập phiếu B", "Form B entered"),
     (
+        "review.certificate_issued",
+        "Cấp giấy chứng nhận hộ nghèo, hộ cận nghèo",
+        "Certificate issued",
+    ),
+    (
         "review.meeting",
         "Ghi kết quả họp dân",
         "Village meeting recorded",

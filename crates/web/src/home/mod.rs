@@ -258,7 +258,15 @@ fn awaiting_counts(list: &[AwaitingHousehold], lang: Lang) -> Vec<AwaitingCount>
 fn awaiting_line(a: AwaitingHousehold, lang: Lang) -> AwaitingLine {
     AwaitingLine {
         household_href: format!("/households/{}", a.household_id),
-        review_href: format!("/reviews/{}", a.review_id),
+        // A certificate not issued is done on the review's certificate page.
+        review_href: if a.awaiting == Awaiting::Certificate {
+            format!(
+                "/reviews/{}/certificates?rh={}",
+                a.review_id, a.review_household_id
+            )
+        } else {
+            format!("/reviews/{}", a.review_id)
+        },
         household: format!("{} – {}", a.household_code, a.head_name),
         village: a.village_name,
         what: what(a.awaiting, lang),

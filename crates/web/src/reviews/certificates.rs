@@ -1,0 +1,348 @@
+//! Certificates of a review, and the PDF helpers the printed documents share.
+
+use super::{date, err};
+use crate::auth::CurrentUser;
+use crate::error::HtmlError;
+use crate::format;
+use crate::i18n::Lang;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use chrono::{Datelike, NaiveDate};
+use giamngheo_app::access::Action;
+use giamngheo_app::{App, AppError};
+use giamngheo_sheets::pdf::{CertMemberDoc, CertificateDoc, certificates_pdf};
+use serde::Deserialize;
+
+// ---------------------------------------------------------------- certificates, letters, calendar
+
+pub struct CertMember {
+    pub name: String,
+    pub ethnicity: String,
+    pub relation: String,
+    pub male_year: String,
+    pub female_year: String,
+}
+
+pub struct Certificate {
+    pub number: String,
+    pub kind_title: String,
+    pub head: String,
+    pub ethnicity: String,
+    pub citizen_id: String,
+    pub residence: String,
+    pub members: Vec<CertMember>,
+    pub period: i32,
+    pub status: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "certificates.html")]
+pub(super) struct CertificatesPage {
+    lang: Lang,
+    commune: String,
+    district: String,
+    decision: String,
+    date_line: String,
+    certificates: Vec<Certificate>,
+    /// The same certificates as a PDF, for the "Tải PDF" link.
+    pdf_url: String,
+    /// The form recording the certificates shown as issued, for a user who may write.
+    issue: Option<IssueForm>,
+}
+
+/// The form that records the certificates of the page as issued to their households.
+pub struct IssueForm {
+    pub action: String,
+    pub csrf: String,
+    pub rh: String,
+    pub village: String,
+    pub today: String,
+    /// "Đã cấp 3/5 giấy chứng nhận trên trang này."
+    pub state: String,
+}
+
+impl CertificatesPage {
+    /// The PDF version of the page: the same certificates, filled from the same values.
+    fn pdf_docs(&self) -> Vec<CertificateDoc> {
+        self.certificates
+            .iter()
+            .map(|c| CertificateDoc {
+                district: self.district.clone(),
+                commune: self.commune.clone(),
+                number: c.number.clone(),
+                title: c.kind_title.clone(),
+                period: c.period,
+                decision: self.decision.clone(),
+                head: c.head.clone(),
+                ethnicity: c.ethnicity.clone(),
+                citizen_id: c.citizen_id.clone(),
+                residence: c.residence.clone(),
+                status: c.status.clone(),
+                members: c
+                    .members
+                    .iter()
+                    .map(|m| CertMemberDoc {
+                        name: m.name.clone(),
+                        ethnicity: m.ethnicity.clone(),
+                        relation: m.relation.clone(),
+                        male_year: m.male_year.clone(),
+                        female_year: m.female_year.clone(),
+                    })
+                    .collect(),
+                date_line: self.date_line.clone(),
+            })
+            .collect()
+    }
+}
+
+/// A PDF download. The filename is plain ASCII so that every browser keeps it as given.
+pub(crate) fn pdf_response(bytes: Vec<u8>, filename: &str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+pub(crate) fn wants_pdf(format: &Option<String>) -> bool {
+    format.as_deref() == Some("pdf")
+}
+
+pub(crate) fn date_line(place: &str, d: NaiveDate) -> String {
+    format!(
+        "{place}, ngày {:02} tháng {:02} năm {}",
+        d.day(),
+        d.month(),
+        d.year()
+    )
+}
+
+/// The short place name of a unit for the date line ("Điền Mỹ" of "Xã Điền Mỹ").
+pub(crate) fn place_name(name: &str) -> String {
+    for prefix in [
+        "Xã ",
+        "Phường ",
+        "Thị trấn ",
+        "Huyện ",
+        "Tỉnh ",
+        "Thành phố ",
+    ] {
+        if let Some(rest) = name.strip_prefix(prefix) {
+            return rest.to_string();
+        }
+    }
+    name.to_string()
+}
+
+#[derive(Deserialize, Default)]
+pub(super) struct CertQuery {
+    rh: Option<i64>,
+    /// A village's certificates only (its code), for handing them out village by village.
+    village: Option<String>,
+    /// `pdf` for the PDF instead of the print-ready page.
+    format: Option<String>,
+}
+
+pub(super) async fn certificates(
+    State(app): State<App>,
+    lang: Lang,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Query(q): Query<CertQuery>,
+) -> Result<Response, HtmlError> {
+    use giamngheo_domain::household::{ETHNICITIES, RELATIONS};
+    let e = err(lang);
+    let view = app.review(&user.actor, id).await.map_err(&e)?;
+    if view.review.step != "closed" {
+        return Err(e(AppError::invalid(
+            "step",
+            "chỉ in giấy chứng nhận sau khi có quyết định công nhận",
+        )));
+    }
+    let chain = app.ancestry(&view.commune.code).await.map_err(&e)?;
+    let name_of = |tier: &str| {
+        chain
+            .iter()
+            .find(|u| u.tier == tier)
+            .map(|u| u.name.clone())
+            .unwrap_or_default()
+    };
+    let mut certificates = Vec::new();
+    for h in view
+        .households
+        .iter()
+        .filter(|h| q.rh.is_none_or(|r| r == h.id))
+        .filter(|h| q.village.as_deref().is_none_or(|v| v == h.village_code))
+    {
+        let Some(cid) = h.classification_id else {
+            continue;
+        };
+        let Some(c) = app
+            .store()
+            .classification(cid)
+            .await
+            .map_err(|x| e(x.into()))?
+        else {
+            continue;
+        };
+        let Some(number) = c.fields.certificate_number.clone() else {
+            continue;
+        };
+        let hv = app
+            .household(&user.actor, h.household_id)
+            .await
+            .map_err(&e)?;
+        let head = hv.members.iter().find(|m| m.fields.relation == "head");
+        let poor = c.fields.status == "poor";
+        certificates.push(Certificate {
+            number,
+            kind_title: if poor {
+                "GIẤY CHỨNG NHẬN HỘ NGHÈO"
+            } else {
+                "GIẤY CHỨNG NHẬN HỘ CẬN NGHÈO"
+            }
+            .into(),
+            head: hv.household.fields.head_name.clone(),
+            ethnicity: head
+                .map(|m| lang.label(&ETHNICITIES, Some(&m.fields.ethnicity)))
+                .unwrap_or_default(),
+            citizen_id: head
+                .and_then(|m| m.fields.citizen_id.clone())
+                .unwrap_or_else(|| "—".into()),
+            residence: format!(
+                "{}, {}, {}",
+                hv.village.name,
+                hv.commune.name,
+                name_of("province")
+            ),
+            members: hv
+                .members
+                .iter()
+                .map(|m| CertMember {
+                    name: m.fields.full_name.clone(),
+                    ethnicity: lang.label(&ETHNICITIES, Some(&m.fields.ethnicity)),
+                    relation: lang.label(&RELATIONS, Some(&m.fields.relation)),
+                    male_year: if m.fields.sex == "male" {
+                        m.fields.birth_year.to_string()
+                    } else {
+                        String::new()
+                    },
+                    female_year: if m.fields.sex == "female" {
+                        m.fields.birth_year.to_string()
+                    } else {
+                        String::new()
+                    },
+                })
+                .collect(),
+            period: c.fields.period,
+            status: lang.status(Some(&c.fields.status)),
+        });
+    }
+    let decided = view.review.decision_date.unwrap_or(view.today);
+    let mut one = q.rh.map(|rh| format!("&rh={rh}")).unwrap_or_default();
+    if let Some(v) = &q.village {
+        one.push_str(&format!("&village={}", crate::headers::component(v)));
+    }
+    let issued = app
+        .store()
+        .certificates_issued(id)
+        .await
+        .map_err(|x| e(x.into()))?;
+    let shown: Vec<i64> = view
+        .households
+        .iter()
+        .filter(|h| q.rh.is_none_or(|r| r == h.id))
+        .filter(|h| q.village.as_deref().is_none_or(|v| v == h.village_code))
+        .filter(|h| giamngheo_app::reviews::gets_certificate(h))
+        .map(|h| h.id)
+        .collect();
+    let issue = (user.actor.may(Action::WriteHouseholds) && !shown.is_empty()).then(|| IssueForm {
+        action: format!("/reviews/{id}/certificates/issued"),
+        csrf: user.viewer(lang).csrf,
+        rh: q.rh.map(|r| r.to_string()).unwrap_or_default(),
+        village: q.village.clone().unwrap_or_default(),
+        today: view.today.format("%Y-%m-%d").to_string(),
+        state: format!(
+            "Đã ghi nhận cấp {}/{} giấy chứng nhận trên trang này.",
+            format::number(shown.iter().filter(|h| issued.contains_key(h)).count() as i64),
+            format::number(shown.len() as i64)
+        ),
+    });
+    let page = CertificatesPage {
+        lang,
+        issue,
+        commune: view.commune.name.clone(),
+        district: name_of("district"),
+        decision: format!(
+            "Quyết định số {} ngày {}",
+            view.review.decision_number.clone().unwrap_or_default(),
+            format::date(&decided)
+        ),
+        date_line: date_line(&place_name(&view.commune.name), decided),
+        certificates,
+        pdf_url: format!("/reviews/{id}/certificates?format=pdf{one}"),
+    };
+    if wants_pdf(&q.format) {
+        let name = match q.rh {
+            Some(rh) => format!("giay-chung-nhan-{id}-{rh}.pdf"),
+            None => format!("giay-chung-nhan-{id}.pdf"),
+        };
+        return Ok(pdf_response(certificates_pdf(&page.pdf_docs()), &name));
+    }
+    Ok(page.into_response())
+}
+
+#[derive(Deserialize)]
+pub(super) struct IssuedForm {
+    #[serde(default)]
+    rh: String,
+    #[serde(default)]
+    village: String,
+    issued_on: String,
+}
+
+/// Records the certificates of the page (one household's, a village's or the review's)
+/// as issued on the date typed, then shows the page again.
+pub(super) async fn certificates_issued(
+    State(app): State<App>,
+    lang: Lang,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(f): Form<IssuedForm>,
+) -> Result<Response, HtmlError> {
+    let e = err(lang);
+    app.authorize_review_write(&user.actor, id)
+        .await
+        .map_err(&e)?;
+    let issued_on = date(&f.issued_on, "issued_on").map_err(&e)?;
+    let rh = match f.rh.trim() {
+        "" => None,
+        r => Some(r.parse::<i64>().map_err(|_| {
+            e(AppError::invalid(
+                "rh",
+                "số hộ trong đợt rà soát không hợp lệ",
+            ))
+        })?),
+    };
+    let village = Some(f.village.trim()).filter(|v| !v.is_empty());
+    app.issue_certificates(&user.actor, id, rh, village, issued_on)
+        .await
+        .map_err(&e)?;
+    let mut back = format!("/reviews/{id}/certificates?issued=1");
+    if let Some(r) = rh {
+        back.push_str(&format!("&rh={r}"));
+    }
+    if let Some(v) = village {
+        back.push_str(&format!("&village={}", crate::headers::component(v)));
+    }
+    Ok(crate::headers::see_other(&back))
+}

@@ -1,0 +1,587 @@
+//! Pages of the household review: the reviews of an area with their progress, one
+//! review with the form of its current step, batch survey entry by village, meetings,
+//! posting and complaints, the decision, certificates and refusal letters, and the
+//! reporting calendar. The app layer decides what is allowed; these handlers render.
+
+mod actions;
+mod calendar;
+mod certificates;
+mod survey;
+
+use actions::{
+    add_request, approve, complaint, meeting, minutes, open_regular, posting, resolve, screening,
+    start_meetings, start_survey,
+};
+use calendar::{calendar, calendar_sent};
+use certificates::{certificates, certificates_issued};
+pub(crate) use certificates::{date_line, pdf_response, place_name, wants_pdf};
+use survey::{survey_form, survey_save};
+
+use crate::auth::{CurrentUser, Viewer};
+use crate::error::HtmlError;
+use crate::form::Refused;
+use crate::format;
+use crate::i18n::{Lang, T};
+use crate::routes::Routes;
+use crate::rv_text::RT;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use chrono::NaiveDate;
+use giamngheo_app::access::Action;
+use giamngheo_app::reviews::ReviewView;
+use giamngheo_app::{App, AppError};
+use giamngheo_domain::review::Move;
+use serde::Deserialize;
+
+pub(crate) fn routes() -> Routes {
+    Routes::new()
+        .route("/reviews", get(list).post(open_periodic))
+        .route("/reviews/calendar", get(calendar))
+        .route("/reviews/calendar/sent", post(calendar_sent))
+        .route("/reviews/{id}", get(show))
+        .route("/reviews/{id}/requests", post(add_request))
+        .route("/reviews/{id}/screening/{rh}", post(screening))
+        .route("/reviews/{id}/start-survey", post(start_survey))
+        .route("/reviews/{id}/survey", get(survey_form).post(survey_save))
+        .route("/reviews/{id}/start-meetings", post(start_meetings))
+        .route("/reviews/{id}/meetings", post(meeting))
+        .route("/reviews/{id}/posting", post(posting))
+        .route("/reviews/{id}/complaints", post(complaint))
+        .route("/reviews/{id}/complaints/{cid}/resolve", post(resolve))
+        .route("/reviews/{id}/approve", post(approve))
+        .route("/reviews/{id}/certificates", get(certificates))
+        .route(
+            "/reviews/{id}/certificates/issued",
+            post(certificates_issued),
+        )
+        .route("/meetings/{mid}/minutes", get(minutes))
+        .route("/households/{id}/regular-review", post(open_regular))
+}
+
+fn err(lang: Lang) -> impl Fn(AppError) -> HtmlError {
+    move |error| HtmlError { lang, error }
+}
+
+fn date(s: &str, field: &str) -> Result<NaiveDate, AppError> {
+    giamngheo_sheets::units::parse_date(s.trim()).map_err(|e| AppError::invalid(field, e))
+}
+
+/// Back to the review with `notice` when a form saved; otherwise the page again with the
+/// form as typed, `place` putting it in its slot of the page.
+#[allow(clippy::too_many_arguments)]
+async fn saved_or_refused<T>(
+    app: &App,
+    lang: Lang,
+    user: &CurrentUser,
+    id: i64,
+    fields: std::collections::HashMap<String, String>,
+    saved: Result<T, AppError>,
+    notice: &str,
+    place: fn(Refused) -> ReviewForms,
+) -> Result<Response, HtmlError> {
+    match saved {
+        Ok(_) => Ok(back(id, notice)),
+        Err(error) => {
+            let refused = Refused::of(fields, error).map_err(err(lang))?;
+            refused_page(app, lang, user, id, place(refused)).await
+        }
+    }
+}
+
+/// What was typed in a form's field, trimmed; empty when the field was not sent.
+fn typed(fields: &std::collections::HashMap<String, String>, name: &str) -> String {
+    fields
+        .get(name)
+        .map(|v| v.trim().to_string())
+        .unwrap_or_default()
+}
+
+fn back(id: i64, notice: &str) -> Response {
+    Redirect::to(&format!("/reviews/{id}?notice={notice}")).into_response()
+}
+
+// ---------------------------------------------------------------- list
+
+pub struct SummaryRow {
+    pub id: i64,
+    pub commune: String,
+    pub kind: String,
+    pub period: i32,
+    pub standard: String,
+    pub step: String,
+    pub due: String,
+    pub progress: String,
+    pub closed: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "reviews.html")]
+struct ListPage {
+    t: &'static T,
+    r: &'static RT,
+    lang: Lang,
+    viewer: Option<Viewer>,
+    rows: Vec<SummaryRow>,
+    communes: Vec<(String, String)>,
+    standards: Vec<String>,
+    next_period: i32,
+    default_standard: String,
+    /// The window, period and standard of the review being opened, from the data.
+    period_note: String,
+    can_open: bool,
+}
+
+/// The unit whose reviews the list shows (the user's own by default).
+#[derive(Deserialize)]
+struct ListQuery {
+    unit: Option<String>,
+}
+
+async fn list(
+    State(app): State<App>,
+    lang: Lang,
+    user: CurrentUser,
+    Query(q): Query<ListQuery>,
+) -> Result<ListPage, HtmlError> {
+    let e = err(lang);
+    let unit = q.unit.as_deref().map(str::trim).filter(|u| !u.is_empty());
+    let rows = app.reviews(&user.actor, unit).await.map_err(&e)?;
+    let r = lang.r();
+    // The communes a user can open a review for: its own, or every commune below its
+    // unit, whether a province holds them directly (since July 2025) or through
+    // districts (a four-level list).
+    let own = app.unit(&user.actor.unit_code).await.map_err(&e)?;
+    let communes: Vec<(String, String)> = app
+        .communes_under(&own)
+        .await
+        .map_err(&e)?
+        .into_iter()
+        .map(|u| (u.code, u.name))
+        .collect();
+    // The period and standard come from the calendar's review window and the
+    // standards' periods (1 September 2026 on: 2027 under vn-2027), not from this page.
+    let defaults = app.periodic_review_defaults();
+    let window = app.calendar().periodic_review();
+    let standard = defaults.standard.clone().unwrap_or_default();
+    let (opens, closes) = (
+        format::date(&defaults.opens),
+        format::date(&defaults.closes),
+    );
+    let period_note = match lang {
+        Lang::Vi => format!(
+            "Rà soát định kỳ từ {opens} đến {closes} xác định hộ nghèo, hộ cận nghèo cho năm {} theo chuẩn {standard} ({}).",
+            defaults.period, window.source
+        ),
+        Lang::En => format!(
+            "The periodic review from {opens} to {closes} classifies households for {} under {standard} ({}).",
+            defaults.period, window.source
+        ),
+    };
+    Ok(ListPage {
+        t: lang.t(),
+        r,
+        lang,
+        can_open: user.actor.may(Action::WriteHouseholds) && !communes.is_empty(),
+        viewer: Some(user.viewer(lang)),
+        rows: rows
+            .iter()
+            .map(|s| SummaryRow {
+                id: s.id,
+                commune: s.commune_name.clone(),
+                kind: if s.kind == "periodic" {
+                    r.periodic
+                } else {
+                    r.regular
+                }
+                .to_string(),
+                period: s.period,
+                standard: s.standard.clone(),
+                step: lang.step(&s.step),
+                due: format::date(&s.due_on),
+                progress: format!(
+                    "{} / {} / {}",
+                    format::number(s.households),
+                    format::number(s.surveyed),
+                    format::number(s.agreed)
+                ),
+                closed: s.closed_on.is_some(),
+            })
+            .collect(),
+        communes,
+        standards: app.config().standards.ids().map(str::to_string).collect(),
+        next_period: defaults.period,
+        default_standard: standard,
+        period_note,
+    })
+}
+
+#[derive(Deserialize)]
+struct OpenForm {
+    commune: String,
+    period: i32,
+    standard: String,
+}
+
+async fn open_periodic(
+    State(app): State<App>,
+    lang: Lang,
+    user: CurrentUser,
+    Form(f): Form<OpenForm>,
+) -> Result<Response, HtmlError> {
+    let id = app
+        .open_periodic_review(&user.actor, &f.commune, f.period, &f.standard)
+        .await
+        .map_err(err(lang))?;
+    Ok(Redirect::to(&format!("/reviews/{id}")).into_response())
+}
+
+// ---------------------------------------------------------------- one review
+
+pub struct HouseholdLine {
+    pub id: i64,
+    pub household_id: i64,
+    pub code: String,
+    pub head: String,
+    pub village: String,
+    pub source: String,
+    pub awaiting_screening: bool,
+    pub version: i64,
+    pub provisional: String,
+    pub score: String,
+    pub outcome: String,
+    pub final_status: String,
+    pub disagreements: String,
+    pub refusal: bool,
+}
+
+pub struct MeetingLine {
+    pub id: i64,
+    pub village: String,
+    pub held_on: String,
+    pub votes: String,
+    pub passed: bool,
+    pub has_minutes: bool,
+}
+
+pub struct ComplaintLine {
+    pub id: i64,
+    pub complainant: String,
+    pub content: String,
+    pub received_on: String,
+    pub result: String,
+    pub open: bool,
+    pub household: bool,
+}
+
+#[derive(Clone)]
+pub struct Gate {
+    pub allowed: bool,
+    pub reason: String,
+}
+
+fn gate(view: &ReviewView, mv: Move) -> Gate {
+    match view.allows(mv) {
+        Ok(()) => Gate {
+            allowed: view.can_write,
+            reason: String::new(),
+        },
+        Err(reason) => Gate {
+            allowed: false,
+            reason,
+        },
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "review.html")]
+struct ReviewPage {
+    t: &'static T,
+    r: &'static RT,
+    lang: Lang,
+    viewer: Option<Viewer>,
+    id: i64,
+    version: i64,
+    title: String,
+    steps: Vec<(String, bool, bool)>,
+    due: String,
+    deadline: String,
+    late: bool,
+    households: Vec<HouseholdLine>,
+    villages: Vec<(String, String)>,
+    meetings: Vec<MeetingLine>,
+    /// The meeting rule in force and its source, shown beside the form and the results.
+    meeting_rule: String,
+    posting: Option<String>,
+    complaints: Vec<ComplaintLine>,
+    decision: Option<String>,
+    notice: Option<String>,
+    can_write: bool,
+    is_closed: bool,
+    today: String,
+    g_add: Gate,
+    g_start_survey: Gate,
+    g_survey: Gate,
+    g_start_meetings: Gate,
+    g_meeting: Gate,
+    g_posting: Gate,
+    g_complaint: Gate,
+    g_approve: Gate,
+    regular: bool,
+    /// The field survey's card (phone forms, submissions), rendered by its module.
+    survey_card: String,
+    /// The documents to print (posting lists, minutes, decision), rendered by their module.
+    prints: String,
+    /// The meeting form as typed when it was refused, shown again (empty otherwise).
+    meeting_form: Refused,
+    /// The request form likewise.
+    request_form: Refused,
+    /// The decision form likewise.
+    approve_form: Refused,
+}
+
+/// The review page's forms as typed when one of them was refused; all empty for a page
+/// shown fresh.
+#[derive(Default)]
+pub(super) struct ReviewForms {
+    pub(super) meeting: Refused,
+    pub(super) request: Refused,
+    pub(super) approve: Refused,
+}
+
+/// Shows the review page again with the refused form as typed and its problem next to
+/// its field; nothing was saved, so it answers 422.
+pub(super) async fn refused_page(
+    app: &App,
+    lang: Lang,
+    user: &CurrentUser,
+    id: i64,
+    forms: ReviewForms,
+) -> Result<Response, HtmlError> {
+    let page = review_page(app, lang, user, id, &NoticeQuery::default(), forms)
+        .await
+        .map_err(err(lang))?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+impl ReviewPage {
+    /// The request form's problem when it is about no field of the form.
+    fn request_general(&self) -> Option<&str> {
+        self.request_form
+            .general(&["household_code", "date", "channel", "requester", "kind"])
+    }
+
+    /// The decision form's problem when it is about no field of the form.
+    fn approve_general(&self) -> Option<&str> {
+        self.approve_form
+            .general(&["decision_number", "decision_date"])
+    }
+
+    /// The meeting form's problem when it is about no field of the form.
+    fn meeting_general(&self) -> Option<&str> {
+        self.meeting_form.general(&[
+            "village",
+            "held_on",
+            "attendees",
+            "agreeing",
+            "chaired_by",
+            "minutes",
+        ])
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct NoticeQuery {
+    notice: Option<String>,
+    /// What an import of phone submissions did (see `crate::survey`).
+    imported: Option<String>,
+}
+
+fn notice_text(r: &RT, code: &str) -> String {
+    match code {
+        "saved" => "Đã lưu.".into(),
+        "approved" => format!("{} ✓", r.decision),
+        other if other.starts_with("surveys-") => format!("{} {}", r.saved_surveys, &other[8..]),
+        "meeting-passed" => format!("{}: {}", r.meeting, r.passed),
+        "meeting-failed" => format!("{}: {}", r.meeting, r.failed),
+        _ => "Đã lưu.".into(),
+    }
+}
+
+async fn show(
+    State(app): State<App>,
+    lang: Lang,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Query(q): Query<NoticeQuery>,
+) -> Result<ReviewPage, HtmlError> {
+    review_page(&app, lang, &user, id, &q, ReviewForms::default())
+        .await
+        .map_err(err(lang))
+}
+
+/// The review page, with the meeting form as typed when it was refused.
+async fn review_page(
+    app: &App,
+    lang: Lang,
+    user: &CurrentUser,
+    id: i64,
+    q: &NoticeQuery,
+    forms: ReviewForms,
+) -> Result<ReviewPage, AppError> {
+    let view = app.review(&user.actor, id).await?;
+    let r = lang.r();
+    let step = view.step();
+    let mut villages: Vec<(String, String)> = view
+        .households
+        .iter()
+        .map(|h| (h.village_code.clone(), h.village_name.clone()))
+        .collect();
+    villages.sort();
+    villages.dedup();
+    let village_name = |code: &str| {
+        villages
+            .iter()
+            .find(|(c, _)| c == code)
+            .map(|(_, n)| n.clone())
+            .unwrap_or_else(|| code.to_string())
+    };
+    let households = view
+        .households
+        .iter()
+        .map(|h| HouseholdLine {
+            id: h.id,
+            household_id: h.household_id,
+            code: h.household_code.clone(),
+            head: h.head_name.clone(),
+            village: h.village_name.clone(),
+            source: if h.source == "list" {
+                r.source_list
+            } else {
+                r.source_request
+            }
+            .to_string(),
+            awaiting_screening: h.step == "screening",
+            version: h.version,
+            provisional: lang.status(h.provisional_status.as_deref()),
+            score: match (h.score_a, h.income_per_capita, h.score_b) {
+                (Some(a), _, Some(b)) => format!("A {a} · B {b}"),
+                (None, Some(i), Some(b)) => format!("{} đ · B {b}", format::number(i)),
+                _ => "—".into(),
+            },
+            outcome: match h.meeting_outcome.as_str() {
+                "agreed" => r.passed.to_string(),
+                "rejected" => r.failed.to_string(),
+                _ if h.step == "excluded" => r.screening_failed.to_string(),
+                _ => "—".into(),
+            },
+            final_status: lang.status(h.final_status.as_deref()),
+            disagreements: h.disagreements.clone().unwrap_or_default(),
+            refusal: h.refusal_reason.is_some(),
+        })
+        .collect();
+    let posting = view.postings.last().map(|p| {
+        format!(
+            "{} – {} ({})",
+            format::date(&p.starts_on),
+            format::date(&p.ends_on),
+            p.place
+        )
+    });
+    let steps = giamngheo_domain::review::Step::ALL
+        .iter()
+        .map(|s| (lang.step(s.as_str()), *s == step, *s < step))
+        .collect();
+    let late = matches!(
+        view.deadline,
+        giamngheo_app::rules::DeadlineStatus::Overdue { .. }
+    );
+    Ok(ReviewPage {
+        t: lang.t(),
+        r,
+        lang,
+        viewer: Some(user.viewer(lang)),
+        id,
+        version: view.review.version,
+        title: format!(
+            "{} {} — {} — {} {}",
+            r.review,
+            if view.review.kind == "periodic" {
+                r.periodic
+            } else {
+                r.regular
+            },
+            view.commune.name,
+            r.period.split(' ').next().unwrap_or(""),
+            view.review.period
+        ),
+        steps,
+        due: format::date(&view.review.due_on),
+        deadline: lang.deadline(view.deadline),
+        late,
+        households,
+        meetings: view
+            .meetings
+            .iter()
+            .map(|m| MeetingLine {
+                id: m.id,
+                village: village_name(&m.village_code),
+                held_on: format::date(&m.held_on),
+                votes: format!("{}/{}", m.agreeing, m.attendees),
+                passed: m.passed,
+                has_minutes: m.minutes_name.is_some(),
+            })
+            .collect(),
+        meeting_rule: if lang == Lang::Vi {
+            view.meeting_rule.0.clone()
+        } else {
+            view.meeting_rule.1.clone()
+        },
+        posting,
+        complaints: view
+            .complaints
+            .iter()
+            .map(|c| ComplaintLine {
+                id: c.id,
+                complainant: c.complainant.clone(),
+                content: c.content.clone(),
+                received_on: format::date(&c.received_on),
+                result: c.recheck_result.clone().unwrap_or_default(),
+                open: c.resolved_on.is_none(),
+                household: c.household_id.is_some(),
+            })
+            .collect(),
+        decision: view.review.decision_number.as_ref().map(|n| {
+            format!(
+                "{n}, {}",
+                view.review
+                    .decision_date
+                    .map(|d| format::date(&d))
+                    .unwrap_or_default()
+            )
+        }),
+        notice: q.notice.as_deref().map(|n| notice_text(r, n)),
+        can_write: view.can_write,
+        is_closed: view.review.step == "closed",
+        today: format::date(&view.today),
+        g_add: gate(&view, Move::AddHousehold),
+        g_start_survey: gate(&view, Move::StartSurvey),
+        g_survey: gate(&view, Move::Survey { sent_back: true }),
+        g_start_meetings: gate(&view, Move::StartMeetings),
+        g_meeting: gate(&view, Move::RecordMeeting),
+        g_posting: gate(&view, Move::StartPosting),
+        g_complaint: gate(&view, Move::RecordComplaint),
+        g_approve: gate(&view, Move::Approve),
+        regular: view.review.kind == "regular",
+        survey_card: crate::survey::review_card(app, lang, user, &view, q.imported.as_deref())
+            .await,
+        villages,
+        prints: crate::review_print::review_card(lang, &view),
+        meeting_form: forms.meeting,
+        request_form: forms.request,
+        approve_form: forms.approve,
+    })
+}
