@@ -13,6 +13,7 @@ mod benefits;
 mod bulk;
 pub mod citus;
 mod coverage;
+mod coverage_candidates;
 mod error;
 mod households;
 mod inspections;
@@ -44,6 +45,7 @@ pub use bulk::{ImportRun, RunMark};
 pub use coverage::{
     CoverageHousehold, CoverageInputs, CoverageMember, CoverageNames, CoverageQuery,
 };
+pub use coverage_candidates::{CandidateFilter, MemberFilter};
 pub use error::{StoreError, UniqueKey};
 pub use households::{
     AuditEntry, AuditFilter, AuditRecord, AuditScope, DuplicateRow, HouseholdFields,
