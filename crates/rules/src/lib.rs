@@ -37,6 +37,7 @@ mod money;
 mod points;
 mod policy;
 mod policy_eligibility;
+mod policy_narrowing;
 pub mod programme;
 mod recurrence;
 mod review_window;
@@ -71,6 +72,7 @@ pub use policy_eligibility::{
     Eligible, HouseholdTraits, MemberTraits, StatusChange, StatusHistory, eligible,
     household_eligible, member_meets,
 };
+pub use policy_narrowing::{MemberNarrowing, Narrowing, narrowing};
 pub use recurrence::{Recurrence, RecurrenceError};
 pub use review_window::{DayOfYear, PeriodicWindow};
 pub use sample::{ClassFacts, changed_facts, draw as draw_sample};

@@ -16,13 +16,20 @@ const UNIT_COLUMNS: [&str; 4] = [
     "province_code",
 ];
 
-fn checked(column: &str) -> Result<(), StoreError> {
+pub(crate) fn checked(column: &str) -> Result<(), StoreError> {
     if UNIT_COLUMNS.contains(&column) {
         Ok(())
     } else {
         Err(StoreError::NotFound(format!("cột đơn vị {column}")))
     }
 }
+
+/// The condition that a benefit `b` is in force on the date `$3`: started on or before it
+/// and either ends on or after it, or, being a benefit of one date (a loan disbursed, a
+/// grant paid), was given within the date's year (from `$4`, its first day). Both the full
+/// reading and the candidates' read it from here.
+pub(crate) const BENEFIT_IN_FORCE: &str = " AND b.voided_at IS NULL AND b.valid_from <= $3 \
+     AND (b.valid_to >= $3 OR (b.valid_to IS NULL AND b.valid_from >= $4))";
 
 /// One household of the unit, placed by its classification in force on the date.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,6 +83,34 @@ pub struct CoverageInputs {
     pub covered: HashSet<(i64, Option<i64>)>,
 }
 
+/// A placed household as read: id, group, village, commune, ethnic minority.
+pub(crate) type PlacedRow = (i64, String, String, String, bool);
+
+/// The placed households, each with its classification history `(household, effective
+/// date, status)` (rows in `(effective_date, id)` order).
+pub(crate) fn with_history(
+    placed: Vec<PlacedRow>,
+    history: Vec<(i64, NaiveDate, String)>,
+) -> Vec<CoverageHousehold> {
+    let mut changes: HashMap<i64, Vec<(NaiveDate, String)>> = HashMap::new();
+    for (id, effective, status) in history {
+        changes.entry(id).or_default().push((effective, status));
+    }
+    placed
+        .into_iter()
+        .map(
+            |(id, group, village_code, commune_code, ethnic_minority)| CoverageHousehold {
+                changes: changes.remove(&id).unwrap_or_default(),
+                id,
+                group,
+                village_code,
+                commune_code,
+                ethnic_minority,
+            },
+        )
+        .collect()
+}
+
 impl Store {
     /// The inputs of a policy's coverage (see [`CoverageQuery`]).
     ///
@@ -122,14 +157,12 @@ impl Store {
         let covered_sql = format!(
             "SELECT b.household_id, b.member_id FROM benefits b JOIN households h \
                ON h.home_province = b.home_province AND h.id = b.household_id \
-             WHERE h.{scope_column} = $1 AND b.policy = $2 AND b.voided_at IS NULL \
-               AND b.valid_from <= $3 \
-               AND (b.valid_to >= $3 OR (b.valid_to IS NULL AND b.valid_from >= $4))"
+             WHERE h.{scope_column} = $1 AND b.policy = $2{BENEFIT_IN_FORCE}"
         );
         let year_start =
             NaiveDate::from_ymd_opt(chrono::Datelike::year(&as_of), 1, 1).unwrap_or(as_of);
         let inputs = with_pool!(self, pool => {
-            let placed: Vec<(i64, String, String, String, bool)> =
+            let placed: Vec<PlacedRow> =
                 sqlx::query_as(AssertSqlSafe(placed_sql))
                     .bind(scope_code)
                     .bind(period)
@@ -158,25 +191,8 @@ impl Store {
                 .fetch_all(pool)
                 .await?;
 
-            let mut changes: HashMap<i64, Vec<(NaiveDate, String)>> = HashMap::new();
-            for (id, effective, status) in history {
-                changes.entry(id).or_default().push((effective, status));
-            }
-            let households = placed
-                .into_iter()
-                .map(|(id, group, village_code, commune_code, ethnic_minority)| {
-                    CoverageHousehold {
-                        changes: changes.remove(&id).unwrap_or_default(),
-                        id,
-                        group,
-                        village_code,
-                        commune_code,
-                        ethnic_minority,
-                    }
-                })
-                .collect();
             CoverageInputs {
-                households,
+                households: with_history(placed, history),
                 members,
                 unit_flags: HashMap::new(),
                 covered: covered.into_iter().collect(),

@@ -15,6 +15,7 @@ mod certificate_issues;
 pub mod citus;
 mod claims;
 mod coverage;
+mod coverage_candidates;
 mod error;
 mod households;
 mod inspections;
@@ -51,6 +52,7 @@ pub use certificate_issues::CertificateIssue;
 pub use coverage::{
     CoverageHousehold, CoverageInputs, CoverageMember, CoverageNames, CoverageQuery,
 };
+pub use coverage_candidates::{CandidateFilter, MemberFilter};
 pub use error::{StoreError, UniqueKey};
 pub use households::{
     AuditEntry, AuditFilter, AuditRecord, AuditScope, DuplicateRow, HouseholdFields,

@@ -76,7 +76,7 @@ fn basis_choices(lang: Lang, chosen: Option<Basis>) -> Vec<BasisChoice> {
         .collect()
 }
 
-fn parse_date(s: Option<&str>) -> Result<Option<NaiveDate>, AppError> {
+pub(crate) fn parse_date(s: Option<&str>) -> Result<Option<NaiveDate>, AppError> {
     match s.map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
         Some(s) => NaiveDate::parse_from_str(s, "%d/%m/%Y")
@@ -496,6 +496,11 @@ async fn report_page(
         });
     }
     let as_of_iso = report.as_of.format("%Y-%m-%d").to_string();
+    // The list of those not covered counts on the report's date only when one was
+    // asked for; otherwise it follows the year, as the report did.
+    let coverage_as_of = as_of
+        .map(|_| format!("&as_of={as_of_iso}"))
+        .unwrap_or_default();
     let basis = report.basis.as_str();
     let rows = report
         .rows
@@ -519,7 +524,7 @@ async fn report_page(
                             // covered, which the commune acts on (issue 14).
                             match giamngheo_app::policies::report::coverage_policy(k) {
                                 Some(policy) => format!(
-                                    "/coverage/uncovered?unit={unit}&year={}&policy={policy}",
+                                    "/coverage/uncovered?unit={unit}&year={}&policy={policy}{coverage_as_of}",
                                     report.period
                                 ),
                                 None => format!(

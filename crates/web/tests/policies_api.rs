@@ -198,6 +198,14 @@ async fn coverage_api_answers_the_shapes_the_issue_names(store: Store) {
     let bhyt = items.iter().find(|p| p["code"] == "bhyt").expect("bhyt");
     assert_eq!(bhyt["name"], "Thẻ bảo hiểm y tế");
     assert_eq!(bhyt["beneficiary"], "person");
+    // A card carries no quantity; a course is counted in months of training.
+    assert!(bhyt["quantity_unit"].is_null(), "{bhyt}");
+    let training = items
+        .iter()
+        .find(|p| p["code"] == "vocational_training")
+        .expect("vocational_training");
+    assert_eq!(training["quantity_unit"]["name"], "tháng đào tạo");
+    assert_eq!(training["quantity_unit"]["name_en"], "months of training");
 
     let (status, json) = send(
         &router,
@@ -408,6 +416,62 @@ async fn the_coverage_page_is_in_the_menu_and_exports_the_uncovered_list(store: 
             .all(|n| n == "Nguyễn Thị Lan" || n == "Trần Văn Nam"),
         "{names:?}"
     );
+
+    // A date given is counted on and carried by every link: to the report, to the units
+    // below, to the list of those not covered and to its file.
+    let (status, body) = page(
+        &router,
+        "/coverage?unit=18496&year=2026&as_of=30/06/2026",
+        &office,
+    )
+    .await;
+    let body = String::from_utf8(body).unwrap();
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains("Đếm ngày 30/06/2026"), "{body}");
+    assert!(
+        body.contains(
+            "/reports/bao-phu-chinh-sach?unit=18496&amp;period=2026&amp;as_of=2026-06-30"
+        ),
+        "{body}"
+    );
+    assert!(
+        body.contains("&amp;policy=bhyt&amp;as_of=2026-06-30\""),
+        "{body}"
+    );
+    let (status, body) = page(
+        &router,
+        "/coverage/uncovered?unit=18496&year=2026&policy=bhyt&as_of=2026-06-30",
+        &office,
+    )
+    .await;
+    let body = String::from_utf8(body).unwrap();
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains("ngày 30/06/2026"), "{body}");
+    assert!(
+        body.contains(
+            "/coverage/uncovered.xlsx?unit=18496&amp;year=2026&amp;policy=bhyt&amp;as_of=2026-06-30"
+        ),
+        "{body}"
+    );
+    // A report asked for a date links its coverage figures to the list on that date.
+    let (status, body) = page(
+        &router,
+        "/reports/bao-phu-chinh-sach?unit=18496&period=2026&as_of=30/06/2026",
+        &office,
+    )
+    .await;
+    // The report page escapes a link's `&` as `&#38;`.
+    let body = String::from_utf8(body).unwrap().replace("&#38;", "&amp;");
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(
+        body.contains("&amp;policy=bhyt&amp;as_of=2026-06-30"),
+        "{body}"
+    );
+    // A date that is not one is refused, naming the field.
+    let (status, body) = page(&router, "/coverage?unit=18496&as_of=31/02/2026", &office).await;
+    let body = String::from_utf8(body).unwrap();
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body.contains("ngày không hợp lệ"), "{body}");
 }
 web_test!(the_coverage_page_is_in_the_menu_and_exports_the_uncovered_list);
 

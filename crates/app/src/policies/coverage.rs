@@ -12,9 +12,9 @@ use chrono::{Datelike, NaiveDate};
 use giamngheo_domain::household::mask_citizen_id;
 use giamngheo_rules::{
     Beneficiary, Eligible, HouseholdTraits, MemberTraits, Policy, Status, StatusChange,
-    StatusHistory, eligible,
+    StatusHistory, UnitFlag, eligible, narrowing,
 };
-use giamngheo_store::CoverageInputs;
+use giamngheo_store::{CandidateFilter, CoverageInputs, MemberFilter};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -190,6 +190,35 @@ fn evaluate(
     }
 }
 
+/// How a coverage reads the unit: only the candidates the policy's narrowing admits (the
+/// product's way), or every household and member (the reference the tests compare with).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reading {
+    Candidates,
+    Everyone,
+}
+
+/// The store's filter for the households and members that can possibly be eligible for
+/// `policy` on `as_of`, from the narrowing the rules crate derives of the rule's data.
+fn candidate_filter(policy: &Policy, as_of: NaiveDate) -> CandidateFilter {
+    let n = narrowing(policy, as_of);
+    let codes = |statuses: &[Status]| statuses.iter().map(|s| s.as_str().to_string()).collect();
+    CandidateFilter {
+        statuses: codes(&n.statuses),
+        on_lists_ended_since: n
+            .on_lists_ended_since
+            .map(|(statuses, since)| (codes(&statuses), since)),
+        ethnic_minority: n.ethnic_minority,
+        extremely_difficult: n.unit_flags.contains(&UnitFlag::ExtremelyDifficult),
+        border: n.unit_flags.contains(&UnitFlag::Border),
+        member: n.member.map(|m| MemberFilter {
+            birth_dates: m.birth_dates,
+            birth_years: m.birth_years,
+            school_levels: m.school_levels,
+        }),
+    }
+}
+
 fn rate(covered: i64, eligible: i64) -> f64 {
     if eligible == 0 {
         0.0
@@ -218,6 +247,7 @@ impl App {
         unit: &giamngheo_store::UnitRecord,
         year: i32,
         as_of: NaiveDate,
+        reading: Reading,
     ) -> Result<
         (
             CoverageInputs,
@@ -227,18 +257,23 @@ impl App {
         AppError,
     > {
         let (scope, children) = self.report_scope(unit, as_of).await?;
-        let inputs = self
-            .store()
-            .coverage_inputs(&giamngheo_store::CoverageQuery {
-                scope_column: scope.scope_column,
-                scope_code: &scope.scope_code,
-                group_column: scope.group_column,
-                period: year,
-                as_of,
-                policy: &policy.code,
-                with_members: policy.beneficiary == Beneficiary::Person,
-            })
-            .await?;
+        let query = giamngheo_store::CoverageQuery {
+            scope_column: scope.scope_column,
+            scope_code: &scope.scope_code,
+            group_column: scope.group_column,
+            period: year,
+            as_of,
+            policy: &policy.code,
+            with_members: policy.beneficiary == Beneficiary::Person,
+        };
+        let inputs = match reading {
+            Reading::Candidates => {
+                self.store()
+                    .coverage_candidates(&query, &candidate_filter(policy, as_of))
+                    .await?
+            }
+            Reading::Everyone => self.store().coverage_inputs(&query).await?,
+        };
         Ok((inputs, children, scope.scope_column))
     }
 
@@ -258,6 +293,24 @@ impl App {
         &self,
         req: &CoverageRequest,
     ) -> Result<CoverageReport, AppError> {
+        self.coverage_read(req, Reading::Candidates).await
+    }
+
+    /// Coverage computed by reading every household and member of the unit and running
+    /// the rule on each: the reference the narrowed reading is tested against.
+    #[doc(hidden)]
+    pub async fn coverage_full_evaluation(
+        &self,
+        req: &CoverageRequest,
+    ) -> Result<CoverageReport, AppError> {
+        self.coverage_read(req, Reading::Everyone).await
+    }
+
+    async fn coverage_read(
+        &self,
+        req: &CoverageRequest,
+        reading: Reading,
+    ) -> Result<CoverageReport, AppError> {
         let unit = self.unit(&req.unit).await?;
         let as_of = self.coverage_date(req.year, req.as_of);
         let policies: Vec<&Policy> = match &req.policy {
@@ -267,7 +320,7 @@ impl App {
         let mut rows = Vec::new();
         for policy in policies {
             let (inputs, children, _) = self
-                .coverage_inputs_for(policy, &unit, req.year, as_of)
+                .coverage_inputs_for(policy, &unit, req.year, as_of, reading)
                 .await?;
             let mut groups: BTreeMap<String, Tally> = BTreeMap::new();
             evaluate(policy, &inputs, as_of, |group, _, _, _, covered| {
@@ -324,7 +377,7 @@ impl App {
         let unit = self.unit(&req.unit).await?;
         let as_of = self.coverage_date(req.year, req.as_of);
         let (inputs, _, _) = self
-            .coverage_inputs_for(policy, &unit, req.year, as_of)
+            .coverage_inputs_for(policy, &unit, req.year, as_of, Reading::Candidates)
             .await?;
         let mut missing: Vec<(i64, Option<i64>, Eligible)> = Vec::new();
         evaluate(policy, &inputs, as_of, |_, hh, member, why, covered| {

@@ -4,6 +4,7 @@
 
 mod benefits;
 mod coverage;
+mod coverage_narrowing;
 mod demo;
 
 use chrono::{DateTime, NaiveDate, Utc};

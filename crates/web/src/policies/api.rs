@@ -22,7 +22,7 @@ pub(super) fn routes() -> Routes {
 #[derive(OpenApi)]
 #[openapi(
     paths(list_policies, coverage, uncovered),
-    components(schemas(PoliciesBody, PolicyBody, CoverageBody, CoverageRowBody, UncoveredBody, UncoveredItemBody)),
+    components(schemas(PoliciesBody, PolicyBody, QuantityUnitBody, CoverageBody, CoverageRowBody, UncoveredBody, UncoveredItemBody)),
     security(("bearer" = []))
 )]
 pub struct PoliciesDoc;
@@ -50,6 +50,16 @@ pub struct PolicyBody {
     pub target: Option<String>,
     /// Whether a figure of its terms is still to confirm.
     pub to_confirm: bool,
+    /// The unit a benefit's quantity is counted in (months of training, m² of land…);
+    /// `null` for a policy whose benefits carry no quantity.
+    pub quantity_unit: Option<QuantityUnitBody>,
+}
+
+/// The unit of a policy's quantity, in both languages.
+#[derive(Serialize, ToSchema)]
+pub struct QuantityUnitBody {
+    pub name: String,
+    pub name_en: String,
 }
 
 /// The catalogue of support policies.
@@ -68,6 +78,10 @@ async fn list_policies(State(app): State<App>, _user: ApiUser) -> Json<PoliciesB
                 agency_kinds: p.agency_kinds.clone(),
                 target: p.target.clone(),
                 to_confirm: p.has_figures_to_confirm(),
+                quantity_unit: p.quantity.as_ref().map(|q| QuantityUnitBody {
+                    name: q.unit_vi.clone(),
+                    name_en: q.unit_en.clone(),
+                }),
             })
             .collect(),
     })

@@ -30,11 +30,18 @@ struct PageQuery {
     unit: Option<String>,
     year: Option<i32>,
     policy: Option<String>,
+    /// The reference date (dd/mm/yyyy or ISO) instead of 31 December or today.
+    as_of: Option<String>,
 }
 
 impl PageQuery {
-    fn request(&self, app: &App, user: &CurrentUser, by_child: bool) -> CoverageRequest {
-        CoverageRequest {
+    fn request(
+        &self,
+        app: &App,
+        user: &CurrentUser,
+        by_child: bool,
+    ) -> Result<CoverageRequest, giamngheo_app::AppError> {
+        Ok(CoverageRequest {
             unit: self
                 .unit
                 .clone()
@@ -42,10 +49,20 @@ impl PageQuery {
                 .unwrap_or_else(|| user.actor.unit_code.clone()),
             year: self.year.unwrap_or_else(|| app.clock().today().year()),
             policy: self.policy.clone().filter(|p| !p.is_empty()),
-            as_of: None,
+            as_of: crate::reports::parse_date(self.as_of.as_deref())?,
             by_child,
-        }
+        })
     }
+}
+
+/// What the page's links add so that they count on the same date: `&amp;as_of=yyyy-mm-dd`
+/// when a date was given, nothing otherwise (the date then follows the year). It is
+/// already escaped for an attribute (the templates print it as is): it holds a formatted
+/// date and nothing typed.
+fn as_of_param(req: &CoverageRequest) -> String {
+    req.as_of
+        .map(|d| format!("&amp;as_of={}", d.format("%Y-%m-%d")))
+        .unwrap_or_default()
 }
 
 pub struct RowView {
@@ -74,6 +91,10 @@ struct CoveragePage {
     as_of: String,
     policy: String,
     policy_name: String,
+    /// `&as_of=…` for the page's links when a date was given (see [`as_of_param`]).
+    as_of_param: String,
+    /// The date given, as typed back into the form (dd/mm/yyyy), or empty.
+    as_of_given: String,
     rows: Vec<RowView>,
 }
 
@@ -91,7 +112,7 @@ async fn page(
     let err = |error| HtmlError { lang, error };
     // One policy: its rows by the units below; every policy: one row each for the unit.
     let by_child = q.policy.as_deref().is_some_and(|p| !p.is_empty());
-    let req = q.request(&app, &user, by_child);
+    let req = q.request(&app, &user, by_child).map_err(err)?;
     let report = app.coverage(&user.actor, &req).await.map_err(err)?;
     let vi = lang == Lang::Vi;
     let policy_name = match &req.policy {
@@ -144,6 +165,11 @@ async fn page(
         unit_name: report.unit_name,
         year: report.year,
         as_of: report.as_of.format("%d/%m/%Y").to_string(),
+        as_of_param: as_of_param(&req),
+        as_of_given: req
+            .as_of
+            .map(|d| d.format("%d/%m/%Y").to_string())
+            .unwrap_or_default(),
         policy: req.policy.unwrap_or_default(),
         policy_name,
         rows,
@@ -172,6 +198,8 @@ struct UncoveredPage {
     policy: String,
     policy_name: String,
     total: String,
+    /// `&as_of=…` for the page's links when a date was given.
+    as_of_param: String,
     items: Vec<ItemView>,
 }
 
@@ -182,9 +210,10 @@ async fn uncovered_page(
     Query(q): Query<PageQuery>,
 ) -> Result<UncoveredPage, HtmlError> {
     let err = |error| HtmlError { lang, error };
-    let req = q.request(&app, &user, false);
+    let req = q.request(&app, &user, false).map_err(err)?;
     let list = app.uncovered(&user.actor, &req).await.map_err(err)?;
     Ok(UncoveredPage {
+        as_of_param: as_of_param(&req),
         t: lang.t(),
         lang,
         viewer: Some(user.viewer(lang)),
@@ -217,7 +246,7 @@ async fn uncovered_xlsx(
     Query(q): Query<PageQuery>,
 ) -> Result<Response, HtmlError> {
     let err = |error| HtmlError { lang, error };
-    let req = q.request(&app, &user, false);
+    let req = q.request(&app, &user, false).map_err(err)?;
     let list = app.uncovered(&user.actor, &req).await.map_err(err)?;
     let lines: Vec<_> = list.items.iter().map(|i| i.line()).collect();
     let title = format!(
