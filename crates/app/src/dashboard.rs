@@ -365,22 +365,29 @@ impl App {
         if unit.tier == "village" {
             return Ok(Vec::new());
         }
+        // The province's tree above its villages is read once and walked here.
+        let tree = self
+            .store()
+            .units_above_villages(&unit.province_code, on)
+            .await?;
+        let mut children: HashMap<&str, Vec<&UnitRecord>> = HashMap::new();
+        for u in &tree {
+            if let Some(parent) = u.parent_code.as_deref() {
+                children.entry(parent).or_default().push(u);
+            }
+        }
         let mut out = Vec::new();
-        let mut queue = vec![unit.code.clone()];
+        let mut queue = vec![unit.code.as_str()];
         // A province has districts, or (in the three-level hierarchy) communes directly;
         // the depth bound guards against a cycle written into the database by hand.
         for _ in 0..3 {
             let mut next = Vec::new();
             for code in &queue {
-                let children = match on {
-                    Some(day) => self.store().children_on(Some(code), day).await?,
-                    None => self.store().children(Some(code), false).await?,
-                };
-                for child in children {
+                for child in children.get(code).into_iter().flatten() {
                     match child.tier.as_str() {
-                        "commune" => out.push(child),
+                        "commune" => out.push((*child).clone()),
                         "village" => {}
-                        _ => next.push(child.code),
+                        _ => next.push(child.code.as_str()),
                     }
                 }
             }
