@@ -185,15 +185,16 @@ async fn a_refused_phieu_b_row_keeps_its_income_and_ticks(store: Store) {
 giamngheo_store::store_test!(a_refused_phieu_b_row_keeps_its_income_and_ticks);
 
 async fn post_household(site: &Site, fields: &[(&str, &str)]) -> Answer {
+    post_as_officer(site, "/households", fields).await
+}
+
+/// Posts a form as the officer, with the page's CSRF token, and answers the page.
+async fn post_as_officer(site: &Site, uri: &str, fields: &[(&str, &str)]) -> Answer {
     let mut all = vec![("csrf", site.csrf.as_str())];
     all.extend_from_slice(fields);
     send(
         &site.router,
-        post_form(
-            "/households",
-            Some(&format!("gn_session={}", site.session)),
-            &all,
-        ),
+        post_form(uri, Some(&format!("gn_session={}", site.session)), &all),
     )
     .await
 }
@@ -363,3 +364,102 @@ async fn a_refused_request_and_decision_keep_what_was_typed(store: Store) {
     assert_ne!(review.step, "closed");
 }
 giamngheo_store::store_test!(a_refused_request_and_decision_keep_what_was_typed);
+
+/// Posts a form of the review page as the officer and answers the page.
+async fn post_review_form(site: &Site, path: &str, fields: &[(&str, &str)]) -> Answer {
+    post_as_officer(site, &format!("/reviews/{}/{path}", site.review), fields).await
+}
+
+async fn a_refused_posting_and_complaint_keep_what_was_typed(store: Store) {
+    let site = officer_site(store).await;
+    let version = site
+        .app
+        .store()
+        .review(site.review)
+        .await
+        .unwrap()
+        .unwrap()
+        .version
+        .to_string();
+    let postings = site.app.store().postings(site.review).await.unwrap().len();
+    let answer = post_review_form(
+        &site,
+        "posting",
+        &[
+            ("version", &version),
+            ("starts_on", "mùng 5 tháng 12"),
+            ("place", "Nhà văn hóa thôn Đông"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        answer.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        answer.body
+    );
+    let page = &answer.body;
+    assert!(page.contains("<nav"), "the page keeps its menu");
+    assert!(page.contains("value=\"mùng 5 tháng 12\""), "{page}");
+    assert!(page.contains("value=\"Nhà văn hóa thôn Đông\""), "{page}");
+    assert!(around(page, "starts_on").contains("field-error"));
+    assert!(!around(page, "place").contains("field-error"));
+    assert_eq!(
+        site.app.store().postings(site.review).await.unwrap().len(),
+        postings,
+        "nothing saved"
+    );
+
+    let complaints = site
+        .app
+        .store()
+        .complaints(site.review)
+        .await
+        .unwrap()
+        .len();
+    let answer = post_review_form(
+        &site,
+        "complaints",
+        &[
+            ("household_code", "KHONG-CO-999"),
+            ("complainant", "Nguyễn Văn An"),
+            ("content", "Không đồng ý kết quả bình xét"),
+            ("received_on", "06/12/2026"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        answer.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        answer.body
+    );
+    let page = &answer.body;
+    assert!(page.contains("<nav"), "the page keeps its menu");
+    assert!(page.contains("value=\"Nguyễn Văn An\""), "{page}");
+    assert!(
+        page.contains(">Không đồng ý kết quả bình xét</textarea>"),
+        "{page}"
+    );
+    assert!(page.contains("value=\"06/12/2026\""), "{page}");
+    // The complaint form's own household field (the request form has one too).
+    let form = &page[page.find("/complaints\" class=\"card\"").unwrap()..];
+    let household = around(form, "household_code");
+    assert!(household.contains("value=\"KHONG-CO-999\""), "{household}");
+    assert!(
+        household.contains("không có trong đợt rà soát"),
+        "{household}"
+    );
+    assert!(!around(form, "complainant").contains("field-error"));
+    assert_eq!(
+        site.app
+            .store()
+            .complaints(site.review)
+            .await
+            .unwrap()
+            .len(),
+        complaints,
+        "nothing saved"
+    );
+}
+giamngheo_store::store_test!(a_refused_posting_and_complaint_keep_what_was_typed);

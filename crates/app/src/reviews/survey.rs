@@ -5,11 +5,13 @@
 
 use super::{ReviewView, SurveyInput, SurveyOutcome};
 use crate::access::{Action, Actor};
+use crate::households::HouseholdView;
 use crate::{App, AppError};
 use giamngheo_domain::Area;
 use giamngheo_domain::review::{Move, check};
 use giamngheo_rules::{Evidence, HouseholdInput, Standard, classify, derive_deprivations};
 use giamngheo_store::{StoreError, SurveyRecord, SurveyWrite};
+use std::collections::HashMap;
 
 /// One row of a phiếu B grid: the review household, the version it was read at, and
 /// what was typed for it.
@@ -74,11 +76,19 @@ impl App {
         let view = self.review(actor, review_id).await?;
         self.authorize(actor, Action::WriteHouseholds, &view.review.commune_code)
             .await?;
+        // The rows' households and members are read together up front; each row then
+        // finds its own, and answers as before when it is missing.
+        let ids: Vec<i64> = rows
+            .iter()
+            .filter_map(|r| view.households.iter().find(|h| h.id == r.rh_id))
+            .map(|h| h.household_id)
+            .collect();
+        let households = self.households_read_together(actor, &ids).await?;
         let mut results = Vec::with_capacity(rows.len());
         let mut writes = Vec::new();
         for row in rows {
             let rh_id = row.rh_id;
-            match self.prepare_survey(actor, &view, row).await {
+            match self.prepare_survey(actor, &view, &households, row).await {
                 Ok((write, outcome)) => {
                     writes.push(write);
                     results.push((rh_id, Ok(outcome)));
@@ -104,6 +114,7 @@ impl App {
         &self,
         actor: &Actor,
         view: &ReviewView,
+        households: &HashMap<i64, HouseholdView>,
         row: SurveyEntry,
     ) -> Result<(SurveyWrite, SurveyOutcome), AppError> {
         let SurveyEntry {
@@ -154,7 +165,14 @@ impl App {
                 "ngày điều tra ở tương lai",
             ));
         }
-        let hview = self.household(actor, rh.household_id).await?;
+        let read_alone;
+        let hview = match households.get(&rh.household_id) {
+            Some(v) => v,
+            None => {
+                read_alone = self.household(actor, rh.household_id).await?;
+                &read_alone
+            }
+        };
         let area: Area = hview.household.fields.area.parse().unwrap_or(Area::Rural);
         let result = classify(
             standard,
@@ -165,7 +183,7 @@ impl App {
             },
         )
         .map_err(|e| AppError::invalid("survey", e.to_string()))?;
-        let (draft, _) = App::draft_of(&hview);
+        let (draft, _) = App::draft_of(hview);
         let derived = derive_deprivations(
             standard,
             &crate::facts::household_facts(&draft),

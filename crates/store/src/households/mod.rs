@@ -521,14 +521,14 @@ fn member_columns() -> String {
     MEMBER_FIELDS.join(", ")
 }
 
-fn select_household() -> String {
+pub(crate) fn select_household() -> String {
     format!(
         "SELECT id, {}, active, merged_into, split_from, version, created_at, updated_at FROM households",
         household_columns()
     )
 }
 
-fn select_member() -> String {
+pub(crate) fn select_member() -> String {
     format!(
         "SELECT id, household_id, {}, active FROM members",
         member_columns()

@@ -200,74 +200,72 @@ pub(super) async fn minutes(
     Ok(crate::upload::serve(&name, bytes))
 }
 
-#[derive(Deserialize)]
-pub(super) struct PostingForm {
-    version: i64,
-    starts_on: String,
-    #[serde(default)]
-    place: String,
-}
-
+/// Starts the posting; a refused one shows the page again as typed.
 pub(super) async fn posting(
     State(app): State<App>,
     lang: Lang,
     user: CurrentUser,
     Path(id): Path<i64>,
-    Form(f): Form<PostingForm>,
+    Form(fields): Form<HashMap<String, String>>,
 ) -> Result<Response, HtmlError> {
-    let e = err(lang);
-    let starts = date(&f.starts_on, "starts_on").map_err(&e)?;
-    app.start_posting(&user.actor, id, f.version, starts, &f.place)
-        .await
-        .map_err(&e)?;
-    Ok(back(id, "saved"))
+    let get = |k: &str| typed(&fields, k);
+    let saved = async {
+        let version = version(&get("version"))?;
+        let starts = date(&get("starts_on"), "starts_on")?;
+        app.start_posting(&user.actor, id, version, starts, &get("place"))
+            .await
+    }
+    .await;
+    let place = |posting| ReviewForms {
+        posting,
+        ..ReviewForms::default()
+    };
+    saved_or_refused(&app, lang, &user, id, fields, saved, "saved", place).await
 }
 
-#[derive(Deserialize)]
-pub(super) struct ComplaintForm {
-    #[serde(default)]
-    household_code: String,
-    complainant: String,
-    content: String,
-    received_on: String,
-}
-
+/// Records a complaint; a refused one shows the page again as typed.
 pub(super) async fn complaint(
     State(app): State<App>,
     lang: Lang,
     user: CurrentUser,
     Path(id): Path<i64>,
-    Form(f): Form<ComplaintForm>,
+    Form(fields): Form<HashMap<String, String>>,
 ) -> Result<Response, HtmlError> {
-    let e = err(lang);
-    let view = app.review(&user.actor, id).await.map_err(&e)?;
-    let household = match f.household_code.trim() {
-        "" => None,
-        code => Some(
-            view.households
-                .iter()
-                .find(|h| h.household_code == code)
-                .map(|h| h.household_id)
-                .ok_or_else(|| {
-                    e(AppError::invalid(
-                        "household_code",
-                        format!("hộ mã {code} không có trong đợt rà soát"),
-                    ))
-                })?,
-        ),
+    let get = |k: &str| typed(&fields, k);
+    let saved = async {
+        let view = app.review(&user.actor, id).await?;
+        let household = match get("household_code").as_str() {
+            "" => None,
+            code => Some(
+                view.households
+                    .iter()
+                    .find(|h| h.household_code == code)
+                    .map(|h| h.household_id)
+                    .ok_or_else(|| {
+                        AppError::invalid(
+                            "household_code",
+                            format!("hộ mã {code} không có trong đợt rà soát"),
+                        )
+                    })?,
+            ),
+        };
+        let received = date(&get("received_on"), "received_on")?;
+        app.record_complaint(
+            &user.actor,
+            id,
+            household,
+            &get("complainant"),
+            &get("content"),
+            received,
+        )
+        .await
+    }
+    .await;
+    let place = |complaint| ReviewForms {
+        complaint,
+        ..ReviewForms::default()
     };
-    let received = date(&f.received_on, "received_on").map_err(&e)?;
-    app.record_complaint(
-        &user.actor,
-        id,
-        household,
-        &f.complainant,
-        &f.content,
-        received,
-    )
-    .await
-    .map_err(&e)?;
-    Ok(back(id, "saved"))
+    saved_or_refused(&app, lang, &user, id, fields, saved, "saved", place).await
 }
 
 #[derive(Deserialize)]
@@ -300,6 +298,13 @@ pub(super) async fn resolve(
     Ok(back(id, "saved"))
 }
 
+/// The version a form was read at, as the form sent it.
+fn version(typed: &str) -> Result<i64, AppError> {
+    typed
+        .parse()
+        .map_err(|_| AppError::invalid("version", "phiên bản không hợp lệ"))
+}
+
 /// Records the chair's decision; a refused one shows the page again as typed.
 pub(super) async fn approve(
     State(app): State<App>,
@@ -310,9 +315,7 @@ pub(super) async fn approve(
 ) -> Result<Response, HtmlError> {
     let get = |k: &str| typed(&fields, k);
     let saved = async {
-        let version = get("version")
-            .parse()
-            .map_err(|_| AppError::invalid("version", "phiên bản không hợp lệ"))?;
+        let version = version(&get("version"))?;
         let d = date(&get("decision_date"), "decision_date")?;
         app.approve_review(&user.actor, id, version, &get("decision_number"), d)
             .await

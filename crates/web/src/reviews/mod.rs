@@ -341,6 +341,10 @@ struct ReviewPage {
     request_form: Refused,
     /// The decision form likewise.
     approve_form: Refused,
+    /// The posting form likewise.
+    posting_form: Refused,
+    /// The complaint form likewise.
+    complaint_form: Refused,
 }
 
 /// The review page's forms as typed when one of them was refused; all empty for a page
@@ -350,6 +354,8 @@ pub(super) struct ReviewForms {
     pub(super) meeting: Refused,
     pub(super) request: Refused,
     pub(super) approve: Refused,
+    pub(super) posting: Refused,
+    pub(super) complaint: Refused,
 }
 
 /// Shows the review page again with the refused form as typed and its problem next to
@@ -378,6 +384,17 @@ impl ReviewPage {
     fn approve_general(&self) -> Option<&str> {
         self.approve_form
             .general(&["decision_number", "decision_date"])
+    }
+
+    /// The posting form's problem when it is about no field of the form.
+    fn posting_general(&self) -> Option<&str> {
+        self.posting_form.general(&["starts_on", "place"])
+    }
+
+    /// The complaint form's problem when it is about no field of the form.
+    fn complaint_general(&self) -> Option<&str> {
+        self.complaint_form
+            .general(&["household_code", "complainant", "content", "received_on"])
     }
 
     /// The meeting form's problem when it is about no field of the form.
@@ -583,5 +600,7 @@ async fn review_page(
         meeting_form: forms.meeting,
         request_form: forms.request,
         approve_form: forms.approve,
+        posting_form: forms.posting,
+        complaint_form: forms.complaint,
     })
 }
