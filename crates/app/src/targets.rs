@@ -402,6 +402,7 @@ impl App {
                     policy: Some(policy.code.clone()),
                     as_of: Some(as_of),
                     by_child: false,
+                    basis: None,
                 })
                 .await?;
             for row in report.rows {

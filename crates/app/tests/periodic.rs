@@ -139,6 +139,7 @@ async fn the_figures_are_those_of_the_pages_that_show_them(store: Store) {
             policy: None,
             as_of: Some(date(2021, 9, 30)),
             by_child: false,
+            basis: None,
         })
         .await
         .unwrap();

@@ -10,6 +10,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use giamngheo_app::access::{Actor, Role};
 use giamngheo_app::basis::Basis;
 use giamngheo_app::households::{By, DraftInput};
+use giamngheo_app::policies::coverage::CoverageRequest;
 use giamngheo_app::reform::ReformOptions;
 use giamngheo_app::reports::{Report, ReportRequest, catalog};
 use giamngheo_app::units::UnitImportOptions;
@@ -233,8 +234,9 @@ fn value(report: &Report, row: Option<&str>, col: &str) -> f64 {
 /// old commune: their JSON text.
 async fn as_was_reports(app: &App) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
-    // The coverage report places households by their classifications and registry as
-    // the coverage page does, without the report's basis; it is left out here.
+    // The coverage report counts eligibility on the request's date (01/06/2026 here),
+    // so the 2026 lists made after the reform rightly change it; its basis is tested by
+    // `coverage_honours_the_basis` below, on a date within the year.
     for name in catalog()
         .names()
         .into_iter()
@@ -537,3 +539,76 @@ async fn a_new_communes_officer_reads_the_history_it_absorbed(store: Store) {
     ));
 }
 app_test!(a_new_communes_officer_reads_the_history_it_absorbed);
+
+/// BHYT eligible of `unit` in 2024 on `basis`, the same through the narrowed reading and
+/// the full one.
+async fn coverage_eligible(app: &App, unit: &str, basis: Basis) -> i64 {
+    let req = CoverageRequest {
+        unit: unit.into(),
+        year: 2024,
+        policy: Some("bhyt".into()),
+        as_of: Some(date(2024, 12, 31)),
+        by_child: false,
+        basis: Some(basis),
+    };
+    let fast = app.coverage_as_system(&req).await.unwrap();
+    let full = app.coverage_full_evaluation(&req).await.unwrap();
+    assert_eq!(fast.rows, full.rows, "{unit} {basis:?}");
+    fast.rows[0].eligible
+}
+
+/// Coverage honours the basis like the other reports: `as_was` counts each old commune's
+/// 2024 list where it was made, `current` counts it on today's communes through the
+/// villages (the new 18502 has the old 18499 and 18502, the split 18508 goes half to
+/// 18547 and half to 18550), and the totals agree.
+async fn coverage_honours_the_basis(store: Store) {
+    let d = district(store).await;
+    reformed(&d).await;
+    let eligible = |unit: &'static str, basis: Basis| coverage_eligible(&d.app, unit, basis);
+    let mut old = Vec::new();
+    for c in OLD_COMMUNES {
+        old.push(eligible(c, Basis::AsWas).await);
+    }
+    // On 31/12/2024 the 2025 lists (effective 20/12/2024) are in force: all four
+    // households of a village are poor or near-poor, one member each.
+    assert_eq!(old, vec![4, 4, 4, 8, 4]);
+    let mut new = Vec::new();
+    for c in ["18502", "18547", "18550"] {
+        new.push(eligible(c, Basis::Current).await);
+    }
+    assert_eq!(new, vec![8, 8, 8]);
+    assert_eq!(eligible("42", Basis::Current).await, 24);
+    assert_eq!(eligible("444", Basis::AsWas).await, 24);
+
+    // By commune, the province's rows are today's communes.
+    let by_child = d
+        .app
+        .coverage_as_system(&CoverageRequest {
+            unit: "42".into(),
+            year: 2024,
+            policy: Some("bhyt".into()),
+            as_of: Some(date(2024, 12, 31)),
+            by_child: true,
+            basis: Some(Basis::Current),
+        })
+        .await
+        .unwrap();
+    let rows: Vec<(&str, i64)> = by_child
+        .rows
+        .iter()
+        .map(|r| (r.unit.as_str(), r.eligible))
+        .collect();
+    assert_eq!(rows, vec![("18502", 8), ("18547", 8), ("18550", 8)]);
+
+    // The report family gives the same figures on each basis.
+    let current = d
+        .app
+        .report_as_system(&ReportRequest {
+            as_of: Some(date(2024, 12, 31)),
+            ..request("bao-phu-chinh-sach", "18502", 2024, Some(Basis::Current))
+        })
+        .await
+        .unwrap();
+    assert_eq!(value(&current, None, "eligible.bhyt"), 8.0);
+}
+app_test!(coverage_honours_the_basis);

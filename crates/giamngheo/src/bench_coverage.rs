@@ -82,6 +82,7 @@ pub async fn run(args: CoverageBenchArgs) -> Result<ExitCode> {
         policy: Some(args.policy.clone()),
         as_of: None,
         by_child: false,
+        basis: None,
     };
     // A first computation, not counted: it names the figures and warms the caches.
     let first = app.coverage_as_system(&req).await?;

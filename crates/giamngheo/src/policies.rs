@@ -28,6 +28,10 @@ pub struct CoverageArgs {
     /// The reference date instead (dd/mm/yyyy).
     #[arg(long)]
     as_of: Option<String>,
+    /// current (today's units, the default) or as_was (the units on the date), as for
+    /// `giamngheo report`.
+    #[arg(long)]
+    basis: Option<String>,
     /// json, csv or xlsx.
     #[arg(long, default_value = "json")]
     format: String,
@@ -47,6 +51,7 @@ pub async fn coverage(app: &App, args: CoverageArgs) -> Result<ExitCode> {
         policy: args.policy,
         as_of,
         by_child: args.by_child,
+        basis: args.basis.as_deref().map(str::parse).transpose()?,
     };
     let report = app.coverage_as_system(&req).await?;
     let lines: Vec<_> = report.rows.iter().map(|r| r.line()).collect();

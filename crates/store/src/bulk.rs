@@ -334,38 +334,60 @@ impl Store {
 /// batch's transaction: the benefits are the one source coverage and the targets read, and
 /// a register loaded in bulk would otherwise count none of its cards. The statement is
 /// migration 0061's (a card runs a year to its expiry; without an expiry it counts on the
-/// day it was recorded) and `sync_cards`' rule, limited to the new households; the source
-/// is `import`, recorded by whoever ran the import, whose creation entry of each household
+/// day it was recorded) and `sync_cards`' rule, read from the migration file so that the
+/// two cannot differ, limited to the new households' active members; the source is
+/// `import`, recorded by whoever ran the import, whose creation entry of each household
 /// already names the card. Bound: the importer, the time, then the household ids (an
 /// array on PostgreSQL, one id on SQLite).
 fn card_benefits_sql(postgres: bool) -> &'static str {
+    static POSTGRES: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    static SQLITE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     if postgres {
-        "INSERT INTO benefits (home_province, household_id, member_id, policy, valid_from, valid_to, \
-                               reference, unit_code, province_code, source, recorded_by, recorded_at) \
-         SELECT m.home_province, m.household_id, m.id, 'bhyt', \
-                CASE WHEN m.health_insurance_expiry IS NOT NULL \
-                     THEN (m.health_insurance_expiry - INTERVAL '1 year' + INTERVAL '1 day')::date \
-                     ELSE CAST(LEFT(m.created_at, 10) AS DATE) END, \
-                m.health_insurance_expiry, TRIM(m.health_insurance_number), h.village_code, \
-                h.province_code, 'import', $1, $2 \
-         FROM members m JOIN households h ON h.home_province = m.home_province AND h.id = m.household_id \
-         WHERE m.household_id = ANY($3) AND m.active \
-           AND m.health_insurance_number IS NOT NULL AND TRIM(m.health_insurance_number) <> ''"
+        POSTGRES.get_or_init(|| {
+            card_benefits_from(
+                include_str!("../migrations/postgres/0061_cards_to_benefits.sql"),
+                "m.household_id = ANY($3)",
+            )
+        })
     } else {
-        "INSERT INTO benefits (home_province, household_id, member_id, policy, valid_from, valid_to, \
-                               reference, unit_code, province_code, source, recorded_by, recorded_at) \
-         SELECT m.home_province, m.household_id, m.id, 'bhyt', \
-                CASE WHEN m.health_insurance_expiry IS NOT NULL \
-                     THEN date(m.health_insurance_expiry, '-1 year', '+1 day') \
-                     ELSE date(m.created_at) END, \
-                m.health_insurance_expiry, TRIM(m.health_insurance_number), h.village_code, \
-                h.province_code, 'import', $1, $2 \
-         FROM members m JOIN households h ON h.id = m.household_id \
-         WHERE m.household_id = $3 AND m.active \
-           AND m.health_insurance_number IS NOT NULL AND TRIM(m.health_insurance_number) <> ''"
+        SQLITE.get_or_init(|| {
+            card_benefits_from(
+                include_str!("../migrations/sqlite/0061_cards_to_benefits.sql"),
+                "m.household_id = $3",
+            )
+        })
     }
 }
 
+/// Migration 0061's statement turned into the import's: its source and recorder (the
+/// literals `'migrated'`, `'migration-0061'` and the time of the migration, which end
+/// their line) become `'import'`, `$1` and `$2`, and its condition gains the households
+/// (`households`) and the members' being active. The migration is applied and cannot
+/// change, so a failed match is a programming error caught by the unit test below.
+fn card_benefits_from(migration: &str, households: &str) -> String {
+    let start = migration
+        .find("INSERT INTO benefits")
+        .expect("migration 0061 inserts the benefits");
+    let len = migration[start..]
+        .find(';')
+        .expect("the statement ends with a semicolon");
+    let statement = &migration[start..start + len];
+    let source = statement
+        .find("'migrated',")
+        .expect("migration 0061 names its source");
+    let recorder = statement
+        .find("'migration-0061',")
+        .expect("migration 0061 names its recorder");
+    let line_end = recorder
+        + statement[recorder..]
+            .find('\n')
+            .expect("the recorder and the time end their line");
+    format!(
+        "{}'import', $1, $2{} AND m.active AND {households}",
+        &statement[..source],
+        statement[line_end..].trim_end()
+    )
+}
 /// The creation entry of a household, naming its new id.
 fn audit_of(entry: &AuditEntry, id: i64) -> AuditEntry {
     AuditEntry {
@@ -391,4 +413,33 @@ async fn copy_in(
     }
     copy.finish().await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod card_benefits_tests {
+    use super::card_benefits_sql;
+
+    /// The import's statement is migration 0061's with the import's source, recorder,
+    /// time and households, and nothing of the migration's own recorder left.
+    #[test]
+    fn the_card_statement_is_the_migrations_with_the_imports_binds() {
+        for (postgres, households) in [
+            (true, "m.household_id = ANY($3)"),
+            (false, "m.household_id = $3"),
+        ] {
+            let sql = card_benefits_sql(postgres);
+            assert!(sql.starts_with("INSERT INTO benefits"), "{sql}");
+            assert!(
+                sql.contains("h.province_code, 'import', $1, $2\nFROM members m"),
+                "{sql}"
+            );
+            assert!(
+                sql.ends_with(&format!("<> '' AND m.active AND {households}")),
+                "{sql}"
+            );
+            for gone in ["migrated", "migration-0061", "now"] {
+                assert!(!sql.contains(gone), "{gone} in {sql}");
+            }
+        }
+    }
 }

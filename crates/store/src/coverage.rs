@@ -3,9 +3,9 @@
 //! eligibility itself is pure code in the rules crate; this only fetches, in a few
 //! scans of the unit's index ranges.
 
-use crate::{Store, StoreError, with_pool};
+use crate::{Rebase, Store, StoreError, with_pool};
 use chrono::NaiveDate;
-use sqlx::AssertSqlSafe;
+use sqlx::{Database, Encode, QueryBuilder, Type};
 use std::collections::{HashMap, HashSet};
 
 /// The unit columns a coverage query may scope or group by.
@@ -58,6 +58,11 @@ pub struct CoverageMember {
 /// Which coverage to read: the households of `scope_code` (a `scope_column` value),
 /// grouped by `group_column`, classified for `period`, as of `as_of`, for `policy`; with
 /// their members when the policy is given to people.
+///
+/// A household is placed, like in the other reports, by its classification for the
+/// period in force on the date: a household that moved to another commune counts where
+/// its list placed it until the commune it moved to classifies it (whose row then ends
+/// the first one's span), and its members and benefits go with it.
 #[derive(Debug, Clone, Copy)]
 pub struct CoverageQuery<'a> {
     pub scope_column: &'a str,
@@ -67,6 +72,107 @@ pub struct CoverageQuery<'a> {
     pub as_of: NaiveDate,
     pub policy: &'a str,
     pub with_members: bool,
+    /// The report's basis: rows placed by their villages on the units of another day
+    /// (today's units for `current`), none to group them by the units stored on them.
+    pub rebase: Option<&'a Rebase>,
+}
+
+impl CoverageQuery<'_> {
+    /// Pushes the condition that the column `column` of a row (`c.province_code`…) lies
+    /// in the scope: the scope's code, or when re-based every code its villages were
+    /// stored under (the villages then decide, see [`place_rows`]).
+    pub(crate) fn push_scope<DB>(&self, qb: &mut QueryBuilder<DB>, column: &str)
+    where
+        DB: Database,
+        String: for<'t> Encode<'t, DB> + Type<DB>,
+    {
+        let extra = self.rebase.map(|r| r.stored_scope_codes.as_slice());
+        match extra {
+            None | Some([]) => {
+                qb.push(format!("{column} = "))
+                    .push_bind(self.scope_code.to_string());
+            }
+            Some(codes) => {
+                qb.push(format!("{column} IN ("));
+                let mut list = qb.separated(", ");
+                list.push_bind(self.scope_code.to_string());
+                for code in codes {
+                    list.push_bind(code.clone());
+                }
+                qb.push(")");
+            }
+        }
+    }
+
+    /// The column a query selects as a household's group: the grouping column, or the
+    /// village when re-based (see [`place_rows`]).
+    pub(crate) fn stored_group(&self) -> &str {
+        if self.rebase.is_some() {
+            "village_code"
+        } else {
+            self.group_column
+        }
+    }
+}
+
+/// The placed rows with their groups on the query's basis: when re-based, each row's
+/// village (read as its group) decides its unit, and a row whose village lies outside
+/// the scope on the basis day is left out.
+pub(crate) fn place_rows(q: &CoverageQuery<'_>, placed: Vec<PlacedRow>) -> Vec<PlacedRow> {
+    match q.rebase {
+        None => placed,
+        Some(rebase) => placed
+            .into_iter()
+            .filter_map(|(id, village, v, c, minority)| {
+                rebase
+                    .unit_of(Some(&village))
+                    .map(|group| (id, group, v, c, minority))
+            })
+            .collect(),
+    }
+}
+
+/// Pushes the condition that a classification row `c` places a household for the
+/// query's period on its date: within the scope, of the period, in force on the date.
+pub(crate) fn push_placed<DB>(qb: &mut QueryBuilder<DB>, q: &CoverageQuery<'_>, c: &str)
+where
+    DB: Database,
+    String: for<'t> Encode<'t, DB> + Type<DB>,
+    NaiveDate: for<'t> Encode<'t, DB> + Type<DB>,
+    i32: for<'t> Encode<'t, DB> + Type<DB>,
+{
+    q.push_scope(qb, &format!("{c}.{}", q.scope_column));
+    qb.push(format!(" AND {c}.period = ")).push_bind(q.period);
+    qb.push(format!(" AND {c}.effective_date <= "))
+        .push_bind(q.as_of);
+    qb.push(format!(
+        " AND ({c}.valid_until IS NULL OR {c}.valid_until > "
+    ))
+    .push_bind(q.as_of);
+    qb.push(")");
+}
+
+/// Pushes the condition that a benefit `b` of the query's policy is in force on its date
+/// ([`BENEFIT_IN_FORCE`], its `$3` the date and `$4` the year's first day).
+pub(crate) fn push_in_force<DB>(qb: &mut QueryBuilder<DB>, q: &CoverageQuery<'_>)
+where
+    DB: Database,
+    String: for<'t> Encode<'t, DB> + Type<DB>,
+    NaiveDate: for<'t> Encode<'t, DB> + Type<DB>,
+{
+    let year_start =
+        NaiveDate::from_ymd_opt(chrono::Datelike::year(&q.as_of), 1, 1).unwrap_or(q.as_of);
+    qb.push(" AND b.policy = ").push_bind(q.policy.to_string());
+    let mut rest = BENEFIT_IN_FORCE;
+    while let Some(at) = rest.find('$') {
+        qb.push(&rest[..at]);
+        match &rest[at + 1..at + 2] {
+            "3" => qb.push_bind(q.as_of),
+            _ => qb.push_bind(year_start),
+        };
+        rest = &rest[at + 2..];
+    }
+    qb.push(rest);
 }
 
 /// Everything one policy's coverage in one unit on one date needs.
@@ -121,78 +227,59 @@ impl Store {
         &self,
         query: &CoverageQuery<'_>,
     ) -> Result<CoverageInputs, StoreError> {
-        let CoverageQuery {
-            scope_column,
-            scope_code,
-            group_column,
-            period,
-            as_of,
-            policy,
-            with_members,
-        } = *query;
-        checked(scope_column)?;
-        checked(group_column)?;
-        // The households in the unit on the date, by their classification for the period
-        // in force then (the reports' rule, migration 0012).
-        let placed_sql = format!(
-            "SELECT c.household_id, COALESCE(c.{group_column}, ''), c.village_code, c.commune_code, \
-                    c.ethnic_minority \
-             FROM classifications c \
-             WHERE c.{scope_column} = $1 AND c.period = $2 AND c.effective_date <= $3 \
-               AND (c.valid_until IS NULL OR c.valid_until > $3)"
-        );
-        // Their history within the unit, for "recently escaped".
-        let history_sql = format!(
-            "SELECT c.household_id, c.effective_date, c.status \
-             FROM classifications c \
-             WHERE c.{scope_column} = $1 AND c.effective_date <= $2 \
-             ORDER BY c.household_id, c.effective_date, c.id"
-        );
-        let members_sql = format!(
-            "SELECT m.id, m.household_id, m.birth_date, m.birth_year, m.school_level \
-             FROM members m JOIN households h \
-               ON h.home_province = m.home_province AND h.id = m.household_id \
-             WHERE h.{scope_column} = $1 AND m.active"
-        );
-        let covered_sql = format!(
-            "SELECT b.household_id, b.member_id FROM benefits b JOIN households h \
-               ON h.home_province = b.home_province AND h.id = b.household_id \
-             WHERE h.{scope_column} = $1 AND b.policy = $2{BENEFIT_IN_FORCE}"
-        );
-        let year_start =
-            NaiveDate::from_ymd_opt(chrono::Datelike::year(&as_of), 1, 1).unwrap_or(as_of);
+        checked(query.scope_column)?;
+        checked(query.group_column)?;
+        let q = query;
         let inputs = with_pool!(self, pool => {
-            let placed: Vec<PlacedRow> =
-                sqlx::query_as(AssertSqlSafe(placed_sql))
-                    .bind(scope_code)
-                    .bind(period)
-                    .bind(as_of)
-                    .fetch_all(pool)
-                    .await?;
+            // The households in the unit on the date, by their classification for the
+            // period in force then (the reports' rule, migration 0012).
+            let mut qb = QueryBuilder::new(format!(
+                "SELECT c.household_id, COALESCE(c.{}, ''), c.village_code, c.commune_code, \
+                        c.ethnic_minority FROM classifications c WHERE ",
+                q.stored_group()
+            ));
+            push_placed(&mut qb, q, "c");
+            let placed: Vec<PlacedRow> = qb.build_query_as().fetch_all(pool).await?;
+
+            // Their history within the unit, for "recently escaped".
+            let mut qb = QueryBuilder::new(
+                "SELECT c.household_id, c.effective_date, c.status FROM classifications c WHERE ",
+            );
+            q.push_scope(&mut qb, &format!("c.{}", q.scope_column));
+            qb.push(" AND c.effective_date <= ").push_bind(q.as_of);
+            qb.push(" ORDER BY c.household_id, c.effective_date, c.id");
             let history: Vec<(i64, NaiveDate, String)> =
-                sqlx::query_as(AssertSqlSafe(history_sql))
-                    .bind(scope_code)
-                    .bind(as_of)
-                    .fetch_all(pool)
-                    .await?;
-            let members: Vec<CoverageMember> = if with_members {
-                sqlx::query_as(AssertSqlSafe(members_sql))
-                    .bind(scope_code)
-                    .fetch_all(pool)
-                    .await?
+                qb.build_query_as().fetch_all(pool).await?;
+
+            // The members and benefits of the households placed, wherever the registry
+            // has them today (a household that moved keeps its members and benefits).
+            let placed_households = |qb: &mut QueryBuilder<_>| {
+                qb.push(
+                    " (SELECT c.home_province, c.household_id FROM classifications c WHERE ",
+                );
+                push_placed(qb, q, "c");
+                qb.push(")");
+            };
+            let members: Vec<CoverageMember> = if q.with_members {
+                let mut qb = QueryBuilder::new(
+                    "SELECT m.id, m.household_id, m.birth_date, m.birth_year, m.school_level \
+                     FROM members m WHERE m.active AND (m.home_province, m.household_id) IN",
+                );
+                placed_households(&mut qb);
+                qb.build_query_as().fetch_all(pool).await?
             } else {
                 Vec::new()
             };
-            let covered: Vec<(i64, Option<i64>)> = sqlx::query_as(AssertSqlSafe(covered_sql))
-                .bind(scope_code)
-                .bind(policy)
-                .bind(as_of)
-                .bind(year_start)
-                .fetch_all(pool)
-                .await?;
+            let mut qb = QueryBuilder::new(
+                "SELECT b.household_id, b.member_id FROM benefits b \
+                 WHERE (b.home_province, b.household_id) IN",
+            );
+            placed_households(&mut qb);
+            push_in_force(&mut qb, q);
+            let covered: Vec<(i64, Option<i64>)> = qb.build_query_as().fetch_all(pool).await?;
 
             CoverageInputs {
-                households: with_history(placed, history),
+                households: with_history(place_rows(q, placed), history),
                 members,
                 unit_flags: HashMap::new(),
                 covered: covered.into_iter().collect(),

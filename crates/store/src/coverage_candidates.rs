@@ -8,7 +8,7 @@
 //! is eligible, only who certainly is not. Covered is an `EXISTS` on the benefits in force
 //! on the date (the same condition as [`Store::coverage_inputs`]).
 
-use crate::coverage::{BENEFIT_IN_FORCE, checked, with_history};
+use crate::coverage::{checked, place_rows, push_in_force, push_placed, with_history};
 use crate::with_pool;
 use crate::{CoverageInputs, CoverageMember, CoverageQuery, Store, StoreError};
 use chrono::NaiveDate;
@@ -81,25 +81,17 @@ fn push_candidate_rows<DB>(
     i32: for<'t> Encode<'t, DB> + Type<DB>,
 {
     let scope = q.scope_column;
-    qb.push(format!("{c}.{scope} = "))
-        .push_bind(q.scope_code.to_string());
-    qb.push(format!(" AND {c}.period = ")).push_bind(q.period);
-    qb.push(format!(" AND {c}.effective_date <= "))
-        .push_bind(q.as_of);
-    qb.push(format!(
-        " AND ({c}.valid_until IS NULL OR {c}.valid_until > "
-    ))
-    .push_bind(q.as_of);
-    qb.push(") AND (");
+    push_placed(qb, q, c);
+    qb.push(" AND (");
     // The household's status on the date is that of its latest classification on or
     // before it, of any period: this period's row, or a row of another period in force
     // on the date.
     push_strings(qb, &format!("{c}.status"), &filter.statuses);
     if !filter.statuses.is_empty() {
         qb.push(format!(
-            " OR {c}.household_id IN (SELECT o.household_id FROM classifications o WHERE o.{scope} = "
-        ))
-        .push_bind(q.scope_code.to_string());
+            " OR {c}.household_id IN (SELECT o.household_id FROM classifications o WHERE "
+        ));
+        q.push_scope(qb, &format!("o.{scope}"));
         qb.push(" AND o.period <> ").push_bind(q.period);
         qb.push(" AND ");
         push_strings(qb, "o.status", &filter.statuses);
@@ -111,9 +103,9 @@ fn push_candidate_rows<DB>(
     if let Some((on_lists, since)) = &filter.on_lists_ended_since {
         // A spell on the lists that ended on or after the bound, or is still open.
         qb.push(format!(
-            " OR {c}.household_id IN (SELECT o.household_id FROM classifications o WHERE o.{scope} = "
-        ))
-        .push_bind(q.scope_code.to_string());
+            " OR {c}.household_id IN (SELECT o.household_id FROM classifications o WHERE "
+        ));
+        q.push_scope(qb, &format!("o.{scope}"));
         qb.push(" AND ");
         push_strings(qb, "o.status", on_lists);
         qb.push(" AND o.effective_date <= ").push_bind(q.as_of);
@@ -168,29 +160,6 @@ where
     }
 }
 
-/// Pushes the condition that a benefit `b` of the policy covers the row on the date.
-fn push_in_force<DB>(qb: &mut QueryBuilder<DB>, q: &CoverageQuery<'_>)
-where
-    DB: Database,
-    String: for<'t> Encode<'t, DB> + Type<DB>,
-    NaiveDate: for<'t> Encode<'t, DB> + Type<DB>,
-{
-    let year_start =
-        NaiveDate::from_ymd_opt(chrono::Datelike::year(&q.as_of), 1, 1).unwrap_or(q.as_of);
-    qb.push(" AND b.policy = ").push_bind(q.policy.to_string());
-    let mut rest = BENEFIT_IN_FORCE;
-    // The shared condition names the date `$3` and the year's first day `$4`.
-    while let Some(at) = rest.find('$') {
-        qb.push(&rest[..at]);
-        match &rest[at + 1..at + 2] {
-            "3" => qb.push_bind(q.as_of),
-            _ => qb.push_bind(year_start),
-        };
-        rest = &rest[at + 2..];
-    }
-    qb.push(rest);
-}
-
 impl Store {
     /// The candidates of a policy's coverage: the households of the unit placed for the
     /// period and in force on the date that `filter` admits, with their classification
@@ -203,7 +172,7 @@ impl Store {
     ) -> Result<CoverageInputs, StoreError> {
         checked(q.scope_column)?;
         checked(q.group_column)?;
-        let group = q.group_column;
+        let group = q.stored_group();
         let inputs = with_pool!(self, pool => {
             let mut qb = QueryBuilder::new(format!(
                 "SELECT c.household_id, COALESCE(c.{group}, ''), c.village_code, c.commune_code, \
@@ -217,12 +186,10 @@ impl Store {
             let placed: Vec<(i64, String, String, String, bool, bool)> =
                 qb.build_query_as().fetch_all(pool).await?;
 
-            let mut qb = QueryBuilder::new(format!(
-                "SELECT h.household_id, h.effective_date, h.status FROM classifications h \
-                 WHERE h.{} = ",
-                q.scope_column
-            ));
-            qb.push_bind(q.scope_code.to_string());
+            let mut qb = QueryBuilder::new(
+                "SELECT h.household_id, h.effective_date, h.status FROM classifications h WHERE ",
+            );
+            q.push_scope(&mut qb, &format!("h.{}", q.scope_column));
             qb.push(" AND h.effective_date <= ").push_bind(q.as_of);
             qb.push(
                 " AND (h.home_province, h.household_id) IN \
@@ -277,7 +244,7 @@ impl Store {
                 })
                 .collect();
             CoverageInputs {
-                households: with_history(placed, history),
+                households: with_history(place_rows(q, placed), history),
                 members,
                 unit_flags: HashMap::new(),
                 covered,

@@ -47,7 +47,7 @@ pub struct ReportsDoc;
 
 /// The basis asked for (`current` or `as_was`); none when not given, so that the app
 /// picks the default.
-fn parse_basis(s: Option<&str>) -> Result<Option<Basis>, AppError> {
+pub(crate) fn parse_basis(s: Option<&str>) -> Result<Option<Basis>, AppError> {
     s.map(str::trim)
         .filter(|s| !s.is_empty())
         .map(str::parse)

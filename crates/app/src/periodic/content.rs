@@ -273,6 +273,7 @@ impl App {
                 policy: None,
                 as_of: Some(as_of),
                 by_child: false,
+                basis: None,
             })
             .await?;
         if report.rows.is_empty() {

@@ -6,6 +6,7 @@
 //! to people, households for a policy given to households.
 
 use crate::access::{Action, Actor};
+use crate::basis::{BasedScope, Basis};
 use crate::reports::tier_of;
 use crate::{App, AppError};
 use chrono::{Datelike, NaiveDate};
@@ -29,6 +30,10 @@ pub struct CoverageRequest {
     pub as_of: Option<NaiveDate>,
     /// One row per unit below the unit, instead of one row for the unit.
     pub by_child: bool,
+    /// The units the figures are placed on, as in the other reports (`current` re-bases
+    /// earlier periods onto today's units through the villages; `as_was` keeps the units
+    /// of the reference date); none for the reports' default.
+    pub basis: Option<Basis>,
 }
 
 /// One row of coverage: a policy in a unit.
@@ -241,22 +246,27 @@ impl App {
         }
     }
 
+    /// The unit of a coverage request and its scope on the request's basis, the same
+    /// as the other reports take (`App::based_unit`, `App::based_scope`).
+    async fn coverage_scope(
+        &self,
+        req: &CoverageRequest,
+    ) -> Result<(giamngheo_store::UnitRecord, BasedScope), AppError> {
+        let based = self
+            .based_unit(&req.unit, req.year, req.as_of, req.basis)
+            .await?;
+        let scope = self.based_scope(&based).await?;
+        Ok((based.unit, scope))
+    }
+
     async fn coverage_inputs_for(
         &self,
         policy: &Policy,
-        unit: &giamngheo_store::UnitRecord,
+        scope: &giamngheo_store::ReportScope,
         year: i32,
         as_of: NaiveDate,
         reading: Reading,
-    ) -> Result<
-        (
-            CoverageInputs,
-            Vec<giamngheo_store::UnitRecord>,
-            &'static str,
-        ),
-        AppError,
-    > {
-        let (scope, children) = self.report_scope(unit, as_of).await?;
+    ) -> Result<CoverageInputs, AppError> {
         let query = giamngheo_store::CoverageQuery {
             scope_column: scope.scope_column,
             scope_code: &scope.scope_code,
@@ -265,6 +275,7 @@ impl App {
             as_of,
             policy: &policy.code,
             with_members: policy.beneficiary == Beneficiary::Person,
+            rebase: scope.rebase.as_deref(),
         };
         let inputs = match reading {
             Reading::Candidates => {
@@ -274,7 +285,7 @@ impl App {
             }
             Reading::Everyone => self.store().coverage_inputs(&query).await?,
         };
-        Ok((inputs, children, scope.scope_column))
+        Ok(inputs)
     }
 
     /// Coverage of one policy or every policy in a unit the actor may read aggregates of.
@@ -311,7 +322,7 @@ impl App {
         req: &CoverageRequest,
         reading: Reading,
     ) -> Result<CoverageReport, AppError> {
-        let unit = self.unit(&req.unit).await?;
+        let (unit, scope) = self.coverage_scope(req).await?;
         let as_of = self.coverage_date(req.year, req.as_of);
         let policies: Vec<&Policy> = match &req.policy {
             Some(code) => vec![self.policy(code)?],
@@ -319,8 +330,8 @@ impl App {
         };
         let mut rows = Vec::new();
         for policy in policies {
-            let (inputs, children, _) = self
-                .coverage_inputs_for(policy, &unit, req.year, as_of, reading)
+            let inputs = self
+                .coverage_inputs_for(policy, &scope.figures, req.year, as_of, reading)
                 .await?;
             let mut groups: BTreeMap<String, Tally> = BTreeMap::new();
             evaluate(policy, &inputs, as_of, |group, _, _, _, covered| {
@@ -342,7 +353,7 @@ impl App {
                 to_confirm: policy.has_figures_to_confirm(),
             };
             if req.by_child && tier_of(&unit) != giamngheo_domain::Tier::Village {
-                for child in &children {
+                for child in &scope.rows {
                     let t = groups.remove(&child.code).unwrap_or_default();
                     rows.push(row(&child.code, &child.name, &t));
                 }
@@ -374,10 +385,10 @@ impl App {
             return Err(AppError::invalid("policy", "chọn một chính sách"));
         };
         let policy = self.policy(code)?;
-        let unit = self.unit(&req.unit).await?;
+        let (unit, scope) = self.coverage_scope(req).await?;
         let as_of = self.coverage_date(req.year, req.as_of);
-        let (inputs, _, _) = self
-            .coverage_inputs_for(policy, &unit, req.year, as_of, Reading::Candidates)
+        let inputs = self
+            .coverage_inputs_for(policy, &scope.figures, req.year, as_of, Reading::Candidates)
             .await?;
         let mut missing: Vec<(i64, Option<i64>, Eligible)> = Vec::new();
         evaluate(policy, &inputs, as_of, |_, hh, member, why, covered| {

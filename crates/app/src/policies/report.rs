@@ -5,6 +5,7 @@
 //! disagree with them.
 
 use super::coverage::CoverageRequest;
+use crate::basis::Basis;
 use crate::reports::{CodeName, ReportDef};
 use crate::{App, AppError};
 use chrono::NaiveDate;
@@ -87,6 +88,7 @@ impl App {
         unit: &str,
         period: i32,
         as_of: Option<NaiveDate>,
+        basis: Basis,
         policies: &[String],
     ) -> Result<CoverageFacts, AppError> {
         let mut facts = Vec::new();
@@ -100,6 +102,7 @@ impl App {
                     policy: Some(code.clone()),
                     as_of,
                     by_child: true,
+                    basis: Some(basis),
                 })
                 .await?;
             day = report.as_of;

@@ -271,7 +271,7 @@ impl App {
         if keys.iter().any(|k| k.starts_with("coverage.")) {
             let codes = crate::policies::report::coverage_codes(def, &policy_list);
             let found = self
-                .coverage_facts(&unit.code, req.period, req.as_of, &codes)
+                .coverage_facts(&unit.code, req.period, req.as_of, basis, &codes)
                 .await?;
             for (u, key, value) in found.facts {
                 facts.add(&u, &key, value);

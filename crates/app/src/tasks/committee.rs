@@ -139,6 +139,7 @@ impl App {
                     policy: None,
                     as_of: None,
                     by_child: false,
+                    basis: None,
                 },
             )
             .await,

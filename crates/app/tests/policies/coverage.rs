@@ -140,6 +140,7 @@ fn req(policy: &str, by_child: bool) -> CoverageRequest {
         policy: Some(policy.into()),
         as_of: None,
         by_child,
+        basis: None,
     }
 }
 

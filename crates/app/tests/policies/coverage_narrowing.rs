@@ -150,6 +150,7 @@ async fn the_narrowed_coverage_equals_the_full_evaluation(store: Store) {
                     policy: Some(code.clone()),
                     as_of: Some(as_of),
                     by_child,
+                    basis: None,
                 };
                 let fast = app.coverage_as_system(&req).await.unwrap();
                 let full = app.coverage_full_evaluation(&req).await.unwrap();

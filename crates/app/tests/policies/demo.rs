@@ -26,6 +26,7 @@ async fn the_demo_has_realistic_benefits() {
                 policy: Some(policy),
                 as_of: None,
                 by_child: false,
+                basis: None,
             })
             .await
             .unwrap()

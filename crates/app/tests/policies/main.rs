@@ -6,6 +6,7 @@ mod benefits;
 mod coverage;
 mod coverage_narrowing;
 mod demo;
+mod moved;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use giamngheo_app::access::{Actor, Role};

@@ -99,6 +99,9 @@ pub struct CoverageQuery {
     by: Option<String>,
     /// The reference date (ISO) instead of 31 December, or today for the current year.
     as_of: Option<String>,
+    /// `current` (today's units, the default) or `as_was` (the units on the date), as in
+    /// the reports.
+    basis: Option<String>,
 }
 
 impl CoverageQuery {
@@ -128,6 +131,7 @@ impl CoverageQuery {
             policy: self.policy.filter(|p| !p.is_empty()),
             as_of,
             by_child,
+            basis: crate::reports::parse_basis(self.basis.as_deref())?,
         })
     }
 }

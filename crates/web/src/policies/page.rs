@@ -32,6 +32,8 @@ struct PageQuery {
     policy: Option<String>,
     /// The reference date (dd/mm/yyyy or ISO) instead of 31 December or today.
     as_of: Option<String>,
+    /// `current` or `as_was`: the units the figures are placed on, as in the reports.
+    basis: Option<String>,
 }
 
 impl PageQuery {
@@ -51,6 +53,7 @@ impl PageQuery {
             policy: self.policy.clone().filter(|p| !p.is_empty()),
             as_of: crate::reports::parse_date(self.as_of.as_deref())?,
             by_child,
+            basis: crate::reports::parse_basis(self.basis.as_deref())?,
         })
     }
 }
