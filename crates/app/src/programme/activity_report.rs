@@ -205,13 +205,13 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
     }
 
+    /// A history of classifications given as (effective date, status).
     fn history(changes: &[(NaiveDate, Status)]) -> StatusHistory {
-        StatusHistory::new(
-            changes
-                .iter()
-                .map(|&(effective, status)| StatusChange { effective, status })
-                .collect(),
-        )
+        let list: Vec<StatusChange> = changes
+            .iter()
+            .map(|&(effective, status)| StatusChange { effective, status })
+            .collect();
+        StatusHistory::new(list)
     }
 
     #[test]
