@@ -198,15 +198,17 @@ async fn an_activity_is_corrected_by_a_new_version_and_bad_input_changes_nothing
     assert_eq!(invalid_field(e), "activity_id");
 }
 
-/// Ten households of one member each, HK-000 … HK-009.
+/// Ten households of one member each, HK-000 … HK-009; HK-005 is Thái, the others Kinh.
 async fn ten_households(app: &App) -> Vec<i64> {
     let mut csv = String::from(
         "household_code,village_code,full_name,sex,birth_date,ethnicity,relation,citizen_id\n",
     );
     for i in 0..10 {
         csv.push_str(&format!(
-            "HK-{i:03},18499001,Trần Thị Bình {i},Nữ,{},Kinh,Chủ hộ,042{i:09}\n",
-            1970 + i
+            "HK-{i:03},18499001,Trần Thị Bình {i},Nữ,{},{},Chủ hộ,042{i:09}\n",
+            1970 + i,
+            // HK-005 is an ethnic-minority household, for the activity report.
+            if i == 5 { "Thái" } else { "Kinh" }
         ));
     }
     let dir = tempfile::tempdir().unwrap();
@@ -396,6 +398,130 @@ async fn the_beneficiary_journal_and_the_model_evaluation(store: Store) {
     assert!(app.model_evaluation(&officer, event).await.is_err());
 }
 
+/// The activity report `hoat-dong-chuong-trinh` on a hand-computed fixture of 2025:
+/// planned against done by activity type (a corrected activity counts by its current
+/// version), the beneficiary households by their group on the activity's date (a
+/// household that left the lists two years before is recently escaped, one that left
+/// four years before is not), and an event's participants.
+async fn the_activity_report_on_a_fixture(store: Store) {
+    let app = one_commune(store.clone()).await;
+    let h = ten_households(&app).await;
+    // Statuses by period; each takes effect on 20 December of the year before.
+    let histories: [&[(i32, &str)]; 5] = [
+        &[(2025, "poor")],
+        &[(2025, "near_poor")],
+        // Left the lists on 20/12/2022, two and a half years before the activity.
+        &[(2022, "poor"), (2023, "not_poor"), (2025, "not_poor")],
+        // Left the lists on 20/12/2020, four and a half years before: not counted.
+        &[(2020, "near_poor"), (2021, "not_poor"), (2025, "not_poor")],
+        // Left at the last review.
+        &[(2024, "poor"), (2025, "not_poor")],
+    ];
+    let mut rows = Vec::new();
+    for (i, periods) in histories.iter().enumerate() {
+        for (period, status) in periods.iter() {
+            rows.push(classified(h[i], *period, status));
+        }
+    }
+    store
+        .insert_classifications(&rows, &[], chrono::Utc::now())
+        .await
+        .unwrap();
+
+    let officer = commune_officer();
+    let model = |planned, done| ActivityInput {
+        year: 2025,
+        start_date: date(2025, 6, 1),
+        end_date: Some(date(2025, 11, 30)),
+        planned_quantity: Some(planned),
+        done_quantity: Some(done),
+        ..model_2022()
+    };
+    let a = app.record_activity(&officer, &model(10, 8)).await.unwrap();
+    let b = app.record_activity(&officer, &model(5, 5)).await.unwrap();
+    // Activity b is corrected: 4 done, not 5.
+    let first = app.activity(&officer, b).await.unwrap();
+    app.correct_activity(&officer, b, first.version_id, &model(5, 4), "đếm lại")
+        .await
+        .unwrap();
+    let codes: Vec<_> = (0..7).map(|i| household(&format!("HK-{i:03}"))).collect();
+    app.change_beneficiaries(&officer, a, &codes, false, None)
+        .await
+        .unwrap();
+    // HK-006 was added by mistake and taken off: not counted.
+    app.change_beneficiaries(&officer, a, &codes[6..], true, Some("ghi nhầm hộ"))
+        .await
+        .unwrap();
+    // HK-000 benefits from both activities: two counts (lượt hộ).
+    app.change_beneficiaries(&officer, b, &codes[..1], false, None)
+        .await
+        .unwrap();
+    let event = ActivityInput {
+        year: 2025,
+        project: "p4".into(),
+        start_date: date(2025, 5, 10),
+        ..event_2026()
+    };
+    app.record_activity(&officer, &event).await.unwrap();
+
+    let admin = actor(Role::Admin, "42", Tier::Province, None);
+    let report = app
+        .report(
+            &admin,
+            &giamngheo_app::reports::ReportRequest {
+                name: "hoat-dong-chuong-trinh".into(),
+                unit: "444".into(),
+                period: 2025,
+                as_of: None,
+                basis: None,
+            },
+        )
+        .await
+        .unwrap();
+    assert!(!report.check_failed(), "{:?}", report.check);
+    let value = |unit: Option<&str>, id: &str| {
+        let col = report
+            .columns
+            .iter()
+            .position(|c| c.id == id)
+            .unwrap_or_else(|| panic!("column {id}"));
+        let row = report
+            .rows
+            .iter()
+            .find(|r| r.unit_code.as_deref() == unit)
+            .unwrap_or_else(|| panic!("row {unit:?}"));
+        row.values[col]
+    };
+    for unit in [Some("18499"), None] {
+        let got: Vec<Option<f64>> = [
+            "planned.p3.livelihood_model",
+            "done.p3.livelihood_model",
+            "rate.p3.livelihood_model",
+            "households",
+            "poor",
+            "near_poor",
+            "recently_escaped",
+            "ethnic_minority",
+            "other",
+            "participants",
+            "women",
+            "men",
+            "participants_minority",
+        ]
+        .iter()
+        .map(|id| value(unit, id))
+        .collect();
+        let want = [
+            15.0, 12.0, 80.0, 7.0, 2.0, 1.0, 2.0, 1.0, 1.0, 60.0, 35.0, 25.0, 4.0,
+        ];
+        assert_eq!(got, want.map(Some), "{unit:?}");
+    }
+    // An activity type without activities plans nothing; its rate is not a number.
+    assert_eq!(value(None, "planned.p4.broadcast"), Some(0.0));
+    // The figures are not households' statuses: no column drills down to them.
+    assert!(report.columns.iter().all(|c| c.drill.is_none()));
+}
+
 async fn who_may_write_activities(store: Store) {
     let app = one_commune(store.clone()).await;
     let agriculture = actor(Role::AgencyOfficer, "42", Tier::Province, Some("42-snnmt"));
@@ -433,3 +559,4 @@ async fn who_may_write_activities(store: Store) {
 app_test!(an_activity_is_corrected_by_a_new_version_and_bad_input_changes_nothing);
 app_test!(the_beneficiary_journal_and_the_model_evaluation);
 app_test!(who_may_write_activities);
+app_test!(the_activity_report_on_a_fixture);

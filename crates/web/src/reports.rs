@@ -243,7 +243,7 @@ pub(crate) fn download(bytes: Vec<u8>, content_type: &'static str, name: &str) -
 
 /// One report for a unit and period, as JSON, CSV, .xlsx or PDF.
 #[utoipa::path(get, path = "/reports/{name}",
-    params(("name" = String, Path, description = "Report name: ket-qua-ra-soat, dien-bien-ho-ngheo, dien-bien-ho-can-ngheo, thieu-hut-ho-ngheo, thieu-hut-ho-can-ngheo, dac-diem-ho, dan-toc, tre-em, tien-do-von"), ReportQuery),
+    params(("name" = String, Path, description = "Report name: ket-qua-ra-soat, dien-bien-ho-ngheo, dien-bien-ho-can-ngheo, thieu-hut-ho-ngheo, thieu-hut-ho-can-ngheo, dac-diem-ho, dan-toc, tre-em, bao-phu-chinh-sach, tien-do-von, hoat-dong-chuong-trinh"), ReportQuery),
     responses(
         (status = 200, description = "The report (JSON with `check_failed`), or a CSV, .xlsx or PDF file"),
         (status = 404, description = "Unknown report or unit, or outside the user's area", body = ErrorBody),

@@ -119,6 +119,15 @@ fn post_json(uri: &str, bearer: &str, body: serde_json::Value) -> Request<Body> 
         .unwrap()
 }
 
+/// A page's form posted as a browser sends it.
+fn post_form(uri: &str, bearer: &str, form: impl Into<Body>) -> Request<Body> {
+    Request::post(uri)
+        .header(header::AUTHORIZATION, bearer)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(form.into())
+        .unwrap()
+}
+
 fn get(uri: &str, bearer: &str) -> Request<Body> {
     Request::get(uri)
         .header(header::AUTHORIZATION, bearer)
@@ -455,12 +464,77 @@ async fn activities_are_recorded_listed_and_evaluated(store: Store) {
         page.text()
     );
     assert!(!page.text().contains("id=\"activity-form\""));
+    // The list links to the report of activities and beneficiaries, which the report
+    // machinery serves as JSON and as a real .xlsx.
+    assert!(
+        page.text()
+            .contains("href=\"/reports/hoat-dong-chuong-trinh?unit=42&amp;period=2026\""),
+        "{}",
+        page.text()
+    );
+    let report = send(
+        &router,
+        get(
+            "/api/v1/reports/hoat-dong-chuong-trinh?unit=42&period=2026",
+            &oversight,
+        ),
+    )
+    .await;
+    assert_eq!(report.status, StatusCode::OK, "{}", report.text());
+    let json = report.json();
+    let planned = json["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|c| c["id"] == "planned.c2.livelihood_model")
+        .unwrap_or_else(|| panic!("{json}"));
+    let total = json["rows"].as_array().unwrap().last().unwrap();
+    assert_eq!(total["values"][planned], 12.0, "{json}");
+    let xlsx = send(
+        &router,
+        get(
+            "/api/v1/reports/hoat-dong-chuong-trinh?unit=42&period=2026&format=xlsx",
+            &oversight,
+        ),
+    )
+    .await;
+    assert_eq!(xlsx.status, StatusCode::OK);
+    assert!(xlsx.body.starts_with(b"PK"), "{}", xlsx.content_type);
     let page = send(
         &router,
         get("/programme/activities?unit=42&year=2026", &office),
     )
     .await;
     assert!(page.text().contains("id=\"activity-form\""));
+    // A refused new activity (its end before its start) comes back with 422, what was
+    // typed kept, and the problem next to the end date; nothing is saved.
+    let form = "unit=18001&year=2026&kind=c2%7Clivelihood_model&name=M%C3%B4+h%C3%ACnh+nu%C3%B4i+d%C3%AA\
+                &start_date=01%2F05%2F2026&end_date=01%2F04%2F2026&planned_quantity=7";
+    let answer = send(&router, post_form("/programme/activities", &office, form)).await;
+    assert_eq!(
+        answer.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        answer.text()
+    );
+    let text = answer.text();
+    assert!(text.contains("value=\"Mô hình nuôi dê\""), "{text}");
+    assert!(text.contains("value=\"01/05/2026\""), "{text}");
+    assert!(text.contains("value=\"7\""), "{text}");
+    assert!(
+        text.contains("<option value=\"c2|livelihood_model\" selected>"),
+        "{text}"
+    );
+    let end = &text[text.find("name=\"end_date\"").unwrap()..];
+    let end = &end[..end.find("</label>").unwrap()];
+    assert!(end.contains("aria-invalid=\"true\""), "{end}");
+    assert!(end.contains("class=\"field-error\""), "{end}");
+    let list = send(
+        &router,
+        get("/api/v1/programme/activities?unit=42&year=2026", &office),
+    )
+    .await;
+    assert_eq!(list.json().as_array().unwrap().len(), 2, "{}", list.text());
     let page = send(
         &router,
         get(&format!("/programme/activities/{id}"), &office),
@@ -480,11 +554,7 @@ async fn activities_are_recorded_listed_and_evaluated(store: Store) {
     );
     let answer = send(
         &router,
-        Request::post("/programme/disbursements")
-            .header(header::AUTHORIZATION, &finance)
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(form))
-            .unwrap(),
+        post_form("/programme/disbursements", &finance, form),
     )
     .await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());

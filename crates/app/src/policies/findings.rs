@@ -105,7 +105,7 @@ pub fn evidence_text(f: &FindingRecord) -> String {
 }
 
 /// Each household's classifications with corrections applied, in the order made.
-fn histories(rows: &[StatusHistoryRow]) -> HashMap<i64, StatusHistory> {
+pub(crate) fn histories(rows: &[StatusHistoryRow]) -> HashMap<i64, StatusHistory> {
     let superseded: std::collections::HashSet<i64> =
         rows.iter().filter_map(|r| r.supersedes).collect();
     let mut out: HashMap<i64, Vec<StatusChange>> = HashMap::new();

@@ -7,6 +7,7 @@
 
 pub mod access;
 pub mod activities;
+pub mod activity_report;
 pub mod allocation;
 pub mod beneficiary_imports;
 pub mod demo;

@@ -343,25 +343,10 @@ impl App {
             .store()
             .entries(&unit.province_code, year, &units, &[])
             .await?;
-        let row_codes: std::collections::HashSet<&str> =
-            rows.iter().map(|u| u.code.as_str()).collect();
-        let mut placed: BTreeMap<String, String> = BTreeMap::new();
+        let mut placer = RowPlacer::new(rows);
         let mut out = Vec::with_capacity(entries.len() * 2);
         for e in entries {
-            let row = match placed.get(&e.unit_code) {
-                Some(row) => row.clone(),
-                None => {
-                    let chain = self.store().ancestry(&e.unit_code).await?;
-                    let row = chain
-                        .iter()
-                        .map(|u| u.code.as_str())
-                        .find(|c| row_codes.contains(c))
-                        .unwrap_or(&e.unit_code)
-                        .to_string();
-                    placed.insert(e.unit_code.clone(), row.clone());
-                    row
-                }
-            };
+            let row = self.row_of(&mut placer, &e.unit_code).await?;
             let kind = match e.kind.as_str() {
                 "plan" => "planned",
                 "allocation" => "allocated",
@@ -371,5 +356,44 @@ impl App {
             out.push((row, format!("money.source.{}.{kind}", e.source), e.amount));
         }
         Ok(out)
+    }
+}
+
+/// Which row of a report holds a unit's figures: the row unit among the unit's ancestry,
+/// or the unit itself when no row does (a province's own plan or activity). Each unit's
+/// answer is kept, since one unit has many entries.
+pub(crate) struct RowPlacer {
+    rows: std::collections::HashSet<String>,
+    placed: BTreeMap<String, String>,
+}
+
+impl RowPlacer {
+    pub(crate) fn new(rows: &[giamngheo_store::UnitRecord]) -> RowPlacer {
+        RowPlacer {
+            rows: rows.iter().map(|u| u.code.clone()).collect(),
+            placed: BTreeMap::new(),
+        }
+    }
+}
+
+impl App {
+    /// The row of `placer`'s report that holds `unit_code`.
+    pub(crate) async fn row_of(
+        &self,
+        placer: &mut RowPlacer,
+        unit_code: &str,
+    ) -> Result<String, AppError> {
+        if let Some(row) = placer.placed.get(unit_code) {
+            return Ok(row.clone());
+        }
+        let chain = self.store().ancestry(unit_code).await?;
+        let row = chain
+            .iter()
+            .map(|u| u.code.as_str())
+            .find(|c| placer.rows.contains(*c))
+            .unwrap_or(unit_code)
+            .to_string();
+        placer.placed.insert(unit_code.to_string(), row.clone());
+        Ok(row)
     }
 }

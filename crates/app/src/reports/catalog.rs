@@ -103,7 +103,7 @@ pub struct ReportCatalog {
     pub periodic: crate::periodic::Layout,
 }
 
-pub(super) const BUILTIN: [(&str, &str); 10] = [
+pub(super) const BUILTIN: [(&str, &str); 11] = [
     (
         "01-ket-qua-ra-soat.toml",
         include_str!("../../reports/01-ket-qua-ra-soat.toml"),
@@ -143,6 +143,10 @@ pub(super) const BUILTIN: [(&str, &str); 10] = [
     (
         "08-tien-do-von.toml",
         include_str!("../../reports/08-tien-do-von.toml"),
+    ),
+    (
+        "09-hoat-dong-chuong-trinh.toml",
+        include_str!("../../reports/09-hoat-dong-chuong-trinh.toml"),
     ),
 ];
 pub(super) const BUILTIN_CATALOG: &str = include_str!("../../reports/catalog.toml");
@@ -261,11 +265,16 @@ impl ReportCatalog {
                 if let Some(e) = &c.expand
                     && !matches!(
                         e.as_str(),
-                        "indicators" | "causes" | "ethnicities" | "policies" | "funding_sources"
+                        "indicators"
+                            | "causes"
+                            | "ethnicities"
+                            | "policies"
+                            | "funding_sources"
+                            | "activity_types"
                     )
                 {
                     return Err(err(format!(
-                        "expand «{e}» không rõ (indicators, causes, ethnicities, policies, funding_sources)"
+                        "expand «{e}» không rõ (indicators, causes, ethnicities, policies, funding_sources, activity_types)"
                     )));
                 }
                 if let Some(f) = &c.formula {

@@ -284,6 +284,16 @@ impl App {
                 facts.add(&row, &key, amount);
             }
         }
+        // The programme's activities, beneficiaries and events, from the activities.
+        if keys.iter().any(|k| {
+            ["activity.", "beneficiaries.", "events."]
+                .iter()
+                .any(|p| k.starts_with(p))
+        }) {
+            for (row, key, n) in self.activity_facts(&unit, req.period, &row_units).await? {
+                facts.add(&row, &key, n);
+            }
+        }
         if needs_registry {
             for f in self.store().registry_facts(&registry).await? {
                 facts.add(&f.unit, &f.key, f.value);
@@ -382,6 +392,21 @@ impl App {
             })
             .collect();
 
+        // The activity types of the period's programme structure, for the columns of the
+        // activity report that expand over them.
+        let activity_types: Vec<CodeName> = self
+            .programme()
+            .structure_for(req.period)
+            .map(crate::programme::activity_report::activity_type_list)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(code, name, name_en)| CodeName {
+                code,
+                name,
+                name_en,
+            })
+            .collect();
+
         // Columns, expanded.
         struct Col {
             out: ReportColumn,
@@ -396,6 +421,7 @@ impl App {
                 Some("ethnicities") => ethnicity_list.iter().map(Some).collect(),
                 Some("policies") => policy_list.iter().map(Some).collect(),
                 Some("funding_sources") => funding_sources.iter().map(Some).collect(),
+                Some("activity_types") => activity_types.iter().map(Some).collect(),
                 _ => vec![None],
             };
             for item in items {
@@ -422,8 +448,13 @@ impl App {
                             .as_ref()
                             .and_then(|f| f.names().first().map(|s| s.to_string()))
                     })
-                    // Money is not households: its drill-down is the ledger's page.
-                    .filter(|d| !d.starts_with("money."));
+                    // Money and activities are not households: their drill-down is the
+                    // programme's own pages.
+                    .filter(|d| {
+                        !["money.", "activity.", "beneficiaries.", "events."]
+                            .iter()
+                            .any(|p| d.starts_with(p))
+                    });
                 let id = match (&c.id, item) {
                     (Some(id), Some(it)) => format!("{id}.{}", it.code),
                     (Some(id), None) => id.clone(),

@@ -107,6 +107,11 @@ pub struct ProgrammeStructure {
     pub to_confirm: bool,
     pub from: i32,
     pub to: i32,
+    /// How long a household that left the poor or near-poor lists counts as "recently
+    /// escaped" (hộ mới thoát nghèo) among the period's beneficiaries, in years; the
+    /// window is the one of `StatusHistory::recently_escaped_on`.
+    #[serde(default)]
+    pub recently_escaped_years: Option<crate::figure::Figure>,
     pub projects: Vec<Project>,
 }
 

@@ -7,6 +7,7 @@ use super::api::file_response;
 use super::parse_day;
 use crate::auth::{CurrentUser, Viewer};
 use crate::error::HtmlError;
+use crate::form::Refused;
 use crate::format;
 use crate::headers::see_other;
 use crate::i18n::{Lang, T};
@@ -14,9 +15,9 @@ use crate::routes::Routes;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Form, Path, Query, State};
-use axum::response::Response;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use chrono::Datelike;
 use giamngheo_app::programme::{ActivityInput, ActivityView, BeneficiaryInput};
 use giamngheo_app::{App, AppError};
 use giamngheo_sheets::reports::{NumberKind, figure};
@@ -143,6 +144,32 @@ struct ListPage {
     kinds: Vec<KindChoice>,
     can_write: bool,
     today: String,
+    /// The new-activity form as typed when it was refused, else empty.
+    form: Refused,
+}
+
+/// The fields of the new-activity form that show their own problem; any other problem
+/// is shown above the form.
+const FORM_FIELDS: &[&str] = &[
+    "unit",
+    "kind",
+    "name",
+    "start_date",
+    "end_date",
+    "planned_quantity",
+    "done_quantity",
+    "place",
+    "content",
+    "participants",
+    "participants_women",
+    "participants_minority",
+];
+
+impl ListPage {
+    /// A problem of the refused form that is about none of its fields.
+    fn form_problem(&self) -> Option<&str> {
+        self.form.general(FORM_FIELDS)
+    }
 }
 
 #[derive(Deserialize)]
@@ -157,9 +184,21 @@ async fn list(
     user: CurrentUser,
     Query(q): Query<ListQuery>,
 ) -> Result<ListPage, HtmlError> {
+    let (unit, year) = super::unit_and_year(&app, &user.actor, q.unit, q.year);
+    list_page(&app, lang, &user, unit, year, Refused::default()).await
+}
+
+/// The list of a unit's activities of a year with the new-activity form, fresh or as
+/// refused.
+async fn list_page(
+    app: &App,
+    lang: Lang,
+    user: &CurrentUser,
+    unit: String,
+    year: i32,
+    form: Refused,
+) -> Result<ListPage, HtmlError> {
     let err = |error| HtmlError { lang, error };
-    let unit = q.unit.unwrap_or_else(|| user.actor.unit_code.clone());
-    let year = q.year.unwrap_or_else(|| app.clock().today().year());
     let activities = app
         .activities(&user.actor, &unit, year)
         .await
@@ -176,9 +215,10 @@ async fn list(
         unit,
         year,
         rows: activities.iter().map(row).collect(),
-        kinds: kinds(&app, year, lang),
+        kinds: kinds(app, year, lang),
         can_write,
         today: format::date(&app.clock().today()),
+        form,
     })
 }
 
@@ -213,6 +253,29 @@ struct ActivityForm {
     version_id: i64,
     #[serde(default)]
     reason: String,
+}
+
+impl ActivityForm {
+    /// The form's fields as typed, to show a refused form again.
+    fn typed(&self) -> std::collections::HashMap<String, String> {
+        [
+            ("unit", &self.unit),
+            ("kind", &self.kind),
+            ("name", &self.name),
+            ("start_date", &self.start_date),
+            ("end_date", &self.end_date),
+            ("planned_quantity", &self.planned_quantity),
+            ("done_quantity", &self.done_quantity),
+            ("place", &self.place),
+            ("content", &self.content),
+            ("participants", &self.participants),
+            ("participants_women", &self.participants_women),
+            ("participants_minority", &self.participants_minority),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect()
+    }
 }
 
 fn some(text: &str) -> Option<String> {
@@ -264,13 +327,25 @@ async fn create(
     user: CurrentUser,
     Form(f): Form<ActivityForm>,
 ) -> Result<Response, HtmlError> {
-    let err = |error| HtmlError { lang, error };
-    let input = input_of(&f).map_err(err)?;
-    let id = app
-        .record_activity(&user.actor, &input)
-        .await
-        .map_err(err)?;
-    Ok(see_other(&format!("/programme/activities/{id}?saved=1")))
+    let saved = match input_of(&f) {
+        Ok(input) => app.record_activity(&user.actor, &input).await,
+        Err(e) => Err(e),
+    };
+    match saved {
+        Ok(id) => Ok(see_other(&format!("/programme/activities/{id}?saved=1"))),
+        // Refused: the list again with the form as typed and the problem next to its
+        // field; nothing was saved. The app names the budget line and the activity type
+        // separately, the form chooses both in `kind`.
+        Err(error) => {
+            let form = Refused::of(f.typed(), error)
+                .map_err(|error| HtmlError { lang, error })?
+                .field_alias("project", "kind")
+                .field_alias("activity_type", "kind");
+            let page =
+                list_page(&app, lang, &user, f.unit.trim().to_string(), f.year, form).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
 }
 
 async fn correct(
@@ -518,7 +593,6 @@ async fn evaluation(
     Path(id): Path<i64>,
     Query(q): Query<EvaluationQuery>,
 ) -> Result<Response, HtmlError> {
-    use axum::response::IntoResponse;
     let err = |error| HtmlError { lang, error };
     let e = app.model_evaluation(&user.actor, id).await.map_err(err)?;
     if let Some(format) = q.format.as_deref() {

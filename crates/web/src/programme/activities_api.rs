@@ -1,16 +1,15 @@
 //! `/api/v1/programme/activities`: the activities, their corrections and beneficiaries,
 //! and a livelihood model's evaluation.
 
-use super::api::file_response;
-use super::parse_day;
+use super::api::json_or_file;
+use super::{parse_day, unit_and_year};
 use crate::auth::ApiUser;
 use crate::error::{ApiError, ErrorBody};
 use crate::routes::Routes;
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
-use chrono::Datelike;
 use giamngheo_app::programme::{ActivityInput, ActivityView, BeneficiaryInput, BeneficiaryView};
 use giamngheo_app::{App, AppError};
 use serde::{Deserialize, Serialize};
@@ -52,8 +51,7 @@ async fn list(
     user: ApiUser,
     Query(q): Query<ActivitiesQuery>,
 ) -> Result<Json<Vec<ActivityView>>, ApiError> {
-    let unit = q.unit.unwrap_or_else(|| user.actor.unit_code.clone());
-    let year = q.year.unwrap_or_else(|| app.clock().today().year());
+    let (unit, year) = unit_and_year(&app, &user.actor, q.unit, q.year);
     Ok(Json(app.activities(&user.actor, &unit, year).await?))
 }
 
@@ -240,12 +238,11 @@ async fn evaluation(
     Query(q): Query<EvaluationQuery>,
 ) -> Result<Response, ApiError> {
     let e = app.model_evaluation(&user.actor, id).await?;
-    match q.format.as_deref() {
-        None | Some("json") | Some("") => Ok(Json(e).into_response()),
-        Some(format) => Ok(file_response(
-            &e.to_sheet(app.clock().today()),
-            format,
-            &format!("danh-gia-mo-hinh-{id}"),
-        )?),
-    }
+    let today = app.clock().today();
+    Ok(json_or_file(
+        e,
+        q.format.as_deref().unwrap_or("json"),
+        &format!("danh-gia-mo-hinh-{id}"),
+        |e| e.to_sheet(today),
+    )?)
 }

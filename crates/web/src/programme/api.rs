@@ -1,7 +1,7 @@
 //! `/api/v1/programme`: the suggested allocation, allocations, disbursements, reversals,
 //! the progress report and the programme's structure.
 
-use super::{parse_day, parse_vnd};
+use super::{parse_day, parse_vnd, unit_and_year};
 use crate::auth::ApiUser;
 use crate::error::{ApiError, ErrorBody};
 use crate::routes::Routes;
@@ -141,20 +141,13 @@ pub struct LedgerQuery {
     year: Option<i32>,
 }
 
-fn unit_year(app: &App, user: &ApiUser, q: LedgerQuery) -> (String, i32) {
-    (
-        q.unit.unwrap_or_else(|| user.actor.unit_code.clone()),
-        q.year.unwrap_or_else(|| app.clock().today().year()),
-    )
-}
-
 async fn entries(
     app: &App,
     user: &ApiUser,
     q: LedgerQuery,
     kind: &str,
 ) -> Result<Json<Vec<EntryView>>, ApiError> {
-    let (unit, year) = unit_year(app, user, q);
+    let (unit, year) = unit_and_year(app, &user.actor, q.unit, q.year);
     Ok(Json(
         app.programme_entries(&user.actor, &unit, year, Some(kind))
             .await?,
@@ -373,12 +366,22 @@ pub(crate) fn progress_response(
     format: &str,
     today: chrono::NaiveDate,
 ) -> Result<Response, AppError> {
-    if matches!(format, "json" | "") {
-        return Ok(Json(progress).into_response());
-    }
-    let sheet = progress.to_sheet(today);
     let name = format!("tien-do-von-{}-{}", progress.unit, progress.year);
-    file_response(&sheet, format, &name)
+    json_or_file(progress, format, &name, |p| p.to_sheet(today))
+}
+
+/// The render step of the programme's reports: `value` as JSON when `format` is empty or
+/// `json`, else its sheet as a CSV, .xlsx or PDF download named `name`.
+pub(crate) fn json_or_file<T: Serialize>(
+    value: T,
+    format: &str,
+    name: &str,
+    sheet: impl FnOnce(&T) -> giamngheo_sheets::reports::SheetReport,
+) -> Result<Response, AppError> {
+    if matches!(format, "json" | "") {
+        return Ok(Json(value).into_response());
+    }
+    file_response(&sheet(&value), format, name)
 }
 
 /// A report sheet as a CSV, .xlsx or PDF download named `name`.
@@ -434,8 +437,7 @@ async fn progress(
     user: ApiUser,
     Query(q): Query<ProgressQuery>,
 ) -> Result<Response, ApiError> {
-    let unit = q.unit.unwrap_or_else(|| user.actor.unit_code.clone());
-    let year = q.year.unwrap_or_else(|| app.clock().today().year());
+    let (unit, year) = unit_and_year(&app, &user.actor, q.unit, q.year);
     let progress = app.programme_progress(&user.actor, &unit, year).await?;
     Ok(progress_response(
         progress,

@@ -33,7 +33,24 @@ pub(crate) fn api_routes() -> crate::routes::Routes {
 }
 
 use crate::i18n::Lang;
-use giamngheo_app::AppError;
+use chrono::Datelike;
+use giamngheo_app::access::Actor;
+use giamngheo_app::{App, AppError};
+
+/// The unit and year a programme request is about: those asked for, else the user's own
+/// unit and this year. Every programme page, export and API read starts here, so that
+/// they agree on the defaults; the app then checks access to the unit.
+pub(crate) fn unit_and_year(
+    app: &App,
+    actor: &Actor,
+    unit: Option<String>,
+    year: Option<i32>,
+) -> (String, i32) {
+    (
+        unit.unwrap_or_else(|| actor.unit_code.clone()),
+        year.unwrap_or_else(|| app.clock().today().year()),
+    )
+}
 
 /// The menu's label of the programme pages.
 pub(crate) fn menu_label(lang: Lang) -> &'static str {

@@ -152,8 +152,7 @@ async fn page(
     let err = |error| HtmlError { lang, error };
     let p = lang_text(lang);
     let vi = lang == Lang::Vi;
-    let unit = q.unit.unwrap_or_else(|| user.actor.unit_code.clone());
-    let year = q.year.unwrap_or_else(|| app.clock().today().year());
+    let (unit, year) = super::unit_and_year(&app, &user.actor, q.unit, q.year);
     let progress = app
         .programme_progress(&user.actor, &unit, year)
         .await
@@ -279,8 +278,7 @@ async fn export(
     Query(q): Query<ExportQuery>,
 ) -> Result<Response, HtmlError> {
     let err = |error| HtmlError { lang, error };
-    let unit = q.unit.unwrap_or_else(|| user.actor.unit_code.clone());
-    let year = q.year.unwrap_or_else(|| app.clock().today().year());
+    let (unit, year) = super::unit_and_year(&app, &user.actor, q.unit, q.year);
     let progress = app
         .programme_progress(&user.actor, &unit, year)
         .await
@@ -344,8 +342,7 @@ async fn allocate_page(
 ) -> Result<AllocatePage, HtmlError> {
     let err = |error| HtmlError { lang, error };
     let vi = lang == Lang::Vi;
-    let unit = q.unit.unwrap_or_else(|| user.actor.unit_code.clone());
-    let year = q.year.unwrap_or_else(|| app.clock().today().year());
+    let (unit, year) = super::unit_and_year(&app, &user.actor, q.unit, q.year);
     let households = q.weighting.as_deref() == Some("households");
     let total = match q.total.as_deref().map(str::trim) {
         None | Some("") => None,
