@@ -363,3 +363,202 @@ async fn a_refused_request_and_decision_keep_what_was_typed(store: Store) {
     assert_ne!(review.step, "closed");
 }
 giamngheo_store::store_test!(a_refused_request_and_decision_keep_what_was_typed);
+
+/// The close form of one finding in the findings page, from its action to its end.
+fn close_form<'a>(page: &'a str, action: &str) -> &'a str {
+    let at = page
+        .find(&format!("action=\"{action}\""))
+        .unwrap_or_else(|| panic!("no form {action}"));
+    let end = at + page[at..].find("</form>").unwrap();
+    &page[at..end]
+}
+
+async fn a_refused_finding_close_keeps_its_status_and_note(store: Store) {
+    let site = officer_site(store).await;
+    let cookie = format!("gn_session={}", site.session);
+    let list = send(&site.router, get("/findings", Some(&site.session))).await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+    // The last finding the officer may close, so that the row is not simply the first.
+    let action = list
+        .body
+        .match_indices("action=\"/findings/")
+        .map(|(at, _)| {
+            let rest = &list.body[at + "action=\"".len()..];
+            rest[..rest.find('"').unwrap()].to_string()
+        })
+        .last()
+        .expect("the demo's officer has a finding to close");
+
+    // A closing status that is not one: the note stays, the problem is next to the status.
+    let answer = send(
+        &site.router,
+        post_form(
+            &action,
+            Some(&cookie),
+            &[
+                ("csrf", &site.csrf),
+                ("status", "open"),
+                ("note", "Đã cấp lại thẻ BHYT"),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(
+        answer.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        answer.body
+    );
+    assert!(answer.body.contains("<nav"), "the page keeps its menu");
+    let form = close_form(&answer.body, &action);
+    assert!(form.contains("value=\"Đã cấp lại thẻ BHYT\""), "{form}");
+    let status = around(form, "status");
+    assert!(status.contains("field-error"), "{status}");
+    assert!(status.contains("trạng thái đóng"), "{status}");
+
+    // An empty note: the status chosen stays, the problem is next to the note.
+    let answer = send(
+        &site.router,
+        post_form(
+            &action,
+            Some(&cookie),
+            &[("csrf", &site.csrf), ("status", "corrected"), ("note", " ")],
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let form = close_form(&answer.body, &action);
+    assert!(
+        form.contains("<option value=\"corrected\" selected>"),
+        "{form}"
+    );
+    let note = around(form, "note");
+    assert!(note.contains("field-error"), "{note}");
+    assert!(note.contains("cần ghi nội dung"), "{note}");
+    // Nothing closed: the finding still offers its close form.
+    let list = send(&site.router, get("/findings", Some(&site.session))).await;
+    assert!(list.body.contains(&format!("action=\"{action}\"")));
+}
+giamngheo_store::store_test!(a_refused_finding_close_keeps_its_status_and_note);
+
+async fn a_refused_benefit_import_keeps_its_policy_and_agency(store: Store) {
+    let site = officer_site(store).await;
+    let form = send(&site.router, get("/benefits/import", Some(&site.session))).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    // The last policy and the last agency offered, so that keeping them is not the
+    // default choice.
+    let last_option = |select: &str| -> String {
+        let at = form.body.find(&format!("name=\"{select}\"")).unwrap();
+        let end = at + form.body[at..].find("</select>").unwrap();
+        let part = &form.body[at..end];
+        let v = part.rfind("<option value=\"").unwrap() + "<option value=\"".len();
+        part[v..v + part[v..].find('"').unwrap()].to_string()
+    };
+    let (policy, agency) = (last_option("policy"), last_option("agency"));
+    let answer = send(
+        &site.router,
+        multipart(
+            "/benefits/import",
+            &site.session,
+            &[
+                ("csrf", &site.csrf),
+                ("policy", &policy),
+                ("agency", &agency),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(
+        answer.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        answer.body
+    );
+    let page = &answer.body;
+    assert!(page.contains("<nav"), "the page keeps its menu");
+    assert!(
+        page.contains(&format!("<option value=\"{policy}\" selected>")),
+        "{page}"
+    );
+    assert!(
+        page.contains(&format!("<option value=\"{agency}\" selected>")),
+        "{page}"
+    );
+    let file = around(page, "file");
+    assert!(file.contains("field-error"), "{file}");
+    assert!(file.contains("chưa chọn tệp"), "{file}");
+}
+giamngheo_store::store_test!(a_refused_benefit_import_keeps_its_policy_and_agency);
+
+async fn a_refused_benefit_keeps_what_was_typed_on_the_household_page(store: Store) {
+    let site = officer_site(store).await;
+    let household = site
+        .app
+        .store()
+        .review_households(site.review)
+        .await
+        .unwrap()
+        .last()
+        .unwrap()
+        .household_id;
+    let uri = format!("/households/{household}");
+    let shown = send(&site.router, get(&uri, Some(&site.session))).await;
+    assert_eq!(shown.status, StatusCode::OK, "{}", shown.body);
+    // The last policy the officer may record, so that keeping it is not the default.
+    let policy = {
+        let at = shown.body.find("name=\"policy\"").expect("the entry form");
+        let part = &shown.body[at..at + shown.body[at..].find("</select>").unwrap()];
+        let v = part.rfind("<option value=\"").unwrap() + "<option value=\"".len();
+        part[v..v + part[v..].find('"').unwrap()].to_string()
+    };
+    let before = site
+        .app
+        .store()
+        .household_benefits(household)
+        .await
+        .unwrap()
+        .len();
+    let answer = send(
+        &site.router,
+        post_form(
+            &format!("{uri}/benefits"),
+            Some(&format!("gn_session={}", site.session)),
+            &[
+                ("csrf", &site.csrf),
+                ("policy", &policy),
+                ("member", ""),
+                ("valid_from", "31/02/2026"),
+                ("valid_to", ""),
+                ("amount", "1.500.000"),
+                ("reference", "QĐ 12/2026"),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(
+        answer.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        answer.body
+    );
+    let page = &answer.body;
+    assert!(page.contains("<nav"), "the page keeps its menu");
+    assert!(
+        page.contains(&format!("<option value=\"{policy}\" selected>")),
+        "{page}"
+    );
+    assert!(around(page, "amount").contains("value=\"1.500.000\""));
+    assert!(around(page, "reference").contains("value=\"QĐ 12/2026\""));
+    let from = around(page, "valid_from");
+    assert!(from.contains("value=\"31/02/2026\""), "{from}");
+    assert!(from.contains("field-error"), "{from}");
+    let after = site
+        .app
+        .store()
+        .household_benefits(household)
+        .await
+        .unwrap()
+        .len();
+    assert_eq!(after, before, "nothing recorded");
+}
+giamngheo_store::store_test!(a_refused_benefit_keeps_what_was_typed_on_the_household_page);
