@@ -297,45 +297,6 @@ async fn show(
     Path(id): Path<i64>,
     Query(q): Query<ShowQuery>,
 ) -> Result<HouseholdPage, HtmlError> {
-    let h = lang.h();
-    let notice = if q.created.is_some() {
-        Some(h.created.to_string())
-    } else if q.saved.is_some() {
-        Some(h.saved.to_string())
-    } else {
-        None
-    };
-    page(&app, lang, &user, id, notice).await
-}
-
-/// The household page again with its benefit entry form as typed and the problem next
-/// to its field (422), when the app refused the benefit.
-pub(crate) async fn with_refused_benefit(
-    app: &App,
-    lang: Lang,
-    user: &CurrentUser,
-    id: i64,
-    form: crate::form::Refused,
-) -> Response {
-    match page(app, lang, user, id, None).await {
-        Ok(mut page) => {
-            if let Some(b) = page.benefits.as_mut() {
-                b.form = form;
-            }
-            (StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
-        }
-        Err(e) => e.into_response(),
-    }
-}
-
-/// The household page with its history, statuses and benefits.
-async fn page(
-    app: &App,
-    lang: Lang,
-    user: &CurrentUser,
-    id: i64,
-    notice: Option<String>,
-) -> Result<HouseholdPage, HtmlError> {
     let err = html_err(lang);
     let view = app.household(&user.actor, id).await.map_err(&err)?;
     let history = app.household_history(&user.actor, id).await.map_err(&err)?;
@@ -376,10 +337,17 @@ async fn page(
         .collect();
     let members = member_rows(lang, &view);
     let names: Vec<(i64, String)> = members.iter().map(|m| (m.id, m.name.clone())).collect();
-    let benefits = crate::policies::benefits::section(app, &user.actor, id, &names, lang)
+    let benefits = crate::policies::benefits::section(&app, &user.actor, id, &names, lang)
         .await
         .map_err(&err)?;
     let h = lang.h();
+    let notice = if q.created.is_some() {
+        Some(h.created.to_string())
+    } else if q.saved.is_some() {
+        Some(h.saved.to_string())
+    } else {
+        None
+    };
     Ok(HouseholdPage {
         t: lang.t(),
         h,

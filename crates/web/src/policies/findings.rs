@@ -4,7 +4,6 @@
 
 use crate::auth::{ApiUser, CurrentUser, Viewer};
 use crate::error::{ApiError, ErrorBody, HtmlError, public_message, status_of};
-use crate::form::Refused;
 use crate::i18n::{Lang, T};
 use crate::routes::Routes;
 use askama::Template;
@@ -236,8 +235,6 @@ pub struct RowView {
     pub evidence: String,
     pub action: String,
     pub note: String,
-    /// The row's close form as typed when it was refused; empty for every other row.
-    pub form: Refused,
 }
 
 #[derive(Template, WebTemplate)]
@@ -256,15 +253,12 @@ struct FindingsPage {
     error: Option<String>,
 }
 
-/// The findings page; `refused` is the close form of one finding as typed, when the app
-/// refused it, shown again on that row with its problem next to its field.
 async fn render(
     app: &App,
     lang: Lang,
     user: &CurrentUser,
     q: &FindingsQuery,
     result: Result<Option<String>, AppError>,
-    refused: Option<(i64, Refused)>,
 ) -> Response {
     let ft = lang_text(lang);
     let list = match app
@@ -280,8 +274,6 @@ async fn render(
         Err(error) => return HtmlError { lang, error }.into_response(),
     };
     let (status, notice, error) = match result {
-        // A refused form answers 422, its problem shown on its row.
-        Ok(_) if refused.is_some() => (StatusCode::UNPROCESSABLE_ENTITY, None, None),
         Ok(n) => (StatusCode::OK, n, None),
         Err(error @ AppError::Store(_)) => return HtmlError { lang, error }.into_response(),
         Err(e) => (status_of(&e), None, Some(public_message(&e, lang))),
@@ -313,10 +305,6 @@ async fn render(
                 .flatten()
                 .collect::<Vec<_>>()
                 .join(" — "),
-            form: match &refused {
-                Some((id, form)) if *id == f.id => form.clone(),
-                _ => Refused::default(),
-            },
         })
         .collect();
     let page = FindingsPage {
@@ -341,7 +329,7 @@ async fn page(
     user: CurrentUser,
     Query(q): Query<FindingsQuery>,
 ) -> Response {
-    render(&app, lang, &user, &q, Ok(None), None).await
+    render(&app, lang, &user, &q, Ok(None)).await
 }
 
 #[derive(Deserialize, Default)]
@@ -364,28 +352,5 @@ async fn close(
         .close_finding(By::User(&user.actor), id, form.status.trim(), &form.note)
         .await
         .map(|_| Some(format!("{} {id}.", ft.closed)));
-    // A refusal of what was typed comes back on the finding's own row; any other error
-    // (not found, no access) is the page's.
-    let (result, refused) = match result {
-        Ok(n) => (Ok(n), None),
-        Err(error) => {
-            let typed = [("status", form.status), ("note", form.note)]
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), v))
-                .collect();
-            match Refused::of(typed, error) {
-                Ok(refused) => (Ok(None), Some((id, refused))),
-                Err(other) => (Err(other), None),
-            }
-        }
-    };
-    render(
-        &app,
-        lang,
-        &user,
-        &FindingsQuery::default(),
-        result,
-        refused,
-    )
-    .await
+    render(&app, lang, &user, &FindingsQuery::default(), result).await
 }
