@@ -563,6 +563,9 @@ fn set_cookie(name: &str, value: &str, path: &str, max_age: i64, secure: bool) -
     HeaderValue::from_str(&c).expect("cookie text is ASCII")
 }
 
+mod password;
+use password::{password_page, password_submit};
+
 pub(crate) fn routes() -> Routes {
     Routes::new()
         .route("/login", get(login_page).post(login_submit))
@@ -754,96 +757,6 @@ async fn logout(
     response
 }
 
-#[derive(Template, WebTemplate)]
-#[template(path = "password.html")]
-struct PasswordPage {
-    t: &'static T,
-    lang: Lang,
-    viewer: Option<Viewer>,
-    min_chars: usize,
-    error: Option<String>,
-    notice: Option<String>,
-}
-
-fn password_form(
-    lang: Lang,
-    user: &CurrentUser,
-    status: StatusCode,
-    error: Option<String>,
-    notice: Option<String>,
-) -> Response {
-    let page = PasswordPage {
-        t: lang.t(),
-        lang,
-        viewer: Some(user.viewer(lang)),
-        min_chars: giamngheo_app::auth::MIN_PASSWORD_CHARS,
-        error,
-        notice,
-    };
-    (status, page).into_response()
-}
-
-async fn password_page(lang: Lang, user: CurrentUser) -> Response {
-    password_form(lang, &user, StatusCode::OK, None, None)
-}
-
-#[derive(Deserialize)]
-struct PasswordForm {
-    old_password: String,
-    new_password: String,
-    confirm_password: String,
-}
-
-async fn password_submit(
-    State(app): State<App>,
-    lang: Lang,
-    user: CurrentUser,
-    Form(form): Form<PasswordForm>,
-) -> Response {
-    let t = lang.t();
-    if form.new_password != form.confirm_password {
-        return password_form(
-            lang,
-            &user,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some(t.passwords_differ.to_string()),
-            None,
-        );
-    }
-    match app
-        .change_password(
-            &user.actor,
-            Some(&user.token),
-            &form.old_password,
-            &form.new_password,
-        )
-        .await
-    {
-        Ok(()) => password_form(
-            lang,
-            &user,
-            StatusCode::OK,
-            None,
-            Some(t.password_changed.to_string()),
-        ),
-        Err(AppError::Invalid { message, .. }) => password_form(
-            lang,
-            &user,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some(message),
-            None,
-        ),
-        Err(e @ AppError::TooManyAttempts { .. }) => password_form(
-            lang,
-            &user,
-            StatusCode::TOO_MANY_REQUESTS,
-            Some(e.to_string()),
-            None,
-        ),
-        Err(error) => HtmlError { lang, error }.into_response(),
-    }
-}
-
 // The JSON API's sign-in.
 
 pub(crate) fn api_routes() -> Routes {
@@ -937,66 +850,4 @@ pub(crate) async fn api_me(user: ApiUser) -> Json<Me> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_local_paths_are_followed_after_signing_in() {
-        assert_eq!(safe_next(Some("/units/42?x=1")), "/units/42?x=1");
-        assert_eq!(safe_next(Some("//evil.example")), "/");
-        assert_eq!(safe_next(Some("/\\evil.example")), "/");
-        assert_eq!(safe_next(Some("https://evil.example")), "/");
-        assert_eq!(safe_next(None), "/");
-    }
-
-    #[test]
-    fn forwarded_addresses_count_only_from_trusted_proxies() {
-        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
-        let proxy = [ip("10.0.0.5")];
-        // No trusted proxy: the header is ignored, even from the same machine.
-        assert_eq!(
-            client_address(ip("127.0.0.1"), "203.0.113.9", &[]),
-            ip("127.0.0.1")
-        );
-        // An untrusted peer cannot choose its address.
-        assert_eq!(
-            client_address(ip("198.51.100.7"), "203.0.113.9", &proxy),
-            ip("198.51.100.7")
-        );
-        // The proxy's word is taken; what the client itself wrote before it is not.
-        assert_eq!(
-            client_address(ip("10.0.0.5"), "1.2.3.4, 203.0.113.9", &proxy),
-            ip("203.0.113.9")
-        );
-        assert_eq!(
-            client_address(ip("::ffff:10.0.0.5"), "203.0.113.9", &proxy),
-            ip("203.0.113.9")
-        );
-        assert_eq!(
-            client_address(ip("10.0.0.5"), "nonsense", &proxy),
-            ip("10.0.0.5")
-        );
-        assert_eq!(client_address(ip("10.0.0.5"), "", &proxy), ip("10.0.0.5"));
-    }
-
-    #[test]
-    fn the_way_back_is_percent_encoded() {
-        assert_eq!(encode_component("/search?q=a b"), "/search%3Fq%3Da%20b");
-    }
-
-    #[test]
-    fn cookies_and_bearer_tokens_are_read() {
-        let mut h = HeaderMap::new();
-        h.insert(
-            header::COOKIE,
-            HeaderValue::from_static("lang=en; gn_session=abc"),
-        );
-        h.insert(
-            header::AUTHORIZATION,
-            HeaderValue::from_static("bearer xyz"),
-        );
-        assert_eq!(cookie(&h, "gn_session").as_deref(), Some("abc"));
-        assert_eq!(cookie(&h, "gn_login"), None);
-        assert_eq!(bearer(&h).as_deref(), Some("xyz"));
-    }
-}
+mod tests;

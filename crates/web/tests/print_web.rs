@@ -746,3 +746,74 @@ async fn an_overriding_wording_file_changes_the_printed_text(store: Store) {
     );
 }
 web_test!(an_overriding_wording_file_changes_the_printed_text);
+
+/// The text of the refusal letter (before and after it is issued) and of the
+/// certificates of every village, compared with the text recorded before their wording
+/// moves into the wording files: the built-in wording must print exactly what the code
+/// printed. `GIAMNGHEO_WRITE_GOLDEN=1` records it again, after a deliberate change.
+async fn the_letters_and_certificates_print_the_recorded_text(store: Store) {
+    let site = site(store).await;
+    site.approve().await;
+    let id = site.review;
+    let me = session(&site, "canbo.dienmy").await;
+    let view = site.app.review(&site.officer, id).await.unwrap();
+    let refused = view
+        .households
+        .iter()
+        .find(|h| h.head_name == head(3, TRUNG_HOA))
+        .unwrap();
+    let mut text = String::new();
+    let mut add = |name: &str, pages: Vec<String>| {
+        for (i, page) in pages.iter().enumerate() {
+            text.push_str(&format!("===== {name}, page {}\n{page}\n", i + 1));
+        }
+    };
+    let letter = format!("/reviews/{id}/letters/{}", refused.id);
+    add(
+        "letter (not issued)",
+        pdf(&site, &format!("{letter}?format=pdf"), &me).await,
+    );
+    let csrf = send(&site, get(&letter, Some(&me))).await.csrf_field();
+    let issued = send(
+        &site,
+        support::post_form(
+            &letter,
+            Some(&format!("gn_session={me}")),
+            &[
+                ("csrf", &csrf),
+                ("stated_reason", "Hộ có thu nhập trên chuẩn cận nghèo"),
+                ("issued_on", "20/09/2021"),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(issued.status, StatusCode::SEE_OTHER, "{}", issued.body);
+    add(
+        "letter (issued)",
+        pdf(&site, &format!("{letter}?format=pdf"), &me).await,
+    );
+    add(
+        "certificates",
+        pdf(
+            &site,
+            &format!("/reviews/{id}/certificates?format=pdf"),
+            &me,
+        )
+        .await,
+    );
+
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/golden/review_letters.txt"
+    );
+    if std::env::var_os("GIAMNGHEO_WRITE_GOLDEN").is_some() {
+        std::fs::write(path, &text).unwrap();
+    }
+    let recorded = std::fs::read_to_string(path).expect("the recorded text");
+    assert!(
+        text == recorded,
+        "the printed text differs from {path}:\n{}",
+        first_difference(&text, &recorded)
+    );
+}
+web_test!(the_letters_and_certificates_print_the_recorded_text);
