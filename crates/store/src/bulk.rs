@@ -10,8 +10,8 @@
 //! The column lists are those of the ordinary inserts ([`HOUSEHOLD_FIELDS`],
 //! [`MEMBER_FIELDS`], [`AUDIT_COLUMNS`]), and the values of a `COPY` row are written by
 //! the same bind macros that bind the inserts, in the lists' order, straight into the
-//! `COPY` text (an earlier version went through `serde_json::Value` maps, a third of the
-//! loader's time): a column added to a table is added to its struct, its list and its
+//! `COPY` text (an earlier version built a `serde_json::Value` map for every row): a
+//! column added to a table is added to its struct, its list and its
 //! bind macro once, and both ways of writing follow.
 
 use crate::households::{
