@@ -100,7 +100,7 @@ impl<T: CopyValue> CopyValue for Option<T> {
     }
 }
 
-impl<'a> CopyValue for &'a Option<String> {
+impl CopyValue for &Option<String> {
     fn write(self, out: &mut String) {
         self.as_ref().write(out);
     }
