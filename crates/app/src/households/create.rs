@@ -212,6 +212,19 @@ impl App {
                     .push((i, input.draft.code.clone()));
             }
         }
+        // The database's codes for every commune of the batch at once: an import's batch
+        // spreads over hundreds of communes, and one query a commune was most of a large
+        // import's time.
+        let pairs: Vec<(String, String)> = codes_by_commune
+            .iter()
+            .flat_map(|(commune, codes)| codes.iter().map(|(_, c)| (commune.clone(), c.clone())))
+            .collect();
+        let existing: HashSet<(String, String)> = self
+            .store()
+            .existing_household_codes_in(&pairs)
+            .await?
+            .into_iter()
+            .collect();
         for (commune, codes) in &codes_by_commune {
             let mut seen: HashMap<&str, usize> = HashMap::new();
             for (i, code) in codes {
@@ -225,15 +238,8 @@ impl App {
                     );
                 }
             }
-            let list: Vec<String> = codes.iter().map(|(_, c)| c.clone()).collect();
-            let existing: HashSet<String> = self
-                .store()
-                .existing_household_codes(commune, &list)
-                .await?
-                .into_iter()
-                .collect();
             for (i, code) in codes {
-                if existing.contains(code) {
+                if existing.contains(&(commune.clone(), code.clone())) {
                     problems.conflict(
                         &inputs[*i],
                         None,

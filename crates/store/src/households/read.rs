@@ -111,6 +111,32 @@ impl Store {
         Ok(found)
     }
 
+    /// Which of these (commune, household code) pairs are already used, whatever the
+    /// commune: one query for a thousand pairs, where a batch of an import spreading over
+    /// hundreds of communes took one round trip per commune with
+    /// [`Store::existing_household_codes`].
+    pub async fn existing_household_codes_in(
+        &self,
+        pairs: &[(String, String)],
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        let mut found = Vec::new();
+        for chunk in pairs.chunks(CHUNK) {
+            let rows: Vec<(String, String)> = with_pool!(self, pool => {
+                let mut qb = QueryBuilder::new("WITH wanted (commune_code, code) AS (");
+                qb.push_values(chunk, |mut row, (commune, code)| {
+                    row.push_bind(commune).push_bind(code);
+                });
+                qb.push(
+                    ") SELECT h.commune_code, h.code FROM households h JOIN wanted w \
+                     ON h.commune_code = w.commune_code AND h.code = w.code",
+                );
+                qb.build_query_as().fetch_all(pool).await?
+            });
+            found.extend(rows);
+        }
+        Ok(found)
+    }
+
     /// One page of households, sorted the Vietnamese way by the head's name, and the
     /// exact total count for the filter (for exports and tests, which need it exact).
     pub async fn list_households(
