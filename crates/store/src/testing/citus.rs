@@ -3,14 +3,22 @@
 //!
 //! Creating a distributed database takes seconds (a database on every node, the
 //! extension, the workers registered, the schema distributed), far longer than most
-//! tests. So each test binary keeps a few databases (one per test running at once) and
-//! hands them out in turn: a test takes a free one, which is first emptied (every table
-//! truncated, then the rows the migrations seed put back, as they were after migrating),
-//! and gives it back when it ends, even by a panic. The databases are named after the test
-//! binary and its process id; the first database a process makes first drops those of
-//! processes that have ended (the pool of the previous test binary), because Citus runs a
-//! maintenance worker per database and a node has only a few worker slots. Databases are
-//! made one at a time: Citus's node registrations in two new databases at once collide.
+//! tests. So the databases outlive the test binaries: a pool of a few databases per schema
+//! (named after a fingerprint of the migrations and of the code that distributes the
+//! tables) serves every test binary in turn, and each test takes a free one, which is first
+//! emptied (every table truncated, then the rows the migrations seed put back, as they were
+//! after migrating) and given back when the test ends, even by a panic. Which process holds
+//! which database is told by a file lock per database in the system's temporary folder, so
+//! a process that ends (or crashes) frees its databases without any clean-up. Before this,
+//! each test binary made its own two databases: about ten seconds each, eighty binaries a
+//! run.
+//!
+//! When every pooled database is taken (several suites at once), a process makes databases
+//! of its own, named after its process id, as before; the first database a process makes
+//! drops such databases of processes that have ended, and pooled databases of another
+//! schema that nobody holds, because Citus runs a maintenance worker per database and a
+//! node has only a few worker slots. Databases are made one at a time, across processes:
+//! Citus's node registrations in two new databases at once collide.
 //!
 //! The cluster is named by `GIAMNGHEO_TEST_CITUS` (default
 //! `postgres://postgres@127.0.0.1:5433/postgres`, the coordinator of
@@ -33,6 +41,52 @@ const TEST_SHARD_COUNT: u32 = 4;
 pub(crate) struct Slot {
     pub(crate) name: String,
     seed: Vec<(String, String)>,
+    /// The pooled database's file lock, held while this process may use it (until it
+    /// ends); `None` for a database of this process's own.
+    _lock: Option<std::fs::File>,
+}
+
+/// Pooled databases per schema: enough for two test threads in each of two suites.
+const POOL_SLOTS: usize = 4;
+
+/// The prefix of the pooled databases' names (after [`PREFIX`]).
+const POOLED: &str = "pool_";
+
+/// Where the pooled databases' locks and seeded rows are kept.
+fn pool_dir() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join("giamngheo-citus-pool");
+    std::fs::create_dir_all(&dir).expect("the Citus pool's folder");
+    dir
+}
+
+/// A fingerprint of the schema a migrated database has: the migrations and the code that
+/// distributes the tables.
+fn schema_fingerprint() -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |bytes: &[u8]| {
+        for b in bytes {
+            hash ^= u64::from(*b);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    for m in crate::POSTGRES_MIGRATIONS.iter() {
+        eat(&m.version.to_le_bytes());
+        eat(&m.checksum);
+    }
+    eat(include_str!("../citus.rs").as_bytes());
+    eat(&TEST_SHARD_COUNT.to_le_bytes());
+    format!("{:012x}", hash >> 16)
+}
+
+/// A file lock taken without waiting, or `None` when another process holds it.
+fn try_lock(path: &std::path::Path) -> Option<std::fs::File> {
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .expect("a Citus pool lock file");
+    file.try_lock().ok().map(|()| file)
 }
 
 static FREE: Mutex<Vec<Slot>> = Mutex::new(Vec::new());
@@ -67,20 +121,99 @@ pub(crate) async fn lease(admin_url: &str) -> (Slot, Store) {
         }
         None => {
             let _making = MAKING.lock().await;
+            // Across processes too: the lock is released when this file is dropped.
+            let making_file = std::fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(pool_dir().join("making.lock"))
+                .expect("the Citus pool's making lock");
+            making_file.lock().expect("the Citus pool's making lock");
             let made = MADE.fetch_add(1, Ordering::Relaxed);
-            let name = format!("{PREFIX}{}_{}_{made}", binary_name(), std::process::id());
+            let fingerprint = schema_fingerprint();
             if made == 0 {
-                drop_ended(admin_url).await;
+                drop_ended(admin_url, &fingerprint).await;
             }
-            create(admin_url, &name).await;
-            let store = Store::connect(&url(&name))
-                .await
-                .expect("open Citus test database");
-            store.migrate().await.expect("migrate Citus");
-            let seed = snapshot(&store).await;
-            (Slot { name, seed }, store)
+            let dir = pool_dir();
+            for k in 0..POOL_SLOTS {
+                // The `_1_` sits where a process's own database has its process id, so
+                // that the clean-up of suites older than the pool (which drops the
+                // databases of ended processes) sees process 1, which never ends.
+                let name = format!("{PREFIX}{POOLED}{fingerprint}_1_{k}");
+                let Some(lock) = try_lock(&dir.join(format!("{name}.lock"))) else {
+                    continue;
+                };
+                let seed_file = dir.join(format!("{name}.seed.json"));
+                let seed: Option<Vec<(String, String)>> = std::fs::read_to_string(&seed_file)
+                    .ok()
+                    .and_then(|json| serde_json::from_str(&json).ok());
+                if let Some(seed) = seed
+                    && exists(admin_url, &name).await
+                {
+                    let store = Store::connect(&url(&name))
+                        .await
+                        .expect("open Citus test database");
+                    empty(&store, &seed).await;
+                    return (
+                        Slot {
+                            name,
+                            seed,
+                            _lock: Some(lock),
+                        },
+                        store,
+                    );
+                }
+                let _ = std::fs::remove_file(&seed_file);
+                let (seed, store) = make(admin_url, &name).await;
+                std::fs::write(
+                    &seed_file,
+                    serde_json::to_string(&seed).expect("seed as JSON"),
+                )
+                .expect("keep the seeded rows");
+                return (
+                    Slot {
+                        name,
+                        seed,
+                        _lock: Some(lock),
+                    },
+                    store,
+                );
+            }
+            let name = format!("{PREFIX}{}_{}_{made}", binary_name(), std::process::id());
+            let (seed, store) = make(admin_url, &name).await;
+            (
+                Slot {
+                    name,
+                    seed,
+                    _lock: None,
+                },
+                store,
+            )
         }
     }
+}
+
+/// Makes, migrates and opens a distributed database, with its seeded rows.
+async fn make(admin_url: &str, name: &str) -> (Vec<(String, String)>, Store) {
+    create(admin_url, name).await;
+    let store = Store::connect(&super::replace_database(admin_url, name))
+        .await
+        .expect("open Citus test database");
+    store.migrate().await.expect("migrate Citus");
+    (snapshot(&store).await, store)
+}
+
+/// True when the coordinator has a database of that name.
+async fn exists(admin_url: &str, name: &str) -> bool {
+    let admin = PgConnectOptions::from_str(admin_url).expect("Citus URL");
+    let mut conn = connect(admin).await;
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM pg_database WHERE datname = $1")
+        .bind(name)
+        .fetch_one(&mut conn)
+        .await
+        .expect("look for a pooled database");
+    conn.close().await.ok();
+    n > 0
 }
 
 /// Gives a database back to the pool.
@@ -88,8 +221,10 @@ pub(crate) fn give_back(slot: Slot) {
     FREE.lock().unwrap_or_else(|e| e.into_inner()).push(slot);
 }
 
-/// Drops the pooled databases of test processes that have ended, on every node.
-async fn drop_ended(admin_url: &str) {
+/// Drops, on every node, the databases of test processes that have ended and the pooled
+/// databases of another schema that no process holds.
+async fn drop_ended(admin_url: &str, fingerprint: &str) {
+    let dir = pool_dir();
     let admin = PgConnectOptions::from_str(admin_url).expect("Citus URL");
     for node in nodes(&admin).await {
         let mut conn = connect(node).await;
@@ -101,6 +236,22 @@ async fn drop_ended(admin_url: &str) {
         .await
         .expect("list the pooled databases");
         for name in names {
+            if let Some(pooled) = name.strip_prefix(&format!("{PREFIX}{POOLED}")) {
+                if pooled.starts_with(fingerprint) {
+                    continue;
+                }
+                // Held by a process of another branch's suite: left to it.
+                let Some(_lock) = try_lock(&dir.join(format!("{name}.lock"))) else {
+                    continue;
+                };
+                run(
+                    &mut conn,
+                    &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+                )
+                .await;
+                let _ = std::fs::remove_file(dir.join(format!("{name}.seed.json")));
+                continue;
+            }
             let pid = name.rsplit('_').nth(1).and_then(|p| p.parse::<u32>().ok());
             let alive = pid.is_some_and(|p| std::path::Path::new(&format!("/proc/{p}")).exists());
             if !alive {

@@ -10,8 +10,10 @@
 //! [`citus`]), from a small pool of distributed databases emptied between tests.
 
 mod citus;
+mod templates;
 
 use crate::Store;
+use sqlx::Connection;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
@@ -49,9 +51,17 @@ impl Drop for Cleanup {
 impl TestDb {
     /// A fresh SQLite file in a temporary folder.
     pub async fn sqlite() -> TestDb {
-        let db = TestDb::sqlite_unmigrated().await;
-        db.store.migrate().await.expect("migrate SQLite");
-        db
+        let template = templates::sqlite_template().await;
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let path = dir.path().join("test.db");
+        std::fs::copy(template, &path).expect("copy the SQLite template");
+        let url = path.to_str().expect("utf-8 path").to_string();
+        let store = Store::connect(&url).await.expect("open SQLite");
+        TestDb {
+            store,
+            url,
+            cleanup: Cleanup::Sqlite(dir),
+        }
     }
 
     /// A fresh SQLite file without the schema, for tests of a migration.
@@ -69,13 +79,40 @@ impl TestDb {
 
     /// A fresh PostgreSQL database, or `None` when PostgreSQL tests are switched off.
     pub async fn postgres() -> Option<TestDb> {
-        let db = TestDb::postgres_unmigrated().await?;
-        db.store.migrate().await.expect("migrate PostgreSQL");
-        Some(db)
+        let (admin_url, name) = TestDb::postgres_name()?;
+        let template = templates::postgres_template(&admin_url).await;
+        let mut admin = sqlx::postgres::PgConnection::connect(&admin_url)
+            .await
+            .unwrap_or_else(|e| panic!("PostgreSQL at {admin_url} is needed ({e})"));
+        templates::execute_when_unused(
+            &mut admin,
+            &format!("CREATE DATABASE {name} TEMPLATE {template}"),
+        )
+        .await;
+        let _ = admin.close().await;
+        Some(TestDb::postgres_opened(admin_url, name).await)
     }
 
     /// A fresh PostgreSQL database without the schema, for tests of a migration.
     pub async fn postgres_unmigrated() -> Option<TestDb> {
+        let (admin_url, name) = TestDb::postgres_name()?;
+        let admin = Store::connect(&admin_url).await.unwrap_or_else(|e| {
+            panic!(
+                "PostgreSQL at {admin_url} is needed for the store tests ({e}); \
+                 set GIAMNGHEO_TEST_POSTGRES=skip to run without it"
+            )
+        });
+        admin
+            .execute_admin(&format!("CREATE DATABASE {name}"))
+            .await
+            .expect("create test database");
+        admin.close().await;
+        Some(TestDb::postgres_opened(admin_url, name).await)
+    }
+
+    /// The server's URL and a new database name, or `None` when PostgreSQL tests are
+    /// switched off.
+    fn postgres_name() -> Option<(String, String)> {
         let admin_url =
             std::env::var("GIAMNGHEO_TEST_POSTGRES").unwrap_or_else(|_| DEFAULT_ADMIN_URL.into());
         if admin_url == "skip" {
@@ -91,24 +128,18 @@ impl TestDb {
                 .map(|d| d.subsec_nanos())
                 .unwrap_or(0)
         );
-        let admin = Store::connect(&admin_url).await.unwrap_or_else(|e| {
-            panic!(
-                "PostgreSQL at {admin_url} is needed for the store tests ({e}); \
-                 set GIAMNGHEO_TEST_POSTGRES=skip to run without it"
-            )
-        });
-        admin
-            .execute_admin(&format!("CREATE DATABASE {name}"))
-            .await
-            .expect("create test database");
-        admin.close().await;
+        Some((admin_url, name))
+    }
+
+    /// Opens a test database just created on the server.
+    async fn postgres_opened(admin_url: String, name: String) -> TestDb {
         let url = replace_database(&admin_url, &name);
         let store = Store::connect(&url).await.expect("open test database");
-        Some(TestDb {
+        TestDb {
             store,
             url,
             cleanup: Cleanup::Postgres { admin_url, name },
-        })
+        }
     }
 
     /// A migrated, emptied database on the Citus cluster, or `None` when Citus tests are
