@@ -14,6 +14,9 @@ use super::*;
 #[derive(Debug, Clone, Default)]
 pub struct PrintDoc {
     pub title: String,
+    /// The national motto's two lines over the heading, from the document's wording
+    /// (the standard motto when empty).
+    pub motto: Vec<String>,
     pub blocks: Vec<Block>,
 }
 
@@ -141,6 +144,7 @@ pub fn print_pdf(docs: &[PrintDoc]) -> Vec<u8> {
             doc.new_page();
         }
         doc.number_pages_from_here();
+        doc.set_motto(&d.motto);
         for (j, block) in d.blocks.iter().enumerate() {
             draw(&mut doc, block, &d.blocks[j + 1..]);
         }
