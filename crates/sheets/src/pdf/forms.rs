@@ -92,22 +92,8 @@ pub fn certificates_pdf(docs: &[CertificateDoc]) -> Vec<u8> {
 
 fn certificate_page(doc: &mut Doc, c: &CertificateDoc) {
     let w = &c.words;
-    let last = w.agency.len().saturating_sub(1);
-    let left: Vec<(Style, String)> = w
-        .agency
-        .iter()
-        .enumerate()
-        .map(|(i, line)| {
-            let style = if i == last {
-                Style::Bold
-            } else {
-                Style::Regular
-            };
-            (style, line.clone())
-        })
-        .collect();
     doc.set_motto(&c.motto);
-    doc.heading(&left, Some(&c.number), None);
+    doc.heading(&agency_lines(&w.agency), Some(&c.number), None);
     doc.title(&[(&c.title, 15.0), (&w.year, 13.0)]);
 
     let size = 12.0;

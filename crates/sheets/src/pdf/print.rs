@@ -161,20 +161,7 @@ fn draw(doc: &mut Doc, block: &Block, after: &[Block]) {
     let (x, width) = (doc.setup.left, doc.setup.width());
     match block {
         Block::Heading { agency, number } => {
-            let last = agency.len().saturating_sub(1);
-            let lines: Vec<(Style, String)> = agency
-                .iter()
-                .enumerate()
-                .map(|(i, l)| {
-                    let style = if i == last {
-                        Style::Bold
-                    } else {
-                        Style::Regular
-                    };
-                    (style, l.clone())
-                })
-                .collect();
-            doc.heading(&lines, number.as_deref(), None);
+            doc.heading(&agency_lines(agency), number.as_deref(), None);
         }
         Block::DateLine(line) => {
             doc.y -= BODY_SIZE * 1.4;
