@@ -3,8 +3,8 @@
 //! the writer, through the fonts' ToUnicode maps.
 
 use giamngheo_sheets::pdf::{
-    Block, CertMemberDoc, CertificateDoc, ColumnAlign, LetterDoc, ListColumn, ListTable, PrintDoc,
-    PrintSigner, Run, certificates_pdf, print_pdf, refusal_letter_pdf, reports_pdf,
+    Block, CertMemberDoc, CertificateDoc, CertificateWords, ColumnAlign, ListColumn, ListTable,
+    PrintDoc, PrintSigner, Run, certificates_pdf, print_pdf, reports_pdf,
 };
 use giamngheo_sheets::reports::{NumberKind, SheetColumn, SheetReport, SheetRow};
 
@@ -27,22 +27,17 @@ fn member(name: &str, relation: &str, male: bool, year: i32) -> CertMemberDoc {
 }
 
 fn certificate(number: &str, head: &str, poor: bool) -> CertificateDoc {
+    let strings = |lines: &[&str]| lines.iter().map(|l| l.to_string()).collect();
+    let title = if poor {
+        "GIẤY CHỨNG NHẬN HỘ NGHÈO"
+    } else {
+        "GIẤY CHỨNG NHẬN HỘ CẬN NGHÈO"
+    };
     CertificateDoc {
-        district: "Huyện Phong Điền".into(),
-        commune: "Xã Điền Mỹ".into(),
         number: number.into(),
-        title: if poor {
-            "GIẤY CHỨNG NHẬN HỘ NGHÈO"
-        } else {
-            "GIẤY CHỨNG NHẬN HỘ CẬN NGHÈO"
-        }
-        .into(),
+        title: title.into(),
         period: 2025,
-        decision: "Quyết định số 12/QĐ-UBND ngày 20/12/2025".into(),
         head: head.into(),
-        ethnicity: "Kinh".into(),
-        citizen_id: "046085001234".into(),
-        residence: "Thôn Thượng Hòa, Xã Điền Mỹ, Tỉnh Thừa Thiên Huế".into(),
         status: if poor {
             "Hộ nghèo"
         } else {
@@ -56,6 +51,33 @@ fn certificate(number: &str, head: &str, poor: bool) -> CertificateDoc {
             member("Nguyễn Thị Thu Hường", "Con", false, 2003),
         ],
         date_line: "Điền Mỹ, ngày 20 tháng 12 năm 2025".into(),
+        // The standard motto, as a document without its own prints.
+        motto: Vec::new(),
+        words: CertificateWords {
+            agency: strings(&["UBND HUYỆN PHONG ĐIỀN", "UBND XÃ ĐIỀN MỸ"]),
+            year: "Năm 2025".into(),
+            basis: "Căn cứ Quyết định số 12/QĐ-UBND ngày 20/12/2025 của Chủ tịch UBND Xã Điền Mỹ về việc công nhận hộ nghèo, hộ cận nghèo năm 2025;".into(),
+            certifies: "UBND Xã Điền Mỹ chứng nhận:".into(),
+            head_label: "Họ và tên chủ hộ: ".into(),
+            ethnicity: "Dân tộc: Kinh".into(),
+            citizen_id: "Số CCCD: 046085001234".into(),
+            residence: "Nơi cư trú: Thôn Thượng Hòa, Xã Điền Mỹ, Tỉnh Thừa Thiên Huế".into(),
+            status_before: "Là ".into(),
+            status_after: " năm 2025. Danh sách thành viên của hộ:".into(),
+            member_columns: strings(&[
+                "TT",
+                "Họ và tên",
+                "Dân tộc",
+                "Quan hệ với chủ hộ",
+                "Năm sinh (Nam)",
+                "Năm sinh (Nữ)",
+            ]),
+            confirm_columns: strings(&["Năm", "Xác nhận tình trạng của hộ", "Chữ ký, đóng dấu"]),
+            signer_title: strings(&["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]),
+            signer_hint: "(Ký, ghi rõ họ tên, đóng dấu)".into(),
+            doc_title: format!("{title} — {head}"),
+            collection_title: "Giấy chứng nhận hộ nghèo, hộ cận nghèo".into(),
+        },
     }
 }
 
@@ -196,43 +218,29 @@ fn a_large_household_still_prints_and_empty_batch_is_a_valid_pdf() {
     assert_eq!(text_of(&empty).0, 1);
 }
 
+/// A document that carries its own motto (the wording an administrator corrected)
+/// prints it instead of the standard one; the next document without one prints the
+/// standard motto again.
 #[test]
-fn refusal_letter() {
-    let pdf = refusal_letter_pdf(&LetterDoc {
-        commune: "Xã Điền Mỹ".into(),
-        date_line: "Điền Mỹ, ngày 20 tháng 12 năm 2025".into(),
-        requester: "Phạm Thị Lụa".into(),
-        head: "Đặng Văn Quý".into(),
-        request_date: "05/10/2025".into(),
-        reason: "thu nhập bình quân đầu người cao hơn chuẩn cận nghèo".into(),
-        number: "007/UBND".into(),
-        request: "xét công nhận hộ nghèo, hộ cận nghèo".into(),
-        stated_reason: "Con trai của hộ đã có việc làm ổn định tại khu công nghiệp".into(),
-        recipients: vec![
-            "Như trên;".into(),
-            "Trưởng Thôn Trung Hòa;".into(),
-            "Lưu: VT.".into(),
-        ],
-    });
-    look_at("letter.pdf", &pdf);
-    assert!(pdf.starts_with(b"%PDF-"));
-    let (pages, text) = text_of(&pdf);
-    assert_eq!(pages, 1);
-    for needle in [
-        "VĂN BẢN TRẢ LỜI",
-        "Phạm Thị Lụa",
-        "Đặng Văn Quý",
-        "24/2021/QĐ-TTg",
-        "cao hơn chuẩn cận nghèo",
-        "TM. ỦY BAN NHÂN DÂN",
-        "Số: 007/UBND",
-        "Nơi nhận:",
-        "- Trưởng Thôn Trung Hòa;",
-        "Con trai của hộ đã có việc làm ổn định",
-        "về đề nghị xét công nhận hộ nghèo, hộ cận nghèo",
-    ] {
-        assert!(text.contains(needle), "{needle:?} missing from:\n{text}");
-    }
+fn a_document_prints_its_own_motto() {
+    let mut own = posting(3);
+    own.motto = vec![
+        "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM".into(),
+        "Độc lập – Tự do – Hạnh phúc".into(),
+    ];
+    let pages = pages_of(&print_pdf(&[own, posting(3)]));
+    assert!(
+        pages[0].contains("Độc lập – Tự do – Hạnh phúc"),
+        "{}",
+        pages[0]
+    );
+    assert!(
+        !pages[0].contains("Độc lập - Tự do - Hạnh phúc"),
+        "{}",
+        pages[0]
+    );
+    let last = pages.last().unwrap();
+    assert!(last.contains("Độc lập - Tự do - Hạnh phúc"), "{last}");
 }
 
 fn column(heading: &[&str], kind: NumberKind) -> SheetColumn {
@@ -483,6 +491,7 @@ fn posting(n: usize) -> PrintDoc {
     };
     PrintDoc {
         title: "Danh sách niêm yết — Thôn Trung Hòa".into(),
+        motto: Vec::new(),
         blocks: vec![
             Block::Heading {
                 agency: vec!["UBND XÃ ĐIỀN MỸ".into(), "THÔN TRUNG HÒA".into()],

@@ -534,8 +534,15 @@ async fn a_benefit_is_recorded_on_the_household_page(store: Store) {
     );
     let (status, refused) = post_form_body(&router, &post, &office, bad).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
-    assert!(refused.contains("Từ ngày"), "{refused}");
-    assert!(!refused.contains("valid_from"), "{refused}");
+    // The household page comes back with the form as typed and the problem next to the
+    // date, in words rather than the field's internal name.
+    let at = refused.find("name=\"valid_from\"").expect("the entry form");
+    let next = &refused[at..at + refused[at..].find("</label>").unwrap()];
+    assert!(next.contains("value=\"31/02/2026\""), "{next}");
+    let problem = &next[next
+        .find("field-error")
+        .expect("a problem next to the date")..];
+    assert!(!problem.contains("valid_from"), "{problem}");
     assert!(app.store().household_benefits(id).await.unwrap().is_empty());
 
     let good = format!(

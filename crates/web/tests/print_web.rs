@@ -20,6 +20,7 @@ use giamngheo_domain::{Hierarchy, Tier};
 use giamngheo_store::Store;
 use giamngheo_store::store_test as web_test;
 use std::sync::{Arc, Mutex};
+use support::refused::Refusal;
 use support::{Answer, get, send};
 
 const PASSWORD: &str = "mật khẩu đủ dài";
@@ -534,11 +535,66 @@ async fn only_users_who_may_read_the_commune_print_its_documents(store: Store) {
 }
 web_test!(only_users_who_may_read_the_commune_print_its_documents);
 
+/// A complaint's recheck dated before the complaint was received comes back on the
+/// review's page with what was typed and the problem next to the date (issue 15); it is
+/// then resolved, so that the review can be decided.
+async fn a_refused_recheck_keeps_what_was_typed(site: &Site, me: &str) {
+    let id = site.review;
+    let view = site.app.review(&site.officer, id).await.unwrap();
+    let household = view.households[0].household_id;
+    let complaint = site
+        .app
+        .record_complaint(
+            &site.officer,
+            id,
+            Some(household),
+            "Nguyễn Văn Hộ 01",
+            "Không đồng ý kết quả bình xét",
+            day("2021-09-06"),
+        )
+        .await
+        .unwrap();
+    let csrf = send(site, get(&format!("/reviews/{id}"), Some(me)))
+        .await
+        .csrf_field();
+    let recheck = Refusal::new(
+        "complaint recheck",
+        format!("/reviews/{id}/complaints/{complaint}/resolve"),
+        &[
+            ("recheck_result", "Đã phúc tra, giữ kết quả"),
+            ("resolved_on", "01/09/2021"),
+            ("resurvey", "1"),
+        ],
+    )
+    .keeps(&[
+        "value=\"Đã phúc tra, giữ kết quả\"",
+        "value=\"01/09/2021\"",
+        "value=\"1\" checked",
+    ])
+    .at("resolved_on", "trước ngày nhận khiếu nại")
+    .clean(&["recheck_result"]);
+    support::refused::check(site, &site.app, me, &csrf, &recheck).await;
+    site.app
+        .resolve_complaint(
+            &site.officer,
+            id,
+            complaint,
+            "Giữ kết quả",
+            day("2021-09-06"),
+            false,
+        )
+        .await
+        .unwrap();
+}
+
 async fn a_refused_household_gets_a_numbered_letter_with_the_officers_reason(store: Store) {
     let site = site(store).await;
+    let before = session(&site, "canbo.dienmy").await;
+    a_refused_recheck_keeps_what_was_typed(&site, &before).await;
     site.approve().await;
-    let id = site.review;
+    // A new session: the approval moved the clock a fortnight on.
     let me = session(&site, "canbo.dienmy").await;
+    let id = site.review;
     let view = site.app.review(&site.officer, id).await.unwrap();
     // The third household of Trung Hòa was found not poor: its request is refused.
     let refused = view
@@ -700,7 +756,10 @@ async fn an_overriding_wording_file_changes_the_printed_text(store: Store) {
     std::fs::write(
         dir.path().join("a-sua.toml"),
         "[decision]\nrecipients = [\"Như Điều 3;\", \"UBND {district} (b/c);\", \"Lưu: VT, LĐTBXH.\"]\n\n\
-         [minutes]\ncopies = \"Biên bản được lập thành 03 bản.\"\n",
+         [minutes]\ncopies = \"Biên bản được lập thành 03 bản.\"\n\n\
+         [common]\nmotto = [\"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\", \"Độc lập – Tự do – Hạnh phúc\"]\n\n\
+         [letter]\ncomplaint_right = \"Hộ gia đình có quyền khiếu nại.\"\n\n\
+         [certificate]\ncertifies = \"Ủy ban nhân dân {commune} xác nhận:\"\n",
     )
     .unwrap();
     std::fs::write(
@@ -744,6 +803,50 @@ async fn an_overriding_wording_file_changes_the_printed_text(store: Store) {
         minutes.contains("Biên bản được lập thành 03 bản"),
         "{minutes}"
     );
+    // The motto, the refusal letter and the certificates are the wording file's too.
+    let motto = "Độc lập – Tự do – Hạnh phúc";
+    assert!(minutes.contains(motto), "{minutes}");
+    site.approve().await;
+    let me = session(&site, "canbo.dienmy").await;
+    let view = site.app.review(&site.officer, id).await.unwrap();
+    let refused = view
+        .households
+        .iter()
+        .find(|h| h.refusal_reason.is_some())
+        .unwrap();
+    let letter = pdf_text(
+        &site,
+        &format!("/reviews/{id}/letters/{}?format=pdf", refused.id),
+        &me,
+    )
+    .await;
+    assert!(
+        letter.contains("Hộ gia đình có quyền khiếu nại."),
+        "{letter}"
+    );
+    assert!(!letter.contains("theo quy định của"), "{letter}");
+    assert!(
+        letter.contains(motto) && !letter.contains("Độc lập - Tự do"),
+        "{letter}"
+    );
+    let certificates = pdf_text(
+        &site,
+        &format!("/reviews/{id}/certificates?format=pdf"),
+        &me,
+    )
+    .await;
+    assert!(
+        certificates.contains("Ủy ban nhân dân Xã Điền Mỹ xác nhận:"),
+        "{certificates}"
+    );
+    assert!(certificates.contains(motto), "{certificates}");
+    let page = send(
+        &site,
+        get(&format!("/reviews/{id}/certificates"), Some(&me)),
+    )
+    .await;
+    assert!(page.body.contains(motto), "{}", page.body);
+    assert!(page.body.contains("Ủy ban nhân dân Xã Điền Mỹ xác nhận:"));
 }
 web_test!(an_overriding_wording_file_changes_the_printed_text);
 

@@ -1,6 +1,6 @@
-//! The household certificates and the refusal letter, one A4 page each.
+//! The household certificates, one A4 page each. (The refusal letter is a [`PrintDoc`]
+//! built by the web from the wording file.)
 
-use super::print::{Block, PrintDoc, PrintSigner, Run};
 use super::*;
 
 /// One member line of a certificate's member table.
@@ -18,50 +18,59 @@ pub struct CertMemberDoc {
 /// Everything printed on one certificate.
 #[derive(Debug, Clone, Default)]
 pub struct CertificateDoc {
-    /// The district ("Huyện Phong Điền"); empty where the 2025 reform removed the level.
-    pub district: String,
-    /// The issuing commune ("Xã Điền Mỹ").
-    pub commune: String,
     /// The certificate number, "001/GCN-HN.HCN".
     pub number: String,
     /// "GIẤY CHỨNG NHẬN HỘ NGHÈO" or "GIẤY CHỨNG NHẬN HỘ CẬN NGHÈO".
     pub title: String,
     /// The year the status is recognised for.
     pub period: i32,
-    /// The recognising decision, "Quyết định số 12/QĐ-UBND ngày 20/12/2025".
-    pub decision: String,
     pub head: String,
-    pub ethnicity: String,
-    pub citizen_id: String,
-    pub residence: String,
     /// The status in words ("Hộ nghèo"), for the sentence and the first confirmation row.
     pub status: String,
     pub members: Vec<CertMemberDoc>,
     /// "Điền Mỹ, ngày 20 tháng 12 năm 2025".
     pub date_line: String,
+    /// The national motto's two lines (the standard motto when empty).
+    pub motto: Vec<String>,
+    /// The certificate's sentences, filled in from the wording an administrator may
+    /// correct.
+    pub words: CertificateWords,
 }
 
-/// Everything printed on a refusal letter.
+/// The sentences and labels of one certificate, already filled in with its figures: the
+/// wording is data (the web's wording file), the layout is this module's.
 #[derive(Debug, Clone, Default)]
-pub struct LetterDoc {
-    pub commune: String,
-    pub date_line: String,
-    /// Who asked (the head unless someone else filed the request).
-    pub requester: String,
-    pub head: String,
-    /// The request date as shown to people ("05/10/2025").
-    pub request_date: String,
-    /// The review's recorded reason, right for the kind of request.
-    pub reason: String,
-    /// The letter's number ("005/UBND"), or a dotted one before it is issued.
-    pub number: String,
-    /// What the household asked for: "xét công nhận hộ nghèo, hộ cận nghèo" or
-    /// "thoát nghèo, thoát cận nghèo".
-    pub request: String,
-    /// The officer's own words; a dotted line to fill in by hand when empty.
-    pub stated_reason: String,
-    /// "Nơi nhận": the household, the village head, the archive.
-    pub recipients: Vec<String>,
+pub struct CertificateWords {
+    /// The issuing bodies, the last one (the commune) in bold: "UBND HUYỆN …", "UBND XÃ …".
+    pub agency: Vec<String>,
+    /// The line under the title, "Năm 2026".
+    pub year: String,
+    /// "Căn cứ Quyết định số … về việc công nhận hộ nghèo, hộ cận nghèo năm …;".
+    pub basis: String,
+    /// "UBND … chứng nhận:".
+    pub certifies: String,
+    /// "Họ và tên chủ hộ: ", followed by the head's name in bold.
+    pub head_label: String,
+    /// "Dân tộc: Kinh".
+    pub ethnicity: String,
+    /// "Số CCCD: …".
+    pub citizen_id: String,
+    /// "Nơi cư trú: …".
+    pub residence: String,
+    /// The sentence around the status, which is printed in bold between the two parts:
+    /// "Là " and " năm 2026. Danh sách thành viên của hộ:".
+    pub status_before: String,
+    pub status_after: String,
+    /// The six heads of the member table.
+    pub member_columns: Vec<String>,
+    /// The three heads of the yearly confirmation table.
+    pub confirm_columns: Vec<String>,
+    /// The chair's signature block.
+    pub signer_title: Vec<String>,
+    pub signer_hint: String,
+    /// The PDF's title when it holds this certificate alone, and when it holds several.
+    pub doc_title: String,
+    pub collection_title: String,
 }
 
 /// The certificates, one A4 page each, in the order given.
@@ -74,69 +83,40 @@ pub fn certificates_pdf(docs: &[CertificateDoc]) -> Vec<u8> {
         certificate_page(&mut doc, c);
     }
     let title = match docs {
-        [one] => format!("{} — {}", one.title, one.head),
-        _ => "Giấy chứng nhận hộ nghèo, hộ cận nghèo".to_string(),
+        [one] => one.words.doc_title.clone(),
+        [first, ..] => first.words.collection_title.clone(),
+        [] => String::new(),
     };
     doc.finish(&title)
 }
 
 fn certificate_page(doc: &mut Doc, c: &CertificateDoc) {
-    let mut left = Vec::new();
-    if !c.district.trim().is_empty() {
-        left.push((
-            Style::Regular,
-            format!("UBND {}", c.district.to_uppercase()),
-        ));
-    }
-    left.push((Style::Bold, format!("UBND {}", c.commune.to_uppercase())));
-    doc.heading(&left, Some(&c.number), None);
-    doc.title(&[(&c.title, 15.0), (&format!("Năm {}", c.period), 13.0)]);
+    let w = &c.words;
+    doc.set_motto(&c.motto);
+    doc.heading(&agency_lines(&w.agency), Some(&c.number), None);
+    doc.title(&[(&c.title, 15.0), (&w.year, 13.0)]);
 
     let size = 12.0;
     let indent = 10.0 * MM;
-    doc.paragraph(
-        &[(
-            Style::Regular,
-            &format!(
-                "Căn cứ {} của Chủ tịch UBND {} về việc công nhận hộ nghèo, hộ cận nghèo năm {};",
-                c.decision, c.commune, c.period
-            ),
-        )],
-        size,
-        indent,
-    );
-    doc.paragraph(
-        &[(Style::Regular, &format!("UBND {} chứng nhận:", c.commune))],
-        size,
-        indent,
-    );
+    doc.paragraph(&[(Style::Regular, &w.basis)], size, indent);
+    doc.paragraph(&[(Style::Regular, &w.certifies)], size, indent);
     doc.paragraph(
         &[
-            (Style::Regular, "Họ và tên chủ hộ: "),
+            (Style::Regular, &w.head_label),
             (Style::Bold, &c.head),
-            (Style::Regular, &format!("    Dân tộc: {}", c.ethnicity)),
+            // Four spaces set the ethnicity apart on the head's line.
+            (Style::Regular, &format!("    {}", w.ethnicity)),
         ],
         size,
         indent,
     );
-    doc.paragraph(
-        &[(Style::Regular, &format!("Số CCCD: {}", c.citizen_id))],
-        size,
-        indent,
-    );
-    doc.paragraph(
-        &[(Style::Regular, &format!("Nơi cư trú: {}", c.residence))],
-        size,
-        indent,
-    );
+    doc.paragraph(&[(Style::Regular, &w.citizen_id)], size, indent);
+    doc.paragraph(&[(Style::Regular, &w.residence)], size, indent);
     doc.paragraph(
         &[
-            (Style::Regular, "Là "),
+            (Style::Regular, &w.status_before),
             (Style::Bold, &c.status.to_lowercase()),
-            (
-                Style::Regular,
-                &format!(" năm {}. Danh sách thành viên của hộ:", c.period),
-            ),
+            (Style::Regular, &w.status_after),
         ],
         size,
         indent,
@@ -166,14 +146,7 @@ fn certificate_page(doc: &mut Doc, c: &CertificateDoc) {
             (0.14, Align::Center),
             (0.14, Align::Center),
         ],
-        &[
-            "TT",
-            "Họ và tên",
-            "Dân tộc",
-            "Quan hệ với chủ hộ",
-            "Năm sinh (Nam)",
-            "Năm sinh (Nữ)",
-        ],
+        &heads(&w.member_columns),
         &rows,
         10.5,
         0.0,
@@ -201,68 +174,15 @@ fn certificate_page(doc: &mut Doc, c: &CertificateDoc) {
             (0.50, Align::Center),
             (0.35, Align::Center),
         ],
-        &["Năm", "Xác nhận tình trạng của hộ", "Chữ ký, đóng dấu"],
+        &heads(&w.confirm_columns),
         &confirm,
         10.5,
         // Room for a signature and the commune's stamp in each year's row.
         34.0,
     );
-    doc.signature(&c.date_line);
+    doc.signature(&c.date_line, &w.signer_title, &w.signer_hint);
 }
 
-/// The written answer to a household whose request was refused, on one A4 page.
-pub fn refusal_letter_pdf(l: &LetterDoc) -> Vec<u8> {
-    super::print_pdf(&[letter_doc(l)])
-}
-
-/// The refusal letter as blocks, for the print page and the PDF alike: the commune's
-/// number, the reason the review recorded for the kind of request, the officer's own
-/// words, the right to complain, and the recipients beside the chair's signature.
-pub fn letter_doc(l: &LetterDoc) -> PrintDoc {
-    let stated = if l.stated_reason.trim().is_empty() {
-        "…………………………………………………………".to_string()
-    } else {
-        format!("{}.", l.stated_reason.trim().trim_end_matches('.'))
-    };
-    let para = |text: String| Block::Paragraph(vec![Run::plain(text)]);
-    PrintDoc {
-        title: format!("Văn bản trả lời — {}", l.head),
-        blocks: vec![
-            Block::Heading {
-                agency: vec![format!("UBND {}", l.commune.to_uppercase())],
-                number: Some(l.number.clone()),
-            },
-            Block::DateLine(l.date_line.clone()),
-            Block::Title(vec![
-                "VĂN BẢN TRẢ LỜI".into(),
-                format!("về đề nghị {} của hộ gia đình", l.request),
-            ]),
-            Block::Paragraph(vec![
-                Run::plain("Kính gửi: Ông/Bà "),
-                Run::bold(l.requester.clone()),
-                Run::plain(format!(" (hộ {}).", l.head)),
-            ]),
-            para(format!(
-                "Ngày {}, UBND {} nhận được giấy đề nghị {} của hộ gia đình. Sau khi tổ chức rà soát theo quy định tại Quyết định số 24/2021/QĐ-TTg, UBND {} trả lời như sau:",
-                l.request_date, l.commune, l.request, l.commune
-            )),
-            Block::Paragraph(vec![
-                Run::bold("Đề nghị của hộ gia đình chưa được chấp thuận. Lý do: "),
-                Run::plain(format!("{}.", l.reason.trim().trim_end_matches('.'))),
-            ]),
-            Block::Paragraph(vec![Run::bold("Cụ thể: "), Run::plain(stated)]),
-            para(
-                "Nếu không đồng ý, hộ gia đình có quyền khiếu nại theo quy định của pháp luật."
-                    .into(),
-            ),
-            Block::Signatures {
-                date_line: String::new(),
-                recipients: l.recipients.clone(),
-                signers: vec![PrintSigner {
-                    title: vec!["TM. ỦY BAN NHÂN DÂN".into(), "CHỦ TỊCH".into()],
-                    hint: "(Ký, ghi rõ họ tên, đóng dấu)".into(),
-                }],
-            },
-        ],
-    }
+fn heads(columns: &[String]) -> Vec<&str> {
+    columns.iter().map(String::as_str).collect()
 }

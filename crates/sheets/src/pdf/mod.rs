@@ -30,9 +30,7 @@ mod print;
 mod report;
 pub use periodic::periodic_pdf;
 
-pub use forms::{
-    CertMemberDoc, CertificateDoc, LetterDoc, certificates_pdf, letter_doc, refusal_letter_pdf,
-};
+pub use forms::{CertMemberDoc, CertificateDoc, CertificateWords, certificates_pdf};
 pub use print::{Block, ColumnAlign, ListColumn, ListTable, PrintDoc, PrintSigner, Run, print_pdf};
 pub use report::reports_pdf;
 
@@ -202,6 +200,10 @@ struct Doc {
     /// The first page of each separately numbered document ("Trang 1/3"); pages before
     /// the first entry carry no number.
     numbered_from: Vec<usize>,
+    /// The national motto's two lines over the heading: a document that carries its
+    /// own (from the wording an administrator may correct) sets them; the reports keep
+    /// the standard ones.
+    motto: [String; 2],
 }
 
 impl Doc {
@@ -217,6 +219,7 @@ impl Doc {
             setup,
             y: setup.h - setup.top,
             numbered_from: Vec::new(),
+            motto: [MOTTO.to_string(), MOTTO_2.to_string()],
         }
     }
 
@@ -478,11 +481,12 @@ impl Doc {
             y -= leading;
             self.line_in(rx, rw, y, Style::Italic, size, form, Align::Center);
         }
+        let [motto, motto_2] = self.motto.clone();
         y -= leading;
-        self.line_in(rx, rw, y, Style::Bold, size, MOTTO, Align::Center);
+        self.line_in(rx, rw, y, Style::Bold, size, &motto, Align::Center);
         y -= leading;
-        self.line_in(rx, rw, y, Style::Bold, size + 0.5, MOTTO_2, Align::Center);
-        let mw = self.measure(Style::Bold, MOTTO_2, size + 0.5);
+        self.line_in(rx, rw, y, Style::Bold, size + 0.5, &motto_2, Align::Center);
+        let mw = self.measure(Style::Bold, &motto_2, size + 0.5);
         self.rule(rx + (rw - mw) / 2.0, y - 4.0, rx + (rw + mw) / 2.0, 0.6);
 
         // With a form number the motto moves down a line; the issuing body follows it so
@@ -560,12 +564,21 @@ impl Doc {
         self.y = top - leading * (1.0 + title_lines as f32) - room;
     }
 
+    /// Takes the motto's two lines from `lines` when it has them (a document's own
+    /// wording); otherwise the standard motto.
+    fn set_motto(&mut self, lines: &[String]) {
+        self.motto = match lines {
+            [first, second, ..] => [first.clone(), second.clone()],
+            _ => [MOTTO.to_string(), MOTTO_2.to_string()],
+        };
+    }
+
     /// The date line on the right, then the commune chair's signature block under it,
     /// as on every decision of the commune.
-    fn signature(&mut self, date_line: &str) {
+    fn signature(&mut self, date_line: &str, title: &[String], hint: &str) {
         let chair = Signer {
-            title: vec!["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"],
-            hint: "(Ký, ghi rõ họ tên, đóng dấu)",
+            title: title.iter().map(String::as_str).collect(),
+            hint,
         };
         // The chair signs and stamps below the block; the certificate's page ends there,
         // so the room only keeps the block off the foot of the page.

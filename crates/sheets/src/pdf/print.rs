@@ -14,6 +14,9 @@ use super::*;
 #[derive(Debug, Clone, Default)]
 pub struct PrintDoc {
     pub title: String,
+    /// The national motto's two lines over the heading, from the document's wording
+    /// (the standard motto when empty).
+    pub motto: Vec<String>,
     pub blocks: Vec<Block>,
 }
 
@@ -141,6 +144,7 @@ pub fn print_pdf(docs: &[PrintDoc]) -> Vec<u8> {
             doc.new_page();
         }
         doc.number_pages_from_here();
+        doc.set_motto(&d.motto);
         for (j, block) in d.blocks.iter().enumerate() {
             draw(&mut doc, block, &d.blocks[j + 1..]);
         }
@@ -157,20 +161,7 @@ fn draw(doc: &mut Doc, block: &Block, after: &[Block]) {
     let (x, width) = (doc.setup.left, doc.setup.width());
     match block {
         Block::Heading { agency, number } => {
-            let last = agency.len().saturating_sub(1);
-            let lines: Vec<(Style, String)> = agency
-                .iter()
-                .enumerate()
-                .map(|(i, l)| {
-                    let style = if i == last {
-                        Style::Bold
-                    } else {
-                        Style::Regular
-                    };
-                    (style, l.clone())
-                })
-                .collect();
-            doc.heading(&lines, number.as_deref(), None);
+            doc.heading(&agency_lines(agency), number.as_deref(), None);
         }
         Block::DateLine(line) => {
             doc.y -= BODY_SIZE * 1.4;

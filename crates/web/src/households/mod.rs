@@ -98,6 +98,8 @@ struct HouseholdPage {
     today: String,
     /// The benefits section; `None` when the actor may not read the household's benefits.
     benefits: Option<crate::policies::benefits::BenefitsSection>,
+    /// The regular review request as typed when it was refused (empty otherwise).
+    regular_form: crate::form::Refused,
 }
 
 /// A household's classification for a period, as the status history shows it.
@@ -297,6 +299,58 @@ async fn show(
     Path(id): Path<i64>,
     Query(q): Query<ShowQuery>,
 ) -> Result<HouseholdPage, HtmlError> {
+    let h = lang.h();
+    let notice = if q.created.is_some() {
+        Some(h.created.to_string())
+    } else if q.saved.is_some() {
+        Some(h.saved.to_string())
+    } else {
+        None
+    };
+    page(&app, lang, &user, id, notice).await
+}
+
+/// A form of the household page refused by the app, to show again as typed.
+pub(crate) enum RefusedForm {
+    /// The benefit entry form of the benefits section.
+    Benefit(crate::form::Refused),
+    /// The request for a regular review.
+    RegularReview(crate::form::Refused),
+}
+
+/// The household page again with the refused form as typed and the problem next to its
+/// field (422); nothing was saved.
+pub(crate) async fn with_refused(
+    app: &App,
+    lang: Lang,
+    user: &CurrentUser,
+    id: i64,
+    form: RefusedForm,
+) -> Response {
+    match page(app, lang, user, id, None).await {
+        Ok(mut page) => {
+            match form {
+                RefusedForm::Benefit(form) => {
+                    if let Some(b) = page.benefits.as_mut() {
+                        b.form = form;
+                    }
+                }
+                RefusedForm::RegularReview(form) => page.regular_form = form,
+            }
+            (StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+/// The household page with its history, statuses and benefits.
+async fn page(
+    app: &App,
+    lang: Lang,
+    user: &CurrentUser,
+    id: i64,
+    notice: Option<String>,
+) -> Result<HouseholdPage, HtmlError> {
     let err = html_err(lang);
     let view = app.household(&user.actor, id).await.map_err(&err)?;
     let history = app.household_history(&user.actor, id).await.map_err(&err)?;
@@ -337,17 +391,10 @@ async fn show(
         .collect();
     let members = member_rows(lang, &view);
     let names: Vec<(i64, String)> = members.iter().map(|m| (m.id, m.name.clone())).collect();
-    let benefits = crate::policies::benefits::section(&app, &user.actor, id, &names, lang)
+    let benefits = crate::policies::benefits::section(app, &user.actor, id, &names, lang)
         .await
         .map_err(&err)?;
     let h = lang.h();
-    let notice = if q.created.is_some() {
-        Some(h.created.to_string())
-    } else if q.saved.is_some() {
-        Some(h.saved.to_string())
-    } else {
-        None
-    };
     Ok(HouseholdPage {
         t: lang.t(),
         h,
@@ -372,5 +419,6 @@ async fn show(
         statuses,
         today: format::date(&app.clock().today()),
         benefits,
+        regular_form: crate::form::Refused::default(),
     })
 }

@@ -6,18 +6,20 @@
 
 use crate::auth::CurrentUser;
 use crate::error::HtmlError;
+use crate::form::Refused;
 use crate::format;
 use crate::i18n::Lang;
 use crate::programme::{parse_day, parse_vnd};
 use crate::routes::Routes;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::response::Redirect;
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use giamngheo_app::access::Actor;
 use giamngheo_app::policies::benefits::BenefitInput;
 use giamngheo_app::{App, AppError};
 use serde::Deserialize;
+use std::collections::HashMap;
 
 /// One benefit as the section lists it, every field already written for the page.
 pub struct BenefitLine {
@@ -65,6 +67,8 @@ pub struct BenefitsSection {
     pub policies: Vec<PolicyChoice>,
     /// Whether a policy of the select counts a quantity: the field is then shown.
     pub with_quantity: bool,
+    /// The entry form as typed when the app refused it; empty otherwise.
+    pub form: Refused,
 }
 
 /// A quantity written the Vietnamese way: `1.200`, `1,5`.
@@ -117,7 +121,7 @@ pub(crate) async fn section(
         Err(AppError::Forbidden(_) | AppError::NotFound(_)) => return Ok(None),
         Err(e) => return Err(e),
     };
-    let mut may_record = std::collections::HashMap::new();
+    let mut may_record = HashMap::new();
     for p in app.policies().iter() {
         may_record.insert(p.code.clone(), app.may_record_policy(actor, p).await);
     }
@@ -205,6 +209,7 @@ pub(crate) async fn section(
         lines,
         policies,
         with_quantity,
+        form: Refused::default(),
     }))
 }
 
@@ -232,6 +237,22 @@ struct RecordForm {
 }
 
 impl RecordForm {
+    /// The fields as typed, by their names in the form, to show a refused form again.
+    fn typed(&self) -> HashMap<String, String> {
+        [
+            ("policy", &self.policy),
+            ("member", &self.member),
+            ("valid_from", &self.valid_from),
+            ("valid_to", &self.valid_to),
+            ("amount", &self.amount),
+            ("quantity", &self.quantity),
+            ("reference", &self.reference),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect()
+    }
+
     /// The typed form as the app's input; a bad field is named and nothing is recorded.
     fn input(&self, household_id: i64) -> Result<BenefitInput, AppError> {
         let member_id = match self.member.trim() {
@@ -271,14 +292,28 @@ async fn record(
     user: CurrentUser,
     Path(id): Path<i64>,
     Form(form): Form<RecordForm>,
-) -> Result<Redirect, HtmlError> {
-    let err = |error| HtmlError {
-        lang,
-        error: labelled(error, lang),
+) -> Response {
+    let recorded = match form.input(id) {
+        Ok(input) => app.record_benefit(&user.actor, input).await,
+        Err(e) => Err(e),
     };
-    let input = form.input(id).map_err(err)?;
-    app.record_benefit(&user.actor, input).await.map_err(err)?;
-    Ok(Redirect::to(&format!("/households/{id}#benefits")))
+    match recorded {
+        Ok(_) => Redirect::to(&format!("/households/{id}#benefits")).into_response(),
+        // A refusal of what was typed comes back on the household's page with the form
+        // as typed; any other error (no access, not found) is the error page.
+        Err(error) => match Refused::of(form.typed(), error) {
+            Ok(refused) => {
+                let refused = refused.field_alias("member_id", "member");
+                let form = crate::households::RefusedForm::Benefit(refused);
+                crate::households::with_refused(&app, lang, &user, id, form).await
+            }
+            Err(error) => HtmlError {
+                lang,
+                error: labelled(error, lang),
+            }
+            .into_response(),
+        },
+    }
 }
 
 /// The correction form: the corrected values of the row, which the policy and household

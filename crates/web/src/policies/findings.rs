@@ -4,6 +4,7 @@
 
 use crate::auth::{ApiUser, CurrentUser, Viewer};
 use crate::error::{ApiError, ErrorBody, HtmlError, public_message, status_of};
+use crate::form::Refused;
 use crate::i18n::{Lang, T};
 use crate::routes::Routes;
 use askama::Template;
@@ -235,6 +236,8 @@ pub struct RowView {
     pub evidence: String,
     pub action: String,
     pub note: String,
+    /// The row's close form as typed when it was refused; empty for every other row.
+    pub form: Refused,
 }
 
 #[derive(Template, WebTemplate)]
@@ -253,12 +256,15 @@ struct FindingsPage {
     error: Option<String>,
 }
 
+/// The findings page; `refused` is the close form of one finding as typed, when the app
+/// refused it, shown again on that row with its problem next to its field.
 async fn render(
     app: &App,
     lang: Lang,
     user: &CurrentUser,
     q: &FindingsQuery,
     result: Result<Option<String>, AppError>,
+    refused: Option<(i64, Refused)>,
 ) -> Response {
     let ft = lang_text(lang);
     let list = match app
@@ -274,6 +280,8 @@ async fn render(
         Err(error) => return HtmlError { lang, error }.into_response(),
     };
     let (status, notice, error) = match result {
+        // A refused form answers 422, its problem shown on its row.
+        Ok(_) if refused.is_some() => (StatusCode::UNPROCESSABLE_ENTITY, None, None),
         Ok(n) => (StatusCode::OK, n, None),
         Err(error @ AppError::Store(_)) => return HtmlError { lang, error }.into_response(),
         Err(e) => (status_of(&e), None, Some(public_message(&e, lang))),
@@ -305,6 +313,10 @@ async fn render(
                 .flatten()
                 .collect::<Vec<_>>()
                 .join(" — "),
+            form: match &refused {
+                Some((id, form)) if *id == f.id => form.clone(),
+                _ => Refused::default(),
+            },
         })
         .collect();
     let page = FindingsPage {
@@ -329,7 +341,7 @@ async fn page(
     user: CurrentUser,
     Query(q): Query<FindingsQuery>,
 ) -> Response {
-    render(&app, lang, &user, &q, Ok(None)).await
+    render(&app, lang, &user, &q, Ok(None), None).await
 }
 
 #[derive(Deserialize, Default)]
@@ -352,5 +364,28 @@ async fn close(
         .close_finding(By::User(&user.actor), id, form.status.trim(), &form.note)
         .await
         .map(|_| Some(format!("{} {id}.", ft.closed)));
-    render(&app, lang, &user, &FindingsQuery::default(), result).await
+    // A refusal of what was typed comes back on the finding's own row; any other error
+    // (not found, no access) is the page's.
+    let (result, refused) = match result {
+        Ok(n) => (Ok(n), None),
+        Err(error) => {
+            let typed = [("status", form.status), ("note", form.note)]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect();
+            match Refused::of(typed, error) {
+                Ok(refused) => (Ok(None), Some((id, refused))),
+                Err(other) => (Err(other), None),
+            }
+        }
+    };
+    render(
+        &app,
+        lang,
+        &user,
+        &FindingsQuery::default(),
+        result,
+        refused,
+    )
+    .await
 }

@@ -4,6 +4,7 @@
 
 use crate::auth::{CurrentUser, Viewer};
 use crate::error::{HtmlError, public_message, status_of};
+use crate::form::Refused;
 use crate::format;
 use crate::i18n::{Lang, T};
 use crate::routes::Routes;
@@ -17,6 +18,7 @@ use giamngheo_app::households::By;
 use giamngheo_app::policies::imports::BenefitImportRequest;
 use giamngheo_app::{App, AppError};
 use serde::Deserialize;
+use std::collections::HashMap;
 
 /// The largest list taken through the web; a larger one goes through the command line.
 pub(crate) const MAX_LIST_BYTES: usize = giamngheo_sheets::households::MAX_FILE_BYTES;
@@ -142,34 +144,48 @@ struct ImportPage {
     notice: Option<String>,
     error: Option<String>,
     file_errors: Vec<String>,
+    /// The form as typed when it was refused (the policy and agency chosen), with the
+    /// problem next to its field.
+    form: Refused,
 }
 
+/// The import page; `typed` is the policy and agency of the upload that gave `result`,
+/// chosen again when it was refused.
 async fn render_import(
     app: &App,
     lang: Lang,
     user: &CurrentUser,
     result: Result<Option<String>, AppError>,
+    typed: HashMap<String, String>,
 ) -> Response {
     let choices = match app.import_choices(&user.actor).await {
         Ok(c) => c,
         Err(error) => return HtmlError { lang, error }.into_response(),
     };
-    let (status, notice, error, file_errors) = match result {
-        Ok(n) => (StatusCode::OK, n, None, Vec::new()),
+    let (status, notice, error, file_errors, form) = match result {
+        Ok(n) => (StatusCode::OK, n, None, Vec::new(), Refused::default()),
         Err(error @ AppError::Store(_)) => return HtmlError { lang, error }.into_response(),
         Err(AppError::File(errors)) => {
             let mut lines: Vec<String> = errors.errors.iter().map(ToString::to_string).collect();
             if errors.truncated {
                 lines.push("… và còn lỗi khác".into());
             }
-            (StatusCode::UNPROCESSABLE_ENTITY, None, None, lines)
+            let form = Refused::with_values(typed);
+            (StatusCode::UNPROCESSABLE_ENTITY, None, None, lines, form)
         }
-        Err(e) => (
-            status_of(&e),
-            None,
-            Some(public_message(&e, lang)),
-            Vec::new(),
-        ),
+        Err(e) => {
+            let status = status_of(&e);
+            match Refused::of(typed.clone(), e) {
+                Ok(form) => (status, None, None, Vec::new(), form),
+                Err(other) => (
+                    status_of(&other),
+                    None,
+                    Some(public_message(&other, lang)),
+                    Vec::new(),
+                    Refused::with_values(typed),
+                ),
+            }
+        }
     };
     let page = ImportPage {
         t: lang.t(),
@@ -187,12 +203,13 @@ async fn render_import(
         notice,
         error,
         file_errors,
+        form,
     };
     (status, page).into_response()
 }
 
 async fn import_page(State(app): State<App>, lang: Lang, user: CurrentUser) -> Response {
-    render_import(&app, lang, &user, Ok(None)).await
+    render_import(&app, lang, &user, Ok(None), HashMap::new()).await
 }
 
 async fn import_upload(
@@ -203,7 +220,7 @@ async fn import_upload(
 ) -> Response {
     let Some(mut multipart) = multipart else {
         let e = AppError::invalid("file", "chưa chọn tệp");
-        return render_import(&app, lang, &user, Err(e)).await;
+        return render_import(&app, lang, &user, Err(e), HashMap::new()).await;
     };
     let (mut policy, mut agency, mut file) = (String::new(), String::new(), None);
     while let Ok(Some(field)) = multipart.next_field().await {
@@ -214,7 +231,8 @@ async fn import_upload(
                 let name = field.file_name().unwrap_or("").to_string();
                 let Ok(bytes) = field.bytes().await else {
                     let e = AppError::invalid("file", "không đọc được tệp tải lên");
-                    return render_import(&app, lang, &user, Err(e)).await;
+                    let typed = typed_choice(&policy, &agency);
+                    return render_import(&app, lang, &user, Err(e), typed).await;
                 };
                 if bytes.len() > MAX_LIST_BYTES {
                     return crate::upload::too_large(false, lang, MAX_LIST_BYTES);
@@ -247,7 +265,17 @@ async fn import_upload(
         }
         _ => Err(AppError::invalid("file", "chưa chọn tệp")),
     };
-    render_import(&app, lang, &user, result).await
+    let typed = typed_choice(&policy, &agency);
+    render_import(&app, lang, &user, result, typed).await
+}
+
+/// The policy and agency of an upload, for choosing them again on a refused form (a
+/// file field cannot be filled back in).
+fn typed_choice(policy: &str, agency: &str) -> HashMap<String, String> {
+    [("policy", policy), ("agency", agency)]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.trim().to_string()))
+        .collect()
 }
 
 /// A queued row as the page shows it.

@@ -282,6 +282,7 @@ pub(crate) fn posting_list(cx: &Context<'_>, village: &Village) -> PrintDoc {
     let review = cx.review_words();
     PrintDoc {
         title: cx.text("posting.doc_title", &[("village", &village.name)]),
+        motto: cx.lines("common.motto", &[]),
         blocks: vec![
             Block::Heading {
                 agency: vec![cx.commune_body(), village.name.to_uppercase()],
@@ -378,6 +379,7 @@ pub(crate) fn minutes(cx: &Context<'_>, village: &Village, rule: &str) -> PrintD
     let labelled = |key: &str| format!("{} ", cx.text(key, &[]));
     PrintDoc {
         title: cx.text("minutes.doc_title", &[("village", &village.name)]),
+        motto: cx.lines("common.motto", &[]),
         blocks: vec![
             Block::Heading {
                 agency: vec![cx.commune_body(), village.name.to_uppercase()],
@@ -529,6 +531,7 @@ pub(crate) fn decision(cx: &Context<'_>) -> PrintDoc {
     }
     PrintDoc {
         title: cx.text("decision.doc_title", &[("commune", commune)]),
+        motto: cx.lines("common.motto", &[]),
         blocks,
     }
 }

@@ -5,15 +5,19 @@
 use super::{PrintPage, answer_with};
 use crate::auth::CurrentUser;
 use crate::error::HtmlError;
+use crate::form::Refused;
 use crate::format;
 use crate::i18n::Lang;
 use crate::reviews::{date_line, place_name, wants_pdf};
 use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use giamngheo_app::access::Action;
+use giamngheo_app::print_wording::Wording;
 use giamngheo_app::{App, AppError};
-use giamngheo_sheets::pdf::{LetterDoc, letter_doc};
+use giamngheo_sheets::pdf::{Block, PrintDoc, PrintSigner, Run};
 use serde::Deserialize;
+use std::collections::HashMap;
 
 /// The form on the letter's page, for those who may issue it.
 pub(crate) struct LetterForm {
@@ -23,6 +27,15 @@ pub(crate) struct LetterForm {
     pub issued_on: String,
     /// The number of the letter in force, when one was issued.
     pub issued: Option<String>,
+    /// The form as typed when it was refused, with the problem next to its field.
+    pub refused: Refused,
+}
+
+impl LetterForm {
+    /// The problem when it is about no field of the form, shown above it.
+    pub fn general(&self) -> Option<&str> {
+        self.refused.general(&["stated_reason", "issued_on"])
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -31,12 +44,102 @@ pub(super) struct LetterQuery {
     notice: Option<String>,
 }
 
-/// What the household asked for, in the letter's words.
-fn request_words(kind: Option<&str>) -> &'static str {
-    match kind {
-        Some("leave") => "thoát nghèo, thoát cận nghèo",
-        Some("enter") => "xét công nhận hộ nghèo, hộ cận nghèo",
-        _ => "rà soát hộ nghèo, hộ cận nghèo",
+/// Everything a refusal letter says about its household, before the wording is
+/// filled in.
+struct LetterDoc {
+    commune: String,
+    date_line: String,
+    /// Who asked (the head unless someone else filed the request).
+    requester: String,
+    head: String,
+    village: String,
+    /// The request date as shown to people ("05/10/2025").
+    request_date: String,
+    /// The request's kind: `enter`, `leave`, or none.
+    kind: Option<String>,
+    /// The review's recorded reason, right for the kind of request.
+    reason: String,
+    /// The letter's number ("005/UBND"), when it was issued.
+    number: Option<String>,
+    /// The officer's own words; a dotted line to fill in by hand when empty.
+    stated_reason: String,
+}
+
+/// Marks where a bold value goes in a sentence of the wording, to split it there.
+const BOLD_HERE: &str = "\u{1}";
+
+/// The refusal letter as blocks, for the print page and the PDF alike, in the words of
+/// the wording file: the commune's number, the reason the review recorded for the kind
+/// of request, the officer's own words, the right to complain, and the recipients
+/// beside the chair's signature.
+fn letter_doc(w: &Wording, l: &LetterDoc) -> PrintDoc {
+    let request = w.text(
+        match l.kind.as_deref() {
+            Some("leave") => "letter.request_leave",
+            Some("enter") => "letter.request_enter",
+            _ => "letter.request_other",
+        },
+        &[],
+    );
+    let stated = match l.stated_reason.trim() {
+        "" => w.text("letter.stated_blank", &[]),
+        s => format!("{}.", s.trim_end_matches('.')),
+    };
+    let commune = ("commune", l.commune.as_str());
+    let addressee = w.text(
+        "letter.addressee",
+        &[("requester", BOLD_HERE), ("head", &l.head)],
+    );
+    let (before, after) = addressee.split_once(BOLD_HERE).unwrap_or((&addressee, ""));
+    let para = |text: String| Block::Paragraph(vec![Run::plain(text)]);
+    PrintDoc {
+        title: w.text("letter.doc_title", &[("head", &l.head)]),
+        motto: w.lines("common.motto", &[]),
+        blocks: vec![
+            Block::Heading {
+                agency: vec![w.text(
+                    "letter.agency",
+                    &[("commune_upper", &l.commune.to_uppercase())],
+                )],
+                number: Some(
+                    l.number
+                        .clone()
+                        .unwrap_or_else(|| w.text("letter.number_blank", &[])),
+                ),
+            },
+            Block::DateLine(l.date_line.clone()),
+            Block::Title(w.lines("letter.title", &[("request", &request)])),
+            Block::Paragraph(vec![
+                Run::plain(before),
+                Run::bold(l.requester.clone()),
+                Run::plain(after),
+            ]),
+            para(w.text(
+                "letter.received",
+                &[
+                    ("request_date", &l.request_date),
+                    commune,
+                    ("request", &request),
+                ],
+            )),
+            Block::Paragraph(vec![
+                Run::bold(w.text("letter.refused_label", &[])),
+                Run::plain(format!("{}.", l.reason.trim().trim_end_matches('.'))),
+            ]),
+            Block::Paragraph(vec![
+                Run::bold(w.text("letter.stated_label", &[])),
+                Run::plain(stated),
+            ]),
+            para(w.text("letter.complaint_right", &[])),
+            Block::Signatures {
+                date_line: String::new(),
+                recipients: w.lines("letter.recipients", &[("village", &l.village)]),
+                signers: vec![PrintSigner {
+                    title: w.lines("common.chair_title", &[]),
+                    hint: w.text("common.chair_hint", &[]),
+                }],
+            },
+        ],
     }
 }
 
@@ -47,18 +150,32 @@ pub(super) async fn letter(
     Path((id, rh)): Path<(i64, i64)>,
     Query(q): Query<LetterQuery>,
 ) -> Result<Response, HtmlError> {
-    let e = |error| HtmlError { lang, error };
-    let view = app.review(&user.actor, id).await.map_err(e)?;
+    letter_page(&app, lang, &user, (id, rh), &q, Refused::default())
+        .await
+        .map_err(|error| HtmlError { lang, error })
+}
+
+/// The letter of household `rh` of review `id` as a page (or its PDF), with the issue
+/// form as typed when it was refused.
+async fn letter_page(
+    app: &App,
+    lang: Lang,
+    user: &CurrentUser,
+    (id, rh): (i64, i64),
+    q: &LetterQuery,
+    refused: Refused,
+) -> Result<Response, AppError> {
+    let view = app.review(&user.actor, id).await?;
     let h = view
         .households
         .iter()
         .find(|h| h.id == rh)
-        .ok_or_else(|| e(AppError::NotFound("hộ trong đợt rà soát".into())))?;
+        .ok_or_else(|| AppError::NotFound("hộ trong đợt rà soát".into()))?;
     let reason = h
         .refusal_reason
         .clone()
-        .ok_or_else(|| e(AppError::invalid("letter", "hộ này không bị từ chối")))?;
-    let issued = app.refusal_letter(&user.actor, id, rh).await.map_err(e)?;
+        .ok_or_else(|| AppError::invalid("letter", "hộ này không bị từ chối"))?;
+    let issued = app.refusal_letter(&user.actor, id, rh).await?;
     let place = place_name(&view.commune.name);
     let doc = LetterDoc {
         commune: view.commune.name.clone(),
@@ -68,24 +185,17 @@ pub(super) async fn letter(
         },
         requester: h.requester.clone().unwrap_or_else(|| h.head_name.clone()),
         head: h.head_name.clone(),
+        village: h.village_name.clone(),
         request_date: h.request_date.map(|d| format::date(&d)).unwrap_or_default(),
+        kind: h.request_kind.clone(),
         reason,
-        number: issued
-            .as_ref()
-            .map(|l| l.number.clone())
-            .unwrap_or_else(|| "…………/UBND".into()),
-        request: request_words(h.request_kind.as_deref()).into(),
+        number: issued.as_ref().map(|l| l.number.clone()),
         stated_reason: issued
             .as_ref()
             .map(|l| l.stated_reason.clone())
             .unwrap_or_default(),
-        recipients: vec![
-            "Như trên;".into(),
-            format!("Trưởng {};", h.village_name),
-            "Lưu: VT.".into(),
-        ],
     };
-    let doc = letter_doc(&doc);
+    let doc = letter_doc(&app.config().wording, &doc);
     if wants_pdf(&q.format) {
         let file = format!("van-ban-tra-loi-{id}-{rh}.pdf");
         return Ok(crate::reviews::pdf_response(
@@ -93,15 +203,21 @@ pub(super) async fn letter(
             &file,
         ));
     }
+    // A refused form shows what was typed; a fresh one the letter in force and today.
+    let stated_reason = match &issued {
+        Some(l) => refused.value_or("stated_reason", &l.stated_reason),
+        None => refused.value("stated_reason"),
+    }
+    .to_string();
+    let today = format::date(&view.today);
+    let issued_on = refused.value_or("issued_on", &today).to_string();
     let form = user.actor.may(Action::WriteHouseholds).then(|| LetterForm {
         action: format!("/reviews/{id}/letters/{rh}"),
         csrf: user.csrf.clone(),
-        stated_reason: issued
-            .as_ref()
-            .map(|l| l.stated_reason.clone())
-            .unwrap_or_default(),
-        issued_on: format::date(&view.today),
+        stated_reason,
+        issued_on,
         issued: issued.as_ref().map(|l| l.number.clone()),
+        refused,
     });
     let notice = (q.notice.as_deref() == Some("issued")).then(|| {
         format!(
@@ -119,26 +235,41 @@ pub(super) async fn letter(
     Ok(page.into_response())
 }
 
-#[derive(Deserialize)]
-pub(super) struct IssueForm {
-    #[serde(default)]
-    stated_reason: String,
-    #[serde(default)]
-    issued_on: String,
-}
-
+/// Issues the letter under the commune's next number; a refused one shows the letter's
+/// page again with the form as typed and the problem next to its field (422).
 pub(super) async fn issue(
     State(app): State<App>,
     lang: Lang,
     user: CurrentUser,
     Path((id, rh)): Path<(i64, i64)>,
-    Form(f): Form<IssueForm>,
+    Form(fields): Form<HashMap<String, String>>,
 ) -> Result<Response, HtmlError> {
+    let get = |k: &str| fields.get(k).map(|v| v.trim()).unwrap_or("").to_string();
+    let issued = async {
+        let issued_on = giamngheo_sheets::units::parse_date(&get("issued_on"))
+            .map_err(|x| AppError::invalid("issued_on", x))?;
+        app.issue_refusal_letter(&user.actor, id, rh, &get("stated_reason"), issued_on)
+            .await
+    }
+    .await;
     let e = |error| HtmlError { lang, error };
-    let issued_on = giamngheo_sheets::units::parse_date(f.issued_on.trim())
-        .map_err(|x| e(AppError::invalid("issued_on", x)))?;
-    app.issue_refusal_letter(&user.actor, id, rh, &f.stated_reason, issued_on)
-        .await
-        .map_err(e)?;
-    Ok(Redirect::to(&format!("/reviews/{id}/letters/{rh}?notice=issued")).into_response())
+    match issued {
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/reviews/{id}/letters/{rh}?notice=issued")).into_response())
+        }
+        Err(error) => {
+            let refused = Refused::of(fields, error).map_err(e)?;
+            let page = letter_page(
+                &app,
+                lang,
+                &user,
+                (id, rh),
+                &LetterQuery::default(),
+                refused,
+            )
+            .await
+            .map_err(e)?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
 }

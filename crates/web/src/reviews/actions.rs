@@ -48,34 +48,41 @@ pub(super) async fn add_request(
     saved_or_refused(&app, lang, &user, id, fields, saved, "saved", place).await
 }
 
-#[derive(Deserialize)]
-pub(super) struct ScreeningForm {
-    version: i64,
-    passed: String,
-    #[serde(default)]
-    note: String,
-}
-
+/// Records a household's phiếu A; a refused one shows the page again with the row's
+/// form as typed.
 pub(super) async fn screening(
     State(app): State<App>,
     lang: Lang,
     user: CurrentUser,
     Path((id, rh)): Path<(i64, i64)>,
-    Form(f): Form<ScreeningForm>,
+    Form(fields): Form<HashMap<String, String>>,
 ) -> Result<Response, HtmlError> {
-    let passed = f.passed == "1";
-    let answers = vec![(
-        if f.note.trim().is_empty() {
-            "Kết luận phiếu A".to_string()
-        } else {
-            f.note.trim().to_string()
-        },
-        passed,
-    )];
-    app.record_screening(&user.actor, id, rh, f.version, &answers, passed)
-        .await
-        .map_err(err(lang))?;
-    Ok(back(id, "saved"))
+    let get = |k: &str| typed(&fields, k);
+    let saved = async {
+        let version = version(&get("version"))?;
+        let passed = match get("passed").as_str() {
+            "1" => true,
+            "0" => false,
+            _ => return Err(AppError::invalid("passed", "chọn đạt hoặc không đạt")),
+        };
+        let note = get("note");
+        let answers = vec![(
+            if note.is_empty() {
+                "Kết luận phiếu A".to_string()
+            } else {
+                note
+            },
+            passed,
+        )];
+        app.record_screening(&user.actor, id, rh, version, &answers, passed)
+            .await
+    }
+    .await;
+    let place = |form| ReviewForms {
+        screening: Some((rh, form)),
+        ..ReviewForms::default()
+    };
+    saved_or_refused(&app, lang, &user, id, fields, saved, "saved", place).await
 }
 
 #[derive(Deserialize)]
@@ -268,34 +275,35 @@ pub(super) async fn complaint(
     saved_or_refused(&app, lang, &user, id, fields, saved, "saved", place).await
 }
 
-#[derive(Deserialize)]
-pub(super) struct ResolveForm {
-    recheck_result: String,
-    resolved_on: String,
-    #[serde(default)]
-    resurvey: Option<String>,
-}
-
+/// Records the recheck of a complaint; a refused one shows the page again with the
+/// complaint's form as typed.
 pub(super) async fn resolve(
     State(app): State<App>,
     lang: Lang,
     user: CurrentUser,
     Path((id, cid)): Path<(i64, i64)>,
-    Form(f): Form<ResolveForm>,
+    Form(fields): Form<HashMap<String, String>>,
 ) -> Result<Response, HtmlError> {
-    let e = err(lang);
-    let resolved = date(&f.resolved_on, "resolved_on").map_err(&e)?;
-    app.resolve_complaint(
-        &user.actor,
-        id,
-        cid,
-        &f.recheck_result,
-        resolved,
-        f.resurvey.is_some(),
-    )
-    .await
-    .map_err(&e)?;
-    Ok(back(id, "saved"))
+    let get = |k: &str| typed(&fields, k);
+    let saved = async {
+        let resolved = date(&get("resolved_on"), "resolved_on")?;
+        let resurvey = fields.contains_key("resurvey");
+        app.resolve_complaint(
+            &user.actor,
+            id,
+            cid,
+            &get("recheck_result"),
+            resolved,
+            resurvey,
+        )
+        .await
+    }
+    .await;
+    let place = |form| ReviewForms {
+        resolve: Some((cid, form)),
+        ..ReviewForms::default()
+    };
+    saved_or_refused(&app, lang, &user, id, fields, saved, "saved", place).await
 }
 
 /// The version a form was read at, as the form sent it.
@@ -328,31 +336,32 @@ pub(super) async fn approve(
     saved_or_refused(&app, lang, &user, id, fields, saved, "approved", place).await
 }
 
-#[derive(Deserialize)]
-pub(super) struct RegularForm {
-    date: String,
-    channel: String,
-    requester: String,
-    kind: String,
-}
-
+/// Opens a regular review on a household's request; a refused one shows the household's
+/// page again with the request as typed.
 pub(super) async fn open_regular(
     State(app): State<App>,
     lang: Lang,
     user: CurrentUser,
     Path(hid): Path<i64>,
-    Form(f): Form<RegularForm>,
+    Form(fields): Form<HashMap<String, String>>,
 ) -> Result<Response, HtmlError> {
-    let e = err(lang);
-    let request = RequestInput {
-        date: date(&f.date, "date").map_err(&e)?,
-        channel: f.channel,
-        requester: f.requester,
-        kind: f.kind,
-    };
-    let id = app
-        .open_regular_review(&user.actor, hid, request)
-        .await
-        .map_err(&e)?;
-    Ok(Redirect::to(&format!("/reviews/{id}")).into_response())
+    let get = |k: &str| typed(&fields, k);
+    let opened = async {
+        let request = RequestInput {
+            date: date(&get("date"), "date")?,
+            channel: get("channel"),
+            requester: get("requester"),
+            kind: get("kind"),
+        };
+        app.open_regular_review(&user.actor, hid, request).await
+    }
+    .await;
+    match opened {
+        Ok(id) => Ok(Redirect::to(&format!("/reviews/{id}")).into_response()),
+        Err(error) => {
+            let form = Refused::of(fields, error).map_err(err(lang))?;
+            let form = crate::households::RefusedForm::RegularReview(form);
+            Ok(crate::households::with_refused(&app, lang, &user, hid, form).await)
+        }
+    }
 }

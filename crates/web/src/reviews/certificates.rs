@@ -12,8 +12,9 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate};
 use giamngheo_app::access::Action;
+use giamngheo_app::print_wording::Wording;
 use giamngheo_app::{App, AppError};
-use giamngheo_sheets::pdf::{CertMemberDoc, CertificateDoc, certificates_pdf};
+use giamngheo_sheets::pdf::{CertMemberDoc, CertificateDoc, CertificateWords, certificates_pdf};
 use serde::Deserialize;
 
 // ---------------------------------------------------------------- certificates, letters, calendar
@@ -30,21 +31,21 @@ pub struct Certificate {
     pub number: String,
     pub kind_title: String,
     pub head: String,
-    pub ethnicity: String,
-    pub citizen_id: String,
-    pub residence: String,
     pub members: Vec<CertMember>,
     pub period: i32,
     pub status: String,
+    /// Its sentences and labels from the wording file, filled in.
+    pub words: CertificateWords,
 }
 
 #[derive(Template, WebTemplate)]
 #[template(path = "certificates.html")]
 pub(super) struct CertificatesPage {
     lang: Lang,
-    commune: String,
-    district: String,
-    decision: String,
+    /// The page's title, from the wording file.
+    title: String,
+    /// The national motto's lines, from the wording file.
+    motto: Vec<String>,
     date_line: String,
     certificates: Vec<Certificate>,
     /// The same certificates as a PDF, for the "Tải PDF" link.
@@ -70,17 +71,13 @@ impl CertificatesPage {
         self.certificates
             .iter()
             .map(|c| CertificateDoc {
-                district: self.district.clone(),
-                commune: self.commune.clone(),
                 number: c.number.clone(),
                 title: c.kind_title.clone(),
                 period: c.period,
-                decision: self.decision.clone(),
                 head: c.head.clone(),
-                ethnicity: c.ethnicity.clone(),
-                citizen_id: c.citizen_id.clone(),
-                residence: c.residence.clone(),
                 status: c.status.clone(),
+                motto: self.motto.clone(),
+                words: c.words.clone(),
                 members: c
                     .members
                     .iter()
@@ -95,6 +92,63 @@ impl CertificatesPage {
                 date_line: self.date_line.clone(),
             })
             .collect()
+    }
+}
+
+/// What one certificate says about its household, before the wording is filled in.
+struct CertFacts<'a> {
+    commune: &'a str,
+    district: &'a str,
+    decision: &'a str,
+    period: i32,
+    kind_title: &'a str,
+    head: &'a str,
+    ethnicity: &'a str,
+    citizen_id: &'a str,
+    residence: &'a str,
+}
+
+/// Marks where a bold value goes in a sentence of the wording, to split it there.
+const BOLD_HERE: &str = "\u{1}";
+
+/// The certificate's sentences and labels from the wording, filled in with its facts.
+fn certificate_words(w: &Wording, f: &CertFacts<'_>) -> CertificateWords {
+    let period = f.period.to_string();
+    let commune = ("commune", f.commune);
+    let status = w.text(
+        "certificate.status",
+        &[("status", BOLD_HERE), ("period", &period)],
+    );
+    let (status_before, status_after) = status.split_once(BOLD_HERE).unwrap_or((&status, ""));
+    CertificateWords {
+        agency: w.lines(
+            "certificate.agency",
+            &[
+                ("district_upper", &f.district.to_uppercase()),
+                ("commune_upper", &f.commune.to_uppercase()),
+            ],
+        ),
+        year: w.text("certificate.year", &[("period", &period)]),
+        basis: w.text(
+            "certificate.basis",
+            &[("decision", f.decision), commune, ("period", &period)],
+        ),
+        certifies: w.text("certificate.certifies", &[commune]),
+        head_label: w.text("certificate.head_label", &[]),
+        ethnicity: w.text("certificate.ethnicity", &[("ethnicity", f.ethnicity)]),
+        citizen_id: w.text("certificate.citizen_id", &[("citizen_id", f.citizen_id)]),
+        residence: w.text("certificate.residence", &[("residence", f.residence)]),
+        status_before: status_before.to_string(),
+        status_after: status_after.to_string(),
+        member_columns: w.lines("certificate.member_columns", &[]),
+        confirm_columns: w.lines("certificate.confirm_columns", &[]),
+        signer_title: w.lines("common.chair_title", &[]),
+        signer_hint: w.text("common.chair_hint", &[]),
+        doc_title: w.text(
+            "certificate.doc_title",
+            &[("title", f.kind_title), ("head", f.head)],
+        ),
+        collection_title: w.text("certificate.collection_title", &[]),
     }
 }
 
@@ -176,6 +230,19 @@ pub(super) async fn certificates(
             .map(|u| u.name.clone())
             .unwrap_or_default()
     };
+    let wording = app.config().wording.clone();
+    let decided = view.review.decision_date.unwrap_or(view.today);
+    let decision = wording.text(
+        "certificate.decision",
+        &[
+            (
+                "number",
+                view.review.decision_number.as_deref().unwrap_or_default(),
+            ),
+            ("date", &format::date(&decided)),
+        ],
+    );
+    let district = name_of("district");
     let mut certificates = Vec::new();
     for h in view
         .households
@@ -203,27 +270,43 @@ pub(super) async fn certificates(
             .map_err(&e)?;
         let head = hv.members.iter().find(|m| m.fields.relation == "head");
         let poor = c.fields.status == "poor";
+        let kind_title = wording.text(
+            if poor {
+                "certificate.title_poor"
+            } else {
+                "certificate.title_near_poor"
+            },
+            &[],
+        );
+        let head_name = hv.household.fields.head_name.clone();
+        let words = certificate_words(
+            &wording,
+            &CertFacts {
+                commune: &view.commune.name,
+                district: &district,
+                decision: &decision,
+                period: c.fields.period,
+                kind_title: &kind_title,
+                head: &head_name,
+                ethnicity: &head
+                    .map(|m| lang.label(&ETHNICITIES, Some(&m.fields.ethnicity)))
+                    .unwrap_or_default(),
+                citizen_id: &head
+                    .and_then(|m| m.fields.citizen_id.clone())
+                    .unwrap_or_else(|| "—".into()),
+                residence: &format!(
+                    "{}, {}, {}",
+                    hv.village.name,
+                    hv.commune.name,
+                    name_of("province")
+                ),
+            },
+        );
         certificates.push(Certificate {
             number,
-            kind_title: if poor {
-                "GIẤY CHỨNG NHẬN HỘ NGHÈO"
-            } else {
-                "GIẤY CHỨNG NHẬN HỘ CẬN NGHÈO"
-            }
-            .into(),
-            head: hv.household.fields.head_name.clone(),
-            ethnicity: head
-                .map(|m| lang.label(&ETHNICITIES, Some(&m.fields.ethnicity)))
-                .unwrap_or_default(),
-            citizen_id: head
-                .and_then(|m| m.fields.citizen_id.clone())
-                .unwrap_or_else(|| "—".into()),
-            residence: format!(
-                "{}, {}, {}",
-                hv.village.name,
-                hv.commune.name,
-                name_of("province")
-            ),
+            kind_title,
+            head: head_name,
+            words,
             members: hv
                 .members
                 .iter()
@@ -247,7 +330,6 @@ pub(super) async fn certificates(
             status: lang.status(Some(&c.fields.status)),
         });
     }
-    let decided = view.review.decision_date.unwrap_or(view.today);
     let mut one = q.rh.map(|rh| format!("&rh={rh}")).unwrap_or_default();
     if let Some(v) = &q.village {
         one.push_str(&format!("&village={}", crate::headers::component(v)));
@@ -280,13 +362,8 @@ pub(super) async fn certificates(
     let page = CertificatesPage {
         lang,
         issue,
-        commune: view.commune.name.clone(),
-        district: name_of("district"),
-        decision: format!(
-            "Quyết định số {} ngày {}",
-            view.review.decision_number.clone().unwrap_or_default(),
-            format::date(&decided)
-        ),
+        title: wording.text("certificate.page_title", &[("commune", &view.commune.name)]),
+        motto: wording.lines("common.motto", &[]),
         date_line: date_line(&place_name(&view.commune.name), decided),
         certificates,
         pdf_url: format!("/reviews/{id}/certificates?format=pdf{one}"),

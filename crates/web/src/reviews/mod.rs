@@ -81,7 +81,7 @@ async fn saved_or_refused<T>(
     fields: std::collections::HashMap<String, String>,
     saved: Result<T, AppError>,
     notice: &str,
-    place: fn(Refused) -> ReviewForms,
+    place: impl FnOnce(Refused) -> ReviewForms,
 ) -> Result<Response, HtmlError> {
     match saved {
         Ok(_) => Ok(back(id, notice)),
@@ -133,6 +133,26 @@ struct ListPage {
     /// The window, period and standard of the review being opened, from the data.
     period_note: String,
     can_open: bool,
+    /// The opening form as typed when it was refused (empty otherwise).
+    open_form: Refused,
+}
+
+impl ListPage {
+    /// The period the opening form shows: as typed, or the next period.
+    fn open_period(&self) -> String {
+        self.open_form
+            .value_or("period", &self.next_period.to_string())
+            .to_string()
+    }
+
+    /// Whether the opening form selects `standard`: as typed, or the default one.
+    fn open_standard(&self, standard: &str) -> bool {
+        if self.open_form.is_refused() {
+            self.open_form.chose("standard", standard)
+        } else {
+            standard == self.default_standard
+        }
+    }
 }
 
 /// The unit whose reviews the list shows (the user's own by default).
@@ -147,18 +167,30 @@ async fn list(
     user: CurrentUser,
     Query(q): Query<ListQuery>,
 ) -> Result<ListPage, HtmlError> {
-    let e = err(lang);
     let unit = q.unit.as_deref().map(str::trim).filter(|u| !u.is_empty());
-    let rows = app.reviews(&user.actor, unit).await.map_err(&e)?;
+    list_page(&app, lang, &user, unit, Refused::default())
+        .await
+        .map_err(err(lang))
+}
+
+/// The reviews of `unit` (the user's own by default), with the opening form as typed
+/// when it was refused.
+async fn list_page(
+    app: &App,
+    lang: Lang,
+    user: &CurrentUser,
+    unit: Option<&str>,
+    open_form: Refused,
+) -> Result<ListPage, AppError> {
+    let rows = app.reviews(&user.actor, unit).await?;
     let r = lang.r();
     // The communes a user can open a review for: its own, or every commune below its
     // unit, whether a province holds them directly (since July 2025) or through
     // districts (a four-level list).
-    let own = app.unit(&user.actor.unit_code).await.map_err(&e)?;
+    let own = app.unit(&user.actor.unit_code).await?;
     let communes: Vec<(String, String)> = app
         .communes_under(&own)
-        .await
-        .map_err(&e)?
+        .await?
         .into_iter()
         .map(|u| (u.code, u.name))
         .collect();
@@ -216,27 +248,37 @@ async fn list(
         next_period: defaults.period,
         default_standard: standard,
         period_note,
+        open_form,
     })
 }
 
-#[derive(Deserialize)]
-struct OpenForm {
-    commune: String,
-    period: i32,
-    standard: String,
-}
-
+/// Opens a periodic review; a refused one shows the list again with the form as typed
+/// and the problem next to its field.
 async fn open_periodic(
     State(app): State<App>,
     lang: Lang,
     user: CurrentUser,
-    Form(f): Form<OpenForm>,
+    Form(fields): Form<std::collections::HashMap<String, String>>,
 ) -> Result<Response, HtmlError> {
-    let id = app
-        .open_periodic_review(&user.actor, &f.commune, f.period, &f.standard)
-        .await
-        .map_err(err(lang))?;
-    Ok(Redirect::to(&format!("/reviews/{id}")).into_response())
+    let get = |k: &str| typed(&fields, k);
+    let opened = async {
+        let period = get("period")
+            .parse::<i32>()
+            .map_err(|_| AppError::invalid("period", "năm phải là số, ví dụ 2027"))?;
+        app.open_periodic_review(&user.actor, &get("commune"), period, &get("standard"))
+            .await
+    }
+    .await;
+    match opened {
+        Ok(id) => Ok(Redirect::to(&format!("/reviews/{id}")).into_response()),
+        Err(error) => {
+            let form = Refused::of(fields, error).map_err(err(lang))?;
+            let page = list_page(&app, lang, &user, None, form)
+                .await
+                .map_err(err(lang))?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
 }
 
 // ---------------------------------------------------------------- one review
@@ -256,6 +298,8 @@ pub struct HouseholdLine {
     pub final_status: String,
     pub disagreements: String,
     pub refusal: bool,
+    /// The row's phiếu A form as typed when it was refused; empty for every other row.
+    pub form: Refused,
 }
 
 pub struct MeetingLine {
@@ -275,6 +319,8 @@ pub struct ComplaintLine {
     pub result: String,
     pub open: bool,
     pub household: bool,
+    /// The row's resolve form as typed when it was refused; empty for every other row.
+    pub form: Refused,
 }
 
 #[derive(Clone)]
@@ -356,6 +402,18 @@ pub(super) struct ReviewForms {
     pub(super) approve: Refused,
     pub(super) posting: Refused,
     pub(super) complaint: Refused,
+    /// The phiếu A form of one household of the review (its id in the review).
+    pub(super) screening: Option<(i64, Refused)>,
+    /// The resolve form of one complaint (its id).
+    pub(super) resolve: Option<(i64, Refused)>,
+}
+
+/// The form of row `id` as typed when it is the refused one; empty for every other row.
+fn row_form(refused: &Option<(i64, Refused)>, id: i64) -> Refused {
+    match refused {
+        Some((row, form)) if *row == id => form.clone(),
+        _ => Refused::default(),
+    }
 }
 
 /// Shows the review page again with the refused form as typed and its problem next to
@@ -498,6 +556,7 @@ async fn review_page(
             final_status: lang.status(h.final_status.as_deref()),
             disagreements: h.disagreements.clone().unwrap_or_default(),
             refusal: h.refusal_reason.is_some(),
+            form: row_form(&forms.screening, h.id),
         })
         .collect();
     let posting = view.postings.last().map(|p| {
@@ -569,6 +628,7 @@ async fn review_page(
                 result: c.recheck_result.clone().unwrap_or_default(),
                 open: c.resolved_on.is_none(),
                 household: c.household_id.is_some(),
+                form: row_form(&forms.resolve, c.id),
             })
             .collect(),
         decision: view.review.decision_number.as_ref().map(|n| {

@@ -7,6 +7,7 @@
 #![allow(dead_code)]
 
 pub mod district;
+pub mod refused;
 
 use axum::Router;
 use axum::body::Body;
