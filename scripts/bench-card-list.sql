@@ -13,7 +13,7 @@
 -- so a first import writes every matched row and a second one skips them all.
 --
 -- Usage:
---   psql -h 127.0.0.1 -U postgres -d cov500k -v rows=100000 -At \
+--   psql -h 127.0.0.1 -U postgres -d cov500k -v rows=100000 -qAt \
 --        -f scripts/bench-card-list.sql > /tmp/the-bhyt-100k.csv
 --   giamngheo benefits import --database-url postgres://postgres@127.0.0.1/cov500k \
 --        --policy bhyt --agency 42-bhxh /tmp/the-bhyt-100k.csv
