@@ -116,10 +116,12 @@ pub async fn run(args: CoverageBenchArgs) -> Result<ExitCode> {
     }
     alone.sort_unstable();
     println!(
-        "một mình, {} lần: nhanh nhất {} ms, trung vị {} ms, chậm nhất {} ms",
+        "một mình, {} lần: nhanh nhất {} ms, trung vị {} ms, p95 {} ms, p99 {} ms, chậm nhất {} ms",
         alone.len(),
         ms(alone.first().copied().unwrap_or_default()),
         ms(percentile(&alone, 50.0)),
+        ms(percentile(&alone, 95.0)),
+        ms(percentile(&alone, 99.0)),
         ms(alone.last().copied().unwrap_or_default()),
     );
 
@@ -156,10 +158,11 @@ pub async fn run(args: CoverageBenchArgs) -> Result<ExitCode> {
     let wall = started.elapsed();
     times.sort_unstable();
     println!(
-        "{} kết nối cùng lúc, {} lần xong: p50 {} ms, p99 {} ms, chậm nhất {} ms, {} lần/giây, {} lỗi (tổng {} giây)",
+        "{} kết nối cùng lúc, {} lần xong: p50 {} ms, p95 {} ms, p99 {} ms, chậm nhất {} ms, {} lần/giây, {} lỗi (tổng {} giây)",
         args.connections,
         times.len(),
         ms(percentile(&times, 50.0)),
+        ms(percentile(&times, 95.0)),
         ms(percentile(&times, 99.0)),
         ms(times.last().copied().unwrap_or_default()),
         format!("{:.2}", times.len() as f64 / wall.as_secs_f64().max(1e-9)).replace('.', ","),
