@@ -785,7 +785,7 @@ async fn the_programme_reports_figures_open_their_lists(store: Store) {
     assert_eq!(page.status, StatusCode::OK, "{}", page.text());
     let link = "/programme/figures?report=tien-do-von&unit=18001&year=2026&key=money.disbursed";
     assert!(
-        page.text().contains(&link.replace('&', "&amp;")),
+        page.text().contains(&link.replace('&', "&#38;")),
         "{}",
         page.text()
     );
@@ -865,7 +865,7 @@ async fn the_programme_reports_figures_open_their_lists(store: Store) {
     let link = "/programme/figures?report=hoat-dong-chuong-trinh&unit=18001&year=2026\
                 &key=activity.c2.livelihood_model.planned";
     assert!(
-        page.text().contains(&link.replace('&', "&amp;")),
+        page.text().contains(&link.replace('&', "&#38;")),
         "{}",
         page.text()
     );
