@@ -83,6 +83,16 @@ test('plan, allocate by the suggested shares, disburse, and see the progress rep
   const figures = cells.map((c) => c.trim()).filter((c) => /^[\d.]+$/.test(c));
   assert.deepEqual(figures.slice(0, 3).map(amount), [3000000, 1000000, 5000]);
 
+  // Hà Linh's disbursed figure opens the disbursements behind it, which add up to it.
+  const haLinhRow = finance.locator('table tr', { hasText: 'Xã Hà Linh' }).first();
+  await Promise.all([
+    finance.waitForNavigation(),
+    haLinhRow.locator('a[href*="key=money.disbursed"]').first().click(),
+  ]);
+  assert.match(await finance.locator('h1').innerText(), /Các khoản đã giải ngân năm \d{4} — Xã Hà Linh/);
+  assert.equal(amount(await finance.locator('#figure-total').innerText()), 5000);
+  assert.match(await finance.locator('#figure-lines').innerText(), /PC-01/);
+
   await finance.context().close();
   await office.context().close();
 });

@@ -624,8 +624,13 @@ async fn the_progress_report_counts_plans_allocations_disbursements_and_reversal
             c.unit
         );
     }
-    // Money is not households: no money column drills down to households.
-    assert!(report.columns.iter().all(|c| c.drill.is_none()));
+    // Money is not households: every money column drills down to the ledger's entries,
+    // the programme's own list (`App::programme_figure`).
+    assert!(report.columns.iter().all(|c| {
+        c.drill
+            .as_deref()
+            .is_some_and(giamngheo_app::programme::is_programme_fact)
+    }));
 }
 
 /// The units import takes the allocation flags: the coefficients read them, each change

@@ -518,8 +518,55 @@ async fn the_activity_report_on_a_fixture(store: Store) {
     }
     // An activity type without activities plans nothing; its rate is not a number.
     assert_eq!(value(None, "planned.p4.broadcast"), Some(0.0));
-    // The figures are not households' statuses: no column drills down to them.
-    assert!(report.columns.iter().all(|c| c.drill.is_none()));
+    // The figures are not households' statuses: every column drills down to the
+    // programme's own lists of activities and beneficiaries (`App::programme_figure`).
+    assert!(report.columns.iter().all(|c| {
+        c.drill
+            .as_deref()
+            .is_some_and(giamngheo_app::programme::is_programme_fact)
+    }));
+    // Each figure opens the list behind it, whose figures add up to it, on the commune's
+    // row and on the total; a rate and the men (a difference) are not a sum of a list.
+    let mut opened = 0;
+    for (i, c) in report.columns.iter().enumerate() {
+        if c.id.starts_with("rate.") || c.id == "men" {
+            continue;
+        }
+        let key = c.drill.as_deref().unwrap();
+        for row in report
+            .rows
+            .iter()
+            .filter(|r| matches!(r.unit_code.as_deref(), None | Some("18499")))
+        {
+            let Some(v) = row.values[i] else { continue };
+            let unit = row.unit_code.as_deref().unwrap_or(&report.unit_code);
+            let list = app
+                .programme_figure(&admin, unit, 2025, key, false)
+                .await
+                .unwrap();
+            assert_eq!(Some(list.total as f64), Some(v), "{key} {unit}");
+            assert!(list.title.contains("năm 2025"), "{}", list.title);
+            opened += 1;
+        }
+    }
+    assert!(opened > 10, "{opened}");
+    // The poor households' list names the household the poor column counts.
+    let poor = app
+        .programme_figure(&officer, "18499", 2025, "beneficiaries.poor", false)
+        .await
+        .unwrap();
+    assert_eq!(poor.lines.len(), 2, "{poor:?}");
+    assert!(
+        poor.lines.iter().all(|l| !l.cells[3].is_empty()),
+        "{poor:?}"
+    );
+    // Another commune's officer is told the commune does not exist.
+    let other = actor(Role::CommuneOfficer, "18500", Tier::Commune, None);
+    assert!(matches!(
+        app.programme_figure(&other, "18499", 2025, "beneficiaries.poor", false)
+            .await,
+        Err(AppError::NotFound(_))
+    ));
 }
 
 async fn who_may_write_activities(store: Store) {

@@ -1,9 +1,11 @@
 //! `giamngheo programme …`: the programme's funds from the command line, run as the
 //! system (whoever runs the command controls the server).
 //!
-//! - `programme report --unit CODE --year YEAR --format json|csv|xlsx|pdf [--output FILE]`:
-//!   the progress report (planned, allocated, disbursed, rate by project and source and
-//!   by commune).
+//! - `programme report --unit CODE --year YEAR [--part money|activities|all]
+//!   --format json|csv|xlsx|pdf [--output FILE]`: the progress report family: the money
+//!   (planned, allocated, disbursed, rate by project and source and by commune; the
+//!   default), the activities (planned against done, beneficiaries by group, event
+//!   participants), or both (a sheet each in the .xlsx and the PDF).
 //! - `programme activities list|add|import-beneficiaries`: see `programme_activities`.
 //! - `programme import disbursements FILE.xlsx`: the finance department's sheet, all or
 //!   nothing; each problem is named by line and column.
@@ -18,7 +20,8 @@ use std::process::ExitCode;
 
 #[derive(Subcommand, Debug)]
 pub enum ProgrammeCommand {
-    /// Tiến độ phân bổ, giải ngân vốn (the progress report) ra json, csv, xlsx hoặc pdf.
+    /// Tiến độ chương trình (the progress report family): vốn, hoạt động hoặc cả hai, ra
+    /// json, csv, xlsx hoặc pdf.
     Report(ReportArgs),
     /// Hoạt động của chương trình: list, add, import-beneficiaries.
     Activities {
@@ -53,6 +56,10 @@ pub struct ReportArgs {
     unit: String,
     #[arg(long)]
     year: i32,
+    /// money (tiến độ vốn, the default), activities (hoạt động và đối tượng hưởng lợi) or
+    /// all (both: a sheet each in the .xlsx and the PDF; CSV holds one).
+    #[arg(long, default_value = "money")]
+    part: String,
     /// json, csv, xlsx or pdf.
     #[arg(long, default_value = "json")]
     format: String,
@@ -96,26 +103,29 @@ pub async fn run(app: &App, command: ProgrammeCommand) -> Result<ExitCode> {
 
 async fn report(app: &App, args: ReportArgs) -> Result<ExitCode> {
     let actor = system_actor(app, &args.unit).await?;
-    let progress = app
-        .programme_progress(&actor, &args.unit, args.year)
+    let part: giamngheo_app::programme::ProgressPart = args.part.parse()?;
+    let family = app
+        .programme_progress_family(&actor, &args.unit, args.year, part)
         .await?;
     let bytes = match args.format.as_str() {
         "json" => {
-            let mut text = serde_json::to_string_pretty(&progress)?;
+            let mut text = serde_json::to_string_pretty(&family.to_json()?)?;
             text.push('\n');
             text.into_bytes()
         }
-        "csv" => giamngheo_sheets::reports::csv(&progress.to_sheet(app.clock().today())),
-        "xlsx" | "pdf" => {
-            if args.output.is_none() {
+        "csv" | "xlsx" | "pdf" => {
+            let sheets = family.sheets(app.clock().today())?;
+            if args.format == "csv" {
+                if sheets.len() != 1 {
+                    bail!("tệp CSV chỉ chứa một bảng: chọn --part money hoặc --part activities");
+                }
+                giamngheo_sheets::reports::csv(&sheets[0])
+            } else if args.output.is_none() {
                 bail!("--output FILE cần cho định dạng {}", args.format);
-            }
-            let sheet = progress.to_sheet(app.clock().today());
-            if args.format == "xlsx" {
-                giamngheo_sheets::reports::xlsx(std::slice::from_ref(&sheet))
-                    .context("không tạo được tệp .xlsx")?
+            } else if args.format == "xlsx" {
+                giamngheo_sheets::reports::xlsx(&sheets).context("không tạo được tệp .xlsx")?
             } else {
-                giamngheo_sheets::pdf::reports_pdf(std::slice::from_ref(&sheet))
+                giamngheo_sheets::pdf::reports_pdf(&sheets)
             }
         }
         other => bail!("định dạng «{other}» không có (json, csv, xlsx, pdf)"),

@@ -313,6 +313,61 @@ async fn activities_are_added_listed_and_given_a_list_of_beneficiaries() {
     let listed = String::from_utf8_lossy(&out.stdout);
     assert_eq!(listed.lines().count(), 1, "{listed}");
     assert!(listed.contains("10/05/2026") && listed.contains("Hội nghị truyền thông giảm nghèo"));
+    // The progress report family gives the activities too: alone as JSON, with the
+    // money in one workbook; a CSV holds one table, so `all` is refused as CSV.
+    let report = |part: &str, format: &str, output: Option<&Path>| {
+        let mut args = vec![
+            "programme",
+            "report",
+            "--database-url",
+            &db,
+            "--unit",
+            "42",
+            "--year",
+            "2026",
+            "--part",
+            part,
+            "--format",
+            format,
+        ];
+        if let Some(o) = output {
+            args.extend_from_slice(&["--output", s(o)]);
+        }
+        run(&args)
+    };
+    let out = report("activities", "json", None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["name"], "hoat-dong-chuong-trinh", "{json}");
+    let col = json["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|c| c["id"] == "participants")
+        .unwrap();
+    let total = json["rows"].as_array().unwrap().last().unwrap();
+    assert_eq!(total["values"][col], 50.0, "{json}");
+    let both = dir.path().join("tien-do-chuong-trinh.xlsx");
+    let out = report("all", "xlsx", Some(&both));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // A sheet each: the zip's directory names the second sheet's part.
+    let bytes = std::fs::read(&both).unwrap();
+    let has = |name: &[u8]| bytes.windows(name.len()).any(|w| w == name);
+    assert!(has(b"xl/worksheets/sheet2.xml") && !has(b"xl/worksheets/sheet3.xml"));
+    let out = report("all", "json", None);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(json["money"]["lines"].is_array() && json["activities"]["rows"].is_array());
+    let out = report("all", "csv", None);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("CSV chỉ chứa một bảng"));
 
     let bad = dir.path().join("bad.csv");
     std::fs::write(

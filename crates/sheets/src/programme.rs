@@ -181,6 +181,47 @@ pub fn read_disbursements_xlsx(bytes: &[u8]) -> Result<Vec<DisbursementRow>, She
     errors.into_result(out)
 }
 
+/// The list behind one figure of a programme report, as an .xlsx workbook: the title,
+/// the unit and year, the headings, one row per line with its figure as a number, and
+/// the total (the report's figure). Text cells stay text, so codes keep their zeros.
+pub fn figure_list_xlsx(
+    title: &str,
+    subtitle: &str,
+    headings: &[String],
+    figure_heading: &str,
+    lines: &[(Vec<String>, i64)],
+    total: i64,
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("Danh sach")?;
+    let bold = Format::new().set_bold();
+    let amount = Format::new().set_num_format("#,##0");
+    let bold_amount = Format::new().set_bold().set_num_format("#,##0");
+    sheet.write_string_with_format(0, 0, title, &bold)?;
+    sheet.write_string(1, 0, subtitle)?;
+    let figure_col = headings.len() as u16;
+    for (c, h) in headings.iter().enumerate() {
+        sheet.write_string_with_format(3, c as u16, h, &bold)?;
+    }
+    sheet.write_string_with_format(3, figure_col, figure_heading, &bold)?;
+    for (r, (cells, figure)) in lines.iter().enumerate() {
+        let row = r as u32 + 4;
+        for (c, v) in cells.iter().enumerate() {
+            if !v.is_empty() {
+                sheet.write_string(row, c as u16, v)?;
+            }
+        }
+        sheet.write_number_with_format(row, figure_col, *figure as f64, &amount)?;
+    }
+    let row = lines.len() as u32 + 4;
+    sheet.write_string_with_format(row, 0, "Tổng cộng", &bold)?;
+    sheet.write_number_with_format(row, figure_col, total as f64, &bold_amount)?;
+    sheet.set_freeze_panes(4, 0)?;
+    book.save_to_buffer()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -20,6 +20,7 @@ mod households;
 mod html;
 mod i18n;
 mod inspections;
+mod match_queue;
 mod menu;
 mod overload;
 mod periodic;

@@ -521,7 +521,19 @@ async fn report_page(
                         text: figure(*v, c.format),
                         link: c.drill.as_ref().filter(|_| v.is_some()).map(|k| {
                             // A coverage figure opens the list of the eligible not yet
-                            // covered, which the commune acts on (issue 14).
+                            // covered, which the commune acts on (issue 14); a figure of
+                            // the programme the entries, activities or beneficiaries
+                            // behind it (issue 16).
+                            if giamngheo_app::programme::is_programme_fact(k) {
+                                let own = r.unit_code.as_deref() == Some(report.unit_code.as_str());
+                                return crate::programme::figure_link(
+                                    &report.name,
+                                    &unit,
+                                    report.period,
+                                    k,
+                                    own,
+                                );
+                            }
                             match giamngheo_app::policies::report::coverage_policy(k) {
                                 Some(policy) => format!(
                                     "/coverage/uncovered?unit={unit}&year={}&policy={policy}{coverage_as_of}",

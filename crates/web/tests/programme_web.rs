@@ -49,6 +49,7 @@ async fn site(store: Store) -> Router {
         ("taichinh.hatinh", Role::AgencyOfficer, "42", Some("42-stc")),
         ("giamsat.hatinh", Role::Oversight, "42", None),
         ("taichinh.nghean", Role::Office, "40", None),
+        ("xa.kyanh", Role::CommuneOfficer, "18002", None),
     ] {
         let user = app
             .add_user_as_system(NewUserInput {
@@ -728,7 +729,207 @@ async fn an_activity_list_is_imported_and_its_queue_resolved(store: Store) {
     assert_eq!(answer.status, StatusCode::FORBIDDEN, "{}", answer.text());
 }
 
+/// The programme reports' figures open the lists behind them (the ledger's entries, the
+/// activities), whose total is the figure, printable and as .xlsx; another unit's user is
+/// told the list does not exist. The progress API serves the activities' report too.
+async fn the_programme_reports_figures_open_their_lists(store: Store) {
+    let router = site(store).await;
+    let office = token(&router, "vanphong.hatinh").await;
+    let finance = token(&router, "taichinh.hatinh").await;
+    let oversight = token(&router, "giamsat.hatinh").await;
+    let commune = token(&router, "xa.kyanh").await;
+    let other = token(&router, "taichinh.nghean").await;
+    let adopt = serde_json::json!({
+        "unit": "42", "year": 2026, "project": "c2", "source": "central", "date": "15/02/2026",
+        "items": [{"unit": "18001", "amount": 600_000}, {"unit": "18002", "amount": 400_000}],
+    });
+    let answer = send(
+        &router,
+        post_json("/api/v1/programme/allocations", &office, adopt),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+    for (unit, amount, document) in [
+        ("18001", 300_000, "PC-01"),
+        ("18001", 150_000, "PC-02"),
+        ("18002", 100_000, "PC-03"),
+    ] {
+        let body = serde_json::json!({
+            "unit": unit, "year": 2026, "project": "c2", "source": "central",
+            "amount": amount, "date": "20/02/2026", "document_number": document,
+        });
+        let answer = send(
+            &router,
+            post_json("/api/v1/programme/disbursements", &finance, body),
+        )
+        .await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+    }
+    let model = serde_json::json!({
+        "unit": "18001", "year": 2026, "project": "c2", "activity_type": "livelihood_model",
+        "name": "Mô hình trồng cam", "start_date": "01/04/2026", "planned_quantity": 12
+    });
+    let answer = send(
+        &router,
+        post_json("/api/v1/programme/activities", &office, model),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+
+    // The money report's cell links to its list; the list adds up to the cell.
+    let page = send(
+        &router,
+        get("/reports/tien-do-von?unit=42&period=2026", &oversight),
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+    let link = "/programme/figures?report=tien-do-von&unit=18001&year=2026&key=money.disbursed";
+    assert!(
+        page.text().contains(&link.replace('&', "&#38;")),
+        "{}",
+        page.text()
+    );
+    let list = send(&router, get(link, &oversight)).await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.text());
+    let text = list.text();
+    assert!(
+        text.contains("Các khoản đã giải ngân năm 2026 — Xã Sơn Kim"),
+        "{text}"
+    );
+    assert!(text.contains("id=\"figure-total\">450.000<"), "{text}");
+    assert!(text.contains("PC-01") && text.contains("PC-02") && !text.contains("PC-03"));
+    assert!(
+        text.contains("format=xlsx") && text.contains("print=1"),
+        "{text}"
+    );
+    let print = send(&router, get(&format!("{link}&print=1"), &oversight)).await;
+    assert!(
+        print.text().contains("/assets/print.js"),
+        "{}",
+        print.text()
+    );
+    let xlsx = send(&router, get(&format!("{link}&format=xlsx"), &oversight)).await;
+    assert_eq!(xlsx.status, StatusCode::OK, "{}", xlsx.text());
+    use calamine::{Data, Reader, Xlsx};
+    let mut book: Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx.body)).unwrap();
+    let sheet = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&sheet).unwrap();
+    let total = range
+        .rows()
+        .find(|r| matches!(&r[0], Data::String(s) if s == "Tổng cộng"))
+        .expect("a total row");
+    assert_eq!(total.last(), Some(&Data::Float(450_000.0)));
+    // The total row's list is the province's, by source too.
+    let all = send(
+        &router,
+        get(
+            "/programme/figures?unit=42&year=2026&key=money.source.central.disbursed",
+            &oversight,
+        ),
+    )
+    .await;
+    assert!(
+        all.text().contains("id=\"figure-total\">550.000<"),
+        "{}",
+        all.text()
+    );
+
+    // A commune officer reads their commune's list, not the neighbour's; another
+    // province's user is told neither exists.
+    let own = send(
+        &router,
+        get(
+            "/programme/figures?unit=18002&year=2026&key=money.disbursed",
+            &commune,
+        ),
+    )
+    .await;
+    assert_eq!(own.status, StatusCode::OK, "{}", own.text());
+    assert!(own.text().contains("id=\"figure-total\">100.000<"));
+    let answer = send(&router, get(link, &commune)).await;
+    assert_eq!(answer.status, StatusCode::NOT_FOUND);
+    let answer = send(&router, get(link, &other)).await;
+    assert_eq!(answer.status, StatusCode::NOT_FOUND);
+
+    // The activities report's figure opens the activities behind it.
+    let page = send(
+        &router,
+        get(
+            "/reports/hoat-dong-chuong-trinh?unit=42&period=2026",
+            &oversight,
+        ),
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+    let link = "/programme/figures?report=hoat-dong-chuong-trinh&unit=18001&year=2026\
+                &key=activity.c2.livelihood_model.planned";
+    assert!(
+        page.text().contains(&link.replace('&', "&#38;")),
+        "{}",
+        page.text()
+    );
+    let list = send(&router, get(link, &oversight)).await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.text());
+    assert!(list.text().contains("Mô hình trồng cam"), "{}", list.text());
+    assert!(
+        list.text().contains("id=\"figure-total\">12<"),
+        "{}",
+        list.text()
+    );
+
+    // The progress API serves the activities' report, and both in one workbook.
+    let answer = send(
+        &router,
+        get(
+            "/api/v1/programme/progress?unit=42&year=2026&part=activities",
+            &oversight,
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+    assert_eq!(answer.json()["name"], "hoat-dong-chuong-trinh");
+    let answer = send(
+        &router,
+        get(
+            "/api/v1/programme/progress?unit=42&year=2026&part=all",
+            &oversight,
+        ),
+    )
+    .await;
+    let json = answer.json();
+    assert_eq!(json["money"]["total"]["disbursed"], 550_000, "{json}");
+    assert!(json["activities"]["rows"].is_array(), "{json}");
+    let answer = send(
+        &router,
+        get(
+            "/api/v1/programme/progress?unit=42&year=2026&part=all&format=xlsx",
+            &oversight,
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+    let book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(answer.body)).unwrap();
+    assert_eq!(book.sheet_names().len(), 2, "{:?}", book.sheet_names());
+    let answer = send(
+        &router,
+        get(
+            "/api/v1/programme/progress?unit=42&year=2026&part=all&format=csv",
+            &oversight,
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let answer = send(
+        &router,
+        get("/api/v1/programme/progress?unit=42&part=tien", &oversight),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
 giamngheo_store::store_test!(the_api_suggests_adopts_disburses_and_reports);
 giamngheo_store::store_test!(the_menu_leads_office_and_oversight_to_the_programme_page);
 giamngheo_store::store_test!(activities_are_recorded_listed_and_evaluated);
 giamngheo_store::store_test!(an_activity_list_is_imported_and_its_queue_resolved);
+giamngheo_store::store_test!(the_programme_reports_figures_open_their_lists);

@@ -16,7 +16,8 @@ use chrono::NaiveDate;
 use giamngheo_rules::Status;
 use giamngheo_rules::StatusHistory;
 use giamngheo_rules::programme::ProgrammeStructure;
-use std::collections::HashMap;
+use giamngheo_store::BeneficiaryRecord;
+use std::collections::{HashMap, HashSet};
 
 /// The group a beneficiary household is counted in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,18 +90,28 @@ pub(crate) fn activity_type_list(structure: &ProgrammeStructure) -> Vec<(String,
         .collect()
 }
 
+/// An activity of the report with what it counts: the one computation behind both the
+/// report's figures and the lists its figures drill down to, so that they cannot differ.
+pub(crate) struct CountedActivity {
+    pub record: giamngheo_store::ActivityRecord,
+    /// Its activity type's code in the report (`<project or sub-project>.<type>`).
+    pub code: String,
+    /// Whether it is a communication or training event (its participants count).
+    pub event: bool,
+    /// The households on its list now, once each, with their group on its start date.
+    pub households: Vec<(BeneficiaryRecord, BeneficiaryGroupOn)>,
+    /// The people named on its list now, once each.
+    pub people: Vec<BeneficiaryRecord>,
+}
+
 impl App {
-    /// The activity report's facts of `year` in `unit`, each placed on the row unit that
-    /// holds the activity's unit: `activity.<type code>.planned|done|count`,
-    /// `beneficiaries.households`, `beneficiaries.<group>`, `beneficiaries.people`
-    /// (members named on a list), and for events `events.participants|women|
-    /// ethnic_minority`. Only the current version of each activity counts.
-    pub(crate) async fn activity_facts(
+    /// The current version of each activity of `year` in `unit` and the communes below
+    /// it, with its beneficiaries grouped as the report counts them.
+    pub(crate) async fn counted_activities(
         &self,
         unit: &giamngheo_store::UnitRecord,
         year: i32,
-        rows: &[giamngheo_store::UnitRecord],
-    ) -> Result<Vec<(String, String, i64)>, AppError> {
+    ) -> Result<Vec<CountedActivity>, AppError> {
         let Some(structure) = self.programme().structure_for(year) else {
             return Ok(Vec::new());
         };
@@ -135,64 +146,102 @@ impl App {
             .into_iter()
             .map(|h| (h.id, h.ethnic_minority))
             .collect();
-        let mut placer = RowPlacer::new(rows);
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(activities.len());
         for a in activities {
             let f = &a.fields;
-            let row = self.row_of(&mut placer, &f.unit_code).await?;
             let code = activity_type_code(&f.project, &f.activity_type);
-            let mut add = |key: String, n: i64| out.push((row.clone(), key, n));
-            add(format!("activity.{code}.count"), 1);
-            add(
-                format!("activity.{code}.planned"),
-                f.planned_quantity.unwrap_or(0),
-            );
-            add(
-                format!("activity.{code}.done"),
-                f.done_quantity.unwrap_or(0),
-            );
             let event = super::activities::find_place(structure, &f.project, &f.activity_type)
                 .is_some_and(|p| p.activity_type.event);
-            if event {
-                add(
-                    "events.participants".into(),
-                    i64::from(f.participants.unwrap_or(0)),
-                );
-                add(
-                    "events.women".into(),
-                    i64::from(f.participants_women.unwrap_or(0)),
-                );
-                add(
-                    "events.ethnic_minority".into(),
-                    i64::from(f.participants_minority.unwrap_or(0)),
-                );
-            }
             let journal = self.store().beneficiary_journal(a.activity_id).await?;
-            let mut households = std::collections::HashSet::new();
-            let mut people = std::collections::HashSet::new();
+            let mut seen_households = HashSet::new();
+            let mut seen_people = HashSet::new();
+            let mut households = Vec::new();
+            let mut people = Vec::new();
             for b in current_beneficiaries(journal) {
-                if let Some(m) = b.member_id {
-                    people.insert(m);
+                if let Some(m) = b.member_id
+                    && seen_people.insert(m)
+                {
+                    people.push(b.clone());
                 }
-                if let Some(h) = b.household_id {
-                    households.insert(h);
+                if let Some(h) = b.household_id
+                    && seen_households.insert(h)
+                {
+                    let group = beneficiary_group(
+                        histories.get(&h),
+                        minority.get(&h).copied().unwrap_or(false),
+                        f.start_date,
+                        years,
+                    );
+                    households.push((b, group));
                 }
             }
-            for h in households {
-                let group = beneficiary_group(
-                    histories.get(&h),
-                    minority.get(&h).copied().unwrap_or(false),
-                    f.start_date,
-                    years,
-                );
-                add("beneficiaries.households".into(), 1);
-                add(format!("beneficiaries.{}", group.key()), 1);
-            }
-            if !people.is_empty() {
-                add("beneficiaries.people".into(), people.len() as i64);
+            out.push(CountedActivity {
+                record: a,
+                code,
+                event,
+                households,
+                people,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The activity report's facts of `year` in `unit`, each placed on the row unit that
+    /// holds the activity's unit: `activity.<type code>.planned|done|count`,
+    /// `beneficiaries.households`, `beneficiaries.<group>`, `beneficiaries.people`
+    /// (members named on a list), and for events `events.participants|women|
+    /// ethnic_minority`. Only the current version of each activity counts.
+    pub(crate) async fn activity_facts(
+        &self,
+        unit: &giamngheo_store::UnitRecord,
+        year: i32,
+        rows: &[giamngheo_store::UnitRecord],
+    ) -> Result<Vec<(String, String, i64)>, AppError> {
+        let mut placer = RowPlacer::new(rows);
+        let mut out = Vec::new();
+        for a in self.counted_activities(unit, year).await? {
+            let row = self.row_of(&mut placer, &a.record.fields.unit_code).await?;
+            for (key, n) in a.facts() {
+                out.push((row.clone(), key, n));
             }
         }
         Ok(out)
+    }
+}
+
+impl CountedActivity {
+    /// The facts this activity adds to its row.
+    pub(crate) fn facts(&self) -> Vec<(String, i64)> {
+        let f = &self.record.fields;
+        let code = &self.code;
+        let mut out = vec![
+            (format!("activity.{code}.count"), 1),
+            (
+                format!("activity.{code}.planned"),
+                f.planned_quantity.unwrap_or(0),
+            ),
+            (
+                format!("activity.{code}.done"),
+                f.done_quantity.unwrap_or(0),
+            ),
+        ];
+        if self.event {
+            for (key, n) in [
+                ("events.participants", f.participants),
+                ("events.women", f.participants_women),
+                ("events.ethnic_minority", f.participants_minority),
+            ] {
+                out.push((key.to_string(), i64::from(n.unwrap_or(0))));
+            }
+        }
+        for (_, group) in &self.households {
+            out.push(("beneficiaries.households".into(), 1));
+            out.push((format!("beneficiaries.{}", group.key()), 1));
+        }
+        if !self.people.is_empty() {
+            out.push(("beneficiaries.people".into(), self.people.len() as i64));
+        }
+        out
     }
 }
 

@@ -12,6 +12,8 @@ pub mod allocation;
 pub mod beneficiary_imports;
 pub mod demo;
 pub mod evaluation;
+pub mod family;
+pub mod figures;
 pub mod ledger;
 pub mod progress;
 
@@ -22,6 +24,8 @@ pub use allocation::{
 };
 pub use beneficiary_imports::ActivityImportSummary;
 pub use evaluation::{Evaluation, EvaluationGroup};
+pub use family::{ProgressFamily, ProgressPart};
+pub use figures::{FigureLine, FigureList, is_programme_fact};
 pub use ledger::{DisbursementInput, EntryView, PlanInput, ReverseInput};
 pub use progress::{Amounts, CommuneLine, Progress, ProjectLine};
 

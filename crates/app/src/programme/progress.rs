@@ -79,7 +79,11 @@ pub struct Progress {
 }
 
 /// The name of a project or sub-project code in any period (`p1.3` → its sub-project).
-fn line_names(set: &ProgrammeSet, programme: &str, code: &str) -> (String, String, bool) {
+pub(super) fn line_names(
+    set: &ProgrammeSet,
+    programme: &str,
+    code: &str,
+) -> (String, String, bool) {
     for structure in set.structures().iter().filter(|s| s.id == programme) {
         for project in &structure.projects {
             if project.code == code {

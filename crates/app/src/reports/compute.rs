@@ -447,13 +447,6 @@ impl App {
                         formula
                             .as_ref()
                             .and_then(|f| f.names().first().map(|s| s.to_string()))
-                    })
-                    // Money and activities are not households: their drill-down is the
-                    // programme's own pages.
-                    .filter(|d| {
-                        !["money.", "activity.", "beneficiaries.", "events."]
-                            .iter()
-                            .any(|p| d.starts_with(p))
                     });
                 let id = match (&c.id, item) {
                     (Some(id), Some(it)) => format!("{id}.{}", it.code),

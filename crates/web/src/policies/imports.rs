@@ -3,15 +3,15 @@
 //! one of the candidates of an ambiguous row), or rejected with a reason.
 
 use crate::auth::{CurrentUser, Viewer};
-use crate::error::{HtmlError, public_message, status_of};
+use crate::error::{HtmlError, status_of};
 use crate::form::Refused;
 use crate::format;
 use crate::i18n::{Lang, T};
+use crate::match_queue::{self, HitView, MatchForm, Outcome, QueueFrame, QueueRow, RejectForm};
 use crate::routes::Routes;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Form, Multipart, Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use giamngheo_app::households::By;
@@ -42,20 +42,8 @@ pub struct IT {
     pub no_choice: &'static str,
     pub queue_title: &'static str,
     pub queue_intro: &'static str,
-    pub line: &'static str,
     pub reference: &'static str,
-    pub person: &'static str,
-    pub reason: &'static str,
     pub valid: &'static str,
-    pub action: &'static str,
-    pub unmatched: &'static str,
-    pub ambiguous: &'static str,
-    pub search: &'static str,
-    pub search_hint: &'static str,
-    pub choose: &'static str,
-    pub reject: &'static str,
-    pub reject_reason: &'static str,
-    pub empty: &'static str,
     pub matched: &'static str,
     pub rejected: &'static str,
     pub errors_title: &'static str,
@@ -71,20 +59,8 @@ const VI: IT = IT {
     no_choice: "Không có chính sách nào bạn được nhập danh sách trong đơn vị của mình.",
     queue_title: "Danh sách chờ đối chiếu",
     queue_intro: "Các dòng của danh sách cơ quan chưa xác định được người hưởng. Chọn đúng thành viên (tìm theo họ tên hoặc mã hộ) để ghi nhận, hoặc từ chối dòng kèm lý do.",
-    line: "Dòng",
     reference: "Số tham chiếu",
-    person: "Người trong danh sách",
-    reason: "Lý do chờ",
     valid: "Thời hạn",
-    action: "Xử lý",
-    unmatched: "Không tìm thấy người phù hợp",
-    ambiguous: "Khớp nhiều người",
-    search: "Tìm",
-    search_hint: "Họ tên hoặc mã hộ",
-    choose: "Chọn người này",
-    reject: "Từ chối",
-    reject_reason: "Lý do từ chối",
-    empty: "Không có dòng nào chờ đối chiếu.",
     matched: "Đã ghi nhận dòng",
     rejected: "Đã từ chối dòng",
     errors_title: "Tệp bị từ chối, không có gì được ghi:",
@@ -100,20 +76,8 @@ const EN: IT = IT {
     no_choice: "There is no policy whose lists you may import in your unit.",
     queue_title: "Match queue",
     queue_intro: "Rows of agencies' lists whose recipient is not known yet. Choose the right member (search by name or household code) to record the benefit, or reject the row with a reason.",
-    line: "Line",
     reference: "Reference",
-    person: "Person on the list",
-    reason: "Why waiting",
     valid: "Period",
-    action: "Action",
-    unmatched: "Nobody matches",
-    ambiguous: "Several people match",
-    search: "Search",
-    search_hint: "Name or household code",
-    choose: "Choose this person",
-    reject: "Reject",
-    reject_reason: "Reason for rejecting",
-    empty: "No rows are waiting.",
     matched: "Recorded row",
     rejected: "Rejected row",
     errors_title: "File refused, nothing was written:",
@@ -162,32 +126,39 @@ async fn render_import(
         Ok(c) => c,
         Err(error) => return HtmlError { lang, error }.into_response(),
     };
-    let (status, notice, error, file_errors, form) = match result {
-        Ok(n) => (StatusCode::OK, n, None, Vec::new(), Refused::default()),
-        Err(error @ AppError::Store(_)) => return HtmlError { lang, error }.into_response(),
-        Err(AppError::File(errors)) => {
-            let mut lines: Vec<String> = errors.errors.iter().map(ToString::to_string).collect();
-            if errors.truncated {
-                lines.push("… và còn lỗi khác".into());
-            }
-            let form = Refused::with_values(typed);
-            (StatusCode::UNPROCESSABLE_ENTITY, None, None, lines, form)
-        }
+    // A refusal that names a field comes back next to it with the choices as typed;
+    // anything else is shown as the match queues show their outcomes.
+    let (result, form) = match result {
+        Err(e @ (AppError::Store(_) | AppError::File(_))) => (Err(e), Refused::with_values(typed)),
         Err(e) => {
             let status = status_of(&e);
             match Refused::of(typed.clone(), e) {
-                Ok(form) => (status, None, None, Vec::new(), form),
-                Err(other) => (
-                    status_of(&other),
-                    None,
-                    Some(public_message(&other, lang)),
-                    Vec::new(),
-                    Refused::with_values(typed),
-                ),
+                Ok(form) => {
+                    let page = import_page_of(lang, user, choices, Outcome::refused(status), form);
+                    return (status, page).into_response();
+                }
+                Err(other) => (Err(other), Refused::with_values(typed)),
             }
         }
+        Ok(n) => (Ok(n), Refused::default()),
     };
-    let page = ImportPage {
+    let done = match match_queue::outcome(lang, result) {
+        Ok(done) => done,
+        Err(page) => return page,
+    };
+    let status = done.status;
+    (status, import_page_of(lang, user, choices, done, form)).into_response()
+}
+
+/// The import page with the outcome of an upload and the form as it is shown again.
+fn import_page_of(
+    lang: Lang,
+    user: &CurrentUser,
+    choices: Vec<giamngheo_app::policies::imports::ImportChoice>,
+    done: Outcome,
+    form: Refused,
+) -> ImportPage {
+    ImportPage {
         t: lang.t(),
         it: lang_text(lang),
         lang,
@@ -200,12 +171,11 @@ async fn render_import(
                 agencies: c.agencies.into_iter().map(|a| (a.code, a.name)).collect(),
             })
             .collect(),
-        notice,
-        error,
-        file_errors,
+        notice: done.notice,
+        error: done.error,
+        file_errors: done.file_errors,
         form,
-    };
-    (status, page).into_response()
+    }
 }
 
 async fn import_page(State(app): State<App>, lang: Lang, user: CurrentUser) -> Response {
@@ -278,38 +248,6 @@ fn typed_choice(policy: &str, agency: &str) -> HashMap<String, String> {
         .collect()
 }
 
-/// A queued row as the page shows it.
-pub struct QueueView {
-    pub id: i64,
-    pub line: String,
-    pub reference: String,
-    pub person: String,
-    pub reason: &'static str,
-    pub valid: String,
-    pub candidates: Vec<(i64, i64, String)>,
-}
-
-/// A member found by the search, as (household id, member id, label).
-pub struct HitView {
-    pub household_id: i64,
-    pub member_id: i64,
-    pub label: String,
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "benefit_queue.html")]
-struct QueuePage {
-    t: &'static T,
-    it: &'static IT,
-    lang: Lang,
-    viewer: Option<Viewer>,
-    rows: Vec<QueueView>,
-    q: String,
-    hits: Vec<HitView>,
-    notice: Option<String>,
-    error: Option<String>,
-}
-
 #[derive(Deserialize, Default)]
 struct QueueQuery {
     q: Option<String>,
@@ -323,88 +261,58 @@ async fn render_queue(
     result: Result<Option<String>, AppError>,
 ) -> Response {
     let it = lang_text(lang);
-    let rows = match app.match_queue(&user.actor, Some("waiting")).await {
-        Ok(r) => r,
-        Err(error) => return HtmlError { lang, error }.into_response(),
+    let done = match match_queue::outcome(lang, result) {
+        Ok(d) => d,
+        Err(page) => return page,
     };
-    let hits = match app.queue_search(&user.actor, q, 30).await {
-        Ok(h) => h,
-        Err(error) => return HtmlError { lang, error }.into_response(),
-    };
-    let (status, notice, error) = match result {
-        Ok(n) => (StatusCode::OK, n, None),
-        Err(error @ AppError::Store(_)) => return HtmlError { lang, error }.into_response(),
-        Err(e) => (status_of(&e), None, Some(public_message(&e, lang))),
-    };
-    let wanted: std::collections::HashSet<i64> = rows
-        .iter()
-        .flat_map(|r| r.candidates.split(',').filter_map(|s| s.parse().ok()))
-        .collect();
-    let known = match app.queue_candidates(&user.actor, &wanted).await {
-        Ok(c) => c,
-        Err(error) => return HtmlError { lang, error }.into_response(),
-    };
-    let views = rows
-        .iter()
-        .map(|r| {
-            let ids: Vec<i64> = r
-                .candidates
+    let lists = async {
+        let rows = app.match_queue(&user.actor, Some("waiting")).await?;
+        let hits = app.queue_search(&user.actor, q, 30).await?;
+        let ids = |r: &giamngheo_store::QueueRecord| -> Vec<i64> {
+            r.candidates
                 .split(',')
                 .filter_map(|s| s.parse().ok())
-                .collect();
-            QueueView {
-                id: r.id,
-                line: format::number(r.line),
-                reference: r.reference.clone(),
-                person: [
-                    Some(r.full_name.clone()),
-                    r.birth_year.map(|y| y.to_string()),
-                    r.village.clone(),
-                ]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" · "),
-                reason: if r.reason == "ambiguous" {
-                    it.ambiguous
-                } else {
-                    it.unmatched
-                },
-                valid: match r.valid_to {
-                    Some(to) => format!("{} – {}", format::date(&r.valid_from), format::date(&to)),
-                    None => format::date(&r.valid_from),
-                },
-                candidates: known
-                    .iter()
-                    .filter(|c| ids.contains(&c.member_id))
-                    .map(|c| (c.household_id, c.member_id, label(c)))
-                    .collect(),
-            }
-        })
-        .collect();
-    let page = QueuePage {
-        t: lang.t(),
-        it,
-        lang,
-        viewer: Some(user.viewer(lang)),
-        rows: views,
-        q: q.to_string(),
-        hits: hits
-            .into_iter()
-            .map(|h| HitView {
-                household_id: h.household_id,
-                member_id: h.member_id,
-                label: label(&h),
+                .collect()
+        };
+        let wanted: std::collections::HashSet<i64> = rows.iter().flat_map(ids).collect();
+        let known = app.queue_candidates(&user.actor, &wanted).await?;
+        let rows: Vec<QueueRow> = rows
+            .iter()
+            .map(|r| {
+                let ids = ids(r);
+                QueueRow {
+                    id: r.id,
+                    line: format::number(r.line),
+                    person: match_queue::person(&r.full_name, r.birth_year, r.village.as_deref()),
+                    extra: vec![
+                        r.reference.clone(),
+                        match r.valid_to {
+                            Some(to) => {
+                                format!("{} – {}", format::date(&r.valid_from), format::date(&to))
+                            }
+                            None => format::date(&r.valid_from),
+                        },
+                    ],
+                    reason: match_queue::reason(lang, &r.reason),
+                    candidates: match_queue::candidates(&known, &ids),
+                }
             })
-            .collect(),
-        notice,
-        error,
+            .collect();
+        Ok::<_, AppError>((rows, hits.iter().map(HitView::of).collect()))
     };
-    (status, page).into_response()
-}
-
-pub(crate) fn label(c: &giamngheo_store::MatchCandidate) -> String {
-    format!("{} · {} · {}", c.household_code, c.full_name, c.birth_year)
+    let (rows, hits) = match lists.await {
+        Ok(l) => l,
+        Err(error) => return HtmlError { lang, error }.into_response(),
+    };
+    let frame = QueueFrame {
+        title: it.queue_title,
+        intro: it.queue_intro,
+        back: None,
+        back_text: String::new(),
+        base: "/benefits/queue".into(),
+        extra_headings: vec![it.reference, it.valid],
+    };
+    match_queue::page(lang, user, frame, rows, q, hits, done)
 }
 
 async fn queue_page(
@@ -417,16 +325,6 @@ async fn queue_page(
     render_queue(&app, lang, &user, &q, Ok(None)).await
 }
 
-/// The match form. Every field has a default so that a form missing one is refused
-/// with a Vietnamese message naming it.
-#[derive(Deserialize, Default)]
-struct MatchForm {
-    #[serde(default)]
-    household_id: String,
-    #[serde(default)]
-    member_id: String,
-}
-
 async fn match_row(
     State(app): State<App>,
     lang: Lang,
@@ -435,21 +333,14 @@ async fn match_row(
     Form(form): Form<MatchForm>,
 ) -> Response {
     let it = lang_text(lang);
-    let member_id = form.member_id.trim().parse::<i64>().ok();
-    let result = match form.household_id.trim().parse::<i64>() {
-        Ok(household_id) => app
+    let result = match form.choice() {
+        Ok((household_id, member_id)) => app
             .resolve_queued_row(By::User(&user.actor), id, household_id, member_id)
             .await
             .map(|_| Some(format!("{} {id}.", it.matched))),
-        Err(_) => Err(AppError::invalid("household_id", "hãy chọn một hộ")),
+        Err(e) => Err(e),
     };
     render_queue(&app, lang, &user, "", result).await
-}
-
-#[derive(Deserialize, Default)]
-struct RejectForm {
-    #[serde(default)]
-    reason: String,
 }
 
 async fn reject_row(

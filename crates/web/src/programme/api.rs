@@ -12,8 +12,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use chrono::Datelike;
 use giamngheo_app::programme::{
-    AdoptItem, AdoptRequest, DisbursementInput, EntryView, FlagsInput, PlanInput, Progress,
-    ReverseInput, SuggestRequest,
+    AdoptItem, AdoptRequest, DisbursementInput, EntryView, FlagsInput, PlanInput, ProgressFamily,
+    ProgressPart, ReverseInput, SuggestRequest,
 };
 use giamngheo_app::rules::programme::Weighting;
 use giamngheo_app::{App, AppError};
@@ -356,18 +356,35 @@ async fn reverse(
 pub struct ProgressQuery {
     unit: Option<String>,
     year: Option<i32>,
+    /// `money` (default): planned, allocated, disbursed and rate by project and source and
+    /// by commune; `activities`: activities planned against done, beneficiaries by group
+    /// and event participants (the report `hoat-dong-chuong-trinh`); `all`: both (JSON
+    /// `{"money", "activities"}`, a sheet each in the .xlsx and the PDF; CSV holds one).
+    part: Option<String>,
     /// `json` (default), `csv`, `xlsx` or `pdf`.
     format: Option<String>,
 }
 
-/// The report as a file, or as JSON.
+/// The progress report family as JSON or as a file: a sheet per part in the .xlsx and
+/// the PDF; a CSV holds one table, so one part.
 pub(crate) fn progress_response(
-    progress: Progress,
+    family: ProgressFamily,
+    unit: &str,
+    year: i32,
     format: &str,
     today: chrono::NaiveDate,
 ) -> Result<Response, AppError> {
-    let name = format!("tien-do-von-{}-{}", progress.unit, progress.year);
-    json_or_file(progress, format, &name, |p| p.to_sheet(today))
+    if matches!(format, "json" | "") {
+        return Ok(Json(family.to_json()?).into_response());
+    }
+    let sheets = family.sheets(today)?;
+    if format == "csv" && sheets.len() != 1 {
+        return Err(AppError::invalid(
+            "part",
+            "tệp CSV chỉ chứa một bảng: chọn part=money hoặc part=activities",
+        ));
+    }
+    sheets_response(&sheets, format, &family.stem(unit, year))
 }
 
 /// The render step of the programme's reports: `value` as JSON when `format` is empty or
@@ -390,24 +407,34 @@ pub(crate) fn file_response(
     format: &str,
     name: &str,
 ) -> Result<Response, AppError> {
-    let (bytes, content_type, extension) = match format {
-        "csv" => (
-            giamngheo_sheets::reports::csv(sheet),
+    sheets_response(std::slice::from_ref(sheet), format, name)
+}
+
+/// Report sheets as a CSV (the first sheet), .xlsx (a sheet each) or PDF (pages each)
+/// download named `name`.
+fn sheets_response(
+    sheets: &[giamngheo_sheets::reports::SheetReport],
+    format: &str,
+    name: &str,
+) -> Result<Response, AppError> {
+    let (bytes, content_type, extension) = match (format, sheets) {
+        ("csv", [first, ..]) => (
+            giamngheo_sheets::reports::csv(first),
             "text/csv; charset=utf-8",
             "csv",
         ),
-        "xlsx" => (
-            giamngheo_sheets::reports::xlsx(std::slice::from_ref(sheet))
+        ("xlsx", _) => (
+            giamngheo_sheets::reports::xlsx(sheets)
                 .map_err(|e| AppError::invalid("format", format!("không tạo được .xlsx: {e}")))?,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             "xlsx",
         ),
-        "pdf" => (
-            giamngheo_sheets::pdf::reports_pdf(std::slice::from_ref(sheet)),
+        ("pdf", _) => (
+            giamngheo_sheets::pdf::reports_pdf(sheets),
             "application/pdf",
             "pdf",
         ),
-        other => {
+        (other, _) => {
             return Err(AppError::invalid(
                 "format",
                 format!("định dạng «{other}» không có (json, csv, xlsx, pdf)"),
@@ -427,20 +454,29 @@ pub(crate) fn file_response(
         .into_response())
 }
 
-/// Planned, allocated, disbursed and the disbursement rate by project and source and by
-/// commune, as JSON, CSV, .xlsx or PDF.
+/// The programme's progress report family: by default planned, allocated, disbursed and
+/// the disbursement rate by project and source and by commune; with `part=activities`
+/// the activities planned against done and the beneficiaries by group; with `part=all`
+/// both. As JSON, CSV, .xlsx or PDF.
 #[utoipa::path(get, path = "/programme/progress", params(ProgressQuery),
     responses((status = 200, description = "The report as JSON, or a CSV, .xlsx or PDF file"),
-              (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, description = "The activities' check fails: files are refused", body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
 async fn progress(
     State(app): State<App>,
     user: ApiUser,
     Query(q): Query<ProgressQuery>,
 ) -> Result<Response, ApiError> {
     let (unit, year) = unit_and_year(&app, &user.actor, q.unit, q.year);
-    let progress = app.programme_progress(&user.actor, &unit, year).await?;
+    let part: ProgressPart = q.part.as_deref().unwrap_or("").parse()?;
+    let family = app
+        .programme_progress_family(&user.actor, &unit, year, part)
+        .await?;
     Ok(progress_response(
-        progress,
+        family,
+        &unit,
+        year,
         q.format.as_deref().unwrap_or("json"),
         app.clock().today(),
     )?)

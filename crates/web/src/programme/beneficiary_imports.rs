@@ -4,14 +4,12 @@
 //! the same through `/api/v1/programme/activities/{id}/beneficiaries/import` and
 //! `…/queue`. The app layer checks access and matches; these handlers read and render.
 
-use crate::auth::{ApiUser, CurrentUser, Viewer};
-use crate::error::{ApiError, ErrorBody, HtmlError, public_message, status_of};
+use crate::auth::{ApiUser, CurrentUser};
+use crate::error::{ApiError, ErrorBody, HtmlError};
 use crate::format;
-use crate::i18n::{Lang, T};
-use crate::policies::imports::{HitView, label};
+use crate::i18n::Lang;
+use crate::match_queue::{self, HitView, MatchForm, QueueFrame, QueueRow, RejectForm};
 use crate::routes::Routes;
-use askama::Template;
-use askama_web::WebTemplate;
 use axum::Json;
 use axum::extract::{Form, Multipart, Path, Query, State};
 use axum::http::StatusCode;
@@ -73,21 +71,8 @@ pub struct QT {
     pub title: &'static str,
     pub intro: &'static str,
     pub back: &'static str,
-    pub line: &'static str,
-    pub person: &'static str,
-    pub reason: &'static str,
-    pub action: &'static str,
-    pub unmatched: &'static str,
-    pub ambiguous: &'static str,
-    pub search: &'static str,
-    pub search_hint: &'static str,
-    pub choose: &'static str,
-    pub reject: &'static str,
-    pub reject_reason: &'static str,
-    pub empty: &'static str,
     pub matched: &'static str,
     pub rejected: &'static str,
-    pub errors_title: &'static str,
     pub upload_title: &'static str,
     pub upload_hint: &'static str,
     pub file: &'static str,
@@ -99,21 +84,8 @@ const VI: QT = QT {
     title: "Danh sách chờ đối chiếu của hoạt động",
     intro: "Các dòng của danh sách hưởng lợi chưa xác định được người: không tìm thấy ai, hoặc khớp nhiều người. Chọn đúng thành viên (tìm theo họ tên hoặc mã hộ) để đưa vào danh sách hưởng lợi, hoặc từ chối dòng kèm lý do.",
     back: "Về trang hoạt động",
-    line: "Dòng",
-    person: "Người trong danh sách",
-    reason: "Lý do chờ",
-    action: "Xử lý",
-    unmatched: "Không tìm thấy người phù hợp",
-    ambiguous: "Khớp nhiều người",
-    search: "Tìm",
-    search_hint: "Họ tên hoặc mã hộ",
-    choose: "Chọn người này",
-    reject: "Từ chối",
-    reject_reason: "Lý do từ chối",
-    empty: "Không có dòng nào chờ đối chiếu.",
     matched: "Đã đưa vào danh sách hưởng lợi dòng chờ số",
     rejected: "Đã từ chối dòng chờ số",
-    errors_title: "Tệp bị từ chối, không có gì được ghi:",
     upload_title: "Nhập danh sách hưởng lợi từ tệp",
     upload_hint: "Tệp .xlsx hoặc .csv có cột Họ và tên, và nếu có: Số CCCD, Năm sinh, Thôn. Mỗi dòng được đối chiếu theo số CCCD, nếu không có thì theo họ tên, năm sinh và thôn; dòng không khớp hoặc khớp nhiều người vào danh sách chờ đối chiếu. Nhập lại cùng một tệp không thay đổi gì.",
     file: "Tệp danh sách",
@@ -125,21 +97,8 @@ const EN: QT = QT {
     title: "Activity's match queue",
     intro: "Rows of the beneficiary list whose person is not known yet: nobody matched, or several people did. Choose the right member (search by name or household code) to add them to the beneficiaries, or reject the row with a reason.",
     back: "Back to the activity",
-    line: "Line",
-    person: "Person on the list",
-    reason: "Why waiting",
-    action: "Action",
-    unmatched: "Nobody matches",
-    ambiguous: "Several people match",
-    search: "Search",
-    search_hint: "Name or household code",
-    choose: "Choose this person",
-    reject: "Reject",
-    reject_reason: "Reason for rejecting",
-    empty: "No rows are waiting.",
     matched: "Added to the beneficiaries: queued row",
     rejected: "Rejected queued row",
-    errors_title: "File refused, nothing was written:",
     upload_title: "Import beneficiaries from a file",
     upload_hint: "An .xlsx or .csv file with a Họ và tên (full name) column and, where known, Số CCCD, Năm sinh, Thôn. Each row is matched by citizen ID, else by name, birth year and village; rows matching nobody or several people wait in the match queue. Importing the same file again changes nothing.",
     file: "List file",
@@ -154,52 +113,6 @@ pub(crate) fn queue_text(lang: Lang) -> &'static QT {
     }
 }
 
-/// A queued row as the page shows it.
-pub struct RowView {
-    pub id: i64,
-    pub line: String,
-    pub person: String,
-    pub reason: &'static str,
-    pub candidates: Vec<HitView>,
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "programme_beneficiary_queue.html")]
-struct QueuePage {
-    t: &'static T,
-    qt: &'static QT,
-    lang: Lang,
-    viewer: Option<Viewer>,
-    id: i64,
-    name: String,
-    rows: Vec<RowView>,
-    q: String,
-    hits: Vec<HitView>,
-    notice: Option<String>,
-    error: Option<String>,
-    file_errors: Vec<String>,
-}
-
-fn person(r: &ActivityQueueRecord) -> String {
-    [
-        Some(r.full_name.clone()),
-        r.birth_year.map(|y| y.to_string()),
-        r.village.clone(),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(" · ")
-}
-
-fn hit(c: &giamngheo_store::MatchCandidate) -> HitView {
-    HitView {
-        household_id: c.household_id,
-        member_id: c.member_id,
-        label: label(c),
-    }
-}
-
 /// The queue page after `result` (a notice, or the error of what was just tried).
 async fn render(
     app: &App,
@@ -210,74 +123,50 @@ async fn render(
     result: Result<Option<String>, AppError>,
 ) -> Response {
     let qt = queue_text(lang);
-    let (status, notice, error, file_errors) = match result {
-        Ok(n) => (StatusCode::OK, n, None, Vec::new()),
-        Err(error @ AppError::Store(_)) => return HtmlError { lang, error }.into_response(),
-        Err(AppError::File(errors)) => {
-            let mut lines: Vec<String> = errors.errors.iter().map(ToString::to_string).collect();
-            if errors.truncated {
-                lines.push(if lang == Lang::Vi {
-                    "… và còn lỗi khác".into()
-                } else {
-                    "… and more".into()
-                });
-            }
-            (StatusCode::UNPROCESSABLE_ENTITY, None, None, lines)
-        }
-        Err(e) => (
-            status_of(&e),
-            None,
-            Some(public_message(&e, lang)),
-            Vec::new(),
-        ),
+    let done = match match_queue::outcome(lang, result) {
+        Ok(d) => d,
+        Err(page) => return page,
     };
-    let page = async {
+    let lists = async {
         let activity = app.activity(&user.actor, id).await?;
         let rows = app.activity_queue(&user.actor, id, None).await?;
         let hits = app.queue_search(&user.actor, q, 30).await?;
         let wanted: std::collections::HashSet<i64> =
             rows.iter().flat_map(|r| r.candidate_ids()).collect();
         let known = app.queue_candidates(&user.actor, &wanted).await?;
-        let rows = rows
+        let rows: Vec<QueueRow> = rows
             .iter()
             .map(|r| {
                 let ids = r.candidate_ids();
-                RowView {
+                QueueRow {
                     id: r.id,
                     line: format::number(r.line),
-                    person: person(r),
-                    reason: if r.reason == "ambiguous" {
-                        qt.ambiguous
-                    } else {
-                        qt.unmatched
-                    },
-                    candidates: known
-                        .iter()
-                        .filter(|c| ids.contains(&c.member_id))
-                        .map(hit)
-                        .collect(),
+                    person: match_queue::person(&r.full_name, r.birth_year, r.village.as_deref()),
+                    extra: Vec::new(),
+                    reason: match_queue::reason(lang, &r.reason),
+                    candidates: match_queue::candidates(&known, &ids),
                 }
             })
             .collect();
-        Ok::<_, AppError>(QueuePage {
-            t: lang.t(),
-            qt,
-            lang,
-            viewer: Some(user.viewer(lang)),
-            id,
-            name: activity.fields.name,
+        Ok::<_, AppError>((
+            activity.fields.name,
             rows,
-            q: q.to_string(),
-            hits: hits.iter().map(hit).collect(),
-            notice,
-            error,
-            file_errors,
-        })
+            hits.iter().map(HitView::of).collect(),
+        ))
     };
-    match page.await {
-        Ok(page) => (status, page).into_response(),
-        Err(error) => HtmlError { lang, error }.into_response(),
-    }
+    let (name, rows, hits) = match lists.await {
+        Ok(l) => l,
+        Err(error) => return HtmlError { lang, error }.into_response(),
+    };
+    let frame = QueueFrame {
+        title: qt.title,
+        intro: qt.intro,
+        back: Some(format!("/programme/activities/{id}")),
+        back_text: format!("{}: {name}", qt.back),
+        base: format!("/programme/activities/{id}/queue"),
+        extra_headings: Vec::new(),
+    };
+    match_queue::page(lang, user, frame, rows, q, hits, done)
 }
 
 #[derive(Deserialize, Default, IntoParams)]
@@ -352,16 +241,6 @@ async fn upload(
     render(&app, lang, &user, id, "", result).await
 }
 
-/// The match form. Every field has a default so that a form missing one is refused
-/// with a Vietnamese message naming it.
-#[derive(Deserialize, Default)]
-struct MatchForm {
-    #[serde(default)]
-    household_id: String,
-    #[serde(default)]
-    member_id: String,
-}
-
 async fn match_row(
     State(app): State<App>,
     lang: Lang,
@@ -370,21 +249,14 @@ async fn match_row(
     Form(form): Form<MatchForm>,
 ) -> Response {
     let qt = queue_text(lang);
-    let member_id = form.member_id.trim().parse::<i64>().ok();
-    let result = match form.household_id.trim().parse::<i64>() {
-        Ok(household_id) => app
+    let result = match form.choice() {
+        Ok((household_id, member_id)) => app
             .resolve_activity_queue_row(&user.actor, row, household_id, member_id)
             .await
             .map(|_| Some(format!("{} {row}.", qt.matched))),
-        Err(_) => Err(AppError::invalid("household_id", "hãy chọn một hộ")),
+        Err(e) => Err(e),
     };
     render(&app, lang, &user, id, "", result).await
-}
-
-#[derive(Deserialize, Default)]
-struct RejectForm {
-    #[serde(default)]
-    reason: String,
 }
 
 async fn reject_row(

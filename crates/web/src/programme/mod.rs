@@ -9,6 +9,7 @@ mod activities_text;
 mod api;
 mod beneficiary_imports;
 mod dashboard;
+mod figures;
 mod pages;
 mod text;
 
@@ -17,12 +18,14 @@ pub use api::ProgrammeDoc;
 pub use beneficiary_imports::BeneficiaryImportDoc;
 pub(crate) use beneficiary_imports::queue_text;
 pub(crate) use dashboard::money_section;
+pub(crate) use figures::figure_link;
 
 /// The programme's pages: the money's and the activities'.
 pub(crate) fn routes() -> crate::routes::Routes {
     pages::routes()
         .merge(activities::routes())
         .merge(beneficiary_imports::routes())
+        .merge(figures::routes())
 }
 
 /// The programme's API: the money's and the activities'.

@@ -17,8 +17,8 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use chrono::Datelike;
 use giamngheo_app::programme::{
-    AdoptItem, AdoptRequest, Amounts, DisbursementInput, MoneyAction, PlanInput, ReverseInput,
-    SuggestRequest,
+    AdoptItem, AdoptRequest, Amounts, DisbursementInput, MoneyAction, PlanInput, ProgressPart,
+    ReverseInput, SuggestRequest,
 };
 use giamngheo_app::rules::programme::Weighting;
 use giamngheo_app::{App, AppError};
@@ -268,6 +268,8 @@ async fn page(
 struct ExportQuery {
     unit: Option<String>,
     year: Option<i32>,
+    /// `money` (default), `activities` or `all`, as the API's.
+    part: Option<String>,
     format: Option<String>,
 }
 
@@ -279,12 +281,15 @@ async fn export(
 ) -> Result<Response, HtmlError> {
     let err = |error| HtmlError { lang, error };
     let (unit, year) = super::unit_and_year(&app, &user.actor, q.unit, q.year);
-    let progress = app
-        .programme_progress(&user.actor, &unit, year)
+    let part: ProgressPart = q.part.as_deref().unwrap_or("").parse().map_err(err)?;
+    let family = app
+        .programme_progress_family(&user.actor, &unit, year, part)
         .await
         .map_err(err)?;
     progress_response(
-        progress,
+        family,
+        &unit,
+        year,
         q.format.as_deref().unwrap_or("xlsx"),
         app.clock().today(),
     )
