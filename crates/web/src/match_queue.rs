@@ -160,7 +160,7 @@ impl Outcome {
 pub(crate) fn outcome(
     lang: Lang,
     result: Result<Option<String>, AppError>,
-) -> Result<Outcome, Response> {
+) -> Result<Outcome, Box<Response>> {
     let plain = |status, notice, error| Outcome {
         notice,
         error,
@@ -168,7 +168,7 @@ pub(crate) fn outcome(
     };
     match result {
         Ok(n) => Ok(plain(StatusCode::OK, n, None)),
-        Err(error @ AppError::Store(_)) => Err(HtmlError { lang, error }.into_response()),
+        Err(error @ AppError::Store(_)) => Err(Box::new(HtmlError { lang, error }.into_response())),
         Err(AppError::File(errors)) => {
             let mut lines: Vec<String> = errors.errors.iter().map(ToString::to_string).collect();
             if errors.truncated {

@@ -144,7 +144,7 @@ async fn render_import(
     };
     let done = match match_queue::outcome(lang, result) {
         Ok(done) => done,
-        Err(page) => return page,
+        Err(page) => return *page,
     };
     let status = done.status;
     (status, import_page_of(lang, user, choices, done, form)).into_response()
@@ -263,7 +263,7 @@ async fn render_queue(
     let it = lang_text(lang);
     let done = match match_queue::outcome(lang, result) {
         Ok(d) => d,
-        Err(page) => return page,
+        Err(page) => return *page,
     };
     let lists = async {
         let rows = app.match_queue(&user.actor, Some("waiting")).await?;

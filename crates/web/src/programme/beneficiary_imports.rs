@@ -125,7 +125,7 @@ async fn render(
     let qt = queue_text(lang);
     let done = match match_queue::outcome(lang, result) {
         Ok(d) => d,
-        Err(page) => return page,
+        Err(page) => return *page,
     };
     let lists = async {
         let activity = app.activity(&user.actor, id).await?;
