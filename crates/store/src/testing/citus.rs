@@ -62,30 +62,29 @@ fn pool_dir() -> std::path::PathBuf {
 /// A fingerprint of the schema a migrated database has: the migrations and the code that
 /// distributes the tables.
 fn schema_fingerprint() -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut eat = |bytes: &[u8]| {
-        for b in bytes {
-            hash ^= u64::from(*b);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-    };
-    for m in crate::POSTGRES_MIGRATIONS.iter() {
-        eat(&m.version.to_le_bytes());
-        eat(&m.checksum);
-    }
-    eat(include_str!("../citus.rs").as_bytes());
-    eat(&TEST_SHARD_COUNT.to_le_bytes());
+    let hash = super::templates::fingerprint(
+        &crate::POSTGRES_MIGRATIONS,
+        &[
+            include_str!("../citus.rs").as_bytes(),
+            &TEST_SHARD_COUNT.to_le_bytes(),
+        ],
+    );
     format!("{:012x}", hash >> 16)
 }
 
-/// A file lock taken without waiting, or `None` when another process holds it.
-fn try_lock(path: &std::path::Path) -> Option<std::fs::File> {
-    let file = std::fs::OpenOptions::new()
+/// Opens (making it when missing) a lock file of the pool.
+fn lock_file(path: &std::path::Path) -> std::fs::File {
+    std::fs::OpenOptions::new()
         .create(true)
         .truncate(false)
         .write(true)
         .open(path)
-        .expect("a Citus pool lock file");
+        .expect("a Citus pool lock file")
+}
+
+/// A file lock taken without waiting, or `None` when another process holds it.
+fn try_lock(path: &std::path::Path) -> Option<std::fs::File> {
+    let file = lock_file(path);
     file.try_lock().ok().map(|()| file)
 }
 
@@ -122,12 +121,7 @@ pub(crate) async fn lease(admin_url: &str) -> (Slot, Store) {
         None => {
             let _making = MAKING.lock().await;
             // Across processes too: the lock is released when this file is dropped.
-            let making_file = std::fs::OpenOptions::new()
-                .create(true)
-                .truncate(false)
-                .write(true)
-                .open(pool_dir().join("making.lock"))
-                .expect("the Citus pool's making lock");
+            let making_file = lock_file(&pool_dir().join("making.lock"));
             making_file.lock().expect("the Citus pool's making lock");
             let made = MADE.fetch_add(1, Ordering::Relaxed);
             let fingerprint = schema_fingerprint();

@@ -15,8 +15,9 @@ use sqlx::{AssertSqlSafe, Connection};
 use std::path::PathBuf;
 use tokio::sync::OnceCell;
 
-/// A short fingerprint of a set of migrations (FNV-1a over versions and checksums).
-fn fingerprint(migrator: &Migrator) -> String {
+/// A fingerprint of a set of migrations and of any other bytes the schema depends on
+/// (FNV-1a over versions, checksums, then `extra`).
+pub(super) fn fingerprint(migrator: &Migrator, extra: &[&[u8]]) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     let mut eat = |bytes: &[u8]| {
         for b in bytes {
@@ -28,7 +29,10 @@ fn fingerprint(migrator: &Migrator) -> String {
         eat(&m.version.to_le_bytes());
         eat(&m.checksum);
     }
-    format!("{hash:016x}")
+    for bytes in extra {
+        eat(bytes);
+    }
+    hash
 }
 
 static SQLITE_TEMPLATE: OnceCell<PathBuf> = OnceCell::const_new();
@@ -40,8 +44,8 @@ pub(super) async fn sqlite_template() -> &'static PathBuf {
             let dir = std::env::temp_dir().join("giamngheo-test-templates");
             std::fs::create_dir_all(&dir).expect("the templates' folder");
             let path = dir.join(format!(
-                "sqlite-{}.db",
-                fingerprint(&crate::SQLITE_MIGRATIONS)
+                "sqlite-{:016x}.db",
+                fingerprint(&crate::SQLITE_MIGRATIONS, &[])
             ));
             if !path.exists() {
                 // Built beside the final name and renamed into place, so that another
@@ -79,8 +83,8 @@ pub(super) async fn postgres_template(admin_url: &str) -> &'static str {
     POSTGRES_TEMPLATE
         .get_or_init(|| async {
             let name = format!(
-                "giamngheo_tmpl_{}",
-                fingerprint(&crate::POSTGRES_MIGRATIONS)
+                "giamngheo_tmpl_{:016x}",
+                fingerprint(&crate::POSTGRES_MIGRATIONS, &[])
             );
             let mut admin = PgConnection::connect(admin_url)
                 .await
