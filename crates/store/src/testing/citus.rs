@@ -67,6 +67,8 @@ fn schema_fingerprint() -> String {
         &[
             include_str!("../citus.rs").as_bytes(),
             &TEST_SHARD_COUNT.to_le_bytes(),
+            // Databases made before their nodes were told to commit quickly are not reused.
+            super::templates::quick_commits("").as_bytes(),
         ],
     );
     format!("{:012x}", hash >> 16)
@@ -334,6 +336,7 @@ async fn create(admin_url: &str, name: &str) {
         )
         .await;
         run(&mut conn, &format!("CREATE DATABASE {name}")).await;
+        run(&mut conn, &super::templates::quick_commits(name)).await;
         conn.close().await.ok();
         let mut conn = connect(node.clone().database(name)).await;
         run(&mut conn, "CREATE EXTENSION IF NOT EXISTS citus").await;

@@ -13,7 +13,7 @@ mod citus;
 mod templates;
 
 use crate::Store;
-use sqlx::Connection;
+use sqlx::{AssertSqlSafe, Connection};
 use std::sync::atomic::{AtomicU32, Ordering};
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
@@ -89,6 +89,12 @@ impl TestDb {
             &format!("CREATE DATABASE {name} TEMPLATE {template}"),
         )
         .await;
+        // A database's settings are not copied from its template, so each copy is told
+        // here, before anything connects to it.
+        sqlx::raw_sql(AssertSqlSafe(templates::quick_commits(&name)))
+            .execute(&mut admin)
+            .await
+            .expect("the test database's commit setting");
         let _ = admin.close().await;
         Some(TestDb::postgres_opened(admin_url, name).await)
     }
@@ -106,6 +112,10 @@ impl TestDb {
             .execute_admin(&format!("CREATE DATABASE {name}"))
             .await
             .expect("create test database");
+        admin
+            .execute_admin(&templates::quick_commits(&name))
+            .await
+            .expect("the test database's commit setting");
         admin.close().await;
         Some(TestDb::postgres_opened(admin_url, name).await)
     }
