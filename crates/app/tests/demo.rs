@@ -754,6 +754,16 @@ async fn load_small_demo(db: TestDb) {
     assert_eq!(app.beneficiaries(&admin, model.id).await.unwrap().len(), 10);
     let event = activities.iter().find(|a| a.event).unwrap();
     assert!(event.fields.participants_women.unwrap() < event.fields.participants.unwrap());
+    // The model says what it gave its participants; the event whom it was for and
+    // what it handed out.
+    assert!(
+        model
+            .fields
+            .inputs
+            .as_deref()
+            .is_some_and(|i| i.contains("bò"))
+    );
+    assert!(event.fields.audience.is_some() && event.fields.materials.is_some());
     assert!(app.model_evaluation(&admin, model.id).await.is_ok());
 
     // A second load is refused: demo data never mixes with data already there.

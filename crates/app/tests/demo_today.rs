@@ -245,6 +245,30 @@ async fn the_demo_of_today_is_carried_through_the_reform(store: Store) {
         other => panic!("expected a conflict, got {other:?}"),
     }
 
+    // The programme's year: the livelihood model is paid for from the budgets its line
+    // was allocated, and its cost by source adds up to what it was paid.
+    let admin = giamngheo_app::access::Actor {
+        user_id: 0,
+        username: "test".into(),
+        role: giamngheo_app::access::Role::Admin,
+        unit_code: "42".into(),
+        unit_tier: giamngheo_domain::Tier::Province,
+        agency_code: None,
+    };
+    let activities = app.activities(&admin, "42", today().year()).await.unwrap();
+    let model = activities
+        .iter()
+        .find(|a| a.livelihood_model)
+        .expect("the demo has a livelihood model this year");
+    assert!(model.fields.inputs.is_some());
+    let costs = app.activity_cost_by_source(&admin, model.id).await.unwrap();
+    let sources: Vec<&str> = costs.iter().map(|c| c.source.as_str()).collect();
+    assert_eq!(sources, ["central", "provincial"], "{costs:?}");
+    assert_eq!(
+        costs.iter().map(|c| c.disbursed).sum::<i64>(),
+        model.disbursed
+    );
+
     // A second load is refused: the households now live under the new communes.
     match app.load_demo(1, 10).await {
         Err(AppError::Conflict(message)) => {

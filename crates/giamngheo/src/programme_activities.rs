@@ -82,6 +82,15 @@ pub struct AddArgs {
     /// Trong đó người dân tộc thiểu số.
     #[arg(long)]
     minority: Option<i32>,
+    /// Vật tư, giống, vốn hỗ trợ người tham gia (chỉ với mô hình giảm nghèo).
+    #[arg(long)]
+    inputs: Option<String>,
+    /// Đối tượng của sự kiện truyền thông, tập huấn.
+    #[arg(long)]
+    audience: Option<String>,
+    /// Tài liệu, ấn phẩm của sự kiện.
+    #[arg(long)]
+    materials: Option<String>,
 }
 
 pub fn db(command: &ActivitiesCommand) -> &crate::DbArgs {
@@ -159,6 +168,9 @@ pub async fn run(app: &App, command: ActivitiesCommand) -> Result<ExitCode> {
                     participants: args.participants,
                     participants_women: args.women,
                     participants_minority: args.minority,
+                    inputs: args.inputs.clone(),
+                    audience: args.audience.clone(),
+                    materials: args.materials.clone(),
                 })
             };
             let result = async {

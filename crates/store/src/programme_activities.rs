@@ -32,6 +32,11 @@ pub struct ActivityFields {
     pub participants: Option<i32>,
     pub participants_women: Option<i32>,
     pub participants_minority: Option<i32>,
+    /// A livelihood model's inputs given to its participants (vật tư, giống, vốn…).
+    pub inputs: Option<String>,
+    /// An event's audience (đối tượng) and the materials handed out or shown.
+    pub audience: Option<String>,
+    pub materials: Option<String>,
     /// Why a correction was made.
     pub reason: Option<String>,
 }
@@ -120,7 +125,8 @@ const ACTIVITY_COLUMNS: &str = "COALESCE(a.root_id, a.id) AS activity_id, a.id A
      (SELECT r.id FROM programme_activities r WHERE r.replaces = a.id) AS replaced_by, \
      a.year, a.programme, a.project, a.activity_type, a.unit_code, a.province_code, a.name, \
      a.start_date, a.end_date, a.planned_quantity, a.done_quantity, a.place, a.content, \
-     a.participants, a.participants_women, a.participants_minority, a.reason, \
+     a.participants, a.participants_women, a.participants_minority, a.inputs, a.audience, a.materials, \
+     a.reason, \
      CAST(COALESCE((SELECT SUM(e.amount) FROM programme_entries e WHERE e.kind = 'disbursement' \
         AND e.activity_id = COALESCE(a.root_id, a.id)), 0) AS BIGINT) AS disbursed, \
      a.recorded_by_name, a.recorded_at";
@@ -176,9 +182,10 @@ impl Store {
             let version: i64 = sqlx::query_scalar(
                 "INSERT INTO programme_activities (root_id, replaces, year, programme, project, activity_type, \
                  unit_code, province_code, name, start_date, end_date, planned_quantity, done_quantity, place, \
-                 content, participants, participants_women, participants_minority, reason, recorded_by, \
-                 recorded_by_name, recorded_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22) \
+                 content, participants, participants_women, participants_minority, inputs, audience, materials, \
+                 reason, recorded_by, recorded_by_name, recorded_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, \
+                 $21, $22, $23, $24, $25) \
                  RETURNING id",
             )
             .bind(root)
@@ -199,6 +206,9 @@ impl Store {
             .bind(f.participants)
             .bind(f.participants_women)
             .bind(f.participants_minority)
+            .bind(&f.inputs)
+            .bind(&f.audience)
+            .bind(&f.materials)
             .bind(&f.reason)
             .bind(by.user_id)
             .bind(by.username)
@@ -350,6 +360,22 @@ impl Store {
         .fetch_all(pool)
         .await?),
         )
+    }
+
+    /// The disbursements of the ledger naming an activity, net of reversals, by funding
+    /// source (in source code order); a source whose entries cancel out is left out.
+    pub async fn activity_disbursed_by_source(
+        &self,
+        activity_id: i64,
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        Ok(with_pool!(self, pool => sqlx::query_as(
+            "SELECT source, CAST(SUM(amount) AS BIGINT) FROM programme_entries \
+             WHERE kind = 'disbursement' AND activity_id = $1 \
+             GROUP BY source HAVING SUM(amount) <> 0 ORDER BY source",
+        )
+        .bind(activity_id)
+        .fetch_all(pool)
+        .await?))
     }
 
     /// The distribution key of a household, if it exists.

@@ -82,6 +82,7 @@ pub fn full_openapi() -> utoipa::openapi::OpenApi {
     doc.merge(crate::periodic::PeriodicDoc::openapi());
     doc.merge(crate::programme::ActivityDoc::openapi());
     doc.merge(crate::programme::BeneficiaryImportDoc::openapi());
+    doc.merge(crate::programme::FiguresDoc::openapi());
     doc
 }
 

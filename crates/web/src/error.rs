@@ -281,7 +281,8 @@ pub struct ErrorBody {
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
     /// `not_found`, `forbidden`, `invalid`, `file_refused`, `too_large`, `conflict`,
-    /// `unauthenticated`, `too_many_attempts`, `busy`, `overloaded` or `internal`.
+    /// `unauthenticated`, `too_many_attempts`, `busy`, `overloaded` or `internal`; on a
+    /// 303, `see_other` with where the answer is.
     pub code: &'static str,
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]

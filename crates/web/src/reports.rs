@@ -295,6 +295,33 @@ pub struct DrillQuery {
     as_of: Option<String>,
     /// `current` or `as_was`, as the report's.
     basis: Option<String>,
+    /// A programme figure's key only: `1` for the row a unit's own entries are on
+    /// beside the total of the same unit (passed on to `/programme/figures`).
+    own: Option<String>,
+}
+
+/// Where the list behind a programme figure is, when `key` is one (issue 16): the
+/// programme's figures are ledger entries, activities and beneficiaries, not the
+/// registry's households, and are listed by `/programme/figures`. `api` gives the
+/// JSON address.
+fn programme_figure_address(
+    app: &App,
+    name: &str,
+    q: &DrillQuery,
+    api: bool,
+) -> Result<Option<String>, AppError> {
+    if !giamngheo_app::programme::is_programme_fact(&q.key) {
+        return Ok(None);
+    }
+    if !app.catalog().reports.iter().any(|d| d.name == name) {
+        return Err(AppError::NotFound(format!("báo cáo «{name}»")));
+    }
+    let own = matches!(q.own.as_deref(), Some("1" | "true"));
+    Ok(Some(if api {
+        crate::programme::figure_api_link(name, &q.unit, q.period, &q.key, own)
+    } else {
+        crate::programme::figure_link(name, &q.unit, q.period, &q.key, own)
+    }))
 }
 
 /// A household behind a figure.
@@ -333,21 +360,42 @@ impl From<HouseholdStatusRow> for DrillHousehold {
     params(("name" = String, Path, description = "Report name"), DrillQuery),
     responses(
         (status = 200, body = Vec<DrillHousehold>),
+        (status = 303, description = "A programme figure's key (`money.…`, `activity.…`, `beneficiaries.…`, `events.…`): its list is at `/api/v1/programme/figures` with the same unit, year (the period) and key, named in `Location` and in the body's message", body = ErrorBody),
         (status = 403, description = "The role sees aggregates only", body = ErrorBody),
         (status = 404, body = ErrorBody)
     ))]
 async fn api_households(
     State(app): State<App>,
     user: ApiUser,
-    Path(_name): Path<String>,
+    Path(name): Path<String>,
     Query(q): Query<DrillQuery>,
-) -> Result<Json<Vec<DrillHousehold>>, ApiError> {
+) -> Result<Response, ApiError> {
+    // A programme figure is answered by the programme's list: See Other, so that a client
+    // following redirects gets the list with the same sign-in, and one that does not
+    // reads where it is.
+    if let Some(to) = programme_figure_address(&app, &name, &q, true)? {
+        let mut answer = crate::error::api_response(
+            axum::http::StatusCode::SEE_OTHER,
+            "see_other",
+            format!("«{}» là số liệu của chương trình: danh sách ở {to}", q.key),
+            Some("key"),
+        );
+        if let Ok(location) = HeaderValue::from_str(&to) {
+            answer.headers_mut().insert(header::LOCATION, location);
+        }
+        return Ok(answer);
+    }
     let as_of = parse_date(q.as_of.as_deref())?;
     let basis = parse_basis(q.basis.as_deref())?;
     let rows = app
         .report_households(&user.actor, &q.unit, &q.key, q.period, as_of, basis)
         .await?;
-    Ok(Json(rows.into_iter().map(DrillHousehold::from).collect()))
+    Ok(Json(
+        rows.into_iter()
+            .map(DrillHousehold::from)
+            .collect::<Vec<_>>(),
+    )
+    .into_response())
 }
 
 // ---------------------------------------------------------------- pages
@@ -622,8 +670,11 @@ async fn households_page(
     user: CurrentUser,
     Path(name): Path<String>,
     Query(q): Query<DrillQuery>,
-) -> Result<DrillPage, HtmlError> {
+) -> Result<Response, HtmlError> {
     let err = |error| HtmlError { lang, error };
+    if let Some(to) = programme_figure_address(&app, &name, &q, false).map_err(err)? {
+        return Ok(crate::headers::see_other(&to));
+    }
     let as_of = parse_date(q.as_of.as_deref()).map_err(err)?;
     let basis = parse_basis(q.basis.as_deref()).map_err(err)?;
     let rows = app
@@ -652,7 +703,8 @@ async fn households_page(
                 end: status_vi(r.cur_status.as_deref()),
             })
             .collect(),
-    })
+    }
+    .into_response())
 }
 
 #[cfg(test)]

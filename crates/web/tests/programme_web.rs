@@ -2,139 +2,11 @@
 //! answer, who may call it, an overdraw refused with 409, the progress report as a real
 //! .xlsx read back, and the menu leading to the page for the roles that read it.
 
-use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
-use chrono::NaiveDate;
-use giamngheo_app::access::Role;
-use giamngheo_app::auth::NewUserInput;
-use giamngheo_app::units::UnitImportOptions;
-use giamngheo_app::{App, Config, FixedClock};
-use giamngheo_domain::Hierarchy;
+mod support;
+
+use axum::http::StatusCode;
 use giamngheo_store::Store;
-use http_body_util::BodyExt;
-use std::sync::Arc;
-use tower::ServiceExt;
-
-const PASSWORD: &str = "mật khẩu đủ dài";
-
-async fn site(store: Store) -> Router {
-    let now = NaiveDate::from_ymd_opt(2026, 3, 2)
-        .unwrap()
-        .and_hms_opt(2, 0, 0)
-        .unwrap()
-        .and_utc();
-    let app = App::new(
-        store,
-        Config {
-            hierarchy: Hierarchy::three_levels(),
-            ..Config::default()
-        },
-        Arc::new(FixedClock(now)),
-    );
-    app.import_units(
-        "code,name,kind,level,parent_code\n42,Tỉnh Hà Tĩnh,Tỉnh,1,\n18001,Xã Sơn Kim,Xã,2,42\n18002,Xã Kỳ Anh,Xã,2,42\n40,Tỉnh Nghệ An,Tỉnh,1,\n"
-            .as_bytes(),
-        &UnitImportOptions {
-            valid_from: NaiveDate::from_ymd_opt(2025, 7, 1).unwrap(),
-            retire_missing: false,
-            hierarchy: None,
-        },
-    )
-    .await
-    .unwrap();
-    for (username, role, unit, agency) in [
-        ("quantri.hatinh", Role::Admin, "42", None),
-        ("vanphong.hatinh", Role::Office, "42", None),
-        ("taichinh.hatinh", Role::AgencyOfficer, "42", Some("42-stc")),
-        ("giamsat.hatinh", Role::Oversight, "42", None),
-        ("taichinh.nghean", Role::Office, "40", None),
-        ("xa.kyanh", Role::CommuneOfficer, "18002", None),
-    ] {
-        let user = app
-            .add_user_as_system(NewUserInput {
-                username: username.into(),
-                password: PASSWORD.into(),
-                role,
-                unit_code: unit.into(),
-            })
-            .await
-            .unwrap();
-        if agency.is_some() {
-            app.store().set_user_agency(user.id, agency).await.unwrap();
-        }
-    }
-    giamngheo_web::router(app)
-}
-
-struct Answer {
-    status: StatusCode,
-    content_type: String,
-    body: Vec<u8>,
-}
-
-impl Answer {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).to_string()
-    }
-    fn json(&self) -> serde_json::Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|_| panic!("{}", self.text()))
-    }
-}
-
-async fn send(router: &Router, request: Request<Body>) -> Answer {
-    let response = router.clone().oneshot(request).await.unwrap();
-    let status = response.status();
-    let content_type = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default();
-    let body = response.into_body().collect().await.unwrap().to_bytes();
-    Answer {
-        status,
-        content_type,
-        body: body.to_vec(),
-    }
-}
-
-async fn token(router: &Router, username: &str) -> String {
-    let body = serde_json::json!({"username": username, "password": PASSWORD}).to_string();
-    let answer = send(
-        router,
-        Request::post("/api/v1/auth/login")
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(body))
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
-    format!("Bearer {}", answer.json()["token"].as_str().unwrap())
-}
-
-fn post_json(uri: &str, bearer: &str, body: serde_json::Value) -> Request<Body> {
-    Request::post(uri)
-        .header(header::AUTHORIZATION, bearer)
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(body.to_string()))
-        .unwrap()
-}
-
-/// A page's form posted as a browser sends it.
-fn post_form(uri: &str, bearer: &str, form: impl Into<Body>) -> Request<Body> {
-    Request::post(uri)
-        .header(header::AUTHORIZATION, bearer)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(form.into())
-        .unwrap()
-}
-
-fn get(uri: &str, bearer: &str) -> Request<Body> {
-    Request::get(uri)
-        .header(header::AUTHORIZATION, bearer)
-        .body(Body::empty())
-        .unwrap()
-}
+use support::programme::{get, multipart, post_form, post_json, send, site, token};
 
 async fn the_api_suggests_adopts_disburses_and_reports(store: Store) {
     let router = site(store).await;
@@ -616,22 +488,6 @@ async fn activities_are_recorded_listed_and_evaluated(store: Store) {
     )
     .await;
     assert!(answer.text().contains("Đến năm 2027"), "{}", answer.text());
-}
-
-fn multipart(uri: &str, bearer: &str, file_name: &str, file: &str) -> Request<Body> {
-    let boundary = "XyZ-giamngheo-boundary";
-    let body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\n\
-         Content-Type: text/csv\r\n\r\n{file}\r\n--{boundary}--\r\n"
-    );
-    Request::post(uri)
-        .header(header::AUTHORIZATION, bearer)
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .body(Body::from(body))
-        .unwrap()
 }
 
 /// A list of beneficiaries through the API and the pages: the rows the registry does not

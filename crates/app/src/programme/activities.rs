@@ -37,6 +37,22 @@ pub struct ActivityInput {
     pub participants: Option<i32>,
     pub participants_women: Option<i32>,
     pub participants_minority: Option<i32>,
+    /// Livelihood models: the inputs given to participants (vật tư, giống, vốn…).
+    pub inputs: Option<String>,
+    /// Events: who they were for (đối tượng) and the materials used or handed out.
+    pub audience: Option<String>,
+    pub materials: Option<String>,
+}
+
+/// What an activity cost from one funding source: the disbursements of the ledger naming
+/// it, net of reversals.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SourceCost {
+    pub source: String,
+    pub source_name: String,
+    pub source_name_en: String,
+    /// VND.
+    pub disbursed: i64,
 }
 
 /// An activity as the pages and the API show it (its current version), with the names
@@ -158,6 +174,25 @@ fn checked(
     not_negative("planned_quantity", input.planned_quantity)?;
     not_negative("done_quantity", input.done_quantity)?;
     let event = place.activity_type.event;
+    let livelihood = place.activity_type.livelihood_model;
+    let inputs = clean_text("inputs", input.inputs.as_deref(), MAX_TEXT_CHARS)?;
+    let audience = clean_text("audience", input.audience.as_deref(), MAX_TEXT_CHARS)?;
+    let materials = clean_text("materials", input.materials.as_deref(), MAX_TEXT_CHARS)?;
+    // Refused rather than dropped: an officer who typed them must not lose them unseen.
+    if inputs.is_some() && !livelihood {
+        return Err(AppError::invalid(
+            "inputs",
+            "vật tư, giống, vốn chỉ ghi cho mô hình giảm nghèo",
+        ));
+    }
+    for (field, text) in [("audience", &audience), ("materials", &materials)] {
+        if text.is_some() && !event {
+            return Err(AppError::invalid(
+                field,
+                "chỉ ghi cho sự kiện truyền thông, tập huấn",
+            ));
+        }
+    }
     if event {
         let participants = input.participants.ok_or_else(|| {
             AppError::invalid(
@@ -204,10 +239,13 @@ fn checked(
                 participants: event.then_some(input.participants).flatten(),
                 participants_women: event.then_some(input.participants_women).flatten(),
                 participants_minority: event.then_some(input.participants_minority).flatten(),
+                inputs,
+                audience,
+                materials,
                 reason: None,
             },
         },
-        place.activity_type.livelihood_model,
+        livelihood,
     ))
 }
 
@@ -361,6 +399,40 @@ impl App {
                 other => other,
             })?;
         Ok(self.activity_view(record))
+    }
+
+    /// An activity's cost by funding source: the ledger's disbursements naming it, net
+    /// of reversals, in the order of the funding sources' file. What it cost is what the
+    /// officials account for (the plan by source is the ledger's, per budget line).
+    pub async fn activity_cost_by_source(
+        &self,
+        actor: &Actor,
+        id: i64,
+    ) -> Result<Vec<SourceCost>, AppError> {
+        self.activity(actor, id).await?;
+        let amounts = self.store().activity_disbursed_by_source(id).await?;
+        let programme = self.programme();
+        let position = |code: &str| {
+            programme
+                .funding_sources()
+                .iter()
+                .position(|s| s.code == code)
+                .unwrap_or(usize::MAX)
+        };
+        let mut costs: Vec<SourceCost> = amounts
+            .into_iter()
+            .map(|(source, disbursed)| {
+                let known = programme.funding_source(&source);
+                SourceCost {
+                    source_name: known.map_or_else(|| source.clone(), |s| s.name_vi.clone()),
+                    source_name_en: known.map_or_else(|| source.clone(), |s| s.name_en.clone()),
+                    source,
+                    disbursed,
+                }
+            })
+            .collect();
+        costs.sort_by_key(|c| position(&c.source));
+        Ok(costs)
     }
 
     /// Every version of an activity, the first first.

@@ -266,6 +266,14 @@ const DEMO_ACTIVITIES: [DemoActivity; 5] = [
     ),
 ];
 
+/// What the demo's livelihood model gives its participants, and what its events were for
+/// and handed out, as a commune's minutes write them.
+const DEMO_MODEL_INPUTS: &str = "Mỗi hộ 01 con bò cái giống lai Sind, 200 kg thức ăn tinh, vắc-xin và 02 buổi tập huấn kỹ thuật chăn nuôi (dữ liệu mẫu)";
+const DEMO_EVENT_AUDIENCE: &str =
+    "Hộ nghèo, hộ cận nghèo, trưởng thôn và cán bộ đoàn thể của xã (dữ liệu mẫu)";
+const DEMO_EVENT_MATERIALS: &str =
+    "Tờ gấp về chính sách giảm nghèo, sổ tay hướng dẫn và pa-nô tại nhà văn hóa (dữ liệu mẫu)";
+
 /// How many of the demo's communes get activities: enough for the pages and the
 /// evaluation to show something, few enough to keep the demo quick.
 const DEMO_ACTIVITY_COMMUNES: usize = 4;
@@ -325,9 +333,14 @@ impl App {
                     participants: event.map(|e| e.0),
                     participants_women: event.map(|e| e.1),
                     participants_minority: event.map(|e| e.2),
+                    inputs: (kind == "livelihood_model").then(|| DEMO_MODEL_INPUTS.into()),
+                    audience: event.map(|_| DEMO_EVENT_AUDIENCE.into()),
+                    materials: event.map(|_| DEMO_EVENT_MATERIALS.into()),
                 };
                 let id = self.record_activity(&admin, &input).await?;
                 written += 1;
+                self.demo_activity_cost(&admin, commune, year, &input.project, id, start)
+                    .await?;
                 if listed == 0 || ids.is_empty() {
                     continue;
                 }
@@ -383,5 +396,65 @@ impl App {
             "demo programme activities written"
         );
         Ok(written)
+    }
+    /// Pays part of what is left of the commune's allocations of the activity's budget
+    /// line from each of the demo's sources, naming the activity, so that its page shows
+    /// its cost by source: a third of each balance, in thousands of đồng.
+    async fn demo_activity_cost(
+        &self,
+        admin: &Actor,
+        commune: &str,
+        year: i32,
+        project: &str,
+        activity_id: i64,
+        day: NaiveDate,
+    ) -> Result<(), AppError> {
+        let province = self.unit(commune).await?.province_code;
+        let entries = self
+            .store()
+            .entries(
+                &province,
+                year,
+                &[commune.to_string()],
+                &["allocation", "disbursement"],
+            )
+            .await?;
+        let mut sources: Vec<&str> = DEMO_PLAN
+            .iter()
+            .filter(|(p, _, _)| *p == project)
+            .map(|(_, s, _)| *s)
+            .collect();
+        sources.dedup();
+        for source in sources {
+            let balance: i64 = entries
+                .iter()
+                .filter(|e| e.project == project && e.source == source)
+                .map(|e| match e.kind.as_str() {
+                    "allocation" => e.amount,
+                    _ => -e.amount,
+                })
+                .sum();
+            let amount = (balance / 3 / 1_000 * 1_000).max(0) as u64;
+            if amount == 0 {
+                continue;
+            }
+            self.record_disbursement(
+                admin,
+                &DisbursementInput {
+                    unit: commune.into(),
+                    year,
+                    project: project.into(),
+                    source: source.into(),
+                    activity_id: Some(activity_id),
+                    amount,
+                    date: day,
+                    document_number: Some(format!("PC-HD-{activity_id:04}")),
+                    note: Some("chi cho hoạt động (dữ liệu mẫu)".into()),
+                    overdraw_note: None,
+                },
+            )
+            .await?;
+        }
+        Ok(())
     }
 }

@@ -18,7 +18,7 @@ pub mod ledger;
 pub mod progress;
 
 pub use access::MoneyAction;
-pub use activities::{ActivityInput, ActivityView, BeneficiaryInput, BeneficiaryView};
+pub use activities::{ActivityInput, ActivityView, BeneficiaryInput, BeneficiaryView, SourceCost};
 pub use allocation::{
     AdoptItem, AdoptRequest, FlagsInput, SuggestRequest, Suggestion, SuggestionItem,
 };

@@ -163,6 +163,9 @@ const FORM_FIELDS: &[&str] = &[
     "participants",
     "participants_women",
     "participants_minority",
+    "inputs",
+    "audience",
+    "materials",
 ];
 
 impl ListPage {
@@ -250,6 +253,12 @@ struct ActivityForm {
     #[serde(default)]
     participants_minority: String,
     #[serde(default)]
+    inputs: String,
+    #[serde(default)]
+    audience: String,
+    #[serde(default)]
+    materials: String,
+    #[serde(default)]
     version_id: i64,
     #[serde(default)]
     reason: String,
@@ -271,6 +280,9 @@ impl ActivityForm {
             ("participants", &self.participants),
             ("participants_women", &self.participants_women),
             ("participants_minority", &self.participants_minority),
+            ("inputs", &self.inputs),
+            ("audience", &self.audience),
+            ("materials", &self.materials),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_string(), v.clone()))
@@ -318,6 +330,9 @@ fn input_of(f: &ActivityForm) -> Result<ActivityInput, AppError> {
         participants: whole("participants", &f.participants)?,
         participants_women: whole("participants_women", &f.participants_women)?,
         participants_minority: whole("participants_minority", &f.participants_minority)?,
+        inputs: some(&f.inputs),
+        audience: some(&f.audience),
+        materials: some(&f.materials),
     })
 }
 
@@ -355,12 +370,28 @@ async fn correct(
     Path(id): Path<i64>,
     Form(f): Form<ActivityForm>,
 ) -> Result<Response, HtmlError> {
-    let err = |error| HtmlError { lang, error };
-    let input = input_of(&f).map_err(err)?;
-    app.correct_activity(&user.actor, id, f.version_id, &input, &f.reason)
-        .await
-        .map_err(err)?;
-    Ok(see_other(&format!("/programme/activities/{id}?saved=1")))
+    let saved = match input_of(&f) {
+        Ok(input) => {
+            app.correct_activity(&user.actor, id, f.version_id, &input, &f.reason)
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match saved {
+        Ok(_) => Ok(see_other(&format!("/programme/activities/{id}?saved=1"))),
+        // Refused: the activity's page again with the correction as typed and the
+        // problem next to its field; nothing was saved.
+        Err(error) => {
+            let mut typed = f.typed();
+            typed.insert("reason".into(), f.reason.clone());
+            let form = Refused::of(typed, error)
+                .map_err(|error| HtmlError { lang, error })?
+                .field_alias("project", "kind")
+                .field_alias("activity_type", "kind");
+            let page = detail_page(&app, lang, &user, id, false, form).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
 }
 
 /// A beneficiary on the list, for the page.
@@ -388,9 +419,13 @@ struct DetailPage {
     end: String,
     history: Vec<ActivityRow>,
     beneficiaries: Vec<BeneficiaryRow>,
+    /// The activity's cost by funding source (name, VND written the Vietnamese way).
+    costs: Vec<(String, String)>,
     kinds: Vec<KindChoice>,
     can_write: bool,
     saved: bool,
+    /// The correction form as typed when it was refused, else empty.
+    correction: Refused,
 }
 
 #[derive(Deserialize)]
@@ -409,6 +444,18 @@ async fn detail(
     Path(id): Path<i64>,
     Query(q): Query<DetailQuery>,
 ) -> Result<DetailPage, HtmlError> {
+    detail_page(&app, lang, &user, id, q.saved.is_some(), Refused::default()).await
+}
+
+/// An activity's page, with its correction form fresh or as refused.
+async fn detail_page(
+    app: &App,
+    lang: Lang,
+    user: &CurrentUser,
+    id: i64,
+    saved: bool,
+    correction: Refused,
+) -> Result<DetailPage, HtmlError> {
     let err = |error| HtmlError { lang, error };
     let view = app.activity(&user.actor, id).await.map_err(err)?;
     let history = app.activity_history(&user.actor, id).await.map_err(err)?;
@@ -423,6 +470,17 @@ async fn detail(
             head: b.head_name.unwrap_or_default(),
             member: b.member_name.unwrap_or_default(),
             added_by: b.added_by,
+        })
+        .collect();
+    let vi = lang == Lang::Vi;
+    let costs = app
+        .activity_cost_by_source(&user.actor, id)
+        .await
+        .map_err(err)?
+        .into_iter()
+        .map(|c| {
+            let name = if vi { c.source_name } else { c.source_name_en };
+            (name, format::number(c.disbursed))
         })
         .collect();
     let can_write = app
@@ -445,15 +503,68 @@ async fn detail(
             .unwrap_or_default(),
         history: history.iter().map(row).collect(),
         beneficiaries,
-        kinds: kinds(&app, view.fields.year, lang),
+        costs,
+        kinds: kinds(app, view.fields.year, lang),
         can_write,
-        saved: q.saved.is_some(),
+        saved,
+        correction,
         view,
     })
 }
 
+/// The fields of the correction form that show their own problem; any other problem is
+/// shown above the form.
+const CORRECTION_FIELDS: &[&str] = &[
+    "unit",
+    "kind",
+    "name",
+    "start_date",
+    "end_date",
+    "planned_quantity",
+    "done_quantity",
+    "place",
+    "content",
+    "participants",
+    "participants_women",
+    "participants_minority",
+    "audience",
+    "materials",
+    "inputs",
+    "reason",
+];
+
 /// Values of a planned or done quantity, participants… as the form shows them again.
 impl DetailPage {
+    /// What the correction form shows in `field`: what was typed when it was refused,
+    /// else the activity's current value.
+    fn typed(&self, field: &str) -> String {
+        if self.correction.is_refused() {
+            return self.correction.value(field).to_string();
+        }
+        match field {
+            "unit" => self.view.fields.unit_code.clone(),
+            "name" => self.view.fields.name.clone(),
+            "start_date" => self.start.clone(),
+            "end_date" => self.end.clone(),
+            "reason" => String::new(),
+            other => self.value(other),
+        }
+    }
+
+    /// Whether the correction form's kind select shows `option` chosen.
+    fn kind_chosen(&self, option: &str) -> bool {
+        if self.correction.is_refused() {
+            self.correction.chose("kind", option)
+        } else {
+            option == self.form_kind
+        }
+    }
+
+    /// A refusal of the correction that is about none of its fields.
+    fn correction_problem(&self) -> Option<&str> {
+        self.correction.general(CORRECTION_FIELDS)
+    }
+
     fn value(&self, field: &str) -> String {
         let v = &self.view;
         match field {
@@ -464,6 +575,9 @@ impl DetailPage {
             "participants_minority" => opt(v.fields.participants_minority),
             "place" => v.fields.place.clone().unwrap_or_default(),
             "content" => v.fields.content.clone().unwrap_or_default(),
+            "inputs" => v.fields.inputs.clone().unwrap_or_default(),
+            "audience" => v.fields.audience.clone().unwrap_or_default(),
+            "materials" => v.fields.materials.clone().unwrap_or_default(),
             _ => String::new(),
         }
     }

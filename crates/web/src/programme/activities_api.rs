@@ -10,7 +10,9 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::routing::{get, post};
-use giamngheo_app::programme::{ActivityInput, ActivityView, BeneficiaryInput, BeneficiaryView};
+use giamngheo_app::programme::{
+    ActivityInput, ActivityView, BeneficiaryInput, BeneficiaryView, SourceCost,
+};
 use giamngheo_app::{App, AppError};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
@@ -76,6 +78,11 @@ pub struct ActivityBody {
     participants: Option<i32>,
     participants_women: Option<i32>,
     participants_minority: Option<i32>,
+    /// Livelihood models only: the inputs given to participants (vật tư, giống, vốn…).
+    inputs: Option<String>,
+    /// Events only: who the event was for (đối tượng) and its materials (tài liệu, ấn phẩm).
+    audience: Option<String>,
+    materials: Option<String>,
 }
 
 impl ActivityBody {
@@ -98,6 +105,9 @@ impl ActivityBody {
             participants: self.participants,
             participants_women: self.participants_women,
             participants_minority: self.participants_minority,
+            inputs: self.inputs,
+            audience: self.audience,
+            materials: self.materials,
         })
     }
 }
@@ -121,15 +131,17 @@ async fn create(
     Ok(Json(ActivityId { id }))
 }
 
-/// An activity with its versions and its beneficiaries now.
+/// An activity with its versions, its cost by funding source and its beneficiaries now.
 #[derive(Serialize)]
 pub struct ActivityAnswer {
     activity: ActivityView,
+    /// The ledger's disbursements naming the activity, net of reversals, by source.
+    cost_by_source: Vec<SourceCost>,
     versions: Vec<ActivityView>,
     beneficiaries: Vec<BeneficiaryView>,
 }
 
-/// An activity, every version of it, and who benefits now.
+/// An activity, every version of it, its cost by funding source and who benefits now.
 #[utoipa::path(get, path = "/programme/activities/{id}",
     params(("id" = i64, Path, description = "The activity")),
     responses((status = 200, description = "The activity"), (status = 404, body = ErrorBody)))]
@@ -140,6 +152,7 @@ async fn one(
 ) -> Result<Json<ActivityAnswer>, ApiError> {
     Ok(Json(ActivityAnswer {
         activity: app.activity(&user.actor, id).await?,
+        cost_by_source: app.activity_cost_by_source(&user.actor, id).await?,
         versions: app.activity_history(&user.actor, id).await?,
         beneficiaries: app.beneficiaries(&user.actor, id).await?,
     }))

@@ -1,31 +1,53 @@
 //! `/programme/figures`: the list behind one figure of the programme's reports (money,
 //! activities, beneficiaries, events), opened from the report's cell; printable and as
-//! .xlsx. The app layer computes the list and checks access (outside the user's area:
+//! .xlsx; and the same list as JSON, `GET /api/v1/programme/figures` with the page's
+//! keys. The app layer computes the list and checks access (outside the user's area:
 //! not found).
 
-use crate::auth::{CurrentUser, Viewer};
-use crate::error::HtmlError;
+use crate::auth::{ApiUser, CurrentUser, Viewer};
+use crate::error::{ApiError, ErrorBody, HtmlError};
 use crate::format;
 use crate::i18n::{Lang, T};
 use crate::routes::Routes;
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Json;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use giamngheo_app::programme::FigureList;
 use giamngheo_app::{App, AppError};
 use serde::Deserialize;
+use utoipa::{IntoParams, OpenApi};
 
 pub(crate) fn routes() -> Routes {
     Routes::new().route("/programme/figures", get(page))
 }
 
+pub(crate) fn api_routes() -> Routes {
+    Routes::new().route("/programme/figures", get(api_list))
+}
+
+#[derive(OpenApi)]
+#[openapi(paths(api_list), security(("bearer" = [])))]
+pub struct FiguresDoc;
+
+/// The address of the JSON list behind a figure: the page's link under the API's prefix.
+pub(crate) fn figure_api_link(report: &str, unit: &str, year: i32, key: &str, own: bool) -> String {
+    format!("/api/v1{}", figure_link(report, unit, year, key, own))
+}
+
 /// The link from a report's cell to the list behind it. `own` marks the row a unit's own
 /// entries are shown on beside the total of the same unit (a province's own plan).
+/// The values are percent-encoded: a link may be built from a request's own query (the
+/// reports' drill address sends programme keys here).
 pub(crate) fn figure_link(report: &str, unit: &str, year: i32, key: &str, own: bool) -> String {
+    use crate::headers::component;
     format!(
-        "/programme/figures?report={report}&unit={unit}&year={year}&key={key}{}",
+        "/programme/figures?report={}&unit={}&year={year}&key={}{}",
+        component(report),
+        component(unit),
+        component(key),
         if own { "&own=1" } else { "" }
     )
 }
@@ -136,6 +158,51 @@ async fn page(
             .collect(),
     }
     .into_response())
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct FigureApiQuery {
+    /// The row's unit. (A `report` key, as the page's links carry, is accepted and
+    /// unused: the key says what is listed.)
+    unit: String,
+    year: i32,
+    /// The column's fact, as the report's `columns[].drill` gives it (`money.disbursed`,
+    /// `money.source.central.planned`, `activity.c2.livelihood_model.done`,
+    /// `beneficiaries.poor`, `events.women`…).
+    key: String,
+    /// `1`: only the row's own entries (a province's own plan beside its total).
+    own: Option<String>,
+    /// `json` (default) or `xlsx`.
+    format: Option<String>,
+}
+
+/// The list behind one figure of the programme's reports, the same as the page
+/// `/programme/figures` shows: its lines (cells under `headings`, and what each adds to
+/// the figure) and their total, the figure of the report's cell. Beneficiaries' names
+/// only where the user may read personal data.
+#[utoipa::path(get, path = "/programme/figures", params(FigureApiQuery),
+    responses((status = 200, description = "The list (JSON), or an .xlsx file"),
+              (status = 403, body = ErrorBody),
+              (status = 404, description = "Unknown unit, or outside the user's area", body = ErrorBody),
+              (status = 422, description = "Unknown key or format", body = ErrorBody)))]
+async fn api_list(
+    State(app): State<App>,
+    user: ApiUser,
+    Query(q): Query<FigureApiQuery>,
+) -> Result<Response, ApiError> {
+    let own = matches!(q.own.as_deref(), Some("1" | "true"));
+    let list = app
+        .programme_figure(&user.actor, &q.unit, q.year, &q.key, own)
+        .await?;
+    match q.format.as_deref() {
+        None | Some("" | "json") => Ok(Json(list).into_response()),
+        Some("xlsx") => Ok(xlsx(&list)?),
+        Some(other) => Err(AppError::invalid(
+            "format",
+            format!("định dạng «{other}» không có (json, xlsx)"),
+        )
+        .into()),
+    }
 }
 
 /// The list as a workbook named after the figure.

@@ -18,7 +18,8 @@ pub use api::ProgrammeDoc;
 pub use beneficiary_imports::BeneficiaryImportDoc;
 pub(crate) use beneficiary_imports::queue_text;
 pub(crate) use dashboard::money_section;
-pub(crate) use figures::figure_link;
+pub use figures::FiguresDoc;
+pub(crate) use figures::{figure_api_link, figure_link};
 
 /// The programme's pages: the money's and the activities'.
 pub(crate) fn routes() -> crate::routes::Routes {
@@ -33,6 +34,7 @@ pub(crate) fn api_routes() -> crate::routes::Routes {
     api::api_routes()
         .merge(activities_api::api_routes())
         .merge(beneficiary_imports::api_routes())
+        .merge(figures::api_routes())
 }
 
 use crate::i18n::Lang;

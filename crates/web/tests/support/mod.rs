@@ -7,6 +7,7 @@
 #![allow(dead_code)]
 
 pub mod district;
+pub mod programme;
 pub mod refused;
 
 use axum::Router;
@@ -203,5 +204,52 @@ pub async fn demo_session(
     sign_in_answer(site, &user.username, &user.password)
         .await
         .cookie("gn_session")
+        .unwrap()
+}
+
+/// One part of a `multipart/form-data` body: a text field, or a file with its name.
+pub enum Part<'a> {
+    Field(&'a str, &'a str),
+    File {
+        name: &'a str,
+        file_name: &'a str,
+        content_type: &'a str,
+        content: &'a str,
+    },
+}
+
+/// A `multipart/form-data` post, as a form with a file sends it, with one credential
+/// header (`Cookie` for a browser's session, `Authorization` for the API).
+pub fn multipart(
+    uri: &str,
+    credential: (header::HeaderName, &str),
+    parts: &[Part<'_>],
+) -> Request<Body> {
+    let boundary = "----giamngheo-test-boundary";
+    let mut body = String::new();
+    for part in parts {
+        match part {
+            Part::Field(name, value) => body.push_str(&format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )),
+            Part::File {
+                name,
+                file_name,
+                content_type,
+                content,
+            } => body.push_str(&format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\n\
+                 Content-Type: {content_type}\r\n\r\n{content}\r\n"
+            )),
+        }
+    }
+    body.push_str(&format!("--{boundary}--\r\n"));
+    Request::post(uri)
+        .header(credential.0, credential.1)
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from(body))
         .unwrap()
 }

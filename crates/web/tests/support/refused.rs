@@ -3,7 +3,7 @@
 //! form when it is about no field), the menu where the page has one, and nothing saved.
 //! A test file lists its forms as [`Refusal`]s and runs them with [`check`].
 
-use super::{Answer, Served, post_form, send};
+use super::{Answer, Part, Served, post_form, send};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 
@@ -108,22 +108,8 @@ pub fn form_of<'a>(page: &'a str, action: &str) -> &'a str {
 
 /// A multipart form post of text fields, as a form with a file sends it.
 pub fn multipart(uri: &str, cookie: &str, fields: &[(&str, &str)]) -> Request<Body> {
-    let boundary = "----giamngheo-refused";
-    let mut body = String::new();
-    for (name, value) in fields {
-        body.push_str(&format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-        ));
-    }
-    body.push_str(&format!("--{boundary}--\r\n"));
-    Request::post(uri)
-        .header(header::COOKIE, cookie)
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .body(Body::from(body))
-        .unwrap()
+    let parts: Vec<Part<'_>> = fields.iter().map(|(k, v)| Part::Field(k, v)).collect();
+    super::multipart(uri, (header::COOKIE, cookie), &parts)
 }
 
 /// How many entries the audit log holds: every save writes one, so an unchanged count
