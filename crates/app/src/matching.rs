@@ -8,7 +8,7 @@ use crate::{App, AppError};
 use giamngheo_domain::text;
 use giamngheo_sheets::benefit_lists::ListRow;
 use giamngheo_store::{MatchCandidate, UnitRecord};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// How one row was matched.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,16 +110,51 @@ impl<'a> Index<'a> {
 }
 
 impl App {
-    /// The active members of `unit` and below, with the folded names of their villages:
-    /// what [`Index`] matches against.
+    /// The members of `unit` and below that matching `rows` can find, with the folded
+    /// names of their villages: what [`Index`] matches against.
+    ///
+    /// [`Index::find`] only ever looks up a row's citizen ID, and, when that finds no one,
+    /// the row's folded name and birth year; so the members holding the rows' citizen IDs,
+    /// then those bearing the names of the rows whose ID found no one, match exactly as
+    /// every member of the unit would. A province-wide list reads a few thousand members
+    /// by index instead of all 1,8 million.
     pub(crate) async fn match_candidates_of(
         &self,
         unit: &UnitRecord,
+        rows: &[ListRow],
     ) -> Result<(Vec<MatchCandidate>, Vec<(String, String)>), AppError> {
-        let candidates = self
+        let mut citizen_ids: Vec<String> =
+            rows.iter().filter_map(|r| r.citizen_id.clone()).collect();
+        citizen_ids.sort_unstable();
+        citizen_ids.dedup();
+        let mut candidates = self
             .store()
-            .match_candidates(&unit.code, &unit.tier)
+            .match_candidates_among(&unit.code, &unit.tier, &citizen_ids, &[])
             .await?;
+        let found: HashSet<&str> = candidates
+            .iter()
+            .filter_map(|c| c.citizen_id.as_deref())
+            .collect();
+        let mut names: Vec<String> = rows
+            .iter()
+            .filter(|r| r.birth_year.is_some())
+            .filter(|r| r.citizen_id.as_deref().is_none_or(|id| !found.contains(id)))
+            .map(|r| text::fold(&r.full_name))
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        if !names.is_empty() {
+            let known: HashSet<i64> = candidates.iter().map(|c| c.member_id).collect();
+            let by_name = self
+                .store()
+                .match_candidates_among(&unit.code, &unit.tier, &[], &names)
+                .await?;
+            candidates.extend(
+                by_name
+                    .into_iter()
+                    .filter(|c| !known.contains(&c.member_id)),
+            );
+        }
         let mut village_codes: Vec<String> =
             candidates.iter().map(|c| c.village_code.clone()).collect();
         village_codes.sort_unstable();

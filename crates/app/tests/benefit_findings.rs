@@ -229,6 +229,22 @@ async fn each_finding_kind_is_raised_where_it_should_be_and_not_elsewhere(store:
     );
     import(&app, "bhyt", "42-bhxh", &twice).await;
 
+    // Each import checked only the households it wrote benefits for, which finds every
+    // finding an import can bring; HK-008's card became suspect when its member moved
+    // away, after its import, so only the unit's full check flags it.
+    let after_imports = app.findings(&office(), None, None, None).await.unwrap();
+    assert!(
+        after_imports
+            .iter()
+            .all(|f| reference_of(f).as_deref() != Some("C8")),
+        "HK-008's card is not flagged by a later import of other households"
+    );
+    let run = app.check_findings("18499").await.unwrap();
+    assert_eq!(
+        run.added, 1,
+        "the full check adds HK-008's card and nothing else"
+    );
+
     let all = app.findings(&office(), None, None, None).await.unwrap();
     let kinds = |reference: &str| -> Vec<String> {
         let mut k: Vec<String> = all
@@ -249,8 +265,8 @@ async fn each_finding_kind_is_raised_where_it_should_be_and_not_elsewhere(store:
     assert_eq!(kinds("L2"), none, "within three years of escaping");
     assert_eq!(kinds("L3"), vec!["loan_after_escape"]);
     assert_eq!(kinds("C9"), vec!["duplicate_person"]);
-    // HK-008's own card: its member moved away with no date recorded, so the card is
-    // flagged too.
+    // HK-008's own card: its member moved away with no date recorded, so the full check
+    // flags the card too.
     assert_eq!(kinds("C8"), vec!["card_after_death"]);
     let dup_import: Vec<&FindingRecord> = all
         .iter()

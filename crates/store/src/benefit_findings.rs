@@ -109,16 +109,6 @@ fn timestamp(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
-fn scope_column(tier: &str) -> Result<&'static str, StoreError> {
-    Ok(match tier {
-        "province" => "province_code",
-        "district" => "district_code",
-        "commune" => "commune_code",
-        "village" => "village_code",
-        other => return Err(StoreError::NotFound(format!("cấp đơn vị {other}"))),
-    })
-}
-
 impl Store {
     /// Adds the findings whose `check_key` is new; returns how many were added. A
     /// finding found again by a later run is left as it is (with its status).
@@ -330,68 +320,6 @@ impl Store {
             tx.commit().await?;
         });
         Ok(())
-    }
-
-    /// The classifications of the households of a unit of `tier`, in the order made.
-    pub async fn status_history_in(
-        &self,
-        unit_code: &str,
-        tier: &str,
-    ) -> Result<Vec<StatusHistoryRow>, StoreError> {
-        let column = scope_column(tier)?;
-        let sql = format!(
-            "SELECT c.id, c.household_id, c.effective_date, c.status, c.supersedes \
-             FROM classifications c JOIN households h \
-               ON h.home_province = c.home_province AND h.id = c.household_id \
-             WHERE h.{column} = $1 ORDER BY c.id"
-        );
-        Ok(
-            with_pool!(self, pool => sqlx::query_as::<_, StatusHistoryRow>(AssertSqlSafe(sql.as_str()))
-            .bind(unit_code)
-            .fetch_all(pool)
-            .await?),
-        )
-    }
-
-    /// The members of the households of a unit of `tier`, active or not.
-    pub async fn member_facts_in(
-        &self,
-        unit_code: &str,
-        tier: &str,
-    ) -> Result<Vec<MemberFact>, StoreError> {
-        let column = scope_column(tier)?;
-        let sql = format!(
-            "SELECT m.id, m.household_id, h.code AS household_code, m.citizen_id, m.active, \
-                    m.birth_date, m.birth_year, m.school_level \
-             FROM members m JOIN households h \
-               ON h.home_province = m.home_province AND h.id = m.household_id \
-             WHERE h.{column} = $1"
-        );
-        Ok(
-            with_pool!(self, pool => sqlx::query_as::<_, MemberFact>(AssertSqlSafe(sql.as_str()))
-            .bind(unit_code)
-            .fetch_all(pool)
-            .await?),
-        )
-    }
-
-    /// The households of a unit of `tier`: their village, commune and ethnicity.
-    pub async fn household_facts_in(
-        &self,
-        unit_code: &str,
-        tier: &str,
-    ) -> Result<Vec<HouseholdFact>, StoreError> {
-        let column = scope_column(tier)?;
-        let sql = format!(
-            "SELECT id, village_code, commune_code, ethnic_minority FROM households \
-             WHERE {column} = $1"
-        );
-        Ok(
-            with_pool!(self, pool => sqlx::query_as::<_, HouseholdFact>(AssertSqlSafe(sql.as_str()))
-            .bind(unit_code)
-            .fetch_all(pool)
-            .await?),
-        )
     }
 
     /// The benefits not voided, anywhere in the province, of the people holding one of

@@ -149,7 +149,7 @@ fn timestamp(t: DateTime<Utc>) -> String {
 }
 
 /// The household column that holds a unit of `tier` (`village`, `commune`, …).
-fn scope_column(tier: &str) -> Result<&'static str, StoreError> {
+pub(crate) fn scope_column(tier: &str) -> Result<&'static str, StoreError> {
     Ok(match tier {
         "province" => "province_code",
         "district" => "district_code",
@@ -181,6 +181,52 @@ impl Store {
             .fetch_all(pool)
             .await?),
         )
+    }
+
+    /// The active members of the active households in a unit of `tier` that hold one of
+    /// `citizen_ids` or bear one of `names_folded`: the only ones matching a list whose
+    /// rows carry those IDs and names can find. An import reads these instead of every
+    /// member of the unit (1,8 million in a province), in chunks of IDs and names, each
+    /// through its index (`members_citizen_lookup`, `members_name`).
+    pub async fn match_candidates_among(
+        &self,
+        unit_code: &str,
+        tier: &str,
+        citizen_ids: &[String],
+        names_folded: &[String],
+    ) -> Result<Vec<MatchCandidate>, StoreError> {
+        let column = scope_column(tier)?;
+        let mut out: Vec<MatchCandidate> = Vec::new();
+        let mut seen: HashSet<i64> = HashSet::new();
+        for (key, values) in [("citizen_id", citizen_ids), ("name_folded", names_folded)] {
+            for chunk in values.chunks(CHUNK) {
+                let rows: Vec<MatchCandidate> = with_pool!(self, pool => {
+                    let mut qb = QueryBuilder::new(format!(
+                        "SELECT m.id AS member_id, h.id AS household_id, h.home_province, \
+                                h.code AS household_code, h.village_code, h.commune_code, \
+                                h.province_code, m.citizen_id, m.full_name, m.name_folded, \
+                                m.birth_year \
+                         FROM members m JOIN households h \
+                           ON h.home_province = m.home_province AND h.id = m.household_id \
+                         WHERE m.active AND h.active AND h.{column} = "
+                    ));
+                    qb.push_bind(unit_code);
+                    qb.push(format!(" AND m.{key} IN ("));
+                    let mut list = qb.separated(", ");
+                    for v in chunk {
+                        list.push_bind(v);
+                    }
+                    qb.push(")");
+                    qb.build_query_as().fetch_all(pool).await?
+                });
+                // A member found by both its ID and its name is kept once.
+                out.extend(rows.into_iter().filter(|c| seen.insert(c.member_id)));
+            }
+        }
+        // The order of the full reading's index buckets does not matter, but a stable
+        // one keeps an ambiguous row's candidates in the same order run after run.
+        out.sort_by_key(|c| c.member_id);
+        Ok(out)
     }
 
     /// The folded names (every version) of the villages given, as (code, folded name).
@@ -507,29 +553,6 @@ impl Store {
             tx.commit().await?;
         });
         Ok(())
-    }
-
-    /// The benefits not voided of the households in a unit of `tier`.
-    pub async fn benefits_in(
-        &self,
-        unit_code: &str,
-        tier: &str,
-    ) -> Result<Vec<ImportedBenefitRecord>, StoreError> {
-        let column = scope_column(tier)?;
-        let sql = format!(
-            "SELECT b.id, b.home_province, b.household_id, b.member_id, b.policy, b.valid_from, \
-                    b.valid_to, b.agency_code, b.reference, b.unit_code, b.province_code, \
-                    b.import_id \
-             FROM benefits b JOIN households h \
-               ON h.home_province = b.home_province AND h.id = b.household_id \
-             WHERE h.{column} = $1 AND b.voided_at IS NULL ORDER BY b.id"
-        );
-        Ok(
-            with_pool!(self, pool => sqlx::query_as::<_, ImportedBenefitRecord>(AssertSqlSafe(sql.as_str()))
-            .bind(unit_code)
-            .fetch_all(pool)
-            .await?),
-        )
     }
 
     /// Where a benefit for a household (and one of its members) is written: the

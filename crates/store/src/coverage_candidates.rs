@@ -69,6 +69,13 @@ where
 
 /// Pushes the condition that a classification row `c` is the row of a household of the
 /// unit, placed for the period and in force on the date, that the filter admits.
+///
+/// The households admitted are gathered once, as one `IN` over a `UNION` of the three
+/// ways in (the placed row's own status and flags, a row of another period in force on
+/// the date, a spell on the lists that ended recently). Written as an `OR` of `IN`
+/// subqueries, PostgreSQL could not turn the subqueries into joins and probed a
+/// materialised list once per placed row (hours at 500.000 households); a single `IN`
+/// becomes one hashed semi-join on PostgreSQL and one ephemeral index on SQLite.
 fn push_candidate_rows<DB>(
     qb: &mut QueryBuilder<DB>,
     q: &CoverageQuery<'_>,
@@ -80,41 +87,33 @@ fn push_candidate_rows<DB>(
     NaiveDate: for<'t> Encode<'t, DB> + Type<DB>,
     i32: for<'t> Encode<'t, DB> + Type<DB>,
 {
-    let scope = q.scope_column;
     push_placed(qb, q, c);
+    qb.push(format!(" AND {c}.household_id IN ("));
+    push_admitted_households(qb, q, filter);
+    qb.push(")");
+}
+
+/// Pushes a `SELECT` of the ids of the households of the unit that the filter admits
+/// (the union described at [`push_candidate_rows`]); a household may come from more than
+/// one part, the `UNION` keeps it once.
+fn push_admitted_households<DB>(
+    qb: &mut QueryBuilder<DB>,
+    q: &CoverageQuery<'_>,
+    filter: &CandidateFilter,
+) where
+    DB: Database,
+    String: for<'t> Encode<'t, DB> + Type<DB>,
+    NaiveDate: for<'t> Encode<'t, DB> + Type<DB>,
+    i32: for<'t> Encode<'t, DB> + Type<DB>,
+{
+    let scope = q.scope_column;
+    // The placed row itself: its status, its ethnicity, its village's or commune's flags.
+    qb.push("SELECT p.household_id FROM classifications p WHERE ");
+    push_placed(qb, q, "p");
     qb.push(" AND (");
-    // The household's status on the date is that of its latest classification on or
-    // before it, of any period: this period's row, or a row of another period in force
-    // on the date.
-    push_strings(qb, &format!("{c}.status"), &filter.statuses);
-    if !filter.statuses.is_empty() {
-        qb.push(format!(
-            " OR {c}.household_id IN (SELECT o.household_id FROM classifications o WHERE "
-        ));
-        q.push_scope(qb, &format!("o.{scope}"));
-        qb.push(" AND o.period <> ").push_bind(q.period);
-        qb.push(" AND ");
-        push_strings(qb, "o.status", &filter.statuses);
-        qb.push(" AND o.effective_date <= ").push_bind(q.as_of);
-        qb.push(" AND (o.valid_until IS NULL OR o.valid_until > ")
-            .push_bind(q.as_of);
-        qb.push("))");
-    }
-    if let Some((on_lists, since)) = &filter.on_lists_ended_since {
-        // A spell on the lists that ended on or after the bound, or is still open.
-        qb.push(format!(
-            " OR {c}.household_id IN (SELECT o.household_id FROM classifications o WHERE "
-        ));
-        q.push_scope(qb, &format!("o.{scope}"));
-        qb.push(" AND ");
-        push_strings(qb, "o.status", on_lists);
-        qb.push(" AND o.effective_date <= ").push_bind(q.as_of);
-        qb.push(" AND (o.valid_until IS NULL OR o.valid_until >= ")
-            .push_bind(*since);
-        qb.push("))");
-    }
+    push_strings(qb, "p.status", &filter.statuses);
     if filter.ethnic_minority {
-        qb.push(format!(" OR {c}.ethnic_minority"));
+        qb.push(" OR p.ethnic_minority");
     }
     let flags: Vec<&str> = [
         (filter.extremely_difficult, "extremely_difficult"),
@@ -129,10 +128,35 @@ fn push_candidate_rows<DB>(
             flags.join(" OR u.")
         );
         qb.push(format!(
-            " OR {c}.village_code IN {flagged} OR {c}.commune_code IN {flagged}"
+            " OR p.village_code IN {flagged} OR p.commune_code IN {flagged}"
         ));
     }
     qb.push(")");
+    // The household's status on the date is that of its latest classification on or
+    // before it, of any period: this period's row (above), or a row of another period in
+    // force on the date.
+    if !filter.statuses.is_empty() {
+        qb.push(" UNION SELECT o.household_id FROM classifications o WHERE ");
+        q.push_scope(qb, &format!("o.{scope}"));
+        qb.push(" AND o.period <> ").push_bind(q.period);
+        qb.push(" AND ");
+        push_strings(qb, "o.status", &filter.statuses);
+        qb.push(" AND o.effective_date <= ").push_bind(q.as_of);
+        qb.push(" AND (o.valid_until IS NULL OR o.valid_until > ")
+            .push_bind(q.as_of);
+        qb.push(")");
+    }
+    if let Some((on_lists, since)) = &filter.on_lists_ended_since {
+        // A spell on the lists that ended on or after the bound, or is still open.
+        qb.push(" UNION SELECT s.household_id FROM classifications s WHERE ");
+        q.push_scope(qb, &format!("s.{scope}"));
+        qb.push(" AND ");
+        push_strings(qb, "s.status", on_lists);
+        qb.push(" AND s.effective_date <= ").push_bind(q.as_of);
+        qb.push(" AND (s.valid_until IS NULL OR s.valid_until >= ")
+            .push_bind(*since);
+        qb.push(")");
+    }
 }
 
 /// Pushes the member filter on members `m`.

@@ -17,6 +17,7 @@ mod claims;
 mod coverage;
 mod coverage_candidates;
 mod error;
+mod finding_facts;
 mod households;
 mod inspections;
 mod letters;
@@ -54,6 +55,7 @@ pub use coverage::{
 };
 pub use coverage_candidates::{CandidateFilter, MemberFilter};
 pub use error::{StoreError, UniqueKey};
+pub use finding_facts::FactsOf;
 pub use households::{
     AuditEntry, AuditFilter, AuditRecord, AuditScope, DuplicateRow, HouseholdFields,
     HouseholdFilter, HouseholdListRow, HouseholdRecord, HouseholdSort, ListNarrowing, ListTotal,

@@ -18,8 +18,8 @@ use giamngheo_rules::{
 };
 use giamngheo_sheets::benefit_lists::ListRow;
 use giamngheo_store::{
-    AuditEntry, FindingRecord, HouseholdFact, ImportedBenefitRecord, MemberFact, NewBenefitImport,
-    NewFinding, PersonBenefit, StatusHistoryRow,
+    AuditEntry, FactsOf, FindingRecord, HouseholdFact, ImportedBenefitRecord, MemberFact,
+    NewBenefitImport, NewFinding, PersonBenefit, StatusHistoryRow,
 };
 use std::collections::{BTreeMap, HashMap};
 
@@ -359,10 +359,39 @@ impl App {
     /// Runs the policy checks on the benefits of a unit and adds the new findings.
     pub async fn check_findings(&self, unit_code: &str) -> Result<FindingsRun, AppError> {
         let unit = self.unit(unit_code).await?;
+        self.check_findings_of(
+            &unit,
+            FactsOf::Unit {
+                code: &unit.code,
+                tier: &unit.tier,
+            },
+        )
+        .await
+    }
+
+    /// Runs the policy checks on the benefits of these households of a unit (those an
+    /// import just wrote benefits for) and adds the new findings. Every check looks at a
+    /// benefit with its own household's facts, or, for the same person on two lists, at
+    /// the person's benefits anywhere in the province; so the findings an import can
+    /// bring are all found here, without reading the rest of the province.
+    pub(crate) async fn check_findings_of_households(
+        &self,
+        unit: &giamngheo_store::UnitRecord,
+        household_ids: &[i64],
+    ) -> Result<FindingsRun, AppError> {
+        self.check_findings_of(unit, FactsOf::Households(household_ids))
+            .await
+    }
+
+    async fn check_findings_of(
+        &self,
+        unit: &giamngheo_store::UnitRecord,
+        of: FactsOf<'_>,
+    ) -> Result<FindingsRun, AppError> {
         let store = self.store();
-        let benefits = store.benefits_in(&unit.code, &unit.tier).await?;
-        let history = store.status_history_in(&unit.code, &unit.tier).await?;
-        let members = store.member_facts_in(&unit.code, &unit.tier).await?;
+        let benefits = store.benefits_of(of).await?;
+        let history = store.status_history_of(of).await?;
+        let members = store.member_facts_of(of).await?;
         let inactive: Vec<i64> = members.iter().filter(|m| !m.active).map(|m| m.id).collect();
         let left_on: HashMap<i64, NaiveDate> = store
             .members_left_at(&inactive)
@@ -389,7 +418,7 @@ impl App {
             .person_benefits_in_province(&unit.province_code, &citizen_ids)
             .await?;
         let inputs = CheckInputs {
-            households: store.household_facts_in(&unit.code, &unit.tier).await?,
+            households: store.household_facts_of(of).await?,
             unit_flags: store.unit_flags().await?,
             benefits,
             history,

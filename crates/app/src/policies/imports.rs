@@ -213,7 +213,7 @@ impl App {
             return Err(AppError::File(errors));
         }
 
-        let (candidates, villages) = self.match_candidates_of(&unit).await?;
+        let (candidates, villages) = self.match_candidates_of(&unit, &rows).await?;
         let index = Index::new(&candidates, &villages);
 
         let mut summary = BenefitImportSummary {
@@ -289,7 +289,13 @@ impl App {
             summary.findings_added += self
                 .record_duplicate_citizen_ids(&run, counts.import_id.unwrap_or(0), &rows)
                 .await?;
-            summary.findings_added += self.check_findings(&unit.code).await?.added;
+            let mut touched: Vec<i64> = benefits.iter().map(|b| b.household_id).collect();
+            touched.sort_unstable();
+            touched.dedup();
+            summary.findings_added += self
+                .check_findings_of_households(&unit, &touched)
+                .await?
+                .added;
         }
         tracing::info!(
             policy = %policy.code,

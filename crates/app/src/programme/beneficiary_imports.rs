@@ -102,7 +102,7 @@ impl App {
                 .await
                 .map_err(AppError::File)?;
         let unit = self.unit(&activity.fields.unit_code).await?;
-        let (candidates, villages) = self.match_candidates_of(&unit).await?;
+        let (candidates, villages) = self.match_candidates_of(&unit, &rows).await?;
         let index = Index::new(&candidates, &villages);
         let mut summary = ActivityImportSummary {
             rows: rows.len() as u64,
