@@ -605,8 +605,51 @@ async fn the_progress_report_counts_plans_allocations_disbursements_and_reversal
             progress.total.rate
         ]
     );
-    let by_source: f64 = total.values[4..].iter().flatten().sum();
-    assert_eq!(by_source, progress.total.disbursed as f64);
+    // The columns that expand over the funding sources, then over the projects, each add
+    // up to the total disbursed.
+    let expanded = |heading: &str| -> f64 {
+        let columns: Vec<usize> = report
+            .columns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.heading.first().map(String::as_str) == Some(heading))
+            .map(|(i, _)| i)
+            .collect();
+        assert!(!columns.is_empty(), "columns «{heading}»");
+        columns.iter().filter_map(|&i| total.values[i]).sum()
+    };
+    assert_eq!(
+        expanded("Đã giải ngân theo nguồn vốn (đồng)"),
+        progress.total.disbursed as f64
+    );
+    assert_eq!(
+        expanded("Đã giải ngân theo dự án (đồng)"),
+        progress.total.disbursed as f64
+    );
+    // Each project's column is the sum of the progress page's lines of that project and
+    // its sub-projects.
+    let structure = app.programme().structure_for(2026).unwrap();
+    for (i, column) in report.columns.iter().enumerate() {
+        let Some(project) = column
+            .drill
+            .as_deref()
+            .and_then(|d| d.strip_prefix("money.project."))
+            .and_then(|d| d.strip_suffix(".disbursed"))
+        else {
+            continue;
+        };
+        let from_lines: i64 = progress
+            .lines
+            .iter()
+            .filter(|l| structure.project_of(&l.project).map(|p| p.code.as_str()) == Some(project))
+            .map(|l| l.amounts.disbursed)
+            .sum();
+        assert_eq!(
+            total.values[i].unwrap_or(0.0),
+            from_lines as f64,
+            "project {project}"
+        );
+    }
     for c in &progress.communes {
         let row = report
             .rows

@@ -63,6 +63,8 @@ enum Fact<'a> {
     Money {
         kind: &'a str,
         source: Option<&'a str>,
+        /// A project of the year's structure: its own entries and its sub-projects'.
+        project: Option<&'a str>,
     },
     Activity {
         code: &'a str,
@@ -76,10 +78,20 @@ fn parse_fact(key: &str) -> Option<Fact<'_>> {
     let money_kind = |k: &str| matches!(k, "planned" | "allocated" | "disbursed");
     if let Some(rest) = key.strip_prefix("money.") {
         return match rest.split('.').collect::<Vec<_>>().as_slice() {
-            [kind] if money_kind(kind) => Some(Fact::Money { kind, source: None }),
+            [kind] if money_kind(kind) => Some(Fact::Money {
+                kind,
+                source: None,
+                project: None,
+            }),
             ["source", source, kind] if money_kind(kind) => Some(Fact::Money {
                 kind,
                 source: Some(source),
+                project: None,
+            }),
+            ["project", project, kind] if money_kind(kind) => Some(Fact::Money {
+                kind,
+                source: None,
+                project: Some(project),
             }),
             _ => None,
         };
@@ -104,6 +116,13 @@ fn parse_fact(key: &str) -> Option<Fact<'_>> {
             | "other"
     )
     .then_some(Fact::Beneficiaries(group))
+}
+
+/// Which of a money figure's entries a list keeps: those of one funding source, or of one
+/// project (with its sub-projects), or all.
+struct MoneyFilter<'a> {
+    source: Option<&'a str>,
+    project: Option<&'a str>,
 }
 
 /// A group's name in the lists (the report's column headings).
@@ -160,8 +179,13 @@ impl App {
             total: 0,
         };
         match fact {
-            Fact::Money { kind, source } => {
-                self.money_lines(&mut list, &record, own, kind, source)
+            Fact::Money {
+                kind,
+                source,
+                project,
+            } => {
+                let filter = MoneyFilter { source, project };
+                self.money_lines(&mut list, &record, own, kind, filter)
                     .await?
             }
             other => {
@@ -190,8 +214,9 @@ impl App {
         record: &giamngheo_store::UnitRecord,
         own: bool,
         kind: &str,
-        source: Option<&str>,
+        filter: MoneyFilter<'_>,
     ) -> Result<(), AppError> {
+        let MoneyFilter { source, project } = filter;
         let (ledger_kind, vi, en) = match kind {
             "planned" => ("plan", "Các khoản kế hoạch vốn", "Planned amounts"),
             "allocated" => ("allocation", "Các khoản vốn đã phân bổ", "Allocations"),
@@ -213,6 +238,15 @@ impl App {
             }
             None => (vi.to_string(), en.to_string()),
         };
+        if let Some(code) = project {
+            let (name_vi, name_en) = set
+                .structure_for(list.year)
+                .and_then(|s| s.project(code))
+                .map(|p| (p.name_vi.clone(), p.name_en.clone()))
+                .unwrap_or_else(|| (code.to_string(), code.to_string()));
+            list.title = format!("{} — {name_vi}", list.title);
+            list.title_en = format!("{} — {name_en}", list.title_en);
+        }
         list.headings = strings(&[
             "Ngày",
             "Số chứng từ",
@@ -235,6 +269,11 @@ impl App {
                 continue;
             }
             if source.is_some_and(|s| s != e.source) {
+                continue;
+            }
+            if project.is_some_and(|p| {
+                super::progress::project_of(set, &e.programme, &e.project, list.year) != Some(p)
+            }) {
                 continue;
             }
             if !names.contains_key(&e.unit_code) {
@@ -506,7 +545,16 @@ mod tests {
             parse_fact("money.source.central.disbursed"),
             Some(Fact::Money {
                 kind: "disbursed",
-                source: Some("central")
+                source: Some("central"),
+                project: None
+            })
+        ));
+        assert!(matches!(
+            parse_fact("money.project.p1.planned"),
+            Some(Fact::Money {
+                kind: "planned",
+                source: None,
+                project: Some("p1")
             })
         ));
         assert!(matches!(

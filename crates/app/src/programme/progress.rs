@@ -331,8 +331,9 @@ impl Progress {
 
 impl App {
     /// The ledger's amounts of `year` in `unit` as facts of the report definitions
-    /// (`money.planned`, `money.allocated`, `money.disbursed`, and the same per funding
-    /// source as `money.source.<code>.<…>`), each placed on the row unit that holds the
+    /// (`money.planned`, `money.allocated`, `money.disbursed`, the same per funding
+    /// source as `money.source.<code>.<…>` and per project of the year's programme
+    /// structure as `money.project.<code>.<…>`), each placed on the row unit that holds the
     /// entry's unit, or on the entry's own unit when no row does (a province's plan):
     /// (row unit code, fact, amount). Reversals count with their negative amounts, as on
     /// the progress page, so that both show the same figures.
@@ -348,7 +349,8 @@ impl App {
             .entries(&unit.province_code, year, &units, &[])
             .await?;
         let mut placer = RowPlacer::new(rows);
-        let mut out = Vec::with_capacity(entries.len() * 2);
+        let set = self.programme();
+        let mut out = Vec::with_capacity(entries.len() * 3);
         for e in entries {
             let row = self.row_of(&mut placer, &e.unit_code).await?;
             let kind = match e.kind.as_str() {
@@ -357,10 +359,33 @@ impl App {
                 _ => "disbursed",
             };
             out.push((row.clone(), format!("money.{kind}"), e.amount));
-            out.push((row, format!("money.source.{}.{kind}", e.source), e.amount));
+            out.push((
+                row.clone(),
+                format!("money.source.{}.{kind}", e.source),
+                e.amount,
+            ));
+            // A sub-project's entry counts for its project; a code no structure of the
+            // year knows (a file since replaced) counts in the totals only.
+            if let Some(project) = project_of(set, &e.programme, &e.project, year) {
+                out.push((row, format!("money.project.{project}.{kind}"), e.amount));
+            }
         }
         Ok(out)
     }
+}
+
+/// The project of the year's programme structure that a ledger line (a project or a
+/// sub-project of programme `programme`) belongs to, by code.
+pub(crate) fn project_of<'a>(
+    set: &'a ProgrammeSet,
+    programme: &str,
+    line: &str,
+    year: i32,
+) -> Option<&'a str> {
+    set.structure_for(year)
+        .filter(|s| s.id == programme)
+        .and_then(|s| s.project_of(line))
+        .map(|p| p.code.as_str())
 }
 
 /// Which row of a report holds a unit's figures: the row unit among the unit's ancestry,

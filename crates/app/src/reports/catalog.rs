@@ -270,11 +270,12 @@ impl ReportCatalog {
                             | "ethnicities"
                             | "policies"
                             | "funding_sources"
+                            | "projects"
                             | "activity_types"
                     )
                 {
                     return Err(err(format!(
-                        "expand «{e}» không rõ (indicators, causes, ethnicities, policies, funding_sources, activity_types)"
+                        "expand «{e}» không rõ (indicators, causes, ethnicities, policies, funding_sources, projects, activity_types)"
                     )));
                 }
                 if let Some(f) = &c.formula {

@@ -392,6 +392,23 @@ impl App {
             })
             .collect();
 
+        // The projects of the period's programme structure, for the columns of the money
+        // reports that expand over them.
+        let projects: Vec<CodeName> = self
+            .programme()
+            .structure_for(req.period)
+            .map(|s| {
+                s.projects
+                    .iter()
+                    .map(|p| CodeName {
+                        code: p.code.clone(),
+                        name: p.name_vi.clone(),
+                        name_en: p.name_en.clone(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+
         // The activity types of the period's programme structure, for the columns of the
         // activity report that expand over them.
         let activity_types: Vec<CodeName> = self
@@ -421,6 +438,7 @@ impl App {
                 Some("ethnicities") => ethnicity_list.iter().map(Some).collect(),
                 Some("policies") => policy_list.iter().map(Some).collect(),
                 Some("funding_sources") => funding_sources.iter().map(Some).collect(),
+                Some("projects") => projects.iter().map(Some).collect(),
                 Some("activity_types") => activity_types.iter().map(Some).collect(),
                 _ => vec![None],
             };
