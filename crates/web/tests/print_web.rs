@@ -604,6 +604,20 @@ async fn a_refused_household_gets_a_numbered_letter_with_the_officers_reason(sto
         .unwrap();
     let reason = refused.refusal_reason.clone().unwrap();
     assert!(reason.contains("không đủ điều kiện công nhận"), "{reason}");
+    // The household's status history links the decision to the review that made it.
+    let household = send(
+        &site,
+        get(&format!("/households/{}", refused.household_id), Some(&me)),
+    )
+    .await;
+    assert_eq!(household.status, StatusCode::OK, "{}", household.body);
+    assert!(
+        household.body.contains(&format!(
+            "<a href=\"/reviews/{id}\">15/QĐ-UBND, 20/09/2021</a>"
+        )),
+        "{}",
+        household.body
+    );
     let uri = format!("/reviews/{id}/letters/{}", refused.id);
     let page = send(&site, get(&uri, Some(&me))).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
