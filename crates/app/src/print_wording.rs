@@ -212,6 +212,33 @@ impl Wording {
     }
 }
 
+impl Wording {
+    /// The national motto's lines over every printed document (`common.motto`).
+    pub fn motto(&self) -> Vec<String> {
+        self.lines("common.motto", &[])
+    }
+
+    /// The place and date under the motto (`common.date_line`): "Hương Khê, ngày 05
+    /// tháng 12 năm 2021" in the built-in wording.
+    pub fn date_line(&self, place: &str, d: chrono::NaiveDate) -> String {
+        use chrono::Datelike;
+        let (day, month, year) = (
+            format!("{:02}", d.day()),
+            format!("{:02}", d.month()),
+            d.year().to_string(),
+        );
+        self.text(
+            "common.date_line",
+            &[
+                ("place", place),
+                ("day", &day),
+                ("month", &month),
+                ("year", &year),
+            ],
+        )
+    }
+}
+
 /// The texts of a wording file by `section.key`, or why it cannot be read.
 fn read_file(file: &str, text: &str) -> Result<BTreeMap<String, Text>, WordingProblem> {
     let table: toml::Table = toml::from_str(text).map_err(|e| WordingProblem {
@@ -400,6 +427,29 @@ mod tests {
         assert_eq!(w.text("minutes.copies", &[]), "Biên bản lập thành 03 bản.");
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert_eq!((problems[0].file.as_str(), problems[0].line), ("b.toml", 2));
+    }
+
+    #[test]
+    fn the_date_line_follows_its_pattern() {
+        let d = chrono::NaiveDate::from_ymd_opt(2021, 12, 5).unwrap();
+        assert_eq!(
+            Wording::builtin().date_line("Hương Khê", d),
+            "Hương Khê, ngày 05 tháng 12 năm 2021"
+        );
+        let mut w = Wording::builtin().clone();
+        w.overlay(
+            "ngay.toml",
+            "[common]\ndate_line = \"{place}, ngày {day}/{month}/{year}\"\n",
+        )
+        .unwrap();
+        assert_eq!(w.date_line("Hương Khê", d), "Hương Khê, ngày 05/12/2021");
+        assert_eq!(
+            w.motto(),
+            [
+                "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                "Độc lập - Tự do - Hạnh phúc"
+            ]
+        );
     }
 
     #[test]

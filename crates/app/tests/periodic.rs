@@ -155,7 +155,9 @@ async fn the_figures_are_those_of_the_pages_that_show_them(store: Store) {
     assert_eq!(cell(t, "Tổng cộng")[3], number(money.total.disbursed));
 
     // The Word file carries the motto, the figures and the draft mark.
-    let docx = r.to_docx().unwrap();
+    let docx = r
+        .to_docx(giamngheo_app::print_wording::Wording::builtin())
+        .unwrap();
     let files = giamngheo_sheets::xlsform::unzip(&docx, 20 << 20).unwrap();
     let xml = files
         .iter()
@@ -174,7 +176,7 @@ async fn the_figures_are_those_of_the_pages_that_show_them(store: Store) {
         assert!(xml.contains(text), "document.xml lacks «{text}»");
     }
     assert!(xml.contains(&format!(">{}<", number(households))));
-    let pdf = r.to_pdf();
+    let pdf = r.to_pdf(giamngheo_app::print_wording::Wording::builtin());
     assert!(pdf.starts_with(b"%PDF"));
 }
 app_test!(the_figures_are_those_of_the_pages_that_show_them);
@@ -279,7 +281,11 @@ async fn texts_are_drafts_with_history_until_issued(store: Store) {
     let r = app.periodic_report(&office(), "444", period).await.unwrap();
     assert_eq!(r.number, "15/BC-UBND");
     assert_eq!(r.date, date(2021, 7, 5));
-    assert!(r.to_doc().watermark.is_empty());
+    assert!(
+        r.to_doc(giamngheo_app::print_wording::Wording::builtin())
+            .watermark
+            .is_empty()
+    );
     assert!(matches!(
         app.save_periodic_texts(&office(), "444", period, &texts("Khác.", "Khác."))
             .await,

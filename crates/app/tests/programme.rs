@@ -566,7 +566,10 @@ async fn the_progress_report_counts_plans_allocations_disbursements_and_reversal
         .unwrap_err();
     assert!(matches!(err, AppError::NotFound(_)), "{err:?}");
     // The sheet the workbook, CSV and PDF are written from.
-    let sheet = progress.to_sheet(date(2026, 3, 1));
+    let sheet = progress.to_sheet(
+        date(2026, 3, 1),
+        giamngheo_app::print_wording::Wording::builtin(),
+    );
     assert_eq!(sheet.rows.len(), 4, "one line, the total and two communes");
     assert_eq!(sheet.rows[1].label, "Tổng cộng");
     assert_eq!(

@@ -578,7 +578,10 @@ async fn every_report_matches_its_snapshot(store: Store) {
         if store.backend() == giamngheo_store::Backend::Sqlite {
             let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("report-xlsx");
             std::fs::create_dir_all(&dir).unwrap();
-            let sheet = r.to_sheet(date(2022, 6, 1));
+            let sheet = r.to_sheet(
+                date(2022, 6, 1),
+                giamngheo_app::print_wording::Wording::builtin(),
+            );
             std::fs::write(
                 dir.join(format!("{name}.xlsx")),
                 giamngheo_sheets::reports::xlsx(&[sheet]).unwrap(),
@@ -1241,7 +1244,10 @@ async fn every_report_is_the_same_csv_on_citus_as_on_postgres() {
                     .report_as_system(&request(name, unit, 2022, date(2022, 6, 1)))
                     .await
                     .unwrap();
-                let csv = giamngheo_sheets::reports::csv(&r.to_sheet(date(2022, 6, 1)));
+                let csv = giamngheo_sheets::reports::csv(&r.to_sheet(
+                    date(2022, 6, 1),
+                    giamngheo_app::print_wording::Wording::builtin(),
+                ));
                 out.push((format!("{name} {unit}"), csv));
             }
         }

@@ -114,7 +114,7 @@ async fn report(app: &App, args: ReportArgs) -> Result<ExitCode> {
             text.into_bytes()
         }
         "csv" | "xlsx" | "pdf" => {
-            let sheets = family.sheets(app.clock().today())?;
+            let sheets = family.sheets(app.clock().today(), &app.config().wording)?;
             if args.format == "csv" {
                 if sheets.len() != 1 {
                     bail!("tệp CSV chỉ chứa một bảng: chọn --part money hoặc --part activities");

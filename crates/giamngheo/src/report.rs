@@ -140,8 +140,8 @@ async fn periodic(app: &App, args: &ReportArgs) -> Result<ExitCode> {
         "json" | "docx" | "pdf" => {
             let report = app.periodic_report_as_system(&unit, &period).await?;
             match args.format.as_str() {
-                "docx" => report.to_docx()?,
-                "pdf" => report.to_pdf(),
+                "docx" => report.to_docx(&app.config().wording)?,
+                "pdf" => report.to_pdf(&app.config().wording),
                 _ => {
                     let mut text = serde_json::to_string_pretty(&report)?;
                     text.push('\n');
@@ -166,7 +166,8 @@ fn write_files(app: &App, reports: &[Report], args: &ReportArgs) -> Result<ExitC
         }
     }
     let today = app.clock().today();
-    let sheets: Vec<_> = reports.iter().map(|r| r.to_sheet(today)).collect();
+    let wording = &app.config().wording;
+    let sheets: Vec<_> = reports.iter().map(|r| r.to_sheet(today, wording)).collect();
     let bytes = match (args.format.as_str(), sheets.as_slice()) {
         ("csv", [one]) => giamngheo_sheets::reports::csv(one),
         ("xlsx", _) => giamngheo_sheets::reports::xlsx(&sheets).context("không tạo được .xlsx")?,

@@ -144,6 +144,10 @@ fn report(unit: &str, title: &str, columns: Vec<SheetColumn>, rows: &[String]) -
             "UBND HUYỆN HƯƠNG KHÊ".into(),
             "PHÒNG LAO ĐỘNG - TB&XH".into(),
         ],
+        motto: vec![
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM".into(),
+            "Độc lập - Tự do - Hạnh phúc".into(),
+        ],
         form: Some("Biểu số 01".into()),
         title: title.into(),
         subtitle: vec![format!("Đơn vị: {unit}, số liệu đến ngày 31/12/2022")],

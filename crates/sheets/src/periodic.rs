@@ -10,7 +10,6 @@
 //! document is `pdf::periodic_pdf`. Both take the plain [`PeriodicDoc`] that the app
 //! layer assembles, so that they never disagree on a figure.
 
-use crate::reports::{MOTTO, MOTTO_2};
 use crate::xlsform::zip_files;
 use unicode_normalization::UnicodeNormalization;
 
@@ -39,6 +38,9 @@ pub struct PeriodicDoc {
     /// The issuing body's lines, the body itself last ("UBND TỈNH HÀ TĨNH",
     /// "UBND HUYỆN HƯƠNG KHÊ").
     pub agency: Vec<String>,
+    /// The national motto's two lines, from the wording an administrator may correct
+    /// (`common.motto` of the forms' wording file).
+    pub motto: Vec<String>,
     /// The document number ("15/BC-UBND", or "…/BC-UBND" while a draft).
     pub number: String,
     /// "Hương Khê, ngày 05 tháng 07 năm 2021".
@@ -212,17 +214,20 @@ fn body(doc: &PeriodicDoc) -> String {
         Jc::Center,
         0,
     ));
-    let mut right = para(MOTTO, small(true), Jc::Center, 0);
-    right.push_str(&para(
-        MOTTO_2,
-        Look {
-            bold: true,
-            underline: true,
-            ..BODY
-        },
-        Jc::Center,
-        0,
-    ));
+    // The motto: the country's name small, the motto under it underlined.
+    let mut right = String::new();
+    for (i, line) in doc.motto.iter().enumerate() {
+        let look = if i == 0 {
+            small(true)
+        } else {
+            Look {
+                bold: true,
+                underline: true,
+                ..BODY
+            }
+        };
+        right.push_str(&para(line, look, Jc::Center, 0));
+    }
     right.push_str(&para(
         &doc.place_date,
         Look {

@@ -51,6 +51,9 @@ pub struct SheetReport {
     pub sheet_name: String,
     /// The issuing body, top left: ["UBND HUYỆN HƯƠNG KHÊ", "PHÒNG LAO ĐỘNG - TB&XH"].
     pub agency: Vec<String>,
+    /// The national motto's two lines on the right, from the wording an administrator
+    /// may correct (`common.motto` of the forms' wording file).
+    pub motto: Vec<String>,
     /// A form number shown above the motto on the right ("Biểu số 01"), if any.
     pub form: Option<String>,
     pub title: String,
@@ -102,9 +105,6 @@ pub fn figure(value: Option<f64>, kind: NumberKind) -> String {
         }
     }
 }
-
-pub const MOTTO: &str = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM";
-pub const MOTTO_2: &str = "Độc lập - Tự do - Hạnh phúc";
 
 /// A header cell of the table, relative to the table's first header row and the label
 /// column (column 0 is the label column).
@@ -226,23 +226,18 @@ pub fn xlsx(reports: &[SheetReport]) -> Result<Vec<u8>, XlsxError> {
             };
             write_span(sheet, agency_top + i as u32, 0, split, line, f)?;
         }
-        write_span(
-            sheet,
-            agency_top,
-            right_first,
-            last_col,
-            MOTTO,
-            &centre_bold,
-        )?;
-        write_span(
-            sheet,
-            agency_top + 1,
-            right_first,
-            last_col,
-            MOTTO_2,
-            &centre_bold,
-        )?;
-        row = agency_top + (report.agency.len() as u32).max(2) + 1;
+        for (i, line) in report.motto.iter().enumerate() {
+            write_span(
+                sheet,
+                agency_top + i as u32,
+                right_first,
+                last_col,
+                line,
+                &centre_bold,
+            )?;
+        }
+        let block = report.agency.len().max(report.motto.len()).max(2);
+        row = agency_top + block as u32 + 1;
         write_span(sheet, row, 0, last_col, &report.title, &title)?;
         row += 1;
         for line in &report.subtitle {
@@ -397,6 +392,7 @@ mod tests {
         let report = SheetReport {
             sheet_name: "Báo cáo".into(),
             agency: Vec::new(),
+            motto: Vec::new(),
             form: None,
             title: "Biến động".into(),
             subtitle: Vec::new(),
@@ -494,6 +490,7 @@ mod tests {
         let report = SheetReport {
             sheet_name: "Xã Điền Mỹ: 2021/2022".into(),
             agency: vec!["UBND HUYỆN HƯƠNG KHÊ".into()],
+            motto: vec!["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM".into()],
             form: Some("Biểu số 01".into()),
             title: "KẾT QUẢ".into(),
             subtitle: vec!["Năm 2021".into()],

@@ -51,8 +51,7 @@ fn certificate(number: &str, head: &str, poor: bool) -> CertificateDoc {
             member("Nguyễn Thị Thu Hường", "Con", false, 2003),
         ],
         date_line: "Điền Mỹ, ngày 20 tháng 12 năm 2025".into(),
-        // The standard motto, as a document without its own prints.
-        motto: Vec::new(),
+        motto: motto(),
         words: CertificateWords {
             agency: strings(&["UBND HUYỆN PHONG ĐIỀN", "UBND XÃ ĐIỀN MỸ"]),
             year: "Năm 2025".into(),
@@ -218,9 +217,8 @@ fn a_large_household_still_prints_and_empty_batch_is_a_valid_pdf() {
     assert_eq!(text_of(&empty).0, 1);
 }
 
-/// A document that carries its own motto (the wording an administrator corrected)
-/// prints it instead of the standard one; the next document without one prints the
-/// standard motto again.
+/// Each document prints the motto its wording gives: one with the motto an
+/// administrator corrected, the next with the built-in wording's.
 #[test]
 fn a_document_prints_its_own_motto() {
     let mut own = posting(3);
@@ -293,6 +291,7 @@ fn movement(unit: &str, communes: usize) -> SheetReport {
     SheetReport {
         sheet_name: unit.into(),
         agency: vec!["UBND HUYỆN HƯƠNG KHÊ".into(), "PHÒNG LAO ĐỘNG - TB&XH".into()],
+        motto: motto(),
         form: Some("Biểu số 02a".into()),
         title: "DIỄN BIẾN HỘ NGHÈO NĂM 2022".into(),
         subtitle: vec![
@@ -483,6 +482,15 @@ fn report_text_is_precomposed_and_the_fonts_subset() {
 }
 
 /// A posting list of `n` households, as the review's print pages build it.
+/// The motto as the built-in wording writes it; the documents take it from the wording
+/// (`common.motto`), the PDF writer has no copy of its own.
+fn motto() -> Vec<String> {
+    vec![
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM".into(),
+        "Độc lập - Tự do - Hạnh phúc".into(),
+    ]
+}
+
 fn posting(n: usize) -> PrintDoc {
     let column = |heading: &str, share: f32| ListColumn {
         heading: heading.into(),
@@ -491,7 +499,7 @@ fn posting(n: usize) -> PrintDoc {
     };
     PrintDoc {
         title: "Danh sách niêm yết — Thôn Trung Hòa".into(),
-        motto: Vec::new(),
+        motto: motto(),
         blocks: vec![
             Block::Heading {
                 agency: vec!["UBND XÃ ĐIỀN MỸ".into(), "THÔN TRUNG HÒA".into()],

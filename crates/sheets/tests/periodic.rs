@@ -10,6 +10,10 @@ use giamngheo_sheets::xlsform::unzip;
 fn sample(rows: usize) -> PeriodicDoc {
     PeriodicDoc {
         agency: vec!["UBND TỈNH HÀ TĨNH".into(), "UBND HUYỆN HƯƠNG KHÊ".into()],
+        motto: vec![
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM".into(),
+            "Độc lập - Tự do - Hạnh phúc".into(),
+        ],
         number: "15/BC-UBND".into(),
         place_date: "Hương Khê, ngày 05 tháng 07 năm 2021".into(),
         title: "BÁO CÁO".into(),

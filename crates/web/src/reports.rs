@@ -196,7 +196,8 @@ fn export(
         r.ensure_exportable()?;
     }
     let today = app.clock().today();
-    let sheets: Vec<SheetReport> = reports.iter().map(|r| r.to_sheet(today)).collect();
+    let wording = &app.config().wording;
+    let sheets: Vec<SheetReport> = reports.iter().map(|r| r.to_sheet(today, wording)).collect();
     let (bytes, content_type, extension) = match (format, sheets.as_slice()) {
         (ReportFormat::Csv, [one]) => (
             giamngheo_sheets::reports::csv(one),
@@ -491,6 +492,8 @@ struct ReportPage {
     rows: Vec<Row>,
     failures: Vec<String>,
     as_of: String,
+    /// The national motto's lines, from the wording file (`common.motto`).
+    motto: Vec<String>,
     place_date: String,
     query: String,
     bases: Vec<BasisChoice>,
@@ -531,7 +534,7 @@ async fn report_page(
     if q.print.is_some() {
         report.ensure_exportable().map_err(err)?;
     }
-    let sheet = report.to_sheet(app.clock().today());
+    let sheet = report.to_sheet(app.clock().today(), &app.config().wording);
     let (cells, depth) = header_cells(&sheet.label_heading, &sheet.columns);
     let mut head: Vec<Vec<HeadCell>> = (0..depth).map(|_| Vec::new()).collect();
     let mut sorted = cells.clone();
@@ -613,6 +616,7 @@ async fn report_page(
         rows,
         failures,
         as_of: format::date(&report.as_of),
+        motto: sheet.motto.clone(),
         place_date: sheet.place_date.clone(),
         query: format!(
             "unit={}&period={}&as_of={as_of_iso}&basis={basis}",

@@ -604,6 +604,20 @@ async fn a_refused_household_gets_a_numbered_letter_with_the_officers_reason(sto
         .unwrap();
     let reason = refused.refusal_reason.clone().unwrap();
     assert!(reason.contains("không đủ điều kiện công nhận"), "{reason}");
+    // The household's status history links the decision to the review that made it.
+    let household = send(
+        &site,
+        get(&format!("/households/{}", refused.household_id), Some(&me)),
+    )
+    .await;
+    assert_eq!(household.status, StatusCode::OK, "{}", household.body);
+    assert!(
+        household.body.contains(&format!(
+            "<a href=\"/reviews/{id}\">15/QĐ-UBND, 20/09/2021</a>"
+        )),
+        "{}",
+        household.body
+    );
     let uri = format!("/reviews/{id}/letters/{}", refused.id);
     let page = send(&site, get(&uri, Some(&me))).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
@@ -757,7 +771,9 @@ async fn an_overriding_wording_file_changes_the_printed_text(store: Store) {
         dir.path().join("a-sua.toml"),
         "[decision]\nrecipients = [\"Như Điều 3;\", \"UBND {district} (b/c);\", \"Lưu: VT, LĐTBXH.\"]\n\n\
          [minutes]\ncopies = \"Biên bản được lập thành 03 bản.\"\n\n\
-         [common]\nmotto = [\"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\", \"Độc lập – Tự do – Hạnh phúc\"]\n\n\
+         [common]\nmotto = [\"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\", \"Độc lập – Tự do – Hạnh phúc\"]\n\
+         date_line = \"{place}, ngày {day}/{month}/{year}\"\n\n\
+         [refusal]\nenter = \"Kết quả phiếu B: {status} (chuẩn {standard}); lời văn của tỉnh\"\n\n\
          [letter]\ncomplaint_right = \"Hộ gia đình có quyền khiếu nại.\"\n\n\
          [certificate]\ncertifies = \"Ủy ban nhân dân {commune} xác nhận:\"\n",
     )
@@ -847,6 +863,92 @@ async fn an_overriding_wording_file_changes_the_printed_text(store: Store) {
     .await;
     assert!(page.body.contains(motto), "{}", page.body);
     assert!(page.body.contains("Ủy ban nhân dân Xã Điền Mỹ xác nhận:"));
+
+    // The refusal's reason for a request to be recognised is the file's, stored with the
+    // decision, and the date line follows the file's pattern.
+    let reason = refused.refusal_reason.clone().unwrap();
+    assert!(
+        reason.starts_with("Kết quả phiếu B: ")
+            && reason.ends_with("(chuẩn vn-2022); lời văn của tỉnh"),
+        "{reason}"
+    );
+    assert!(letter.contains("lời văn của tỉnh"), "{letter}");
+    assert!(letter.contains("Điền Mỹ, ngày 20/09/2021"), "{letter}");
+    assert!(!letter.contains("ngày 20 tháng 09"), "{letter}");
+    assert!(
+        certificates.contains("Điền Mỹ, ngày 20/09/2021"),
+        "{certificates}"
+    );
+
+    // The official reports (page, PDF) and the periodic report (page, .docx, PDF) take
+    // the motto and the date line from the same file.
+    let report = "/reports/ket-qua-ra-soat?unit=18499&period=2022";
+    let page = send(&site, get(report, Some(&me))).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains(motto), "{}", page.body);
+    assert!(!page.body.contains("Độc lập - Tự do"), "{}", page.body);
+    assert!(page.body.contains("ngày 20/09/2021"), "{}", page.body);
+    let report_pdf = pdf_text(&site, &format!("/api/v1{report}&format=pdf"), &me).await;
+    assert!(
+        report_pdf.contains(motto) && !report_pdf.contains("Độc lập - Tự do"),
+        "{report_pdf}"
+    );
+    assert!(report_pdf.contains("ngày 20/09/2021"), "{report_pdf}");
+    let office = session(&site, "phong.huongkhe").await;
+    let periodic = "reports/periodic?unit=444&period=2021-Q3";
+    let page = send(&site, get(&format!("/{periodic}"), Some(&office))).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains(motto), "{}", page.body);
+    assert!(!page.body.contains("Độc lập - Tự do"), "{}", page.body);
+    let periodic_pdf = pdf_text(&site, &format!("/api/v1/{periodic}&format=pdf"), &office).await;
+    assert!(
+        periodic_pdf.contains(motto) && !periodic_pdf.contains("Độc lập - Tự do"),
+        "{periodic_pdf}"
+    );
+    let docx = send(
+        &site,
+        get(&format!("/api/v1/{periodic}&format=docx"), Some(&office)),
+    )
+    .await;
+    assert_eq!(docx.status, StatusCode::OK, "{}", docx.body);
+    let files = giamngheo_sheets::xlsform::unzip(&docx.bytes, 20 << 20).unwrap();
+    let xml = files
+        .iter()
+        .find(|(n, _)| n == "word/document.xml")
+        .map(|(_, b)| String::from_utf8(b.clone()).unwrap())
+        .unwrap();
+    assert!(xml.contains(motto) && !xml.contains("Độc lập - Tự do"));
+
+    // Decisions already made keep the reason stored with them: the same database served
+    // with the built-in wording still prints the file's reason, under the built-in
+    // date line.
+    let builtin = App::new(
+        site.app.store().clone(),
+        Config {
+            hierarchy: Hierarchy::four_levels(),
+            ..Config::default()
+        },
+        site.clock.clone(),
+    );
+    let later = Site {
+        router: giamngheo_web::router(builtin.clone()),
+        app: builtin,
+        clock: site.clock.clone(),
+        review: id,
+        officer: site.officer.clone(),
+    };
+    let letter = pdf_text(
+        &later,
+        &format!("/reviews/{id}/letters/{}?format=pdf", refused.id),
+        &me,
+    )
+    .await;
+    assert!(letter.contains("lời văn của tỉnh"), "{letter}");
+    assert!(
+        letter.contains("Điền Mỹ, ngày 20 tháng 09 năm 2021"),
+        "{letter}"
+    );
+    assert!(letter.contains("Độc lập - Tự do - Hạnh phúc"), "{letter}");
 }
 web_test!(an_overriding_wording_file_changes_the_printed_text);
 

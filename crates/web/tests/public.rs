@@ -40,6 +40,24 @@ async fn the_openapi_document_lists_the_units_endpoints() {
     db.finish().await;
 }
 
+/// A disabled button is styled apart from one that can be pressed: greyed, without the
+/// hand cursor every other button has.
+#[tokio::test]
+async fn the_stylesheet_greys_out_disabled_buttons() {
+    let (router, db) = router().await;
+    let (status, css) = get(&router, "/assets/app.css").await;
+    assert_eq!(status, StatusCode::OK);
+    let rule = css
+        .lines()
+        .find(|l| l.starts_with("button:disabled"))
+        .expect("a rule for disabled buttons");
+    assert!(
+        rule.contains("cursor: not-allowed") && rule.contains("color: #777"),
+        "{rule}"
+    );
+    db.finish().await;
+}
+
 #[tokio::test]
 async fn htmx_is_served_from_the_binary() {
     let (router, db) = router().await;

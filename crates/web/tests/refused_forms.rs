@@ -320,8 +320,7 @@ async fn regular_review_forms(site: &Site) -> Vec<Refusal> {
         &[("stated_reason", "   "), ("issued_on", "05/12/2026")],
     )
     .keeps(&["value=\"05/12/2026\""])
-    .at("stated_reason", "cần ghi lý do cụ thể")
-    .print_page();
+    .at("stated_reason", "cần ghi lý do cụ thể");
     vec![screening, letter]
 }
 

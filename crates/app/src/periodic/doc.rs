@@ -2,7 +2,7 @@
 
 use super::{PeriodicReport, SectionKind};
 use crate::AppError;
-use crate::reports::place_date;
+use crate::print_wording::Wording;
 use giamngheo_sheets::periodic::{Block, PeriodicDoc};
 
 /// The mark on a report not yet issued.
@@ -10,8 +10,9 @@ pub const DRAFT_MARK: &str = "BẢN DỰ THẢO";
 
 impl PeriodicReport {
     /// The document: the heading blocks, each section's tables and notes or the office's
-    /// text (a paragraph per line), then the recipients and the signature.
-    pub fn to_doc(&self) -> PeriodicDoc {
+    /// text (a paragraph per line), then the recipients and the signature; the motto
+    /// and the date line in the words of `wording`.
+    pub fn to_doc(&self, wording: &Wording) -> PeriodicDoc {
         let mut blocks = Vec::new();
         if self.check_failed {
             blocks.push(Block::Note(
@@ -47,8 +48,9 @@ impl PeriodicReport {
         }
         PeriodicDoc {
             agency: self.agency.clone(),
+            motto: wording.motto(),
             number: self.number.clone(),
-            place_date: place_date(&self.place, self.date),
+            place_date: wording.date_line(&self.place, self.date),
             title: self.title.clone(),
             subject: self.subject.clone(),
             blocks,
@@ -64,14 +66,14 @@ impl PeriodicReport {
     }
 
     /// The report as a .docx file.
-    pub fn to_docx(&self) -> Result<Vec<u8>, AppError> {
-        giamngheo_sheets::periodic::periodic_docx(&self.to_doc())
+    pub fn to_docx(&self, wording: &Wording) -> Result<Vec<u8>, AppError> {
+        giamngheo_sheets::periodic::periodic_docx(&self.to_doc(wording))
             .map_err(|e| AppError::invalid("format", format!("không tạo được .docx: {e}")))
     }
 
     /// The report as a PDF file.
-    pub fn to_pdf(&self) -> Vec<u8> {
-        giamngheo_sheets::pdf::periodic_pdf(&self.to_doc())
+    pub fn to_pdf(&self, wording: &Wording) -> Vec<u8> {
+        giamngheo_sheets::pdf::periodic_pdf(&self.to_doc(wording))
     }
 
     /// The file name stem: `bao-cao-dinh-ky-444-2021-Q2`.

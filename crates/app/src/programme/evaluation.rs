@@ -10,7 +10,7 @@
 
 use super::activities::current_beneficiaries;
 use crate::access::Actor;
-use crate::reports::place_date;
+use crate::print_wording::Wording;
 use crate::{App, AppError};
 use chrono::NaiveDate;
 use giamngheo_sheets::reports::{NumberKind, SheetColumn, SheetReport, SheetRow};
@@ -207,7 +207,7 @@ pub fn start_status_vi(status: &str) -> &'static str {
 
 impl Evaluation {
     /// The report as a sheet for the workbook, CSV and PDF writers.
-    pub fn to_sheet(&self, today: NaiveDate) -> SheetReport {
+    pub fn to_sheet(&self, today: NaiveDate, wording: &Wording) -> SheetReport {
         let mut columns = vec![SheetColumn {
             heading: vec!["Số hộ".into()],
             kind: NumberKind::Count,
@@ -250,6 +250,7 @@ impl Evaluation {
         SheetReport {
             sheet_name: "Đánh giá mô hình".into(),
             agency: vec![self.unit_name.to_uppercase()],
+            motto: wording.motto(),
             form: None,
             title: "ĐÁNH GIÁ KẾT QUẢ THOÁT NGHÈO CỦA MÔ HÌNH GIẢM NGHÈO".into(),
             subtitle: vec![
@@ -269,7 +270,7 @@ impl Evaluation {
                     giamngheo_sheets::reports::number(self.participants_not_followed as i64)
                 ),
             ],
-            place_date: place_date(&self.unit_name, today),
+            place_date: wording.date_line(&self.unit_name, today),
             signers: vec![
                 ("NGƯỜI LẬP BIỂU".into(), "(Ký, ghi rõ họ tên)".into()),
                 ("THỦ TRƯỞNG ĐƠN VỊ".into(), "(Ký tên, đóng dấu)".into()),

@@ -8,6 +8,7 @@
 use super::MoneyAction;
 use super::progress::Progress;
 use crate::access::Actor;
+use crate::print_wording::Wording;
 use crate::reports::{Report, ReportRequest};
 use crate::{App, AppError};
 use chrono::NaiveDate;
@@ -79,14 +80,18 @@ impl ProgressFamily {
 
     /// The sheets of the files, the money's first. Refused (409) when the activities'
     /// check fails, as every report file is.
-    pub fn sheets(&self, today: NaiveDate) -> Result<Vec<SheetReport>, AppError> {
+    pub fn sheets(
+        &self,
+        today: NaiveDate,
+        wording: &Wording,
+    ) -> Result<Vec<SheetReport>, AppError> {
         let mut sheets = Vec::new();
         if let Some(m) = &self.money {
-            sheets.push(m.to_sheet(today));
+            sheets.push(m.to_sheet(today, wording));
         }
         if let Some(a) = &self.activities {
             a.ensure_exportable()?;
-            sheets.push(a.to_sheet(today));
+            sheets.push(a.to_sheet(today, wording));
         }
         Ok(sheets)
     }

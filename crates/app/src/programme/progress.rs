@@ -5,7 +5,7 @@
 
 use super::access::MoneyAction;
 use crate::access::Actor;
-use crate::reports::place_date;
+use crate::print_wording::Wording;
 use crate::{App, AppError};
 use chrono::NaiveDate;
 use giamngheo_rules::programme::ProgrammeSet;
@@ -242,7 +242,7 @@ impl App {
 impl Progress {
     /// The report as a sheet: the lines by project and source, the total, then the
     /// communes; for the workbook, CSV and PDF writers.
-    pub fn to_sheet(&self, today: NaiveDate) -> SheetReport {
+    pub fn to_sheet(&self, today: NaiveDate, wording: &Wording) -> SheetReport {
         let columns = [
             "Kế hoạch (đồng)",
             "Đã phân bổ (đồng)",
@@ -306,6 +306,7 @@ impl Progress {
         SheetReport {
             sheet_name: format!("Tiến độ vốn {}", self.year),
             agency: vec![self.unit_name.to_uppercase()],
+            motto: wording.motto(),
             form: None,
             title: format!(
                 "TIẾN ĐỘ PHÂN BỔ, GIẢI NGÂN VỐN CHƯƠNG TRÌNH NĂM {}",
@@ -320,7 +321,7 @@ impl Progress {
             numbered: false,
             rows,
             notes,
-            place_date: place_date(&self.unit_name, today),
+            place_date: wording.date_line(&self.unit_name, today),
             signers: vec![
                 ("NGƯỜI LẬP BIỂU".into(), "(Ký, ghi rõ họ tên)".into()),
                 ("THỦ TRƯỞNG ĐƠN VỊ".into(), "(Ký tên, đóng dấu)".into()),

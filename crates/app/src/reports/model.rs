@@ -2,6 +2,7 @@
 //! it is computed from.
 
 use super::*;
+use crate::print_wording::Wording;
 
 // ---------------------------------------------------------------- computed reports
 
@@ -124,8 +125,9 @@ impl Report {
         }
     }
 
-    /// The report as a sheet for the workbook and CSV writers.
-    pub fn to_sheet(&self, today: NaiveDate) -> SheetReport {
+    /// The report as a sheet for the workbook and CSV writers; the motto and the date
+    /// line in the words of `wording`.
+    pub fn to_sheet(&self, today: NaiveDate, wording: &Wording) -> SheetReport {
         let mut subtitle = vec![format!("Đơn vị: {}", self.unit_name)];
         subtitle.push(format!(
             "Số liệu tính đến ngày {} (kỳ {})",
@@ -135,6 +137,7 @@ impl Report {
         SheetReport {
             sheet_name: self.unit_name.clone(),
             agency: self.agency.clone(),
+            motto: wording.motto(),
             form: self.form.clone(),
             title: self.title.clone(),
             subtitle,
@@ -161,23 +164,13 @@ impl Report {
                 })
                 .collect(),
             notes: self.notes.clone(),
-            place_date: place_date(&self.place, today),
+            place_date: wording.date_line(&self.place, today),
             signers: vec![
                 ("NGƯỜI LẬP BIỂU".into(), "(Ký, ghi rõ họ tên)".into()),
                 ("THỦ TRƯỞNG ĐƠN VỊ".into(), "(Ký tên, đóng dấu)".into()),
             ],
         }
     }
-}
-
-/// "Hương Khê, ngày 05 tháng 12 năm 2021".
-pub fn place_date(place: &str, d: NaiveDate) -> String {
-    format!(
-        "{place}, ngày {:02} tháng {:02} năm {}",
-        d.day(),
-        d.month(),
-        d.year()
-    )
 }
 
 /// The unit name without its kind ("Huyện Hương Khê" → "Hương Khê").

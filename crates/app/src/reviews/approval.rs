@@ -53,10 +53,11 @@ impl App {
             .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         let mut rows = Vec::new();
         let mut refusals = Vec::new();
+        let wording = &self.config().wording;
         let mut audit = Vec::new();
         for rh in &view.households {
             if rh.step == "excluded" {
-                refusals.push((rh.id, screening_refusal(rh)));
+                refusals.push((rh.id, screening_refusal(rh, wording)));
                 continue;
             }
             let Some(status) = rh.provisional_status.as_deref().and_then(parse_status) else {
@@ -93,6 +94,7 @@ impl App {
                 previous.map(|p| p.status),
                 status,
                 &view.review.standard,
+                wording,
             ) {
                 refusals.push((rh.id, reason));
             }

@@ -15,6 +15,7 @@ pub use survey::SurveyEntry;
 
 use crate::access::Actor;
 use crate::households::FieldChange;
+use crate::print_wording::Wording;
 use crate::{App, AppError};
 use chrono::NaiveDate;
 use giamngheo_domain::review::{
@@ -136,33 +137,36 @@ fn first_step(kind: &str) -> &'static str {
     }
 }
 
-/// The reason written to a household whose request phiếu A turned away. Only a request
-/// to be recognised is screened; a request to leave the lists that was screened out
-/// before this rule is answered without blaming phiếu A.
-fn screening_refusal(rh: &ReviewHouseholdRecord) -> String {
-    if rh.request_kind.as_deref() == Some("leave") {
-        "Hộ chưa được khảo sát bằng phiếu B nên chưa có căn cứ xác định thoát nghèo, thoát cận nghèo".into()
+/// The reason written to a household whose request phiếu A turned away, in the words of
+/// the wording file (`refusal.*`). Only a request to be recognised is screened; a request
+/// to leave the lists that was screened out before this rule is answered without blaming
+/// phiếu A.
+fn screening_refusal(rh: &ReviewHouseholdRecord, wording: &Wording) -> String {
+    let key = if rh.request_kind.as_deref() == Some("leave") {
+        "refusal.screening_leave"
     } else {
-        "Không đạt tiêu chí nhận dạng nhanh (phiếu A)".into()
-    }
+        "refusal.screening"
+    };
+    wording.text(key, &[])
 }
 
 /// Why a household's request was not granted, when it was not: a household asking to be
 /// recognised that the survey finds above the lists, or a household asking to leave a
 /// list that the survey finds still on it (or on a poorer one). A household moving from
-/// poor to near-poor has left poverty as it asked. `previous` is its status before.
+/// poor to near-poor has left poverty as it asked. `previous` is its status before. The
+/// words are the wording file's reason for the request's kind (`refusal.enter`,
+/// `refusal.leave`); the approval stores them with the decision, so a later change of
+/// wording leaves the decisions already made as they were.
 fn refusal(
     kind: Option<&str>,
     previous: Option<Status>,
     found: Status,
     standard: &str,
+    wording: &Wording,
 ) -> Option<String> {
     let on_lists = matches!(found, Status::Poor | Status::NearPoor);
-    match kind {
-        Some("enter") if !on_lists => Some(format!(
-            "Kết quả rà soát: {}; không đủ điều kiện công nhận hộ nghèo, hộ cận nghèo theo chuẩn {standard}",
-            found.label_vi()
-        )),
+    let key = match kind {
+        Some("enter") if !on_lists => "refusal.enter",
         Some("leave") => {
             let still = match previous {
                 Some(Status::Poor) => found == Status::Poor,
@@ -170,15 +174,14 @@ fn refusal(
                 // Not on a list before: asking to leave, it is only refused if found on one.
                 _ => on_lists,
             };
-            still.then(|| {
-                format!(
-                    "Kết quả rà soát: hộ vẫn là {}; chưa đủ điều kiện thoát nghèo, thoát cận nghèo theo chuẩn {standard}",
-                    found.label_vi()
-                )
-            })
+            if !still {
+                return None;
+            }
+            "refusal.leave"
         }
-        _ => None,
-    }
+        _ => return None,
+    };
+    Some(wording.text(key, &[("status", found.label_vi()), ("standard", standard)]))
 }
 
 fn progress(h: &ReviewHouseholdRecord) -> HouseholdProgress {
@@ -390,4 +393,66 @@ fn validate_request(r: &RequestInput) -> Result<(), AppError> {
         return Err(AppError::invalid("requester", "thiếu tên người đề nghị"));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The reason stored for a refused request is the wording file's reason for the
+    /// request's kind: a request to be recognised that the survey finds above the lists,
+    /// and a request to leave that the survey finds still on them; a granted request
+    /// (poor to near-poor counts as leaving poverty) has none.
+    #[test]
+    fn the_refusal_reason_is_the_wording_of_the_requests_kind() {
+        let builtin = Wording::builtin();
+        let enter = refusal(Some("enter"), None, Status::NotPoor, "vn-2022", builtin).unwrap();
+        assert!(
+            enter.contains("không đủ điều kiện công nhận") && enter.ends_with("chuẩn vn-2022"),
+            "{enter}"
+        );
+        let leave = refusal(
+            Some("leave"),
+            Some(Status::Poor),
+            Status::Poor,
+            "vn-2022",
+            builtin,
+        )
+        .unwrap();
+        assert!(leave.contains("chưa đủ điều kiện thoát nghèo"), "{leave}");
+        assert!(!leave.contains("phiếu A"), "{leave}");
+        let granted = |kind, before, found| refusal(Some(kind), before, found, "vn-2022", builtin);
+        assert_eq!(granted("leave", Some(Status::Poor), Status::NearPoor), None);
+        assert_eq!(granted("enter", None, Status::Poor), None);
+
+        let mut ours = builtin.clone();
+        ours.overlay(
+            "ly-do.toml",
+            "[refusal]\nleave = \"Hộ vẫn là {status} theo chuẩn {standard}.\"\nscreening = \"Không qua phiếu A.\"\n",
+        )
+        .unwrap();
+        let leave = refusal(
+            Some("leave"),
+            Some(Status::NearPoor),
+            Status::NearPoor,
+            "vn-2022",
+            &ours,
+        )
+        .unwrap();
+        assert_eq!(
+            leave,
+            format!(
+                "Hộ vẫn là {} theo chuẩn vn-2022.",
+                Status::NearPoor.label_vi()
+            )
+        );
+        // The screening refusal: phiếu A for a request to be recognised, never for a
+        // request to leave, which goes straight to phiếu B.
+        assert_eq!(ours.text("refusal.screening", &[]), "Không qua phiếu A.");
+        assert!(
+            builtin
+                .text("refusal.screening_leave", &[])
+                .contains("phiếu B")
+        );
+    }
 }

@@ -30,7 +30,7 @@ pub struct CertificateDoc {
     pub members: Vec<CertMemberDoc>,
     /// "Điền Mỹ, ngày 20 tháng 12 năm 2025".
     pub date_line: String,
-    /// The national motto's two lines (the standard motto when empty).
+    /// The national motto's two lines, from the wording (`common.motto`).
     pub motto: Vec<String>,
     /// The certificate's sentences, filled in from the wording an administrator may
     /// correct.

@@ -22,8 +22,6 @@ use std::io::Write;
 use subsetter::GlyphRemapper;
 use unicode_normalization::UnicodeNormalization;
 
-use crate::reports::{MOTTO, MOTTO_2};
-
 mod forms;
 mod periodic;
 mod print;
@@ -200,9 +198,9 @@ struct Doc {
     /// The first page of each separately numbered document ("Trang 1/3"); pages before
     /// the first entry carry no number.
     numbered_from: Vec<usize>,
-    /// The national motto's two lines over the heading: a document that carries its
-    /// own (from the wording an administrator may correct) sets them; the reports keep
-    /// the standard ones.
+    /// The national motto's two lines over the heading, set by each document from the
+    /// wording an administrator may correct (`common.motto`), so that no copy of it is
+    /// written in code.
     motto: [String; 2],
 }
 
@@ -219,7 +217,7 @@ impl Doc {
             setup,
             y: setup.h - setup.top,
             numbered_from: Vec::new(),
-            motto: [MOTTO.to_string(), MOTTO_2.to_string()],
+            motto: Default::default(),
         }
     }
 
@@ -564,13 +562,11 @@ impl Doc {
         self.y = top - leading * (1.0 + title_lines as f32) - room;
     }
 
-    /// Takes the motto's two lines from `lines` when it has them (a document's own
-    /// wording); otherwise the standard motto.
+    /// Takes the motto's two lines from the document's wording; a line the wording
+    /// leaves out stays blank.
     fn set_motto(&mut self, lines: &[String]) {
-        self.motto = match lines {
-            [first, second, ..] => [first.clone(), second.clone()],
-            _ => [MOTTO.to_string(), MOTTO_2.to_string()],
-        };
+        let line = |i: usize| lines.get(i).cloned().unwrap_or_default();
+        self.motto = [line(0), line(1)];
     }
 
     /// The date line on the right, then the commune chair's signature block under it,

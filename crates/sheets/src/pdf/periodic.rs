@@ -19,6 +19,7 @@ pub fn periodic_pdf(r: &PeriodicDoc) -> Vec<u8> {
     doc.number_pages_from_here();
     let agency = agency_lines(&r.agency);
     let top = doc.y;
+    doc.set_motto(&r.motto);
     doc.heading(&agency, Some(&r.number), None);
     // The place and date go under the motto, on the right, as in every document.
     let width = doc.setup.width();

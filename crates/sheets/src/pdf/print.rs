@@ -15,7 +15,7 @@ use super::*;
 pub struct PrintDoc {
     pub title: String,
     /// The national motto's two lines over the heading, from the document's wording
-    /// (the standard motto when empty).
+    /// (`common.motto`).
     pub motto: Vec<String>,
     pub blocks: Vec<Block>,
 }

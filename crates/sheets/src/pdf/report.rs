@@ -223,6 +223,7 @@ fn layout_header(doc: &Doc, r: &SheetReport, fit: &TableFit) -> HeaderLayout {
 /// repeated on every page it runs onto, the notes, and the date and signatures kept
 /// together at the end.
 fn report_pages(doc: &mut Doc, r: &SheetReport, fit: &TableFit) {
+    doc.set_motto(&r.motto);
     doc.heading(&super::agency_lines(&r.agency), None, r.form.as_deref());
     doc.title(&[(&r.title, 13.5)]);
     let (x, width) = (doc.setup.left, doc.setup.width());

@@ -113,6 +113,9 @@ pub struct StatusRow {
     pub kind: String,
     pub transition: String,
     pub decision: String,
+    /// The review that decided it, linked from the decision (issue 15: each household's
+    /// history links to the review that decided it); none for a correction or an import.
+    pub review: Option<i64>,
     pub certificate: String,
     pub reasons: String,
     pub superseded: bool,
@@ -384,6 +387,7 @@ async fn page(
                 (Some(n), Some(d)) => format!("{n}, {}", format::date(&d)),
                 _ => c.fields.correction_reason.clone().unwrap_or_default(),
             },
+            review: c.fields.review_id,
             certificate: c.fields.certificate_number.clone().unwrap_or_default(),
             reasons: c.fields.reasons.clone(),
             superseded: superseded.contains(&c.id),

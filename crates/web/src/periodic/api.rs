@@ -7,6 +7,7 @@ use axum::Json;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use giamngheo_app::periodic::PeriodicReport;
+use giamngheo_app::print_wording::Wording;
 use giamngheo_app::{App, AppError};
 use serde::Deserialize;
 use utoipa::{IntoParams, OpenApi};
@@ -26,14 +27,18 @@ pub struct PeriodicQuery {
 }
 
 /// The file of a report in a format, with its name.
-pub(super) fn file(report: &PeriodicReport, format: &str) -> Result<Response, AppError> {
+pub(super) fn file(
+    report: &PeriodicReport,
+    format: &str,
+    wording: &Wording,
+) -> Result<Response, AppError> {
     let (bytes, content_type, ext) = match format {
         "docx" => (
-            report.to_docx()?,
+            report.to_docx(wording)?,
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             "docx",
         ),
-        "pdf" => (report.to_pdf(), "application/pdf", "pdf"),
+        "pdf" => (report.to_pdf(wording), "application/pdf", "pdf"),
         other => {
             return Err(AppError::invalid(
                 "format",
@@ -75,6 +80,6 @@ pub(super) async fn report(
     let report = app.periodic_report(&user.actor, &unit, &period).await?;
     match format.as_str() {
         "" | "json" => Ok(Json(report).into_response()),
-        f => Ok(file(&report, f)?),
+        f => Ok(file(&report, f, &app.config().wording)?),
     }
 }

@@ -12,9 +12,7 @@ use axum::extract::{Form, Query, State};
 use axum::response::Response;
 use chrono::Datelike;
 use giamngheo_app::periodic::{PeriodicReport, SectionKind, TextField};
-use giamngheo_app::reports::place_date;
 use giamngheo_app::{App, AppError};
-use giamngheo_sheets::reports::{MOTTO, MOTTO_2};
 use serde::Deserialize;
 
 #[derive(Template, WebTemplate)]
@@ -26,8 +24,8 @@ pub(super) struct PeriodicPage {
     unit: String,
     period: String,
     r: PeriodicReport,
-    motto: &'static str,
-    motto_2: &'static str,
+    /// The national motto's lines, from the wording file (`common.motto`).
+    motto: Vec<String>,
     place_date: String,
     as_of: String,
     /// The texts the office writes that are not sections: the recipients, the signer.
@@ -102,9 +100,8 @@ pub(super) async fn page(
         viewer: Some(user.viewer(lang)),
         unit: r.unit_code.clone(),
         period: r.period.clone(),
-        motto: MOTTO,
-        motto_2: MOTTO_2,
-        place_date: place_date(&r.place, r.date),
+        motto: app.config().wording.motto(),
+        place_date: app.config().wording.date_line(&r.place, r.date),
         as_of: format::date(&r.as_of),
         others,
         can_edit: App::may_write_periodic(user.actor.role) && r.issued.is_none(),

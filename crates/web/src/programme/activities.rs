@@ -710,7 +710,7 @@ async fn evaluation(
     let err = |error| HtmlError { lang, error };
     let e = app.model_evaluation(&user.actor, id).await.map_err(err)?;
     if let Some(format) = q.format.as_deref() {
-        let sheet = e.to_sheet(app.clock().today());
+        let sheet = e.to_sheet(app.clock().today(), &app.config().wording);
         return file_response(&sheet, format, &format!("danh-gia-mo-hinh-{id}")).map_err(err);
     }
     let a = activity_text(lang);

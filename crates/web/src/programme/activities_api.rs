@@ -252,10 +252,11 @@ async fn evaluation(
 ) -> Result<Response, ApiError> {
     let e = app.model_evaluation(&user.actor, id).await?;
     let today = app.clock().today();
+    let wording = &app.config().wording;
     Ok(json_or_file(
         e,
         q.format.as_deref().unwrap_or("json"),
         &format!("danh-gia-mo-hinh-{id}"),
-        |e| e.to_sheet(today),
+        |e| e.to_sheet(today, wording),
     )?)
 }

@@ -372,12 +372,12 @@ pub(crate) fn progress_response(
     unit: &str,
     year: i32,
     format: &str,
-    today: chrono::NaiveDate,
+    app: &App,
 ) -> Result<Response, AppError> {
     if matches!(format, "json" | "") {
         return Ok(Json(family.to_json()?).into_response());
     }
-    let sheets = family.sheets(today)?;
+    let sheets = family.sheets(app.clock().today(), &app.config().wording)?;
     if format == "csv" && sheets.len() != 1 {
         return Err(AppError::invalid(
             "part",
@@ -478,7 +478,7 @@ async fn progress(
         &unit,
         year,
         q.format.as_deref().unwrap_or("json"),
-        app.clock().today(),
+        &app,
     )?)
 }
 

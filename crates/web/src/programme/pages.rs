@@ -291,7 +291,7 @@ async fn export(
         &unit,
         year,
         q.format.as_deref().unwrap_or("xlsx"),
-        app.clock().today(),
+        &app,
     )
     .map_err(err)
 }

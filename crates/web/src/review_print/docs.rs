@@ -143,7 +143,7 @@ impl Context<'_> {
 
     fn date_line(&self, d: Option<NaiveDate>) -> String {
         match d {
-            Some(d) => crate::reviews::date_line(&self.place(), d),
+            Some(d) => self.wording.date_line(&self.place(), d),
             None => self.text(
                 "common.date_line_blank",
                 &[
@@ -282,7 +282,7 @@ pub(crate) fn posting_list(cx: &Context<'_>, village: &Village) -> PrintDoc {
     let review = cx.review_words();
     PrintDoc {
         title: cx.text("posting.doc_title", &[("village", &village.name)]),
-        motto: cx.lines("common.motto", &[]),
+        motto: cx.wording.motto(),
         blocks: vec![
             Block::Heading {
                 agency: vec![cx.commune_body(), village.name.to_uppercase()],
@@ -379,7 +379,7 @@ pub(crate) fn minutes(cx: &Context<'_>, village: &Village, rule: &str) -> PrintD
     let labelled = |key: &str| format!("{} ", cx.text(key, &[]));
     PrintDoc {
         title: cx.text("minutes.doc_title", &[("village", &village.name)]),
-        motto: cx.lines("common.motto", &[]),
+        motto: cx.wording.motto(),
         blocks: vec![
             Block::Heading {
                 agency: vec![cx.commune_body(), village.name.to_uppercase()],
@@ -531,7 +531,7 @@ pub(crate) fn decision(cx: &Context<'_>) -> PrintDoc {
     }
     PrintDoc {
         title: cx.text("decision.doc_title", &[("commune", commune)]),
-        motto: cx.lines("common.motto", &[]),
+        motto: cx.wording.motto(),
         blocks,
     }
 }

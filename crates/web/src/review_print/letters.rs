@@ -3,12 +3,14 @@
 //! it under the commune's next number.
 
 use super::{PrintPage, answer_with};
-use crate::auth::CurrentUser;
+use crate::auth::{CurrentUser, Viewer};
 use crate::error::HtmlError;
 use crate::form::Refused;
 use crate::format;
-use crate::i18n::Lang;
-use crate::reviews::{date_line, place_name, wants_pdf};
+use crate::i18n::{Lang, T};
+use crate::reviews::{place_name, wants_pdf};
+use askama::Template;
+use askama_web::WebTemplate;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -16,6 +18,7 @@ use giamngheo_app::access::Action;
 use giamngheo_app::print_wording::Wording;
 use giamngheo_app::{App, AppError};
 use giamngheo_sheets::pdf::{Block, PrintDoc, PrintSigner, Run};
+use giamngheo_store::RefusalLetterRecord;
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -94,7 +97,7 @@ fn letter_doc(w: &Wording, l: &LetterDoc) -> PrintDoc {
     let para = |text: String| Block::Paragraph(vec![Run::plain(text)]);
     PrintDoc {
         title: w.text("letter.doc_title", &[("head", &l.head)]),
-        motto: w.lines("common.motto", &[]),
+        motto: w.motto(),
         blocks: vec![
             Block::Heading {
                 agency: vec![w.text(
@@ -150,21 +153,27 @@ pub(super) async fn letter(
     Path((id, rh)): Path<(i64, i64)>,
     Query(q): Query<LetterQuery>,
 ) -> Result<Response, HtmlError> {
-    letter_page(&app, lang, &user, (id, rh), &q, Refused::default())
+    letter_page(&app, lang, &user, (id, rh), &q)
         .await
         .map_err(|error| HtmlError { lang, error })
 }
 
-/// The letter of household `rh` of review `id` as a page (or its PDF), with the issue
-/// form as typed when it was refused.
-async fn letter_page(
+/// What the letter's page and the refused issue's page both show: the letter, the one
+/// issued if any, and the issue form.
+struct LetterView {
+    doc: PrintDoc,
+    issued: Option<RefusalLetterRecord>,
+    form: Option<LetterForm>,
+}
+
+/// The letter of household `rh` of review `id`, and its issue form with `refused`'s
+/// values when the form was refused (otherwise the letter in force and today).
+async fn letter_view(
     app: &App,
-    lang: Lang,
     user: &CurrentUser,
     (id, rh): (i64, i64),
-    q: &LetterQuery,
     refused: Refused,
-) -> Result<Response, AppError> {
+) -> Result<LetterView, AppError> {
     let view = app.review(&user.actor, id).await?;
     let h = view
         .households
@@ -177,11 +186,12 @@ async fn letter_page(
         .ok_or_else(|| AppError::invalid("letter", "hộ này không bị từ chối"))?;
     let issued = app.refusal_letter(&user.actor, id, rh).await?;
     let place = place_name(&view.commune.name);
+    let wording = &app.config().wording;
     let doc = LetterDoc {
         commune: view.commune.name.clone(),
         date_line: match &issued {
-            Some(l) => date_line(&place, l.issued_on),
-            None => date_line(&place, view.review.decision_date.unwrap_or(view.today)),
+            Some(l) => wording.date_line(&place, l.issued_on),
+            None => wording.date_line(&place, view.review.decision_date.unwrap_or(view.today)),
         },
         requester: h.requester.clone().unwrap_or_else(|| h.head_name.clone()),
         head: h.head_name.clone(),
@@ -195,14 +205,7 @@ async fn letter_page(
             .map(|l| l.stated_reason.clone())
             .unwrap_or_default(),
     };
-    let doc = letter_doc(&app.config().wording, &doc);
-    if wants_pdf(&q.format) {
-        let file = format!("van-ban-tra-loi-{id}-{rh}.pdf");
-        return Ok(crate::reviews::pdf_response(
-            giamngheo_sheets::pdf::print_pdf(&[doc]),
-            &file,
-        ));
-    }
+    let doc = letter_doc(wording, &doc);
     // A refused form shows what was typed; a fresh one the letter in force and today.
     let stated_reason = match &issued {
         Some(l) => refused.value_or("stated_reason", &l.stated_reason),
@@ -219,6 +222,27 @@ async fn letter_page(
         issued: issued.as_ref().map(|l| l.number.clone()),
         refused,
     });
+    Ok(LetterView { doc, issued, form })
+}
+
+/// The letter of household `rh` of review `id` as a print page (or its PDF), with the
+/// issue form for those who may issue it.
+async fn letter_page(
+    app: &App,
+    lang: Lang,
+    user: &CurrentUser,
+    (id, rh): (i64, i64),
+    q: &LetterQuery,
+) -> Result<Response, AppError> {
+    let LetterView { doc, issued, form } =
+        letter_view(app, user, (id, rh), Refused::default()).await?;
+    if wants_pdf(&q.format) {
+        let file = format!("van-ban-tra-loi-{id}-{rh}.pdf");
+        return Ok(crate::reviews::pdf_response(
+            giamngheo_sheets::pdf::print_pdf(&[doc]),
+            &file,
+        ));
+    }
     let notice = (q.notice.as_deref() == Some("issued")).then(|| {
         format!(
             "Đã cấp số {} cho văn bản trả lời.",
@@ -235,8 +259,23 @@ async fn letter_page(
     Ok(page.into_response())
 }
 
-/// Issues the letter under the commune's next number; a refused one shows the letter's
-/// page again with the form as typed and the problem next to its field (422).
+/// A refused issue of the letter: the form as typed with the problem next to its field,
+/// on a page of the site with its header and menu (the print page has neither), and
+/// links to the letter and back to the review.
+#[derive(Template, WebTemplate)]
+#[template(path = "letter_refused.html")]
+struct RefusedLetterPage {
+    t: &'static T,
+    lang: Lang,
+    viewer: Option<Viewer>,
+    title: String,
+    form: LetterForm,
+    letter_url: String,
+    review_id: i64,
+}
+
+/// Issues the letter under the commune's next number; a refused one comes back as typed
+/// with the problem next to its field (422), with the site's header and menu.
 pub(super) async fn issue(
     State(app): State<App>,
     lang: Lang,
@@ -253,23 +292,29 @@ pub(super) async fn issue(
     }
     .await;
     let e = |error| HtmlError { lang, error };
-    match issued {
+    let error = match issued {
         Ok(_) => {
-            Ok(Redirect::to(&format!("/reviews/{id}/letters/{rh}?notice=issued")).into_response())
+            return Ok(
+                Redirect::to(&format!("/reviews/{id}/letters/{rh}?notice=issued")).into_response(),
+            );
         }
-        Err(error) => {
-            let refused = Refused::of(fields, error).map_err(e)?;
-            let page = letter_page(
-                &app,
-                lang,
-                &user,
-                (id, rh),
-                &LetterQuery::default(),
-                refused,
-            )
-            .await
-            .map_err(e)?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
-        }
-    }
+        Err(error) => error,
+    };
+    let refused = Refused::of(fields, error).map_err(e)?;
+    let LetterView { doc, form, .. } = letter_view(&app, &user, (id, rh), refused)
+        .await
+        .map_err(e)?;
+    // Only those who may issue reach a refusal of the form's input; anyone else was
+    // refused before it, as not allowed.
+    let form = form.ok_or_else(|| e(AppError::Forbidden("cấp văn bản trả lời".into())))?;
+    let page = RefusedLetterPage {
+        t: lang.t(),
+        lang,
+        viewer: Some(user.viewer(lang)),
+        title: doc.title,
+        form,
+        letter_url: format!("/reviews/{id}/letters/{rh}"),
+        review_id: id,
+    };
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }

@@ -10,7 +10,6 @@ use askama_web::WebTemplate;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use chrono::{Datelike, NaiveDate};
 use giamngheo_app::access::Action;
 use giamngheo_app::print_wording::Wording;
 use giamngheo_app::{App, AppError};
@@ -169,15 +168,6 @@ pub(crate) fn pdf_response(bytes: Vec<u8>, filename: &str) -> Response {
 
 pub(crate) fn wants_pdf(format: &Option<String>) -> bool {
     format.as_deref() == Some("pdf")
-}
-
-pub(crate) fn date_line(place: &str, d: NaiveDate) -> String {
-    format!(
-        "{place}, ngày {:02} tháng {:02} năm {}",
-        d.day(),
-        d.month(),
-        d.year()
-    )
 }
 
 /// The short place name of a unit for the date line ("Điền Mỹ" of "Xã Điền Mỹ").
@@ -363,8 +353,8 @@ pub(super) async fn certificates(
         lang,
         issue,
         title: wording.text("certificate.page_title", &[("commune", &view.commune.name)]),
-        motto: wording.lines("common.motto", &[]),
-        date_line: date_line(&place_name(&view.commune.name), decided),
+        motto: wording.motto(),
+        date_line: wording.date_line(&place_name(&view.commune.name), decided),
         certificates,
         pdf_url: format!("/reviews/{id}/certificates?format=pdf{one}"),
     };

@@ -14,7 +14,7 @@ use actions::{
 };
 use calendar::{calendar, calendar_sent};
 use certificates::{certificates, certificates_issued};
-pub(crate) use certificates::{date_line, pdf_response, place_name, wants_pdf};
+pub(crate) use certificates::{pdf_response, place_name, wants_pdf};
 use survey::{survey_form, survey_save};
 
 use crate::auth::{CurrentUser, Viewer};

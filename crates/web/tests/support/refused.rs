@@ -1,6 +1,6 @@
 //! One shape for every refused-form test (issue 15): a form posted wrongly must come
 //! back with 422, the values typed in it, the problem next to its field (or above the
-//! form when it is about no field), the menu where the page has one, and nothing saved.
+//! form when it is about no field), the site's header and menu, and nothing saved.
 //! A test file lists its forms as [`Refusal`]s and runs them with [`check`].
 
 use super::{Answer, Part, Served, post_form, send};
@@ -26,8 +26,6 @@ pub struct Refusal {
     pub message: &'static str,
     /// Fields that must show no problem.
     pub clean: Vec<&'static str>,
-    /// Whether the page has the site's menu (a print page has none).
-    pub menu: bool,
 }
 
 impl Refusal {
@@ -45,7 +43,6 @@ impl Refusal {
             field: None,
             message: "",
             clean: Vec::new(),
-            menu: true,
         }
     }
 
@@ -77,12 +74,6 @@ impl Refusal {
 
     pub fn multipart(mut self) -> Self {
         self.multipart = true;
-        self
-    }
-
-    /// A page without the site's menu (a print page).
-    pub fn print_page(mut self) -> Self {
-        self.menu = false;
         self
     }
 }
@@ -144,12 +135,12 @@ pub async fn check(
         "{name}: {}",
         answer.body
     );
-    if case.menu {
-        assert!(
-            answer.body.contains("<nav"),
-            "{name}: the page keeps its menu"
-        );
-    }
+    // Every refused form comes back on a page of the site, never on a print page
+    // without the header and menu (issue 15: no dead ends).
+    assert!(
+        answer.body.contains("<nav class=\"main\">"),
+        "{name}: the page keeps its menu"
+    );
     let form = form_of(&answer.body, &case.action);
     for kept in &case.kept {
         assert!(
