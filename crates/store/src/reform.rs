@@ -4,7 +4,8 @@
 
 use crate::households::{AuditEntry, insert_audit};
 use crate::units::{
-    CLOSE_CHUNK, UPSERT_CHUNK, UnitUpsert, close_versions, UnitVersion, VersionPlan, timestamp, upsert_conflict, write_versions,
+    CLOSE_CHUNK, UPSERT_CHUNK, UnitUpsert, UnitVersion, VersionPlan, close_versions, timestamp,
+    upsert_conflict, write_versions,
 };
 use crate::{Store, StoreError, with_pool};
 use chrono::{DateTime, Days, NaiveDate, Utc};
