@@ -4,7 +4,8 @@
 
 use crate::households::{AuditEntry, insert_audit};
 use crate::units::{
-    UPSERT_CHUNK, UnitUpsert, UnitVersion, VersionPlan, timestamp, upsert_conflict, write_versions,
+    CLOSE_CHUNK, UPSERT_CHUNK, UnitUpsert, UnitVersion, VersionPlan, close_versions, timestamp,
+    upsert_conflict, write_versions,
 };
 use crate::{Store, StoreError, with_pool};
 use chrono::{DateTime, Days, NaiveDate, Utc};
@@ -337,19 +338,8 @@ impl Store {
             write_versions!(tx, plan, conflict, now, written);
             let _ = written;
             out.units_closed = plan.closes.len() as u64;
-            for v in &to_close {
-                out.units_closed += sqlx::query(
-                    "UPDATE admin_units SET valid_to = $1, updated_at = $2 \
-                     WHERE code = $3 AND valid_from = $4 AND valid_to IS NULL",
-                )
-                .bind(day_before)
-                .bind(&now)
-                .bind(&v.code)
-                .bind(v.valid_from)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            }
+            let keys: Vec<(&String, NaiveDate)> = to_close.iter().map(|v| (&v.code, v.valid_from)).collect();
+            out.units_closed += close_versions!(tx, day_before, &now, "valid_to IS NULL AND", keys);
 
             // Who succeeded whom, for "now part of …" and for re-basing figures.
             let mut rows = Vec::new();
@@ -426,9 +416,23 @@ impl Store {
             }
 
             // Open reviews follow their communes' villages; closed ones keep their unit.
+            // Only pairs whose old commune has an open review can move one, so those
+            // communes are read once instead of one UPDATE per pair (thousands in the
+            // national reform, a handful with reviews). A commune that receives reviews
+            // joins the set, so a pair whose old code is an earlier pair's new code still
+            // moves them on as before.
+            let mut with_open: BTreeSet<String> =
+                sqlx::query_scalar("SELECT DISTINCT commune_code FROM reviews WHERE step <> 'closed'")
+                    .fetch_all(&mut *tx)
+                    .await?
+                    .into_iter()
+                    .collect();
             for p in input.pairs.iter().filter(|p| successors[&p.old_code].1) {
                 let Some(target) = new_row.get(p.new_code.as_str()) else { continue };
-                out.reviews_moved += sqlx::query(
+                if !with_open.contains(&p.old_code) {
+                    continue;
+                }
+                let moved = sqlx::query(
                     "UPDATE reviews SET commune_code = $1, district_code = NULL, province_code = $2, \
                      version = version + 1, updated_at = $3 \
                      WHERE commune_code = $4 AND step <> 'closed' AND opened_on < $5 \
@@ -442,6 +446,10 @@ impl Store {
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
+                if moved > 0 {
+                    with_open.insert(target.code.clone());
+                }
+                out.reviews_moved += moved;
             }
 
             // Users of a closed unit: to its successor when there is one.

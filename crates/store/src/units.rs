@@ -250,20 +250,47 @@ pub(crate) fn upsert_conflict(keep_flags: bool) -> String {
     )
 }
 
+/// Version keys per batched close: two parameters a key, far under either backend's limit.
+pub(crate) const CLOSE_CHUNK: usize = 1000;
+
+/// Ends the admin unit versions `$keys` (a `Vec<(&String, NaiveDate)>` of code and
+/// valid_from) on `$to` in the open transaction `$tx`, `CLOSE_CHUNK` keys a statement
+/// instead of one statement a version: on Citus each statement on the reference table is a
+/// round trip to every node. `$cond` is either empty or an extra condition ending in `AND`.
+/// Evaluates to the rows changed.
+macro_rules! close_versions {
+    ($tx:ident, $to:expr, $now:expr, $cond:expr, $keys:expr) => {{
+        let mut changed = 0u64;
+        for chunk in $keys.chunks(CLOSE_CHUNK) {
+            let mut qb = QueryBuilder::new("UPDATE admin_units SET valid_to = ");
+            qb.push_bind($to);
+            qb.push(", updated_at = ");
+            qb.push_bind($now);
+            qb.push(" WHERE ");
+            qb.push($cond);
+            // Row values with IN (VALUES …): SQLite 3.15 and later, and PostgreSQL.
+            qb.push(" (code, valid_from) IN (");
+            qb.push_values(chunk, |mut b, (code, from)| {
+                b.push_bind(*code).push_bind(*from);
+            });
+            qb.push(")");
+            changed += qb.build().execute(&mut *$tx).await?.rows_affected();
+        }
+        changed
+    }};
+}
+pub(crate) use close_versions;
+
 /// Writes a [`VersionPlan`] in the open transaction `$tx` (either backend): closes first,
 /// then the rows, adding the rows written to `$written`.
 macro_rules! write_versions {
     ($tx:ident, $plan:expr, $conflict:expr, $now:expr, $written:ident) => {
-        for (code, from, to) in &$plan.closes {
-            sqlx::query(
-                "UPDATE admin_units SET valid_to = $1, updated_at = $2 WHERE code = $3 AND valid_from = $4",
-            )
-            .bind(to)
-            .bind(&$now)
-            .bind(code)
-            .bind(from)
-            .execute(&mut *$tx)
-            .await?;
+        // One statement per run of closes that end on the same day (a reform closes all
+        // of them the day before it takes effect), in the plan's order, so a version
+        // listed twice still ends on the later day as it did one statement at a time.
+        for run in $plan.closes.chunk_by(|a, b| a.2 == b.2) {
+            let keys: Vec<(&String, NaiveDate)> = run.iter().map(|(c, f, _)| (c, *f)).collect();
+            close_versions!($tx, run[0].2, &$now, "", keys);
         }
         for chunk in $plan.writes.chunks(UPSERT_CHUNK) {
             let mut qb = QueryBuilder::new(
