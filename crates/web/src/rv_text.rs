@@ -58,6 +58,8 @@ pub struct RT {
     pub disagreements: &'static str,
     pub save_surveys: &'static str,
     pub saved_surveys: &'static str,
+    /// The survey grid's confirmation after a save; `{n}` is the number of households.
+    pub saved_form_b: &'static str,
     /// Above a grid with refused rows; each row's problem is next to it.
     pub rows_refused: &'static str,
     pub start_meetings: &'static str,
@@ -157,6 +159,7 @@ pub static VI: RT = RT {
     disagreements: "Khác với dữ liệu thành viên",
     save_surveys: "Lưu các phiếu đã nhập",
     saved_surveys: "Đã lưu số phiếu:",
+    saved_form_b: "Đã lưu phiếu B của {n} hộ.",
     rows_refused: "Chưa lưu các hộ có ghi lỗi bên dưới (giá trị đã nhập được giữ lại để sửa). Số hộ chưa lưu:",
     start_meetings: "Chuyển sang họp dân (bước 3)",
     meeting: "Họp dân",
@@ -255,6 +258,7 @@ pub static EN: RT = RT {
     disagreements: "Differs from member data",
     save_surveys: "Save the forms entered",
     saved_surveys: "Forms saved:",
+    saved_form_b: "Form B saved for {n} households.",
     rows_refused: "The households marked below were not saved (what was typed is kept for correcting). Households not saved:",
     start_meetings: "Move to the village meetings (step 3)",
     meeting: "Village meeting",

@@ -402,6 +402,18 @@ async fn phieu_b_is_entered_on_a_phone_for_one_household(store: Store) {
     )
     .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    // The page the save leads to says what it did; a mangled count shows no notice.
+    let back = send(&router, support::get(saved.location(), Some(&session))).await;
+    assert_eq!(back.status, StatusCode::OK, "{}", back.body);
+    assert!(
+        back.body.contains("Đã lưu phiếu B của 1 hộ."),
+        "{}",
+        saved.location()
+    );
+    let mangled = saved.location().replace("saved=1", "saved=abc");
+    let back = send(&router, support::get(&mangled, Some(&session))).await;
+    assert_eq!(back.status, StatusCode::OK, "{}", back.body);
+    assert!(!back.body.contains("Đã lưu phiếu B"));
     let after = app.review(&officer, id).await.unwrap();
     assert_eq!(
         after.households[0].provisional_status.as_deref(),

@@ -73,11 +73,16 @@ pub(super) struct SurveyPage {
     today: String,
     errors: Vec<String>,
     date_error: Option<String>,
+    /// What the last save did ("Đã lưu phiếu B của 96 hộ."), after its redirect.
+    notice: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
 pub(super) struct VillageQuery {
     village: Option<String>,
+    /// How many rows the save before the redirect stored. Text, so that a mangled
+    /// address shows the page without the notice rather than an error.
+    saved: Option<String>,
 }
 
 pub(super) async fn survey_form(
@@ -87,9 +92,14 @@ pub(super) async fn survey_form(
     Path(id): Path<i64>,
     Query(q): Query<VillageQuery>,
 ) -> Result<SurveyPage, HtmlError> {
-    survey_page(&app, lang, &user, id, q.village, SurveyTyped::default())
+    let mut page = survey_page(&app, lang, &user, id, q.village, SurveyTyped::default())
         .await
-        .map_err(err(lang))
+        .map_err(err(lang))?;
+    page.notice = q
+        .saved
+        .and_then(|n| n.parse::<u32>().ok())
+        .map(|n| page.r.saved_form_b.replace("{n}", &n.to_string()));
+    Ok(page)
 }
 
 pub(super) async fn survey_page(
@@ -223,6 +233,7 @@ pub(super) async fn survey_page(
             )]
         },
         date_error: typed.date_error,
+        notice: None,
     })
 }
 
