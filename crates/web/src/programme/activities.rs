@@ -512,27 +512,6 @@ async fn detail_page(
     })
 }
 
-/// The fields of the correction form that show their own problem; any other problem is
-/// shown above the form.
-const CORRECTION_FIELDS: &[&str] = &[
-    "unit",
-    "kind",
-    "name",
-    "start_date",
-    "end_date",
-    "planned_quantity",
-    "done_quantity",
-    "place",
-    "content",
-    "participants",
-    "participants_women",
-    "participants_minority",
-    "audience",
-    "materials",
-    "inputs",
-    "reason",
-];
-
 /// Values of a planned or done quantity, participants… as the form shows them again.
 impl DetailPage {
     /// What the correction form shows in `field`: what was typed when it was refused,
@@ -560,9 +539,13 @@ impl DetailPage {
         }
     }
 
-    /// A refusal of the correction that is about none of its fields.
+    /// A refusal of the correction that is about none of its fields: the correction form
+    /// has the new-activity form's fields and its reason.
     fn correction_problem(&self) -> Option<&str> {
-        self.correction.general(CORRECTION_FIELDS)
+        match self.correction.error("reason") {
+            Some(_) => None,
+            None => self.correction.general(FORM_FIELDS),
+        }
     }
 
     fn value(&self, field: &str) -> String {
