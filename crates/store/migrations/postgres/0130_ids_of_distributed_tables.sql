@@ -5,6 +5,7 @@
 -- 0110 (a province's 1.8 million members, 3 million classifications and 1.8 million
 -- benefits in the coverage benchmark). A plain index on the id serves them; a distributed
 -- table can hold it, as it is not unique.
+-- One index per migration: on Citus, several CREATE INDEX on distributed tables sent as one
+-- message fail ("cannot insert multiple commands into a prepared statement"), so
+-- migrations 0130, 0131 and 0132 add one each.
 CREATE INDEX IF NOT EXISTS members_id ON members (id);
-CREATE INDEX IF NOT EXISTS classifications_id ON classifications (id);
-CREATE INDEX IF NOT EXISTS benefits_id ON benefits (id);

@@ -1,0 +1,3 @@
+-- Nothing to do on SQLite: the PostgreSQL migration of the same number indexes the
+-- benefits' id (see migration 0130); SQLite kept `id` as their single-column key.
+SELECT 1;
