@@ -50,8 +50,9 @@ fn periods_of(report: &str) -> &'static [i32] {
         // The demo's programme money is of the current year; tests/programme.rs checks
         // this report against the progress page.
         "tien-do-von" => &[],
-        // The demo has no activities with beneficiaries yet; tests/programme_activities.rs
-        // checks this report on a hand-computed fixture.
+        // The demo's activities and their households are of the current year, outside
+        // these periods; tests/programme_activities.rs checks this report on a
+        // hand-computed fixture.
         "hoat-dong-chuong-trinh" => &[],
         other => panic!("{other} is a new report: say here which demo periods it is for"),
     }
