@@ -543,7 +543,15 @@ async fn review_page(
             .map(|(_, n)| n.clone())
             .unwrap_or_else(|| code.to_string())
     };
-    let narrowed = filter::narrow(lang, id, &view.households, &villages, &q.filter)?;
+    let mut narrowed = filter::narrow(lang, id, &view.households, &villages, &q.filter)?;
+    // A refused phiếu A form comes back on its row with what was typed, whatever page or
+    // filter it was sent from: the row joins the page shown when it is not on it.
+    if let Some((rh, _)) = &forms.screening
+        && let Some(i) = view.households.iter().position(|h| h.id == *rh)
+        && !narrowed.rows.contains(&i)
+    {
+        narrowed.rows.insert(0, i);
+    }
     let households = narrowed
         .rows
         .iter()
