@@ -148,6 +148,7 @@ fn all_routes() -> Routes {
         .route("/assets/report.css", get(report_css))
         .route("/assets/print.css", get(print_css))
         .route("/assets/print.js", get(print_js))
+        .route("/assets/submit.js", get(submit_js))
         .route("/favicon.ico", get(favicon))
 }
 
@@ -208,6 +209,8 @@ const DASHBOARD_CSS: &str = include_str!("../assets/dashboard.css");
 const REPORT_CSS: &str = include_str!("../assets/report.css");
 const PRINT_CSS: &str = include_str!("../assets/print.css");
 const PRINT_JS: &str = include_str!("../assets/print.js");
+/// Every page's lock on forms being sent (see the file).
+const SUBMIT_JS: &str = include_str!("../assets/submit.js");
 
 fn asset(body: &'static str, content_type: &'static str) -> impl IntoResponse {
     (
@@ -252,4 +255,8 @@ async fn print_css() -> impl IntoResponse {
 
 async fn print_js() -> impl IntoResponse {
     asset(PRINT_JS, "text/javascript; charset=utf-8")
+}
+
+async fn submit_js() -> impl IntoResponse {
+    asset(SUBMIT_JS, "text/javascript; charset=utf-8")
 }

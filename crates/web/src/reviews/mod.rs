@@ -6,6 +6,7 @@
 mod actions;
 mod calendar;
 mod certificates;
+mod filter;
 mod survey;
 
 use actions::{
@@ -34,7 +35,7 @@ use chrono::NaiveDate;
 use giamngheo_app::access::Action;
 use giamngheo_app::reviews::ReviewView;
 use giamngheo_app::{App, AppError};
-use giamngheo_domain::review::Move;
+use giamngheo_domain::review::{Move, Step};
 use serde::Deserialize;
 
 pub(crate) fn routes() -> Routes {
@@ -323,6 +324,15 @@ pub struct ComplaintLine {
     pub form: Refused,
 }
 
+/// The forms of one step of the procedure on the review page, folded unless `open`.
+pub struct StepForms {
+    /// `listing`, `survey`, `meeting` or `posting`: which forms the template puts in.
+    pub step: &'static str,
+    pub label: String,
+    pub current: bool,
+    pub open: bool,
+}
+
 #[derive(Clone)]
 pub struct Gate {
     pub allowed: bool,
@@ -347,6 +357,7 @@ fn gate(view: &ReviewView, mv: Move) -> Gate {
 struct ReviewPage {
     t: &'static T,
     r: &'static RT,
+    f: &'static filter::FT,
     lang: Lang,
     viewer: Option<Viewer>,
     id: i64,
@@ -356,7 +367,12 @@ struct ReviewPage {
     due: String,
     deadline: String,
     late: bool,
+    /// The households of the page: those the filters keep, a page of them.
     households: Vec<HouseholdLine>,
+    /// The filters with their counts, the summary and the pager.
+    narrowed: filter::Narrowed,
+    /// The steps' forms, the current step's first.
+    groups: Vec<StepForms>,
     villages: Vec<(String, String)>,
     meetings: Vec<MeetingLine>,
     /// The meeting rule in force and its source, shown beside the form and the results.
@@ -473,6 +489,9 @@ struct NoticeQuery {
     notice: Option<String>,
     /// What an import of phone submissions did (see `crate::survey`).
     imported: Option<String>,
+    /// The households' filters, search and page.
+    #[serde(flatten)]
+    filter: filter::FilterQuery,
 }
 
 fn notice_text(r: &RT, code: &str) -> String {
@@ -524,9 +543,19 @@ async fn review_page(
             .map(|(_, n)| n.clone())
             .unwrap_or_else(|| code.to_string())
     };
-    let households = view
-        .households
+    let mut narrowed = filter::narrow(lang, id, &view.households, &villages, &q.filter)?;
+    // A refused phiếu A form comes back on its row with what was typed, whatever page or
+    // filter it was sent from: the row joins the page shown when it is not on it.
+    if let Some((rh, _)) = &forms.screening
+        && let Some(i) = view.households.iter().position(|h| h.id == *rh)
+        && !narrowed.rows.contains(&i)
+    {
+        narrowed.rows.insert(0, i);
+    }
+    let households = narrowed
+        .rows
         .iter()
+        .map(|i| &view.households[*i])
         .map(|h| HouseholdLine {
             id: h.id,
             household_id: h.household_id,
@@ -575,9 +604,14 @@ async fn review_page(
         view.deadline,
         giamngheo_app::rules::DeadlineStatus::Overdue { .. }
     );
+    let g_approve = gate(&view, Move::Approve);
+    let groups = step_forms(lang, step, &forms, g_approve.allowed);
     Ok(ReviewPage {
         t: lang.t(),
         r,
+        f: filter::text(lang),
+        narrowed,
+        groups,
         lang,
         viewer: Some(user.viewer(lang)),
         id,
@@ -651,7 +685,7 @@ async fn review_page(
         g_meeting: gate(&view, Move::RecordMeeting),
         g_posting: gate(&view, Move::StartPosting),
         g_complaint: gate(&view, Move::RecordComplaint),
-        g_approve: gate(&view, Move::Approve),
+        g_approve,
         regular: view.review.kind == "regular",
         survey_card: crate::survey::review_card(app, lang, user, &view, q.imported.as_deref())
             .await,
@@ -663,4 +697,31 @@ async fn review_page(
         posting_form: forms.posting,
         complaint_form: forms.complaint,
     })
+}
+
+/// The steps whose forms the review page shows, the current one first and open. Another
+/// step's forms are open when one of them was refused and is shown again with what was
+/// typed, or, for the last step's, when the decision may be taken now (a review whose
+/// every household failed screening is decided from its first step).
+fn step_forms(lang: Lang, current: Step, forms: &ReviewForms, may_approve: bool) -> Vec<StepForms> {
+    let refused = |step: Step| match step {
+        Step::Listing => forms.request.is_refused(),
+        Step::Meeting => forms.meeting.is_refused() || forms.posting.is_refused(),
+        Step::Posting => forms.complaint.is_refused() || forms.approve.is_refused(),
+        _ => false,
+    };
+    let mut steps: Vec<Step> = [Step::Listing, Step::Survey, Step::Meeting, Step::Posting]
+        .into_iter()
+        .collect();
+    // Stable: the current step moves to the front, the others keep the procedure's order.
+    steps.sort_by_key(|s| *s != current);
+    steps
+        .into_iter()
+        .map(|s| StepForms {
+            step: s.as_str(),
+            label: lang.step(s.as_str()),
+            current: s == current,
+            open: s == current || refused(s) || (s == Step::Posting && may_approve),
+        })
+        .collect()
 }

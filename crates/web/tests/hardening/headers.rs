@@ -74,6 +74,7 @@ async fn every_answer_carries_the_security_headers_and_assets_stay_cacheable() {
         "/assets/report.css",
         "/assets/print.css",
         "/assets/print.js",
+        "/assets/submit.js",
     ] {
         let a = send(&site, get(asset, None)).await;
         assert_eq!(a.status, StatusCode::OK, "{asset}");

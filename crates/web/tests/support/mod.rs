@@ -9,6 +9,7 @@
 pub mod district;
 pub mod programme;
 pub mod refused;
+pub mod review_site;
 
 use axum::Router;
 use axum::body::Body;
