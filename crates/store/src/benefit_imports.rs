@@ -563,10 +563,14 @@ impl Store {
         household_id: i64,
         member_id: Option<i64>,
     ) -> Result<Option<BenefitTarget>, StoreError> {
+        let Some(home) = self.home_province_of(household_id).await? else {
+            return Ok(None);
+        };
         let target: Option<BenefitTarget> = with_pool!(self, pool => sqlx::query_as::<_, BenefitTarget>(
             "SELECT home_province, village_code, province_code, code AS household_code \
-             FROM households WHERE id = $1",
+             FROM households WHERE home_province = $1 AND id = $2",
         )
+        .bind(&home)
         .bind(household_id)
         .fetch_optional(pool)
         .await?);

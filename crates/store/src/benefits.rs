@@ -263,12 +263,16 @@ impl Store {
         &self,
         household_id: i64,
     ) -> Result<Vec<BenefitRecord>, StoreError> {
+        let Some(home) = self.home_province_of(household_id).await? else {
+            return Ok(Vec::new());
+        };
         let sql = format!(
-            "SELECT {BENEFIT_COLUMNS} FROM benefits WHERE household_id = $1 \
+            "SELECT {BENEFIT_COLUMNS} FROM benefits WHERE home_province = $1 AND household_id = $2 \
              ORDER BY valid_from, id"
         );
         Ok(
             with_pool!(self, pool => sqlx::query_as::<_, BenefitRecord>(sqlx::AssertSqlSafe(sql))
+            .bind(&home)
             .bind(household_id)
             .fetch_all(pool)
             .await?),

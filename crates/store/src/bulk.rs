@@ -296,6 +296,19 @@ impl Store {
                 // After the run's mark: Citus takes no write to a shared (reference) table
                 // after claims written to many shards at once in the same transaction.
                 copy_claims(&mut tx, &claims).await?;
+                data.clear();
+                for (h, id) in batch.iter().zip(&ids) {
+                    data.push_str(&id.to_string());
+                    data.push('\t');
+                    copy_text(&mut data, &h.fields.province_code);
+                    data.push('\n');
+                }
+                copy_in(
+                    &mut tx,
+                    "COPY household_homes (household_id, home) FROM STDIN",
+                    &data,
+                )
+                .await?;
                 tx.commit().await?;
                 Ok(ids)
             }
@@ -360,6 +373,7 @@ impl Store {
                 // After the run's mark: Citus takes no write to a shared (reference) table
                 // after claims written to many shards at once in the same transaction.
                 crate::claims::settle!(tx, &Default::default(), &claims);
+                crate::homes::insert_homes!(tx, &crate::homes::registered(&ids, batch));
                 tx.commit().await?;
                 Ok(ids)
             }

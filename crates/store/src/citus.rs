@@ -8,7 +8,9 @@
 //! - the tables in [`LOCAL`] are read and written by the coordinator alone and stay there;
 //! - the claims of unique values (migration 0091, [`CLAIMS`]) are distributed by the
 //!   value itself, so that each value has one place in the cluster where a second claim
-//!   of it is refused, whichever households' shards the claimants live on;
+//!   of it is refused, whichever households' shards the claimants live on; the households'
+//!   keys (migration 0151) likewise by household id, so that a household known by its id
+//!   alone is found on one shard;
 //! - every other table is small and shared (units, settings, users, reviews…) and becomes
 //!   a reference table, copied to every node.
 //!
@@ -33,11 +35,14 @@ const LOCAL: [&str; 2] = ["sessions", "_sqlx_migrations"];
 /// the foreign key and its ON DELETE CASCADE working.
 const REFERENCED_BY_LOCAL: [&str; 1] = ["users"];
 
-/// The claims tables and the column each is distributed by (migration 0091).
-const CLAIMS: [(&str, &str); 3] = [
+/// The tables distributed by a value of their own, and the column each is distributed
+/// by: the claims (migration 0091), and the households' keys by household id (migration
+/// 0151), so that the key of a household known by its id alone is read from one shard.
+const CLAIMS: [(&str, &str); 4] = [
     ("citizen_id_claims", "citizen_id"),
     ("household_code_claims", "commune_code"),
     ("certificate_claims", "commune_code"),
+    ("household_homes", "household_id"),
 ];
 
 /// How a table is placed on the cluster.

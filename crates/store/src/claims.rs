@@ -54,9 +54,13 @@ macro_rules! held_by {
     ($tx:expr, $households:expr) => {{
         let households: &[i64] = $households;
         let mut held = $crate::claims::Held::default();
+        // The households' keys name their shards (see crate::homes).
+        let homes = $crate::homes::distinct_homes(&$crate::homes::read_homes!($tx, households));
         for chunk in households.chunks($crate::claims::CHUNK) {
-            let mut qb = sqlx::QueryBuilder::new(
-                "SELECT citizen_id FROM members WHERE active = TRUE AND citizen_id IS NOT NULL \
+            let mut qb = sqlx::QueryBuilder::new("SELECT citizen_id FROM members WHERE ");
+            $crate::homes::push_homes(&mut qb, "home_province", &homes);
+            qb.push(
+                " AND active = TRUE AND citizen_id IS NOT NULL \
                  AND citizen_id <> '' AND household_id IN (",
             );
             let mut list = qb.separated(", ");
@@ -67,7 +71,9 @@ macro_rules! held_by {
             let ids: Vec<String> = qb.build_query_scalar().fetch_all(&mut *$tx).await?;
             held.citizen_ids.extend(ids);
             let mut qb =
-                sqlx::QueryBuilder::new("SELECT commune_code, code FROM households WHERE id IN (");
+                sqlx::QueryBuilder::new("SELECT commune_code, code FROM households WHERE ");
+            $crate::homes::push_homes(&mut qb, "home_province", &homes);
+            qb.push(" AND id IN (");
             let mut list = qb.separated(", ");
             for id in chunk {
                 list.push_bind(*id);

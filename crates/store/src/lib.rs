@@ -18,6 +18,7 @@ mod coverage;
 mod coverage_candidates;
 mod error;
 mod finding_facts;
+mod homes;
 mod households;
 mod inspections;
 mod letters;
@@ -169,6 +170,8 @@ pub struct Store {
     pool: Pool,
     /// The integrity check run at server start, for the health check.
     integrity: Arc<OnceLock<Integrity>>,
+    /// The distribution keys of the households read so far (see [`homes`]).
+    homes: Arc<homes::HomeCache>,
 }
 
 impl std::fmt::Debug for Store {
@@ -215,6 +218,7 @@ impl Store {
             Ok(Store {
                 pool: Pool::Postgres(pool),
                 integrity: Arc::default(),
+                homes: Arc::default(),
             })
         } else {
             let target = maintenance::sqlite_target(url)?;
@@ -235,6 +239,7 @@ impl Store {
             Ok(Store {
                 pool: Pool::Sqlite(pool),
                 integrity: Arc::default(),
+                homes: Arc::default(),
             })
         }
     }

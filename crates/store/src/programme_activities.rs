@@ -377,14 +377,4 @@ impl Store {
         .fetch_all(pool)
         .await?))
     }
-
-    /// The distribution key of a household, if it exists.
-    pub async fn home_province_of(&self, household_id: i64) -> Result<Option<String>, StoreError> {
-        Ok(with_pool!(self, pool => sqlx::query_scalar(
-            "SELECT home_province FROM households WHERE id = $1",
-        )
-        .bind(household_id)
-        .fetch_optional(pool)
-        .await?))
-    }
 }

@@ -92,18 +92,26 @@ fn is_date(column: &str) -> bool {
     matches!(column, "effective_date" | "valid_until")
 }
 
-/// The counts of `rollup` that the classifications of `households` in `periods` make
-/// up, grouped by key.
-pub(crate) fn counted<DB>(rollup: &Rollup, households: &[i64], periods: &[i32]) -> QueryBuilder<DB>
+/// The counts of `rollup` that the classifications of `households` (whose keys are
+/// `homes`) in `periods` make up, grouped by key.
+pub(crate) fn counted<DB>(
+    rollup: &Rollup,
+    homes: &[String],
+    households: &[i64],
+    periods: &[i32],
+) -> QueryBuilder<DB>
 where
     DB: sqlx::Database,
     i64: for<'t> sqlx::Encode<'t, DB> + sqlx::Type<DB>,
     i32: for<'t> sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+    String: for<'t> sqlx::Encode<'t, DB> + sqlx::Type<DB>,
 {
     let key_of_row = rollup.key_of_row.join(", ");
     let mut qb = QueryBuilder::new(format!(
-        "SELECT {key_of_row}, COUNT(*) FROM classifications c WHERE c.household_id IN ("
+        "SELECT {key_of_row}, COUNT(*) FROM classifications c WHERE "
     ));
+    crate::homes::push_homes(&mut qb, "c.home_province", homes);
+    qb.push(" AND c.household_id IN (");
     let mut list = qb.separated(", ");
     for h in households {
         list.push_bind(*h);

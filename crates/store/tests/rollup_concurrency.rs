@@ -45,6 +45,12 @@ async fn communes_with_households(store: &Store) {
         ),
     )
     .await;
+    // Each household's key, as the store's own registration writes it (migration 0151).
+    sql(
+        store,
+        "INSERT INTO household_homes (household_id, home) SELECT id, home_province FROM households",
+    )
+    .await;
 }
 
 fn household(commune: usize, i: i64) -> i64 {

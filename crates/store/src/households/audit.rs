@@ -9,11 +9,17 @@ impl Store {
         household_id: i64,
         limit: i64,
     ) -> Result<Vec<AuditRecord>, StoreError> {
+        // A household's entries carry its key (crate::households::audit_home).
+        let Some(home) = self.home_province_of(household_id).await? else {
+            return Ok(Vec::new());
+        };
         let sql = format!(
-            "SELECT id, {AUDIT_COLUMNS} FROM audit_log WHERE household_id = $1 ORDER BY id DESC LIMIT {limit}"
+            "SELECT id, {AUDIT_COLUMNS} FROM audit_log WHERE home_province = $1 AND household_id = $2 \
+             ORDER BY id DESC LIMIT {limit}"
         );
         Ok(
             with_pool!(self, pool => sqlx::query_as::<_, AuditRecord>(AssertSqlSafe(sql.as_str()))
+            .bind(&home)
             .bind(household_id)
             .fetch_all(pool)
             .await?),

@@ -574,25 +574,14 @@ pub(crate) fn audit_home<'a>(
 
 /// The distribution keys (`home_province`, migration 0040) of households, read inside an
 /// open transaction: every row inserted about a household carries its key, and the
-/// callers know the household by id alone.
+/// callers know the household by id alone. Read from `household_homes` (migration 0151),
+/// so that on Citus each household's key is read from one shard (see crate::homes).
 macro_rules! home_provinces {
     ($tx:expr, $ids:expr) => {{
         let mut ids: Vec<i64> = $ids.into_iter().collect();
         ids.sort_unstable();
         ids.dedup();
-        let mut homes = std::collections::HashMap::new();
-        for chunk in ids.chunks($crate::households::CHUNK) {
-            let mut qb =
-                QueryBuilder::new("SELECT id, home_province FROM households WHERE id IN (");
-            let mut list = qb.separated(", ");
-            for id in chunk {
-                list.push_bind(*id);
-            }
-            qb.push(")");
-            let rows: Vec<(i64, String)> = qb.build_query_as().fetch_all(&mut *$tx).await?;
-            homes.extend(rows);
-        }
-        homes
+        $crate::homes::read_homes!($tx, &ids)
     }};
 }
 

@@ -5,9 +5,17 @@ use super::*;
 
 impl Store {
     pub async fn household(&self, id: i64) -> Result<Option<HouseholdRecord>, StoreError> {
-        let sql = format!("{} WHERE id = $1", select_household());
+        // The key names the household's shard (see crate::homes); no key, no household.
+        let Some(home) = self.home_province_of(id).await? else {
+            return Ok(None);
+        };
+        let sql = format!(
+            "{} WHERE home_province = $1 AND id = $2",
+            select_household()
+        );
         Ok(
             with_pool!(self, pool => sqlx::query_as::<_, HouseholdRecord>(AssertSqlSafe(sql.as_str()))
+            .bind(&home)
             .bind(id)
             .fetch_optional(pool)
             .await?),
@@ -38,13 +46,17 @@ impl Store {
         household_id: i64,
         include_inactive: bool,
     ) -> Result<Vec<MemberRecord>, StoreError> {
+        let Some(home) = self.home_province_of(household_id).await? else {
+            return Ok(Vec::new());
+        };
         let active = if include_inactive { "" } else { " AND active" };
         let sql = format!(
-            "{} WHERE household_id = $1{active} ORDER BY position, id",
+            "{} WHERE home_province = $1 AND household_id = $2{active} ORDER BY position, id",
             select_member()
         );
         Ok(
             with_pool!(self, pool => sqlx::query_as::<_, MemberRecord>(AssertSqlSafe(sql.as_str()))
+            .bind(&home)
             .bind(household_id)
             .fetch_all(pool)
             .await?),
@@ -364,14 +376,22 @@ impl Store {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let list: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+        let homes = self.home_list(ids).await?;
+        if homes.is_empty() {
+            return Ok(Vec::new());
+        }
         let sql = format!(
             "SELECT household_id, period, status FROM classifications \
-             WHERE household_id IN ({}) AND valid_until IS NULL ORDER BY household_id, period, id",
-            list.join(", ")
+             WHERE home_province IN ({}) AND household_id IN ({}) AND valid_until IS NULL \
+             ORDER BY household_id, period, id",
+            crate::rebase::placeholders(1, homes.len()),
+            crate::rebase::placeholders(homes.len() + 1, ids.len())
         );
         Ok(with_pool!(self, pool => {
             let mut q = sqlx::query_as::<_, (i64, i32, String)>(AssertSqlSafe(sql.as_str()));
+            for home in &homes {
+                q = q.bind(home);
+            }
             for id in ids {
                 q = q.bind(id);
             }
@@ -388,13 +408,20 @@ impl Store {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let list: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+        let homes = self.home_list(ids).await?;
+        if homes.is_empty() {
+            return Ok(Vec::new());
+        }
         let sql = format!(
-            "SELECT id, code, head_name FROM households WHERE id IN ({})",
-            list.join(", ")
+            "SELECT id, code, head_name FROM households WHERE home_province IN ({}) AND id IN ({})",
+            crate::rebase::placeholders(1, homes.len()),
+            crate::rebase::placeholders(homes.len() + 1, ids.len())
         );
         Ok(with_pool!(self, pool => {
             let mut q = sqlx::query_as::<_, (i64, String, String)>(AssertSqlSafe(sql.as_str()));
+            for home in &homes {
+                q = q.bind(home);
+            }
             for id in ids {
                 q = q.bind(id);
             }

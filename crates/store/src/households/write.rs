@@ -46,6 +46,8 @@ impl Store {
                     .iter()
                     .map(|h| by_key[&(h.fields.commune_code.clone(), h.fields.code.clone())])
                     .collect();
+                // Their keys first, so that the audit entries below find them.
+                crate::homes::insert_homes!(tx, &crate::homes::registered(&chunk_ids, chunk));
                 let members: Vec<(String, i64, String, &MemberFields)> = chunk
                     .iter()
                     .zip(&chunk_ids)
@@ -94,11 +96,13 @@ impl Store {
             .collect();
         let n = HOUSEHOLD_FIELDS.len();
         let update_sql = format!(
-            "UPDATE households SET {}, version = version + 1, updated_at = ${} WHERE id = ${} AND version = ${}",
+            "UPDATE households SET {}, version = version + 1, updated_at = ${} \
+             WHERE id = ${} AND version = ${} AND home_province = ${}",
             set.join(", "),
             n + 1,
             n + 2,
-            n + 3
+            n + 3,
+            n + 4
         );
         let member_set: Vec<String> = MEMBER_FIELDS
             .iter()
@@ -107,12 +111,18 @@ impl Store {
             .collect();
         let m = MEMBER_FIELDS.len();
         let member_update_sql = format!(
-            "UPDATE members SET {}, updated_at = ${} WHERE id = ${} AND household_id = ${}",
+            "UPDATE members SET {}, updated_at = ${} WHERE id = ${} AND household_id = ${} AND home_province = ${}",
             member_set.join(", "),
             m + 1,
             m + 2,
-            m + 3
+            m + 3,
+            m + 4
         );
+        // Every statement names the household's key, so that on Citus it runs on the
+        // household's shard alone (see crate::homes); no key, no such household.
+        let Some(home) = self.home_province_of(id).await? else {
+            return Err(StoreError::Stale(format!("hộ {}", fields.code)));
+        };
         // The claims are read before the first write: on SQLite the write lock is taken
         // at the start (see Store::begin_writing).
         let begin = self.begin_writing();
@@ -125,6 +135,7 @@ impl Store {
                 .bind(&now)
                 .bind(id)
                 .bind(expected_version)
+                .bind(&home)
                 .execute(&mut *tx)
                 .await
                 .map_err(|e| StoreError::unique_as_conflict(e, "mã hộ đã có trong xã"))?
@@ -141,26 +152,24 @@ impl Store {
                         q.bind(&now)
                             .bind(member_id)
                             .bind(id)
+                            .bind(&home)
                             .execute(&mut *tx)
                             .await
                             .map_err(|e| StoreError::unique_as_conflict(e, "số CCCD đã có ở hộ khác"))?;
                     }
-                    MemberSave::Insert(mf) => inserts.push((String::new(), id, fields.province_code.clone(), mf)),
+                    MemberSave::Insert(mf) => inserts.push((home.clone(), id, fields.province_code.clone(), mf)),
                     MemberSave::Deactivate { id: member_id } => {
-                        sqlx::query("UPDATE members SET active = FALSE, updated_at = $1 WHERE id = $2 AND household_id = $3")
+                        sqlx::query(
+                            "UPDATE members SET active = FALSE, updated_at = $1 \
+                             WHERE id = $2 AND household_id = $3 AND home_province = $4",
+                        )
                             .bind(&now)
                             .bind(member_id)
                             .bind(id)
+                            .bind(&home)
                             .execute(&mut *tx)
                             .await?;
                     }
-                }
-            }
-            if !inserts.is_empty() {
-                let homes = home_provinces!(tx, [id]);
-                let home = homes.get(&id).cloned().unwrap_or_default();
-                for row in &mut inserts {
-                    row.0 = home.clone();
                 }
             }
             insert_members!(tx, inserts, &now);
@@ -259,13 +268,15 @@ impl Store {
                 TransferTarget::New(fields) => {
                     let q = sqlx::query_scalar::<_, i64>(AssertSqlSafe(insert_sql.as_str()));
                     let q = bind_household!(q, bind, *fields);
-                    q.bind(from.id)
+                    let id = q.bind(from.id)
                         .bind(&now)
                         .bind(&now)
                         .bind(&from_home)
                         .fetch_one(&mut *tx)
                         .await
-                        .map_err(|e| StoreError::unique_as_conflict(e, format!("mã hộ {} đã có trong xã", fields.code)))?
+                        .map_err(|e| StoreError::unique_as_conflict(e, format!("mã hộ {} đã có trong xã", fields.code)))?;
+                    crate::homes::insert_homes!(tx, &[(id, from_home.clone())]);
+                    id
                 }
             };
             let merged_into = if from.active { None } else { Some(target_id) };

@@ -238,9 +238,15 @@ impl Store {
         &self,
         household_id: i64,
     ) -> Result<Vec<ReviewHouseholdRecord>, StoreError> {
-        let sql = format!("{RH_SELECT} WHERE rh.household_id = $1 ORDER BY rh.review_id DESC");
+        let Some(home) = self.home_province_of(household_id).await? else {
+            return Ok(Vec::new());
+        };
+        let sql = format!(
+            "{RH_SELECT} WHERE rh.home_province = $1 AND rh.household_id = $2 ORDER BY rh.review_id DESC"
+        );
         Ok(
             with_pool!(self, pool => sqlx::query_as::<_, ReviewHouseholdRecord>(AssertSqlSafe(sql.as_str()))
+            .bind(&home)
             .bind(household_id)
             .fetch_all(pool)
             .await?),
