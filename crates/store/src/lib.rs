@@ -9,6 +9,7 @@
 
 mod benefit_findings;
 mod benefit_imports;
+mod benefit_writes;
 mod benefits;
 mod bulk;
 mod certificate_issues;
@@ -19,6 +20,7 @@ mod coverage_candidates;
 mod error;
 mod finding_facts;
 mod households;
+mod in_list;
 mod inspections;
 mod letters;
 mod maintenance;
