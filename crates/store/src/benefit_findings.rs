@@ -3,7 +3,7 @@
 //! recording one by hand, listing them, closing one with an audit entry, and the facts
 //! the policy checks read.
 
-use crate::benefit_writes::BulkWrite;
+use crate::benefit_writes::{BulkWrite, FINDING_FIELDS, bind_finding};
 use crate::households::{AuditEntry, insert_audit};
 use crate::in_list::InList;
 use crate::{Store, StoreError, with_pool};
@@ -175,26 +175,13 @@ impl Store {
     ) -> Result<Option<i64>, StoreError> {
         let id = with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            let id: Option<i64> = sqlx::query_scalar(
-                "INSERT INTO findings (source, kind, check_key, province_code, unit_code, household_id, \
-                     member_id, benefit_id, activity_id, inspection_id, evidence, required_action, \
-                     responsible_agency, deadline, created_at) \
+            let sql = format!(
+                "INSERT INTO findings ({FINDING_FIELDS}, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
-                 ON CONFLICT (check_key) DO NOTHING RETURNING id")
-                .bind(&f.source)
-                .bind(&f.kind)
-                .bind(&f.check_key)
-                .bind(&f.province_code)
-                .bind(&f.unit_code)
-                .bind(f.household_id)
-                .bind(f.member_id)
-                .bind(f.benefit_id)
-                .bind(f.activity_id)
-                .bind(f.inspection_id)
-                .bind(&f.evidence)
-                .bind(&f.required_action)
-                .bind(&f.responsible_agency)
-                .bind(f.deadline)
+                 ON CONFLICT (check_key) DO NOTHING RETURNING id"
+            );
+            let q = sqlx::query_scalar::<_, i64>(AssertSqlSafe(sql.as_str()));
+            let id: Option<i64> = bind_finding!(q, bind, f)
                 .bind(&audit.at)
                 .fetch_optional(&mut *tx)
                 .await?;

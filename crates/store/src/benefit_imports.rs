@@ -7,7 +7,7 @@
 //! On Citus the benefits are spread over shards by `home_province`, where a unique index
 //! on the reference alone cannot hold, so the check is made here rather than by the schema.
 
-use crate::benefit_writes::BulkWrite;
+use crate::benefit_writes::{BulkWrite, bind_imported_benefit, imported_benefit_insert};
 use crate::households::{AuditEntry, CHUNK, insert_audit};
 use crate::in_list::InList;
 use crate::{Store, StoreError, with_pool};
@@ -456,24 +456,9 @@ impl Store {
                     .bind(id)
                     .fetch_one(&mut *tx)
                     .await?;
-            let benefit_id: i64 = sqlx::query_scalar(
-                "INSERT INTO benefits (home_province, household_id, member_id, policy, \
-                 valid_from, valid_to, amount, agency_code, reference, unit_code, \
-                 province_code, source, import_id, recorded_by, recorded_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'import', $12, $13, $14) \
-                 RETURNING id",
-            )
-            .bind(&benefit.home_province)
-            .bind(benefit.household_id)
-            .bind(benefit.member_id)
-            .bind(&benefit.policy)
-            .bind(benefit.valid_from)
-            .bind(benefit.valid_to)
-            .bind(benefit.amount)
-            .bind(&benefit.agency_code)
-            .bind(&benefit.reference)
-            .bind(&benefit.unit_code)
-            .bind(&benefit.province_code)
+            let sql = format!("{} RETURNING id", imported_benefit_insert());
+            let q = sqlx::query_scalar::<_, i64>(AssertSqlSafe(sql.as_str()));
+            let benefit_id: i64 = bind_imported_benefit!(q, bind, benefit)
             .bind(import_id)
             .bind(&audit.username)
             .bind(&now)

@@ -4,22 +4,74 @@
 //! PostgreSQL (and Citus) takes the rows with `COPY … FROM STDIN`, the fastest way in;
 //! SQLite, which has no `COPY`, runs one prepared insert per row, all in the caller's
 //! transaction (sqlx prepares the statement once per connection and reuses it), as the
-//! bulk load of households does (see [`crate::bulk`]).
+//! bulk load of households does (see [`crate::bulk`]). The values of a row are bound by
+//! one macro per table ([`bind_imported_benefit!`], [`bind_finding!`]) for the `COPY`
+//! text, the prepared inserts and the one-row inserts alike, in the order of one column
+//! list, so that a column added is added once.
 
 use crate::benefit_imports::ImportedBenefit;
-use crate::bulk::{CopyRow, copy_in, copy_text};
+use crate::bulk::{CopyRow, copy_in};
 use crate::{NewFinding, StoreError};
 use std::collections::HashSet;
 
-/// The columns an imported benefit is written with, in the order of both ways of writing.
-const IMPORTED_BENEFIT_COLUMNS: &str = "home_province, household_id, member_id, policy, \
-     valid_from, valid_to, amount, agency_code, reference, unit_code, province_code, source, \
-     import_id, recorded_by, recorded_at";
+/// The columns of an imported benefit that [`bind_imported_benefit!`] binds, in its order.
+pub(crate) const IMPORTED_BENEFIT_FIELDS: &str = "home_province, household_id, member_id, \
+     policy, valid_from, valid_to, amount, agency_code, reference, unit_code, province_code";
 
-/// The columns a computed finding is written with.
-const FINDING_INSERT_COLUMNS: &str = "source, kind, check_key, province_code, unit_code, \
+/// Binds the values of an imported benefit (`$b`) with `$method` (`bind`, `push_bind`),
+/// in the order of [`IMPORTED_BENEFIT_FIELDS`].
+macro_rules! bind_imported_benefit {
+    ($q:expr, $method:ident, $b:expr) => {{
+        let b = $b;
+        $q.$method(&b.home_province)
+            .$method(b.household_id)
+            .$method(b.member_id)
+            .$method(&b.policy)
+            .$method(b.valid_from)
+            .$method(b.valid_to)
+            .$method(b.amount)
+            .$method(&b.agency_code)
+            .$method(&b.reference)
+            .$method(&b.unit_code)
+            .$method(&b.province_code)
+    }};
+}
+
+/// The insert of one imported benefit: its fields, then its run, recorder and time.
+pub(crate) fn imported_benefit_insert() -> String {
+    format!(
+        "INSERT INTO benefits ({IMPORTED_BENEFIT_FIELDS}, source, import_id, recorded_by, \
+         recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'import', $12, \
+         $13, $14)"
+    )
+}
+
+/// The columns of a finding that [`bind_finding!`] binds, in its order.
+pub(crate) const FINDING_FIELDS: &str = "source, kind, check_key, province_code, unit_code, \
      household_id, member_id, benefit_id, activity_id, inspection_id, evidence, \
-     required_action, responsible_agency, deadline, status, created_at";
+     required_action, responsible_agency, deadline";
+
+/// Binds the values of a finding (`$f`) with `$method`, in the order of [`FINDING_FIELDS`].
+macro_rules! bind_finding {
+    ($q:expr, $method:ident, $f:expr) => {{
+        let f = $f;
+        $q.$method(&f.source)
+            .$method(&f.kind)
+            .$method(&f.check_key)
+            .$method(&f.province_code)
+            .$method(&f.unit_code)
+            .$method(f.household_id)
+            .$method(f.member_id)
+            .$method(f.benefit_id)
+            .$method(f.activity_id)
+            .$method(f.inspection_id)
+            .$method(&f.evidence)
+            .$method(&f.required_action)
+            .$method(&f.responsible_agency)
+            .$method(f.deadline)
+    }};
+}
+pub(crate) use {bind_finding, bind_imported_benefit};
 
 /// Bulk writes inside an open transaction, one implementation per backend.
 pub(crate) trait BulkWrite {
@@ -55,28 +107,21 @@ impl BulkWrite for sqlx::PgConnection {
         let recorded_by = recorded_by.to_string();
         let now = now.to_string();
         let source = "import".to_string();
+        // The run's id first: each value a `CopyRow` binds is preceded by a tab.
         for b in rows {
-            copy_text(&mut data, &b.home_province);
-            CopyRow(&mut data)
-                .bind(b.household_id)
-                .bind(b.member_id)
-                .bind(&b.policy)
-                .bind(b.valid_from)
-                .bind(b.valid_to)
-                .bind(b.amount)
-                .bind(&b.agency_code)
-                .bind(&b.reference)
-                .bind(&b.unit_code)
-                .bind(&b.province_code)
+            data.push_str(&import_id.to_string());
+            bind_imported_benefit!(CopyRow(&mut data), bind, *b)
                 .bind(&source)
-                .bind(import_id)
                 .bind(&recorded_by)
                 .bind(&now);
             data.push('\n');
         }
         copy_in(
             self,
-            &format!("COPY benefits ({IMPORTED_BENEFIT_COLUMNS}) FROM STDIN"),
+            &format!(
+                "COPY benefits (import_id, {IMPORTED_BENEFIT_FIELDS}, source, recorded_by, \
+                 recorded_at) FROM STDIN"
+            ),
             &data,
         )
         .await
@@ -128,29 +173,15 @@ impl BulkWrite for sqlx::PgConnection {
         let open = "open".to_string();
         for (i, f) in findings.iter().enumerate() {
             data.push_str(&i.to_string());
-            CopyRow(&mut data)
-                .bind(&f.source)
-                .bind(&f.kind)
-                .bind(&f.check_key)
-                .bind(&f.province_code)
-                .bind(&f.unit_code)
-                .bind(f.household_id)
-                .bind(f.member_id)
-                .bind(f.benefit_id)
-                .bind(f.activity_id)
-                .bind(f.inspection_id)
-                .bind(&f.evidence)
-                .bind(&f.required_action)
-                .bind(&f.responsible_agency)
-                .bind(f.deadline)
+            bind_finding!(CopyRow(&mut data), bind, *f)
                 .bind(&open)
                 .bind(&now);
             data.push('\n');
         }
         copy_in(&mut *self, "COPY findings_incoming FROM STDIN", &data).await?;
         let sql = format!(
-            "INSERT INTO findings ({FINDING_INSERT_COLUMNS}) \
-             SELECT {FINDING_INSERT_COLUMNS} FROM findings_incoming ORDER BY ord \
+            "INSERT INTO findings ({FINDING_FIELDS}, status, created_at) \
+             SELECT {FINDING_FIELDS}, status, created_at FROM findings_incoming ORDER BY ord \
              ON CONFLICT (check_key) DO NOTHING"
         );
         let added = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -172,23 +203,10 @@ impl BulkWrite for sqlx::SqliteConnection {
         recorded_by: &str,
         now: &str,
     ) -> Result<(), StoreError> {
-        let sql = format!(
-            "INSERT INTO benefits ({IMPORTED_BENEFIT_COLUMNS}) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'import', $12, $13, $14)"
-        );
+        let sql = imported_benefit_insert();
         for b in rows {
-            sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
-                .bind(&b.home_province)
-                .bind(b.household_id)
-                .bind(b.member_id)
-                .bind(&b.policy)
-                .bind(b.valid_from)
-                .bind(b.valid_to)
-                .bind(b.amount)
-                .bind(&b.agency_code)
-                .bind(&b.reference)
-                .bind(&b.unit_code)
-                .bind(&b.province_code)
+            let q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
+            bind_imported_benefit!(q, bind, *b)
                 .bind(import_id)
                 .bind(recorded_by)
                 .bind(now)
@@ -204,27 +222,14 @@ impl BulkWrite for sqlx::SqliteConnection {
         now: &str,
     ) -> Result<u64, StoreError> {
         let sql = format!(
-            "INSERT INTO findings ({FINDING_INSERT_COLUMNS}) \
+            "INSERT INTO findings ({FINDING_FIELDS}, status, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'open', $15) \
              ON CONFLICT (check_key) DO NOTHING"
         );
         let mut added = 0;
         for f in findings {
-            added += sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
-                .bind(&f.source)
-                .bind(&f.kind)
-                .bind(&f.check_key)
-                .bind(&f.province_code)
-                .bind(&f.unit_code)
-                .bind(f.household_id)
-                .bind(f.member_id)
-                .bind(f.benefit_id)
-                .bind(f.activity_id)
-                .bind(f.inspection_id)
-                .bind(&f.evidence)
-                .bind(&f.required_action)
-                .bind(&f.responsible_agency)
-                .bind(f.deadline)
+            let q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
+            added += bind_finding!(q, bind, f)
                 .bind(now)
                 .execute(&mut *self)
                 .await?
