@@ -514,3 +514,110 @@ async fn duplicate_person_is_found_across_units(store: Store) {
     assert_eq!(again.len(), 1);
 }
 app_test!(duplicate_person_is_found_across_units);
+
+/// The check an import runs on the households it wrote benefits for (read in one
+/// statement per table on PostgreSQL, in chunks on SQLite) finds exactly what the check
+/// of the whole unit finds, on random data: after each of two imports (cards, then loans
+/// and more cards) the unit's check finds as many findings as are stored and adds none.
+async fn the_import_check_finds_what_the_unit_check_finds(store: Store) {
+    let app = one_commune(store.clone()).await;
+    let mut seed: u64 = 0x2026_1208;
+    let mut below = move |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n
+    };
+    let villages = ["18499001", "18499002"];
+    let schools = ["Không", "Tiểu học", "Trung học cơ sở"];
+    let people: Vec<(&str, i32, &str)> = (0..60)
+        .map(|_| {
+            (
+                villages[below(2) as usize],
+                1950 + below(70) as i32,
+                schools[below(3) as usize],
+            )
+        })
+        .collect();
+    let m = households_with(&app, &people).await;
+    let mut rows = Vec::new();
+    for member in &m {
+        for year in [2021, 2023, 2025] {
+            if below(2) == 0 {
+                let status = ["poor", "near_poor", "not_poor"][below(3) as usize];
+                let day = date(year, 1 + below(12) as u32, 1 + below(28) as u32);
+                rows.push(classification(member.household_id, status, day));
+            }
+        }
+    }
+    store
+        .insert_classifications(&rows, &[], chrono::Utc::now())
+        .await
+        .unwrap();
+    // A few members left (died or moved away) before the lists came.
+    for member in m.iter().filter(|_| below(10) == 0) {
+        store
+            .execute_admin(&format!(
+                "UPDATE members SET active = FALSE WHERE id = {}",
+                member.member_id
+            ))
+            .await
+            .unwrap();
+        store
+            .execute_admin(&format!(
+                "INSERT INTO audit_log (home_province, at, username, action, entity, entity_id, household_id, changes) \
+                 VALUES ('42', '2025-06-01T08:00:00Z', 'test', 'member.leave', 'member', '{}', {}, '[]')",
+                member.member_id, member.household_id
+            ))
+            .await
+            .unwrap();
+    }
+    let day = |below: &mut dyn FnMut(u64) -> u64| {
+        format!(
+            "{:02}/{:02}/{}",
+            1 + below(28),
+            1 + below(12),
+            2024 + below(3)
+        )
+    };
+    let policy_findings = |all: &[FindingRecord]| {
+        all.iter()
+            .filter(|f| f.source == "policy" && f.kind != "duplicate_citizen_id_in_import")
+            .count() as u64
+    };
+    let mut cards = String::from(CARDS);
+    for (i, member) in m.iter().enumerate() {
+        if below(10) < 7 {
+            let from = day(&mut below);
+            cards.push_str(&format!(
+                "A{i},{},Bình {i},{from},31/12/2026\n",
+                member.citizen_id.clone().unwrap_or_default()
+            ));
+        }
+    }
+    import(&app, "bhyt", "42-bhxh", &cards).await;
+    let stored = app.findings(&office(), None, None, None).await.unwrap();
+    assert!(policy_findings(&stored) > 0, "random data raises findings");
+    let run = app.check_findings("18499").await.unwrap();
+    assert_eq!((run.found, run.added), (policy_findings(&stored), 0));
+
+    let mut loans = String::from(LOANS);
+    let mut more_cards = String::from(CARDS);
+    for (i, member) in m.iter().enumerate() {
+        let id = member.citizen_id.clone().unwrap_or_default();
+        if below(10) < 4 {
+            let from = day(&mut below);
+            loans.push_str(&format!("L{i},{id},Bình {i},{from},50.000.000\n"));
+        }
+        if below(10) < 3 {
+            let from = day(&mut below);
+            more_cards.push_str(&format!("B{i},{id},Bình {i},{from},31/12/2027\n"));
+        }
+    }
+    import(&app, "loan_poor", "42-nhcsxh", &loans).await;
+    import(&app, "bhyt", "42-bhxh", &more_cards).await;
+    let stored = app.findings(&office(), None, None, None).await.unwrap();
+    let run = app.check_findings("18499").await.unwrap();
+    assert_eq!((run.found, run.added), (policy_findings(&stored), 0));
+}
+app_test!(the_import_check_finds_what_the_unit_check_finds);

@@ -8,7 +8,8 @@ use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use giamngheo_app::App;
 use giamngheo_app::households::By;
-use giamngheo_app::policies::imports::BenefitImportRequest;
+use giamngheo_app::policies::imports::{BenefitImportRequest, ImportStep};
+use giamngheo_sheets::reports::number;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -69,8 +70,30 @@ pub async fn import(app: &App, args: ImportArgs) -> Result<ExitCode> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let started = std::time::Instant::now();
+    // Each step on a line of its own with the seconds since the start, so that a long
+    // import shows where it is and a slow step can be seen (a province's card list takes
+    // tens of seconds).
+    let show = |step: ImportStep| {
+        let what = match step {
+            ImportStep::Reading => "đọc và kiểm tra tệp".to_string(),
+            ImportStep::Matching { rows } => format!("đối chiếu {} dòng", number(rows as i64)),
+            ImportStep::Writing { benefits, queued } => format!(
+                "ghi {} lần hưởng và {} dòng chờ đối chiếu",
+                number(benefits as i64),
+                number(queued as i64)
+            ),
+            ImportStep::Checking { households } => {
+                format!("kiểm tra phát hiện của {} hộ", number(households as i64))
+            }
+            ImportStep::WritingFindings { findings } => {
+                format!("ghi {} phát hiện", number(findings as i64))
+            }
+        };
+        let seconds = format!("{:.1}", started.elapsed().as_secs_f64()).replace('.', ",");
+        eprintln!("[{seconds} giây] {what}");
+    };
     let summary = app
-        .import_benefit_list(
+        .import_benefit_list_with_progress(
             By::System,
             &BenefitImportRequest {
                 policy: &args.policy,
@@ -79,6 +102,7 @@ pub async fn import(app: &App, args: ImportArgs) -> Result<ExitCode> {
                 file_name: &file_name,
                 bytes: &bytes,
             },
+            &show,
         )
         .await?;
     println!("{}", summary.message_vi());

@@ -3,7 +3,9 @@
 //! recording one by hand, listing them, closing one with an audit entry, and the facts
 //! the policy checks read.
 
-use crate::households::{AuditEntry, CHUNK, insert_audit};
+use crate::benefit_writes::{BulkWrite, FINDING_FIELDS, bind_finding};
+use crate::households::{AuditEntry, insert_audit};
+use crate::in_list::InList;
 use crate::{Store, StoreError, with_pool};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{AssertSqlSafe, QueryBuilder};
@@ -118,37 +120,11 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<u64, StoreError> {
         let now = timestamp(now);
-        let mut added = 0;
-        with_pool!(self, pool => {
+        let added = with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            for chunk in findings.chunks(CHUNK) {
-                let mut qb = QueryBuilder::new(
-                    "INSERT INTO findings (source, kind, check_key, province_code, unit_code, \
-                     household_id, member_id, benefit_id, activity_id, inspection_id, evidence, \
-                     required_action, responsible_agency, deadline, status, created_at) ",
-                );
-                qb.push_values(chunk, |mut b, f| {
-                    b.push_bind(&f.source)
-                        .push_bind(&f.kind)
-                        .push_bind(&f.check_key)
-                        .push_bind(&f.province_code)
-                        .push_bind(&f.unit_code)
-                        .push_bind(f.household_id)
-                        .push_bind(f.member_id)
-                        .push_bind(f.benefit_id)
-                        .push_bind(f.activity_id)
-                        .push_bind(f.inspection_id)
-                        .push_bind(&f.evidence)
-                        .push_bind(&f.required_action)
-                        .push_bind(&f.responsible_agency)
-                        .push_bind(f.deadline)
-                        .push_bind("open")
-                        .push_bind(&now);
-                });
-                qb.push(" ON CONFLICT (check_key) DO NOTHING");
-                added += qb.build().execute(&mut *tx).await?.rows_affected();
-            }
+            let added = BulkWrite::write_new_findings(&mut *tx, findings, &now).await?;
             tx.commit().await?;
+            added
         });
         Ok(added)
     }
@@ -199,26 +175,13 @@ impl Store {
     ) -> Result<Option<i64>, StoreError> {
         let id = with_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            let id: Option<i64> = sqlx::query_scalar(
-                "INSERT INTO findings (source, kind, check_key, province_code, unit_code, household_id, \
-                     member_id, benefit_id, activity_id, inspection_id, evidence, required_action, \
-                     responsible_agency, deadline, created_at) \
+            let sql = format!(
+                "INSERT INTO findings ({FINDING_FIELDS}, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
-                 ON CONFLICT (check_key) DO NOTHING RETURNING id")
-                .bind(&f.source)
-                .bind(&f.kind)
-                .bind(&f.check_key)
-                .bind(&f.province_code)
-                .bind(&f.unit_code)
-                .bind(f.household_id)
-                .bind(f.member_id)
-                .bind(f.benefit_id)
-                .bind(f.activity_id)
-                .bind(f.inspection_id)
-                .bind(&f.evidence)
-                .bind(&f.required_action)
-                .bind(&f.responsible_agency)
-                .bind(f.deadline)
+                 ON CONFLICT (check_key) DO NOTHING RETURNING id"
+            );
+            let q = sqlx::query_scalar::<_, i64>(AssertSqlSafe(sql.as_str()));
+            let id: Option<i64> = bind_finding!(q, bind, f)
                 .bind(&audit.at)
                 .fetch_optional(&mut *tx)
                 .await?;
@@ -323,14 +286,14 @@ impl Store {
     }
 
     /// The benefits not voided, anywhere in the province, of the people holding one of
-    /// these citizen IDs. Read in chunks of IDs.
+    /// these citizen IDs: in one statement on PostgreSQL, in chunks of IDs on SQLite.
     pub async fn person_benefits_in_province(
         &self,
         province_code: &str,
         citizen_ids: &[String],
     ) -> Result<Vec<PersonBenefit>, StoreError> {
         let mut out = Vec::new();
-        for chunk in citizen_ids.chunks(CHUNK) {
+        for chunk in citizen_ids.chunks(self.in_list_chunk()) {
             let rows: Vec<PersonBenefit> = with_pool!(self, pool => {
                 let mut qb = QueryBuilder::new(
                     "SELECT b.id, b.home_province, b.household_id, b.member_id, b.policy, \
@@ -343,12 +306,9 @@ impl Store {
                      WHERE b.voided_at IS NULL AND h.province_code = ",
                 );
                 qb.push_bind(province_code);
-                qb.push(" AND m.citizen_id IN (");
-                let mut list = qb.separated(", ");
-                for id in chunk {
-                    list.push_bind(id);
-                }
-                qb.push(") ORDER BY b.id");
+                qb.push(" AND ");
+                InList::push_in(&mut qb, "m.citizen_id", chunk);
+                qb.push(" ORDER BY b.id");
                 qb.build_query_as().fetch_all(pool).await?
             });
             out.extend(rows);
@@ -360,17 +320,15 @@ impl Store {
     /// the audit log: (member id, timestamp of the latest `member.leave`).
     pub async fn members_left_at(&self, ids: &[i64]) -> Result<Vec<(i64, String)>, StoreError> {
         let mut out = Vec::new();
-        for chunk in ids.chunks(CHUNK) {
+        let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
+        for chunk in ids.chunks(self.in_list_chunk()) {
             let rows: Vec<(String, String)> = with_pool!(self, pool => {
                 let mut qb = QueryBuilder::new(
                     "SELECT entity_id, MAX(at) FROM audit_log WHERE action = 'member.leave' \
-                     AND entity = 'member' AND entity_id IN (",
+                     AND entity = 'member' AND ",
                 );
-                let mut list = qb.separated(", ");
-                for id in chunk {
-                    list.push_bind(id.to_string());
-                }
-                qb.push(") GROUP BY entity_id");
+                InList::push_in(&mut qb, "entity_id", chunk);
+                qb.push(" GROUP BY entity_id");
                 qb.build_query_as().fetch_all(pool).await?
             });
             out.extend(

@@ -7,7 +7,9 @@
 //! On Citus the benefits are spread over shards by `home_province`, where a unique index
 //! on the reference alone cannot hold, so the check is made here rather than by the schema.
 
+use crate::benefit_writes::{BulkWrite, bind_imported_benefit, imported_benefit_insert};
 use crate::households::{AuditEntry, CHUNK, insert_audit};
+use crate::in_list::InList;
 use crate::{Store, StoreError, with_pool};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{AssertSqlSafe, QueryBuilder};
@@ -186,8 +188,9 @@ impl Store {
     /// The active members of the active households in a unit of `tier` that hold one of
     /// `citizen_ids` or bear one of `names_folded`: the only ones matching a list whose
     /// rows carry those IDs and names can find. An import reads these instead of every
-    /// member of the unit (1,8 million in a province), in chunks of IDs and names, each
-    /// through its index (`members_citizen_lookup`, `members_name`).
+    /// member of the unit (1,8 million in a province), through their indexes
+    /// (`members_citizen_lookup`, `members_name`): one statement for the IDs and one for
+    /// the names on PostgreSQL, chunks of them on SQLite.
     pub async fn match_candidates_among(
         &self,
         unit_code: &str,
@@ -199,7 +202,7 @@ impl Store {
         let mut out: Vec<MatchCandidate> = Vec::new();
         let mut seen: HashSet<i64> = HashSet::new();
         for (key, values) in [("citizen_id", citizen_ids), ("name_folded", names_folded)] {
-            for chunk in values.chunks(CHUNK) {
+            for chunk in values.chunks(self.in_list_chunk()) {
                 let rows: Vec<MatchCandidate> = with_pool!(self, pool => {
                     let mut qb = QueryBuilder::new(format!(
                         "SELECT m.id AS member_id, h.id AS household_id, h.home_province, \
@@ -211,12 +214,8 @@ impl Store {
                          WHERE m.active AND h.active AND h.{column} = "
                     ));
                     qb.push_bind(unit_code);
-                    qb.push(format!(" AND m.{key} IN ("));
-                    let mut list = qb.separated(", ");
-                    for v in chunk {
-                        list.push_bind(v);
-                    }
-                    qb.push(")");
+                    qb.push(" AND ");
+                    InList::push_in(&mut qb, &format!("m.{key}"), chunk);
                     qb.build_query_as().fetch_all(pool).await?
                 });
                 // A member found by both its ID and its name is kept once.
@@ -250,10 +249,10 @@ impl Store {
         Ok(out)
     }
 
-    /// Writes an import: the run, its queued rows, its benefits and one audit entry per
-    /// benefit and per queued row, in one transaction. Rows whose reference is already
-    /// stored for the policy and agency (as a benefit or in the queue) are skipped, so a
-    /// second run of the same file writes nothing at all.
+    /// Writes an import: the run, its queued rows, one audit entry for the run and its
+    /// benefits (through [`BulkWrite::write_imported_benefits`]), in one transaction. Rows
+    /// whose reference is already stored for the policy and agency (as a benefit or in the
+    /// queue) are skipped, so a second run of the same file writes nothing at all.
     pub async fn record_benefit_import(
         &self,
         run: &NewBenefitImport,
@@ -267,25 +266,21 @@ impl Store {
             let mut tx = pool.begin().await?;
             // The references already stored, among those of the file.
             let mut known: HashSet<String> = HashSet::new();
-            let refs: Vec<&String> = benefits
+            let refs: Vec<String> = benefits
                 .iter()
-                .map(|b| &b.reference)
-                .chain(queue.iter().map(|q| &q.reference))
+                .map(|b| b.reference.clone())
+                .chain(queue.iter().map(|q| q.reference.clone()))
                 .collect();
             for table in ["benefits", "benefit_match_queue"] {
-                for chunk in refs.chunks(CHUNK) {
+                for chunk in refs.chunks(self.in_list_chunk()) {
                     let mut qb = QueryBuilder::new(format!(
                         "SELECT reference FROM {table} WHERE policy = "
                     ));
                     qb.push_bind(&run.policy);
                     qb.push(" AND agency_code = ");
                     qb.push_bind(&run.agency_code);
-                    qb.push(" AND reference IN (");
-                    let mut list = qb.separated(", ");
-                    for r in chunk {
-                        list.push_bind(*r);
-                    }
-                    qb.push(")");
+                    qb.push(" AND ");
+                    InList::push_in(&mut qb, "reference", chunk);
                     let rows: Vec<(String,)> = qb.build_query_as().fetch_all(&mut *tx).await?;
                     known.extend(rows.into_iter().map(|(r,)| r));
                 }
@@ -350,31 +345,6 @@ impl Store {
                 });
                 qb.build().execute(&mut *tx).await?;
             }
-            for chunk in new_benefits.chunks(CHUNK) {
-                let mut qb = QueryBuilder::new(
-                    "INSERT INTO benefits (home_province, household_id, member_id, policy, \
-                     valid_from, valid_to, amount, agency_code, reference, unit_code, \
-                     province_code, source, import_id, recorded_by, recorded_at) ",
-                );
-                qb.push_values(chunk, |mut b, n| {
-                    b.push_bind(&n.home_province)
-                        .push_bind(n.household_id)
-                        .push_bind(n.member_id)
-                        .push_bind(&n.policy)
-                        .push_bind(n.valid_from)
-                        .push_bind(n.valid_to)
-                        .push_bind(n.amount)
-                        .push_bind(&n.agency_code)
-                        .push_bind(&n.reference)
-                        .push_bind(&n.unit_code)
-                        .push_bind(&n.province_code)
-                        .push_bind("import")
-                        .push_bind(import_id)
-                        .push_bind(&run.recorded_by)
-                        .push_bind(&now);
-                });
-                qb.build().execute(&mut *tx).await?;
-            }
             // One audit entry for the run, naming its counts; the benefits themselves
             // carry the run's id, so each row's origin is readable without an entry each.
             let audit = [AuditEntry {
@@ -397,6 +367,11 @@ impl Store {
                 reason: None,
             }];
             insert_audit!(tx, audit);
+            // The benefits last, after the run and the queue (shared, reference tables on
+            // Citus): Citus refuses a write to a reference table after rows written to many
+            // shards at once in the same transaction.
+            BulkWrite::write_imported_benefits(&mut *tx, &new_benefits, import_id, &run.recorded_by, &now)
+                .await?;
             tx.commit().await?;
             counts.import_id = Some(import_id);
             counts.matched = new_benefits.len() as u64;
@@ -481,24 +456,9 @@ impl Store {
                     .bind(id)
                     .fetch_one(&mut *tx)
                     .await?;
-            let benefit_id: i64 = sqlx::query_scalar(
-                "INSERT INTO benefits (home_province, household_id, member_id, policy, \
-                 valid_from, valid_to, amount, agency_code, reference, unit_code, \
-                 province_code, source, import_id, recorded_by, recorded_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'import', $12, $13, $14) \
-                 RETURNING id",
-            )
-            .bind(&benefit.home_province)
-            .bind(benefit.household_id)
-            .bind(benefit.member_id)
-            .bind(&benefit.policy)
-            .bind(benefit.valid_from)
-            .bind(benefit.valid_to)
-            .bind(benefit.amount)
-            .bind(&benefit.agency_code)
-            .bind(&benefit.reference)
-            .bind(&benefit.unit_code)
-            .bind(&benefit.province_code)
+            let sql = format!("{} RETURNING id", imported_benefit_insert());
+            let q = sqlx::query_scalar::<_, i64>(AssertSqlSafe(sql.as_str()));
+            let benefit_id: i64 = bind_imported_benefit!(q, bind, benefit)
             .bind(import_id)
             .bind(&audit.username)
             .bind(&now)

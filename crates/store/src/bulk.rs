@@ -44,7 +44,7 @@ pub struct RunMark<'a> {
 
 /// Appends text in `COPY`'s text format: backslash escapes for the characters that
 /// separate fields and rows.
-fn copy_text(out: &mut String, s: &str) {
+pub(crate) fn copy_text(out: &mut String, s: &str) {
     for c in s.chars() {
         match c {
             '\\' => out.push_str("\\\\"),
@@ -57,7 +57,7 @@ fn copy_text(out: &mut String, s: &str) {
 }
 
 /// One value in `COPY`'s text format, as the registry's bind macros hand it over.
-trait CopyValue {
+pub(crate) trait CopyValue {
     fn write(self, out: &mut String);
 }
 
@@ -110,10 +110,10 @@ impl CopyValue for &Option<String> {
 /// `bind_member!`, `bind_audit!`) call [`CopyRow::bind`] with every value in the order of
 /// the column lists, as they bind the SQLite inserts, so both ways of writing follow one
 /// list. Each value is preceded by a tab.
-struct CopyRow<'a>(&'a mut String);
+pub(crate) struct CopyRow<'a>(pub(crate) &'a mut String);
 
 impl<'a> CopyRow<'a> {
-    fn bind<T: CopyValue>(self, value: T) -> Self {
+    pub(crate) fn bind<T: CopyValue>(self, value: T) -> Self {
         self.0.push('\t');
         value.write(self.0);
         self
@@ -484,7 +484,7 @@ async fn copy_claims(
 }
 
 /// Sends `data` (rows in `COPY`'s text format) through one `COPY … FROM STDIN`.
-async fn copy_in(
+pub(crate) async fn copy_in(
     conn: &mut sqlx::PgConnection,
     statement: &str,
     data: &str,

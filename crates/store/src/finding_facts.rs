@@ -1,10 +1,11 @@
 //! The facts the policy checks read (benefits, classifications, members, households),
 //! either of every household of a unit or of some households only: an import checks
 //! just the households it wrote benefits for, instead of reading a whole province's
-//! 1,9 million benefits and 3 million classifications after every list.
+//! 1,9 million benefits and 3 million classifications after every list. Those households
+//! are read in one statement per table on PostgreSQL (see [`crate::in_list`]).
 
 use crate::benefit_imports::scope_column;
-use crate::households::CHUNK;
+use crate::in_list::InList;
 use crate::{
     HouseholdFact, ImportedBenefitRecord, MemberFact, StatusHistoryRow, Store, StoreError,
     with_pool,
@@ -27,10 +28,11 @@ enum Part<'a> {
 }
 
 impl<'a> FactsOf<'a> {
-    fn parts(self) -> Result<Vec<Part<'a>>, StoreError> {
+    /// The statements' shares: the unit at once, or the ids in lists of `chunk`.
+    fn parts(self, chunk: usize) -> Result<Vec<Part<'a>>, StoreError> {
         Ok(match self {
             FactsOf::Unit { code, tier } => vec![Part::Unit(scope_column(tier)?, code)],
-            FactsOf::Households(ids) => ids.chunks(CHUNK).map(Part::Ids).collect(),
+            FactsOf::Households(ids) => ids.chunks(chunk).map(Part::Ids).collect(),
         })
     }
 }
@@ -38,22 +40,14 @@ impl<'a> FactsOf<'a> {
 /// Pushes the condition that the household `h` is in the part.
 fn push_part<DB>(qb: &mut QueryBuilder<DB>, part: &Part<'_>)
 where
-    DB: Database,
+    DB: Database + InList<i64>,
     for<'s> &'s str: Encode<'s, DB> + Type<DB>,
-    i64: for<'t> Encode<'t, DB> + Type<DB>,
 {
     match part {
         Part::Unit(column, code) => {
             qb.push(format!("h.{column} = ")).push_bind(*code);
         }
-        Part::Ids(ids) => {
-            qb.push("h.id IN (");
-            let mut list = qb.separated(", ");
-            for id in *ids {
-                list.push_bind(*id);
-            }
-            qb.push(")");
-        }
+        Part::Ids(ids) => DB::push_in(qb, "h.id", ids),
     }
 }
 
@@ -64,7 +58,7 @@ impl Store {
         of: FactsOf<'_>,
     ) -> Result<Vec<ImportedBenefitRecord>, StoreError> {
         let mut out: Vec<ImportedBenefitRecord> = Vec::new();
-        for part in of.parts()? {
+        for part in of.parts(self.in_list_chunk())? {
             let rows: Vec<ImportedBenefitRecord> = with_pool!(self, pool => {
                 let mut qb = QueryBuilder::new(
                     "SELECT b.id, b.home_province, b.household_id, b.member_id, b.policy, \
@@ -102,7 +96,7 @@ impl Store {
         of: FactsOf<'_>,
     ) -> Result<Vec<StatusHistoryRow>, StoreError> {
         let mut out: Vec<StatusHistoryRow> = Vec::new();
-        for part in of.parts()? {
+        for part in of.parts(self.in_list_chunk())? {
             let rows: Vec<StatusHistoryRow> = with_pool!(self, pool => {
                 let mut qb = QueryBuilder::new(
                     "SELECT c.id, c.household_id, c.effective_date, c.status, c.supersedes \
@@ -134,7 +128,7 @@ impl Store {
     /// The members of the households of `of`, active or not.
     pub async fn member_facts_of(&self, of: FactsOf<'_>) -> Result<Vec<MemberFact>, StoreError> {
         let mut out = Vec::new();
-        for part in of.parts()? {
+        for part in of.parts(self.in_list_chunk())? {
             let rows: Vec<MemberFact> = with_pool!(self, pool => {
                 let mut qb = QueryBuilder::new(
                     "SELECT m.id, m.household_id, h.code AS household_code, m.citizen_id, \
@@ -169,7 +163,7 @@ impl Store {
         of: FactsOf<'_>,
     ) -> Result<Vec<HouseholdFact>, StoreError> {
         let mut out = Vec::new();
-        for part in of.parts()? {
+        for part in of.parts(self.in_list_chunk())? {
             let rows: Vec<HouseholdFact> = with_pool!(self, pool => {
                 let mut qb = QueryBuilder::new(
                     "SELECT h.id, h.village_code, h.commune_code, h.ethnic_minority \

@@ -9,6 +9,7 @@
 
 mod benefit_findings;
 mod benefit_imports;
+mod benefit_writes;
 mod benefits;
 mod bulk;
 mod certificate_issues;
@@ -20,6 +21,7 @@ mod error;
 mod finding_facts;
 mod homes;
 mod households;
+mod in_list;
 mod inspections;
 mod letters;
 mod maintenance;

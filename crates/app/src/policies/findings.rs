@@ -7,7 +7,7 @@
 //! (the review's and the inspections' too).
 
 use super::coverage::{household_traits, member_traits};
-use super::imports::group;
+use super::imports::{ImportStep, group};
 use super::lists::{BenefitLists, benefit_lists};
 use crate::access::{Action, Actor, Role};
 use crate::households::By;
@@ -365,6 +365,7 @@ impl App {
                 code: &unit.code,
                 tier: &unit.tier,
             },
+            &|_| {},
         )
         .await
     }
@@ -378,8 +379,9 @@ impl App {
         &self,
         unit: &giamngheo_store::UnitRecord,
         household_ids: &[i64],
+        progress: &(dyn Fn(ImportStep) + Sync),
     ) -> Result<FindingsRun, AppError> {
-        self.check_findings_of(unit, FactsOf::Households(household_ids))
+        self.check_findings_of(unit, FactsOf::Households(household_ids), progress)
             .await
     }
 
@@ -387,6 +389,7 @@ impl App {
         &self,
         unit: &giamngheo_store::UnitRecord,
         of: FactsOf<'_>,
+        progress: &(dyn Fn(ImportStep) + Sync),
     ) -> Result<FindingsRun, AppError> {
         let store = self.store();
         let benefits = store.benefits_of(of).await?;
@@ -427,6 +430,9 @@ impl App {
             elsewhere,
         };
         let found = benefit_findings(benefit_lists(), self.policies(), &inputs);
+        progress(ImportStep::WritingFindings {
+            findings: found.len() as u64,
+        });
         let added = store.insert_findings(&found, self.clock().now()).await?;
         if added > 0 {
             tracing::info!(unit = %unit.code, added, "policy findings added");

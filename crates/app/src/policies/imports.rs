@@ -35,6 +35,22 @@ pub struct BenefitImportRequest<'a> {
     pub bytes: &'a [u8],
 }
 
+/// How far an import is, for the command line's progress: each step is announced as it
+/// starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportStep {
+    /// Reading and checking the file.
+    Reading,
+    /// Matching the file's rows to members.
+    Matching { rows: u64 },
+    /// Writing the run: its benefits and its queued rows.
+    Writing { benefits: u64, queued: u64 },
+    /// Reading the facts of the households the run wrote benefits for, and checking them.
+    Checking { households: u64 },
+    /// Writing the findings the check found (those stored already are left as they are).
+    WritingFindings { findings: u64 },
+}
+
 /// What an import did.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 pub struct BenefitImportSummary {
@@ -147,11 +163,23 @@ impl App {
 
     /// Imports an agency's list: reads and checks the whole file (a bad row refuses it,
     /// named by line and column, and nothing is written), matches each row, writes the
-    /// benefits and the match queue in one transaction, then runs the findings of the unit.
+    /// benefits and the match queue in one transaction, then runs the findings of the
+    /// households it wrote benefits for.
     pub async fn import_benefit_list(
         &self,
         by: By<'_>,
         request: &BenefitImportRequest<'_>,
+    ) -> Result<BenefitImportSummary, AppError> {
+        self.import_benefit_list_with_progress(by, request, &|_| {})
+            .await
+    }
+
+    /// [`App::import_benefit_list`], announcing each step to `progress` as it starts.
+    pub async fn import_benefit_list_with_progress(
+        &self,
+        by: By<'_>,
+        request: &BenefitImportRequest<'_>,
+        progress: &(dyn Fn(ImportStep) + Sync),
     ) -> Result<BenefitImportSummary, AppError> {
         // The agency's unit is the command line's default: read it without the check.
         let default_unit = match (request.unit_code, by) {
@@ -183,6 +211,7 @@ impl App {
         }
         let lists = benefit_lists();
         let layout = lists.layout_of(&policy).layout.clone();
+        progress(ImportStep::Reading);
         let bytes = request.bytes.to_vec();
         let kind = FileKind::detect(request.file_name, request.bytes);
         let rows =
@@ -213,6 +242,9 @@ impl App {
             return Err(AppError::File(errors));
         }
 
+        progress(ImportStep::Matching {
+            rows: rows.len() as u64,
+        });
         let (candidates, villages) = self.match_candidates_of(&unit, &rows).await?;
         let index = Index::new(&candidates, &villages);
 
@@ -271,6 +303,10 @@ impl App {
             recorded_by: username,
             user_id,
         };
+        progress(ImportStep::Writing {
+            benefits: benefits.len() as u64,
+            queued: queue.len() as u64,
+        });
         let counts = self
             .store()
             .record_benefit_import(&run, &benefits, &queue, self.clock().now())
@@ -292,8 +328,11 @@ impl App {
             let mut touched: Vec<i64> = benefits.iter().map(|b| b.household_id).collect();
             touched.sort_unstable();
             touched.dedup();
+            progress(ImportStep::Checking {
+                households: touched.len() as u64,
+            });
             summary.findings_added += self
-                .check_findings_of_households(&unit, &touched)
+                .check_findings_of_households(&unit, &touched, progress)
                 .await?
                 .added;
         }
