@@ -114,6 +114,14 @@ def main():
     for _, sql in indexes:
         db.execute(sql)
 
+    # The store finds a household by its id through household_homes (migration 0151):
+    # a copied household without its row there would not exist for the product.
+    db.execute(
+        "INSERT INTO household_homes (household_id, home) SELECT h.id, h.home_province "
+        "FROM households h WHERE NOT EXISTS "
+        "(SELECT 1 FROM household_homes x WHERE x.household_id = h.id)"
+    )
+
     # The counts the reports read are rebuilt from the classifications, as the migrations
     # that made them (0051, 0095) did.
     db.execute("DELETE FROM classification_counts")

@@ -108,6 +108,12 @@ LATERAL jsonb_populate_record(NULL::households, to_jsonb(h) || jsonb_build_objec
     'merged_into', h.merged_into + c.k * o.households,
     'split_from', h.split_from + c.k * o.households)) AS r;
 
+-- The store finds a household by its id through household_homes (migration 0151): a
+-- copied household without its row there would not exist for the product.
+INSERT INTO household_homes (household_id, home)
+SELECT h.id, h.home_province FROM households h
+WHERE NOT EXISTS (SELECT 1 FROM household_homes x WHERE x.household_id = h.id);
+
 INSERT INTO members
 SELECT r.*
 FROM members m, scale_copies c, scale_offsets o,
