@@ -16,6 +16,7 @@ pub mod citus;
 mod claims;
 mod coverage;
 mod coverage_candidates;
+mod coverage_spans;
 mod error;
 mod finding_facts;
 mod households;
@@ -54,6 +55,9 @@ pub use coverage::{
     CoverageHousehold, CoverageInputs, CoverageMember, CoverageNames, CoverageQuery,
 };
 pub use coverage_candidates::{CandidateFilter, MemberFilter};
+pub use coverage_spans::{
+    CoverageSpan, SpanBenefit, SpanClassification, SpanSources, SpanState, SpanSum,
+};
 pub use error::{StoreError, UniqueKey};
 pub use finding_facts::FactsOf;
 pub use households::{

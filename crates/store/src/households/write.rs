@@ -167,6 +167,10 @@ impl Store {
             let held_after = crate::claims::held_by!(tx, &[id]);
             crate::claims::settle!(tx, &held_before, &held_after);
             insert_audit!(tx, audit);
+            // Its members may have changed (age, schooling, left, died): its coverage
+            // spans are recomputed before the next coverage is read.
+            let homes = home_provinces!(tx, [id]);
+            crate::coverage_spans::mark_coverage_stale!(tx, homes, [id]);
             tx.commit().await?;
         });
         Ok(expected_version + 1)
@@ -351,6 +355,7 @@ impl Store {
             let held_after = crate::claims::held_by!(tx, &[from.id, target_id]);
             crate::claims::settle!(tx, &held_before, &held_after);
             insert_audit!(tx, audit);
+            crate::coverage_spans::mark_coverage_stale!(tx, homes, [from.id, target_id]);
             tx.commit().await?;
             target_id
         });
