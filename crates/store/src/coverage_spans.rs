@@ -141,6 +141,28 @@ where
     qb.push(")");
 }
 
+/// Pushes `home_province IN (…) AND household_id IN (…)` for these households: the
+/// distribution key first, which the per-household indexes lead with (and by which Citus
+/// routes the statement to the shards concerned).
+fn push_households<DB>(qb: &mut QueryBuilder<DB>, households: &[(String, i64)])
+where
+    DB: sqlx::Database,
+    String: for<'t> sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+    i64: for<'t> sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+{
+    let mut homes: Vec<&String> = households.iter().map(|(home, _)| home).collect();
+    homes.sort_unstable();
+    homes.dedup();
+    qb.push("home_province IN (");
+    let mut list = qb.separated(", ");
+    for home in homes {
+        list.push_bind(home.clone());
+    }
+    qb.push(") AND ");
+    let ids: Vec<i64> = households.iter().map(|(_, id)| *id).collect();
+    push_ids(qb, "household_id", &ids);
+}
+
 /// Pushes `policy IN (codes…)`.
 fn push_policies<DB>(qb: &mut QueryBuilder<DB>, policies: &[String])
 where
@@ -154,6 +176,9 @@ where
     }
     qb.push(")");
 }
+
+/// A stale mark as read: `(home_province, household_id, mark)`.
+pub type StaleMark = (String, i64, i64);
 
 /// Sums of one group: `(group, village, eligible, covered)`.
 pub type SpanSum = (String, String, i64, i64);
@@ -285,7 +310,6 @@ impl Store {
     where
         F: FnOnce(&SpanSources) -> Vec<CoverageSpan>,
     {
-        let ids: Vec<i64> = households.iter().map(|(_, id)| *id).collect();
         let homes: HashMap<i64, String> = households
             .iter()
             .map(|(home, id)| (*id, home.clone()))
@@ -295,38 +319,54 @@ impl Store {
             sqlx::query("UPDATE coverage_span_state SET refreshes = refreshes + 1")
                 .execute(&mut *tx)
                 .await?;
+            // A refresh recomputes only the households still marked once it holds the
+            // lock: a concurrent refresh that took them first has already cleared them,
+            // and many requests after a bulk write then do the work once, not each.
+            let (households, marks): (Vec<(String, i64)>, Vec<StaleMark>) =
+                if marks.is_empty() || households.is_empty() {
+                    (households.to_vec(), Vec::new())
+                } else {
+                    let mut qb = QueryBuilder::new(
+                        "SELECT home_province, household_id, mark FROM coverage_stale WHERE ",
+                    );
+                    push_households(&mut qb, households);
+                    let current: Vec<StaleMark> =
+                        qb.build_query_as().fetch_all(&mut *tx).await?;
+                    (current.iter().map(|(h, id, _)| (h.clone(), *id)).collect(), current)
+                };
+            let households = households.as_slice();
             let mut sources = SpanSources {
                 households: households.to_vec(),
                 ..SpanSources::default()
             };
             let mut spans = Vec::new();
-            if !ids.is_empty() && !policies.is_empty() {
+            if !households.is_empty() && !policies.is_empty() {
                 let mut qb = QueryBuilder::new(
                     "SELECT household_id, id, period, effective_date, valid_until, status, \
                      province_code, district_code, commune_code, village_code, ethnic_minority \
                      FROM classifications WHERE ",
                 );
-                push_ids(&mut qb, "household_id", &ids);
+                push_households(&mut qb, households);
                 qb.push(" ORDER BY household_id, effective_date, id");
                 sources.classifications = qb.build_query_as().fetch_all(&mut *tx).await?;
                 let mut qb = QueryBuilder::new(
                     "SELECT id, household_id, birth_date, birth_year, school_level \
                      FROM members WHERE active AND ",
                 );
-                push_ids(&mut qb, "household_id", &ids);
+                push_households(&mut qb, households);
                 sources.members = qb.build_query_as().fetch_all(&mut *tx).await?;
                 let mut qb = QueryBuilder::new(
                     "SELECT household_id, member_id, policy, valid_from, valid_to \
                      FROM benefits WHERE voided_at IS NULL AND ",
                 );
-                push_ids(&mut qb, "household_id", &ids);
+                push_households(&mut qb, households);
                 qb.push(" AND ");
                 push_policies(&mut qb, policies);
                 sources.benefits = qb.build_query_as().fetch_all(&mut *tx).await?;
                 spans = compute(&sources);
 
                 let mut qb = QueryBuilder::new("DELETE FROM coverage_spans WHERE ");
-                push_ids(&mut qb, "household_id", &ids);
+                push_households(&mut qb, households);
                 qb.push(" AND ");
                 push_policies(&mut qb, policies);
                 qb.build().execute(&mut *tx).await?;
@@ -354,7 +394,7 @@ impl Store {
                 }
             }
             // One distribution key at a time, so that Citus routes each to one shard.
-            for (home, id, mark) in marks {
+            for (home, id, mark) in &marks {
                 sqlx::query(
                     "DELETE FROM coverage_stale WHERE home_province = $1 AND household_id = $2 \
                      AND mark = $3",
