@@ -87,6 +87,10 @@ enum Command {
     /// Độ bao phủ chính sách: đối tượng được hưởng, đã hưởng, chưa hưởng (policy coverage
     /// per unit and year, to json, csv or xlsx).
     Coverage(policies::CoverageArgs),
+    /// Tính lại số liệu bao phủ lưu sẵn (recompute the kept coverage spans of every
+    /// household, after a policy's rule or the units' flags changed, or once for existing
+    /// data; coverage counts the households themselves until it has run).
+    CoverageRebuild(policies::CoverageRebuildArgs),
     /// Sao lưu cơ sở dữ liệu khi máy chủ vẫn chạy (an online backup: SQLite VACUUM INTO,
     /// PostgreSQL pg_dump -Fc).
     Backup(backup::BackupArgs),
@@ -479,6 +483,10 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Coverage(args) => {
             let app = open_app(&args.db).await?;
             policies::coverage(&app, args).await
+        }
+        Command::CoverageRebuild(args) => {
+            let app = open_app(&args.db).await?;
+            policies::coverage_rebuild(&app, args).await
         }
         Command::Agency {
             command: AgencyCommand::List { db },

@@ -1,6 +1,7 @@
 //! `giamngheo coverage --unit CODE --year YEAR [--policy CODE] [--by-child]
 //! [--as-of dd/mm/yyyy] --format json|csv|xlsx [--output FILE]`: policy coverage computed
-//! as the system; and `giamngheo agency list|add`, the agencies as data.
+//! as the system; `giamngheo coverage-rebuild [--policy CODE]…`, the kept coverage
+//! spans recomputed; and `giamngheo agency list|add`, the agencies as data.
 
 use anyhow::{Result, bail};
 use clap::Args;
@@ -38,6 +39,43 @@ pub struct CoverageArgs {
     /// Output file, needed for xlsx; standard output for json and csv when not given.
     #[arg(long)]
     output: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct CoverageRebuildArgs {
+    #[command(flatten)]
+    pub db: crate::DbArgs,
+    /// The policies to recompute (repeatable); every policy of the catalogue by default.
+    #[arg(long)]
+    policy: Vec<String>,
+}
+
+/// Recomputes the kept coverage spans, printing progress to standard error.
+pub async fn coverage_rebuild(app: &App, args: CoverageRebuildArgs) -> Result<ExitCode> {
+    let started = std::time::Instant::now();
+    let mut shown = 0;
+    let counts = app
+        .coverage_rebuild(&args.policy, |done, total| {
+            // About every twentieth of the way, and at the end.
+            if done == total || done >= shown + total.div_ceil(20).max(1) {
+                shown = done;
+                eprintln!(
+                    "Đã tính {} / {} hộ ({} giây).",
+                    giamngheo_app::targets::number_vi(done as i64),
+                    giamngheo_app::targets::number_vi(total as i64),
+                    format!("{:.1}", started.elapsed().as_secs_f64()).replace('.', ",")
+                );
+            }
+        })
+        .await?;
+    println!(
+        "Đã tính lại số liệu bao phủ của {} chính sách cho {} hộ: {} khoảng thời gian, trong {} giây.",
+        counts.policies,
+        giamngheo_app::targets::number_vi(counts.households as i64),
+        giamngheo_app::targets::number_vi(counts.spans as i64),
+        format!("{:.1}", started.elapsed().as_secs_f64()).replace('.', ",")
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 pub async fn coverage(app: &App, args: CoverageArgs) -> Result<ExitCode> {

@@ -372,6 +372,17 @@ impl Store {
             // shards at once in the same transaction.
             BulkWrite::write_imported_benefits(&mut *tx, &new_benefits, import_id, &run.recorded_by, &now)
                 .await?;
+            // The households of the new benefits: their coverage spans are recomputed
+            // before the next coverage is read.
+            let homes: std::collections::HashMap<i64, String> = new_benefits
+                .iter()
+                .map(|b| (b.household_id, b.home_province.clone()))
+                .collect();
+            crate::coverage_spans::mark_coverage_stale!(
+                tx,
+                homes,
+                new_benefits.iter().map(|b| b.household_id)
+            );
             tx.commit().await?;
             counts.import_id = Some(import_id);
             counts.matched = new_benefits.len() as u64;
@@ -475,6 +486,9 @@ impl Store {
                 ..audit
             }];
             insert_audit!(tx, audit);
+            let homes: std::collections::HashMap<i64, String> =
+                [(benefit.household_id, benefit.home_province.clone())].into();
+            crate::coverage_spans::mark_coverage_stale!(tx, homes, [benefit.household_id]);
             tx.commit().await?;
             benefit_id
         });

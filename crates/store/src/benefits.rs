@@ -178,6 +178,7 @@ impl Store {
                 .map(|(a, id)| AuditEntry { entity_id: id.to_string(), ..a.clone() })
                 .collect();
             insert_audit!(tx, entries);
+            crate::coverage_spans::mark_coverage_stale!(tx, homes, rows.iter().map(|r| r.household_id));
             tx.commit().await?;
             Ok(ids)
         })
@@ -242,6 +243,7 @@ impl Store {
                 .try_get(0)?;
             let entries = [AuditEntry { entity_id: id.to_string(), ..audit.clone() }];
             insert_audit!(tx, entries);
+            crate::coverage_spans::mark_coverage_stale!(tx, homes, [row.household_id]);
             tx.commit().await?;
             Ok(id)
         })

@@ -309,6 +309,12 @@ impl Store {
                     &data,
                 )
                 .await?;
+                // New households can be eligible before any classification (a village's
+                // flags) and bring their members' cards: their coverage spans are
+                // computed before the next coverage is read.
+                let homes: std::collections::HashMap<i64, String> =
+                    crate::homes::registered(&ids, batch).into_iter().collect();
+                crate::coverage_spans::mark_coverage_stale!(tx, homes, ids.iter().copied());
                 tx.commit().await?;
                 Ok(ids)
             }
@@ -373,7 +379,12 @@ impl Store {
                 // After the run's mark: Citus takes no write to a shared (reference) table
                 // after claims written to many shards at once in the same transaction.
                 crate::claims::settle!(tx, &Default::default(), &claims);
-                crate::homes::insert_homes!(tx, &crate::homes::registered(&ids, batch));
+                let keys = crate::homes::registered(&ids, batch);
+                crate::homes::insert_homes!(tx, &keys);
+                // As on PostgreSQL above: the new households' coverage spans are computed
+                // before the next coverage is read.
+                let homes: std::collections::HashMap<i64, String> = keys.into_iter().collect();
+                crate::coverage_spans::mark_coverage_stale!(tx, homes, ids.iter().copied());
                 tx.commit().await?;
                 Ok(ids)
             }

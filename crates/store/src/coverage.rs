@@ -40,8 +40,8 @@ pub struct CoverageHousehold {
     pub village_code: String,
     pub commune_code: String,
     pub ethnic_minority: bool,
-    /// Its classifications on or before the date within the unit, in `(effective_date,
-    /// id)` order: `(effective_date, status)`.
+    /// Its classifications on or before the date, in any unit, in `(effective_date, id)`
+    /// order: `(effective_date, status)`.
     pub changes: Vec<(NaiveDate, String)>,
 }
 
@@ -241,13 +241,22 @@ impl Store {
             push_placed(&mut qb, q, "c");
             let placed: Vec<PlacedRow> = qb.build_query_as().fetch_all(pool).await?;
 
-            // Their history within the unit, for "recently escaped".
+            // Their whole history up to the date, wherever they were classified (a
+            // household's status is its latest classification, and "recently escaped"
+            // counts from the day it left the lists, in this unit or another). The
+            // history does not depend on the unit asked, so the spans kept per
+            // household (crate::coverage_spans) are the same for every unit.
             let mut qb = QueryBuilder::new(
-                "SELECT c.household_id, c.effective_date, c.status FROM classifications c WHERE ",
+                "SELECT h.household_id, h.effective_date, h.status FROM classifications h \
+                 WHERE h.effective_date <= ",
             );
-            q.push_scope(&mut qb, &format!("c.{}", q.scope_column));
-            qb.push(" AND c.effective_date <= ").push_bind(q.as_of);
-            qb.push(" ORDER BY c.household_id, c.effective_date, c.id");
+            qb.push_bind(q.as_of);
+            qb.push(
+                " AND (h.home_province, h.household_id) IN \
+                 (SELECT c.home_province, c.household_id FROM classifications c WHERE ",
+            );
+            push_placed(&mut qb, q, "c");
+            qb.push(") ORDER BY h.household_id, h.effective_date, h.id");
             let history: Vec<(i64, NaiveDate, String)> =
                 qb.build_query_as().fetch_all(pool).await?;
 

@@ -106,7 +106,6 @@ fn push_admitted_households<DB>(
     NaiveDate: for<'t> Encode<'t, DB> + Type<DB>,
     i32: for<'t> Encode<'t, DB> + Type<DB>,
 {
-    let scope = q.scope_column;
     // The placed row itself: its status, its ethnicity, its village's or commune's flags.
     qb.push("SELECT p.household_id FROM classifications p WHERE ");
     push_placed(qb, q, "p");
@@ -136,9 +135,9 @@ fn push_admitted_households<DB>(
     // before it, of any period: this period's row (above), or a row of another period in
     // force on the date.
     if !filter.statuses.is_empty() {
-        qb.push(" UNION SELECT o.household_id FROM classifications o WHERE ");
-        q.push_scope(qb, &format!("o.{scope}"));
-        qb.push(" AND o.period <> ").push_bind(q.period);
+        // Of any unit: the household's history is read wherever it was classified.
+        qb.push(" UNION SELECT o.household_id FROM classifications o WHERE o.period <> ")
+            .push_bind(q.period);
         qb.push(" AND ");
         push_strings(qb, "o.status", &filter.statuses);
         qb.push(" AND o.effective_date <= ").push_bind(q.as_of);
@@ -149,8 +148,6 @@ fn push_admitted_households<DB>(
     if let Some((on_lists, since)) = &filter.on_lists_ended_since {
         // A spell on the lists that ended on or after the bound, or is still open.
         qb.push(" UNION SELECT s.household_id FROM classifications s WHERE ");
-        q.push_scope(qb, &format!("s.{scope}"));
-        qb.push(" AND ");
         push_strings(qb, "s.status", on_lists);
         qb.push(" AND s.effective_date <= ").push_bind(q.as_of);
         qb.push(" AND (s.valid_until IS NULL OR s.valid_until >= ")
@@ -187,7 +184,7 @@ where
 impl Store {
     /// The candidates of a policy's coverage: the households of the unit placed for the
     /// period and in force on the date that `filter` admits, with their classification
-    /// history within the unit; for a policy given to people, their active members that
+    /// history in any unit; for a policy given to people, their active members that
     /// the member filter admits; and which of them a benefit of the policy covers.
     pub async fn coverage_candidates(
         &self,
@@ -213,8 +210,8 @@ impl Store {
             let mut qb = QueryBuilder::new(
                 "SELECT h.household_id, h.effective_date, h.status FROM classifications h WHERE ",
             );
-            q.push_scope(&mut qb, &format!("h.{}", q.scope_column));
-            qb.push(" AND h.effective_date <= ").push_bind(q.as_of);
+            // The whole history, in any unit (see `Store::coverage_inputs`).
+            qb.push("h.effective_date <= ").push_bind(q.as_of);
             qb.push(
                 " AND (h.home_province, h.household_id) IN \
                  (SELECT c.home_province, c.household_id FROM classifications c WHERE ",

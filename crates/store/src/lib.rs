@@ -17,6 +17,7 @@ pub mod citus;
 mod claims;
 mod coverage;
 mod coverage_candidates;
+mod coverage_spans;
 mod error;
 mod finding_facts;
 mod homes;
@@ -57,6 +58,9 @@ pub use coverage::{
     CoverageHousehold, CoverageInputs, CoverageMember, CoverageNames, CoverageQuery,
 };
 pub use coverage_candidates::{CandidateFilter, MemberFilter};
+pub use coverage_spans::{
+    CoverageSpan, SpanBenefit, SpanClassification, SpanSources, SpanState, SpanSum,
+};
 pub use error::{StoreError, UniqueKey};
 pub use finding_facts::FactsOf;
 pub use households::{

@@ -314,6 +314,9 @@ impl App {
         };
         // The seed plan's section V, so that the tasks page shows the district's 2021 plan.
         self.load_seed_plan_tasks().await?;
+        // The kept coverage figures of every policy (issue 14): without them coverage
+        // counts the households on each request, as on a database never rebuilt.
+        self.coverage_rebuild(&[], |_, _| {}).await?;
         // The reports' plans need statistics of the tables just filled.
         self.store().refresh_statistics().await?;
         tracing::info!(

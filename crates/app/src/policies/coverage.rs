@@ -224,6 +224,25 @@ fn candidate_filter(policy: &Policy, as_of: NaiveDate) -> CandidateFilter {
     }
 }
 
+/// The store's query of a policy's coverage in a scope on a date.
+fn coverage_query<'a>(
+    policy: &'a Policy,
+    scope: &'a giamngheo_store::ReportScope,
+    year: i32,
+    as_of: NaiveDate,
+) -> giamngheo_store::CoverageQuery<'a> {
+    giamngheo_store::CoverageQuery {
+        scope_column: scope.scope_column,
+        scope_code: &scope.scope_code,
+        group_column: scope.group_column,
+        period: year,
+        as_of,
+        policy: &policy.code,
+        with_members: policy.beneficiary == Beneficiary::Person,
+        rebase: scope.rebase.as_deref(),
+    }
+}
+
 fn rate(covered: i64, eligible: i64) -> f64 {
     if eligible == 0 {
         0.0
@@ -259,6 +278,29 @@ impl App {
         Ok((based.unit, scope))
     }
 
+    /// The kept spans' sums of `policy` in the scope on `as_of`, `(group, eligible,
+    /// covered)`; `None` when the policy's spans are not current (never built, or built
+    /// with another rule or other units' flags), and the households must be counted.
+    async fn coverage_from_spans(
+        &self,
+        policy: &Policy,
+        scope: &giamngheo_store::ReportScope,
+        year: i32,
+        as_of: NaiveDate,
+        unit_flags: &HashMap<String, (bool, bool)>,
+    ) -> Result<Option<Vec<(String, i64, i64)>>, AppError> {
+        if !self.coverage_spans_current(policy, unit_flags).await? {
+            return Ok(None);
+        }
+        let query = coverage_query(policy, scope, year, as_of);
+        let sums = self.store().coverage_span_sums(&query).await?;
+        Ok(Some(
+            sums.into_iter()
+                .map(|(group, _, eligible, covered)| (group, eligible, covered))
+                .collect(),
+        ))
+    }
+
     async fn coverage_inputs_for(
         &self,
         policy: &Policy,
@@ -267,16 +309,7 @@ impl App {
         as_of: NaiveDate,
         reading: Reading,
     ) -> Result<CoverageInputs, AppError> {
-        let query = giamngheo_store::CoverageQuery {
-            scope_column: scope.scope_column,
-            scope_code: &scope.scope_code,
-            group_column: scope.group_column,
-            period: year,
-            as_of,
-            policy: &policy.code,
-            with_members: policy.beneficiary == Beneficiary::Person,
-            rebase: scope.rebase.as_deref(),
-        };
+        let query = coverage_query(policy, scope, year, as_of);
         let inputs = match reading {
             Reading::Candidates => {
                 self.store()
@@ -328,18 +361,42 @@ impl App {
             Some(code) => vec![self.policy(code)?],
             None => self.policies().iter().collect(),
         };
+        // The product's reading sums the kept spans when they are current, after
+        // recomputing those of the households written since (see `coverage_spans`).
+        let unit_flags = if reading == Reading::Candidates {
+            self.coverage_refresh().await?;
+            Some(self.store().unit_flags().await?)
+        } else {
+            None
+        };
         let mut rows = Vec::new();
         for policy in policies {
-            let inputs = self
-                .coverage_inputs_for(policy, &scope.figures, req.year, as_of, reading)
-                .await?;
             let mut groups: BTreeMap<String, Tally> = BTreeMap::new();
-            evaluate(policy, &inputs, as_of, |group, _, _, _, covered| {
-                let key = if req.by_child { group } else { "" };
-                let tally = groups.entry(key.to_string()).or_default();
-                tally.eligible += 1;
-                tally.covered += i64::from(covered);
-            });
+            let from_spans = match &unit_flags {
+                Some(flags) => {
+                    self.coverage_from_spans(policy, &scope.figures, req.year, as_of, flags)
+                        .await?
+                }
+                None => None,
+            };
+            if let Some(sums) = from_spans {
+                for (group, eligible, covered) in sums {
+                    let key = if req.by_child { group } else { String::new() };
+                    let tally = groups.entry(key).or_default();
+                    tally.eligible += eligible;
+                    tally.covered += covered;
+                }
+            } else {
+                let inputs = self
+                    .coverage_inputs_for(policy, &scope.figures, req.year, as_of, reading)
+                    .await?;
+                evaluate(policy, &inputs, as_of, |group, _, _, _, covered| {
+                    let key = if req.by_child { group } else { "" };
+                    let tally = groups.entry(key.to_string()).or_default();
+                    tally.eligible += 1;
+                    tally.covered += i64::from(covered);
+                });
+            }
             let row = |code: &str, name: &str, t: &Tally| CoverageRow {
                 policy: policy.code.clone(),
                 policy_name: policy.name_vi.clone(),

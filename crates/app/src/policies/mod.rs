@@ -5,7 +5,8 @@
 //!   their unit; another agency's policy is "not found", as an area outside theirs is.
 //! - `benefits`: record, correct (a new row superseding the old, which is voided) and list
 //!   a household's benefits; never deleted, always audited.
-//! - `coverage`: eligible, covered and not covered per policy and unit on a date.
+//! - `coverage`: eligible, covered and not covered per policy and unit on a date;
+//!   `coverage_spans`: the same figures kept up to date per household and date span.
 //! - `imports` and `lists`: agencies' lists (cards, loans, exemptions) with their match
 //!   queue; `findings`: the abuse checks on the benefits.
 //! - `report`: the coverage facts of the report family `bao-phu-chinh-sach`.
@@ -15,6 +16,7 @@ pub mod agencies;
 pub mod benefits;
 pub mod cards;
 pub mod coverage;
+pub mod coverage_spans;
 pub mod findings;
 pub mod imports;
 pub mod lists;

@@ -47,7 +47,13 @@ impl Store {
                     .map(|h| by_key[&(h.fields.commune_code.clone(), h.fields.code.clone())])
                     .collect();
                 // Their keys first, so that the audit entries below find them.
-                crate::homes::insert_homes!(tx, &crate::homes::registered(&chunk_ids, chunk));
+                let keys = crate::homes::registered(&chunk_ids, chunk);
+                crate::homes::insert_homes!(tx, &keys);
+                // A new household can be eligible before any classification (a village's
+                // flags) and bring its members' cards: its coverage spans are computed
+                // before the next coverage is read.
+                let homes: std::collections::HashMap<i64, String> = keys.into_iter().collect();
+                crate::coverage_spans::mark_coverage_stale!(tx, homes, chunk_ids.iter().copied());
                 let members: Vec<(String, i64, String, &MemberFields)> = chunk
                     .iter()
                     .zip(&chunk_ids)
@@ -176,6 +182,10 @@ impl Store {
             let held_after = crate::claims::held_by!(tx, &[id]);
             crate::claims::settle!(tx, &held_before, &held_after);
             insert_audit!(tx, audit);
+            // Its members may have changed (age, schooling, left, died): its coverage
+            // spans are recomputed before the next coverage is read.
+            let homes = home_provinces!(tx, [id]);
+            crate::coverage_spans::mark_coverage_stale!(tx, homes, [id]);
             tx.commit().await?;
         });
         Ok(expected_version + 1)
@@ -362,6 +372,7 @@ impl Store {
             let held_after = crate::claims::held_by!(tx, &[from.id, target_id]);
             crate::claims::settle!(tx, &held_before, &held_after);
             insert_audit!(tx, audit);
+            crate::coverage_spans::mark_coverage_stale!(tx, homes, [from.id, target_id]);
             tx.commit().await?;
             target_id
         });

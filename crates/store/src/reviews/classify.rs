@@ -265,6 +265,8 @@ macro_rules! insert_classifications {
                 }
             }
             current_status(&keys, &households).build().execute(&mut *$tx).await?;
+            // Their coverage spans are recomputed before the next coverage is read.
+            crate::coverage_spans::mark_coverage_stale!($tx, homes, households.iter().copied());
             // The households' movement pairs, all periods: a new period can change the
             // start period of a later one (migration 0056). One key at a time: each
             // statement then runs on one shard (on Citus the INSERT … SELECT over every
